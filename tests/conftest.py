@@ -1,0 +1,161 @@
+"""Fixtures in the flaskr style: app, client, runner, an auth helper, users.
+
+The suite runs on SQLite by default and on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
+Each test gets an empty database migrated to head: a copy of a migrated SQLite file, or on
+PostgreSQL the shared schema with every table truncated.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from tracker import create_app
+from tracker.auth.service import NewUser, create_user
+from tracker.db import Base, make_engine, normalise_url
+from tracker.migrate import upgrade
+from tracker.models import User
+
+PASSWORD = "correct horse battery"
+PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL") or None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database this run uses."""
+    return f"tracker database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per run: a SQLite file to copy, or the PostgreSQL schema, reset first."""
+    if PG_URL:
+        engine = make_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        app = create_app({"DATABASE_URL": PG_URL, "SECRET_KEY": "test",
+                          "INSTANCE_PATH": str(tmp_path_factory.mktemp("pg-instance"))})
+        upgrade(app)
+        app.extensions["engine"].dispose()
+        return normalise_url(PG_URL)
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test",
+                      "INSTANCE_PATH": str(path.parent / "instance")})
+    upgrade(app)
+    app.extensions["engine"].dispose()
+    return str(path)
+
+
+def _truncate_all(url: str) -> None:
+    engine = make_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> str:
+    """An empty database at head for this test."""
+    if PG_URL:
+        _truncate_all(database_template)
+        return database_template
+    target = tmp_path / "tracker.sqlite"
+    shutil.copyfile(database_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """The settings a test app starts with; tests may change them before using ``app``."""
+    return {"TESTING": True, "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test-secret",
+            "BASE_URL": "http://tracker.test"}
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """A tracker app on this test's database."""
+    application = create_app(app_config)
+    yield application
+    application.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser-like test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Runs ``flask`` commands against the test app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask):  # type: ignore[no-untyped-def]
+    """Create an account: make_user("a@x.org", newsroom="La Presse", role="editor")."""
+    from tracker import db
+
+    def _make(email: str = "reporter@example.org", *, newsroom: str = "La Presse",
+              role: str = "reporter", name: str = "", password: str = PASSWORD) -> User:
+        with app.app_context():
+            with db.transaction() as session:
+                user = create_user(session, NewUser(email=email, newsroom=newsroom,
+                                                    password=password, name=name, role=role))
+            session.expunge_all()
+            return user
+
+    return _make
+
+
+def page(response: Any) -> BeautifulSoup:
+    """Parse a response's HTML."""
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The session's CSRF token, read from a page's form like a browser would."""
+    response = client.get(path, follow_redirects=True)
+    tag = page(response).find("meta", attrs={"name": "csrf-token"})
+    assert tag is not None, "page has no csrf-token meta tag"
+    return str(tag["content"])
+
+
+class AuthActions:
+    """Log in and out through the real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str = "reporter@example.org", password: str = PASSWORD) -> Any:
+        """Post the login form with its CSRF token."""
+        token = csrf_token(self._client, "/login")
+        return self._client.post("/login", data={"email": email, "password": password,
+                                                 "csrf_token": token})
+
+    def logout(self) -> Any:
+        """Post the logout form."""
+        token = csrf_token(self._client, "/")
+        return self._client.post("/logout", data={"csrf_token": token})
+
+    def post(self, path: str, data: dict[str, Any], **kwargs: Any) -> Any:
+        """Post a form with the session's CSRF token, like the page would."""
+        token = csrf_token(self._client, "/")
+        return self._client.post(path, data={**data, "csrf_token": token}, **kwargs)
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    """Log in and out, and post forms with a CSRF token."""
+    return AuthActions(client)

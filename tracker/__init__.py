@@ -1,0 +1,88 @@
+"""The access-to-information request tracker: a Flask application factory."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+from tracker.config import PROJECT_ROOT, build_config
+
+__version__ = "0.1.0"
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the tracker. Settings come from ``TRACKER_*`` variables; tests pass overrides."""
+    config = build_config(overrides=test_config)
+    app = Flask(__name__, instance_path=config["INSTANCE_PATH"],
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.config.from_mapping(config)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    """Log at the configured level."""
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+    logging.getLogger("tracker").setLevel(app.config["LOG_LEVEL"])
+
+
+def register_extensions(app: Flask) -> None:
+    """Database, CSRF protection and login sessions."""
+    from tracker import db
+    from tracker.models import User
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    """Each feature is a blueprint; every page but login needs a session."""
+    from tracker.auth.views import bp as auth_bp
+    from tracker.home.views import bp as home_bp
+    from tracker.institutions.views import bp as institutions_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(institutions_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Error pages in the tracker's layout."""
+    from tracker.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters for dates and times in the newsroom's time zone."""
+    from tracker.display import register_filters
+
+    register_filters(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The ``flask --app tracker ...`` commands."""
+    from tracker.cli import register
+
+    register(app)

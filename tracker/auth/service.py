@@ -1,0 +1,96 @@
+"""Account use cases: create users, check passwords, change them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.models import Newsroom, User
+
+MIN_PASSWORD_LENGTH = 10
+# Checked against when the e-mail is unknown, so a wrong e-mail costs as much as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
+
+
+class AccountError(ValueError):
+    """An account operation was refused; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """What it takes to create an account."""
+
+    email: str
+    newsroom: str
+    password: str
+    name: str = ""
+    role: str = "reporter"
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared case-insensitively and without surrounding spaces."""
+    return email.strip().lower()
+
+
+def password_problem(password: str, email: str) -> str | None:
+    """Why a password is refused, or None when it is acceptable."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if password.strip().lower() == normalise_email(email):
+        return "The password cannot be your e-mail address."
+    return None
+
+
+def get_or_create_newsroom(db: Session, name: str) -> Newsroom:
+    """The newsroom with this name, created when missing."""
+    name = name.strip()
+    if not name:
+        raise AccountError("A newsroom needs a name.")
+    newsroom = db.scalar(sa.select(Newsroom).where(Newsroom.name == name))
+    if newsroom is None:
+        newsroom = Newsroom(name=name)
+        db.add(newsroom)
+        db.flush()
+    return newsroom
+
+
+def create_user(db: Session, new: NewUser) -> User:
+    """Create an account in a newsroom (created when missing); the caller commits."""
+    email = normalise_email(new.email)
+    if "@" not in email:
+        raise AccountError(f"{new.email!r} is not an e-mail address.")
+    problem = password_problem(new.password, email)
+    if problem:
+        raise AccountError(problem)
+    if db.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise AccountError(f"An account for {email} already exists.")
+    newsroom = get_or_create_newsroom(db, new.newsroom)
+    user = User(email=email, name=new.name.strip() or email.split("@")[0],
+                password_hash=generate_password_hash(new.password), role=new.role,
+                newsroom=newsroom, alert_preferences={})
+    db.add(user)
+    db.flush()
+    return user
+
+
+def authenticate(db: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (same cost either way)."""
+    user = db.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the password after checking the current one; the caller commits."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("The current password is not right.")
+    problem = password_problem(new, user.email)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = generate_password_hash(new)

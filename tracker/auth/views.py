@@ -1,0 +1,75 @@
+"""Login, logout and password pages."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.auth import service
+from tracker.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
+
+bp = Blueprint("auth", __name__)
+
+LOGIN_FAILED = "E-mail or password is incorrect."
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths are followed after login."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    """Show the login form; log the user in on a right e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.dashboard"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = service.authenticate(db.session(), form.email.data or "", form.password.data or "")
+        if user is not None:
+            session.clear()  # a fresh session at login: nothing carried over from before
+            login_user(user)
+            return redirect(_safe_next(form.next.data) or url_for("home.dashboard"))
+        form.form_errors.append(LOGIN_FAILED)
+        form.password.data = ""
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    """Log out (POST only, with a CSRF token)."""
+    form = LogoutForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You are logged out.", "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("home.dashboard"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    """Change one's own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            with db.transaction():
+                service.change_password(current_user, form.current.data or "",
+                                        form.new.data or "")
+        except service.AccountError as exc:
+            target = form.current if "current" in str(exc) else form.new
+            target.errors = [*target.errors, str(exc)]
+        else:
+            flash("Your password is changed.", "success")
+            return redirect(url_for("home.dashboard"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,44 @@
+"""The ``flask --app tracker`` commands; each calls the same services as the pages."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from tracker import db
+from tracker.auth import service as accounts
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--newsroom", required=True, help="Newsroom name (created when missing).")
+@click.option("--name", default="", help="The person's name.")
+@click.option("--admin", is_flag=True, help="Make the user an admin of the newsroom.")
+@click.option("--password", default=None,
+              help="The password (asked for when absent, without echo).")
+@with_appcontext
+def create_user_command(email: str, newsroom: str, name: str, admin: bool,
+                        password: str | None) -> None:
+    """Create an account in a newsroom."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with db.transaction() as session:
+            user = accounts.create_user(session, accounts.NewUser(
+                email=email, newsroom=newsroom, password=password, name=name,
+                role="admin" if admin else "reporter"))
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {user.role} {user.email} in newsroom {user.newsroom.name!r}")
+
+
+def register(app: Flask) -> None:
+    """Attach every command to the app's CLI."""
+    from tracker.deadline_command import deadline_command
+    from tracker.migrate import db_cli
+    from tracker.serve import serve_command
+
+    app.cli.add_command(db_cli)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(deadline_command)
+    app.cli.add_command(serve_command)

@@ -1,0 +1,100 @@
+"""Settings: every one comes from an environment variable prefixed ``TRACKER_``."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: name -> (default, description). The README's configuration table mirrors this.
+SETTINGS: dict[str, tuple[str | None, str]] = {
+    "INSTANCE_PATH": (None, "Folder for the SQLite file, the secret key and attachments "
+                            "(default: instance/ beside the package)."),
+    "DATABASE_URL": (None, "SQLAlchemy URL (default: sqlite:///INSTANCE_PATH/tracker.sqlite)."),
+    "SECRET_KEY": (None, "Signs sessions; when unset, one is generated on first run and kept "
+                         "in INSTANCE_PATH/secret_key."),
+    "TIMEZONE": ("America/Toronto", "The newsroom's default time zone for 'today' and display."),
+    "ATTACHMENTS_DIR": (None, "Where uploaded files are stored (default: INSTANCE_PATH/attachments)."),
+    "SECURE_COOKIES": ("0", "1 to mark cookies Secure (behind HTTPS)."),
+    "MAX_UPLOAD_MB": ("50", "Largest accepted upload, in megabytes."),
+    "BASE_URL": ("http://127.0.0.1:5000", "Public address used in e-mailed links."),
+    "LOG_LEVEL": ("INFO", "Logging level."),
+}
+
+
+class ConfigError(RuntimeError):
+    """A setting has a value the tracker cannot use."""
+
+
+def _env(name: str, environ: Mapping[str, str]) -> str | None:
+    value = environ.get(f"TRACKER_{name}")
+    if value is None or value == "":
+        return SETTINGS[name][0]
+    return value
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """Return the key kept in the instance folder, creating it on first run."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def build_config(environ: Mapping[str, str] | None = None,
+                 overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from ``TRACKER_*`` variables and test overrides."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    instance = Path(overrides.pop("INSTANCE_PATH", None) or _env("INSTANCE_PATH", environ)
+                    or PROJECT_ROOT / "instance").resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+
+    timezone = overrides.get("TIMEZONE") or _env("TIMEZONE", environ) or "America/Toronto"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"TRACKER_TIMEZONE={timezone!r} is not a known time zone") from exc
+
+    try:
+        max_upload_mb = int(_env("MAX_UPLOAD_MB", environ) or "50")
+    except ValueError as exc:
+        raise ConfigError("TRACKER_MAX_UPLOAD_MB must be a whole number of megabytes") from exc
+
+    secure = _truthy(_env("SECURE_COOKIES", environ))
+    config: dict[str, Any] = {
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": _env("DATABASE_URL", environ) or f"sqlite:///{instance / 'tracker.sqlite'}",
+        "SECRET_KEY": _env("SECRET_KEY", environ),
+        "TIMEZONE": timezone,
+        "ATTACHMENTS_DIR": _env("ATTACHMENTS_DIR", environ) or str(instance / "attachments"),
+        "MAX_UPLOAD_MB": max_upload_mb,
+        "BASE_URL": (_env("BASE_URL", environ) or "").rstrip("/"),
+        "LOG_LEVEL": _env("LOG_LEVEL", environ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    config.update(overrides)
+    if "MAX_CONTENT_LENGTH" not in config:
+        # Room for the form fields around the largest accepted file.
+        config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_MB"] * 1024 * 1024 + 1024 * 1024
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = load_secret_key(instance)
+    Path(config["ATTACHMENTS_DIR"]).mkdir(parents=True, exist_ok=True)
+    return config

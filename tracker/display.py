@@ -1,0 +1,40 @@
+"""How dates and times look on pages: unambiguous, in the reader's time zone."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_login import current_user
+
+from tracker.laws import law_label
+
+
+def reader_timezone() -> ZoneInfo:
+    """The logged-in user's zone, else their newsroom's, else the tracker's default."""
+    name = None
+    if current_user and current_user.is_authenticated:
+        name = current_user.timezone or current_user.newsroom.timezone
+    return ZoneInfo(name or current_app.config["TIMEZONE"])
+
+
+def format_date(value: date | None) -> str:
+    """2020-03-11 (Wed): ISO order, with the weekday a reporter checks against a calendar."""
+    if value is None:
+        return "—"
+    return f"{value.isoformat()} ({value.strftime('%a')})"
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A timestamp in the reader's zone, with the zone's abbreviation."""
+    if value is None:
+        return "—"
+    local = value.astimezone(reader_timezone())
+    return local.strftime("%Y-%m-%d %H:%M %Z")
+
+
+def register_filters(app: Flask) -> None:
+    """Make the formatters available in templates."""
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(law_label, "law_label")

@@ -1,0 +1,49 @@
+"""Error pages in the tracker's layout; JSON for API paths."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _http_error(exc: HTTPException) -> tuple[str | Response, int]:
+    code = exc.code or 500
+    if _wants_json():
+        return jsonify(error=exc.name, reason=exc.description), code
+    return render_template("errors/error.html", code=code, title=exc.name,
+                           message=exc.description), code
+
+
+def _csrf_error(exc: CSRFError) -> tuple[str | Response, int]:
+    message = ("This form expired or was not sent from the tracker's own page. "
+               "Go back, reload the page and send it again.")
+    if _wants_json():
+        return jsonify(error="Bad Request", reason=exc.description), 400
+    return render_template("errors/error.html", code=400, title="Form expired",
+                           message=message), 400
+
+
+def _unexpected(exc: Exception) -> tuple[str | Response, int]:
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    # Logged with its traceback; the page shows none.
+    from flask import current_app
+    current_app.logger.exception("Unexpected error on %s %s", request.method, request.path)
+    error = InternalServerError()
+    if _wants_json():
+        return jsonify(error=error.name, reason="Unexpected error; it has been logged."), 500
+    return render_template("errors/error.html", code=500, title="Something went wrong",
+                           message="The error has been logged. Nothing you typed was saved "
+                                   "unless the page said so; please try again."), 500
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Render every HTTP error and unexpected exception in the tracker's layout."""
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,1 @@
+"""Institutions: the public bodies a newsroom sends requests to."""

@@ -1,0 +1,81 @@
+"""Alembic, driven from the app's settings: `flask --app tracker db upgrade` and friends."""
+from __future__ import annotations
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from tracker.config import PROJECT_ROOT
+from tracker.db import check_connection
+
+db_cli = AppGroup("db", help="Database migrations (Alembic).")
+
+
+def alembic_config(app: Flask) -> Config:
+    """An Alembic config for the app's database, with the project's migrations folder."""
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url",
+                           app.config["DATABASE_URL"].replace("%", "%%"))
+    return config
+
+
+def upgrade(app: Flask, revision: str = "head") -> None:
+    """Bring the app's database up to a revision (head by default)."""
+    config = alembic_config(app)
+    with app.extensions["engine"].begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def downgrade(app: Flask, revision: str) -> None:
+    """Take the app's database down to a revision ("base" empties it)."""
+    config = alembic_config(app)
+    with app.extensions["engine"].begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def _reachable() -> None:
+    try:
+        check_connection(current_app._get_current_object())  # type: ignore[attr-defined]
+    except ConnectionError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    _reachable()
+    upgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    click.echo(f"database at {revision}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def downgrade_command(revision: str) -> None:
+    """Revert migrations down to REVISION ("base" removes every table)."""
+    _reachable()
+    downgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    click.echo(f"database at {revision}")
+
+
+@db_cli.command("current")
+def current_command() -> None:
+    """Show the revision the database is at."""
+    _reachable()
+    config = alembic_config(current_app._get_current_object())  # type: ignore[attr-defined]
+    command.current(config, verbose=False)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+@click.option("--autogenerate", is_flag=True, help="Compare the models with the database.")
+def revision_command(message: str, autogenerate: bool) -> None:
+    """Write a new migration file under migrations/versions/."""
+    _reachable()
+    config = alembic_config(current_app._get_current_object())  # type: ignore[attr-defined]
+    command.revision(config, message=message, autogenerate=autogenerate)

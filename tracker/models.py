@@ -1,0 +1,304 @@
+"""The tracker's tables. Constraints live in the database as well as in the forms."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, UTCDateTime, utcnow
+
+# Stable law codes (tracker.deadlines.LAWS has one entry per code; a test keeps them equal).
+LAW_CODES: tuple[str, ...] = (
+    "ca-atia", "ca-privacy", "ca-on-fippa", "ca-on-mfippa", "ca-bc-fippa", "ca-ab-foip",
+    "ca-qc-access", "us-foia", "us-ca-cpra", "us-ny-foil", "uk-foia", "uk-sct-foisa",
+)
+ROLES: tuple[str, ...] = ("reporter", "editor", "admin")
+
+# A request's status is derived from its timeline (tracker.requests.service), never typed.
+STATUSES: tuple[str, ...] = (
+    "awaiting",      # sent, within the statutory period
+    "on_hold",       # the clock is paused (fee notice, clarification)
+    "overdue",       # due date passed with no final response: a deemed refusal
+    "answered",      # final response received
+    "in_complaint",  # a complaint or appeal is pending
+    "closed",        # the complaint was decided or the request withdrawn
+)
+
+EVENT_KINDS: tuple[str, ...] = (
+    "filed", "acknowledgement", "extension", "fee_notice", "fee_paid",
+    "clarification_requested", "clarification_answered", "transfer", "partial_release",
+    "final_response", "complaint_filed", "complaint_finding", "deemed_refusal", "withdrawn",
+    "imported", "note",
+)
+
+ALERT_KINDS: tuple[str, ...] = (
+    "due_in_7", "due_in_2", "due_today", "overdue", "complaint_closes_in_14",
+    "complaint_closes_in_3", "weekly_digest", "password_reset",
+)
+ALERT_STATUSES: tuple[str, ...] = ("pending", "sending", "sent", "failed")
+
+COMPLAINT_GROUNDS: tuple[str, ...] = (
+    "delay", "extension", "fees", "exemptions", "missing_records", "other",
+)
+COMPLAINT_FINDINGS: tuple[str, ...] = (
+    "well_founded", "not_well_founded", "resolved", "discontinued",
+)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Newsroom(Base):
+    """A newsroom: the unit that owns requests, institutions and users."""
+
+    __tablename__ = "newsroom"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    timezone: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="newsroom")
+
+
+class User(UserMixin, Base):
+    """A reporter, editor or admin of one newsroom."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        sa.CheckConstraint(_in("role", ROLES), name="role"),
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16), default="reporter")
+    timezone: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    alert_email: Mapped[Optional[str]] = mapped_column(sa.String(254))
+    # kind -> bool; a missing kind means the default (on) for the alert kinds.
+    alert_preferences: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    newsroom: Mapped[Newsroom] = relationship(back_populates="users")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def is_editor(self) -> bool:
+        """Editors and admins manage the newsroom and may edit every request."""
+        return self.role in ("editor", "admin")
+
+
+class Institution(Base):
+    """A public body that receives requests, with the law that governs it."""
+
+    __tablename__ = "institution"
+    __table_args__ = (
+        sa.UniqueConstraint("newsroom_id", "name"),
+        sa.CheckConstraint(_in("law_code", LAW_CODES), name="law_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    law_code: Mapped[str] = mapped_column(sa.String(32))
+    province: Mapped[Optional[str]] = mapped_column(sa.String(8))
+    access_email: Mapped[Optional[str]] = mapped_column(sa.String(254))
+    archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    requests: Mapped[list[InfoRequest]] = relationship(back_populates="institution")
+
+
+class InfoRequest(Base):
+    """An access-to-information request sent by a reporter to an institution."""
+
+    __tablename__ = "info_request"
+    __table_args__ = (
+        sa.CheckConstraint(_in("law_code", LAW_CODES), name="law_code"),
+        sa.CheckConstraint(_in("status", STATUSES), name="status"),
+        sa.CheckConstraint("sent_on IS NULL OR sent_on <= received_on", name="sent_before_received"),
+        sa.CheckConstraint("closed_on IS NULL OR closed_on >= received_on", name="closed_after_received"),
+        sa.UniqueConstraint("institution_id", "file_number"),
+        sa.Index("ix_info_request_newsroom_status_due", "newsroom_id", "status", "due_on"),
+        sa.Index("ix_info_request_status_due", "status", "due_on"),
+        sa.Index("ix_info_request_newsroom_complaint_due", "newsroom_id", "complaint_due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id"))
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(sa.ForeignKey("institution.id"), index=True)
+    law_code: Mapped[str] = mapped_column(sa.String(32))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    file_number: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    sent_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    received_on: Mapped[date] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(16), default="awaiting")
+    # Stored for querying; recomputed by the deadline engine whenever the timeline changes.
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    complaint_due_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    responded_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    closed_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    institution: Mapped[Institution] = relationship(back_populates="requests")
+    owner: Mapped[User] = relationship()
+    events: Mapped[list[TimelineEvent]] = relationship(
+        back_populates="request", order_by="(TimelineEvent.occurred_on, TimelineEvent.id)")
+
+
+class TimelineEvent(Base):
+    """One letter, notice or fact in a request's history. Append-only: corrections point back."""
+
+    __tablename__ = "timeline_event"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", EVENT_KINDS), name="kind"),
+        sa.Index("ix_timeline_event_request_occurred", "request_id", "occurred_on"),
+        sa.UniqueConstraint("request_id", "dedupe_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    occurred_on: Mapped[date] = mapped_column(sa.Date)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Kind-specific facts (response outcome, fee amount, transfer target...).
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    corrects_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("timeline_event.id"))
+    # Set for entries the system adds once only (e.g. "deemed_refusal:<due date>").
+    dedupe_key: Mapped[Optional[str]] = mapped_column(sa.String(100))
+
+    request: Mapped[InfoRequest] = relationship(back_populates="events")
+    recorded_by: Mapped[Optional[User]] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="event")
+
+
+class Attachment(Base):
+    """An original file (letter, PDF, e-mail) stored on disk under its SHA-256."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (
+        sa.CheckConstraint("size >= 0", name="size"),
+        sa.CheckConstraint("length(sha256) = 64", name="sha256_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("timeline_event.id", ondelete="CASCADE"),
+                                          index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(127))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    event: Mapped[TimelineEvent] = relationship(back_populates="attachments")
+
+
+class Extension(Base):
+    """An extension of the response period claimed by the institution."""
+
+    __tablename__ = "extension"
+    __table_args__ = (sa.CheckConstraint("days > 0", name="days_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"),
+                                            index=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("timeline_event.id", ondelete="CASCADE"),
+                                          unique=True)
+    days: Mapped[int] = mapped_column()
+    reason: Mapped[str] = mapped_column(sa.String(64))
+    notice_on: Mapped[date] = mapped_column(sa.Date)
+    commissioner_notified: Mapped[bool] = mapped_column(default=False)
+    # Set when a later correction replaces this extension; superseded rows no longer count.
+    superseded: Mapped[bool] = mapped_column(default=False)
+
+
+class ClockPause(Base):
+    """An interval during which the statutory clock stops (fee notice, clarification)."""
+
+    __tablename__ = "clock_pause"
+    __table_args__ = (
+        sa.CheckConstraint("end_on IS NULL OR end_on >= start_on", name="ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"),
+                                            index=True)
+    start_event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("timeline_event.id", ondelete="CASCADE"))
+    end_event_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("timeline_event.id", ondelete="CASCADE"))
+    start_on: Mapped[date] = mapped_column(sa.Date)
+    end_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    reason: Mapped[str] = mapped_column(sa.String(64))
+
+
+class Complaint(Base):
+    """A complaint or appeal to the body the law names (commissioner, appeal officer)."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (
+        sa.CheckConstraint(_in("grounds", COMPLAINT_GROUNDS), name="grounds"),
+        sa.CheckConstraint(f"finding IS NULL OR {_in('finding', COMPLAINT_FINDINGS)}",
+                           name="finding"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"),
+                                            index=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("timeline_event.id", ondelete="CASCADE"),
+                                          unique=True)
+    body: Mapped[str] = mapped_column(sa.String(200))
+    grounds: Mapped[str] = mapped_column(sa.String(32))
+    filed_on: Mapped[date] = mapped_column(sa.Date)
+    body_file_number: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    finding: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    finding_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+
+
+class Alert(Base):
+    """The mail outbox: one row per (recipient, request, kind, deadline), sent at most once."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", ALERT_KINDS), name="kind"),
+        sa.CheckConstraint(_in("status", ALERT_STATUSES), name="status"),
+        sa.UniqueConstraint("dedupe_key"),
+        sa.Index("ix_alert_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "<kind>:<request id or ->:<user id>:<deadline ISO date>"
+    dedupe_key: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    request_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), index=True)
+    deadline_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[Optional[str]] = mapped_column(sa.Text)
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
