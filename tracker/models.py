@@ -9,12 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, utcnow
-
-# Stable law codes (tracker.deadlines.LAWS has one entry per code; a test keeps them equal).
-LAW_CODES: tuple[str, ...] = (
-    "ca-atia", "ca-privacy", "ca-on-fippa", "ca-on-mfippa", "ca-bc-fippa", "ca-ab-foip",
-    "ca-qc-access", "us-foia", "us-ca-cpra", "us-ny-foil", "uk-foia", "uk-sct-foisa",
-)
+from tracker.deadlines import LAW_CODES
 ROLES: tuple[str, ...] = ("reporter", "editor", "admin")
 
 # A request's status is derived from its timeline (tracker.requests.service), never typed.
@@ -270,6 +265,8 @@ class Complaint(Base):
     body_file_number: Mapped[Optional[str]] = mapped_column(sa.String(100))
     finding: Mapped[Optional[str]] = mapped_column(sa.String(32))
     finding_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    # Set when a later correction replaces the complaint entry; superseded rows no longer count.
+    superseded: Mapped[bool] = mapped_column(default=False)
 
 
 class Alert(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 03:13:27.136464
+Create Date: 2026-11-22 03:18:34.058133
 """
 from alembic import op
 import sqlalchemy as sa
@@ -192,6 +192,7 @@ def upgrade() -> None:
     sa.Column('body_file_number', sa.String(length=100), nullable=True),
     sa.Column('finding', sa.String(length=32), nullable=True),
     sa.Column('finding_on', sa.Date(), nullable=True),
+    sa.Column('superseded', sa.Boolean(), nullable=False),
     sa.CheckConstraint("finding IS NULL OR finding IN ('well_founded', 'not_well_founded', 'resolved', 'discontinued')", name=op.f('ck_complaint_finding')),
     sa.CheckConstraint("grounds IN ('delay', 'extension', 'fees', 'exemptions', 'missing_records', 'other')", name=op.f('ck_complaint_grounds')),
     sa.ForeignKeyConstraint(['event_id'], ['timeline_event.id'], name=op.f('fk_complaint_event_id_timeline_event'), ondelete='CASCADE'),

@@ -1,0 +1,33 @@
+"""The one place code reads "now" and "today"; tests and ``--today`` can set it."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from typing import Iterator
+from zoneinfo import ZoneInfo
+
+_frozen_today: date | None = None
+
+
+def now() -> datetime:
+    """The current instant, timezone-aware (UTC)."""
+    return datetime.now(timezone.utc)
+
+
+def today(tz: str | ZoneInfo = "America/Toronto") -> date:
+    """Today's date in a time zone (a newsroom's), unless a date was frozen."""
+    if _frozen_today is not None:
+        return _frozen_today
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    return datetime.now(zone).date()
+
+
+@contextmanager
+def frozen(day: date) -> Iterator[date]:
+    """Make ``today()`` answer ``day`` inside the block (tests, ``sweep --today``)."""
+    global _frozen_today
+    previous, _frozen_today = _frozen_today, day
+    try:
+        yield day
+    finally:
+        _frozen_today = previous

@@ -1,0 +1,1 @@
+"""Requests: log them, keep their timeline, extensions, complaints and files."""

@@ -1,0 +1,337 @@
+"""Request use cases: create, edit, add timeline entries and correct them, recompute the clock.
+
+Each function takes the session and leaves committing to the caller's transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, BinaryIO
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from tracker import deadlines
+from tracker.files.storage import LocalStorage
+from tracker.models import (COMPLAINT_FINDINGS, COMPLAINT_GROUNDS, Attachment, Complaint,
+                            Extension, Institution, InfoRequest, TimelineEvent, User)
+from tracker.requests.state import EventFact, RequestState, derive_state, effective_events
+
+RESPONSE_OUTCOMES: dict[str, str] = {
+    "full": "All records disclosed", "partial": "Records disclosed in part",
+    "refused": "Access refused", "no_records": "No records exist",
+}
+# Entries a reporter adds by hand (the system adds "filed", "deemed_refusal", "imported").
+REPORTER_KINDS: dict[str, str] = {
+    "acknowledgement": "Acknowledgement received",
+    "extension": "Extension notice",
+    "fee_notice": "Fee notice or estimate",
+    "fee_paid": "Fee paid or waived",
+    "clarification_requested": "Clarification requested by the institution",
+    "clarification_answered": "Clarification sent by the reporter",
+    "transfer": "Transferred to another institution",
+    "partial_release": "Partial release",
+    "final_response": "Final response",
+    "complaint_filed": "Complaint or appeal filed",
+    "complaint_finding": "Finding on the complaint",
+    "withdrawn": "Request withdrawn",
+    "note": "Note",
+}
+KIND_LABELS: dict[str, str] = {
+    **REPORTER_KINDS, "filed": "Request filed", "deemed_refusal": "Deemed refusal",
+    "imported": "Imported",
+}
+# Kinds that say something the institution did, so they cannot predate receipt.
+AFTER_RECEIPT = {"acknowledgement", "extension", "fee_notice", "fee_paid", "transfer",
+                 "clarification_requested", "clarification_answered", "partial_release",
+                 "final_response", "complaint_filed", "complaint_finding"}
+
+
+class RequestError(ValueError):
+    """Refused input; ``field`` names the form field the message belongs beside."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class RequestData:
+    """What a reporter types to log or edit a request."""
+
+    institution_id: int
+    title: str
+    received_on: date
+    law_code: str | None = None  # None: the institution's law
+    text: str = ""
+    sent_on: date | None = None
+    file_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file arriving with a timeline entry."""
+
+    filename: str
+    content_type: str
+    stream: BinaryIO
+
+
+@dataclass(frozen=True)
+class EventData:
+    """A timeline entry as typed: its kind, date, note, kind-specific details and files."""
+
+    kind: str
+    occurred_on: date
+    note: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    uploads: tuple[Upload, ...] = ()
+
+
+def can_edit(user: User, request: InfoRequest) -> bool:
+    """Reporters edit their own requests; editors and admins edit the newsroom's."""
+    return user.newsroom_id == request.newsroom_id and (
+        user.is_editor or request.owner_id == user.id)
+
+
+def province_of(request: InfoRequest) -> str | None:
+    """The province or state whose holidays count for this request's law."""
+    law = deadlines.LAWS[request.law_code]
+    if law.province_mode == "institution":
+        return request.institution.province
+    return None
+
+
+def _institution(db: Session, newsroom_id: int, institution_id: int) -> Institution:
+    institution = db.get(Institution, institution_id)
+    if institution is None or institution.newsroom_id != newsroom_id:
+        raise RequestError("Pick one of your newsroom's institutions.", "institution_id")
+    return institution
+
+
+def _check_request(data: RequestData, today: date) -> None:
+    if not data.title.strip():
+        raise RequestError("Give the request a title.", "title")
+    if data.law_code is not None and data.law_code not in deadlines.LAWS:
+        raise RequestError("Pick a law from the list.", "law_code")
+    if data.received_on > today:
+        raise RequestError("The institution cannot have received it in the future.",
+                           "received_on")
+    if data.sent_on is not None and data.sent_on > data.received_on:
+        raise RequestError("The request cannot be received before it was sent.", "received_on")
+    year = data.received_on.year
+    if not deadlines.MIN_YEAR <= year <= deadlines.MAX_YEAR:
+        raise RequestError(f"Dates before {deadlines.MIN_YEAR} or after {deadlines.MAX_YEAR} "
+                           "are outside the holiday data.", "received_on")
+
+
+def _check_file_number(db: Session, institution_id: int, file_number: str | None,
+                       exclude_id: int | None) -> None:
+    if not file_number:
+        return
+    query = sa.select(InfoRequest.id).where(InfoRequest.institution_id == institution_id,
+                                            InfoRequest.file_number == file_number)
+    if exclude_id is not None:
+        query = query.where(InfoRequest.id != exclude_id)
+    if db.scalar(query) is not None:
+        raise RequestError("Another request to this institution has this file number.",
+                           "file_number")
+
+
+def create_request(db: Session, user: User, data: RequestData, today: date) -> InfoRequest:
+    """Log a request, add its "filed" entry and compute its deadline."""
+    _check_request(data, today)
+    institution = _institution(db, user.newsroom_id, data.institution_id)
+    file_number = (data.file_number or "").strip() or None
+    _check_file_number(db, institution.id, file_number, None)
+    request = InfoRequest(
+        newsroom_id=user.newsroom_id, owner_id=user.id, institution=institution,
+        law_code=data.law_code or institution.law_code, title=data.title.strip(),
+        text=data.text.strip(), file_number=file_number, sent_on=data.sent_on,
+        received_on=data.received_on, status="awaiting", due_on=data.received_on)
+    db.add(request)
+    db.flush()
+    db.add(TimelineEvent(request=request, kind="filed", occurred_on=data.sent_on or data.received_on,
+                         note=f"Request sent{' ' + data.sent_on.isoformat() if data.sent_on else ''}; "
+                              f"received by the institution {data.received_on.isoformat()}.",
+                         recorded_by_id=user.id, details={}))
+    db.flush()
+    recompute(db, request, today)
+    return request
+
+
+_EDIT_FIELDS = ("title", "text", "law_code", "file_number", "sent_on", "received_on",
+                "institution_id")
+
+
+def update_request(db: Session, user: User, request: InfoRequest, data: RequestData,
+                   today: date) -> list[str]:
+    """Change a request's facts; the change is written to the timeline as a note."""
+    if not can_edit(user, request):
+        raise RequestError("Only the request's owner or an editor can change it.")
+    _check_request(data, today)
+    institution = _institution(db, user.newsroom_id, data.institution_id)
+    file_number = (data.file_number or "").strip() or None
+    _check_file_number(db, institution.id, file_number, request.id)
+    new_values = {"title": data.title.strip(), "text": data.text.strip(),
+                  "law_code": data.law_code or institution.law_code, "file_number": file_number,
+                  "sent_on": data.sent_on, "received_on": data.received_on,
+                  "institution_id": institution.id}
+    changes = []
+    for name in _EDIT_FIELDS:
+        old = getattr(request, name)
+        if old != new_values[name]:
+            changes.append(name)
+            setattr(request, name, new_values[name])
+    if not changes:
+        return []
+    request.institution = institution
+    described = ", ".join(name.replace("_", " ") for name in changes if name != "text")
+    note = "Request details edited: " + (described or "text") + (
+        " and text" if "text" in changes and described else "")
+    db.add(TimelineEvent(request=request, kind="note", occurred_on=today, note=note,
+                         recorded_by_id=user.id, details={"edited": changes}))
+    db.flush()
+    recompute(db, request, today)
+    return changes
+
+
+def _check_event(request: InfoRequest, data: EventData, today: date) -> dict[str, Any]:
+    if data.kind not in REPORTER_KINDS:
+        raise RequestError("Pick what happened from the list.", "kind")
+    if data.occurred_on > today:
+        raise RequestError("This date is in the future.", "occurred_on")
+    if data.kind in AFTER_RECEIPT and data.occurred_on < request.received_on:
+        raise RequestError(f"This cannot happen before the institution received the request "
+                           f"({request.received_on.isoformat()}).", "occurred_on")
+    details = dict(data.details)
+    if data.kind == "extension":
+        days = details.get("days")
+        if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
+            raise RequestError("An extension is a positive number of days.", "days")
+        reasons = {r.code for r in deadlines.extension_reasons(request.law_code)}
+        if details.get("reason") not in reasons:
+            raise RequestError("Pick the reason the law names.", "reason")
+        notice_on = details.get("notice_on") or data.occurred_on
+        if isinstance(notice_on, str):
+            notice_on = date.fromisoformat(notice_on)
+        if notice_on < request.received_on or notice_on > today:
+            raise RequestError("The notice date must fall between receipt and today.",
+                               "notice_on")
+        details["notice_on"] = notice_on.isoformat()
+        details["commissioner_notified"] = bool(details.get("commissioner_notified"))
+    elif data.kind == "final_response":
+        if details.get("outcome") not in RESPONSE_OUTCOMES:
+            raise RequestError("Pick what the response was.", "outcome")
+    elif data.kind == "complaint_filed":
+        if details.get("grounds") not in COMPLAINT_GROUNDS:
+            raise RequestError("Pick the grounds of the complaint.", "grounds")
+        details.setdefault("body", deadlines.LAWS[request.law_code].complaint_body)
+        if not str(details["body"]).strip():
+            details["body"] = deadlines.LAWS[request.law_code].complaint_body
+    elif data.kind == "complaint_finding":
+        if details.get("finding") not in COMPLAINT_FINDINGS:
+            raise RequestError("Pick the finding.", "finding")
+    return details
+
+
+def add_event(db: Session, user: User, request: InfoRequest, data: EventData, today: date,
+              storage: LocalStorage, max_bytes: int,
+              corrects: TimelineEvent | None = None) -> TimelineEvent:
+    """Add a timeline entry (or a correction of one) with its files; recompute the clock."""
+    if not can_edit(user, request):
+        raise RequestError("Only the request's owner or an editor can add to its timeline.")
+    if corrects is not None and corrects.request_id != request.id:
+        raise RequestError("That entry belongs to another request.")
+    details = _check_event(request, data, today)
+    if data.kind == "complaint_finding" and corrects is None and not db.scalar(
+            sa.select(Complaint.id).where(Complaint.request_id == request.id)):
+        raise RequestError("Record the complaint before its finding.", "kind")
+    # Files first: a row is never written for a file that did not reach the disk.
+    stored = []
+    for upload in data.uploads:
+        try:
+            stored.append((upload, storage.save(upload.stream, max_bytes)))
+        except ValueError as exc:
+            raise RequestError(f"{upload.filename}: {exc}", "files") from exc
+    event = TimelineEvent(request=request, kind=data.kind, occurred_on=data.occurred_on,
+                          note=data.note.strip(), details=details, recorded_by_id=user.id,
+                          corrects_id=corrects.id if corrects is not None else None)
+    db.add(event)
+    db.flush()
+    for upload, saved in stored:
+        db.add(Attachment(event=event, sha256=saved.sha256, size=saved.size,
+                          original_name=safe_display_name(upload.filename),
+                          content_type=upload.content_type or "application/octet-stream"))
+    if data.kind == "extension":
+        db.add(Extension(request_id=request.id, event_id=event.id, days=details["days"],
+                         reason=details["reason"], notice_on=date.fromisoformat(details["notice_on"]),
+                         commissioner_notified=details["commissioner_notified"]))
+    elif data.kind == "complaint_filed":
+        db.add(Complaint(request_id=request.id, event_id=event.id, body=details["body"],
+                         grounds=details["grounds"], filed_on=data.occurred_on,
+                         body_file_number=(details.get("body_file_number") or None)))
+    db.flush()
+    recompute(db, request, today)
+    return event
+
+
+def safe_display_name(name: str) -> str:
+    """The original file name without any folder part or control characters, at most 255."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".") or "file"
+    return name[-255:]
+
+
+def event_facts(events: list[TimelineEvent]) -> list[EventFact]:
+    """The timeline as the state derivation reads it."""
+    return [EventFact(id=e.id, kind=e.kind, occurred_on=e.occurred_on, corrects_id=e.corrects_id,
+                      details=e.details or {}) for e in events]
+
+
+def state_of(request: InfoRequest, today: date) -> RequestState:
+    """Derive the request's clock and status from its timeline."""
+    return derive_state(request.law_code, province_of(request), request.received_on,
+                        event_facts(list(request.events)), today)
+
+
+def recompute(db: Session, request: InfoRequest, today: date) -> RequestState:
+    """Store the derived status, due date and windows; sync extension and complaint rows."""
+    db.expire(request, ["events"])
+    state = state_of(request, today)
+    request.status = state.status
+    request.due_on = state.due_on
+    request.complaint_due_on = state.complaint_due_on
+    request.responded_on = state.responded_on
+    request.closed_on = state.closed_on
+    live = {x.event_id for x in state.extensions}
+    for extension in db.scalars(sa.select(Extension).where(Extension.request_id == request.id)):
+        extension.superseded = extension.event_id not in live
+    _sync_complaints(db, request)
+    db.flush()
+    return state
+
+
+def _sync_complaints(db: Session, request: InfoRequest) -> None:
+    """Each complaint takes the latest finding recorded after it."""
+    live = effective_events(event_facts(list(request.events)))
+    findings = [e for e in live if e.kind == "complaint_finding"]
+    live_ids = {e.id for e in live}
+    for complaint in db.scalars(sa.select(Complaint).where(Complaint.request_id == request.id)
+                                .order_by(Complaint.filed_on)):
+        complaint.superseded = complaint.event_id not in live_ids
+        after = [f for f in findings if f.occurred_on >= complaint.filed_on]
+        if after:
+            complaint.finding = after[-1].details.get("finding")
+            complaint.finding_on = after[-1].occurred_on
+        else:
+            complaint.finding = complaint.finding_on = None
+
+
+def load_request(db: Session, request_id: int) -> InfoRequest | None:
+    """A request with its institution, owner, timeline and files loaded in a few queries."""
+    return db.scalar(
+        sa.select(InfoRequest).where(InfoRequest.id == request_id)
+        .options(selectinload(InfoRequest.institution), selectinload(InfoRequest.owner),
+                 selectinload(InfoRequest.events).selectinload(TimelineEvent.attachments),
+                 selectinload(InfoRequest.events).selectinload(TimelineEvent.recorded_by)))

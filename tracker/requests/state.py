@@ -1,0 +1,168 @@
+"""A request's state derived from its timeline: status, due date, complaint window.
+
+Pure: takes plain facts, returns plain facts. The service stores the result on the request so
+the dashboard and the scheduler can query it; nothing here touches the database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Iterable
+
+from tracker import deadlines
+
+# What a pair of timeline entries does to the clock, per law (start kind, end kind).
+# Fee notices: UK FOIA s.10(2) and FOISA s.10(2) disregard the days until payment; BC FIPPA
+# s.7(4) stops the clock until the fee is paid; US FOIA 5 U.S.C. 552(a)(6)(A)(ii)(II) tolls
+# for fee clarification. Clarification: US FOIA (6)(A)(ii)(I) tolls; UK FOIA and FOISA s.1(3)
+# restart the clock on the day the clarification is received (handled as a restart below).
+PAUSE_RULES: dict[str, dict[tuple[str, str], str]] = {
+    "uk-foia": {("fee_notice", "fee_paid"): "FOIA s.10(2)"},
+    "uk-sct-foisa": {("fee_notice", "fee_paid"): "FOISA s.10(2)"},
+    "ca-bc-fippa": {("fee_notice", "fee_paid"): "BC FIPPA s.7(4)"},
+    "us-foia": {("fee_notice", "fee_paid"): "5 U.S.C. 552(a)(6)(A)(ii)(II)",
+                ("clarification_requested", "clarification_answered"):
+                    "5 U.S.C. 552(a)(6)(A)(ii)(I)"},
+}
+RESTART_RULES: dict[str, str] = {"uk-foia": "FOIA s.1(3)", "uk-sct-foisa": "FOISA s.1(3)"}
+
+
+@dataclass(frozen=True)
+class EventFact:
+    """One timeline entry as the derivation needs it."""
+
+    id: int
+    kind: str
+    occurred_on: date
+    corrects_id: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExtensionFact:
+    """An extension in force (not corrected away)."""
+
+    event_id: int
+    days: int
+    reason: str
+    notice_on: date
+    commissioner_notified: bool
+
+
+@dataclass(frozen=True)
+class RequestState:
+    """Everything the pages, the scheduler and the packets read about a request's clock."""
+
+    status: str
+    clock_start: date            # receipt, or the restart date after a UK clarification
+    restarted_by: str | None     # the section that restarted the clock
+    extension_days: int
+    extensions: tuple[ExtensionFact, ...]
+    pauses: tuple[tuple[date, date], ...]
+    open_pause_since: date | None
+    due_on: date
+    responded_on: date | None
+    complaint_due_on: date | None
+    complaint_trigger: str | None  # "deemed refusal" or "response"
+    closed_on: date | None
+
+
+def effective_events(events: Iterable[EventFact]) -> list[EventFact]:
+    """Entries still in force: any entry that a later entry corrects is replaced by it."""
+    events = list(events)
+    corrected = {e.corrects_id for e in events if e.corrects_id is not None}
+    return sorted((e for e in events if e.id not in corrected),
+                  key=lambda e: (e.occurred_on, e.id))
+
+
+def _pauses(law: str, events: list[EventFact], today: date
+            ) -> tuple[list[tuple[date, date]], date | None]:
+    rules = PAUSE_RULES.get(law, {})
+    closed: list[tuple[date, date]] = []
+    open_since: date | None = None
+    for start_kind, end_kind in rules:
+        started: date | None = None
+        for event in events:
+            if event.kind == start_kind and started is None:
+                started = event.occurred_on
+            elif event.kind == end_kind and started is not None:
+                # The clock runs again the day after the fee is paid or the answer arrives.
+                if event.occurred_on > started:
+                    closed.append((started, event.occurred_on - timedelta(days=1)))
+                started = None
+        if started is not None:
+            open_since = started if open_since is None else min(open_since, started)
+            # Until the pause ends, treat it as lasting through today.
+            closed.append((started, max(started, today)))
+    return sorted(closed), open_since
+
+
+def derive_state(law: str, province: str | None, received_on: date,
+                 events: Iterable[EventFact], today: date) -> RequestState:
+    """Derive status, due date and complaint window from the entries in force."""
+    live = effective_events(events)
+    kinds = {e.kind for e in live}
+
+    clock_start, restarted_by = received_on, None
+    if law in RESTART_RULES:
+        answers = [e.occurred_on for e in live if e.kind == "clarification_answered"
+                   and e.occurred_on >= received_on]
+        if answers:
+            clock_start, restarted_by = max(answers), RESTART_RULES[law]
+
+    extensions = tuple(
+        ExtensionFact(event_id=e.id, days=int(e.details["days"]), reason=e.details["reason"],
+                      notice_on=date.fromisoformat(e.details["notice_on"]),
+                      commissioner_notified=bool(e.details.get("commissioner_notified")))
+        for e in live if e.kind == "extension")
+    extension_days = sum(x.days for x in extensions)
+    pauses, open_since = _pauses(law, [e for e in live if e.occurred_on >= clock_start], today)
+    due_on = deadlines.due_date(law, clock_start, extension_days=extension_days,
+                                province=province, pauses=pauses)
+
+    finals = [e for e in live if e.kind == "final_response"]
+    responded_on = max((e.occurred_on for e in finals), default=None)
+    complaints = [e for e in live if e.kind == "complaint_filed"]
+    findings = [e for e in live if e.kind == "complaint_finding"]
+    complaint_pending = bool(complaints) and (
+        not findings or max(c.occurred_on for c in complaints) > max(f.occurred_on for f in findings))
+    withdrawn = [e for e in live if e.kind == "withdrawn"]
+
+    closed_on: date | None = None
+    if withdrawn:
+        status, closed_on = "closed", max(e.occurred_on for e in withdrawn)
+    elif complaint_pending:
+        status = "in_complaint"
+    elif responded_on is not None:
+        if findings:
+            status, closed_on = "closed", max(e.occurred_on for e in findings)
+        else:
+            status = "answered"
+    elif open_since is not None:
+        status = "on_hold"
+    elif today > due_on:
+        status = "overdue"
+    else:
+        status = "awaiting"
+
+    complaint_due_on: date | None = None
+    trigger: str | None = None
+    if not complaints and "withdrawn" not in kinds:
+        if responded_on is not None and responded_on <= due_on:
+            complaint_due_on = deadlines.complaint_deadline(law, responded_on, province=province)
+            trigger = "response"
+        else:
+            # Deemed refusal: the window opens the day after the due date (OIC guidance).
+            complaint_due_on = deadlines.deemed_refusal_complaint_deadline(law, due_on, province)
+            trigger = "deemed refusal"
+            if responded_on is not None:
+                # A late answer is still a decision one may complain about: take the later window.
+                after_response = deadlines.complaint_deadline(law, responded_on, province=province)
+                if after_response is not None and (complaint_due_on is None
+                                                   or after_response > complaint_due_on):
+                    complaint_due_on, trigger = after_response, "response"
+    return RequestState(status=status, clock_start=clock_start, restarted_by=restarted_by,
+                        extension_days=extension_days, extensions=extensions,
+                        pauses=tuple(pauses), open_pause_since=open_since, due_on=due_on,
+                        responded_on=responded_on, complaint_due_on=complaint_due_on,
+                        complaint_trigger=trigger, closed_on=closed_on)
