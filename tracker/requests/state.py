@@ -149,7 +149,8 @@ def derive_state(law: str, province: str | None, received_on: date,
     trigger: str | None = None
     if not complaints and "withdrawn" not in kinds:
         if responded_on is not None and responded_on <= due_on:
-            complaint_due_on = deadlines.complaint_deadline(law, responded_on, province=province)
+            complaint_due_on = deadlines.response_complaint_deadline(law, responded_on,
+                                                                     province=province)
             trigger = "response"
         else:
             # Deemed refusal: the window opens the day after the due date (OIC guidance).
@@ -157,7 +158,8 @@ def derive_state(law: str, province: str | None, received_on: date,
             trigger = "deemed refusal"
             if responded_on is not None:
                 # A late answer is still a decision one may complain about: take the later window.
-                after_response = deadlines.complaint_deadline(law, responded_on, province=province)
+                after_response = deadlines.response_complaint_deadline(law, responded_on,
+                                                                       province=province)
                 if after_response is not None and (complaint_due_on is None
                                                    or after_response > complaint_due_on):
                     complaint_due_on, trigger = after_response, "response"

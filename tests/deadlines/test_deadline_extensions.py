@@ -1,0 +1,139 @@
+"""check_extension: each problem the engine reports, and the reason lists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tracker.deadlines import EXTENSION_REASONS, LAW_CODES, LAWS, check_extension, extension_reasons
+
+D = date.fromisoformat
+
+
+def codes(problems) -> set[str]:
+    return {p.code for p in problems}
+
+
+def test_lawful_atia_extension_has_no_problems() -> None:
+    assert check_extension("ca-atia", D("2024-02-01"), D("2024-02-20"), 30, "volume", False) == []
+
+
+def test_atia_notice_after_original_deadline() -> None:
+    problems = check_extension("ca-atia", D("2024-02-01"), D("2024-03-05"), 30, "volume", False)
+    assert codes(problems) == {"late-notice"}
+    assert problems[0].citation == "ATIA s.9(1)"
+    # Notice on the (rolled) original deadline itself is in time.
+    assert check_extension("ca-atia", D("2024-02-01"), D("2024-03-04"), 30, "volume", False) == []
+
+
+def test_atia_over_30_days_needs_notice_to_commissioner() -> None:
+    problems = check_extension(
+        "ca-atia", D("2024-02-01"), D("2024-02-20"), 60, "consultation", False
+    )
+    assert codes(problems) == {"commissioner-notice-missing"}
+    assert problems[0].citation == "ATIA s.9(2)"
+    assert "Information Commissioner of Canada" in problems[0].message
+    assert (
+        check_extension("ca-atia", D("2024-02-01"), D("2024-02-20"), 60, "consultation", True) == []
+    )
+
+
+@pytest.mark.parametrize(
+    "law,days,citation",
+    [
+        ("ca-qc-access", 11, "Access Act (Qc) s.47"),
+        ("us-foia", 11, "5 U.S.C. 552(a)(6)(B)(i)"),
+        ("ca-privacy", 31, "Privacy Act s.15(a)"),
+        ("us-ca-cpra", 15, "Cal. Gov. Code s.7922.535(b)"),
+    ],
+)
+def test_more_than_the_statute_allows(law: str, days: int, citation: str) -> None:
+    reason = EXTENSION_REASONS[law][0].code
+    problems = check_extension(law, D("2024-06-03"), D("2024-06-05"), days, reason, True)
+    assert codes(problems) == {"exceeds-maximum"}
+    assert problems[0].citation == citation
+    assert check_extension(law, D("2024-06-03"), D("2024-06-05"), days - 1, reason, True) == []
+
+
+def test_privacy_act_translation_extension_is_not_capped() -> None:
+    assert (
+        check_extension("ca-privacy", D("2024-06-03"), D("2024-06-05"), 45, "translation", False)
+        == []
+    )
+
+
+@pytest.mark.parametrize("law", ["ca-bc-fippa", "ca-ab-foip"])
+def test_bc_ab_beyond_30_days_needs_commissioner_permission(law: str) -> None:
+    problems = check_extension(law, D("2024-06-03"), D("2024-06-05"), 45, "volume", False)
+    assert codes(problems) == {"commissioner-permission-required"}
+    assert check_extension(law, D("2024-06-03"), D("2024-06-05"), 45, "volume", True) == []
+    assert check_extension(law, D("2024-06-03"), D("2024-06-05"), 30, "volume", False) == []
+
+
+def test_ontario_has_no_fixed_cap_verify() -> None:
+    # FIPPA s.27(1) / MFIPPA s.20(1): "a period of time that is reasonable" (verify).
+    assert (
+        check_extension("ca-on-fippa", D("2024-06-03"), D("2024-06-05"), 90, "volume", False) == []
+    )
+    assert (
+        check_extension("ca-on-mfippa", D("2024-06-03"), D("2024-06-05"), 90, "consultation", False)
+        == []
+    )
+
+
+def test_uk_and_ny_warnings() -> None:
+    uk = check_extension("uk-foia", D("2024-03-04"), D("2024-03-20"), 25, "public-interest", False)
+    assert codes(uk) == {"exceeds-guidance"} and uk[0].severity == "warning"
+    ny = check_extension(
+        "us-ny-foil", D("2024-03-04"), D("2024-03-06"), 25, "acknowledgment", False
+    )
+    assert codes(ny) == {"exceeds-maximum"} and ny[0].severity == "warning"
+
+
+def test_foisa_allows_no_extension() -> None:
+    assert codes(
+        check_extension("uk-sct-foisa", D("2024-03-04"), D("2024-03-05"), 5, "x", False)
+    ) == {"no-extension"}
+
+
+def test_unknown_reason_and_missing_notice() -> None:
+    problems = check_extension("ca-atia", D("2024-02-01"), None, 10, "because", False)
+    assert codes(problems) == {"unknown-reason", "no-notice"}
+    msg = next(p.message for p in problems if p.code == "unknown-reason")
+    assert "volume" in msg and "third-party" in msg
+
+
+@pytest.mark.parametrize("days", [0, -5])
+def test_non_positive_days_is_bad_input(days: int) -> None:
+    with pytest.raises(ValueError):
+        check_extension("ca-atia", D("2024-02-01"), D("2024-02-02"), days, "volume", False)
+
+
+def test_reason_lists_cover_every_law() -> None:
+    assert set(EXTENSION_REASONS) == set(LAW_CODES)
+    assert [r.code for r in extension_reasons("ca-atia")] == [
+        "volume",
+        "consultation",
+        "third-party",
+    ]
+    assert [r.section for r in extension_reasons("ca-atia")] == [
+        "s.9(1)(a)",
+        "s.9(1)(b)",
+        "s.9(1)(c)",
+    ]
+    assert [r.code for r in extension_reasons("us-foia")] == ["unusual-circumstances"]
+    assert [r.section for r in extension_reasons("uk-foia")] == ["s.10(3)"]
+    assert [r.section for r in extension_reasons("ca-bc-fippa")] == [
+        f"s.10(1)({c})" for c in "abcd"
+    ]
+    assert [r.section for r in extension_reasons("ca-privacy")] == [
+        "s.15(a)(i)",
+        "s.15(a)(ii)",
+        "s.15(b)",
+    ]
+    assert extension_reasons("uk-sct-foisa") == ()
+    for code, law in LAWS.items():
+        assert law.code == code and law.citation and law.complaint_body
+        for r in EXTENSION_REASONS[code]:
+            assert r.code and r.label and r.section

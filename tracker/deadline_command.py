@@ -1,0 +1,66 @@
+"""`flask --app tracker deadline LAW RECEIVED`: print a due date and how it was reached."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from tracker.deadlines import LAW_CODES, explain
+
+
+def _parse_date(value: str, what: str) -> date:
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise click.UsageError(
+            f"{what} must be a date in ISO form YYYY-MM-DD, got {value!r}"
+        ) from None
+    return parsed
+
+
+@click.command("deadline")
+@click.argument("law")
+@click.argument("received")
+@click.option(
+    "--extension",
+    "extension",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Extension in the law's own unit (calendar days for ca-atia, working days for us-foia/uk-foia).",
+)
+@click.option(
+    "--province",
+    default=None,
+    help="Institution's province (federal laws) or the law's own subdivision.",
+)
+@click.option(
+    "--pause",
+    "pauses",
+    multiple=True,
+    metavar="START:END",
+    help="A pause (inclusive), e.g. 2024-03-01:2024-03-10; repeatable.",
+)
+def deadline_command(
+    law: str, received: str, extension: int, province: str | None, pauses: tuple[str, ...]
+) -> None:
+    """Print the due date for LAW (one of: %s) and a request RECEIVED on that date."""
+    received_date = _parse_date(received, "RECEIVED")
+    pause_pairs: list[tuple[date, date]] = []
+    for item in pauses:
+        start, sep, end = item.partition(":")
+        if not sep:
+            raise click.UsageError(f"--pause must look like START:END, got {item!r}")
+        pause_pairs.append((_parse_date(start, "--pause start"), _parse_date(end, "--pause end")))
+    try:
+        result = explain(
+            law, received_date, extension_days=extension, province=province, pauses=pause_pairs
+        )
+    except (ValueError, TypeError) as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(result.due.isoformat())
+    click.echo(result.as_text())
+
+
+deadline_command.help = (deadline_command.help or "").replace("%s", ", ".join(LAW_CODES))

@@ -1,0 +1,306 @@
+"""Step-by-step explanation of a due date, in words a reporter can check by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ._core import check_date, check_extension_days, normalise_pauses, resolve
+from .calendars import HOLIDAYS_VERSION, MAX_YEAR
+from .laws import Law
+
+_ONE_DAY = timedelta(days=1)
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _day(d: date) -> str:
+    return f"{_WEEKDAYS[d.weekday()]} {d.isoformat()}"
+
+
+@dataclass(frozen=True)
+class SkippedDay:
+    """A day that did not count: a weekend day or a holiday (with its name)."""
+
+    day: date
+    name: str
+
+    @property
+    def is_weekend(self) -> bool:
+        """True when the day is skipped only for being a weekly rest day."""
+        return self.name in _WEEKDAYS
+
+
+@dataclass(frozen=True)
+class Roll:
+    """The move of a last day that is not a working day to the next working day."""
+
+    from_date: date
+    to_date: date
+    skipped: tuple[SkippedDay, ...]
+    citation: str | None
+
+
+@dataclass(frozen=True)
+class AppliedPause:
+    """A pause interval (inclusive) and how many counted days it held back."""
+
+    start: date
+    end: date
+    days_not_counted: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the explanation: a short label, a sentence and an optional citation."""
+
+    label: str
+    text: str
+    citation: str | None = None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How a due date was reached, with every skipped day, roll, extension and pause."""
+
+    law: Law
+    received: date
+    province: str | None
+    start: date
+    base_length: int
+    extension_days: int
+    count: int
+    unit: str
+    skipped: tuple[SkippedDay, ...]
+    pauses: tuple[AppliedPause, ...]
+    last_counted_day: date
+    roll: Roll | None
+    due: date
+    sections: tuple[str, ...]
+    holidays_version: str
+    steps: tuple[Step, ...] = field(default_factory=tuple)
+
+    def as_text(self) -> str:
+        """Return the explanation as plain text: the reasoning, then data and notes."""
+        main = " ".join(s.text for s in self.steps if s.label not in ("Holiday data", "Note"))
+        extra = [s.text for s in self.steps if s.label in ("Holiday data", "Note")]
+        return "\n".join([main, *extra])
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+
+def _pause_lookup(pauses: tuple[tuple[date, date], ...]) -> Callable[[date], int | None]:
+    ranges = [(s.toordinal(), e.toordinal(), i) for i, (s, e) in enumerate(pauses)]
+
+    def find(d: date) -> int | None:
+        o = d.toordinal()
+        for s, e, i in ranges:
+            if s <= o <= e:
+                return i
+        return None
+
+    return find
+
+
+def _list_days(days: Iterable[SkippedDay], limit: int = 12) -> str:
+    items = [f"{d.day.isoformat()} ({d.name})" for d in days]
+    if len(items) > limit:
+        items = items[:limit] + [f"and {len(items) - limit} more"]
+    return ", ".join(items)
+
+
+def explain(
+    law: str,
+    received: date,
+    *,
+    extension_days: int = 0,
+    province: str | None = None,
+    pauses: Iterable[tuple[date, date]] = (),
+) -> Explanation:
+    """Compute the due date day by day and return an Explanation of every step."""
+    law_obj, cal = resolve(law, province)
+    check_date(received, "received")
+    ext = check_extension_days(extension_days)
+    merged = normalise_pauses(pauses)
+    find_pause = _pause_lookup(merged)
+    paused_counts = [0] * len(merged)
+
+    n = law_obj.length + ext
+    working = law_obj.unit == "working"
+    skipped: list[SkippedDay] = []
+    d = received
+    counted = 0
+    # Day of receipt is day 0; counting starts the next day (law_obj.count_citation).
+    while counted < n:
+        d += _ONE_DAY
+        if d.year > MAX_YEAR:
+            raise ValueError(f"the due date falls after {MAX_YEAR}, beyond the holiday data")
+        p = find_pause(d)
+        if p is not None:
+            paused_counts[p] += 1
+            continue
+        if working:
+            reason = cal.non_working_reason(d)
+            if reason is not None:
+                skipped.append(SkippedDay(d, reason))
+                continue
+        counted += 1
+    last = d
+
+    roll: Roll | None = None
+    due = last
+    if not working:
+        # Calendar-day laws: a last day that is not a working day rolls forward once.
+        rolled: list[SkippedDay] = []
+        while True:
+            reason = cal.non_working_reason(due)
+            p = find_pause(due)
+            if reason is None and p is None:
+                break
+            rolled.append(SkippedDay(due, reason if reason is not None else "paused"))
+            due += _ONE_DAY
+        if due != last:
+            roll = Roll(last, due, tuple(rolled), law_obj.roll_citation)
+
+    applied = tuple(AppliedPause(s, e, c) for (s, e), c in zip(merged, paused_counts))
+    sections = [law_obj.period_text, law_obj.count_citation]
+    ext_rule = law_obj.extension
+    if ext and ext_rule is not None:
+        sections.extend(law_obj.cite(s) for s in ext_rule.sections)
+    if roll is not None and roll.citation:
+        sections.append(roll.citation)
+    if any(c for c in paused_counts):
+        sections.extend(law_obj.cite(s) for s in law_obj.pause_sections)
+    if law_obj.deemed_refusal_section:
+        sections.append(law_obj.cite(law_obj.deemed_refusal_section))
+
+    exp = Explanation(
+        law=law_obj,
+        received=received,
+        province=cal.province
+        if law_obj.province_mode == "institution"
+        else law_obj.default_province,
+        start=received + _ONE_DAY,
+        base_length=law_obj.length,
+        extension_days=ext,
+        count=n,
+        unit=law_obj.unit,
+        skipped=tuple(skipped),
+        pauses=applied,
+        last_counted_day=last,
+        roll=roll,
+        due=due,
+        sections=tuple(dict.fromkeys(sections)),
+        holidays_version=HOLIDAYS_VERSION,
+    )
+    object.__setattr__(exp, "steps", _steps(exp))
+    return exp
+
+
+def _steps(e: Explanation) -> tuple[Step, ...]:
+    law = e.law
+    steps: list[Step] = [Step("Received", f"Received {e.received.isoformat()} (day 0).", None)]
+    unit_word = "calendar days" if e.unit == "calendar" else "working days"
+    ext_rule = law.extension
+    if e.extension_days and ext_rule is not None:
+        ext_sections = [ext_rule.sections[0]]
+        if (
+            ext_rule.commissioner_notice_threshold is not None
+            and ext_rule.commissioner_section
+            and e.extension_days > ext_rule.commissioner_notice_threshold
+        ):
+            ext_sections.append(ext_rule.commissioner_section)  # e.g. ATIA s.9(2)
+        ext_cite = "; ".join(law.cite(s) for s in dict.fromkeys(ext_sections))
+        steps.append(
+            Step(
+                "Extension",
+                f"The {e.base_length}-{e.unit.replace('calendar', 'day').replace('working', 'working-day')} "
+                f"period ({law.period_text}) is extended by {e.extension_days} {unit_word} ({ext_cite}): "
+                f"{e.count} {unit_word} in all, counted from receipt"
+                + (" and rolled once at the end." if e.unit == "calendar" else "."),
+                ext_cite,
+            )
+        )
+    pause_cite = "; ".join(law.cite(s) for s in law.pause_sections) or None
+    paused_total = 0
+    for p in e.pauses:
+        paused_total += p.days_not_counted
+        steps.append(
+            Step(
+                "Pause",
+                f"The clock was paused from {p.start.isoformat()} to {p.end.isoformat()} (inclusive): "
+                f"{p.days_not_counted} day{'s' if p.days_not_counted != 1 else ''} of the count fell inside "
+                "and did not count" + (f" ({pause_cite})." if pause_cite else "."),
+                pause_cite,
+            )
+        )
+    paused_text = (
+        f", not counting {paused_total} paused day{'s' if paused_total != 1 else ''},"
+        if paused_total
+        else ""
+    )
+    count_text = (
+        f"Counting {e.count} {unit_word} from {e.start.isoformat()} "
+        f"({law.period_text}; {law.count_citation}){paused_text} reaches {_day(e.last_counted_day)}."
+    )
+    if e.unit == "working" and e.skipped:
+        weekend = [s for s in e.skipped if s.is_weekend]
+        holidays_ = [s for s in e.skipped if not s.is_weekend]
+        parts = []
+        if weekend:
+            parts.append(f"{len(weekend)} weekend days")
+        if holidays_:
+            parts.append(
+                f"{len(holidays_)} holiday{'s' if len(holidays_) != 1 else ''}: {_list_days(holidays_)}"
+            )
+        count_text += f" Not counted as working days: {' and '.join(parts)}."
+    steps.append(Step("Count", count_text, law.period_text))
+    if e.roll is not None:
+        r = e.roll
+        steps.append(
+            Step(
+                "Roll",
+                f"{_day(r.from_date)} is not a working day ({r.skipped[0].name}), so the deadline moves "
+                f"to the next working day, {_day(r.to_date)}"
+                + (f" ({r.citation})" if r.citation else "")
+                + f". Skipped: {_list_days(r.skipped)}.",
+                r.citation,
+            )
+        )
+    elif e.unit == "calendar":
+        note = ""
+        if 5 not in law.weekend_days and e.due.weekday() == 5:
+            # Québec Interpretation Act s.61(23) does not list Saturday (verify CAI practice).
+            note = (
+                " Saturday is not a holiday under the Interpretation Act (CQLR c. I-16) "
+                "s.61(23), so the deadline is not extended (verify how the CAI treats it)."
+            )
+        steps.append(
+            Step(
+                "No roll",
+                f"{_day(e.due)} is a working day, so the deadline stays there.{note}",
+                law.roll_citation,
+            )
+        )
+    due_text = f"Due {_day(e.due)}."
+    due_cite = law.cite(law.deemed_refusal_section) if law.deemed_refusal_section else None
+    if due_cite:
+        due_text += " " + law.lateness_effect.format(cite=due_cite)
+    steps.append(Step("Due", due_text, due_cite))
+    steps.append(
+        Step(
+            "Holiday data",
+            f"Non-working days: {law.holiday_calendar}"
+            + (
+                f" (province: {e.province})"
+                if law.province_mode == "institution" and e.province
+                else ""
+            )
+            + f". Holiday data: python-holidays {e.holidays_version}.",
+            None,
+        )
+    )
+    for note in law.notes:
+        steps.append(Step("Note", note, None))
+    return tuple(steps)
