@@ -61,10 +61,12 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.home.views import bp as home_bp
     from tracker.institutions.views import bp as institutions_bp
+    from tracker.requests.views import bp as requests_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(institutions_bp)
+    app.register_blueprint(requests_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -35,10 +35,12 @@ def create_user_command(email: str, newsroom: str, name: str, admin: bool,
 def register(app: Flask) -> None:
     """Attach every command to the app's CLI."""
     from tracker.deadline_command import deadline_command
+    from tracker.demo import demo_command
     from tracker.migrate import db_cli
     from tracker.serve import serve_command
 
     app.cli.add_command(db_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(deadline_command)
+    app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)

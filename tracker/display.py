@@ -33,8 +33,16 @@ def format_datetime(value: datetime | None) -> str:
     return local.strftime("%Y-%m-%d %H:%M %Z")
 
 
+STATUS_LABELS: dict[str, str] = {
+    "awaiting": "Awaiting response", "on_hold": "On hold (clock stopped)",
+    "overdue": "Overdue: deemed refused", "answered": "Answered",
+    "in_complaint": "Complaint pending", "closed": "Closed",
+}
+
+
 def register_filters(app: Flask) -> None:
-    """Make the formatters available in templates."""
+    """Make the formatters and labels available in templates."""
+    app.jinja_env.globals["status_labels"] = STATUS_LABELS
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(law_label, "law_label")

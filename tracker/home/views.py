@@ -1,8 +1,13 @@
-"""The home page after login."""
+"""The home page after login: what needs attention today."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
+
+from tracker import clock, db
+from tracker.display import reader_timezone
+from tracker.requests.describe import lateness
+from tracker.requests.queries import dashboard as dashboard_query
 
 bp = Blueprint("home", __name__)
 
@@ -10,5 +15,9 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def dashboard() -> str:
-    """The reporter's dashboard."""
-    return render_template("home/dashboard.html")
+    """Overdue requests first, then those due within 7 days, then closing complaint windows."""
+    today = clock.today(reader_timezone())
+    board = dashboard_query(db.session(), current_user.newsroom_id, today)
+    shown = [*board.overdue, *board.due_soon, *board.complaint_closing]
+    return render_template("home/dashboard.html", board=board, today=today,
+                           lateness={r.id: lateness(r, today) for r in shown})

@@ -47,6 +47,9 @@ class ExtensionFact:
     reason: str
     notice_on: date
     commissioner_notified: bool
+    # False when notice came after the original deadline: the period had already run out, so
+    # the claimed days do not move the due date (e.g. ATIA s.9(1): notice within 30 days).
+    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,17 @@ def _pauses(law: str, events: list[EventFact], today: date
     return sorted(closed), open_since
 
 
+def _extension(law: str, province: str | None, clock_start: date, event: EventFact
+               ) -> ExtensionFact:
+    notice_on = date.fromisoformat(event.details["notice_on"])
+    days, reason = int(event.details["days"]), str(event.details["reason"])
+    notified = bool(event.details.get("commissioner_notified"))
+    late = any(p.code == "late-notice" for p in deadlines.check_extension(
+        law, clock_start, notice_on, days, reason, notified, province=province))
+    return ExtensionFact(event_id=event.id, days=days, reason=reason, notice_on=notice_on,
+                         commissioner_notified=notified, counted=not late)
+
+
 def derive_state(law: str, province: str | None, received_on: date,
                  events: Iterable[EventFact], today: date) -> RequestState:
     """Derive status, due date and complaint window from the entries in force."""
@@ -110,12 +124,9 @@ def derive_state(law: str, province: str | None, received_on: date,
         if answers:
             clock_start, restarted_by = max(answers), RESTART_RULES[law]
 
-    extensions = tuple(
-        ExtensionFact(event_id=e.id, days=int(e.details["days"]), reason=e.details["reason"],
-                      notice_on=date.fromisoformat(e.details["notice_on"]),
-                      commissioner_notified=bool(e.details.get("commissioner_notified")))
-        for e in live if e.kind == "extension")
-    extension_days = sum(x.days for x in extensions)
+    extensions = tuple(_extension(law, province, clock_start, e)
+                       for e in live if e.kind == "extension")
+    extension_days = sum(x.days for x in extensions if x.counted)
     pauses, open_since = _pauses(law, [e for e in live if e.occurred_on >= clock_start], today)
     due_on = deadlines.due_date(law, clock_start, extension_days=extension_days,
                                 province=province, pauses=pauses)
@@ -147,7 +158,7 @@ def derive_state(law: str, province: str | None, received_on: date,
 
     complaint_due_on: date | None = None
     trigger: str | None = None
-    if not complaints and "withdrawn" not in kinds:
+    if "withdrawn" not in kinds:
         if responded_on is not None and responded_on <= due_on:
             complaint_due_on = deadlines.response_complaint_deadline(law, responded_on,
                                                                      province=province)

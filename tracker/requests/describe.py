@@ -1,0 +1,77 @@
+"""What a reporter reads about a request's clock: due date explained, lateness, warnings."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from tracker import deadlines
+from tracker.models import InfoRequest
+from tracker.requests.service import province_of, state_of
+from tracker.requests.state import ExtensionFact, RequestState
+
+
+@dataclass(frozen=True)
+class Lateness:
+    """Days late (calendar, business) or days left before the due date."""
+
+    calendar_days_late: int
+    business_days_late: int
+    days_left: int | None  # None once late or answered
+
+    @property
+    def is_late(self) -> bool:
+        """True when the due date passed before an answer."""
+        return self.calendar_days_late > 0
+
+
+@dataclass(frozen=True)
+class ExtensionCheck:
+    """An extension in force and what the law says is wrong with it."""
+
+    extension: ExtensionFact
+    problems: tuple[deadlines.Problem, ...]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """Everything the request page shows about the deadline."""
+
+    law: deadlines.Law
+    state: RequestState
+    explanation: deadlines.Explanation
+    lateness: Lateness
+    extensions: tuple[ExtensionCheck, ...]
+    complaint_window_open: bool | None  # None: the law states no window
+    deemed_refusal_window_end: date | None  # last day to complain of the deemed refusal
+
+
+def lateness(request: InfoRequest, today: date) -> Lateness:
+    """How late the response is (or was), or how many days are left."""
+    end = request.responded_on or today
+    calendar, business = deadlines.days_late(request.law_code, request.due_on, end,
+                                             province=province_of(request))
+    days_left = None
+    if request.responded_on is None and request.due_on >= today:
+        days_left = (request.due_on - today).days
+    return Lateness(calendar, business, days_left)
+
+
+def describe(request: InfoRequest, today: date) -> Deadline:
+    """Derive the clock, explain the due date, check each extension against the law."""
+    state = state_of(request, today)
+    province = province_of(request)
+    explanation = deadlines.explain(request.law_code, state.clock_start,
+                                    extension_days=state.extension_days, province=province,
+                                    pauses=state.pauses)
+    checks = tuple(
+        ExtensionCheck(x, tuple(deadlines.check_extension(
+            request.law_code, state.clock_start, x.notice_on, x.days, x.reason,
+            x.commissioner_notified, province=province)))
+        for x in state.extensions)
+    window_open = None if state.complaint_due_on is None else today <= state.complaint_due_on
+    late = lateness(request, today)
+    refusal_window = (deadlines.deemed_refusal_complaint_deadline(
+        request.law_code, state.due_on, province) if late.is_late else None)
+    return Deadline(law=deadlines.LAWS[request.law_code], state=state, explanation=explanation,
+                    lateness=late, extensions=checks, complaint_window_open=window_open,
+                    deemed_refusal_window_end=refusal_window)
