@@ -33,6 +33,18 @@ def format_datetime(value: datetime | None) -> str:
     return local.strftime("%Y-%m-%d %H:%M %Z")
 
 
+def format_filesize(size: int) -> str:
+    """1 234 567 bytes as "1.2 MB"; small files in bytes."""
+    if size < 1024:
+        return f"{size} bytes"
+    value = float(size)
+    for unit in ("KB", "MB", "GB", "TB"):
+        value /= 1024
+        if value < 1024:
+            break
+    return f"{value:.1f} {unit}"
+
+
 STATUS_LABELS: dict[str, str] = {
     "awaiting": "Awaiting response", "on_hold": "On hold (clock stopped)",
     "overdue": "Overdue: deemed refused", "answered": "Answered",
@@ -46,3 +58,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(law_label, "law_label")
+    app.add_template_filter(format_filesize, "filesize")
