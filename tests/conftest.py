@@ -2,11 +2,12 @@
 
 The suite runs on SQLite by default and on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
 Each test gets an empty database migrated to head: a copy of a migrated SQLite file, or on
-PostgreSQL the shared schema with every table truncated.
+PostgreSQL this run's own schema with every table truncated.
 """
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy.engine import make_url
 
 from tracker import create_app
 from tracker.auth.service import NewUser, create_user
@@ -33,26 +35,40 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"tracker database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
 
 
+def _with_search_path(url: str, schema: str) -> str:
+    """The URL with every connection's search_path set to one schema."""
+    parsed = make_url(normalise_url(url))
+    return parsed.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Migrate once per run: a SQLite file to copy, or the PostgreSQL schema, reset first."""
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate once per run: a SQLite file to copy, or a fresh PostgreSQL schema of this run's
+    own (so that runs at the same time on one database never meet), dropped at the end."""
     if PG_URL:
-        engine = make_engine(PG_URL)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-        app = create_app({"DATABASE_URL": PG_URL, "SECRET_KEY": "test",
+        schema = f"test_{os.getpid()}_{secrets.token_hex(4)}"
+        admin = make_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        url = _with_search_path(PG_URL, schema)
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test",
                           "INSTANCE_PATH": str(tmp_path_factory.mktemp("pg-instance"))})
         upgrade(app)
         app.extensions["engine"].dispose()
-        return normalise_url(PG_URL)
+        try:
+            yield url
+        finally:
+            with admin.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+        return
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test",
                       "INSTANCE_PATH": str(path.parent / "instance")})
     upgrade(app)
     app.extensions["engine"].dispose()
-    return str(path)
+    yield str(path)
 
 
 def _truncate_all(url: str) -> None:
