@@ -1,0 +1,1 @@
+"""Complaint evidence packets: one ZIP with the dossier, the draft letter, the data and the files."""
