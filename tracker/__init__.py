@@ -27,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -58,15 +59,31 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Each feature is a blueprint; every page but login needs a session."""
+    from tracker.alerts.views import bp as alerts_bp
+    from tracker.api.settings_views import bp as api_tokens_bp
+    from tracker.api.views import bp as api_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.exports.views import bp as exports_bp
+    from tracker.feeds.views import bp as feeds_bp
     from tracker.home.views import bp as home_bp
+    from tracker.imports.views import bp as imports_bp
     from tracker.institutions.views import bp as institutions_bp
+    from tracker.packets.views import bp as packets_bp
     from tracker.requests.views import bp as requests_bp
+    from tracker.scorecards.views import bp as scorecards_bp
 
+    app.register_blueprint(alerts_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(institutions_bp)
     app.register_blueprint(requests_bp)
+    app.register_blueprint(packets_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(scorecards_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -74,6 +91,13 @@ def register_errorhandlers(app: Flask) -> None:
     from tracker.errors import register_errorhandlers as register
 
     register(app)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers on every response."""
+    from tracker.security import register_security_headers
+
+    register_security_headers(app)
 
 
 def register_template_helpers(app: Flask) -> None:

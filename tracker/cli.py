@@ -34,13 +34,24 @@ def create_user_command(email: str, newsroom: str, name: str, admin: bool,
 
 def register(app: Flask) -> None:
     """Attach every command to the app's CLI."""
+    from tracker.alerts.commands import sweep_command
+    from tracker.backup import backup_command, restore_command
     from tracker.deadline_command import deadline_command
     from tracker.demo import demo_command
+    from tracker.imports.cli import import_csv_command
     from tracker.migrate import db_cli
+    from tracker.packets.cli import packet_command
+    from tracker.scheduler import scheduler_command
     from tracker.serve import serve_command
 
     app.cli.add_command(db_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(deadline_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(packet_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(sweep_command)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(import_csv_command)

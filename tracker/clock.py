@@ -7,10 +7,13 @@ from typing import Iterator
 from zoneinfo import ZoneInfo
 
 _frozen_today: date | None = None
+_frozen_now: datetime | None = None
 
 
 def now() -> datetime:
-    """The current instant, timezone-aware (UTC)."""
+    """The current instant, timezone-aware (UTC), unless an instant was frozen."""
+    if _frozen_now is not None:
+        return _frozen_now
     return datetime.now(timezone.utc)
 
 
@@ -19,7 +22,7 @@ def today(tz: str | ZoneInfo = "America/Toronto") -> date:
     if _frozen_today is not None:
         return _frozen_today
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
-    return datetime.now(zone).date()
+    return now().astimezone(zone).date()
 
 
 @contextmanager
@@ -31,3 +34,16 @@ def frozen(day: date) -> Iterator[date]:
         yield day
     finally:
         _frozen_today = previous
+
+
+@contextmanager
+def frozen_now(instant: datetime) -> Iterator[datetime]:
+    """Make ``now()`` (and ``today()`` when no day is frozen) answer ``instant`` inside the block."""
+    global _frozen_now
+    if instant.tzinfo is None:
+        raise ValueError("frozen_now needs a timezone-aware instant")
+    previous, _frozen_now = _frozen_now, instant.astimezone(timezone.utc)
+    try:
+        yield _frozen_now
+    finally:
+        _frozen_now = previous

@@ -22,7 +22,28 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "MAX_UPLOAD_MB": ("50", "Largest accepted upload, in megabytes."),
     "BASE_URL": ("http://127.0.0.1:5000", "Public address used in e-mailed links."),
     "LOG_LEVEL": ("INFO", "Logging level."),
+    "SMTP_HOST": (None, "Mail server for alerts; when unset, alerts are written to the log "
+                        "instead (and count as sent)."),
+    "SMTP_PORT": ("587", "Mail server port."),
+    "SMTP_USER": (None, "Login for the mail server (none when unset)."),
+    "SMTP_PASSWORD": (None, "Password for the mail server login."),
+    "SMTP_STARTTLS": ("1", "1 to upgrade the connection with STARTTLS before sending, 0 not to."),
+    "SMTP_TIMEOUT": ("30", "Seconds to wait for the mail server before counting a try as failed."),
+    "MAIL_FROM": ("ATI tracker <tracker@localhost>", "Sender address of alert mails."),
+    "ALERT_MAX_ATTEMPTS": ("10", "Tries per alert before it is marked failed (with the "
+                                 "defaults, about 8.5 hours of retries)."),
+    "ALERT_RETRY_SECONDS": ("60", "Wait before the first retry; doubles after each failed try "
+                                  "(at most 6 hours)."),
+    "DIGEST_WEEKDAY": ("monday", "Day of the week the weekly digest of late requests is sent "
+                                 "(or the first sweep after it)."),
+    "SWEEP_MINUTES": ("60", "How often the scheduler flags overdue requests and plans alerts."),
+    "DELIVER_SECONDS": ("60", "How often the scheduler sends pending alerts."),
+    "SCHEDULER_LEASE_SECONDS": ("60", "SQLite: how long the scheduler lock lasts unless renewed "
+                                      "(a crashed scheduler's lock is taken over after this)."),
 }
+
+WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday",
+                             "saturday", "sunday")
 
 
 class ConfigError(RuntimeError):
@@ -72,6 +93,20 @@ def build_config(environ: Mapping[str, str] | None = None,
     except ValueError as exc:
         raise ConfigError("TRACKER_MAX_UPLOAD_MB must be a whole number of megabytes") from exc
 
+    numbers: dict[str, int] = {}
+    for name in ("SMTP_PORT", "SMTP_TIMEOUT", "ALERT_MAX_ATTEMPTS", "ALERT_RETRY_SECONDS",
+                 "SWEEP_MINUTES", "DELIVER_SECONDS", "SCHEDULER_LEASE_SECONDS"):
+        raw = _env(name, environ) or SETTINGS[name][0] or "0"
+        try:
+            numbers[name] = int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"TRACKER_{name} must be a whole number, not {raw!r}") from exc
+        if numbers[name] < 1:
+            raise ConfigError(f"TRACKER_{name} must be at least 1")
+    digest_day = (_env("DIGEST_WEEKDAY", environ) or "monday").strip().lower()
+    if digest_day not in WEEKDAYS:
+        raise ConfigError(f"TRACKER_DIGEST_WEEKDAY must be a day of the week, not {digest_day!r}")
+
     secure = _truthy(_env("SECURE_COOKIES", environ))
     config: dict[str, Any] = {
         "INSTANCE_PATH": str(instance),
@@ -82,6 +117,13 @@ def build_config(environ: Mapping[str, str] | None = None,
         "MAX_UPLOAD_MB": max_upload_mb,
         "BASE_URL": (_env("BASE_URL", environ) or "").rstrip("/"),
         "LOG_LEVEL": _env("LOG_LEVEL", environ),
+        "SMTP_HOST": _env("SMTP_HOST", environ),
+        "SMTP_USER": _env("SMTP_USER", environ),
+        "SMTP_PASSWORD": _env("SMTP_PASSWORD", environ),
+        "SMTP_STARTTLS": _truthy(_env("SMTP_STARTTLS", environ)),
+        "MAIL_FROM": _env("MAIL_FROM", environ),
+        "DIGEST_WEEKDAY": digest_day,
+        **numbers,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,

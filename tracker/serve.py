@@ -1,5 +1,10 @@
-"""`flask --app tracker serve`: the development server, no reloader."""
+"""`flask --app tracker serve`: the development server, no reloader, and ONE scheduler beside it."""
 from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from types import FrameType
 
 import click
 from flask import current_app
@@ -9,16 +14,46 @@ from werkzeug.serving import run_simple
 from tracker.db import check_connection
 
 
+def start_scheduler() -> subprocess.Popen[bytes]:
+    """The scheduler in its own process (never inside the web server), same settings."""
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "tracker", "scheduler"])
+
+
+def stop_scheduler(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (the scheduler finishes its running job), then kill after 15 seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--scheduler/--no-scheduler", default=True, show_default=True,
+              help="Also run the scheduler (overdue sweep, alert e-mails) in a second process.")
 @with_appcontext
-def serve_command(host: str, port: int) -> None:
+def serve_command(host: str, port: int, scheduler: bool) -> None:
     """Serve the tracker for one machine (production uses gunicorn, see the README)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
         check_connection(app)
     except ConnectionError as exc:
         raise click.ClickException(str(exc)) from None
+    process = start_scheduler() if scheduler else None
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     click.echo(f"ATI tracker on http://{host}:{port}/  (Ctrl-C stops it)")
-    run_simple(host, port, app, use_reloader=False, threaded=True)
+    try:
+        # No reloader: it would start the app (and any scheduler) twice.
+        run_simple(host, port, app, use_reloader=False, threaded=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process is not None:
+            stop_scheduler(process)

@@ -5,6 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from tracker import clock, db
+from tracker.alerts.service import failed_alerts_for
 from tracker.display import reader_timezone
 from tracker.requests.describe import lateness
 from tracker.requests.queries import dashboard as dashboard_query
@@ -20,4 +21,5 @@ def dashboard() -> str:
     board = dashboard_query(db.session(), current_user.newsroom_id, today)
     shown = [*board.overdue, *board.due_soon, *board.complaint_closing]
     return render_template("home/dashboard.html", board=board, today=today,
-                           lateness={r.id: lateness(r, today) for r in shown})
+                           lateness={r.id: lateness(r, today) for r in shown},
+                           failed_alerts=failed_alerts_for(db.session(), current_user, limit=20))

@@ -1,0 +1,136 @@
+"""The scheduler process: starts, registers its jobs, works alone, stops cleanly."""
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from alerts_helpers import add_institution, add_request, statuses
+from tracker import clock
+from tracker.scheduler import AdvisoryLock, DatabaseLock, make_lock
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Scheduler:
+    """``flask --app tracker scheduler`` in a subprocess, its output read line by line."""
+
+    def __init__(self, database_url: str, instance: Path, *args: str) -> None:
+        env = {**os.environ, "TRACKER_DATABASE_URL": database_url,
+               "TRACKER_INSTANCE_PATH": str(instance), "TRACKER_SECRET_KEY": "test-secret",
+               "TRACKER_SCHEDULER_LEASE_SECONDS": "3", "PYTHONUNBUFFERED": "1"}
+        env.pop("TRACKER_SMTP_HOST", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "tracker", "scheduler",
+             "--poll-seconds", "0.2", *args],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.output: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        """The first output line containing ``text`` (fails after ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            self.output.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no {text!r} in scheduler output: {self.output}")
+
+    def stop(self) -> int:
+        """SIGTERM, then the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(20)
+
+
+@pytest.fixture
+def schedulers(app_config):
+    started: list[Scheduler] = []
+
+    def start(*args: str) -> Scheduler:
+        proc = Scheduler(app_config["DATABASE_URL"], Path(app_config["INSTANCE_PATH"]), *args)
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.proc.poll() is None:
+            proc.proc.kill()
+            proc.proc.wait()
+
+
+def test_scheduler_registers_its_jobs_runs_the_sweep_and_stops_cleanly(app, make_user,
+                                                                        schedulers):
+    reporter = make_user("reporter@example.org").id
+    late = add_request(app, reporter, add_institution(app, reporter, "CBSA"), "Old request",
+                       date(2026, 6, 1))
+    app.extensions["engine"].dispose()
+    proc = schedulers("--run-seconds", "4")
+    started = proc.wait_for("scheduler started")
+    assert "jobs: overdue-sweep, deliver-alerts, renew-lock" in started
+    proc.wait_for("scheduler stopped")
+    assert proc.proc.wait(20) == 0
+    assert statuses(app)[late] == "overdue"        # the sweep job ran at start
+    # The lock was given back: a new scheduler starts at once.
+    again = schedulers()
+    again.wait_for("scheduler started")
+    assert again.stop() == 0
+
+
+def test_a_second_scheduler_waits_idle_until_the_first_stops(app, schedulers):
+    first = schedulers()
+    first.wait_for("scheduler started")
+    second = schedulers()
+    second.wait_for("another scheduler holds the lock; waiting")
+    time.sleep(1)
+    assert not any("scheduler started" in line for line in second.output)
+    assert first.stop() == 0
+    second.wait_for("scheduler started")
+    assert second.stop() == 0
+    second.wait_for("scheduler stopped")
+
+
+def test_lease_lock_excludes_a_second_holder_and_expires(app):
+    engine = app.extensions["engine"]
+    a, b = DatabaseLock(engine, lease_seconds=60), DatabaseLock(engine, lease_seconds=60)
+    assert a.try_acquire() and not b.try_acquire()
+    assert a.renew() and a.try_acquire()           # re-entrant for its holder
+    a.release()
+    assert b.try_acquire() and not a.try_acquire()
+    # b's process dies without releasing: after the lease, a takes over and b is told.
+    with clock.frozen_now(clock.now() + timedelta(seconds=61)):
+        assert a.try_acquire()
+        assert not b.renew()
+    a.release()
+
+
+def test_the_lock_suits_the_database(app):
+    engine = app.extensions["engine"]
+    a, b = make_lock(engine), make_lock(engine)
+    expected = AdvisoryLock if engine.dialect.name == "postgresql" else DatabaseLock
+    assert type(a) is expected
+    try:
+        assert a.try_acquire() and not b.try_acquire()
+        a.release()
+        assert b.try_acquire() and b.renew()
+    finally:
+        a.release()
+        b.release()

@@ -1,0 +1,1 @@
+"""Deadline alerts: preferences, planning into the outbox, delivery by e-mail, unsubscribe."""

@@ -1,0 +1,33 @@
+"""The alert settings form."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SubmitField
+from wtforms.validators import Email, Length, Optional
+
+from tracker.alerts.service import PREFERENCE_KINDS
+
+
+class AlertSettingsForm(FlaskForm):
+    """Which alerts to receive, at what address, and (editors) for the whole newsroom."""
+
+    alert_email = EmailField(
+        "Send alerts to", validators=[Optional(), Email("This is not an e-mail address."),
+                                      Length(max=254)],
+        description="Leave blank to use the e-mail address you log in with.")
+    newsroom = BooleanField("Also receive the alerts of every request in my newsroom")
+    submit = SubmitField("Save alert settings")
+
+    def kind_fields(self) -> list[BooleanField]:
+        """The checkboxes, one per alert kind, in order."""
+        return [getattr(self, f"kind_{kind}") for kind in PREFERENCE_KINDS]
+
+
+for _kind, _label in PREFERENCE_KINDS.items():
+    setattr(AlertSettingsForm, f"kind_{_kind}", BooleanField(_label))
+
+
+class ConfirmForm(FlaskForm):
+    """A button with a CSRF token (send again)."""
+
+    submit = SubmitField("Send again")

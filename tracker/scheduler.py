@@ -1,0 +1,277 @@
+"""The scheduler process: APScheduler wiring only; the jobs call the alerts service.
+
+Run exactly one: ``flask --app tracker scheduler``. It is never started by ``create_app`` or in
+web workers. A lock held in the database lets only one scheduler work at a time: a session
+advisory lock on PostgreSQL (released by the server when the process dies), a lease row in
+``scheduler_lock`` on SQLite (renewed while alive, taken over once expired). A second
+scheduler waits idle until the lock is free. Every send is idempotent in the database anyway.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import uuid
+from datetime import datetime, timedelta
+from types import FrameType
+from typing import Any, Callable, Mapping
+
+import click
+import sqlalchemy as sa
+from apscheduler.events import EVENT_SCHEDULER_STARTED
+from apscheduler.schedulers import SchedulerNotRunningError
+from apscheduler.schedulers.base import STATE_STOPPED
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from tracker import clock, db
+from tracker.alerts import service
+from tracker.models import SchedulerLock
+
+log = logging.getLogger("tracker.scheduler")
+
+LOCK_NAME = "scheduler"
+# pg_try_advisory_lock key: "ATIS" as a number; any constant shared by all schedulers.
+ADVISORY_KEY = 0x41544953
+
+
+class DatabaseLock:
+    """The one-scheduler-at-a-time lock (base: a lease row, used on SQLite)."""
+
+    def __init__(self, engine: Engine, lease_seconds: int = 60) -> None:
+        self.engine = engine
+        self.lease = timedelta(seconds=lease_seconds)
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.held = False
+
+    def try_acquire(self) -> bool:
+        """Take the lock if it is free or its lease expired; True when this process holds it."""
+        table = SchedulerLock.__table__
+        now = clock.now()
+        insert = (postgresql.insert(table) if self.engine.dialect.name == "postgresql"
+                  else sqlite.insert(table))
+        with self.engine.begin() as conn:
+            conn.execute(insert.values(name=LOCK_NAME, holder=self.holder, acquired_at=now,
+                                       expires_at=now + self.lease)
+                         .on_conflict_do_nothing(index_elements=["name"]))
+            taken = conn.execute(
+                sa.update(table).where(table.c.name == LOCK_NAME,
+                                       sa.or_(table.c.holder == self.holder,
+                                              table.c.expires_at < now))
+                .values(holder=self.holder, expires_at=now + self.lease)).rowcount == 1
+        self.held = taken
+        return taken
+
+    def renew(self) -> bool:
+        """Extend the lease; False (and no longer held) when another scheduler took it."""
+        table = SchedulerLock.__table__
+        now = clock.now()
+        with self.engine.begin() as conn:
+            self.held = conn.execute(
+                sa.update(table).where(table.c.name == LOCK_NAME, table.c.holder == self.holder)
+                .values(expires_at=now + self.lease)).rowcount == 1
+        return self.held
+
+    def release(self) -> None:
+        """Give the lock up so a waiting scheduler starts at once."""
+        if not self.held:
+            return
+        table = SchedulerLock.__table__
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(table).where(table.c.name == LOCK_NAME,
+                                                table.c.holder == self.holder))
+        self.held = False
+
+
+class AdvisoryLock(DatabaseLock):
+    """PostgreSQL: a session advisory lock on a connection kept open while the process lives."""
+
+    def __init__(self, engine: Engine, lease_seconds: int = 60) -> None:
+        super().__init__(engine, lease_seconds)
+        self._conn: Connection | None = None
+
+    def try_acquire(self) -> bool:
+        """Take the advisory lock without waiting."""
+        if self._conn is None:
+            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self.held = bool(self._conn.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"),
+                                           {"key": ADVISORY_KEY}))
+        return self.held
+
+    def renew(self) -> bool:
+        """Check that the connection holding the lock is still alive."""
+        try:
+            assert self._conn is not None
+            self._conn.scalar(sa.text("SELECT 1"))
+        except (sa.exc.SQLAlchemyError, AssertionError):
+            self.held = False
+            self._drop()
+        return self.held
+
+    def release(self) -> None:
+        """Unlock and close the connection."""
+        if self._conn is not None and self.held:
+            try:
+                self._conn.scalar(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+            except sa.exc.SQLAlchemyError:
+                pass
+        self.held = False
+        self._drop()
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except sa.exc.SQLAlchemyError:
+                pass
+            self._conn = None
+
+
+def make_lock(engine: Engine, lease_seconds: int = 60) -> DatabaseLock:
+    """The lock that suits the database."""
+    if engine.dialect.name == "postgresql":
+        return AdvisoryLock(engine, lease_seconds)
+    return DatabaseLock(engine, lease_seconds)
+
+
+# ---------------------------------------------------------------------------------------------
+# Jobs: plain service functions run in an app context, only while this process holds the lock.
+
+
+def sweep_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Flag overdue requests and queue the day's alerts."""
+    flagged, queued = service.sweep_and_plan(session, config)
+    log.info("sweep: %d request(s) flagged overdue, %d alert(s) queued", flagged, queued)
+
+
+def deliver_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Send the outbox."""
+    result = service.deliver_pending(session, config)
+    if result.sent or result.failed or result.retrying:
+        log.info("delivery: %d sent, %d failed, %d to retry", result.sent, result.failed,
+                 result.retrying)
+
+
+def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, Any]], None]
+         ) -> None:
+    if not lock.held:
+        return
+    with app.app_context():
+        job(db.session(), app.config)
+
+
+JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
+    "overdue-sweep": sweep_job,
+    "deliver-alerts": deliver_job,
+}
+
+
+def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
+    """A BlockingScheduler with the sweep, delivery and lock-renewal jobs registered."""
+    scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"],
+                                  job_defaults={"coalesce": True, "max_instances": 1,
+                                                "misfire_grace_time": 300})
+    start = datetime.now().astimezone()
+    scheduler.add_job(_run, IntervalTrigger(minutes=app.config["SWEEP_MINUTES"]),
+                      args=(app, lock, sweep_job), id="overdue-sweep",
+                      name="flag overdue requests and queue alerts", next_run_time=start)
+    scheduler.add_job(_run, IntervalTrigger(seconds=app.config["DELIVER_SECONDS"]),
+                      args=(app, lock, deliver_job), id="deliver-alerts",
+                      name="send pending alerts", next_run_time=start + timedelta(seconds=1))
+
+    def renew() -> None:
+        if not lock.renew():
+            log.error("the scheduler lock was lost; stopping the jobs")
+            scheduler.shutdown(wait=False)
+
+    lease = app.config["SCHEDULER_LEASE_SECONDS"]
+    scheduler.add_job(renew, IntervalTrigger(seconds=max(1, lease // 3)), id="renew-lock",
+                      name="keep the scheduler lock")
+    return scheduler
+
+
+def _shutdown(scheduler: BlockingScheduler) -> None:
+    try:
+        scheduler.shutdown(wait=True)
+    except SchedulerNotRunningError:
+        pass
+
+
+def run_scheduler(app: Flask, *, run_seconds: float | None = None, poll_seconds: float = 5.0,
+                  echo: Callable[[str], None] = click.echo) -> None:
+    """Wait for the lock, then run the jobs until SIGTERM/SIGINT (or ``run_seconds``)."""
+    stop = threading.Event()
+    current: list[BlockingScheduler] = []
+
+    stopping: list[threading.Thread] = []
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        # Never block in a signal handler: a job thread may need a lock the interrupted main
+        # thread holds (logging). Another thread stops the scheduler and waits for the jobs.
+        stop.set()
+        for scheduler in current:
+            if scheduler.state != STATE_STOPPED:
+                thread = threading.Thread(target=_shutdown, args=(scheduler,))
+                thread.start()
+                stopping.append(thread)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    timer = None
+    if run_seconds is not None:
+        timer = threading.Timer(run_seconds, os.kill, (os.getpid(), signal.SIGTERM))
+        timer.daemon = True
+        timer.start()
+    lock = make_lock(app.extensions["engine"], app.config["SCHEDULER_LEASE_SECONDS"])
+    try:
+        while not stop.is_set():
+            said_waiting = False
+            while not stop.is_set() and not lock.try_acquire():
+                if not said_waiting:
+                    echo("another scheduler holds the lock; waiting")
+                    said_waiting = True
+                stop.wait(poll_seconds)
+            if stop.is_set():
+                break
+            scheduler = build_scheduler(app, lock)
+            jobs = ", ".join(job.id for job in scheduler.get_jobs())
+
+            def on_start(_event: Any, scheduler: BlockingScheduler = scheduler,
+                         jobs: str = jobs) -> None:
+                echo(f"scheduler started (lock held by {lock.holder}); jobs: {jobs}")
+                if stop.is_set():  # a signal arrived before the scheduler was running
+                    scheduler.shutdown(wait=False)
+
+            scheduler.add_listener(on_start, EVENT_SCHEDULER_STARTED)
+            current[:] = [scheduler]
+            scheduler.start()  # blocks until a signal or a lost lock shuts it down
+            current.clear()
+            for thread in stopping:
+                thread.join()  # running jobs finish before the lock is given back
+            if not stop.is_set():
+                echo("scheduler lock lost; waiting to take it again")
+    finally:
+        lock.release()
+        if timer is not None:
+            timer.cancel()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    echo("scheduler stopped")
+
+
+@click.command("scheduler")
+@click.option("--run-seconds", type=float, default=None,
+              help="Stop after this many seconds (tests, smoke checks).")
+@click.option("--poll-seconds", type=float, default=5.0, show_default=True,
+              help="How often a waiting scheduler checks whether the lock is free.")
+@with_appcontext
+def scheduler_command(run_seconds: float | None, poll_seconds: float) -> None:
+    """Run the scheduler: overdue sweep, alert planning and delivery (run exactly one)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    run_scheduler(app, run_seconds=run_seconds, poll_seconds=poll_seconds)
