@@ -35,14 +35,16 @@ class RequestFilters:
 
         def as_int(name: str) -> int | None:
             value = (get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+            if not (value.isascii() and value.isdigit()) or len(value) > 9:
+                return None  # not a plain number, or beyond any id the columns hold
+            return int(value)
 
         status = get("status") or None
         sort = get("sort") or "due"
         return cls(status=status if status in STATUSES else None,
                    institution_id=as_int("institution"), law_code=get("law") or None,
                    owner_id=as_int("owner"), overdue=get("overdue") in ("1", "on", "true"),
-                   q=(get("q") or "").strip()[:200], sort=sort if sort in SORTS else "due",
+                   q=(get("q") or "").replace("\x00", "").strip()[:200], sort=sort if sort in SORTS else "due",
                    page=max(1, min(as_int("page") or 1, 1_000_000)))
 
 
@@ -64,7 +66,8 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filtered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: ignore[type-arg]
+def filtered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: ignore[type-arg]
+    """The newsroom's requests matching the filters, unordered and unpaged."""
     query = sa.select(InfoRequest).where(InfoRequest.newsroom_id == newsroom_id)
     if filters.status:
         query = query.where(InfoRequest.status == filters.status)
@@ -84,25 +87,30 @@ def _filtered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: 
     return query
 
 
-def list_requests(db: Session, newsroom_id: int, filters: RequestFilters) -> Page:
-    """One page of the newsroom's requests matching the filters, in the chosen order."""
-    base = _filtered(newsroom_id, filters)
-    total = db.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(filters.page, pages)
-    query = (base.join(InfoRequest.institution).join(InfoRequest.owner)
+def ordered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: ignore[type-arg]
+    """The filtered requests with their institution and owner, in the chosen order."""
+    query = (filtered(newsroom_id, filters).join(InfoRequest.institution)
+             .join(InfoRequest.owner)
              .options(contains_eager(InfoRequest.institution), contains_eager(InfoRequest.owner)))
     if filters.sort == "days_late":
-        query = query.order_by(sa.case((InfoRequest.status == "overdue", 0), else_=1),
-                               InfoRequest.due_on, InfoRequest.id)
-    elif filters.sort == "institution":
-        query = query.order_by(sa.func.lower(Institution.name), InfoRequest.due_on, InfoRequest.id)
-    elif filters.sort == "received":
-        query = query.order_by(InfoRequest.received_on.desc(), InfoRequest.id.desc())
-    else:
-        query = query.order_by(InfoRequest.due_on, InfoRequest.id)
-    items = list(db.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-    return Page(items=items, total=total, page=page)
+        return query.order_by(sa.case((InfoRequest.status == "overdue", 0), else_=1),
+                              InfoRequest.due_on, InfoRequest.id)
+    if filters.sort == "institution":
+        return query.order_by(sa.func.lower(Institution.name), InfoRequest.due_on,
+                              InfoRequest.id)
+    if filters.sort == "received":
+        return query.order_by(InfoRequest.received_on.desc(), InfoRequest.id.desc())
+    return query.order_by(InfoRequest.due_on, InfoRequest.id)
+
+
+def list_requests(db: Session, newsroom_id: int, filters: RequestFilters) -> Page:
+    """One page of the newsroom's requests matching the filters, in the chosen order."""
+    total = db.scalar(sa.select(sa.func.count()).select_from(
+        filtered(newsroom_id, filters).subquery())) or 0
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(filters.page, pages)
+    query = ordered(newsroom_id, filters).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    return Page(items=list(db.scalars(query)), total=total, page=page)
 
 
 @dataclass

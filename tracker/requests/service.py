@@ -44,7 +44,7 @@ KIND_LABELS: dict[str, str] = {
 # Kinds that say something the institution did, so they cannot predate receipt.
 AFTER_RECEIPT = {"acknowledgement", "extension", "fee_notice", "fee_paid", "transfer",
                  "clarification_requested", "clarification_answered", "partial_release",
-                 "final_response", "complaint_filed", "complaint_finding"}
+                 "final_response", "complaint_filed", "complaint_finding", "withdrawn"}
 
 
 class RequestError(ValueError):
@@ -177,6 +177,12 @@ def update_request(db: Session, user: User, request: InfoRequest, data: RequestD
                   "law_code": data.law_code or institution.law_code, "file_number": file_number,
                   "sent_on": data.sent_on, "received_on": data.received_on,
                   "institution_id": institution.id}
+    earliest = min((e.occurred_on for e in request.events if e.kind in AFTER_RECEIPT),
+                   default=None)
+    if earliest is not None and data.received_on > earliest:
+        raise RequestError(f"The timeline has an entry of {earliest.isoformat()} from the "
+                           "institution: it cannot have received the request after that.",
+                           "received_on")
     changes = []
     for name in _EDIT_FIELDS:
         old = getattr(request, name)
@@ -273,6 +279,18 @@ def add_event(db: Session, user: User, request: InfoRequest, data: EventData, to
                          body_file_number=(details.get("body_file_number") or None)))
     db.flush()
     recompute(db, request, today)
+    return event
+
+
+def record_import(db: Session, user: User, request: InfoRequest, today: date, note: str,
+                  details: dict[str, Any]) -> TimelineEvent:
+    """Add the system's "imported" entry saying where a request came from (clock unchanged)."""
+    if not can_edit(user, request):
+        raise RequestError("Only the request's owner or an editor can import into it.")
+    event = TimelineEvent(request=request, kind="imported", occurred_on=today, note=note.strip(),
+                          details=dict(details), recorded_by_id=user.id)
+    db.add(event)
+    db.flush()
     return event
 
 

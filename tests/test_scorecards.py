@@ -1,0 +1,192 @@
+"""Scorecards: numbers per institution and per law, the SVG chart, the CSV, a real sample."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import page
+from tracker import clock, db
+from tracker.institutions.service import InstitutionData, create_institution
+from tracker.models import User
+from tracker.requests import service as requests
+from tracker.scorecards.service import compute
+
+TODAY = date(2024, 6, 3)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with clock.frozen(TODAY) as day:
+        yield day
+
+
+def entry(session, user, request, kind, day, **details):
+    return requests.add_event(session, user, request, requests.EventData(
+        kind=kind, occurred_on=day, details=details), TODAY, None, 0)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def newsroom(app, make_user):
+    """RCMP (ATIA): on time, 4 days late + upheld complaint, extended and 62 days overdue, not
+    yet due. City (MFIPPA): 10 days late, withdrawn. Another newsroom's late request."""
+    reporter = make_user("rep@example.org", newsroom="The Star")
+    outsider = make_user("out@example.org", newsroom="Other Paper")
+    with app.app_context(), db.transaction() as session:
+        user = session.get(User, reporter.id)
+        rcmp = create_institution(session, user.newsroom_id,
+                                  InstitutionData(name="RCMP", law_code="ca-atia"))
+        city = create_institution(session, user.newsroom_id, InstitutionData(
+            name="City of Toronto", law_code="ca-on-mfippa"))
+
+        def new(institution, received, title):
+            return requests.create_request(session, user, requests.RequestData(
+                institution_id=institution.id, title=title, received_on=received), TODAY)
+
+        on_time = new(rcmp, date(2024, 2, 1), "On time")          # due 2024-03-04
+        entry(session, user, on_time, "final_response", date(2024, 2, 20), outcome="full")
+        late = new(rcmp, date(2024, 2, 1), "Four days late")
+        entry(session, user, late, "final_response", date(2024, 3, 8), outcome="partial")
+        entry(session, user, late, "complaint_filed", date(2024, 3, 10), grounds="delay")
+        entry(session, user, late, "complaint_finding", date(2024, 5, 1),
+              finding="well_founded")
+        extended = new(rcmp, date(2024, 2, 1), "Extended, never answered")
+        entry(session, user, extended, "extension", date(2024, 2, 10), days=30,
+              reason="volume", notice_on="2024-02-10")            # due 2024-04-02
+        new(rcmp, date(2024, 5, 30), "Not yet due")
+        slow = new(city, date(2024, 1, 2), "Ten days late")        # due 2024-02-01
+        entry(session, user, slow, "final_response", date(2024, 2, 11), outcome="refused")
+        gone = new(city, date(2024, 1, 2), "Withdrawn")
+        entry(session, user, gone, "withdrawn", date(2024, 1, 10))
+        other = session.get(User, outsider.id)
+        elsewhere = create_institution(session, other.newsroom_id,
+                                       InstitutionData(name="Elsewhere", law_code="ca-atia"))
+        requests.create_request(session, other, requests.RequestData(
+            institution_id=elsewhere.id, title="Not ours", received_on=date(2023, 1, 3)),
+            TODAY)
+    return reporter
+
+
+def test_scores_per_institution_and_per_law(app, newsroom):
+    with app.app_context():
+        cards = compute(db.session(), newsroom.newsroom_id, TODAY)
+    by_name = {s.name: s for s in cards.institutions}
+    assert sorted(by_name) == ["City of Toronto", "RCMP"]
+    rcmp = by_name["RCMP"]
+    assert (rcmp.filed, rcmp.answered, rcmp.judged, rcmp.on_time, rcmp.late) == (4, 2, 3, 1, 2)
+    assert rcmp.on_time_pct == 33.3
+    assert rcmp.median_days_to_answer == 27.5          # 19 and 36 days
+    assert (rcmp.median_days_late, rcmp.worst_days_late) == (33.0, 62)  # 4 and 62 days late
+    assert (rcmp.with_extension, rcmp.extension_pct) == (1, 25.0)
+    assert (rcmp.complaints, rcmp.well_founded) == (1, 1)
+    city = by_name["City of Toronto"]
+    assert (city.filed, city.answered, city.judged, city.on_time, city.late) == (2, 1, 1, 0, 1)
+    assert (city.on_time_pct, city.median_days_to_answer) == (0.0, 40.0)
+    assert (city.median_days_late, city.worst_days_late, city.complaints) == (10.0, 10, 0)
+    laws = {s.law_code: s for s in cards.laws}
+    assert sorted(laws) == ["ca-atia", "ca-on-mfippa"]
+    assert (laws["ca-atia"].filed, laws["ca-atia"].worst_days_late) == (4, 62)
+    assert laws["ca-on-mfippa"].name.startswith("Municipal Freedom of Information")
+
+
+def test_received_range_narrows_the_scorecard(app, newsroom):
+    with app.app_context():
+        cards = compute(db.session(), newsroom.newsroom_id, TODAY,
+                        received_from=date(2024, 2, 1), received_to=date(2024, 3, 1))
+    (rcmp,) = cards.institutions
+    assert (rcmp.name, rcmp.filed, rcmp.late) == ("RCMP", 3, 2)
+
+
+def test_scorecard_page_chart_and_csv(client, auth, newsroom):
+    auth.login("rep@example.org")
+    soup = page(client.get("/scorecards/"))
+    row = {th.get_text(" ", strip=True).split(" ")[0]: [td.get_text(" ", strip=True)
+                                                        for td in th.find_next_siblings("td")]
+           for th in soup.select("#by-institution tbody th")}
+    assert row["RCMP"][:7] == ["4", "33.3% (1/3)", "27.5", "2", "33", "62", "25%"]
+    assert "Not ours" not in soup.get_text() and "Elsewhere" not in soup.get_text()
+    inline = soup.select_one("figure.chart svg")
+    assert inline is not None and inline["role"] == "img"
+
+    response = client.get("/scorecards/days-late.svg?download=1")
+    assert response.mimetype == "image/svg+xml"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    svg = ET.fromstring(response.data)
+    assert svg.findtext(f"{SVG}title") == "Days late per institution"
+    desc = svg.findtext(f"{SVG}desc")
+    assert "RCMP: median 33 days late, worst 62, 2 of 3 late" in desc
+    assert "City of Toronto: median 10 days late, worst 10, 1 of 1 late" in desc
+    bars = svg.findall(f"{SVG}g")
+    labels = [g.findall(f"{SVG}text")[0].text for g in bars]
+    assert labels == ["RCMP", "City of Toronto"]  # most days late first
+    widths = [float(g.findall(f"{SVG}rect")[1].get("width")) for g in bars]
+    assert widths[0] > widths[1]
+    assert "script" not in response.get_data(as_text=True).lower()
+
+    table = client.get("/scorecards/institutions.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(table.lstrip("\ufeff"))))
+    rcmp = next(r for r in rows if r["name"] == "RCMP")
+    assert (rcmp["filed"], rcmp["on_time_pct"], rcmp["median_days_late"],
+            rcmp["worst_days_late"], rcmp["well_founded"]) == ("4", "33.3", "33.0", "62", "1")
+    laws = client.get("/scorecards/laws.csv?from=2024-01-01").get_data(as_text=True)
+    assert "ca-on-mfippa" in laws and "ca-atia" in laws
+    assert client.get("/scorecards/other.csv").status_code == 404
+
+
+def test_empty_newsroom_has_an_empty_scorecard(client, auth, make_user):
+    make_user("new@example.org", newsroom="Fresh")
+    auth.login("new@example.org")
+    soup = page(client.get("/scorecards/"))
+    assert "No requests yet" in soup.select_one(".empty").get_text()
+    svg = ET.fromstring(client.get("/scorecards/days-late.svg").data)
+    assert "No institution was late" in svg.findtext(f"{SVG}desc")
+
+
+def test_imported_sample_gives_plausible_figures(app, runner, make_user):
+    """The Calgary sample imported: FOIP s.11's 30 days, medians near the raw data's."""
+    make_user("ed@example.org", newsroom="Calgary Herald", role="editor")
+    sample = Path(__file__).parent / "data" / "calgary-sample.csv"
+    with clock.frozen(date(2026, 11, 22)):
+        result = runner.invoke(args=[
+            "import-csv", str(sample), "--newsroom", "Calgary Herald", "--skip-invalid",
+            "--mapping", json.dumps({"default_institution": "City of Calgary",
+                                     "default_law": "ca-ab-foip"})])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            newsroom_id = db.session().scalar(
+                __import__("sqlalchemy").select(User.newsroom_id))
+            (calgary,) = compute(db.session(), newsroom_id, date(2026, 11, 22)).institutions
+    # Independent figures from the file: answered requests with sane dates, grouped.
+    rows = list(csv.DictReader(sample.open(encoding="utf-8", newline="")))
+    assert calgary.filed == 57
+    assert calgary.answered + 0 == calgary.judged  # every sane row was completed
+    days = sorted(calgary_days(rows))
+    assert calgary.median_days_to_answer == float(days[len(days) // 2]) or \
+        calgary.median_days_to_answer == (days[len(days) // 2 - 1] + days[len(days) // 2]) / 2
+    assert 0 < calgary.on_time_pct < 100 and calgary.worst_days_late > 0
+
+
+def calgary_days(rows):
+    """Days from acceptance to the last completion per identifier, for rows the import takes."""
+    groups = {}
+    for row in rows:
+        groups.setdefault(row["identifier"], []).append(row)
+    for members in groups.values():
+        try:
+            accepted = {date.fromisoformat(r["date_accepted"]) for r in members}
+            done = [date.fromisoformat(r["date"]) for r in members]
+        except ValueError:
+            continue
+        decisions = {r["decision"] for r in members}
+        if len(accepted) != 1 or "" in decisions or decisions == {"discontinued"}:
+            continue
+        (start,) = accepted
+        if start.year < 1967 or min(done) < start:
+            continue
+        yield (max(done) - start).days

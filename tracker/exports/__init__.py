@@ -1,0 +1,1 @@
+"""CSV exports of the request list and of a newsroom's data."""

@@ -1,0 +1,84 @@
+"""Import forms: the upload, then the column mapping on the preview page."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.validators import Length, Optional
+
+from tracker.imports.service import COLUMN_FIELDS, DATE_FORMATS, Mapping
+from tracker.laws import law_choices
+from tracker.requests.service import RESPONSE_OUTCOMES
+
+NOT_IN_FILE = ""
+_HELP = {
+    "title": "Leave empty to use the first line of the text.",
+    "file_number": "Rows with the same file number are one request (one row per release "
+                   "package), and a file number already in the tracker is refused.",
+    "received_on": "Day 0 of the statutory clock.",
+    "completed_on": "Recorded as the final response; empty means still waiting.",
+    "decision": "e.g. all disclosed, disclosed in part, nothing disclosed, discontinued.",
+    "institution": "Matched by name (capitals ignored) or created.",
+    "law": "A law code (ca-on-mfippa) or the law's name.",
+}
+
+
+class UploadForm(FlaskForm):
+    """Step 1: choose the CSV file."""
+
+    file = FileField("CSV file", validators=[FileRequired(message="Choose a CSV file.")],
+                     description="Saved from a spreadsheet as CSV, UTF-8, comma- or "
+                                 "semicolon-separated, with column names in the first row.")
+    submit = SubmitField("Upload and preview")
+
+
+class MappingForm(FlaskForm):
+    """Step 2: which column holds what, and defaults for what the file does not say."""
+
+    title = SelectField(COLUMN_FIELDS["title"], validators=[Optional()])
+    text = SelectField(COLUMN_FIELDS["text"], validators=[Optional()])
+    file_number = SelectField(COLUMN_FIELDS["file_number"], validators=[Optional()])
+    received_on = SelectField(COLUMN_FIELDS["received_on"], validators=[Optional()])
+    completed_on = SelectField(COLUMN_FIELDS["completed_on"], validators=[Optional()])
+    decision = SelectField(COLUMN_FIELDS["decision"], validators=[Optional()])
+    institution = SelectField(COLUMN_FIELDS["institution"], validators=[Optional()])
+    law = SelectField(COLUMN_FIELDS["law"], validators=[Optional()])
+    default_institution = StringField(
+        "Institution for rows without one", validators=[Optional(), Length(max=300)],
+        description="e.g. City of Toronto. Matched by name or created with the law below.")
+    default_law = SelectField("Law for rows without one", validators=[Optional()],
+                              description="Also the law of institutions the import creates.")
+    date_format = SelectField("Dates are written as", choices=list(DATE_FORMATS.items()))
+    default_outcome = SelectField(
+        "When a completed row's decision is empty or unknown", validators=[Optional()],
+        description="Leave on 'report it' to see those rows in the check.")
+    submit = SubmitField("Check the file (dry run)")
+
+    def __init__(self, headers: list[str], *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        columns = [(NOT_IN_FILE, "— not in the file —"), *[(h, h) for h in headers]]
+        for name in COLUMN_FIELDS:
+            field = getattr(self, name)
+            field.choices = columns
+            field.description = _HELP.get(name, "")
+        self.default_law.choices = [("", "— none —"), *law_choices()]
+        self.default_outcome.choices = [("", "Report it as a problem"),
+                                        *RESPONSE_OUTCOMES.items()]
+
+    def fill(self, mapping: Mapping) -> None:
+        """Show a mapping (guessed or saved) in the fields."""
+        for name, value in mapping.to_dict().items():
+            getattr(self, name).data = value or ""
+
+    def mapping(self) -> Mapping:
+        """The mapping as chosen."""
+        return Mapping.from_dict({name: (getattr(self, name).data or None)
+                                  for name in Mapping.__dataclass_fields__})
+
+
+class ImportForm(FlaskForm):
+    """Step 3: confirm the import after the dry run."""
+
+    skip_invalid = BooleanField("Leave out the requests whose rows have errors and import "
+                                "the others")
+    submit = SubmitField("Import")

@@ -1,0 +1,160 @@
+"""Import pages: upload a CSV, map its columns on a preview, check it (dry run), import it."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from tracker import clock, db
+from tracker.display import reader_timezone
+from tracker.exports.service import safe_cell
+from tracker.files.storage import LocalStorage
+from tracker.imports import service
+from tracker.imports.csvfile import CsvFileError, CsvTable, parse_csv
+from tracker.imports.forms import ImportForm, MappingForm, UploadForm
+from tracker.imports.store import StoredUpload, UploadStore
+from tracker.requests.service import safe_display_name
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+PREVIEW_ROWS = 5
+REPORT_ROWS_SHOWN = 500
+
+
+def _store() -> UploadStore:
+    return UploadStore(Path(current_app.instance_path) / "imports")
+
+
+def _today() -> date:
+    return clock.today(reader_timezone())
+
+
+def _upload(token: str) -> tuple[StoredUpload, CsvTable]:
+    """The current user's upload under this token (anyone else's is 404) and its table."""
+    upload = _store().load(token)
+    if upload is None or upload.meta.get("user_id") != current_user.id:
+        abort(404)
+    try:
+        table = parse_csv(upload.data)
+    except CsvFileError:  # checked at upload; only a changed file could fail here
+        abort(404)
+    return upload, table
+
+
+def _plan(upload: StoredUpload, table: CsvTable) -> service.ImportPlan:
+    mapping = service.Mapping.from_dict(upload.meta.get("mapping") or {})
+    return service.build_plan(db.session(), current_user.newsroom_id, table, mapping, _today())
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def upload() -> str | Response:
+    """Step 1: upload a CSV file of existing requests."""
+    form = UploadForm()
+    if form.validate_on_submit():
+        limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+        data = form.file.data.stream.read(limit + 1)
+        if len(data) > limit:
+            form.file.errors.append(f"The file is larger than {current_app.config['MAX_UPLOAD_MB']}"
+                                    " MB, the most the tracker accepts. Split it in parts.")
+        else:
+            try:
+                parse_csv(data)
+            except CsvFileError as exc:
+                form.file.errors.append(str(exc))
+            else:
+                token = _store().save(data, {
+                    "user_id": current_user.id, "newsroom_id": current_user.newsroom_id,
+                    "filename": safe_display_name(form.file.data.filename or "upload.csv")})
+                return redirect(url_for("imports.preview", token=token))
+    return render_template("imports/upload.html", form=form)
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@login_required
+def preview(token: str) -> str | Response:
+    """Step 2: the first rows, and which column holds what."""
+    upload, table = _upload(token)
+    form = MappingForm(table.headers)
+    if not form.is_submitted():
+        saved = upload.meta.get("mapping")
+        form.fill(service.Mapping.from_dict(saved) if saved else
+                  service.guess_mapping(table.headers))
+    elif form.validate():
+        mapping = form.mapping()
+        try:
+            mapping.check(table.headers)
+        except service.MappingError as exc:
+            target = getattr(form, exc.field or "", None)
+            (target.errors if target is not None else form.form_errors).append(str(exc))
+        else:
+            _store().update_meta(token, mapping=mapping.to_dict())
+            return redirect(url_for("imports.check", token=token))
+    return render_template("imports/preview.html", form=form, upload=upload, table=table,
+                           preview=table.rows[:PREVIEW_ROWS], token=token)
+
+
+@bp.get("/<token>/check")
+@login_required
+def check(token: str) -> str | Response:
+    """Step 3: the dry run, every row's problems, nothing written."""
+    upload, table = _upload(token)
+    if not upload.meta.get("mapping"):
+        return redirect(url_for("imports.preview", token=token))
+    plan = _plan(upload, table)
+    return render_template("imports/check.html", plan=plan, upload=upload, token=token,
+                           form=ImportForm(), shown=plan.problems[:REPORT_ROWS_SHOWN],
+                           labels=service.PROBLEM_LABELS,
+                           sample=plan.valid_requests[:10])
+
+
+@bp.get("/<token>/report.csv")
+@login_required
+def report(token: str) -> Response:
+    """The dry run's problems as a CSV, one line per problem."""
+    upload, table = _upload(token)
+    if not upload.meta.get("mapping"):
+        abort(404)
+    plan = _plan(upload, table)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "file_number", "severity", "problem", "message"])
+    for p in plan.problems:
+        writer.writerow([p.row, safe_cell(p.file_number), p.severity,
+                         service.PROBLEM_LABELS.get(p.code, p.code), safe_cell(p.message)])
+    name = Path(upload.meta.get("filename") or "import").stem
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}-problems.csv"'})
+
+
+@bp.post("/<token>/import")
+@login_required
+def run(token: str) -> str | Response:
+    """Step 4: import every request in one transaction, or nothing."""
+    upload, table = _upload(token)
+    if not upload.meta.get("mapping"):
+        abort(404)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    plan = _plan(upload, table)
+    storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
+    try:
+        with db.transaction() as session:
+            result = service.run_import(session, plan, current_user, _today(), storage,
+                                        source=upload.meta.get("filename") or "a CSV file",
+                                        skip_invalid=bool(form.skip_invalid.data))
+    except service.ImportFailure as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("imports.check", token=token))
+    _store().delete(token)
+    message = f"Imported {result.requests} requests from {result.rows} rows."
+    if result.institutions_created:
+        message += f" New institutions: {', '.join(result.institutions_created)}."
+    if result.skipped_rows:
+        message += f" Left out {len(result.skipped_rows)} rows with errors."
+    flash(message, "success")
+    return redirect(url_for("requests.index", sort="received"))

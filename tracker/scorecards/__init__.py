@@ -1,0 +1,1 @@
+"""Institution scorecards: who answers on time, who is late, and by how much."""

@@ -1,0 +1,73 @@
+"""Scorecard pages: tables per institution and per law, the chart as SVG, the numbers as CSV."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+
+from tracker import clock, db
+from tracker.display import reader_timezone
+from tracker.exports.service import write_csv
+from tracker.scorecards import service
+from tracker.scorecards.chart import days_late_chart
+
+bp = Blueprint("scorecards", __name__, url_prefix="/scorecards")
+
+
+def _day(name: str) -> date | None:
+    value = (request.args.get(name) or "").strip()
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _scorecards() -> service.Scorecards:
+    return service.compute(db.session(), current_user.newsroom_id,
+                           clock.today(reader_timezone()), _day("from"), _day("to"))
+
+
+def _range_args() -> dict[str, str]:
+    return {k: v.isoformat() for k, v in (("from", _day("from")), ("to", _day("to"))) if v}
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    """Which institutions answer on time, and how late the others are."""
+    cards = _scorecards()
+    return render_template(
+        "scorecards/index.html", cards=cards, range_args=_range_args(),
+        received_from=_day("from"), received_to=_day("to"),
+        chart=days_late_chart(cards.institutions, cards.today, current_user.newsroom.name))
+
+
+@bp.get("/days-late.svg")
+@login_required
+def chart() -> Response:
+    """The chart of days late per institution, as an SVG file."""
+    cards = _scorecards()
+    svg = days_late_chart(cards.institutions, cards.today, current_user.newsroom.name)
+    response = Response('<?xml version="1.0" encoding="UTF-8"?>\n' + svg,
+                        mimetype="image/svg+xml")
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="days-late-{cards.today.isoformat()}.svg"')
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/<kind>.csv")
+@login_required
+def numbers(kind: str) -> Response:
+    """The scorecard per institution (institutions.csv) or per law (laws.csv)."""
+    if kind not in ("institutions", "laws"):
+        abort(404)
+    cards = _scorecards()
+    scores = cards.institutions if kind == "institutions" else cards.laws
+    body = write_csv(service.CSV_COLUMNS, (service.csv_row(s) for s in scores))
+    response = Response(body, mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="scorecard-{kind}-{cards.today.isoformat()}.csv"')
+    return response
