@@ -1,0 +1,1 @@
+"""Calendar feed: each user's deadlines as a secret iCalendar address."""
