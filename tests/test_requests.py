@@ -371,3 +371,45 @@ def test_institution_with_requests_keeps_them(app, client, reporter):
         with pytest.raises(sa.exc.IntegrityError):
             with db.transaction() as session:
                 session.execute(sa.delete(Institution).where(Institution.id == institution))
+
+
+def test_received_date_cannot_move_after_the_institutions_letters(client, reporter):
+    institution = add_institution(reporter)
+    rid = request_id_from(log_request(reporter, institution))
+    add_entry(reporter, rid, "acknowledgement", {"occurred_on": "2024-02-05"})
+    response = reporter.post(f"/requests/{rid}/edit", {
+        "institution_id": str(institution), "new_institution": "", "new_institution_province": "",
+        "law_code": "", "title": "Clearview AI records", "text": "", "sent_on": "",
+        "received_on": "2024-02-10", "file_number": ""})
+    assert response.status_code == 200
+    assert "2024-02-05" in page(response).select_one("#received_on-error").get_text()
+
+
+def test_withdrawal_before_receipt_is_refused(client, reporter):
+    rid = request_id_from(log_request(reporter, add_institution(reporter)))
+    response = add_entry(reporter, rid, "withdrawn", {"occurred_on": "2024-01-20"})
+    assert response.status_code == 200
+    assert "before the institution received" in page(response).select_one(
+        "#occurred_on-error").get_text()
+
+
+@pytest.mark.parametrize("query", ["?page=%C2%B2", "?institution=99999999999999999999",
+                                   "?q=a%00b", "?owner=%D9%A3"])
+def test_odd_list_parameters_give_a_normal_page(client, reporter, query):
+    assert client.get(f"/requests/{query}").status_code == 200
+
+
+def test_failed_alerts_are_shown_on_the_dashboard(app, client, reporter):
+    from tracker.models import Alert, User
+    rid = request_id_from(log_request(reporter, add_institution(reporter)))
+    assert client.get("/").status_code == 200
+    assert page(client.get("/")).select_one("#failed-alerts") is None
+    with app.app_context(), db.transaction() as session:
+        user = session.scalar(sa.select(User))
+        session.add(Alert(dedupe_key=f"overdue:{rid}:{user.id}:2024-03-04", kind="overdue",
+                          user_id=user.id, request_id=rid, deadline_on=date(2024, 3, 4),
+                          recipient="reporter@example.org", subject="Overdue: Clearview AI records",
+                          body_text="x", status="failed", attempts=10,
+                          last_error="550 mailbox unavailable"))
+    failed = page(client.get("/")).select_one("#failed-alerts").get_text(" ", strip=True)
+    assert "Overdue: Clearview AI records" in failed and "550 mailbox unavailable" in failed

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
@@ -28,9 +29,24 @@ def _csrf_error(exc: CSRFError) -> tuple[str | Response, int]:
                            message=message), 400
 
 
+def _database_down(exc: Exception) -> tuple[str | Response, int]:
+    from flask import current_app
+    current_app.logger.error("Database unavailable on %s %s: %s", request.method, request.path,
+                             str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    reason = "The database is unavailable; nothing was saved. Try again in a moment."
+    if _wants_json():
+        return jsonify(error="Service Unavailable", reason=reason), 503
+    # Rendered without context processors: Flask-Login's would ask the database who is
+    # logged in, and the layout would too.
+    html = current_app.jinja_env.get_template("errors/unavailable.html").render(message=reason)
+    return html, 503
+
+
 def _unexpected(exc: Exception) -> tuple[str | Response, int]:
     if isinstance(exc, HTTPException):
         return _http_error(exc)
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return _database_down(exc)
     # Logged with its traceback; the page shows none.
     from flask import current_app
     current_app.logger.exception("Unexpected error on %s %s", request.method, request.path)

@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.models import Newsroom, User
+from tracker.models import LoginFailure, Newsroom, User
 
 MIN_PASSWORD_LENGTH = 10
+# Failed logins allowed within the window, per e-mail typed and per client address.
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
 # Checked against when the e-mail is unknown, so a wrong e-mail costs as much as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
 
@@ -94,3 +99,23 @@ def change_password(user: User, current: str, new: str) -> None:
     if problem:
         raise AccountError(problem)
     user.password_hash = generate_password_hash(new)
+
+
+def login_throttled(db: Session, email: str, address: str, now: datetime) -> bool:
+    """True when this e-mail or this address failed too often within the window."""
+    since = now - THROTTLE_WINDOW
+    recent = sa.select(sa.func.count()).select_from(LoginFailure).where(LoginFailure.at > since)
+    by_account = db.scalar(recent.where(LoginFailure.email == normalise_email(email))) or 0
+    by_address = db.scalar(recent.where(LoginFailure.address == address)) or 0
+    return by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS
+
+
+def record_login_failure(db: Session, email: str, address: str, now: datetime) -> None:
+    """Count a failed login and forget the ones older than the window; the caller commits."""
+    db.execute(sa.delete(LoginFailure).where(LoginFailure.at <= now - THROTTLE_WINDOW))
+    db.add(LoginFailure(email=normalise_email(email)[:254], address=address[:64], at=now))
+
+
+def clear_login_failures(db: Session, email: str) -> None:
+    """Forget an account's failures after a successful login; the caller commits."""
+    db.execute(sa.delete(LoginFailure).where(LoginFailure.email == normalise_email(email)))

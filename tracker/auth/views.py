@@ -7,13 +7,14 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from tracker import db
+from tracker import clock, db
 from tracker.auth import service
 from tracker.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
 
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "E-mail or password is incorrect."
+THROTTLED = "Too many failed attempts. Wait 15 minutes, then try again."
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -27,13 +28,23 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     """Show the login form; log the user in on a right e-mail and password."""
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = service.authenticate(db.session(), form.email.data or "", form.password.data or "")
+        email, address, now = form.email.data or "", request.remote_addr or "-", clock.now()
+        with db.transaction() as session_:
+            if service.login_throttled(session_, email, address, now):
+                form.form_errors.append(THROTTLED)
+                form.password.data = ""
+                return render_template("auth/login.html", form=form), 429  # type: ignore[return-value]
+            user = service.authenticate(session_, email, form.password.data or "")
+            if user is None:
+                service.record_login_failure(session_, email, address, now)
+            else:
+                service.clear_login_failures(session_, email)
         if user is not None:
             session.clear()  # a fresh session at login: nothing carried over from before
             login_user(user)

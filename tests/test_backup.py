@@ -1,0 +1,106 @@
+"""Backup and restore: a restored tracker has every request, entry and file, identical."""
+from __future__ import annotations
+
+import io
+import secrets
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from tests.conftest import PG_URL
+from tracker import clock, create_app, db
+from tracker.auth.service import NewUser, create_user
+from tracker.db import Base, make_engine
+from tracker.files.storage import LocalStorage
+from tracker.institutions.service import InstitutionData, create_institution
+from tracker.requests import service
+
+
+def _populate(app) -> None:
+    with app.app_context(), clock.frozen(date(2024, 3, 20)):
+        with db.transaction() as session:
+            user = create_user(session, NewUser("r@example.org", "La Presse", "long enough pw"))
+            rcmp = create_institution(session, user.newsroom_id,
+                                      InstitutionData("GRC", "ca-atia", "QC"))
+            request = service.create_request(session, user, service.RequestData(
+                institution_id=rcmp.id, title="Clearview — reconnaissance faciale",
+                received_on=date(2024, 2, 1)), date(2024, 3, 20))
+            service.add_event(session, user, request, service.EventData(
+                "acknowledgement", date(2024, 2, 5), "Accusé de réception",
+                uploads=(service.Upload("lettre.pdf", "application/pdf",
+                                        io.BytesIO(b"%PDF-1.4 lettre")),)),
+                date(2024, 3, 20), LocalStorage(app.config["ATTACHMENTS_DIR"]), 10_000_000)
+
+
+def _snapshot(app) -> dict[str, list[tuple]]:
+    with app.extensions["engine"].connect() as conn:
+        return {t.name: sorted(tuple(map(str, row)) for row in conn.execute(sa.select(t)))
+                for t in Base.metadata.sorted_tables}
+
+
+@pytest.fixture
+def empty_target(app_config, tmp_path):
+    """A second tracker with an empty database and attachments folder."""
+    config = {**app_config, "INSTANCE_PATH": str(tmp_path / "restored"),
+              "ATTACHMENTS_DIR": str(tmp_path / "restored" / "files")}
+    created_db = None
+    if PG_URL:
+        created_db = f"restore_{secrets.token_hex(4)}"
+        admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{created_db}"'))
+        # The same schema name in a new database: pg_restore creates the schema itself.
+        config["DATABASE_URL"] = make_url(app_config["DATABASE_URL"]).set(
+            database=created_db).render_as_string(hide_password=False)
+    else:
+        config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'restored.sqlite'}"
+    target = create_app(config)
+    yield target
+    target.extensions["engine"].dispose()
+    if created_db:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{created_db}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_backup_then_restore_into_an_empty_place(app, runner, empty_target, tmp_path):
+    _populate(app)
+    result = runner.invoke(args=["backup", str(tmp_path / "backup")])
+    assert result.exit_code == 0, result.output
+    assert "backed up 1 requests, 1 files" in result.output
+
+    restored = empty_target.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup")])
+    assert restored.exit_code == 0, restored.output
+    assert _snapshot(empty_target) == _snapshot(app)
+    original = LocalStorage(app.config["ATTACHMENTS_DIR"])
+    copy = LocalStorage(empty_target.config["ATTACHMENTS_DIR"])
+    with app.app_context():
+        sha = db.session().scalar(sa.text("SELECT sha256 FROM attachment"))
+    assert copy.path_for(sha).read_bytes() == original.path_for(sha).read_bytes() == \
+        b"%PDF-1.4 lettre"
+
+
+def test_restore_refuses_a_database_that_is_not_empty(app, runner, tmp_path):
+    _populate(app)
+    runner.invoke(args=["backup", str(tmp_path / "backup")])
+    again = runner.invoke(args=["restore", str(tmp_path / "backup")])
+    assert again.exit_code == 1
+    assert "not empty" in again.output
+
+
+def test_backup_refuses_a_folder_that_is_not_empty(app, runner, tmp_path):
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    result = runner.invoke(args=["backup", str(tmp_path / "full")])
+    assert result.exit_code == 1 and "not empty" in result.output
+
+
+def test_restore_refuses_a_tampered_file(app, runner, empty_target, tmp_path):
+    _populate(app)
+    runner.invoke(args=["backup", str(tmp_path / "backup")])
+    stored = next(p for p in (tmp_path / "backup" / "attachments").rglob("*") if p.is_file())
+    stored.write_bytes(b"altered")
+    result = empty_target.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup")])
+    assert result.exit_code == 1 and "does not match its hash" in result.output

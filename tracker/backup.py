@@ -1,0 +1,191 @@
+"""`flask --app tracker backup PATH` and `restore PATH`: the database and every original file.
+
+A backup is a folder: ``database.sqlite`` (SQLite's online backup API, consistent while the
+tracker runs) or ``database.pgdump`` (``pg_dump --format=custom``), ``attachments/`` (the
+content-addressed files), and ``manifest.json`` (row counts and each file's SHA-256).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess  # nosec B404 - runs pg_dump/pg_restore with fixed arguments, no shell
+from pathlib import Path
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy.engine import make_url
+
+from tracker import __version__
+from tracker.db import Base
+from tracker.files.storage import LocalStorage
+from tracker.models import Attachment
+
+
+class BackupError(RuntimeError):
+    """A backup or restore could not be done; the message says why."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _row_counts(app: Flask) -> dict[str, int]:
+    with app.extensions["engine"].connect() as conn:
+        return {t.name: conn.scalar(sa.select(sa.func.count()).select_from(t)) or 0
+                for t in Base.metadata.sorted_tables}
+
+
+def _pg_args(url: str, *, dump: bool = False) -> tuple[list[str], dict[str, str]]:
+    parsed = make_url(url)
+    env = dict(os.environ)
+    if parsed.password:
+        env["PGPASSWORD"] = str(parsed.password)
+    args = ["--dbname", parsed.database or "", "--host", parsed.host or "127.0.0.1",
+            "--port", str(parsed.port or 5432)]
+    if parsed.username:
+        args += ["--username", parsed.username]
+    options = str(parsed.query.get("options") or "")
+    if options:
+        env["PGOPTIONS"] = options
+        schema = options.partition("search_path=")[2].split(",")[0].strip()
+        if dump and schema:
+            args += ["--schema", schema]  # a database shared by schemas: dump only ours
+    return args, env
+
+
+def backup(app: Flask, target: Path) -> dict[str, Any]:
+    """Write a backup folder; refuse a target that exists and is not empty."""
+    if target.exists() and any(target.iterdir()):
+        raise BackupError(f"{target} exists and is not empty")
+    target.mkdir(parents=True, exist_ok=True)
+    url = app.config["DATABASE_URL"]
+    engine = app.extensions["engine"]
+    if engine.dialect.name == "sqlite":
+        source = sqlite3.connect(make_url(url).database or "")
+        dest = sqlite3.connect(target / "database.sqlite")
+        with dest:
+            source.backup(dest)
+        dest.close()
+        source.close()
+        database = "database.sqlite"
+    elif engine.dialect.name == "postgresql":
+        if shutil.which("pg_dump") is None:
+            raise BackupError("pg_dump is not installed (Debian: postgresql-client)")
+        args, env = _pg_args(url, dump=True)
+        result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", *args,  # nosec B603
+                                 "--file", str(target / "database.pgdump")],
+                                env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        database = "database.pgdump"
+    else:
+        raise BackupError(f"no backup method for {engine.dialect.name}")
+
+    storage = LocalStorage(app.config["ATTACHMENTS_DIR"])
+    files_dir = LocalStorage(target / "attachments")
+    with engine.connect() as conn:
+        hashes = sorted(set(conn.scalars(sa.select(Attachment.sha256))))
+    missing = [h for h in hashes if not storage.exists(h)]
+    for sha in hashes:
+        if sha in missing:
+            continue
+        destination = files_dir.path_for(sha)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(storage.path_for(sha), destination)
+    manifest = {"tracker_version": __version__, "database": database,
+                "dialect": engine.dialect.name, "rows": _row_counts(app),
+                "files": {sha: _sha256(files_dir.path_for(sha))
+                          for sha in hashes if sha not in missing},
+                "missing_files": missing}
+    (target / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    return manifest
+
+
+def restore(app: Flask, source: Path) -> dict[str, Any]:
+    """Restore a backup folder into an empty database and attachments folder."""
+    manifest_path = source / "manifest.json"
+    if not manifest_path.exists():
+        raise BackupError(f"{source} holds no manifest.json: not a tracker backup")
+    manifest = json.loads(manifest_path.read_text())
+    engine = app.extensions["engine"]
+    tables = set(sa.inspect(engine).get_table_names())
+    if tables & {"info_request", "newsroom"}:
+        counts = _row_counts(app)
+        if any(counts.values()):
+            raise BackupError("the target database is not empty; restore only into an empty one")
+    for sha, expected in manifest["files"].items():
+        if _sha256(LocalStorage(source / "attachments").path_for(sha)) != expected:
+            raise BackupError(f"file {sha} in the backup does not match its hash")
+    url = app.config["DATABASE_URL"]
+    if manifest["database"] == "database.sqlite":
+        if engine.dialect.name != "sqlite":
+            raise BackupError("this backup is of a SQLite database; restore it into SQLite")
+        engine.dispose()
+        backup_db = sqlite3.connect(source / "database.sqlite")
+        dest = sqlite3.connect(make_url(url).database or "")
+        with dest:
+            backup_db.backup(dest)
+        dest.close()
+        backup_db.close()
+    else:
+        if engine.dialect.name != "postgresql":
+            raise BackupError("this backup is of a PostgreSQL database; restore it there")
+        if tables:
+            with engine.begin() as conn:
+                Base.metadata.drop_all(conn)
+                conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        args, env = _pg_args(url)
+        result = subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", *args,  # nosec B603
+                                 str(source / "database.pgdump")],
+                                env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+    storage = LocalStorage(app.config["ATTACHMENTS_DIR"])
+    for sha in manifest["files"]:
+        destination = storage.path_for(sha)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(LocalStorage(source / "attachments").path_for(sha), destination)
+    restored = _row_counts(app)
+    if restored != manifest["rows"]:
+        raise BackupError(f"row counts differ after restore: {restored} != {manifest['rows']}")
+    return manifest
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Back up the database and every original file into the folder PATH."""
+    try:
+        manifest = backup(current_app._get_current_object(), path)  # type: ignore[attr-defined]
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = manifest["rows"]
+    click.echo(f"backed up {rows.get('info_request', 0)} requests, "
+               f"{len(manifest['files'])} files to {path}")
+    if manifest["missing_files"]:
+        click.echo(f"warning: {len(manifest['missing_files'])} files were already missing: "
+                   + ", ".join(manifest["missing_files"]), err=True)
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(path: Path) -> None:
+    """Restore a backup folder into an empty database and attachments folder."""
+    try:
+        manifest = restore(current_app._get_current_object(), path)  # type: ignore[attr-defined]
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {manifest['rows'].get('info_request', 0)} requests, "
+               f"{len(manifest['files'])} files from {path}")
