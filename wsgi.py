@@ -1,4 +1,5 @@
 """WSGI entry point for gunicorn: ``gunicorn wsgi:app``."""
+
 from __future__ import annotations
 
 import sys

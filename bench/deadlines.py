@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tracker.deadlines import LAW_CODES, LAWS, due_date, explain
-from tracker.deadlines.calendars import HOLIDAYS_VERSION
+from tracker.deadlines import LAW_CODES, LAWS, due_date, explain  # noqa: E402
+from tracker.deadlines.calendars import HOLIDAYS_VERSION  # noqa: E402
 
 TARGET_RATIO = 10.0
 SECTION = "## Deadline engine"
@@ -58,7 +58,7 @@ def make_inputs(n: int, seed: int) -> list[tuple[str, date, int, str | None]]:
 
 def time_baseline(items: list[tuple[str, date, int, str | None]]) -> float:
     t0 = time.perf_counter()
-    for law, received, ext, province in items:
+    for _law, received, _ext, _province in items:
         received + timedelta(days=30)
     return time.perf_counter() - t0
 

@@ -12,6 +12,7 @@ The setup runs in a child of its own: Linux carries the parent's peak RSS into a
 ru_maxrss across fork/vfork and exec, so the measuring parent stays a small stdlib process.
 Results go to the "## Evidence packet" section of bench/RESULTS.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,20 +84,52 @@ def make_request(instance: Path, total_mb: int, files: int) -> int:
     each = total_mb * MB // files
     today = date(2026, 11, 22)
     with app.app_context(), clock.frozen(today), db.transaction() as s:
-        user = create_user(s, NewUser(email="bench@example.org", newsroom="Bench",
-                                      password="long enough pw", name="Bench Reporter"))
-        inst = create_institution(s, user.newsroom_id,
-                                  InstitutionData("Royal Canadian Mounted Police", "ca-atia"))
-        request = service.create_request(s, user, service.RequestData(
-            institution_id=inst.id, title="RCMP use of Clearview AI facial recognition",
-            received_on=date(2020, 2, 10), text="All records about Clearview AI.",
-            file_number="A-2019-12345"), today)
+        user = create_user(
+            s,
+            NewUser(
+                email="bench@example.org",
+                newsroom="Bench",
+                password="long enough pw",
+                name="Bench Reporter",
+            ),
+        )
+        inst = create_institution(
+            s, user.newsroom_id, InstitutionData("Royal Canadian Mounted Police", "ca-atia")
+        )
+        request = service.create_request(
+            s,
+            user,
+            service.RequestData(
+                institution_id=inst.id,
+                title="RCMP use of Clearview AI facial recognition",
+                received_on=date(2020, 2, 10),
+                text="All records about Clearview AI.",
+                file_number="A-2019-12345",
+            ),
+            today,
+        )
         storage = LocalStorage(app.config["ATTACHMENTS_DIR"])
-        uploads = tuple(service.Upload(f"release-part-{i + 1}.pdf", "application/pdf",
-                                       PseudoRandom(each, seed=i)) for i in range(files))
-        service.add_event(s, user, request, service.EventData(
-            "final_response", date(2022, 4, 15), "Records released.",
-            details={"outcome": "partial"}, uploads=uploads), today, storage, each + 1)
+        uploads = tuple(
+            service.Upload(
+                f"release-part-{i + 1}.pdf", "application/pdf", PseudoRandom(each, seed=i)
+            )
+            for i in range(files)
+        )
+        service.add_event(
+            s,
+            user,
+            request,
+            service.EventData(
+                "final_response",
+                date(2022, 4, 15),
+                "Records released.",
+                details={"outcome": "partial"},
+                uploads=uploads,
+            ),
+            today,
+            storage,
+            each + 1,
+        )
         request_id = request.id
     app.extensions["engine"].dispose()
     return request_id
@@ -124,9 +157,11 @@ def machine() -> str:
         pass
     from importlib.metadata import version
 
-    return (f"{platform.platform()}; {platform.machine()}; {os.cpu_count()} CPUs; {memory}; "
-            f"Python {platform.python_version()} ({platform.python_implementation()}); "
-            f"reportlab {version('reportlab')}")
+    return (
+        f"{platform.platform()}; {platform.machine()}; {os.cpu_count()} CPUs; {memory}; "
+        f"Python {platform.python_version()} ({platform.python_implementation()}); "
+        f"reportlab {version('reportlab')}"
+    )
 
 
 def write_results(body: str) -> None:
@@ -138,8 +173,9 @@ def write_results(body: str) -> None:
     if start is None:
         new = text.rstrip("\n") + "\n\n" + section
     else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
         tail = "".join(lines[end:])
         new = "".join(lines[:start]) + section + ("\n" + tail if tail else "")
     RESULTS.write_text(new, encoding="utf-8")
@@ -162,13 +198,27 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="packet-bench-", dir=args.workdir))
     try:
         instance = work / "instance"
-        env = {**os.environ, "TRACKER_INSTANCE_PATH": str(instance),
-               "TRACKER_SECRET_KEY": "bench", "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "TRACKER_INSTANCE_PATH": str(instance),
+            "TRACKER_SECRET_KEY": "bench",
+            "PYTHONPATH": str(ROOT),
+        }
         env.pop("TRACKER_DATABASE_URL", None)
         env.pop("TRACKER_ATTACHMENTS_DIR", None)
         status, setup, _, out = run_child(
-            [sys.executable, __file__, "--setup-only", str(instance), "--total-mb",
-             str(args.total_mb), "--files", str(args.files)], env)
+            [
+                sys.executable,
+                __file__,
+                "--setup-only",
+                str(instance),
+                "--total-mb",
+                str(args.total_mb),
+                "--files",
+                str(args.files),
+            ],
+            env,
+        )
         if status != 0:
             print(out, file=sys.stderr)
             return 1
@@ -179,8 +229,17 @@ def main(argv: list[str] | None = None) -> int:
         assert status == 0, out
         output = work / "packet.zip"
         status, pack_s, pack_rss, out = run_child(
-            [*flask, "packet", str(request_id), "--output", str(output),
-             "--generated-at", GENERATED_AT], env)
+            [
+                *flask,
+                "packet",
+                str(request_id),
+                "--output",
+                str(output),
+                "--generated-at",
+                GENERATED_AT,
+            ],
+            env,
+        )
         if status != 0:
             print(out, file=sys.stderr)
             return 1
@@ -197,21 +256,33 @@ def main(argv: list[str] | None = None) -> int:
     ok = verified and peak_mb < TARGET_MB
     lines = [
         f"- date: {datetime.now(UTC).date().isoformat()}; machine: {machine()}",
-        (f"- workload: one ca-atia request, {args.files} attachments of "
-         f"{args.total_mb // args.files:,} MB pseudo-random bytes ({args.total_mb:,} MB in all), "
-         "stored through the request service and the content-addressed file store "
-         f"(setup {setup:.1f} s)"),
-        (f"- `flask --app tracker packet {request_id} --output packet.zip --generated-at "
-         f"{GENERATED_AT}` in a child process: {pack_s:.1f} s, archive {size / MB:,.1f} MB "
-         f"({args.total_mb / pack_s:,.0f} MB/s)"),
-        (f"- peak RSS of that child (ru_maxrss via os.wait4): {peak_mb:,.1f} MB; the same "
-         f"command's `--help` (imports only): {base_rss / 1024:,.1f} MB"),
-        (f"- target: peak RSS < {TARGET_MB} MB: {'PASS' if ok else 'FAIL'}"
-         + ("" if verified else " (archive check failed)")),
-        (f"- check: zipfile.testzip and every manifest SHA-256 recomputed from the archive "
-         f"({verify_s:.1f} s): {'ok' if verified else 'FAILED'}"),
-        ("- how: attachments are copied into the ZIP in 1 MiB chunks (ZipFile.open(info, 'w'), "
-         "stored, ZIP64 when needed) into a temporary file beside the output, renamed at the end"),
+        (
+            f"- workload: one ca-atia request, {args.files} attachments of "
+            f"{args.total_mb // args.files:,} MB pseudo-random bytes ({args.total_mb:,} MB in all), "
+            "stored through the request service and the content-addressed file store "
+            f"(setup {setup:.1f} s)"
+        ),
+        (
+            f"- `flask --app tracker packet {request_id} --output packet.zip --generated-at "
+            f"{GENERATED_AT}` in a child process: {pack_s:.1f} s, archive {size / MB:,.1f} MB "
+            f"({args.total_mb / pack_s:,.0f} MB/s)"
+        ),
+        (
+            f"- peak RSS of that child (ru_maxrss via os.wait4): {peak_mb:,.1f} MB; the same "
+            f"command's `--help` (imports only): {base_rss / 1024:,.1f} MB"
+        ),
+        (
+            f"- target: peak RSS < {TARGET_MB} MB: {'PASS' if ok else 'FAIL'}"
+            + ("" if verified else " (archive check failed)")
+        ),
+        (
+            f"- check: zipfile.testzip and every manifest SHA-256 recomputed from the archive "
+            f"({verify_s:.1f} s): {'ok' if verified else 'FAILED'}"
+        ),
+        (
+            "- how: attachments are copied into the ZIP in 1 MiB chunks (ZipFile.open(info, 'w'), "
+            "stored, ZIP64 when needed) into a temporary file beside the output, renamed at the end"
+        ),
     ]
     body = "\n".join(lines)
     print(body)

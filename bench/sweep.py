@@ -23,6 +23,7 @@ Both must flag the same requests and add the same number of entries. The best ro
 reported with the ratio sweep/baseline (target: at most 2). The figures and the machine go to
 the "## Overdue sweep" section of bench/RESULTS.md (only that section is replaced).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,7 @@ import random
 import re
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +45,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from tracker import clock, deadlines  # noqa: E402
 from tracker.db import Base, make_engine  # noqa: E402
-from tracker.models import Institution, InfoRequest, Newsroom, TimelineEvent, User  # noqa: E402
+from tracker.models import InfoRequest, Institution, Newsroom, TimelineEvent, User  # noqa: E402
 from tracker.sweep import flag_overdue  # noqa: E402
 
 TODAY = date(2026, 11, 22)
@@ -64,21 +65,41 @@ def setup_schema(engine: sa.Engine) -> None:
 def insert_data(engine: sa.Engine, n: int, seed: int) -> int:
     """Bulk-insert one newsroom, its institutions and n requests; return how many await."""
     rng = random.Random(seed)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with engine.begin() as conn:
         conn.execute(sa.insert(Newsroom.__table__), [{"id": 1, "name": "Bench", "created_at": now}])
-        conn.execute(sa.insert(User.__table__), [{
-            "id": 1, "newsroom_id": 1, "email": "bench@example.org", "name": "Bench",
-            "password_hash": "x", "role": "reporter", "alert_preferences": {}, "active": True,
-            "created_at": now}])
+        conn.execute(
+            sa.insert(User.__table__),
+            [
+                {
+                    "id": 1,
+                    "newsroom_id": 1,
+                    "email": "bench@example.org",
+                    "name": "Bench",
+                    "password_hash": "x",
+                    "role": "reporter",
+                    "alert_preferences": {},
+                    "active": True,
+                    "created_at": now,
+                }
+            ],
+        )
         institutions = []
         for law in deadlines.LAW_CODES:
-            provinces = (FEDERAL_PROVINCES if deadlines.LAWS[law].province_mode == "institution"
-                         else (None,))
+            provinces = (
+                FEDERAL_PROVINCES if deadlines.LAWS[law].province_mode == "institution" else (None,)
+            )
             for province in provinces:
-                institutions.append({"id": len(institutions) + 1, "newsroom_id": 1,
-                                     "name": f"{law} {province or ''}".strip(),
-                                     "law_code": law, "province": province, "created_at": now})
+                institutions.append(
+                    {
+                        "id": len(institutions) + 1,
+                        "newsroom_id": 1,
+                        "name": f"{law} {province or ''}".strip(),
+                        "law_code": law,
+                        "province": province,
+                        "created_at": now,
+                    }
+                )
         conn.execute(sa.insert(Institution.__table__), institutions)
     due_cache: dict[tuple[str, str | None, date], date] = {}
     awaiting = 0
@@ -91,16 +112,30 @@ def insert_data(engine: sa.Engine, n: int, seed: int) -> int:
             key = (inst["law_code"], inst["province"], received)
             due = due_cache.get(key)
             if due is None:
-                due = due_cache[key] = deadlines.due_date(inst["law_code"], received,
-                                                          province=inst["province"])
+                due = due_cache[key] = deadlines.due_date(
+                    inst["law_code"], received, province=inst["province"]
+                )
             waiting = rng.random() < 0.3
             awaiting += waiting and due < TODAY
-            responded = None if waiting else min(TODAY, received + timedelta(days=rng.randrange(1, 60)))
-            rows.append({"newsroom_id": 1, "owner_id": 1, "institution_id": inst["id"],
-                         "law_code": inst["law_code"], "title": f"Request {i}", "text": "",
-                         "received_on": received, "due_on": due,
-                         "status": "awaiting" if waiting else "answered",
-                         "responded_on": responded, "created_at": now, "updated_at": now})
+            responded = (
+                None if waiting else min(TODAY, received + timedelta(days=rng.randrange(1, 60)))
+            )
+            rows.append(
+                {
+                    "newsroom_id": 1,
+                    "owner_id": 1,
+                    "institution_id": inst["id"],
+                    "law_code": inst["law_code"],
+                    "title": f"Request {i}",
+                    "text": "",
+                    "received_on": received,
+                    "due_on": due,
+                    "status": "awaiting" if waiting else "answered",
+                    "responded_on": responded,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         with engine.begin() as conn:
             conn.execute(sa.insert(table), rows)
     return awaiting
@@ -115,8 +150,9 @@ def reset(engine: sa.Engine) -> None:
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(sa.text("TRUNCATE timeline_event CASCADE"))
-            conn.execute(sa.text("UPDATE info_request SET status = 'awaiting' "
-                                 "WHERE status = 'overdue'"))
+            conn.execute(
+                sa.text("UPDATE info_request SET status = 'awaiting' WHERE status = 'overdue'")
+            )
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("VACUUM ANALYZE info_request"))
             conn.execute(sa.text("VACUUM ANALYZE timeline_event"))
@@ -134,25 +170,32 @@ def reset(engine: sa.Engine) -> None:
 
 def baseline(engine: sa.Engine) -> int:
     """The hand-written SQL: the same entries and the same status change, nothing else."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if engine.dialect.name == "postgresql":
         next_day, as_text, details, stamp = "due_on + 1", "due_on::text", "'{}'::json", now
     else:
         next_day, as_text, details = "date(due_on, '+1 day')", "due_on", "'{}'"
         stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
     with engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO timeline_event (request_id, kind, occurred_on, note, details, "
-            "recorded_at, dedupe_key) "
-            f"SELECT id, 'deemed_refusal', {next_day}, "
-            f"'No final response by the due date, ' || {as_text} || ': deemed refused.', "
-            f"{details}, :now, 'deemed_refusal:' || {as_text} FROM info_request "
-            "WHERE status = 'awaiting' AND due_on < :today "
-            "ON CONFLICT (request_id, dedupe_key) DO NOTHING"), {"now": stamp, "today": TODAY})
-        return conn.execute(sa.text(
-            "UPDATE info_request SET status = 'overdue', updated_at = :now "
-            "WHERE status = 'awaiting' AND due_on < :today"),
-            {"now": stamp, "today": TODAY}).rowcount
+        conn.execute(
+            sa.text(
+                "INSERT INTO timeline_event (request_id, kind, occurred_on, note, details, "
+                "recorded_at, dedupe_key) "
+                f"SELECT id, 'deemed_refusal', {next_day}, "
+                f"'No final response by the due date, ' || {as_text} || ': deemed refused.', "
+                f"{details}, :now, 'deemed_refusal:' || {as_text} FROM info_request "
+                "WHERE status = 'awaiting' AND due_on < :today "
+                "ON CONFLICT (request_id, dedupe_key) DO NOTHING"
+            ),
+            {"now": stamp, "today": TODAY},
+        )
+        return conn.execute(
+            sa.text(
+                "UPDATE info_request SET status = 'overdue', updated_at = :now "
+                "WHERE status = 'awaiting' AND due_on < :today"
+            ),
+            {"now": stamp, "today": TODAY},
+        ).rowcount
 
 
 def sweep(engine: sa.Engine) -> int:
@@ -166,8 +209,14 @@ def sweep(engine: sa.Engine) -> int:
 def entries(engine: sa.Engine) -> int:
     """Deemed-refusal entries in the timeline."""
     with engine.connect() as conn:
-        return conn.scalar(sa.select(sa.func.count()).select_from(TimelineEvent)
-                           .where(TimelineEvent.kind == "deemed_refusal")) or 0
+        return (
+            conn.scalar(
+                sa.select(sa.func.count())
+                .select_from(TimelineEvent)
+                .where(TimelineEvent.kind == "deemed_refusal")
+            )
+            or 0
+        )
 
 
 def server_version(engine: sa.Engine) -> str:
@@ -193,8 +242,13 @@ def write_results(lines: list[str], database: str) -> None:
             elif current is not None and line.strip():
                 blocks[current].append(line)
     blocks[database] = lines
-    body = [SECTION, "", "Run: `.venv/bin/python bench/sweep.py --requests N --database URL` "
-            "(see the docstring). Target: sweep/baseline <= 2.", ""]
+    body = [
+        SECTION,
+        "",
+        "Run: `.venv/bin/python bench/sweep.py --requests N --database URL` "
+        "(see the docstring). Target: sweep/baseline <= 2.",
+        "",
+    ]
     for name in sorted(blocks):
         body += [f"### {name}", "", *blocks[name], ""]
     section = "\n".join(body) + "\n"
@@ -206,7 +260,9 @@ def main() -> int:
     """Parse arguments, build the data, time both, report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=100_000)
-    parser.add_argument("--database", default=f"sqlite:///{ROOT / 'instance' / 'bench-sweep.sqlite'}")
+    parser.add_argument(
+        "--database", default=f"sqlite:///{ROOT / 'instance' / 'bench-sweep.sqlite'}"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--no-write", action="store_true", help="Do not update RESULTS.md.")

@@ -1,4 +1,5 @@
 """Shared by the alert, sweep and scheduler tests: a real SMTP server and a prepared newsroom."""
+
 from __future__ import annotations
 
 import email
@@ -42,18 +43,20 @@ class Collector:
         self.on_shutdown: Any = None
         self._lock = threading.Lock()
 
-    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
-                          mail_options: list[str]) -> str:
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
+    ) -> str:
         if self.refuse_sender:
-            return "553 5.7.1 <%s>: Sender address rejected: not owned by you" % address
+            return f"553 5.7.1 <{address}>: Sender address rejected: not owned by you"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
         if address in self.refused_recipients:
-            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -64,15 +67,17 @@ class Collector:
                     threading.Thread(target=self.on_shutdown).start()
                     self.on_shutdown = None
                 return "421 4.3.2 Service shutting down"
-            message = email.message_from_bytes(envelope.original_content or envelope.content,
-                                               policy=policy.default)
+            message = email.message_from_bytes(
+                envelope.original_content or envelope.content, policy=policy.default
+            )
             self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
         return "250 2.0.0 Message accepted for delivery"
 
     def received(self) -> list[tuple[str, str]]:
         """(recipient, subject) of every accepted message, in order."""
-        return [(rcpt, str(msg["Subject"]).strip()) for rcpts, msg in self.messages
-                for rcpt in rcpts]
+        return [
+            (rcpt, str(msg["Subject"]).strip()) for rcpts, msg in self.messages for rcpt in rcpts
+        ]
 
 
 class SmtpServer:
@@ -97,8 +102,13 @@ class SmtpServer:
 
     def config(self) -> dict[str, Any]:
         """The tracker settings that point at this server."""
-        return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": self.port, "SMTP_STARTTLS": False,
-                "SMTP_TIMEOUT": 5, "MAIL_FROM": "ATI tracker <alerts@tracker.test>"}
+        return {
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": self.port,
+            "SMTP_STARTTLS": False,
+            "SMTP_TIMEOUT": 5,
+            "MAIL_FROM": "ATI tracker <alerts@tracker.test>",
+        }
 
 
 def received_for(law: str, due: date, province: str | None = None) -> date:
@@ -135,37 +145,60 @@ def user(session: Any, user_id: int) -> User:
     return found
 
 
-def add_request(app: Flask, owner_id: int, institution_id: int, title: str, due: date,
-                law: str = "ca-atia", response_on: date | None = None) -> int:
+def add_request(
+    app: Flask,
+    owner_id: int,
+    institution_id: int,
+    title: str,
+    due: date,
+    law: str = "ca-atia",
+    response_on: date | None = None,
+) -> int:
     """Log a request received so that it is due on ``due``, as it was on its receipt day."""
     with app.app_context():
         with db.transaction() as session:
             owner = user(session, owner_id)
             received = received_for(law, due)
-            request = create_request(session, owner, RequestData(
-                institution_id=institution_id, title=title, received_on=received, law_code=law),
-                today=received)
+            request = create_request(
+                session,
+                owner,
+                RequestData(
+                    institution_id=institution_id, title=title, received_on=received, law_code=law
+                ),
+                today=received,
+            )
             if response_on is not None:
-                add_event(session, owner, request, EventData(
-                    kind="final_response", occurred_on=response_on,
-                    details={"outcome": "partial"}), today=response_on,
-                    storage=LocalStorage(app.config["ATTACHMENTS_DIR"]), max_bytes=1024)
+                add_event(
+                    session,
+                    owner,
+                    request,
+                    EventData(
+                        kind="final_response",
+                        occurred_on=response_on,
+                        details={"outcome": "partial"},
+                    ),
+                    today=response_on,
+                    storage=LocalStorage(app.config["ATTACHMENTS_DIR"]),
+                    max_bytes=1024,
+                )
             return request.id
 
 
-def add_institution(app: Flask, user_id: int, name: str, law: str = "ca-atia",
-                    province: str | None = None) -> int:
+def add_institution(
+    app: Flask, user_id: int, name: str, law: str = "ca-atia", province: str | None = None
+) -> int:
     """An institution of the user's newsroom."""
     with app.app_context():
         with db.transaction() as session:
             newsroom_id = user(session, user_id).newsroom_id
-            return create_institution(session, newsroom_id,
-                                      InstitutionData(name=name, law_code=law,
-                                                      province=province)).id
+            return create_institution(
+                session, newsroom_id, InstitutionData(name=name, law_code=law, province=province)
+            ).id
 
 
-def set_preferences(app: Flask, user_id: int, prefs: dict[str, Any],
-                    alert_email: str | None = None) -> None:
+def set_preferences(
+    app: Flask, user_id: int, prefs: dict[str, Any], alert_email: str | None = None
+) -> None:
     """Store alert preferences directly (the settings page is tested on its own)."""
     with app.app_context():
         with db.transaction() as session:
@@ -193,10 +226,22 @@ def prepare_newsroom(app: Flask, make_user: Any) -> Newsroom:
     n.requests["late1"] = add_request(app, a, cbsa, "Officer complaints", TODAY - day)
     n.requests["late_old"] = add_request(app, a, cbsa, "Removals 2025", date(2026, 6, 1))
     closes14, closes2 = TODAY + 14 * day, TODAY + 2 * day
-    n.requests["window14"] = add_request(app, a, cbsa, "Audit reports", date(2026, 10, 1),
-                                         response_on=response_for_window("ca-atia", closes14))
-    n.requests["window3"] = add_request(app, a, cbsa, "Travel claims", date(2026, 9, 10),
-                                        response_on=response_for_window("ca-atia", closes2))
+    n.requests["window14"] = add_request(
+        app,
+        a,
+        cbsa,
+        "Audit reports",
+        date(2026, 10, 1),
+        response_on=response_for_window("ca-atia", closes14),
+    )
+    n.requests["window3"] = add_request(
+        app,
+        a,
+        cbsa,
+        "Travel claims",
+        date(2026, 9, 10),
+        response_on=response_for_window("ca-atia", closes2),
+    )
     n.requests["later"] = add_request(app, a, cbsa, "Contracts", TODAY + 20 * day)
     n.requests["b_due2"] = add_request(app, b, cbsa, "Use of force", TODAY + 2 * day)
     n.requests["b_due7"] = add_request(app, b, cbsa, "Body cameras", TODAY + 7 * day)
@@ -207,17 +252,22 @@ def prepare_newsroom(app: Flask, make_user: Any) -> Newsroom:
 
 def expected_mails(n: Newsroom) -> set[tuple[str, str]]:
     """(recipient, subject start) of every mail the first sweep on TODAY must send."""
-    a = {("reporter@example.org", s) for s in (
-        "Due in 7 days: Border wait times (due 2026-11-25)",
-        "Due in 2 days: Detention reviews (due 2026-11-20)",
-        "Due today: Seized goods (due 2026-11-18)",
-        "Overdue, deemed refused: Officer complaints (was due 2026-11-17)",
-        "Complaint window closes in 14 days: Audit reports (last day 2026-12-02)",
-        "Complaint window closes in 2 days: Travel claims (last day 2026-11-20)",
-        "Weekly digest: 2 late requests as of 2026-11-18")}
+    a = {
+        ("reporter@example.org", s)
+        for s in (
+            "Due in 7 days: Border wait times (due 2026-11-25)",
+            "Due in 2 days: Detention reviews (due 2026-11-20)",
+            "Due today: Seized goods (due 2026-11-18)",
+            "Overdue, deemed refused: Officer complaints (was due 2026-11-17)",
+            "Complaint window closes in 14 days: Audit reports (last day 2026-12-02)",
+            "Complaint window closes in 2 days: Travel claims (last day 2026-11-20)",
+            "Weekly digest: 2 late requests as of 2026-11-18",
+        )
+    }
     editor = {("editor@example.org", s) for _, s in a} | {
         ("editor@example.org", "Due in 2 days: Use of force (due 2026-11-20)"),
-        ("editor@example.org", "Due in 7 days: Body cameras (due 2026-11-25)")}
+        ("editor@example.org", "Due in 7 days: Body cameras (due 2026-11-25)"),
+    }
     b = {("b.alerts@example.org", "Due in 7 days: Body cameras (due 2026-11-25)")}
     c = {("c@ledevoir.test", "Due today: Drug shortages (due 2026-11-18)")}
     return a | editor | b | c

@@ -4,6 +4,7 @@ The suite runs on SQLite by default and on PostgreSQL when TRACKER_TEST_DATABASE
 Each test gets an empty database migrated to head: a copy of a migrated SQLite file, or on
 PostgreSQL this run's own schema with every table truncated.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,7 +40,8 @@ def _with_search_path(url: str, schema: str) -> str:
     """The URL with every connection's search_path set to one schema."""
     parsed = make_url(normalise_url(url))
     return parsed.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
+        hide_password=False
+    )
 
 
 @pytest.fixture(scope="session")
@@ -52,8 +54,13 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         with admin.begin() as conn:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
         url = _with_search_path(PG_URL, schema)
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test",
-                          "INSTANCE_PATH": str(tmp_path_factory.mktemp("pg-instance"))})
+        app = create_app(
+            {
+                "DATABASE_URL": url,
+                "SECRET_KEY": "test",
+                "INSTANCE_PATH": str(tmp_path_factory.mktemp("pg-instance")),
+            }
+        )
         upgrade(app)
         app.extensions["engine"].dispose()
         try:
@@ -64,8 +71,13 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
             admin.dispose()
         return
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test",
-                      "INSTANCE_PATH": str(path.parent / "instance")})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{path}",
+            "SECRET_KEY": "test",
+            "INSTANCE_PATH": str(path.parent / "instance"),
+        }
+    )
     upgrade(app)
     app.extensions["engine"].dispose()
     yield str(path)
@@ -93,9 +105,13 @@ def database_url(database_template: str, tmp_path: Path) -> str:
 @pytest.fixture
 def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
     """The settings a test app starts with; tests may change them before using ``app``."""
-    return {"TESTING": True, "DATABASE_URL": database_url,
-            "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test-secret",
-            "BASE_URL": "http://tracker.test"}
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test-secret",
+        "BASE_URL": "http://tracker.test",
+    }
 
 
 @pytest.fixture
@@ -123,12 +139,22 @@ def make_user(app: Flask):  # type: ignore[no-untyped-def]
     """Create an account: make_user("a@x.org", newsroom="La Presse", role="editor")."""
     from tracker import db
 
-    def _make(email: str = "reporter@example.org", *, newsroom: str = "La Presse",
-              role: str = "reporter", name: str = "", password: str = PASSWORD) -> User:
+    def _make(
+        email: str = "reporter@example.org",
+        *,
+        newsroom: str = "La Presse",
+        role: str = "reporter",
+        name: str = "",
+        password: str = PASSWORD,
+    ) -> User:
         with app.app_context():
             with db.transaction() as session:
-                user = create_user(session, NewUser(email=email, newsroom=newsroom,
-                                                    password=password, name=name, role=role))
+                user = create_user(
+                    session,
+                    NewUser(
+                        email=email, newsroom=newsroom, password=password, name=name, role=role
+                    ),
+                )
             session.expunge_all()
             return user
 
@@ -157,8 +183,9 @@ class AuthActions:
     def login(self, email: str = "reporter@example.org", password: str = PASSWORD) -> Any:
         """Post the login form with its CSRF token."""
         token = csrf_token(self._client, "/login")
-        return self._client.post("/login", data={"email": email, "password": password,
-                                                 "csrf_token": token})
+        return self._client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": token}
+        )
 
     def logout(self) -> Any:
         """Post the logout form."""
@@ -180,9 +207,15 @@ def auth(client: FlaskClient) -> AuthActions:
 # --- Browser tests: Playwright driving Debian's Chromium (never `playwright install`). ---
 
 OUTPUT_DIR = Path(__file__).resolve().parent.parent / "test-output"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -213,8 +246,9 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -232,8 +266,9 @@ def browser_page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]
     assert not errors, f"script errors on the page: {errors}"
 
 
-def browser_login(tab: Any, base_url: str, email: str = "reporter@example.org",
-                  password: str = PASSWORD) -> None:
+def browser_login(
+    tab: Any, base_url: str, email: str = "reporter@example.org", password: str = PASSWORD
+) -> None:
     """Log in through the login form, like a reporter."""
     tab.goto(f"{base_url}/login")
     tab.get_by_label("E-mail").fill(email)

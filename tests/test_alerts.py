@@ -1,20 +1,29 @@
 """Alerts through a real SMTP server (aiosmtpd on 127.0.0.1): planned once, delivered once."""
+
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alerts_helpers import (
+    TODAY,
+    SmtpServer,
+    add_institution,
+    add_request,
+    expected_mails,
+    prepare_newsroom,
+    set_preferences,
+)
 
-from alerts_helpers import (TODAY, SmtpServer, add_institution, add_request, expected_mails,
-                            prepare_newsroom, set_preferences)
 from tracker import clock, db
 from tracker.alerts import service
 from tracker.models import Alert
 
-NOW = datetime(2026, 11, 18, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -60,9 +69,13 @@ def test_sweep_sends_exactly_the_expected_mails_once(app, runner, make_user, smt
     summary = sweep(runner)
     expected = expected_mails(n)
     assert sorted(smtp.handler.received()) == sorted(expected)
-    assert summary == {"requests flagged overdue": 2, "alerts queued": len(expected),
-                       "alerts sent": len(expected), "alerts failed": 0,
-                       "alerts waiting to retry": 0}
+    assert summary == {
+        "requests flagged overdue": 2,
+        "alerts queued": len(expected),
+        "alerts sent": len(expected),
+        "alerts failed": 0,
+        "alerts waiting to retry": 0,
+    }
     assert {a.status for a in alerts(app)} == {"sent"}
 
     again = sweep(runner, NOW + timedelta(hours=1))
@@ -72,8 +85,11 @@ def test_sweep_sends_exactly_the_expected_mails_once(app, runner, make_user, smt
 
 
 def _message_to(smtp: SmtpServer, recipient: str, subject_start: str) -> Any:
-    found = [msg for rcpts, msg in smtp.handler.messages
-             if recipient in rcpts and str(msg["Subject"]).strip().startswith(subject_start)]
+    found = [
+        msg
+        for rcpts, msg in smtp.handler.messages
+        if recipient in rcpts and str(msg["Subject"]).strip().startswith(subject_start)
+    ]
     assert len(found) == 1, [str(m["Subject"]) for _, m in smtp.handler.messages]
     return found[0]
 
@@ -88,11 +104,11 @@ def test_overdue_mail_says_what_to_do_and_links_back(app, runner, client, make_u
     request_link = f"http://tracker.test/requests/{n.requests['late1']}"
     for body in (text, html):
         assert "Canada Border Services Agency" in body
-        assert "2026-11-17" in body                      # the due date
-        assert "1 day (1 working day)" in body           # days late, from the engine
-        assert "ATIA s.10(3)" in body                    # deemed refusal
+        assert "2026-11-17" in body  # the due date
+        assert "1 day (1 working day)" in body  # days late, from the engine
+        assert "ATIA s.10(3)" in body  # deemed refusal
         assert "Information Commissioner of Canada" in body and "2027-01-18" in body
-        assert "ATIA s.31" in body                       # the complaint window's section
+        assert "ATIA s.31" in body  # the complaint window's section
         assert request_link in body
     unsubscribe = message["List-Unsubscribe"].strip("<>")
     assert unsubscribe.startswith("http://tracker.test/alerts/unsubscribe/")
@@ -110,7 +126,7 @@ def test_overdue_mail_says_what_to_do_and_links_back(app, runner, client, make_u
         user = db.session().get(service.User, n.users["a"])
         assert service.preferences_of(user)["overdue"] is False
         assert service.preferences_of(user)["due_in_7"] is True
-    assert client.post(path[:-3] + "xyz").status_code == 404   # a tampered token
+    assert client.post(path[:-3] + "xyz").status_code == 404  # a tampered token
 
 
 def test_mail_server_down_during_sweep_every_alert_arrives_once(app, runner, make_user, smtp):
@@ -140,7 +156,7 @@ def test_mail_server_down_during_sweep_every_alert_arrives_once(app, runner, mak
     back = sweep(runner, NOW + timedelta(hours=1))
     assert back["alerts sent"] == 1 and back["alerts queued"] == 0
     received = smtp.handler.received()
-    assert sorted(received) == sorted(expected)           # each exactly once
+    assert sorted(received) == sorted(expected)  # each exactly once
     assert {a.status for a in alerts(app)} == {"sent"}
 
 
@@ -183,19 +199,19 @@ def test_retries_back_off_then_fail_after_the_last_try(app, runner, make_user, s
     first = sweep(runner, NOW)
     assert first["alerts waiting to retry"] == 1 and first["alerts sent"] == 0
     t = NOW
-    for wait in (60, 120):                         # ALERT_RETRY_SECONDS=60, doubling
+    for wait in (60, 120):  # ALERT_RETRY_SECONDS=60, doubling
         t += timedelta(seconds=wait)
         early = sweep(runner, t - timedelta(seconds=1))
-        assert early["alerts waiting to retry"] == 0   # not yet due: nothing tried
+        assert early["alerts waiting to retry"] == 0  # not yet due: nothing tried
         summary = sweep(runner, t)
         assert summary["alerts sent"] == 0
-    assert summary["alerts failed"] == 1           # the third try was the last
+    assert summary["alerts failed"] == 1  # the third try was the last
     failed = [a for a in alerts(app) if a.status == "failed"]
     assert len(failed) == 1 and failed[0].attempts == 3
     assert "cannot reach the mail server" in failed[0].last_error
     assert "gave up after 3 tries" in failed[0].last_error
     smtp.start()
-    assert sweep(runner, t + timedelta(hours=1))["alerts sent"] == 0   # failed stays failed
+    assert sweep(runner, t + timedelta(hours=1))["alerts sent"] == 0  # failed stays failed
 
 
 def test_crash_after_send_is_not_resent_but_reported(app, runner, make_user, smtp, monkeypatch):
@@ -206,22 +222,22 @@ def test_crash_after_send_is_not_resent_but_reported(app, runner, make_user, smt
         raise KeyboardInterrupt("killed between sending and marking")
 
     monkeypatch.setattr(service, "_mark_sent", crash)
-    with pytest.raises(BaseException):
+    with pytest.raises(KeyboardInterrupt):
         with clock.frozen_now(NOW), clock.frozen(TODAY), app.app_context():
             service.run_all(db.session(), app.config)
-    assert len(smtp.handler.messages) == 1                 # it left before the crash
+    assert len(smtp.handler.messages) == 1  # it left before the crash
     stuck = [a for a in alerts(app) if a.status == "sending"]
     assert len(stuck) == 1
     monkeypatch.undo()
 
-    soon = sweep(runner, NOW + timedelta(minutes=5))       # others go; the stuck one waits
+    soon = sweep(runner, NOW + timedelta(minutes=5))  # others go; the stuck one waits
     assert soon["alerts failed"] == 0
-    later = sweep(runner, NOW + timedelta(minutes=30))     # past the 10-minute stale limit
+    later = sweep(runner, NOW + timedelta(minutes=30))  # past the 10-minute stale limit
     assert later["alerts failed"] == 1 and later["alerts sent"] == 0
     row = next(a for a in alerts(app) if a.id == stuck[0].id)
     assert row.status == "failed" and row.last_error.startswith("Unknown outcome")
     subjects_sent = [s for _, s in smtp.handler.received()]
-    assert len(subjects_sent) == len(set(smtp.handler.received()))   # nothing twice
+    assert len(subjects_sent) == len(set(smtp.handler.received()))  # nothing twice
     with app.app_context():
         session = db.session()
         owner = session.get(service.User, row.user_id)
@@ -261,8 +277,9 @@ def test_two_sweeps_at_once_send_no_duplicate(app, make_user, smtp):
     assert sum(r.queued for r in results) == len(expected)
     assert sum(r.flagged for r in results) == 2
     with app.app_context():
-        events = db.session().scalar(sa.text(
-            "SELECT count(*) FROM timeline_event WHERE kind = 'deemed_refusal'"))
+        events = db.session().scalar(
+            sa.text("SELECT count(*) FROM timeline_event WHERE kind = 'deemed_refusal'")
+        )
     assert events == 2
 
 
@@ -276,17 +293,26 @@ def test_weekly_digest_once_a_week(app, runner, make_user, smtp):
 
     assert digests_after("2026-11-18") == ["editor@example.org", "reporter@example.org"]
     # Thursday: Cy's request due on the 18th is late now, so Cy gets a first digest this week.
-    assert digests_after("2026-11-19") == ["c@ledevoir.test", "editor@example.org",
-                                           "reporter@example.org"]
-    everyone = ["b.alerts@example.org", "c@ledevoir.test", "editor@example.org",
-                "reporter@example.org"]
-    assert digests_after("2026-11-22") == everyone   # Sunday: Bo's, due on the 20th
+    assert digests_after("2026-11-19") == [
+        "c@ledevoir.test",
+        "editor@example.org",
+        "reporter@example.org",
+    ]
+    everyone = [
+        "b.alerts@example.org",
+        "c@ledevoir.test",
+        "editor@example.org",
+        "reporter@example.org",
+    ]
+    assert digests_after("2026-11-22") == everyone  # Sunday: Bo's, due on the 20th
     assert digests_after("2026-11-23") == sorted(everyone * 2)  # Monday: a new week
 
 
 def test_preferences_choose_the_kinds(app, runner, make_user, smtp):
     n = prepare_newsroom(app, make_user)
-    set_preferences(app, n.users["a"], {kind: kind == "overdue" for kind in service.PREFERENCE_KINDS})
+    set_preferences(
+        app, n.users["a"], {kind: kind == "overdue" for kind in service.PREFERENCE_KINDS}
+    )
     sweep(runner)
     mine = [s for r, s in smtp.handler.received() if r == "reporter@example.org"]
     assert mine == ["Overdue, deemed refused: Officer complaints (was due 2026-11-17)"]

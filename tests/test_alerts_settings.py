@@ -1,9 +1,10 @@
 """The alert settings page and the preference rules."""
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import csrf_token, page
+
 from tracker import db
 from tracker.alerts import service
 from tracker.alerts.mail import unsubscribe_token
@@ -30,23 +31,25 @@ def test_settings_page_saves_kinds_and_address(app, client, auth, make_user):
     form = page(client.get(SETTINGS))
     boxes = {box["name"]: box.has_attr("checked") for box in form.select("input[type=checkbox]")}
     assert boxes == {f"kind_{kind}": True for kind in service.PREFERENCE_KINDS}  # all on
-    assert form.find("input", attrs={"name": "newsroom"}) is None   # reporters: not offered
+    assert form.find("input", attrs={"name": "newsroom"}) is None  # reporters: not offered
 
-    response = _post(client, {"kind_due_in_7": "y", "kind_overdue": "y",
-                              "alert_email": "Desk@Example.org"})
+    response = _post(
+        client, {"kind_due_in_7": "y", "kind_overdue": "y", "alert_email": "Desk@Example.org"}
+    )
     assert response.status_code == 302
     user = _user(app, "reporter@example.org")
     prefs = service.preferences_of(user)
     assert [k for k in service.PREFERENCE_KINDS if prefs[k]] == ["due_in_7", "overdue"]
-    assert user.alert_email == "Desk@example.org"     # the domain is normalised
+    assert user.alert_email == "Desk@example.org"  # the domain is normalised
     assert service.address_of(user) == "Desk@example.org"
     checked = {box["name"] for box in page(client.get(SETTINGS)).select("input[checked]")}
     assert checked == {"kind_due_in_7", "kind_overdue"}
 
 
 @pytest.mark.parametrize("address", ["not an address", "a@", "reporter@@example.org"])
-def test_an_address_that_is_not_an_address_is_refused_beside_the_field(app, client, auth,
-                                                                       make_user, address):
+def test_an_address_that_is_not_an_address_is_refused_beside_the_field(
+    app, client, auth, make_user, address
+):
     make_user("reporter@example.org")
     auth.login()
     response = _post(client, {"kind_due_in_7": "y", "alert_email": address})

@@ -1,5 +1,6 @@
 """JSON API: tokens, requests (list, read, create, update), timeline entries, deadlines,
 institutions, newsroom isolation and JSON errors."""
+
 from __future__ import annotations
 
 import hashlib
@@ -52,8 +53,10 @@ def error_of(response, status: int, field: str | None = None) -> dict:
 
 # --- Tokens -------------------------------------------------------------------------------
 
-def test_token_made_in_settings_is_shown_once_stored_hashed_and_revocable(app, client, auth,
-                                                                         people):
+
+def test_token_made_in_settings_is_shown_once_stored_hashed_and_revocable(
+    app, client, auth, people
+):
     auth.login(REPORTER)
     response = auth.post("/settings/tokens", {"name": "newsroom bot"})
     assert response.status_code == 200
@@ -115,11 +118,21 @@ def test_token_of_a_deactivated_user_is_401(app, client, key):
 
 # --- Create and read ------------------------------------------------------------------------
 
+
 def test_create_request_computes_deadline_and_reads_back(app, client, key):
     inst = h.institution(app, REPORTER)
-    response = client.post("/api/v1/requests", headers=key, json={
-        "institution_id": inst, "title": "Clearview AI", "received_on": "2024-02-01",
-        "sent_on": "2024-02-01", "file_number": "A-1", "text": "All records."})
+    response = client.post(
+        "/api/v1/requests",
+        headers=key,
+        json={
+            "institution_id": inst,
+            "title": "Clearview AI",
+            "received_on": "2024-02-01",
+            "sent_on": "2024-02-01",
+            "file_number": "A-1",
+            "text": "All records.",
+        },
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert response.headers["Location"] == f"/api/v1/requests/{body['id']}"
@@ -147,13 +160,24 @@ CREATE_REFUSALS = [
     ({"institution_id": "INST", "title": "x", "received_on": "01/02/2024"}, "received_on"),
     ({"institution_id": "INST", "title": "x", "received_on": "2024-02-30"}, "received_on"),
     ({"institution_id": "INST", "title": "x", "received_on": "2024-04-01"}, "received_on"),
-    ({"institution_id": "INST", "title": "x", "received_on": "2024-02-01",
-      "sent_on": "2024-02-05"}, "received_on"),
-    ({"institution_id": "INST", "title": "x", "received_on": "2024-02-01",
-      "law_code": "narnia"}, "law_code"),
+    (
+        {
+            "institution_id": "INST",
+            "title": "x",
+            "received_on": "2024-02-01",
+            "sent_on": "2024-02-05",
+        },
+        "received_on",
+    ),
+    (
+        {"institution_id": "INST", "title": "x", "received_on": "2024-02-01", "law_code": "narnia"},
+        "law_code",
+    ),
     ({"institution_id": "INST", "title": "x" * 301, "received_on": "2024-02-01"}, "title"),
-    ({"institution_id": "INST", "title": "x", "received_on": "2024-02-01", "colour": "red"},
-     "colour"),
+    (
+        {"institution_id": "INST", "title": "x", "received_on": "2024-02-01", "colour": "red"},
+        "colour",
+    ),
     ({"institution_id": "OTHER", "title": "x", "received_on": "2024-02-01"}, "institution_id"),
 ]
 
@@ -161,8 +185,10 @@ CREATE_REFUSALS = [
 def test_create_refusals_name_the_field_and_write_nothing(app, client, key):
     mine, theirs = h.institution(app, REPORTER), h.institution(app, OTHER)
     for payload, field in CREATE_REFUSALS:
-        payload = {k: {"INST": mine, "OTHER": theirs}.get(v, v) if isinstance(v, str) else v
-                   for k, v in payload.items()}
+        payload = {
+            k: {"INST": mine, "OTHER": theirs}.get(v, v) if isinstance(v, str) else v
+            for k, v in payload.items()
+        }
         error_of(client.post("/api/v1/requests", headers=key, json=payload), 422, field)
     with app.app_context():
         assert db.session().scalar(sa.select(sa.func.count(InfoRequest.id))) == 0
@@ -176,9 +202,20 @@ def test_body_that_is_not_a_json_object_is_400(client, key):
 def test_duplicate_file_number_is_refused(app, client, key):
     inst = h.institution(app, REPORTER)
     h.info_request(app, REPORTER, inst, file_number="A-1")
-    error_of(client.post("/api/v1/requests", headers=key, json={
-        "institution_id": inst, "title": "x", "received_on": "2024-02-01",
-        "file_number": "A-1"}), 422, "file_number")
+    error_of(
+        client.post(
+            "/api/v1/requests",
+            headers=key,
+            json={
+                "institution_id": inst,
+                "title": "x",
+                "received_on": "2024-02-01",
+                "file_number": "A-1",
+            },
+        ),
+        422,
+        "file_number",
+    )
 
 
 def test_unknown_path_and_method_answer_json(client, key):
@@ -189,13 +226,15 @@ def test_unknown_path_and_method_answer_json(client, key):
 
 # --- List -----------------------------------------------------------------------------------
 
+
 def test_list_filters_like_the_list_page_and_pages_with_a_next_link(app, client, key):
     rcmp = h.institution(app, REPORTER)
     cbsa = h.institution(app, REPORTER, name="Canada Border Services Agency")
     for n in range(27):
         h.info_request(app, REPORTER, rcmp, title=f"Old request {n}")
-    recent = h.info_request(app, REPORTER, cbsa, title="Detention records",
-                            received_on=date(2024, 3, 15))
+    recent = h.info_request(
+        app, REPORTER, cbsa, title="Detention records", received_on=date(2024, 3, 15)
+    )
     h.info_request(app, OTHER, h.institution(app, OTHER), title="Other newsroom")
 
     first = client.get("/api/v1/requests", headers=key).get_json()
@@ -214,16 +253,25 @@ def test_list_filters_like_the_list_page_and_pages_with_a_next_link(app, client,
     assert [i["id"] for i in by_institution["items"]] == [recent]
     searched = client.get("/api/v1/requests?q=detention", headers=key).get_json()
     assert [i["id"] for i in searched["items"]] == [recent]
-    overdue = client.get("/api/v1/requests?overdue=true&sort=received&page=2",
-                         headers=key).get_json()
+    overdue = client.get(
+        "/api/v1/requests?overdue=true&sort=received&page=2", headers=key
+    ).get_json()
     assert overdue["total"] == 27 and len(overdue["items"]) == 2
-    assert "overdue=true" in overdue["links"]["prev"] and "sort=received" in overdue["links"]["prev"]
+    assert (
+        "overdue=true" in overdue["links"]["prev"] and "sort=received" in overdue["links"]["prev"]
+    )
 
 
 LIST_REFUSALS = [
-    ("status=lost", "status"), ("law=narnia", "law"), ("institution=abc", "institution"),
-    ("page=0", "page"), ("page=%C2%B2", "page"), ("sort=random", "sort"),
-    ("overdue=maybe", "overdue"), ("colour=red", "colour"), ("q=%00", "q"),
+    ("status=lost", "status"),
+    ("law=narnia", "law"),
+    ("institution=abc", "institution"),
+    ("page=0", "page"),
+    ("page=%C2%B2", "page"),
+    ("sort=random", "sort"),
+    ("overdue=maybe", "overdue"),
+    ("colour=red", "colour"),
+    ("q=%00", "q"),
 ]
 
 
@@ -234,16 +282,26 @@ def test_list_refuses_filters_that_do_not_parse(client, key):
 
 # --- Newsroom isolation and permissions -----------------------------------------------------
 
+
 def test_another_newsrooms_request_and_institution_are_404(app, client, people):
     inst = h.institution(app, REPORTER)
     rid = h.info_request(app, REPORTER, inst)
     theirs = h.bearer(h.token(app, OTHER))
-    for path in (f"/api/v1/requests/{rid}", f"/api/v1/requests/{rid}/deadline",
-                 f"/api/v1/institutions/{inst}"):
+    for path in (
+        f"/api/v1/requests/{rid}",
+        f"/api/v1/requests/{rid}/deadline",
+        f"/api/v1/institutions/{inst}",
+    ):
         error_of(client.get(path, headers=theirs), 404)
     error_of(client.patch(f"/api/v1/requests/{rid}", headers=theirs, json={"title": "x"}), 404)
-    error_of(client.post(f"/api/v1/requests/{rid}/events", headers=theirs,
-                         json={"kind": "note", "occurred_on": "2024-03-01"}), 404)
+    error_of(
+        client.post(
+            f"/api/v1/requests/{rid}/events",
+            headers=theirs,
+            json={"kind": "note", "occurred_on": "2024-03-01"},
+        ),
+        404,
+    )
     assert client.get("/api/v1/requests", headers=theirs).get_json()["total"] == 0
     assert client.get("/api/v1/institutions", headers=theirs).get_json()["items"] == []
     with app.app_context():
@@ -255,10 +313,17 @@ def test_reporters_change_only_their_own_requests_editors_any(app, client, peopl
     rid = h.info_request(app, REPORTER, h.institution(app, REPORTER))
     colleague = h.bearer(h.token(app, COLLEAGUE))
     assert client.get(f"/api/v1/requests/{rid}", headers=colleague).get_json()["can_edit"] is False
-    error_of(client.patch(f"/api/v1/requests/{rid}", headers=colleague,
-                          json={"title": "Mine now"}), 403)
-    error_of(client.post(f"/api/v1/requests/{rid}/events", headers=colleague,
-                         json={"kind": "note", "occurred_on": "2024-03-01"}), 403)
+    error_of(
+        client.patch(f"/api/v1/requests/{rid}", headers=colleague, json={"title": "Mine now"}), 403
+    )
+    error_of(
+        client.post(
+            f"/api/v1/requests/{rid}/events",
+            headers=colleague,
+            json={"kind": "note", "occurred_on": "2024-03-01"},
+        ),
+        403,
+    )
     editor = h.bearer(h.token(app, EDITOR))
     response = client.patch(f"/api/v1/requests/{rid}", headers=editor, json={"title": "Edited"})
     assert response.status_code == 200 and response.get_json()["title"] == "Edited"
@@ -266,11 +331,15 @@ def test_reporters_change_only_their_own_requests_editors_any(app, client, peopl
 
 # --- Update ---------------------------------------------------------------------------------
 
+
 def test_update_changes_only_the_fields_sent_and_recomputes_the_deadline(app, client, key):
     inst = h.institution(app, REPORTER)
     rid = h.info_request(app, REPORTER, inst, file_number="A-1")
-    response = client.patch(f"/api/v1/requests/{rid}", headers=key,
-                            json={"received_on": "2024-03-01", "title": "Clearview AI, again"})
+    response = client.patch(
+        f"/api/v1/requests/{rid}",
+        headers=key,
+        json={"received_on": "2024-03-01", "title": "Clearview AI, again"},
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["title"] == "Clearview AI, again" and body["file_number"] == "A-1"
@@ -278,23 +347,36 @@ def test_update_changes_only_the_fields_sent_and_recomputes_the_deadline(app, cl
     assert body["status"] == "awaiting"
     notes = [e for e in body["timeline"] if e["kind"] == "note"]
     assert notes and "received on" in notes[-1]["note"]
-    cleared = client.patch(f"/api/v1/requests/{rid}", headers=key,
-                           json={"file_number": None}).get_json()
+    cleared = client.patch(
+        f"/api/v1/requests/{rid}", headers=key, json={"file_number": None}
+    ).get_json()
     assert cleared["file_number"] is None
 
-    error_of(client.patch(f"/api/v1/requests/{rid}", headers=key, json={"title": None}),
-             422, "title")
-    error_of(client.patch(f"/api/v1/requests/{rid}", headers=key,
-                          json={"received_on": "2030-01-01"}), 422, "received_on")
+    error_of(
+        client.patch(f"/api/v1/requests/{rid}", headers=key, json={"title": None}), 422, "title"
+    )
+    error_of(
+        client.patch(f"/api/v1/requests/{rid}", headers=key, json={"received_on": "2030-01-01"}),
+        422,
+        "received_on",
+    )
 
 
 # --- Timeline entries -----------------------------------------------------------------------
 
+
 def test_extension_entry_moves_the_due_date_and_is_checked(app, client, key):
     rid = h.info_request(app, REPORTER, h.institution(app, REPORTER))
-    response = client.post(f"/api/v1/requests/{rid}/events", headers=key, json={
-        "kind": "extension", "occurred_on": "2024-02-20", "note": "Letter of 20 Feb.",
-        "details": {"days": 45, "reason": "volume", "commissioner_notified": False}})
+    response = client.post(
+        f"/api/v1/requests/{rid}/events",
+        headers=key,
+        json={
+            "kind": "extension",
+            "occurred_on": "2024-02-20",
+            "note": "Letter of 20 Feb.",
+            "details": {"days": 45, "reason": "volume", "commissioner_notified": False},
+        },
+    )
     assert response.status_code == 201, response.get_json()
     entry = response.get_json()
     assert entry["kind"] == "extension" and entry["details"]["days"] == 45
@@ -317,19 +399,43 @@ ENTRY_REFUSALS = [
     ({"kind": "note", "occurred_on": "2024-03-21"}, "occurred_on"),
     ({"kind": "acknowledgement", "occurred_on": "2024-01-10"}, "occurred_on"),
     ({"kind": "withdrawn", "occurred_on": "2024-01-10"}, "occurred_on"),
-    ({"kind": "extension", "occurred_on": "2024-02-10",
-      "details": {"days": 0, "reason": "volume"}}, "details.days"),
-    ({"kind": "extension", "occurred_on": "2024-02-10",
-      "details": {"days": 30, "reason": "boredom"}}, "details.reason"),
-    ({"kind": "extension", "occurred_on": "2024-02-10",
-      "details": {"days": 30, "reason": "volume", "notice_on": "2024-01-01"}},
-     "details.notice_on"),
-    ({"kind": "final_response", "occurred_on": "2024-02-10", "details": {}},
-     "details.outcome"),
-    ({"kind": "note", "occurred_on": "2024-02-10", "details": {"outcome": "full"}},
-     "details.outcome"),
-    ({"kind": "complaint_finding", "occurred_on": "2024-02-10",
-      "details": {"finding": "well_founded"}}, "kind"),
+    (
+        {
+            "kind": "extension",
+            "occurred_on": "2024-02-10",
+            "details": {"days": 0, "reason": "volume"},
+        },
+        "details.days",
+    ),
+    (
+        {
+            "kind": "extension",
+            "occurred_on": "2024-02-10",
+            "details": {"days": 30, "reason": "boredom"},
+        },
+        "details.reason",
+    ),
+    (
+        {
+            "kind": "extension",
+            "occurred_on": "2024-02-10",
+            "details": {"days": 30, "reason": "volume", "notice_on": "2024-01-01"},
+        },
+        "details.notice_on",
+    ),
+    ({"kind": "final_response", "occurred_on": "2024-02-10", "details": {}}, "details.outcome"),
+    (
+        {"kind": "note", "occurred_on": "2024-02-10", "details": {"outcome": "full"}},
+        "details.outcome",
+    ),
+    (
+        {
+            "kind": "complaint_finding",
+            "occurred_on": "2024-02-10",
+            "details": {"finding": "well_founded"},
+        },
+        "kind",
+    ),
     ({"kind": "note", "occurred_on": "2024-02-10", "corrects_id": 999}, "corrects_id"),
 ]
 
@@ -337,8 +443,9 @@ ENTRY_REFUSALS = [
 def test_entry_refusals_name_the_field_and_write_nothing(app, client, key):
     rid = h.info_request(app, REPORTER, h.institution(app, REPORTER))
     for payload, field in ENTRY_REFUSALS:
-        error_of(client.post(f"/api/v1/requests/{rid}/events", headers=key, json=payload),
-                 422, field)
+        error_of(
+            client.post(f"/api/v1/requests/{rid}/events", headers=key, json=payload), 422, field
+        )
     with app.app_context():
         kinds = db.session().scalars(sa.select(TimelineEvent.kind)).all()
     assert kinds == ["filed"]
@@ -346,18 +453,38 @@ def test_entry_refusals_name_the_field_and_write_nothing(app, client, key):
 
 def test_final_response_then_correction(app, client, key):
     rid = h.info_request(app, REPORTER, h.institution(app, REPORTER))
-    first = client.post(f"/api/v1/requests/{rid}/events", headers=key, json={
-        "kind": "final_response", "occurred_on": "2024-02-28",
-        "details": {"outcome": "partial", "pages": 12}}).get_json()
+    first = client.post(
+        f"/api/v1/requests/{rid}/events",
+        headers=key,
+        json={
+            "kind": "final_response",
+            "occurred_on": "2024-02-28",
+            "details": {"outcome": "partial", "pages": 12},
+        },
+    ).get_json()
     body = client.get(f"/api/v1/requests/{rid}", headers=key).get_json()
     assert body["status"] == "answered" and body["responded_on"] == "2024-02-28"
     assert body["deadline"]["complaint"]["trigger"] == "response"
 
-    error_of(client.post(f"/api/v1/requests/{rid}/events", headers=key, json={
-        "kind": "note", "occurred_on": "2024-03-01", "corrects_id": first["id"]}), 422, "kind")
-    fixed = client.post(f"/api/v1/requests/{rid}/events", headers=key, json={
-        "kind": "final_response", "occurred_on": "2024-03-08", "corrects_id": first["id"],
-        "details": {"outcome": "full"}})
+    error_of(
+        client.post(
+            f"/api/v1/requests/{rid}/events",
+            headers=key,
+            json={"kind": "note", "occurred_on": "2024-03-01", "corrects_id": first["id"]},
+        ),
+        422,
+        "kind",
+    )
+    fixed = client.post(
+        f"/api/v1/requests/{rid}/events",
+        headers=key,
+        json={
+            "kind": "final_response",
+            "occurred_on": "2024-03-08",
+            "corrects_id": first["id"],
+            "details": {"outcome": "full"},
+        },
+    )
     assert fixed.status_code == 201
     body = client.get(f"/api/v1/requests/{rid}", headers=key).get_json()
     assert body["responded_on"] == "2024-03-08" and body["lateness"]["is_late"] is True
@@ -367,11 +494,13 @@ def test_final_response_then_correction(app, client, key):
 
 # --- Institutions and the OpenAPI document --------------------------------------------------
 
+
 def test_institutions_list_and_read(app, client, key):
     inst = h.institution(app, REPORTER, name="Ontario Provincial Police", law_code="ca-on-fippa")
     items = client.get("/api/v1/institutions", headers=key).get_json()["items"]
     assert [(i["id"], i["name"], i["law_code"]) for i in items] == [
-        (inst, "Ontario Provincial Police", "ca-on-fippa")]
+        (inst, "Ontario Provincial Police", "ca-on-fippa")
+    ]
     one = client.get(f"/api/v1/institutions/{inst}", headers=key).get_json()
     assert one == items[0]
 
@@ -381,8 +510,12 @@ def test_openapi_document_describes_every_route_without_a_token(app, client):
     assert response.status_code == 200
     doc = response.get_json()
     assert doc["openapi"].startswith("3.1")
-    described = {(path, method.upper()) for path, item in doc["paths"].items()
-                 for method in item if method != "parameters"}
+    described = {
+        (path, method.upper())
+        for path, item in doc["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
     routes = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi_document":
@@ -398,7 +531,10 @@ def test_openapi_document_describes_every_route_without_a_token(app, client):
 def test_the_api_takes_no_csrf_token(client, key, app):
     app.config["WTF_CSRF_ENABLED"] = True
     inst = h.institution(app, REPORTER)
-    response = client.post("/api/v1/requests", headers=key, json={
-        "institution_id": inst, "title": "x", "received_on": "2024-02-01"})
+    response = client.post(
+        "/api/v1/requests",
+        headers=key,
+        json={"institution_id": inst, "title": "x", "received_on": "2024-02-01"},
+    )
     assert response.status_code == 201
     assert "Set-Cookie" not in response.headers

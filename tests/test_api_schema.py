@@ -1,6 +1,7 @@
 """Schemathesis against the API's own OpenAPI document: no server errors, and every
 response (status, content type, body) conforms to the document, for generated valid and
 invalid input, with a valid token."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,8 +23,13 @@ from tests import api_helpers as h
 from tracker import clock
 
 EXAMPLES = 20  # per operation and kind of input: the whole test stays well under a minute
-CONFORMANCE = [not_a_server_error, status_code_conformance, content_type_conformance,
-               response_headers_conformance, response_schema_conformance]
+CONFORMANCE = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 
 def test_api_conforms_to_its_openapi_document(app):
@@ -32,8 +38,14 @@ def test_api_conforms_to_its_openapi_document(app):
         h.quick_user(app, "other@example.org", newsroom="Le Devoir")
         inst = h.institution(app, "reporter@example.org")
         rid = h.info_request(app, "reporter@example.org", inst, file_number="A-1")
-        h.event(app, "reporter@example.org", rid, "extension", date(2024, 2, 20),
-                {"days": 40, "reason": "volume"})
+        h.event(
+            app,
+            "reporter@example.org",
+            rid,
+            "extension",
+            date(2024, 2, 20),
+            {"days": 40, "reason": "volume"},
+        )
         h.info_request(app, "other@example.org", h.institution(app, "other@example.org"))
         headers = h.bearer(h.token(app, "reporter@example.org"))
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -48,14 +60,22 @@ def test_api_conforms_to_its_openapi_document(app):
                 operation.as_strategy(GenerationMode.NEGATIVE, headers=headers),
             ]
             if names:  # the same operation on rows that exist, so that 2xx answers are checked
-                strategies.append(operation.as_strategy(
-                    GenerationMode.POSITIVE, headers=headers,
-                    path_parameters={n: known[n] for n in names}))
+                strategies.append(
+                    operation.as_strategy(
+                        GenerationMode.POSITIVE,
+                        headers=headers,
+                        path_parameters={n: known[n] for n in names},
+                    )
+                )
 
             @given(case=st.one_of(strategies))
-            @settings(max_examples=EXAMPLES * len(strategies), deadline=None, database=None,
-                      phases=[Phase.explicit, Phase.generate],
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=EXAMPLES * len(strategies),
+                deadline=None,
+                database=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
             def run(case: schemathesis.Case) -> None:
                 checks = list(CONFORMANCE)
                 if case.meta is not None and case.meta.generation.mode.is_negative:

@@ -1,4 +1,5 @@
 """The app factory, its settings, and its error pages."""
+
 from __future__ import annotations
 
 import subprocess
@@ -25,12 +26,21 @@ def test_defaults_from_environment(tmp_path):
 
 
 def test_every_setting_is_read_from_tracker_variables(tmp_path):
-    config = build_config(environ={
-        "TRACKER_INSTANCE_PATH": str(tmp_path), "TRACKER_DATABASE_URL": "sqlite:///x.db",
-        "TRACKER_SECRET_KEY": "k", "TRACKER_TIMEZONE": "Europe/London",
-        "TRACKER_ATTACHMENTS_DIR": str(tmp_path / "files"), "TRACKER_MAX_UPLOAD_MB": "5"})
-    assert (config["DATABASE_URL"], config["SECRET_KEY"], config["TIMEZONE"]) == \
-        ("sqlite:///x.db", "k", "Europe/London")
+    config = build_config(
+        environ={
+            "TRACKER_INSTANCE_PATH": str(tmp_path),
+            "TRACKER_DATABASE_URL": "sqlite:///x.db",
+            "TRACKER_SECRET_KEY": "k",
+            "TRACKER_TIMEZONE": "Europe/London",
+            "TRACKER_ATTACHMENTS_DIR": str(tmp_path / "files"),
+            "TRACKER_MAX_UPLOAD_MB": "5",
+        }
+    )
+    assert (config["DATABASE_URL"], config["SECRET_KEY"], config["TIMEZONE"]) == (
+        "sqlite:///x.db",
+        "k",
+        "Europe/London",
+    )
     assert config["ATTACHMENTS_DIR"] == str(tmp_path / "files")
     assert config["MAX_UPLOAD_MB"] == 5
 
@@ -45,8 +55,9 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
 
 def test_bad_timezone_is_a_clear_error(tmp_path):
     with pytest.raises(ConfigError, match="TRACKER_TIMEZONE"):
-        build_config(environ={"TRACKER_INSTANCE_PATH": str(tmp_path),
-                              "TRACKER_TIMEZONE": "Mars/Olympus"})
+        build_config(
+            environ={"TRACKER_INSTANCE_PATH": str(tmp_path), "TRACKER_TIMEZONE": "Mars/Olympus"}
+        )
 
 
 def test_unknown_url_is_a_404_page_in_the_layout(client, auth, make_user):
@@ -76,10 +87,19 @@ def test_unexpected_error_is_a_500_page_without_traceback(app_config, caplog):
 
 
 def test_unreachable_database_is_one_line_naming_the_setting(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "TRACKER_INSTANCE_PATH": str(tmp_path),
-           "TRACKER_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "tracker", "db", "upgrade"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "TRACKER_INSTANCE_PATH": str(tmp_path),
+        "TRACKER_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "tracker", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     error_lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -88,15 +108,30 @@ def test_unreachable_database_is_one_line_naming_the_setting(tmp_path):
 
 
 def test_wsgi_exposes_app_and_refuses_unreachable_database(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "TRACKER_INSTANCE_PATH": str(tmp_path),
-           "TRACKER_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
-    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "TRACKER_INSTANCE_PATH": str(tmp_path),
+        "TRACKER_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
-    assert result.stderr.strip().startswith("tracker: cannot reach the database at "
-                                            "TRACKER_DATABASE_URL=")
-    ok = subprocess.run([sys.executable, "-c", "import wsgi; print(wsgi.app.name)"], cwd=ROOT,
-                        env={"PATH": "/usr/bin:/bin", "TRACKER_INSTANCE_PATH": str(tmp_path)},
-                        capture_output=True, text=True, timeout=60)
+    assert result.stderr.strip().startswith(
+        "tracker: cannot reach the database at TRACKER_DATABASE_URL="
+    )
+    ok = subprocess.run(
+        [sys.executable, "-c", "import wsgi; print(wsgi.app.name)"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "TRACKER_INSTANCE_PATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.strip() == "tracker"

@@ -1,4 +1,5 @@
 """Logging in and out, passwords, CSRF, and the pages that need a session."""
+
 from __future__ import annotations
 
 from tests.conftest import PASSWORD, csrf_token, page
@@ -42,8 +43,10 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, auth, mak
     wrong_password = auth.login("reporter@example.org", "not the password")
     unknown_email = auth.login("nobody@example.org", PASSWORD)
     assert wrong_password.status_code == unknown_email.status_code == 200
-    messages = [page(r).select_one(".form-errors").get_text(strip=True)
-                for r in (wrong_password, unknown_email)]
+    messages = [
+        page(r).select_one(".form-errors").get_text(strip=True)
+        for r in (wrong_password, unknown_email)
+    ]
     assert messages[0] == messages[1] == "E-mail or password is incorrect."
     # The e-mail typed is kept; the password is not echoed back.
     soup = page(wrong_password)
@@ -54,6 +57,7 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, auth, mak
 def test_inactive_user_cannot_log_in(app, client, auth, make_user):
     from tracker import db
     from tracker.models import User
+
     user = make_user("gone@example.org")
     with app.app_context():
         with db.transaction() as session:
@@ -63,8 +67,7 @@ def test_inactive_user_cannot_log_in(app, client, auth, make_user):
 
 def test_login_without_csrf_token_is_refused(client, make_user):
     make_user("reporter@example.org")
-    response = client.post("/login", data={"email": "reporter@example.org",
-                                           "password": PASSWORD})
+    response = client.post("/login", data={"email": "reporter@example.org", "password": PASSWORD})
     assert response.status_code == 400
     assert "Form expired" in page(response).get_text()
     assert client.get("/").status_code == 302
@@ -81,8 +84,15 @@ def test_logout_needs_post_and_csrf(client, auth, make_user):
 def test_login_redirects_only_to_local_next(client, make_user):
     make_user()
     token = csrf_token(client)
-    response = client.post("/login", data={"email": "reporter@example.org", "password": PASSWORD,
-                                           "csrf_token": token, "next": "https://evil.example/"})
+    response = client.post(
+        "/login",
+        data={
+            "email": "reporter@example.org",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "https://evil.example/",
+        },
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -91,16 +101,25 @@ def test_login_follows_local_next(client, make_user):
     response = client.get("/institutions/")
     assert "next=" in response.headers["Location"]
     token = csrf_token(client)
-    response = client.post("/login", data={"email": "reporter@example.org", "password": PASSWORD,
-                                           "csrf_token": token, "next": "/institutions/"})
+    response = client.post(
+        "/login",
+        data={
+            "email": "reporter@example.org",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/institutions/",
+        },
+    )
     assert response.headers["Location"] == "/institutions/"
 
 
 def test_change_password(client, auth, make_user):
     make_user()
     auth.login()
-    response = auth.post("/account/password", {"current": PASSWORD, "new": "a brand new secret",
-                                                "confirm": "a brand new secret"})
+    response = auth.post(
+        "/account/password",
+        {"current": PASSWORD, "new": "a brand new secret", "confirm": "a brand new secret"},
+    )
     assert response.status_code == 302
     auth.logout()
     assert auth.login(password=PASSWORD).status_code == 200
@@ -110,16 +129,18 @@ def test_change_password(client, auth, make_user):
 def test_change_password_errors_are_shown_beside_fields(client, auth, make_user):
     make_user()
     auth.login()
-    response = auth.post("/account/password", {"current": "wrong one here", "new": "short",
-                                                "confirm": "different"})
+    response = auth.post(
+        "/account/password", {"current": "wrong one here", "new": "short", "confirm": "different"}
+    )
     soup = page(response)
     assert response.status_code == 200
     assert "at least 10 characters" in soup.select_one("#new-error").get_text()
     assert "differ" in soup.select_one("#confirm-error").get_text()
 
-    response = auth.post("/account/password", {"current": "wrong one here",
-                                                "new": "a brand new secret",
-                                                "confirm": "a brand new secret"})
+    response = auth.post(
+        "/account/password",
+        {"current": "wrong one here", "new": "a brand new secret", "confirm": "a brand new secret"},
+    )
     assert "not right" in page(response).select_one("#current-error").get_text()
 
 
@@ -134,11 +155,13 @@ def test_session_cookie_flags(client, auth, make_user):
 
 def test_secure_cookies_when_asked(app_config, make_user, monkeypatch):
     from tracker import create_app
+
     monkeypatch.setenv("TRACKER_SECURE_COOKIES", "1")
     app = create_app(app_config)
     make_user()
     client = app.test_client()
     from tests.conftest import AuthActions
+
     response = AuthActions(client).login()
     assert "Secure" in response.headers["Set-Cookie"]
     app.extensions["engine"].dispose()

@@ -1,4 +1,5 @@
 """Backup and restore: a restored tracker has every request, entry and file, identical."""
+
 from __future__ import annotations
 
 import io
@@ -22,29 +23,55 @@ def _populate(app) -> None:
     with app.app_context(), clock.frozen(date(2024, 3, 20)):
         with db.transaction() as session:
             user = create_user(session, NewUser("r@example.org", "La Presse", "long enough pw"))
-            rcmp = create_institution(session, user.newsroom_id,
-                                      InstitutionData("GRC", "ca-atia", "QC"))
-            request = service.create_request(session, user, service.RequestData(
-                institution_id=rcmp.id, title="Clearview — reconnaissance faciale",
-                received_on=date(2024, 2, 1)), date(2024, 3, 20))
-            service.add_event(session, user, request, service.EventData(
-                "acknowledgement", date(2024, 2, 5), "Accusé de réception",
-                uploads=(service.Upload("lettre.pdf", "application/pdf",
-                                        io.BytesIO(b"%PDF-1.4 lettre")),)),
-                date(2024, 3, 20), LocalStorage(app.config["ATTACHMENTS_DIR"]), 10_000_000)
+            rcmp = create_institution(
+                session, user.newsroom_id, InstitutionData("GRC", "ca-atia", "QC")
+            )
+            request = service.create_request(
+                session,
+                user,
+                service.RequestData(
+                    institution_id=rcmp.id,
+                    title="Clearview — reconnaissance faciale",
+                    received_on=date(2024, 2, 1),
+                ),
+                date(2024, 3, 20),
+            )
+            service.add_event(
+                session,
+                user,
+                request,
+                service.EventData(
+                    "acknowledgement",
+                    date(2024, 2, 5),
+                    "Accusé de réception",
+                    uploads=(
+                        service.Upload(
+                            "lettre.pdf", "application/pdf", io.BytesIO(b"%PDF-1.4 lettre")
+                        ),
+                    ),
+                ),
+                date(2024, 3, 20),
+                LocalStorage(app.config["ATTACHMENTS_DIR"]),
+                10_000_000,
+            )
 
 
 def _snapshot(app) -> dict[str, list[tuple]]:
     with app.extensions["engine"].connect() as conn:
-        return {t.name: sorted(tuple(map(str, row)) for row in conn.execute(sa.select(t)))
-                for t in Base.metadata.sorted_tables}
+        return {
+            t.name: sorted(tuple(map(str, row)) for row in conn.execute(sa.select(t)))
+            for t in Base.metadata.sorted_tables
+        }
 
 
 @pytest.fixture
 def empty_target(app_config, tmp_path):
     """A second tracker with an empty database and attachments folder."""
-    config = {**app_config, "INSTANCE_PATH": str(tmp_path / "restored"),
-              "ATTACHMENTS_DIR": str(tmp_path / "restored" / "files")}
+    config = {
+        **app_config,
+        "INSTANCE_PATH": str(tmp_path / "restored"),
+        "ATTACHMENTS_DIR": str(tmp_path / "restored" / "files"),
+    }
     created_db = None
     if PG_URL:
         created_db = f"restore_{secrets.token_hex(4)}"
@@ -52,8 +79,11 @@ def empty_target(app_config, tmp_path):
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{created_db}"'))
         # The same schema name in a new database: pg_restore creates the schema itself.
-        config["DATABASE_URL"] = make_url(app_config["DATABASE_URL"]).set(
-            database=created_db).render_as_string(hide_password=False)
+        config["DATABASE_URL"] = (
+            make_url(app_config["DATABASE_URL"])
+            .set(database=created_db)
+            .render_as_string(hide_password=False)
+        )
     else:
         config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'restored.sqlite'}"
     target = create_app(config)
@@ -78,8 +108,9 @@ def test_backup_then_restore_into_an_empty_place(app, runner, empty_target, tmp_
     copy = LocalStorage(empty_target.config["ATTACHMENTS_DIR"])
     with app.app_context():
         sha = db.session().scalar(sa.text("SELECT sha256 FROM attachment"))
-    assert copy.path_for(sha).read_bytes() == original.path_for(sha).read_bytes() == \
-        b"%PDF-1.4 lettre"
+    assert (
+        copy.path_for(sha).read_bytes() == original.path_for(sha).read_bytes() == b"%PDF-1.4 lettre"
+    )
 
 
 def test_restore_refuses_a_database_that_is_not_empty(app, runner, tmp_path):

@@ -1,7 +1,9 @@
 """The reporter's main journey in a real browser (Playwright driving Debian's Chromium)."""
+
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +31,8 @@ def test_main_journey(app, live_server, browser_page, make_user, tmp_path):
         tab.get_by_role("link", name="Requests").first.click()
         tab.get_by_role("link", name="Log your first request").click()
         tab.get_by_label("Institution", exact=True).select_option(
-            label="Royal Canadian Mounted Police")
+            label="Royal Canadian Mounted Police"
+        )
         tab.get_by_label("Title").fill("Clearview AI records")
         tab.get_by_label("What you asked for").fill("Tous les documents sur Clearview AI.")
         tab.get_by_label("Date sent").fill("2024-02-01")
@@ -57,7 +60,7 @@ def test_main_journey(app, live_server, browser_page, make_user, tmp_path):
             tab.get_by_role("link", name="lettre-accusé.txt").click()
         download = info.value
         assert download.suggested_filename == "lettre-accusé.txt"
-        assert open(download.path(), encoding="utf-8").read() == "Accusé de réception de la GRC"
+        assert Path(download.path()).read_text(encoding="utf-8") == "Accusé de réception de la GRC"
         screenshot(tab, "request-page")
 
         tab.get_by_role("link", name="Dashboard").click()
@@ -74,8 +77,9 @@ def test_seed_case_reads_765_days_late(app, runner, live_server, browser_page):
         browser_page.get_by_role("link", name="Requests").first.click()
         browser_page.get_by_label("Search").fill("Clearview")
         browser_page.get_by_role("button", name="Show").click()
-        browser_page.get_by_role("link", name="La Presse: RCMP use of Clearview AI facial "
-                                               "recognition").click()
+        browser_page.get_by_role(
+            "link", name="La Presse: RCMP use of Clearview AI facial recognition"
+        ).click()
         assert browser_page.url.endswith(f"/requests/{seed_id}")
         assert "765 calendar days late" in browser_page.locator("#lateness").inner_text()
         screenshot(browser_page, "seed-case")

@@ -1,4 +1,5 @@
 """The demo command and the deadline command, as a newcomer runs them."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,7 +8,7 @@ import sqlalchemy as sa
 
 from tests.conftest import AuthActions, page
 from tracker import clock, db
-from tracker.models import Institution, InfoRequest, TimelineEvent, User
+from tracker.models import InfoRequest, Institution, TimelineEvent, User
 
 
 def test_demo_creates_login_and_requests_once(app, runner):
@@ -16,12 +17,14 @@ def test_demo_creates_login_and_requests_once(app, runner):
         second = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     lines = first.output.splitlines()
-    login, email, password = lines[0].split(" ")
+    login, email, _password = lines[0].split(" ")
     assert (login, email) == ("login:", "demo@example.org")
     rows = [line.split("\t") for line in lines[1:]]
     assert len(rows) >= 6 and all(len(r) == 3 and r[0].isdigit() for r in rows)
-    assert rows[0][1:] == ["Royal Canadian Mounted Police",
-                           "La Presse: RCMP use of Clearview AI facial recognition"]
+    assert rows[0][1:] == [
+        "Royal Canadian Mounted Police",
+        "La Presse: RCMP use of Clearview AI facial recognition",
+    ]
     assert second.output.splitlines()[1:] == lines[1:]
     with app.app_context():
         session = db.session()
@@ -32,10 +35,15 @@ def test_demo_creates_login_and_requests_once(app, runner):
         laws = set(session.scalars(sa.select(InfoRequest.law_code)))
         assert {"ca-atia", "ca-qc-access", "us-foia", "uk-foia"} <= laws
         seed = session.get(InfoRequest, int(rows[0][0]))
-        assert (seed.received_on, seed.due_on, seed.responded_on, seed.status) == \
-            (date(2020, 2, 10), date(2020, 3, 11), date(2022, 4, 15), "closed")
-        kinds = session.scalars(sa.select(TimelineEvent.kind)
-                                .where(TimelineEvent.request_id == seed.id)).all()
+        assert (seed.received_on, seed.due_on, seed.responded_on, seed.status) == (
+            date(2020, 2, 10),
+            date(2020, 3, 11),
+            date(2022, 4, 15),
+            "closed",
+        )
+        kinds = session.scalars(
+            sa.select(TimelineEvent.kind).where(TimelineEvent.request_id == seed.id)
+        ).all()
         assert "complaint_finding" in kinds
 
 
@@ -51,8 +59,10 @@ def test_demo_login_works_and_seed_case_reads_765_days_late(app, runner):
         seed = page(client.get(f"/requests/{lines[1].split(chr(9))[0]}"))
         assert "765 calendar days late" in seed.select_one("#lateness").get_text()
         assert seed.select_one("#refusal-window").get_text() == "2020-05-11 (Mon)"
-        warnings = [w.get_text() for w in
-                    page(client.get(f"/requests/{lines[4].split(chr(9))[0]}")).select(".warning")]
+        warnings = [
+            w.get_text()
+            for w in page(client.get(f"/requests/{lines[4].split(chr(9))[0]}")).select(".warning")
+        ]
         assert any("ATIA s.9(1)" in w and "ATIA s.9(2)" in w for w in warnings)
 
 

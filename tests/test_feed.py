@@ -1,5 +1,6 @@
 """Calendar feed: the settings page, the secret address, and the feed parsed back with
 the icalendar library."""
+
 from __future__ import annotations
 
 import hashlib
@@ -51,7 +52,8 @@ def events_by_uid(calendar: Calendar) -> dict[str, object]:
 
 
 def test_feed_lists_due_date_and_complaint_window_as_all_day_events_with_reminders(
-        app, client, reporter):
+    app, client, reporter
+):
     inst = h.institution(app, REPORTER)
     rid = h.info_request(app, REPORTER, inst, title="Clearview AI", file_number="A-2024-1")
     url = make_feed(reporter)
@@ -59,8 +61,10 @@ def test_feed_lists_due_date_and_complaint_window_as_all_day_events_with_reminde
 
     calendar = fetch(client, url)
     events = events_by_uid(calendar)
-    assert set(events) == {f"request-{rid}-due@tracker.test",
-                           f"request-{rid}-complaint@tracker.test"}
+    assert set(events) == {
+        f"request-{rid}-due@tracker.test",
+        f"request-{rid}-complaint@tracker.test",
+    }
     due = events[f"request-{rid}-due@tracker.test"]
     # ca-atia, received 2024-02-01: day 30 is Saturday 2024-03-02, rolled to Monday 03-04.
     assert due.decoded("DTSTART") == date(2024, 3, 4)
@@ -88,9 +92,14 @@ def test_uids_stay_stable_as_an_extension_moves_the_deadline(app, client, report
     url = make_feed(reporter)
     before = events_by_uid(fetch(client, url))
 
-    h.event(app, REPORTER, rid, "extension", date(2024, 2, 20),
-            {"days": 30, "reason": "volume", "notice_on": "2024-02-20",
-             "commissioner_notified": False})
+    h.event(
+        app,
+        REPORTER,
+        rid,
+        "extension",
+        date(2024, 2, 20),
+        {"days": 30, "reason": "volume", "notice_on": "2024-02-20", "commissioner_notified": False},
+    )
     after = events_by_uid(fetch(client, url))
     due_uid, ext_uid = f"request-{rid}-due@tracker.test", f"request-{rid}-extension@tracker.test"
     complaint_uid = f"request-{rid}-complaint@tracker.test"
@@ -102,6 +111,7 @@ def test_uids_stay_stable_as_an_extension_moves_the_deadline(app, client, report
     extension = after[ext_uid]
     with app.app_context():
         from tracker.models import InfoRequest
+
         due_on = db.session().get(InfoRequest, rid).due_on
     assert extension.decoded("DTSTART") == due_on > date(2024, 3, 4)
     assert "s.9(1)" in str(extension["DESCRIPTION"])
@@ -180,5 +190,6 @@ def test_settings_need_login_and_buttons_need_the_csrf_token(app, client):
     assert client.get("/settings/calendar").status_code == 302
     h.quick_user(app, REPORTER)
     from tests.conftest import AuthActions
+
     AuthActions(client).login(REPORTER)
     assert client.post("/settings/calendar/new", data={}).status_code == 400

@@ -1,4 +1,5 @@
 """The import's preview and check in a real browser (Playwright driving Debian's Chromium)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -51,10 +52,12 @@ def test_import_preview_mapping_check_and_import(app, live_server, browser_page,
 
         # Changing the mapping: unknown decisions become "refused" (warnings, not errors).
         tab.get_by_role("link", name="Change the mapping").click()
-        assert tab.get_by_label("Institution for rows without one").input_value() == \
-            "City of Calgary"
+        assert (
+            tab.get_by_label("Institution for rows without one").input_value() == "City of Calgary"
+        )
         tab.get_by_label("When a completed row's decision is empty or unknown").select_option(
-            "refused")
+            "refused"
+        )
         tab.get_by_role("button", name="Check the file (dry run)").click()
         tab.wait_for_selector("#import-summary")
         assert tab.locator("#ready").inner_text() == "59 requests"

@@ -1,4 +1,5 @@
 """CSV import: reading files, the dry run, the all-or-nothing import, the pages and the command."""
+
 from __future__ import annotations
 
 import io
@@ -54,28 +55,34 @@ def write(tmp_path, text, name="requests.csv", encoding="utf-8"):
 
 # --- reading the file -------------------------------------------------------------------------
 
+
 def test_reads_bom_semicolons_and_quoted_newlines():
-    data = ("\ufeff" + HEADER + 'A-1;"Budget; 2024 ""draft""\nsecond line";2024-02-01;;;'
-            "City of Québec;ca-qc-access\n").encode()
+    data = (
+        "\ufeff" + HEADER + 'A-1;"Budget; 2024 ""draft""\nsecond line";2024-02-01;;;'
+        "City of Québec;ca-qc-access\n"
+    ).encode()
     table = parse_csv(data)
     assert table.had_bom and table.delimiter_name == "semicolon"
     assert table.headers[0] == "file number"
-    (number, record), = table.records()
+    ((number, record),) = table.records()
     assert number == 2
     assert record["title"] == 'Budget; 2024 "draft"\nsecond line'
     assert record["institution"] == "City of Québec"
 
 
-@pytest.mark.parametrize("data, reason", [
-    ("file,received\nA-1,2024-01-02\nB-é,2024-01-03\n".encode("cp1252"), "not UTF-8 text"),
-    (b"", "empty"),
-    (b"PK\x03\x04rest-of-a-workbook", "Excel workbook"),
-    (b"A-1,2024-01-02,Budget\nA-2,2024-01-03,Roads\n", "holds data"),
-    (b"file,,received\nA-1,x,2024-01-02\n", "no name"),
-    (b"file,File\nA-1,x\n", "Two columns"),
-    (b"file,received\n", "no rows"),
-    ("file,received\n".encode("utf-16"), "UTF-16"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        ("file,received\nA-1,2024-01-02\nB-é,2024-01-03\n".encode("cp1252"), "not UTF-8 text"),
+        (b"", "empty"),
+        (b"PK\x03\x04rest-of-a-workbook", "Excel workbook"),
+        (b"A-1,2024-01-02,Budget\nA-2,2024-01-03,Roads\n", "holds data"),
+        (b"file,,received\nA-1,x,2024-01-02\n", "no name"),
+        (b"file,File\nA-1,x\n", "Two columns"),
+        (b"file,received\n", "no rows"),
+        ("file,received\n".encode("utf-16"), "UTF-16"),
+    ],
+)
 def test_unreadable_files_get_one_clear_reason(data, reason):
     with pytest.raises(CsvFileError, match=reason) as info:
         parse_csv(data)
@@ -85,18 +92,23 @@ def test_unreadable_files_get_one_clear_reason(data, reason):
 
 # --- the dry run and the import from the command line -----------------------------------------
 
+
 def test_dry_run_reports_every_problem_by_row_and_writes_nothing(app, runner, editor):
     result = import_csv(runner, TORONTO, "--dry-run")
     assert result.exit_code == 0, result.output
     out = result.output
     assert "136 rows make 130 requests" in out
     assert "AG-2011-01664 on rows 45, 46" in out
-    assert re.search(r"row 2 \(AG-2015-00088\): error: The received date 1301-01-01 is a "
-                     r"placeholder", out)
+    assert re.search(
+        r"row 2 \(AG-2015-00088\): error: The received date 1301-01-01 is a "
+        r"placeholder",
+        out,
+    )
     assert "row 11 (AG-2014-01671): error: The received date 3101-01-01 is a placeholder" in out
     assert "row 6 (AG-2015-00791): error: The received date 2001-01-01 is 1 January" in out
-    assert ("row 18 (AP-2011-02138): error: Completed 2011-02-12 before it was received "
-            "2011-11-18") in out
+    assert (
+        "row 18 (AP-2011-02138): error: Completed 2011-02-12 before it was received 2011-11-18"
+    ) in out
     assert "row 15 (AP-2011-01100): error: Unknown decision 'correction'" in out
     assert "row 65 (AP-2011-02229): error: No received date" in out
     assert "row 9 (AG-2011-00175): warning: No completion date" in out
@@ -117,9 +129,16 @@ def test_thousands_of_bad_rows_give_one_report_and_write_nothing(app, runner, ed
     for n in range(3000):
         lines.append(f"X-{n},Request {n},1301-01-01,,,City of Toronto,\n")
     path = write(tmp_path, "".join(lines))
-    result = import_csv(runner, path, mapping={"title": "title", "file_number": "file number",
-                                               "received_on": "received",
-                                               "default_law": "ca-on-mfippa"})
+    result = import_csv(
+        runner,
+        path,
+        mapping={
+            "title": "title",
+            "file_number": "file number",
+            "received_on": "received",
+            "default_law": "ca-on-mfippa",
+        },
+    )
     assert result.exit_code == 1
     assert result.output.count("error: The received date 1301-01-01 is a placeholder") == 3000
     assert re.search(r"^\s+3000 error: Placeholder date$", result.output, re.MULTILINE)
@@ -130,8 +149,10 @@ def test_thousands_of_bad_rows_give_one_report_and_write_nothing(app, runner, ed
 def test_skip_invalid_imports_the_rest_with_deadlines_and_timeline(app, runner, editor):
     result = import_csv(runner, TORONTO, "--skip-invalid")
     assert result.exit_code == 0, result.output
-    assert "Imported 109 requests from 113 rows into 'The Star', owned by editor@example.org" \
+    assert (
+        "Imported 109 requests from 113 rows into 'The Star', owned by editor@example.org"
         in result.output
+    )
     with app.app_context():
         session = db.session()
         (toronto,) = session.scalars(sa.select(Institution)).all()
@@ -158,15 +179,17 @@ def test_skip_invalid_imports_the_rest_with_deadlines_and_timeline(app, runner, 
         assert requests["AG-2011-00175"].status == "overdue"
         # Discontinued: withdrawn, closed, no response.
         withdrawn = [r for r in requests.values() if any(e.kind == "withdrawn" for e in r.events)]
-        assert withdrawn and all(r.status == "closed" and r.responded_on is None
-                                 for r in withdrawn)
+        assert withdrawn and all(r.status == "closed" and r.responded_on is None for r in withdrawn)
 
 
 def test_rows_sharing_a_file_number_are_one_request(app, runner, tmp_path, editor):
-    path = write(tmp_path, HEADER.replace(";", ",")
-                 + "T-1,Budget,2024-03-01,2024-03-20,disclosed in part,City of Toronto,\n"
-                 + "T-1,Budget,2024-03-01,2024-04-15,all disclosed,city of toronto,\n"
-                 + "T-2,Roads,2024-03-04,2024-03-05,Nothing disclosed,City of Toronto,\n")
+    path = write(
+        tmp_path,
+        HEADER.replace(";", ",")
+        + "T-1,Budget,2024-03-01,2024-03-20,disclosed in part,City of Toronto,\n"
+        + "T-1,Budget,2024-03-01,2024-04-15,all disclosed,city of toronto,\n"
+        + "T-2,Roads,2024-03-04,2024-03-05,Nothing disclosed,City of Toronto,\n",
+    )
     result = import_csv(runner, path, mapping={"title": "title", "default_law": "ca-on-mfippa"})
     assert result.exit_code == 0, result.output
     assert "3 rows make 2 requests: 1 file numbers appear on several rows" in result.output
@@ -174,46 +197,64 @@ def test_rows_sharing_a_file_number_are_one_request(app, runner, tmp_path, edito
         session = db.session()
         grouped = session.scalar(sa.select(InfoRequest).where(InfoRequest.file_number == "T-1"))
         assert [e.kind for e in grouped.events] == [
-            "filed", "partial_release", "final_response", "imported"]
+            "filed",
+            "partial_release",
+            "final_response",
+            "imported",
+        ]
         assert grouped.responded_on == date(2024, 4, 15)
         assert grouped.events[2].details == {"outcome": "partial"}  # mixed packages
         assert grouped.events[3].details["rows"] == [2, 3]
         assert session.scalar(sa.select(sa.func.count()).select_from(Institution)) == 1
 
 
-def test_existing_institution_matched_by_name_and_duplicates_refused(app, runner, tmp_path,
-                                                                     editor, make_user):
+def test_existing_institution_matched_by_name_and_duplicates_refused(
+    app, runner, tmp_path, editor, make_user
+):
     make_user("other@example.org", newsroom="Other", role="admin")
     with app.app_context(), db.transaction() as session:
         from tracker.institutions.service import InstitutionData, create_institution
-        create_institution(session, editor.newsroom_id, InstitutionData(
-            name="CITY OF CALGARY", law_code="ca-ab-foip", province="AB"))
-    result = import_csv(runner, CALGARY, "--skip-invalid",
-                        mapping={"default_institution": "City of Calgary"})
+
+        create_institution(
+            session,
+            editor.newsroom_id,
+            InstitutionData(name="CITY OF CALGARY", law_code="ca-ab-foip", province="AB"),
+        )
+    result = import_csv(
+        runner, CALGARY, "--skip-invalid", mapping={"default_institution": "City of Calgary"}
+    )
     assert result.exit_code == 0, result.output
     assert "Institutions created" not in result.output
     with app.app_context():
         laws = db.session().scalars(sa.select(InfoRequest.law_code).distinct()).all()
         assert laws == ["ca-ab-foip"]
     before = count(app, InfoRequest)
-    again = import_csv(runner, CALGARY, "--dry-run",
-                       mapping={"default_institution": "City of Calgary"})
+    again = import_csv(
+        runner, CALGARY, "--dry-run", mapping={"default_institution": "City of Calgary"}
+    )
     assert "CITY OF CALGARY already has a request with file number 2015-B-0003" in again.output
     assert count(app, InfoRequest) == before
     # Another newsroom's identical file is its own business.
-    other = import_csv(runner, CALGARY, "--dry-run", newsroom="Other",
-                       mapping={"default_institution": "City of Calgary",
-                                "default_law": "ca-ab-foip"})
+    other = import_csv(
+        runner,
+        CALGARY,
+        "--dry-run",
+        newsroom="Other",
+        mapping={"default_institution": "City of Calgary", "default_law": "ca-ab-foip"},
+    )
     assert "already has a request" not in other.output
 
 
 def test_law_column_unknown_law_and_missing_institution(app, runner, tmp_path, editor):
-    path = write(tmp_path, HEADER
-                 + "A-1;Ledger;2024-03-01;;;Ministry of Finance;MFIPPA\n"
-                 + "A-2;Memo;2024-03-01;;;Ministry of Finance;Freedom Act\n"
-                 + "A-3;Note;2024-03-01;;;;ca-on-mfippa\n"
-                 + "A-4;Plan;2024-02-30;;;Ministry of Finance;ca-on-mfippa\n"
-                 + "A-5;Plan;2027-02-03;;;Ministry of Finance;ca-on-mfippa\n")
+    path = write(
+        tmp_path,
+        HEADER
+        + "A-1;Ledger;2024-03-01;;;Ministry of Finance;MFIPPA\n"
+        + "A-2;Memo;2024-03-01;;;Ministry of Finance;Freedom Act\n"
+        + "A-3;Note;2024-03-01;;;;ca-on-mfippa\n"
+        + "A-4;Plan;2024-02-30;;;Ministry of Finance;ca-on-mfippa\n"
+        + "A-5;Plan;2027-02-03;;;Ministry of Finance;ca-on-mfippa\n",
+    )
     result = import_csv(runner, path, "--dry-run", mapping={"title": "title"})
     out = result.output
     assert "row 3 (A-2): error: Unknown law 'Freedom Act'" in out
@@ -264,8 +305,11 @@ def test_progress_bar_on_large_files(app, runner, tmp_path, editor):
     # Off a terminal click prints the bar's label once instead of redrawing it.
     assert "\nImporting\n" in result.output
     assert count(app, InfoRequest) == 250
-    small = import_csv(runner, write(tmp_path, HEADER + "B-x;One;2024-01-02;;;City of Toronto;\n",
-                                     "small.csv"), mapping={"title": "title"})
+    small = import_csv(
+        runner,
+        write(tmp_path, HEADER + "B-x;One;2024-01-02;;;City of Toronto;\n", "small.csv"),
+        mapping={"title": "title"},
+    )
     assert small.exit_code == 0, small.output
     assert "Importing" not in small.output
 
@@ -283,8 +327,9 @@ def test_a_refusal_half_way_rolls_everything_back(app, runner, tmp_path, editor,
         return real(*args, **kwargs)
 
     monkeypatch.setattr(requests, "create_request", refuse_third)
-    lines = [HEADER] + [f"C-{n};Request {n};2024-01-0{n + 2};;;City of Toronto;ca-on-mfippa\n"
-                        for n in range(4)]
+    lines = [HEADER] + [
+        f"C-{n};Request {n};2024-01-0{n + 2};;;City of Toronto;ca-on-mfippa\n" for n in range(4)
+    ]
     result = import_csv(runner, write(tmp_path, "".join(lines)), mapping={"title": "title"})
     assert result.exit_code == 1
     assert "Nothing was imported: row 4 (C-2) was refused: refused for the test" in result.output
@@ -294,9 +339,11 @@ def test_a_refusal_half_way_rolls_everything_back(app, runner, tmp_path, editor,
 
 # --- the pages --------------------------------------------------------------------------------
 
+
 def upload(auth, data: bytes, name="requests.csv"):
-    return auth.post("/imports/", {"file": (io.BytesIO(data), name)},
-                     content_type="multipart/form-data")
+    return auth.post(
+        "/imports/", {"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
 
 
 def test_upload_preview_check_and_import(app, client, auth, editor):
@@ -306,34 +353,52 @@ def test_upload_preview_check_and_import(app, client, auth, editor):
     preview_url = response.headers["Location"]
     token = preview_url.rstrip("/").rsplit("/", 1)[1]
     # Kept in the instance folder under the token, not in the session cookie.
-    assert (Path(app.instance_path) / "imports" / f"{token}.csv").read_bytes() == \
-        TORONTO.read_bytes()
+    assert (
+        Path(app.instance_path) / "imports" / f"{token}.csv"
+    ).read_bytes() == TORONTO.read_bytes()
     soup = page(client.get(preview_url))
     assert "136 rows" in soup.select_one("#file-facts").get_text()
     assert [th.get_text() for th in soup.select("#preview thead th")][1:4] == [
-        "division_id", "identifier", "position"]
+        "division_id",
+        "identifier",
+        "position",
+    ]
     assert len(soup.select("#preview tbody tr")) == 5
     # Guessed from the column names.
     assert soup.select_one("#received_on option[selected]")["value"] == "date_accepted"
     assert soup.select_one("#file_number option[selected]")["value"] == "identifier"
 
-    missing = auth.post(preview_url, {"received_on": "date_accepted", "text": "abstract",
-                                      "date_format": "iso"})
+    missing = auth.post(
+        preview_url, {"received_on": "date_accepted", "text": "abstract", "date_format": "iso"}
+    )
     assert missing.status_code == 200
-    assert "type the institution" in page(missing).select_one(
-        "#default_institution-error").get_text()
+    assert (
+        "type the institution" in page(missing).select_one("#default_institution-error").get_text()
+    )
 
-    mapping = {"title": "", "text": "abstract", "file_number": "identifier",
-               "received_on": "date_accepted", "completed_on": "date", "decision": "decision",
-               "institution": "", "law": "", "default_institution": "City of Toronto",
-               "default_law": "ca-on-mfippa", "date_format": "iso", "default_outcome": ""}
+    mapping = {
+        "title": "",
+        "text": "abstract",
+        "file_number": "identifier",
+        "received_on": "date_accepted",
+        "completed_on": "date",
+        "decision": "decision",
+        "institution": "",
+        "law": "",
+        "default_institution": "City of Toronto",
+        "default_law": "ca-on-mfippa",
+        "date_format": "iso",
+        "default_outcome": "",
+    }
     checked = auth.post(preview_url, mapping)
     assert checked.status_code == 302 and checked.headers["Location"].endswith("/check")
     soup = page(client.get(checked.headers["Location"]))
     assert "136 rows make 130 requests" in soup.select_one("#grouping").get_text()
     assert "109 requests" in soup.select_one("#ready").get_text()
-    rows = {tuple(td.get_text(strip=True) for td in tr.select("td"))[:3]
-            for tr in soup.select("#problems tbody tr")}
+    rows = {
+        tuple(td.get_text(strip=True) for td in tr.select("td"))[:3]
+        for tr in soup.select("#problems tbody tr")
+    }
     assert ("18", "AP-2011-02138", "error") in rows
     assert count(app, InfoRequest) == 0
 
@@ -394,8 +459,10 @@ def make_user_in(app, email):
     from tracker.auth.service import NewUser, create_user
 
     with app.app_context(), db.transaction() as session:
-        create_user(session, NewUser(email=email, newsroom="The Star", password=PASSWORD,
-                                     name="Ed", role="editor"))
+        create_user(
+            session,
+            NewUser(email=email, newsroom="The Star", password=PASSWORD, name="Ed", role="editor"),
+        )
 
 
 def test_another_users_upload_is_not_found(app, client, auth, editor, make_user):

@@ -1,4 +1,5 @@
 """Institution pages, and newsroom isolation: another newsroom's URLs answer 404."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,8 +10,12 @@ from tracker.models import Institution
 
 
 def _create(auth, **fields):
-    data = {"name": "Royal Canadian Mounted Police", "law_code": "ca-atia", "province": "",
-            "access_email": "atip@rcmp.example"}
+    data = {
+        "name": "Royal Canadian Mounted Police",
+        "law_code": "ca-atia",
+        "province": "",
+        "access_email": "atip@rcmp.example",
+    }
     data.update(fields)
     return auth.post("/institutions/new", data)
 
@@ -52,8 +57,10 @@ def test_edit_institution(app, client, auth, make_user):
     make_user()
     auth.login()
     location = _create(auth).headers["Location"]
-    response = auth.post(location + "/edit", {"name": "GRC", "law_code": "ca-atia",
-                                              "province": "QC", "access_email": ""})
+    response = auth.post(
+        location + "/edit",
+        {"name": "GRC", "law_code": "ca-atia", "province": "QC", "access_email": ""},
+    )
     assert response.status_code == 302
     with app.app_context():
         row = db.session().scalar(sa.select(Institution))
@@ -71,9 +78,12 @@ def test_other_newsrooms_institutions_are_404(app, client, auth, make_user):
     AuthActions(other).login("b@ledevoir.com")
     assert other.get(location).status_code == 404
     assert other.get(location + "/edit").status_code == 404
-    assert AuthActions(other).post(location + "/edit", {"name": "x", "law_code": "ca-atia"}
-                                   ).status_code == 404
+    assert (
+        AuthActions(other)
+        .post(location + "/edit", {"name": "x", "law_code": "ca-atia"})
+        .status_code
+        == 404
+    )
     assert "Royal Canadian" not in other.get("/institutions/").get_data(as_text=True)
     with app.app_context():
-        assert db.session().scalar(sa.select(Institution.name)) == \
-            "Royal Canadian Mounted Police"
+        assert db.session().scalar(sa.select(Institution.name)) == "Royal Canadian Mounted Police"

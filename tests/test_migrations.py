@@ -1,4 +1,5 @@
 """Migrations: up from empty, down to base, and in agreement with the models."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ def test_downgrade_to_base_and_upgrade_again(app):
 
 def test_db_upgrade_command(app_config, tmp_path):
     from tracker import create_app
+
     app = create_app({**app_config, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}"})
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output

@@ -1,4 +1,5 @@
 """Complaint evidence packets: the archive, its PDF, letter, CSV, files and manifest."""
+
 from __future__ import annotations
 
 import csv
@@ -40,8 +41,17 @@ def _words(text: str) -> str:
 
 
 def _packet(runner, request_id: int, out: Path, *extra: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(args=["packet", str(request_id), "--output", str(out),
-                               "--generated-at", GENERATED_AT, *extra])
+    return runner.invoke(
+        args=[
+            "packet",
+            str(request_id),
+            "--output",
+            str(out),
+            "--generated-at",
+            GENERATED_AT,
+            *extra,
+        ]
+    )
 
 
 @pytest.fixture
@@ -91,9 +101,15 @@ def test_original_files_are_kept_byte_for_byte_under_safe_unique_names(seed_zip)
     entries = read_zip(seed_zip)
     attachments = {n: d for n, d in entries.items() if n.startswith("attachments/")}
     # "lettre.pdf" and "LETTRE.pdf" would clash on a case-insensitive disk.
-    assert sorted(attachments) == sorted([
-        "attachments/Demande d’accès — GRC.pdf", "attachments/accusé.txt",
-        "attachments/lettre.pdf", "attachments/LETTRE-2.pdf", "attachments/rapport-CI.pdf"])
+    assert sorted(attachments) == sorted(
+        [
+            "attachments/Demande d’accès — GRC.pdf",
+            "attachments/accusé.txt",
+            "attachments/lettre.pdf",
+            "attachments/LETTRE-2.pdf",
+            "attachments/rapport-CI.pdf",
+        ]
+    )
     assert attachments["attachments/lettre.pdf"] == FILES["response"][1]
     assert attachments["attachments/LETTRE-2.pdf"] == FILES["response2"][1]
     assert attachments["attachments/accusé.txt"] == FILES["ack"][1]
@@ -103,23 +119,37 @@ def test_pdf_holds_deadline_lateness_sections_chronology_and_hashes(seed_zip):
     entries = read_zip(seed_zip)
     text = _words(pdf_text(entries["packet.pdf"]))
     for expected in (
-            "Evidence packet", "La Presse", "Marie Côté", "Gendarmerie royale du Canada (GRC)",
-            "Access to Information Act", "A-2019-12345", "2026-11-22 10:30 EST",
-            # the request text, accents and typography intact
-            "notes d’information", "« depuis 2019 » — œuvre, ça",
-            # the deadline and how it was computed (engine steps and sections)
-            "Received 2020-02-10 (day 0)", "Counting 30 calendar days from 2020-02-11",
-            "Due Wednesday 2020-03-11", "Access to Information Act s.7",
-            "Interpretation Act s.27", "ATIA s.10(3)", "python-holidays",
-            # lateness and deemed refusal
-            "765 calendar days", "Deemed refusal: from 2020-03-12",
-            "Final response: 2022-04-15",
-            # complaint
-            "A complaint was filed with the Information Commissioner of Canada on 2022-04-20",
-            "finding of 2023-03-01: well-founded",
-            # chronology with the correction marked both ways
-            "Corrects #3", "Corrected by #4; no longer in force", "=HYPERLINK",
-            "8. Draft complaint letter"):
+        "Evidence packet",
+        "La Presse",
+        "Marie Côté",
+        "Gendarmerie royale du Canada (GRC)",
+        "Access to Information Act",
+        "A-2019-12345",
+        "2026-11-22 10:30 EST",
+        # the request text, accents and typography intact
+        "notes d’information",
+        "« depuis 2019 » — œuvre, ça",
+        # the deadline and how it was computed (engine steps and sections)
+        "Received 2020-02-10 (day 0)",
+        "Counting 30 calendar days from 2020-02-11",
+        "Due Wednesday 2020-03-11",
+        "Access to Information Act s.7",
+        "Interpretation Act s.27",
+        "ATIA s.10(3)",
+        "python-holidays",
+        # lateness and deemed refusal
+        "765 calendar days",
+        "Deemed refusal: from 2020-03-12",
+        "Final response: 2022-04-15",
+        # complaint
+        "A complaint was filed with the Information Commissioner of Canada on 2022-04-20",
+        "finding of 2023-03-01: well-founded",
+        # chronology with the correction marked both ways
+        "Corrects #3",
+        "Corrected by #4; no longer in force",
+        "=HYPERLINK",
+        "8. Draft complaint letter",
+    ):
         assert expected in text, expected
     manifest = json.loads(entries["manifest.json"])
     for f in manifest["files"]:
@@ -143,8 +173,15 @@ def test_timeline_csv_has_every_entry_and_no_live_formulas(seed_zip):
     raw = read_zip(seed_zip)["timeline.csv"].decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(raw)))
     assert [r["kind"] for r in rows] == [
-        "filed", "note", "acknowledgement", "acknowledgement", "note", "final_response",
-        "complaint_filed", "complaint_finding"]
+        "filed",
+        "note",
+        "acknowledgement",
+        "acknowledgement",
+        "note",
+        "final_response",
+        "complaint_filed",
+        "complaint_finding",
+    ]
     assert [r["occurred_on"] for r in rows][:3] == ["2020-02-10", "2020-02-10", "2020-02-13"]
     wrong, fixed = rows[2], rows[3]
     assert fixed["corrects"] == wrong["entry"] and wrong["corrected_by"] == fixed["entry"]
@@ -154,8 +191,9 @@ def test_timeline_csv_has_every_entry_and_no_live_formulas(seed_zip):
     assert response["files"] == "attachments/lettre.pdf; attachments/LETTRE-2.pdf"
     assert response["files_sha256"].split("; ") == [
         hashlib.sha256(FILES["response"][1]).hexdigest(),
-        hashlib.sha256(FILES["response2"][1]).hexdigest()]
-    assert rows[4]["note"] == "'=HYPERLINK(\"http://evil\")"
+        hashlib.sha256(FILES["response2"][1]).hexdigest(),
+    ]
+    assert rows[4]["note"] == '\'=HYPERLINK("http://evil")'
     for row in rows:
         assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
 
@@ -169,16 +207,24 @@ def test_same_data_and_generation_time_give_identical_bytes(runner, seed, tmp_pa
     assert info["/CreationDate"] == "D:20261122153000+00'00'"
     assert info["/Title"] == "Evidence packet: GRC : Clearview AI et la reconnaissance faciale"
     later = tmp_path / "c.zip"
-    result = runner.invoke(args=["packet", str(seed.request_id), "--output", str(later),
-                                 "--generated-at", "2026-11-23T09:00:00-05:00"])
+    result = runner.invoke(
+        args=[
+            "packet",
+            str(seed.request_id),
+            "--output",
+            str(later),
+            "--generated-at",
+            "2026-11-23T09:00:00-05:00",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert later.read_bytes() != first.read_bytes()
-    assert json.loads(read_zip(later)["manifest.json"])["generated_at"] == \
-        "2026-11-23T14:00:00+00:00"
+    assert (
+        json.loads(read_zip(later)["manifest.json"])["generated_at"] == "2026-11-23T14:00:00+00:00"
+    )
 
 
-def test_extension_over_30_days_without_notice_to_the_commissioner(app, runner, reporter,
-                                                                    tmp_path):
+def test_extension_over_30_days_without_notice_to_the_commissioner(app, runner, reporter, tmp_path):
     built = with_extension(app, REPORTER, notice_on=date(2024, 2, 20))
     out = tmp_path / "ext.zip"
     assert _packet(runner, built.request_id, out).exit_code == 0
@@ -196,18 +242,21 @@ def test_extension_over_30_days_without_notice_to_the_commissioner(app, runner, 
     assert "has not responded: 950 calendar days" in letter
 
 
-def test_extension_claimed_after_the_deadline_is_flagged_and_not_counted(app, runner, reporter,
-                                                                         tmp_path):
+def test_extension_claimed_after_the_deadline_is_flagged_and_not_counted(
+    app, runner, reporter, tmp_path
+):
     built = with_extension(app, REPORTER, notice_on=date(2024, 3, 20))
     out = tmp_path / "late-ext.zip"
     assert _packet(runner, built.request_id, out).exit_code == 0
     text = _words(pdf_text(read_zip(out)["packet.pdf"]))
-    assert "after the original deadline of 2024-03-04" in text            # ATIA s.9(1)
+    assert "after the original deadline of 2024-03-04" in text  # ATIA s.9(1)
     assert "These days do not move the due date" in text
     assert "Due Monday 2024-03-04" in text
     assert "993 calendar days" in text
-    assert ("Closed: the last day to complain to the Information Commissioner of Canada "
-            "(ATIA s.31) was 2024-05-03") in text
+    assert (
+        "Closed: the last day to complain to the Information Commissioner of Canada "
+        "(ATIA s.31) was 2024-05-03"
+    ) in text
 
 
 def test_complaint_window_open_is_said_with_days_left(app, runner, reporter, tmp_path):
@@ -216,8 +265,10 @@ def test_complaint_window_open_is_said_with_days_left(app, runner, reporter, tmp
     out = tmp_path / "open.zip"
     assert _packet(runner, built.request_id, out).exit_code == 0
     text = _words(pdf_text(read_zip(out)["packet.pdf"]))
-    assert ("Open: the last day to complain to the Information Commissioner of Canada "
-            "(ATIA s.31) is 2026-11-30") in text
+    assert (
+        "Open: the last day to complain to the Information Commissioner of Canada "
+        "(ATIA s.31) is 2026-11-30"
+    ) in text
     assert "8 days left as of 2026-11-22" in text
 
 
@@ -229,11 +280,15 @@ def test_request_with_only_its_filing_still_gets_a_plain_packet(app, runner, rep
     entries = read_zip(out)
     assert not [n for n in entries if n.startswith("attachments/")]
     text = _words(pdf_text(entries["packet.pdf"]))
-    for expected in ("The timeline holds only the filing of the request",
-                     "The text of the request was not recorded",
-                     "The institution's file number was not recorded",
-                     "No files are attached", "No extension of the deadline is on record",
-                     "Not late as of 2026-11-22: 10 days left", "Due Wednesday 2026-12-02"):
+    for expected in (
+        "The timeline holds only the filing of the request",
+        "The text of the request was not recorded",
+        "The institution's file number was not recorded",
+        "No files are attached",
+        "No extension of the deadline is on record",
+        "Not late as of 2026-11-22: 10 days left",
+        "Due Wednesday 2026-12-02",
+    ):
         assert expected in text, expected
     letter = _words(entries["complaint-letter.txt"].decode())
     assert "the deadline has not passed" in letter
@@ -242,30 +297,73 @@ def test_request_with_only_its_filing_still_gets_a_plain_packet(app, runner, rep
 
 
 BODIES: dict[str, tuple[str, ...]] = {
-    "ca-atia": ("To: Information Commissioner of Canada", "ATIA s.7", "ATIA s.10(3)",
-                "ATIA s.30(1)(a)"),
-    "ca-privacy": ("To: Privacy Commissioner of Canada", "Privacy Act s.14",
-                   "Privacy Act s.16(3)", "Privacy Act s.29(1)(b)"),
-    "ca-on-fippa": ("To: Information and Privacy Commissioner of Ontario", "FIPPA (Ont.) s.26",
-                    "FIPPA (Ont.) s.29(4)", "FIPPA (Ont.) s.50(1)"),
-    "ca-on-mfippa": ("To: Information and Privacy Commissioner of Ontario", "MFIPPA (Ont.) s.19",
-                     "MFIPPA (Ont.) s.22(4)", "MFIPPA (Ont.) s.39(1)"),
-    "ca-bc-fippa": ("To: Office of the Information and Privacy Commissioner for British Columbia",
-                    "FIPPA (B.C.) s.7", "FIPPA (B.C.) s.52(1)"),
-    "ca-ab-foip": ("To: Information and Privacy Commissioner of Alberta", "FOIP (Alta.) s.11(2)",
-                   "FOIP (Alta.) s.65(1)"),
-    "ca-qc-access": ("To: Commission d'accès à l'information", "Access Act (Qc) s.47",
-                     "Access Act (Qc) s.52", "Access Act (Qc) s.135"),
-    "us-foia": ("To: the agency's FOIA appeal authority (Institution us-foia)",
-                "5 U.S.C. 552(a)(6)(A)(i)", "5 U.S.C. 552(a)(6)(C)(i)"),
-    "us-ca-cpra": ("To: Superior Court", "Cal. Gov. Code s.7922.535(a)",
-                   "Cal. Gov. Code s.7923.000"),
-    "us-ny-foil": ("To: the agency's records access appeals officer",
-                   "N.Y. Pub. Off. Law s.89(3)(a)", "N.Y. Pub. Off. Law s.89(4)(a)"),
-    "uk-foia": ("To: Information Commissioner's Office (after the authority's internal review)",
-                "FOIA 2000 s.10(1)", "FOIA 2000 s.50(1)", "internal review"),
-    "uk-sct-foisa": ("then the Scottish Information Commissioner", "FOISA s.10(1)",
-                     "FOISA s.20(1)", "FOISA s.47(1)"),
+    "ca-atia": (
+        "To: Information Commissioner of Canada",
+        "ATIA s.7",
+        "ATIA s.10(3)",
+        "ATIA s.30(1)(a)",
+    ),
+    "ca-privacy": (
+        "To: Privacy Commissioner of Canada",
+        "Privacy Act s.14",
+        "Privacy Act s.16(3)",
+        "Privacy Act s.29(1)(b)",
+    ),
+    "ca-on-fippa": (
+        "To: Information and Privacy Commissioner of Ontario",
+        "FIPPA (Ont.) s.26",
+        "FIPPA (Ont.) s.29(4)",
+        "FIPPA (Ont.) s.50(1)",
+    ),
+    "ca-on-mfippa": (
+        "To: Information and Privacy Commissioner of Ontario",
+        "MFIPPA (Ont.) s.19",
+        "MFIPPA (Ont.) s.22(4)",
+        "MFIPPA (Ont.) s.39(1)",
+    ),
+    "ca-bc-fippa": (
+        "To: Office of the Information and Privacy Commissioner for British Columbia",
+        "FIPPA (B.C.) s.7",
+        "FIPPA (B.C.) s.52(1)",
+    ),
+    "ca-ab-foip": (
+        "To: Information and Privacy Commissioner of Alberta",
+        "FOIP (Alta.) s.11(2)",
+        "FOIP (Alta.) s.65(1)",
+    ),
+    "ca-qc-access": (
+        "To: Commission d'accès à l'information",
+        "Access Act (Qc) s.47",
+        "Access Act (Qc) s.52",
+        "Access Act (Qc) s.135",
+    ),
+    "us-foia": (
+        "To: the agency's FOIA appeal authority (Institution us-foia)",
+        "5 U.S.C. 552(a)(6)(A)(i)",
+        "5 U.S.C. 552(a)(6)(C)(i)",
+    ),
+    "us-ca-cpra": (
+        "To: Superior Court",
+        "Cal. Gov. Code s.7922.535(a)",
+        "Cal. Gov. Code s.7923.000",
+    ),
+    "us-ny-foil": (
+        "To: the agency's records access appeals officer",
+        "N.Y. Pub. Off. Law s.89(3)(a)",
+        "N.Y. Pub. Off. Law s.89(4)(a)",
+    ),
+    "uk-foia": (
+        "To: Information Commissioner's Office (after the authority's internal review)",
+        "FOIA 2000 s.10(1)",
+        "FOIA 2000 s.50(1)",
+        "internal review",
+    ),
+    "uk-sct-foisa": (
+        "then the Scottish Information Commissioner",
+        "FOISA s.10(1)",
+        "FOISA s.20(1)",
+        "FOISA s.47(1)",
+    ),
 }
 
 
@@ -275,8 +373,14 @@ def test_every_law_has_a_letter_case():
 
 @pytest.mark.parametrize("law", LAW_CODES)
 def test_letter_names_the_body_the_law_names(app, runner, reporter, tmp_path, law):
-    built = bare_request(app, REPORTER, law=law, received=date(2026, 1, 5),
-                         institution=f"Institution {law}", text="Records.")
+    built = bare_request(
+        app,
+        REPORTER,
+        law=law,
+        received=date(2026, 1, 5),
+        institution=f"Institution {law}",
+        text="Records.",
+    )
     out = tmp_path / f"{law}.zip"
     result = _packet(runner, built.request_id, out)
     assert result.exit_code == 0, result.output
@@ -329,25 +433,36 @@ def test_existing_output_is_refused_unless_forced(runner, seed, tmp_path):
 def test_bad_command_input(runner, seed, tmp_path):
     unknown = _packet(runner, 9999, tmp_path / "x.zip")
     assert unknown.exit_code != 0 and "no request #9999" in unknown.output
-    bad_time = runner.invoke(args=["packet", str(seed.request_id), "--output",
-                                   str(tmp_path / "x.zip"), "--generated-at", "yesterday"])
+    bad_time = runner.invoke(
+        args=[
+            "packet",
+            str(seed.request_id),
+            "--output",
+            str(tmp_path / "x.zip"),
+            "--generated-at",
+            "yesterday",
+        ]
+    )
     assert bad_time.exit_code == 2 and "ISO 8601" in bad_time.output
     no_folder = _packet(runner, seed.request_id, tmp_path / "nowhere" / "x.zip")
     assert no_folder.exit_code != 0 and "does not exist" in no_folder.output
     assert not (tmp_path / "x.zip").exists()
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("../../etc/passwd", "passwd"),
-    ("..\\..\\Windows\\win.ini", "win.ini"),
-    ("/abs/path/lettre.pdf", "lettre.pdf"),
-    ("CON.txt", "_CON.txt"),
-    ('a<b>c:d"e|f?g*.pdf', "a_b_c_d_e_f_g_.pdf"),
-    ("line\nbreak\x00.pdf", "line_break_.pdf"),
-    ("...", "file"),
-    ("  .hidden  ", "hidden"),
-    ("Réponse — GRC « finale ».pdf", "Réponse — GRC « finale ».pdf"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\Windows\\win.ini", "win.ini"),
+        ("/abs/path/lettre.pdf", "lettre.pdf"),
+        ("CON.txt", "_CON.txt"),
+        ('a<b>c:d"e|f?g*.pdf', "a_b_c_d_e_f_g_.pdf"),
+        ("line\nbreak\x00.pdf", "line_break_.pdf"),
+        ("...", "file"),
+        ("  .hidden  ", "hidden"),
+        ("Réponse — GRC « finale ».pdf", "Réponse — GRC « finale ».pdf"),
+    ],
+)
 def test_safe_names(name, expected):
     assert safe_name(name) == expected
 
@@ -360,13 +475,24 @@ def test_long_names_keep_their_extension():
 def test_stored_names_cannot_escape_or_clash_in_the_archive(app, runner, seed, tmp_path):
     # Names as an import or an older version might have stored them.
     with app.app_context(), clock.frozen(TODAY), db.transaction() as s:
-        event = s.scalar(sa.select(TimelineEvent).where(TimelineEvent.kind == "note")
-                         .order_by(TimelineEvent.id))
-        for original, data in (("../../evil.txt", b"one"), ("EVIL.TXT", b"two"),
-                               ("lettre.pdf", b"three")):
+        event = s.scalar(
+            sa.select(TimelineEvent).where(TimelineEvent.kind == "note").order_by(TimelineEvent.id)
+        )
+        for original, data in (
+            ("../../evil.txt", b"one"),
+            ("EVIL.TXT", b"two"),
+            ("lettre.pdf", b"three"),
+        ):
             saved = storage(app).save(io.BytesIO(data), 1024)
-            s.add(Attachment(event=event, sha256=saved.sha256, size=saved.size,
-                             original_name=original, content_type="text/plain"))
+            s.add(
+                Attachment(
+                    event=event,
+                    sha256=saved.sha256,
+                    size=saved.size,
+                    original_name=original,
+                    content_type="text/plain",
+                )
+            )
     out = tmp_path / "names.zip"
     assert _packet(runner, seed.request_id, out).exit_code == 0
     names = read_zip(out)
@@ -389,9 +515,11 @@ def test_french_renders_with_reportlabs_own_font_when_the_system_has_none(tmp_pa
         "canvas = Canvas(sys.argv[1])\n"
         "canvas.setFont(regular, 12)\n"
         "canvas.drawString(50, 700, 'Accusé « reçu » — œuvre, ça’t à')\n"
-        "canvas.save()\n")
+        "canvas.save()\n"
+    )
     out = tmp_path / "vera.pdf"
-    result = subprocess.run([sys.executable, "-c", script, str(out)], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(out)], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip().endswith("Vera.ttf")
     assert "Accusé « reçu » — œuvre, ça’t à" in PdfReader(out).pages[0].extract_text()

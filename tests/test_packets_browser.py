@@ -1,4 +1,5 @@
 """A reporter clicks the packet button on the request page and receives the ZIP."""
+
 from __future__ import annotations
 
 import json

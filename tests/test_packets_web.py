@@ -1,4 +1,5 @@
 """The packet download page: GET /requests/<id>/packet.zip."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,9 @@ def test_download_sends_the_whole_packet(app, client, auth, make_user):
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    assert f"request-{built.request_id}-evidence-packet.zip" in \
-        response.headers["Content-Disposition"]
+    assert (
+        f"request-{built.request_id}-evidence-packet.zip" in response.headers["Content-Disposition"]
+    )
     assert "no-store" in response.headers["Cache-Control"]
     data = response.get_data()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -1,4 +1,5 @@
 """The README stays true: every setting documented, the two commands present."""
+
 from __future__ import annotations
 
 import re

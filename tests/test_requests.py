@@ -1,4 +1,5 @@
 """Request pages through the Flask client: logging, deadlines, timeline, files, dashboard."""
+
 from __future__ import annotations
 
 import io
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 
 from tests.conftest import AuthActions, page
 from tracker import clock, db
-from tracker.models import Attachment, Extension, Institution, InfoRequest, TimelineEvent
+from tracker.models import Attachment, Extension, InfoRequest, Institution, TimelineEvent
 
 
 @pytest.fixture
@@ -21,17 +22,26 @@ def frozen_today():
 
 
 def add_institution(auth, name="Royal Canadian Mounted Police", law_code="ca-atia", province=""):
-    response = auth.post("/institutions/new", {"name": name, "law_code": law_code,
-                                               "province": province, "access_email": ""})
+    response = auth.post(
+        "/institutions/new",
+        {"name": name, "law_code": law_code, "province": province, "access_email": ""},
+    )
     assert response.status_code == 302, page(response).select(".error")
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
 
 def log_request(auth, institution, **fields):
-    data = {"institution_id": str(institution), "new_institution": "",
-            "new_institution_province": "", "law_code": "", "title": "Clearview AI records",
-            "text": "All records about Clearview AI.", "sent_on": "2024-02-01",
-            "received_on": "2024-02-01", "file_number": ""}
+    data = {
+        "institution_id": str(institution),
+        "new_institution": "",
+        "new_institution_province": "",
+        "law_code": "",
+        "title": "Clearview AI records",
+        "text": "All records about Clearview AI.",
+        "sent_on": "2024-02-01",
+        "received_on": "2024-02-01",
+        "file_number": "",
+    }
     data.update(fields)
     return auth.post("/requests/new", data)
 
@@ -45,8 +55,9 @@ def add_entry(auth, request_id, kind, fields, files=None):
     data = {"occurred_on": "2024-02-10", "note": "", **fields}
     if files:
         data["files"] = files
-    return auth.post(f"/requests/{request_id}/events/new?kind={kind}", data,
-                     content_type="multipart/form-data")
+    return auth.post(
+        f"/requests/{request_id}/events/new?kind={kind}", data, content_type="multipart/form-data"
+    )
 
 
 @pytest.fixture
@@ -72,45 +83,80 @@ def test_logging_a_request_computes_and_explains_its_deadline(client, reporter):
 
 
 def test_new_institution_inline_with_its_law(app, client, reporter):
-    response = reporter.post("/requests/new", {
-        "institution_id": "", "new_institution": "Sûreté du Québec",
-        "new_institution_province": "QC", "law_code": "ca-qc-access", "title": "Interpellations",
-        "received_on": "2024-03-04", "sent_on": "", "text": "", "file_number": "SQ-1"})
+    response = reporter.post(
+        "/requests/new",
+        {
+            "institution_id": "",
+            "new_institution": "Sûreté du Québec",
+            "new_institution_province": "QC",
+            "law_code": "ca-qc-access",
+            "title": "Interpellations",
+            "received_on": "2024-03-04",
+            "sent_on": "",
+            "text": "",
+            "file_number": "SQ-1",
+        },
+    )
     rid = request_id_from(response)
     with app.app_context():
         row = db.session().get(InfoRequest, rid)
-        assert (row.institution.name, row.institution.law_code, row.law_code) == \
-            ("Sûreté du Québec", "ca-qc-access", "ca-qc-access")
+        assert (row.institution.name, row.institution.law_code, row.law_code) == (
+            "Sûreté du Québec",
+            "ca-qc-access",
+            "ca-qc-access",
+        )
         assert row.due_on == date(2024, 3, 25)  # 20 calendar days (Québec Access Act s.47)
 
 
-@pytest.mark.parametrize("fields, field_id, message", [
-    ({"title": ""}, "title", "This field is required"),
-    ({"sent_on": "2024-02-05", "received_on": "2024-02-01"}, "received_on", "before it was sent"),
-    ({"received_on": "2024-04-01"}, "received_on", "in the future"),
-    ({"law_code": "xx-nope"}, "law_code", "Not a valid choice"),
-    ({"institution_id": ""}, "institution_id", "Pick an institution"),
-    ({"received_on": "not a date"}, "received_on", "Not a valid date"),
-])
-def test_request_form_errors_are_beside_fields_and_keep_input(client, reporter, fields,
-                                                              field_id, message):
+@pytest.mark.parametrize(
+    "fields, field_id, message",
+    [
+        ({"title": ""}, "title", "This field is required"),
+        (
+            {"sent_on": "2024-02-05", "received_on": "2024-02-01"},
+            "received_on",
+            "before it was sent",
+        ),
+        ({"received_on": "2024-04-01"}, "received_on", "in the future"),
+        ({"law_code": "xx-nope"}, "law_code", "Not a valid choice"),
+        ({"institution_id": ""}, "institution_id", "Pick an institution"),
+        ({"received_on": "not a date"}, "received_on", "Not a valid date"),
+    ],
+)
+def test_request_form_errors_are_beside_fields_and_keep_input(
+    client, reporter, fields, field_id, message
+):
     institution = add_institution(reporter)
-    response = log_request(reporter, institution, title=fields.get("title", "Kept title"),
-                           **{k: v for k, v in fields.items() if k != "title"})
+    response = log_request(
+        reporter,
+        institution,
+        title=fields.get("title", "Kept title"),
+        **{k: v for k, v in fields.items() if k != "title"},
+    )
     assert response.status_code == 200
     soup = page(response)
     assert message in soup.select_one(f"#{field_id}-error").get_text()
     if "title" not in fields:
         assert soup.find("input", attrs={"name": "title"})["value"] == "Kept title"
-    assert soup.find("textarea", attrs={"name": "text"}).get_text().strip() == \
-        "All records about Clearview AI."
+    assert (
+        soup.find("textarea", attrs={"name": "text"}).get_text().strip()
+        == "All records about Clearview AI."
+    )
 
 
 def test_extension_moves_the_deadline(app, client, reporter):
     rid = request_id_from(log_request(reporter, add_institution(reporter)))
-    response = add_entry(reporter, rid, "extension", {
-        "days": "30", "reason": "consultation", "notice_on": "2024-02-20",
-        "commissioner_notified": ""})
+    response = add_entry(
+        reporter,
+        rid,
+        "extension",
+        {
+            "days": "30",
+            "reason": "consultation",
+            "notice_on": "2024-02-20",
+            "commissioner_notified": "",
+        },
+    )
     assert response.status_code == 302
     soup = page(client.get(f"/requests/{rid}"))
     # Base + extension counted from receipt then rolled once (TBS manual 7.1.1).
@@ -124,8 +170,12 @@ def test_extension_moves_the_deadline(app, client, reporter):
 
 def test_unlawful_extension_is_flagged_with_citations_and_not_counted(client, reporter):
     rid = request_id_from(log_request(reporter, add_institution(reporter)))
-    add_entry(reporter, rid, "extension", {"occurred_on": "2024-03-10", "days": "45",
-                                           "reason": "volume", "notice_on": "2024-03-10"})
+    add_entry(
+        reporter,
+        rid,
+        "extension",
+        {"occurred_on": "2024-03-10", "days": "45", "reason": "volume", "notice_on": "2024-03-10"},
+    )
     soup = page(client.get(f"/requests/{rid}"))
     warning = soup.select_one(".warning").get_text(" ", strip=True)
     assert "ATIA s.9(1)" in warning  # notice after the original deadline
@@ -134,8 +184,9 @@ def test_unlawful_extension_is_flagged_with_citations_and_not_counted(client, re
     assert soup.select_one("#due-date").get_text(strip=True) == "2024-03-04 (Mon)"
 
 
-@pytest.mark.parametrize("days, message", [("0", "at least one day"), ("-5", "at least one day"),
-                                           ("", "number of days")])
+@pytest.mark.parametrize(
+    "days, message", [("0", "at least one day"), ("-5", "at least one day"), ("", "number of days")]
+)
 def test_extension_needs_positive_days(client, reporter, days, message):
     rid = request_id_from(log_request(reporter, add_institution(reporter)))
     response = add_entry(reporter, rid, "extension", {"days": days, "reason": "volume"})
@@ -145,8 +196,9 @@ def test_extension_needs_positive_days(client, reporter, days, message):
 
 def test_response_before_receipt_is_refused(client, reporter):
     rid = request_id_from(log_request(reporter, add_institution(reporter)))
-    response = add_entry(reporter, rid, "final_response",
-                         {"occurred_on": "2024-01-15", "outcome": "full"})
+    response = add_entry(
+        reporter, rid, "final_response", {"occurred_on": "2024-01-15", "outcome": "full"}
+    )
     assert response.status_code == 200
     soup = page(response)
     assert "before the institution received" in soup.select_one("#occurred_on-error").get_text()
@@ -163,26 +215,44 @@ def test_status_follows_the_timeline(app, client, reporter):
     assert status() == "overdue"  # today 2024-03-20 > due 2024-03-04
     add_entry(reporter, rid, "final_response", {"occurred_on": "2024-03-15", "outcome": "partial"})
     assert status() == "answered"
-    add_entry(reporter, rid, "complaint_filed", {"occurred_on": "2024-03-18", "grounds": "delay",
-                                                 "body": "Information Commissioner of Canada"})
+    add_entry(
+        reporter,
+        rid,
+        "complaint_filed",
+        {
+            "occurred_on": "2024-03-18",
+            "grounds": "delay",
+            "body": "Information Commissioner of Canada",
+        },
+    )
     assert status() == "in_complaint"
-    add_entry(reporter, rid, "complaint_finding", {"occurred_on": "2024-03-19",
-                                                   "finding": "well_founded"})
+    add_entry(
+        reporter, rid, "complaint_finding", {"occurred_on": "2024-03-19", "finding": "well_founded"}
+    )
     assert status() == "closed"
 
 
 def test_correction_keeps_both_entries_and_recomputes(app, client, reporter):
     rid = request_id_from(log_request(reporter, add_institution(reporter)))
-    add_entry(reporter, rid, "extension", {"days": "30", "reason": "volume",
-                                           "notice_on": "2024-02-10"})
+    add_entry(
+        reporter, rid, "extension", {"days": "30", "reason": "volume", "notice_on": "2024-02-10"}
+    )
     with app.app_context():
-        original = db.session().scalar(sa.select(TimelineEvent.id).where(
-            TimelineEvent.kind == "extension"))
+        original = db.session().scalar(
+            sa.select(TimelineEvent.id).where(TimelineEvent.kind == "extension")
+        )
     form = page(client.get(f"/requests/{rid}/events/{original}/correct"))
     assert form.find("input", attrs={"name": "days"})["value"] == "30"
-    response = reporter.post(f"/requests/{rid}/events/{original}/correct", {
-        "occurred_on": "2024-02-10", "days": "20", "reason": "volume", "notice_on": "2024-02-10",
-        "note": "The notice said 20 days, not 30."})
+    response = reporter.post(
+        f"/requests/{rid}/events/{original}/correct",
+        {
+            "occurred_on": "2024-02-10",
+            "days": "20",
+            "reason": "volume",
+            "notice_on": "2024-02-10",
+            "note": "The notice said 20 days, not 30.",
+        },
+    )
     assert response.status_code == 302
     soup = page(client.get(f"/requests/{rid}"))
     entries = soup.select("ol.timeline > li.kind-extension")
@@ -192,16 +262,24 @@ def test_correction_keeps_both_entries_and_recomputes(app, client, reporter):
     # 30 + 20 days from 2024-02-01 = 2024-03-22 (Friday).
     assert soup.select_one("#due-date").get_text(strip=True) == "2024-03-22 (Fri)"
     with app.app_context():
-        rows = db.session().execute(sa.select(Extension.days, Extension.superseded)
-                                    .order_by(Extension.id)).all()
+        rows = (
+            db.session()
+            .execute(sa.select(Extension.days, Extension.superseded).order_by(Extension.id))
+            .all()
+        )
         assert rows == [(30, True), (20, False)]
 
 
 def test_upload_and_download_a_letter(app, client, reporter):
     rid = request_id_from(log_request(reporter, add_institution(reporter)))
     content = "Accusé de réception — GRC".encode()
-    response = add_entry(reporter, rid, "acknowledgement", {"note": "Letter attached"},
-                         files=[(io.BytesIO(content), "../../etc/accusé.txt")])
+    response = add_entry(
+        reporter,
+        rid,
+        "acknowledgement",
+        {"note": "Letter attached"},
+        files=[(io.BytesIO(content), "../../etc/accusé.txt")],
+    )
     assert response.status_code == 302
     soup = page(client.get(f"/requests/{rid}"))
     link = soup.select_one("ul.files a")
@@ -214,31 +292,44 @@ def test_upload_and_download_a_letter(app, client, reporter):
     with app.app_context():
         row = db.session().scalar(sa.select(Attachment))
         import hashlib
+
         assert row.sha256 == hashlib.sha256(content).hexdigest()
         assert row.size == len(content)
 
 
 def test_html_upload_is_never_rendered_inline(client, reporter):
     rid = request_id_from(log_request(reporter, add_institution(reporter)))
-    add_entry(reporter, rid, "note", {"note": "x"},
-              files=[(io.BytesIO(b"<script>alert(1)</script>"), "page.html", "text/html")])
+    add_entry(
+        reporter,
+        rid,
+        "note",
+        {"note": "x"},
+        files=[(io.BytesIO(b"<script>alert(1)</script>"), "page.html", "text/html")],
+    )
     href = page(client.get(f"/requests/{rid}")).select_one("ul.files a")["href"]
     response = client.get(href)
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "sandbox" in response.headers["Content-Security-Policy"]
 
 
-def test_empty_and_oversized_files_are_refused_and_nothing_is_written(app, app_config, client,
-                                                                       reporter):
+def test_empty_and_oversized_files_are_refused_and_nothing_is_written(
+    app, app_config, client, reporter
+):
     rid = request_id_from(log_request(reporter, add_institution(reporter)))
-    response = add_entry(reporter, rid, "note", {"note": "keep me"},
-                         files=[(io.BytesIO(b""), "empty.pdf")])
+    response = add_entry(
+        reporter, rid, "note", {"note": "keep me"}, files=[(io.BytesIO(b""), "empty.pdf")]
+    )
     assert response.status_code == 200
     assert "empty" in page(response).select_one("#files-error").get_text()
     assert page(response).find("textarea", attrs={"name": "note"}).get_text().strip() == "keep me"
     app.config["MAX_UPLOAD_MB"] = 1
-    response = add_entry(reporter, rid, "note", {"note": "big"},
-                         files=[(io.BytesIO(b"x" * (1024 * 1024 + 10)), "big.pdf")])
+    response = add_entry(
+        reporter,
+        rid,
+        "note",
+        {"note": "big"},
+        files=[(io.BytesIO(b"x" * (1024 * 1024 + 10)), "big.pdf")],
+    )
     assert response.status_code == 200
     assert "larger than the 1 MB limit" in page(response).select_one("#files-error").get_text()
     with app.app_context():
@@ -249,16 +340,33 @@ def test_empty_and_oversized_files_are_refused_and_nothing_is_written(app, app_c
 
 def test_dashboard_orders_overdue_by_days_late(app, client, reporter):
     institution = add_institution(reporter)
-    late = request_id_from(log_request(reporter, institution, title="Very late",
-                                       sent_on="2024-01-02", received_on="2024-01-02"))
-    less = request_id_from(log_request(reporter, institution, title="Less late",
-                                       sent_on="2024-02-01", received_on="2024-02-01"))
-    soon = request_id_from(log_request(reporter, institution, title="Due soon",
-                                       sent_on="2024-02-20", received_on="2024-02-20"))
-    answered = request_id_from(log_request(reporter, institution, title="Answered late",
-                                           sent_on="2024-01-05", received_on="2024-01-05"))
-    add_entry(reporter, answered, "final_response", {"occurred_on": "2024-02-15",
-                                                     "outcome": "refused"})
+    late = request_id_from(
+        log_request(
+            reporter, institution, title="Very late", sent_on="2024-01-02", received_on="2024-01-02"
+        )
+    )
+    less = request_id_from(
+        log_request(
+            reporter, institution, title="Less late", sent_on="2024-02-01", received_on="2024-02-01"
+        )
+    )
+    soon = request_id_from(
+        log_request(
+            reporter, institution, title="Due soon", sent_on="2024-02-20", received_on="2024-02-20"
+        )
+    )
+    answered = request_id_from(
+        log_request(
+            reporter,
+            institution,
+            title="Answered late",
+            sent_on="2024-01-05",
+            received_on="2024-01-05",
+        )
+    )
+    add_entry(
+        reporter, answered, "final_response", {"occurred_on": "2024-02-15", "outcome": "refused"}
+    )
     soup = page(client.get("/"))
     overdue = [a.get_text() for a in soup.select("#overdue tbody a")]
     assert overdue == ["Very late", "Less late"]
@@ -282,9 +390,15 @@ def test_request_list_filters_search_sort_and_pages(app, client, reporter, make_
     rcmp = add_institution(reporter)
     sq = add_institution(reporter, "Sûreté du Québec", "ca-qc-access", "QC")
     for i in range(30):
-        log_request(reporter, rcmp if i % 2 else sq, title=f"Request {i:02d}",
-                    law_code="", file_number=f"F-{i:03d}",
-                    sent_on=f"2024-03-{(i % 19) + 1:02d}", received_on=f"2024-03-{(i % 19) + 1:02d}")
+        log_request(
+            reporter,
+            rcmp if i % 2 else sq,
+            title=f"Request {i:02d}",
+            law_code="",
+            file_number=f"F-{i:03d}",
+            sent_on=f"2024-03-{(i % 19) + 1:02d}",
+            received_on=f"2024-03-{(i % 19) + 1:02d}",
+        )
     soup = page(client.get("/requests/"))
     assert "30 requests" in soup.select_one(".count").get_text()
     assert len(soup.select("#request-list tbody tr")) == 25
@@ -302,8 +416,11 @@ def test_request_list_filters_search_sort_and_pages(app, client, reporter, make_
     assert [a.get_text() for a in search.select("#request-list tbody td a")] == ["Request 07"]
     overdue = page(client.get("/requests/?overdue=1"))
     assert all("Overdue" in tr.get_text() for tr in overdue.select("#request-list tbody tr"))
-    for junk in ("/requests/?q=%25%25__!!", "/requests/?sort=drop%20table",
-                 "/requests/?status=nope&page=-3&institution=abc"):
+    for junk in (
+        "/requests/?q=%25%25__!!",
+        "/requests/?sort=drop%20table",
+        "/requests/?status=nope&page=-3&institution=abc",
+    ):
         assert client.get(junk).status_code == 200
     by_institution = page(client.get("/requests/?sort=institution"))
     names = [tr("td")[1].get_text() for tr in by_institution.select("#request-list tbody tr")]
@@ -325,11 +442,20 @@ def test_other_newsrooms_requests_and_files_are_404(app, client, reporter, make_
     other = app.test_client()
     outsider = AuthActions(other)
     outsider.login("b@ledevoir.com")
-    for url in (f"/requests/{rid}", f"/requests/{rid}/edit", f"/requests/{rid}/events/new",
-                f"/requests/{rid}/events/{event_id}/correct", f"/files/{file_id}"):
+    for url in (
+        f"/requests/{rid}",
+        f"/requests/{rid}/edit",
+        f"/requests/{rid}/events/new",
+        f"/requests/{rid}/events/{event_id}/correct",
+        f"/files/{file_id}",
+    ):
         assert other.get(url).status_code == 404, url
-    assert outsider.post(f"/requests/{rid}/events/new?kind=note",
-                         {"occurred_on": "2024-03-01", "note": "x"}).status_code == 404
+    assert (
+        outsider.post(
+            f"/requests/{rid}/events/new?kind=note", {"occurred_on": "2024-03-01", "note": "x"}
+        ).status_code
+        == 404
+    )
     assert "Clearview" not in other.get("/requests/").get_data(as_text=True)
     assert "Clearview" not in other.get("/").get_data(as_text=True)
 
@@ -351,10 +477,20 @@ def test_reporters_edit_only_their_own_requests_editors_any(app, client, reporte
 def test_editing_a_request_is_noted_in_its_timeline(app, client, reporter):
     institution = add_institution(reporter)
     rid = request_id_from(log_request(reporter, institution))
-    response = reporter.post(f"/requests/{rid}/edit", {
-        "institution_id": str(institution), "new_institution": "", "new_institution_province": "",
-        "law_code": "", "title": "Clearview AI records", "text": "All records about Clearview AI.",
-        "sent_on": "2024-02-01", "received_on": "2024-02-05", "file_number": "A-2024-1"})
+    response = reporter.post(
+        f"/requests/{rid}/edit",
+        {
+            "institution_id": str(institution),
+            "new_institution": "",
+            "new_institution_province": "",
+            "law_code": "",
+            "title": "Clearview AI records",
+            "text": "All records about Clearview AI.",
+            "sent_on": "2024-02-01",
+            "received_on": "2024-02-05",
+            "file_number": "A-2024-1",
+        },
+    )
     assert response.status_code == 302
     soup = page(client.get(f"/requests/{rid}"))
     assert soup.select_one("#due-date").get_text(strip=True) == "2024-03-06 (Wed)"
@@ -377,10 +513,20 @@ def test_received_date_cannot_move_after_the_institutions_letters(client, report
     institution = add_institution(reporter)
     rid = request_id_from(log_request(reporter, institution))
     add_entry(reporter, rid, "acknowledgement", {"occurred_on": "2024-02-05"})
-    response = reporter.post(f"/requests/{rid}/edit", {
-        "institution_id": str(institution), "new_institution": "", "new_institution_province": "",
-        "law_code": "", "title": "Clearview AI records", "text": "", "sent_on": "",
-        "received_on": "2024-02-10", "file_number": ""})
+    response = reporter.post(
+        f"/requests/{rid}/edit",
+        {
+            "institution_id": str(institution),
+            "new_institution": "",
+            "new_institution_province": "",
+            "law_code": "",
+            "title": "Clearview AI records",
+            "text": "",
+            "sent_on": "",
+            "received_on": "2024-02-10",
+            "file_number": "",
+        },
+    )
     assert response.status_code == 200
     assert "2024-02-05" in page(response).select_one("#received_on-error").get_text()
 
@@ -389,27 +535,41 @@ def test_withdrawal_before_receipt_is_refused(client, reporter):
     rid = request_id_from(log_request(reporter, add_institution(reporter)))
     response = add_entry(reporter, rid, "withdrawn", {"occurred_on": "2024-01-20"})
     assert response.status_code == 200
-    assert "before the institution received" in page(response).select_one(
-        "#occurred_on-error").get_text()
+    assert (
+        "before the institution received"
+        in page(response).select_one("#occurred_on-error").get_text()
+    )
 
 
-@pytest.mark.parametrize("query", ["?page=%C2%B2", "?institution=99999999999999999999",
-                                   "?q=a%00b", "?owner=%D9%A3"])
+@pytest.mark.parametrize(
+    "query", ["?page=%C2%B2", "?institution=99999999999999999999", "?q=a%00b", "?owner=%D9%A3"]
+)
 def test_odd_list_parameters_give_a_normal_page(client, reporter, query):
     assert client.get(f"/requests/{query}").status_code == 200
 
 
 def test_failed_alerts_are_shown_on_the_dashboard(app, client, reporter):
     from tracker.models import Alert, User
+
     rid = request_id_from(log_request(reporter, add_institution(reporter)))
     assert client.get("/").status_code == 200
     assert page(client.get("/")).select_one("#failed-alerts") is None
     with app.app_context(), db.transaction() as session:
         user = session.scalar(sa.select(User))
-        session.add(Alert(dedupe_key=f"overdue:{rid}:{user.id}:2024-03-04", kind="overdue",
-                          user_id=user.id, request_id=rid, deadline_on=date(2024, 3, 4),
-                          recipient="reporter@example.org", subject="Overdue: Clearview AI records",
-                          body_text="x", status="failed", attempts=10,
-                          last_error="550 mailbox unavailable"))
+        session.add(
+            Alert(
+                dedupe_key=f"overdue:{rid}:{user.id}:2024-03-04",
+                kind="overdue",
+                user_id=user.id,
+                request_id=rid,
+                deadline_on=date(2024, 3, 4),
+                recipient="reporter@example.org",
+                subject="Overdue: Clearview AI records",
+                body_text="x",
+                status="failed",
+                attempts=10,
+                last_error="550 mailbox unavailable",
+            )
+        )
     failed = page(client.get("/")).select_one("#failed-alerts").get_text(" ", strip=True)
     assert "Overdue: Clearview AI records" in failed and "550 mailbox unavailable" in failed

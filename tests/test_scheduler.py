@@ -1,4 +1,5 @@
 """The scheduler process: starts, registers its jobs, works alone, stops cleanly."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
 from alerts_helpers import add_institution, add_request, statuses
+
 from tracker import clock
 from tracker.scheduler import AdvisoryLock, DatabaseLock, make_lock
 
@@ -24,14 +25,33 @@ class Scheduler:
     """``flask --app tracker scheduler`` in a subprocess, its output read line by line."""
 
     def __init__(self, database_url: str, instance: Path, *args: str) -> None:
-        env = {**os.environ, "TRACKER_DATABASE_URL": database_url,
-               "TRACKER_INSTANCE_PATH": str(instance), "TRACKER_SECRET_KEY": "test-secret",
-               "TRACKER_SCHEDULER_LEASE_SECONDS": "3", "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "TRACKER_DATABASE_URL": database_url,
+            "TRACKER_INSTANCE_PATH": str(instance),
+            "TRACKER_SECRET_KEY": "test-secret",
+            "TRACKER_SCHEDULER_LEASE_SECONDS": "3",
+            "PYTHONUNBUFFERED": "1",
+        }
         env.pop("TRACKER_SMTP_HOST", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "tracker", "scheduler",
-             "--poll-seconds", "0.2", *args],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "tracker",
+                "scheduler",
+                "--poll-seconds",
+                "0.2",
+                *args,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -77,18 +97,18 @@ def schedulers(app_config):
             proc.proc.wait()
 
 
-def test_scheduler_registers_its_jobs_runs_the_sweep_and_stops_cleanly(app, make_user,
-                                                                        schedulers):
+def test_scheduler_registers_its_jobs_runs_the_sweep_and_stops_cleanly(app, make_user, schedulers):
     reporter = make_user("reporter@example.org").id
-    late = add_request(app, reporter, add_institution(app, reporter, "CBSA"), "Old request",
-                       date(2026, 6, 1))
+    late = add_request(
+        app, reporter, add_institution(app, reporter, "CBSA"), "Old request", date(2026, 6, 1)
+    )
     app.extensions["engine"].dispose()
     proc = schedulers("--run-seconds", "4")
     started = proc.wait_for("scheduler started")
     assert "jobs: overdue-sweep, deliver-alerts, renew-lock" in started
     proc.wait_for("scheduler stopped")
     assert proc.proc.wait(20) == 0
-    assert statuses(app)[late] == "overdue"        # the sweep job ran at start
+    assert statuses(app)[late] == "overdue"  # the sweep job ran at start
     # The lock was given back: a new scheduler starts at once.
     again = schedulers()
     again.wait_for("scheduler started")
@@ -112,7 +132,7 @@ def test_lease_lock_excludes_a_second_holder_and_expires(app):
     engine = app.extensions["engine"]
     a, b = DatabaseLock(engine, lease_seconds=60), DatabaseLock(engine, lease_seconds=60)
     assert a.try_acquire() and not b.try_acquire()
-    assert a.renew() and a.try_acquire()           # re-entrant for its holder
+    assert a.renew() and a.try_acquire()  # re-entrant for its holder
     a.release()
     assert b.try_acquire() and not a.try_acquire()
     # b's process dies without releasing: after the lease, a takes over and b is told.

@@ -1,4 +1,5 @@
 """Scorecards: numbers per institution and per law, the SVG chart, the CSV, a real sample."""
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,15 @@ def frozen_today():
 
 
 def entry(session, user, request, kind, day, **details):
-    return requests.add_event(session, user, request, requests.EventData(
-        kind=kind, occurred_on=day, details=details), TODAY, None, 0)  # type: ignore[arg-type]
+    return requests.add_event(
+        session,
+        user,
+        request,
+        requests.EventData(kind=kind, occurred_on=day, details=details),
+        TODAY,
+        None,
+        0,
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -40,36 +48,59 @@ def newsroom(app, make_user):
     outsider = make_user("out@example.org", newsroom="Other Paper")
     with app.app_context(), db.transaction() as session:
         user = session.get(User, reporter.id)
-        rcmp = create_institution(session, user.newsroom_id,
-                                  InstitutionData(name="RCMP", law_code="ca-atia"))
-        city = create_institution(session, user.newsroom_id, InstitutionData(
-            name="City of Toronto", law_code="ca-on-mfippa"))
+        rcmp = create_institution(
+            session, user.newsroom_id, InstitutionData(name="RCMP", law_code="ca-atia")
+        )
+        city = create_institution(
+            session,
+            user.newsroom_id,
+            InstitutionData(name="City of Toronto", law_code="ca-on-mfippa"),
+        )
 
         def new(institution, received, title):
-            return requests.create_request(session, user, requests.RequestData(
-                institution_id=institution.id, title=title, received_on=received), TODAY)
+            return requests.create_request(
+                session,
+                user,
+                requests.RequestData(
+                    institution_id=institution.id, title=title, received_on=received
+                ),
+                TODAY,
+            )
 
-        on_time = new(rcmp, date(2024, 2, 1), "On time")          # due 2024-03-04
+        on_time = new(rcmp, date(2024, 2, 1), "On time")  # due 2024-03-04
         entry(session, user, on_time, "final_response", date(2024, 2, 20), outcome="full")
         late = new(rcmp, date(2024, 2, 1), "Four days late")
         entry(session, user, late, "final_response", date(2024, 3, 8), outcome="partial")
         entry(session, user, late, "complaint_filed", date(2024, 3, 10), grounds="delay")
-        entry(session, user, late, "complaint_finding", date(2024, 5, 1),
-              finding="well_founded")
+        entry(session, user, late, "complaint_finding", date(2024, 5, 1), finding="well_founded")
         extended = new(rcmp, date(2024, 2, 1), "Extended, never answered")
-        entry(session, user, extended, "extension", date(2024, 2, 10), days=30,
-              reason="volume", notice_on="2024-02-10")            # due 2024-04-02
+        entry(
+            session,
+            user,
+            extended,
+            "extension",
+            date(2024, 2, 10),
+            days=30,
+            reason="volume",
+            notice_on="2024-02-10",
+        )  # due 2024-04-02
         new(rcmp, date(2024, 5, 30), "Not yet due")
-        slow = new(city, date(2024, 1, 2), "Ten days late")        # due 2024-02-01
+        slow = new(city, date(2024, 1, 2), "Ten days late")  # due 2024-02-01
         entry(session, user, slow, "final_response", date(2024, 2, 11), outcome="refused")
         gone = new(city, date(2024, 1, 2), "Withdrawn")
         entry(session, user, gone, "withdrawn", date(2024, 1, 10))
         other = session.get(User, outsider.id)
-        elsewhere = create_institution(session, other.newsroom_id,
-                                       InstitutionData(name="Elsewhere", law_code="ca-atia"))
-        requests.create_request(session, other, requests.RequestData(
-            institution_id=elsewhere.id, title="Not ours", received_on=date(2023, 1, 3)),
-            TODAY)
+        elsewhere = create_institution(
+            session, other.newsroom_id, InstitutionData(name="Elsewhere", law_code="ca-atia")
+        )
+        requests.create_request(
+            session,
+            other,
+            requests.RequestData(
+                institution_id=elsewhere.id, title="Not ours", received_on=date(2023, 1, 3)
+            ),
+            TODAY,
+        )
     return reporter
 
 
@@ -81,7 +112,7 @@ def test_scores_per_institution_and_per_law(app, newsroom):
     rcmp = by_name["RCMP"]
     assert (rcmp.filed, rcmp.answered, rcmp.judged, rcmp.on_time, rcmp.late) == (4, 2, 3, 1, 2)
     assert rcmp.on_time_pct == 33.3
-    assert rcmp.median_days_to_answer == 27.5          # 19 and 36 days
+    assert rcmp.median_days_to_answer == 27.5  # 19 and 36 days
     assert (rcmp.median_days_late, rcmp.worst_days_late) == (33.0, 62)  # 4 and 62 days late
     assert (rcmp.with_extension, rcmp.extension_pct) == (1, 25.0)
     assert (rcmp.complaints, rcmp.well_founded) == (1, 1)
@@ -97,8 +128,13 @@ def test_scores_per_institution_and_per_law(app, newsroom):
 
 def test_received_range_narrows_the_scorecard(app, newsroom):
     with app.app_context():
-        cards = compute(db.session(), newsroom.newsroom_id, TODAY,
-                        received_from=date(2024, 2, 1), received_to=date(2024, 3, 1))
+        cards = compute(
+            db.session(),
+            newsroom.newsroom_id,
+            TODAY,
+            received_from=date(2024, 2, 1),
+            received_to=date(2024, 3, 1),
+        )
     (rcmp,) = cards.institutions
     assert (rcmp.name, rcmp.filed, rcmp.late) == ("RCMP", 3, 2)
 
@@ -106,9 +142,12 @@ def test_received_range_narrows_the_scorecard(app, newsroom):
 def test_scorecard_page_chart_and_csv(client, auth, newsroom):
     auth.login("rep@example.org")
     soup = page(client.get("/scorecards/"))
-    row = {th.get_text(" ", strip=True).split(" ")[0]: [td.get_text(" ", strip=True)
-                                                        for td in th.find_next_siblings("td")]
-           for th in soup.select("#by-institution tbody th")}
+    row = {
+        th.get_text(" ", strip=True).split(" ")[0]: [
+            td.get_text(" ", strip=True) for td in th.find_next_siblings("td")
+        ]
+        for th in soup.select("#by-institution tbody th")
+    }
     assert row["RCMP"][:7] == ["4", "33.3% (1/3)", "27.5", "2", "33", "62", "25%"]
     assert "Not ours" not in soup.get_text() and "Elsewhere" not in soup.get_text()
     inline = soup.select_one("figure.chart svg")
@@ -132,8 +171,13 @@ def test_scorecard_page_chart_and_csv(client, auth, newsroom):
     table = client.get("/scorecards/institutions.csv").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(table.lstrip("\ufeff"))))
     rcmp = next(r for r in rows if r["name"] == "RCMP")
-    assert (rcmp["filed"], rcmp["on_time_pct"], rcmp["median_days_late"],
-            rcmp["worst_days_late"], rcmp["well_founded"]) == ("4", "33.3", "33.0", "62", "1")
+    assert (
+        rcmp["filed"],
+        rcmp["on_time_pct"],
+        rcmp["median_days_late"],
+        rcmp["worst_days_late"],
+        rcmp["well_founded"],
+    ) == ("4", "33.3", "33.0", "62", "1")
     laws = client.get("/scorecards/laws.csv?from=2024-01-01").get_data(as_text=True)
     assert "ca-on-mfippa" in laws and "ca-atia" in laws
     assert client.get("/scorecards/other.csv").status_code == 404
@@ -153,22 +197,30 @@ def test_imported_sample_gives_plausible_figures(app, runner, make_user):
     make_user("ed@example.org", newsroom="Calgary Herald", role="editor")
     sample = Path(__file__).parent / "data" / "calgary-sample.csv"
     with clock.frozen(date(2026, 11, 22)):
-        result = runner.invoke(args=[
-            "import-csv", str(sample), "--newsroom", "Calgary Herald", "--skip-invalid",
-            "--mapping", json.dumps({"default_institution": "City of Calgary",
-                                     "default_law": "ca-ab-foip"})])
+        result = runner.invoke(
+            args=[
+                "import-csv",
+                str(sample),
+                "--newsroom",
+                "Calgary Herald",
+                "--skip-invalid",
+                "--mapping",
+                json.dumps({"default_institution": "City of Calgary", "default_law": "ca-ab-foip"}),
+            ]
+        )
         assert result.exit_code == 0, result.output
         with app.app_context():
-            newsroom_id = db.session().scalar(
-                __import__("sqlalchemy").select(User.newsroom_id))
+            newsroom_id = db.session().scalar(__import__("sqlalchemy").select(User.newsroom_id))
             (calgary,) = compute(db.session(), newsroom_id, date(2026, 11, 22)).institutions
     # Independent figures from the file: answered requests with sane dates, grouped.
     rows = list(csv.DictReader(sample.open(encoding="utf-8", newline="")))
     assert calgary.filed == 57
     assert calgary.answered + 0 == calgary.judged  # every sane row was completed
     days = sorted(calgary_days(rows))
-    assert calgary.median_days_to_answer == float(days[len(days) // 2]) or \
-        calgary.median_days_to_answer == (days[len(days) // 2 - 1] + days[len(days) // 2]) / 2
+    assert (
+        calgary.median_days_to_answer == float(days[len(days) // 2])
+        or calgary.median_days_to_answer == (days[len(days) // 2 - 1] + days[len(days) // 2]) / 2
+    )
     assert 0 < calgary.on_time_pct < 100 and calgary.worst_days_late > 0
 
 

@@ -1,4 +1,5 @@
 """Security headers, login throttling, and the database going away mid-request."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import sessionmaker
@@ -30,8 +31,14 @@ def test_hsts_when_cookies_are_secure(app_config):
 def test_no_inline_scripts_or_styles_in_pages(client, auth, make_user):
     make_user()
     auth.login()
-    for url in ("/", "/requests/", "/requests/new", "/institutions/", "/institutions/new",
-                "/account/password"):
+    for url in (
+        "/",
+        "/requests/",
+        "/requests/new",
+        "/institutions/",
+        "/institutions/new",
+        "/account/password",
+    ):
         soup = page(client.get(url))
         assert all(tag.get("src") for tag in soup.find_all("script")), url
         assert soup.find("style") is None, url
@@ -49,8 +56,9 @@ def test_login_is_throttled_per_account_without_revealing_it(client, auth, make_
         auth.login("nobody@example.org", "wrong password!")
     unknown = auth.login("nobody@example.org", PASSWORD)
     assert unknown.status_code == 429  # the same answer for an account that does not exist
-    assert page(unknown).select_one(".form-errors").get_text(strip=True) == \
-        page(blocked).select_one(".form-errors").get_text(strip=True)
+    assert page(unknown).select_one(".form-errors").get_text(strip=True) == page(
+        blocked
+    ).select_one(".form-errors").get_text(strip=True)
 
 
 def test_login_is_throttled_per_address(client, auth, make_user):

@@ -1,12 +1,13 @@
 """The overdue sweep and the `flask sweep` command (no mail server: mails go to the log)."""
+
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-
 from alerts_helpers import TODAY, add_institution, add_request, statuses
+
 from tracker import clock, db, deadlines
 from tracker.files.storage import LocalStorage
 from tracker.models import Alert, InfoRequest, Newsroom, TimelineEvent
@@ -15,9 +16,13 @@ from tracker.requests.service import EventData, add_event, recompute
 
 def _events(app) -> list[TimelineEvent]:
     with app.app_context():
-        return list(db.session().scalars(
-            sa.select(TimelineEvent).where(TimelineEvent.kind == "deemed_refusal")
-            .order_by(TimelineEvent.request_id)))
+        return list(
+            db.session().scalars(
+                sa.select(TimelineEvent)
+                .where(TimelineEvent.kind == "deemed_refusal")
+                .order_by(TimelineEvent.request_id)
+            )
+        )
 
 
 def _run(runner, *args: str) -> list[str]:
@@ -31,11 +36,13 @@ def test_sweep_flags_overdue_requests_once_with_the_laws_section(app, runner, ma
     cbsa = add_institution(app, reporter, "Canada Border Services Agency", province="ON")
     home_office = add_institution(app, reporter, "Home Office", law="uk-foia")
     late = add_request(app, reporter, cbsa, "Detention reviews", date(2026, 10, 30))
-    late_uk = add_request(app, reporter, home_office, "Visa refusals", date(2026, 11, 2),
-                          law="uk-foia")
+    late_uk = add_request(
+        app, reporter, home_office, "Visa refusals", date(2026, 11, 2), law="uk-foia"
+    )
     due_today = add_request(app, reporter, cbsa, "Seized goods", TODAY)
-    answered = add_request(app, reporter, cbsa, "Audit reports", date(2026, 10, 1),
-                           response_on=date(2026, 9, 30))
+    answered = add_request(
+        app, reporter, cbsa, "Audit reports", date(2026, 10, 1), response_on=date(2026, 9, 30)
+    )
     before = statuses(app)
     assert before[late] == before[late_uk] == "awaiting"
 
@@ -48,11 +55,12 @@ def test_sweep_flags_overdue_requests_once_with_the_laws_section(app, runner, ma
     events = _events(app)
     assert [e.request_id for e in events] == [late, late_uk]
     atia, foia = events
-    assert atia.occurred_on == date(2026, 10, 31)         # the day after the due date
+    assert atia.occurred_on == date(2026, 10, 31)  # the day after the due date
     assert atia.dedupe_key == "deemed_refusal:2026-10-30"
     assert atia.recorded_by_id is None
-    calendar_late, working_late = deadlines.days_late("ca-atia", date(2026, 10, 30), TODAY,
-                                                      province="ON")
+    calendar_late, working_late = deadlines.days_late(
+        "ca-atia", date(2026, 10, 30), TODAY, province="ON"
+    )
     assert calendar_late == 19
     assert "deemed refused under ATIA s.10(3)" in atia.note
     assert f"{calendar_late} days late as of 2026-11-18 ({working_late} working days)" in atia.note
@@ -77,9 +85,15 @@ def test_the_request_service_agrees_with_the_sweep(app, runner, make_user):
         request = session.get(InfoRequest, late)
         assert recompute(session, request, TODAY).status == "overdue"
         # The response arrives: the request is answered; the deemed refusal stays in history.
-        add_event(session, request.owner, request, EventData(
-            kind="final_response", occurred_on=TODAY, details={"outcome": "full"}),
-            today=TODAY, storage=LocalStorage(app.config["ATTACHMENTS_DIR"]), max_bytes=10)
+        add_event(
+            session,
+            request.owner,
+            request,
+            EventData(kind="final_response", occurred_on=TODAY, details={"outcome": "full"}),
+            today=TODAY,
+            storage=LocalStorage(app.config["ATTACHMENTS_DIR"]),
+            max_bytes=10,
+        )
         session.commit()
         assert request.status == "answered"
     assert _run(runner, "--today", "2026-11-19")[0] == "requests flagged overdue: 0"
@@ -92,16 +106,21 @@ def test_dry_run_counts_and_writes_nothing(app, runner, make_user, caplog):
     add_request(app, reporter, cbsa, "Detention reviews", TODAY - timedelta(days=1))
     add_request(app, reporter, cbsa, "Seized goods", TODAY + timedelta(days=2))
     lines = _run(runner, "--today", TODAY.isoformat(), "--dry-run")
-    assert lines[:4] == ["requests flagged overdue: 1 (dry run: nothing written or sent)",
-                         "alerts queued: 2", "alerts sent: 0", "alerts failed: 0"]
+    assert lines[:4] == [
+        "requests flagged overdue: 1 (dry run: nothing written or sent)",
+        "alerts queued: 2",
+        "alerts sent: 0",
+        "alerts failed: 0",
+    ]
     assert set(statuses(app).values()) == {"awaiting"}
     assert _events(app) == []
     with app.app_context():
         assert db.session().scalar(sa.select(sa.func.count()).select_from(Alert)) == 0
 
 
-def test_without_a_mail_server_mails_go_to_the_log_and_count_as_sent(app, runner, make_user,
-                                                                     caplog):
+def test_without_a_mail_server_mails_go_to_the_log_and_count_as_sent(
+    app, runner, make_user, caplog
+):
     reporter = make_user("reporter@example.org").id
     cbsa = add_institution(app, reporter, "Canada Border Services Agency")
     add_request(app, reporter, cbsa, "Detention reviews", TODAY - timedelta(days=1))
@@ -111,8 +130,7 @@ def test_without_a_mail_server_mails_go_to_the_log_and_count_as_sent(app, runner
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "tracker.alerts.mail")
     assert "Subject: Overdue, deemed refused: Detention reviews (was due 2026-11-17)" in logged
     assert "Subject: Weekly digest: 1 late request as of 2026-11-18" in logged
-    assert _run(runner, "--today", TODAY.isoformat())[1:3] == ["alerts queued: 0",
-                                                               "alerts sent: 0"]
+    assert _run(runner, "--today", TODAY.isoformat())[1:3] == ["alerts queued: 0", "alerts sent: 0"]
 
 
 def test_malformed_today_is_refused(runner):
@@ -126,19 +144,26 @@ def test_today_is_each_newsrooms_own(app, runner, make_user):
     honolulu = make_user("h@example.org", newsroom="Honolulu Civil Beat").id
     with app.app_context():
         with db.transaction() as session:
-            session.scalars(sa.select(Newsroom).where(Newsroom.name == "Honolulu Civil Beat")
-                            ).one().timezone = "Pacific/Honolulu"
+            session.scalars(
+                sa.select(Newsroom).where(Newsroom.name == "Honolulu Civil Beat")
+            ).one().timezone = "Pacific/Honolulu"
     due = date(2026, 11, 17)
     in_toronto = add_request(app, toronto, add_institution(app, toronto, "CBSA"), "A", due)
-    in_honolulu = add_request(app, honolulu, add_institution(app, honolulu, "FBI", law="us-foia"),
-                              "B", deadlines_due("us-foia", due), law="us-foia")
+    in_honolulu = add_request(
+        app,
+        honolulu,
+        add_institution(app, honolulu, "FBI", law="us-foia"),
+        "B",
+        deadlines_due("us-foia", due),
+        law="us-foia",
+    )
     # 2026-11-18 06:00 UTC: already the 18th in Toronto, still the 17th in Honolulu.
-    with clock.frozen_now(datetime(2026, 11, 18, 6, 0, tzinfo=timezone.utc)):
+    with clock.frozen_now(datetime(2026, 11, 18, 6, 0, tzinfo=UTC)):
         assert _run(runner)[0] == "requests flagged overdue: 1"
     assert statuses(app)[in_toronto] == "overdue"
     assert statuses(app)[in_honolulu] == "awaiting"
-    with clock.frozen_now(datetime(2026, 11, 18, 11, 0, tzinfo=timezone.utc)):
-        assert _run(runner)[0] == "requests flagged overdue: 1"   # 01:00 on the 18th there
+    with clock.frozen_now(datetime(2026, 11, 18, 11, 0, tzinfo=UTC)):
+        assert _run(runner)[0] == "requests flagged overdue: 1"  # 01:00 on the 18th there
     assert statuses(app)[in_honolulu] == "overdue"
 
 

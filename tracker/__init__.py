@@ -1,8 +1,10 @@
 """The access-to-information request tracker: a Flask application factory."""
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 from flask_login import LoginManager
@@ -19,9 +21,12 @@ login_manager = LoginManager()
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the tracker. Settings come from ``TRACKER_*`` variables; tests pass overrides."""
     config = build_config(overrides=test_config)
-    app = Flask(__name__, instance_path=config["INSTANCE_PATH"],
-                template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "static"))
+    app = Flask(
+        __name__,
+        instance_path=config["INSTANCE_PATH"],
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
     app.config.from_mapping(config)
     configure_logging(app)
     register_extensions(app)

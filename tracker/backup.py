@@ -4,6 +4,7 @@ A backup is a folder: ``database.sqlite`` (SQLite's online backup API, consisten
 tracker runs) or ``database.pgdump`` (``pg_dump --format=custom``), ``attachments/`` (the
 content-addressed files), and ``manifest.json`` (row counts and each file's SHA-256).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - runs pg_dump/pg_restore with fixed arguments, no shell
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,18 @@ def _sha256(path: Path) -> str:
 
 def _row_counts(app: Flask) -> dict[str, int]:
     with app.extensions["engine"].connect() as conn:
-        return {t.name: conn.scalar(sa.select(sa.func.count()).select_from(t)) or 0
-                for t in Base.metadata.sorted_tables}
+        return {
+            t.name: conn.scalar(sa.select(sa.func.count()).select_from(t)) or 0
+            for t in Base.metadata.sorted_tables
+        }
+
+
+def _program(name: str) -> str:
+    """The full path of a PostgreSQL client program, or a clear error."""
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"{name} is not installed (Debian: postgresql-client)")
+    return path
 
 
 def _pg_args(url: str, *, dump: bool = False) -> tuple[list[str], dict[str, str]]:
@@ -50,8 +61,14 @@ def _pg_args(url: str, *, dump: bool = False) -> tuple[list[str], dict[str, str]
     env = dict(os.environ)
     if parsed.password:
         env["PGPASSWORD"] = str(parsed.password)
-    args = ["--dbname", parsed.database or "", "--host", parsed.host or "127.0.0.1",
-            "--port", str(parsed.port or 5432)]
+    args = [
+        "--dbname",
+        parsed.database or "",
+        "--host",
+        parsed.host or "127.0.0.1",
+        "--port",
+        str(parsed.port or 5432),
+    ]
     if parsed.username:
         args += ["--username", parsed.username]
     options = str(parsed.query.get("options") or "")
@@ -79,12 +96,23 @@ def backup(app: Flask, target: Path) -> dict[str, Any]:
         source.close()
         database = "database.sqlite"
     elif engine.dialect.name == "postgresql":
-        if shutil.which("pg_dump") is None:
-            raise BackupError("pg_dump is not installed (Debian: postgresql-client)")
+        pg_dump = _program("pg_dump")
         args, env = _pg_args(url, dump=True)
-        result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", *args,  # nosec B603
-                                 "--file", str(target / "database.pgdump")],
-                                env=env, capture_output=True, text=True, check=False)
+        # Fixed arguments, no shell (bandit B603).
+        result = subprocess.run(  # nosec B603
+            [
+                pg_dump,
+                "--format=custom",
+                "--no-owner",
+                *args,
+                "--file",
+                str(target / "database.pgdump"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if result.returncode != 0:
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
         database = "database.pgdump"
@@ -102,11 +130,14 @@ def backup(app: Flask, target: Path) -> dict[str, Any]:
         destination = files_dir.path_for(sha)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(storage.path_for(sha), destination)
-    manifest = {"tracker_version": __version__, "database": database,
-                "dialect": engine.dialect.name, "rows": _row_counts(app),
-                "files": {sha: _sha256(files_dir.path_for(sha))
-                          for sha in hashes if sha not in missing},
-                "missing_files": missing}
+    manifest = {
+        "tracker_version": __version__,
+        "database": database,
+        "dialect": engine.dialect.name,
+        "rows": _row_counts(app),
+        "files": {sha: _sha256(files_dir.path_for(sha)) for sha in hashes if sha not in missing},
+        "missing_files": missing,
+    }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return manifest
 
@@ -144,10 +175,22 @@ def restore(app: Flask, source: Path) -> dict[str, Any]:
             with engine.begin() as conn:
                 Base.metadata.drop_all(conn)
                 conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        pg_restore = _program("pg_restore")
         args, env = _pg_args(url)
-        result = subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", *args,  # nosec B603
-                                 str(source / "database.pgdump")],
-                                env=env, capture_output=True, text=True, check=False)
+        # Fixed arguments, no shell (bandit B603).
+        result = subprocess.run(  # nosec B603
+            [
+                pg_restore,
+                "--no-owner",
+                "--exit-on-error",
+                *args,
+                str(source / "database.pgdump"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
     storage = LocalStorage(app.config["ATTACHMENTS_DIR"])
@@ -171,11 +214,16 @@ def backup_command(path: Path) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     rows = manifest["rows"]
-    click.echo(f"backed up {rows.get('info_request', 0)} requests, "
-               f"{len(manifest['files'])} files to {path}")
+    click.echo(
+        f"backed up {rows.get('info_request', 0)} requests, "
+        f"{len(manifest['files'])} files to {path}"
+    )
     if manifest["missing_files"]:
-        click.echo(f"warning: {len(manifest['missing_files'])} files were already missing: "
-                   + ", ".join(manifest["missing_files"]), err=True)
+        click.echo(
+            f"warning: {len(manifest['missing_files'])} files were already missing: "
+            + ", ".join(manifest["missing_files"]),
+            err=True,
+        )
 
 
 @click.command("restore")
@@ -187,5 +235,7 @@ def restore_command(path: Path) -> None:
         manifest = restore(current_app._get_current_object(), path)  # type: ignore[attr-defined]
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"restored {manifest['rows'].get('info_request', 0)} requests, "
-               f"{len(manifest['files'])} files from {path}")
+    click.echo(
+        f"restored {manifest['rows'].get('info_request', 0)} requests, "
+        f"{len(manifest['files'])} files from {path}"
+    )

@@ -1,4 +1,5 @@
 """The ``flask --app tracker`` commands; each calls the same services as the pages."""
+
 from __future__ import annotations
 
 import click
@@ -14,19 +15,28 @@ from tracker.auth import service as accounts
 @click.option("--newsroom", required=True, help="Newsroom name (created when missing).")
 @click.option("--name", default="", help="The person's name.")
 @click.option("--admin", is_flag=True, help="Make the user an admin of the newsroom.")
-@click.option("--password", default=None,
-              help="The password (asked for when absent, without echo).")
+@click.option(
+    "--password", default=None, help="The password (asked for when absent, without echo)."
+)
 @with_appcontext
-def create_user_command(email: str, newsroom: str, name: str, admin: bool,
-                        password: str | None) -> None:
+def create_user_command(
+    email: str, newsroom: str, name: str, admin: bool, password: str | None
+) -> None:
     """Create an account in a newsroom."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with db.transaction() as session:
-            user = accounts.create_user(session, accounts.NewUser(
-                email=email, newsroom=newsroom, password=password, name=name,
-                role="admin" if admin else "reporter"))
+            user = accounts.create_user(
+                session,
+                accounts.NewUser(
+                    email=email,
+                    newsroom=newsroom,
+                    password=password,
+                    name=name,
+                    role="admin" if admin else "reporter",
+                ),
+            )
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {user.role} {user.email} in newsroom {user.newsroom.name!r}")

@@ -1,9 +1,10 @@
 """The one place code reads "now" and "today"; tests and ``--today`` can set it."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
-from typing import Iterator
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 _frozen_today: date | None = None
@@ -14,7 +15,7 @@ def now() -> datetime:
     """The current instant, timezone-aware (UTC), unless an instant was frozen."""
     if _frozen_now is not None:
         return _frozen_now
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today(tz: str | ZoneInfo = "America/Toronto") -> date:
@@ -42,7 +43,7 @@ def frozen_now(instant: datetime) -> Iterator[datetime]:
     global _frozen_now
     if instant.tzinfo is None:
         raise ValueError("frozen_now needs a timezone-aware instant")
-    previous, _frozen_now = _frozen_now, instant.astimezone(timezone.utc)
+    previous, _frozen_now = _frozen_now, instant.astimezone(UTC)
     try:
         yield _frozen_now
     finally:

@@ -1,49 +1,80 @@
 """Settings: every one comes from an environment variable prefixed ``TRACKER_``."""
+
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: name -> (default, description). The README's configuration table mirrors this.
 SETTINGS: dict[str, tuple[str | None, str]] = {
-    "INSTANCE_PATH": (None, "Folder for the SQLite file, the secret key and attachments "
-                            "(default: instance/ beside the package)."),
+    "INSTANCE_PATH": (
+        None,
+        "Folder for the SQLite file, the secret key and attachments "
+        "(default: instance/ beside the package).",
+    ),
     "DATABASE_URL": (None, "SQLAlchemy URL (default: sqlite:///INSTANCE_PATH/tracker.sqlite)."),
-    "SECRET_KEY": (None, "Signs sessions; when unset, one is generated on first run and kept "
-                         "in INSTANCE_PATH/secret_key."),
+    "SECRET_KEY": (
+        None,
+        "Signs sessions; when unset, one is generated on first run and kept "
+        "in INSTANCE_PATH/secret_key.",
+    ),
     "TIMEZONE": ("America/Toronto", "The newsroom's default time zone for 'today' and display."),
-    "ATTACHMENTS_DIR": (None, "Where uploaded files are stored (default: INSTANCE_PATH/attachments)."),
+    "ATTACHMENTS_DIR": (
+        None,
+        "Where uploaded files are stored (default: INSTANCE_PATH/attachments).",
+    ),
     "SECURE_COOKIES": ("0", "1 to mark cookies Secure (behind HTTPS)."),
     "MAX_UPLOAD_MB": ("50", "Largest accepted upload, in megabytes."),
     "BASE_URL": ("http://127.0.0.1:5000", "Public address used in e-mailed links."),
     "LOG_LEVEL": ("INFO", "Logging level."),
-    "SMTP_HOST": (None, "Mail server for alerts; when unset, alerts are written to the log "
-                        "instead (and count as sent)."),
+    "SMTP_HOST": (
+        None,
+        "Mail server for alerts; when unset, alerts are written to the log "
+        "instead (and count as sent).",
+    ),
     "SMTP_PORT": ("587", "Mail server port."),
     "SMTP_USER": (None, "Login for the mail server (none when unset)."),
     "SMTP_PASSWORD": (None, "Password for the mail server login."),
     "SMTP_STARTTLS": ("1", "1 to upgrade the connection with STARTTLS before sending, 0 not to."),
     "SMTP_TIMEOUT": ("30", "Seconds to wait for the mail server before counting a try as failed."),
     "MAIL_FROM": ("ATI tracker <tracker@localhost>", "Sender address of alert mails."),
-    "ALERT_MAX_ATTEMPTS": ("10", "Tries per alert before it is marked failed (with the "
-                                 "defaults, about 8.5 hours of retries)."),
-    "ALERT_RETRY_SECONDS": ("60", "Wait before the first retry; doubles after each failed try "
-                                  "(at most 6 hours)."),
-    "DIGEST_WEEKDAY": ("monday", "Day of the week the weekly digest of late requests is sent "
-                                 "(or the first sweep after it)."),
+    "ALERT_MAX_ATTEMPTS": (
+        "10",
+        "Tries per alert before it is marked failed (with the "
+        "defaults, about 8.5 hours of retries).",
+    ),
+    "ALERT_RETRY_SECONDS": (
+        "60",
+        "Wait before the first retry; doubles after each failed try (at most 6 hours).",
+    ),
+    "DIGEST_WEEKDAY": (
+        "monday",
+        "Day of the week the weekly digest of late requests is sent (or the first sweep after it).",
+    ),
     "SWEEP_MINUTES": ("60", "How often the scheduler flags overdue requests and plans alerts."),
     "DELIVER_SECONDS": ("60", "How often the scheduler sends pending alerts."),
-    "SCHEDULER_LEASE_SECONDS": ("60", "SQLite: how long the scheduler lock lasts unless renewed "
-                                      "(a crashed scheduler's lock is taken over after this)."),
+    "SCHEDULER_LEASE_SECONDS": (
+        "60",
+        "SQLite: how long the scheduler lock lasts unless renewed "
+        "(a crashed scheduler's lock is taken over after this).",
+    ),
 }
 
-WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday",
-                             "saturday", "sunday")
+WEEKDAYS: tuple[str, ...] = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
 
 
 class ConfigError(RuntimeError):
@@ -73,13 +104,17 @@ def load_secret_key(instance_path: Path) -> str:
     return key
 
 
-def build_config(environ: Mapping[str, str] | None = None,
-                 overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def build_config(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Build the Flask config mapping from ``TRACKER_*`` variables and test overrides."""
     environ = os.environ if environ is None else environ
     overrides = dict(overrides or {})
-    instance = Path(overrides.pop("INSTANCE_PATH", None) or _env("INSTANCE_PATH", environ)
-                    or PROJECT_ROOT / "instance").resolve()
+    instance = Path(
+        overrides.pop("INSTANCE_PATH", None)
+        or _env("INSTANCE_PATH", environ)
+        or PROJECT_ROOT / "instance"
+    ).resolve()
     instance.mkdir(parents=True, exist_ok=True)
 
     timezone = overrides.get("TIMEZONE") or _env("TIMEZONE", environ) or "America/Toronto"
@@ -94,8 +129,15 @@ def build_config(environ: Mapping[str, str] | None = None,
         raise ConfigError("TRACKER_MAX_UPLOAD_MB must be a whole number of megabytes") from exc
 
     numbers: dict[str, int] = {}
-    for name in ("SMTP_PORT", "SMTP_TIMEOUT", "ALERT_MAX_ATTEMPTS", "ALERT_RETRY_SECONDS",
-                 "SWEEP_MINUTES", "DELIVER_SECONDS", "SCHEDULER_LEASE_SECONDS"):
+    for name in (
+        "SMTP_PORT",
+        "SMTP_TIMEOUT",
+        "ALERT_MAX_ATTEMPTS",
+        "ALERT_RETRY_SECONDS",
+        "SWEEP_MINUTES",
+        "DELIVER_SECONDS",
+        "SCHEDULER_LEASE_SECONDS",
+    ):
         raw = _env(name, environ) or SETTINGS[name][0] or "0"
         try:
             numbers[name] = int(raw)

@@ -1,9 +1,11 @@
 """Database wiring: one engine per app, one session per request or job."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
@@ -28,7 +30,7 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     """The current instant, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -42,14 +44,14 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given where a timezone-aware one is required")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def normalise_url(url: str) -> str:
@@ -123,6 +125,11 @@ def check_connection(app: Flask) -> None:
             conn.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError as exc:
         url = make_url(app.config["DATABASE_URL"]).render_as_string(hide_password=True)
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+        reason = (
+            str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            if str(exc)
+            else type(exc).__name__
+        )
         raise ConnectionError(
-            f"cannot reach the database at TRACKER_DATABASE_URL={url}: {reason}") from exc
+            f"cannot reach the database at TRACKER_DATABASE_URL={url}: {reason}"
+        ) from exc

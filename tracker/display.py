@@ -1,4 +1,5 @@
 """How dates and times look on pages: unambiguous, in the reader's time zone."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -37,18 +38,20 @@ def format_filesize(size: int) -> str:
     """1 234 567 bytes as "1.2 MB"; small files in bytes."""
     if size < 1024:
         return f"{size} bytes"
-    value = float(size)
-    for unit in ("KB", "MB", "GB", "TB"):
-        value /= 1024
-        if value < 1024:
-            break
-    return f"{value:.1f} {unit}"
+    units = ("KB", "MB", "GB", "TB")
+    value, index = size / 1024, 0
+    while value >= 1024 and index < len(units) - 1:
+        value, index = value / 1024, index + 1
+    return f"{value:.1f} {units[index]}"
 
 
 STATUS_LABELS: dict[str, str] = {
-    "awaiting": "Awaiting response", "on_hold": "On hold (clock stopped)",
-    "overdue": "Overdue: deemed refused", "answered": "Answered",
-    "in_complaint": "Complaint pending", "closed": "Closed",
+    "awaiting": "Awaiting response",
+    "on_hold": "On hold (clock stopped)",
+    "overdue": "Overdue: deemed refused",
+    "answered": "Answered",
+    "in_complaint": "Complaint pending",
+    "closed": "Closed",
 }
 
 

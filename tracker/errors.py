@@ -1,4 +1,5 @@
 """Error pages in the tracker's layout; JSON for API paths."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
@@ -16,23 +17,32 @@ def _http_error(exc: HTTPException) -> tuple[str | Response, int]:
     code = exc.code or 500
     if _wants_json():
         return jsonify(error=exc.name, reason=exc.description), code
-    return render_template("errors/error.html", code=code, title=exc.name,
-                           message=exc.description), code
+    return render_template(
+        "errors/error.html", code=code, title=exc.name, message=exc.description
+    ), code
 
 
 def _csrf_error(exc: CSRFError) -> tuple[str | Response, int]:
-    message = ("This form expired or was not sent from the tracker's own page. "
-               "Go back, reload the page and send it again.")
+    message = (
+        "This form expired or was not sent from the tracker's own page. "
+        "Go back, reload the page and send it again."
+    )
     if _wants_json():
         return jsonify(error="Bad Request", reason=exc.description), 400
-    return render_template("errors/error.html", code=400, title="Form expired",
-                           message=message), 400
+    return render_template(
+        "errors/error.html", code=400, title="Form expired", message=message
+    ), 400
 
 
 def _database_down(exc: Exception) -> tuple[str | Response, int]:
     from flask import current_app
-    current_app.logger.error("Database unavailable on %s %s: %s", request.method, request.path,
-                             str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+    current_app.logger.error(
+        "Database unavailable on %s %s: %s",
+        request.method,
+        request.path,
+        str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+    )
     reason = "The database is unavailable; nothing was saved. Try again in a moment."
     if _wants_json():
         return jsonify(error="Service Unavailable", reason=reason), 503
@@ -49,13 +59,18 @@ def _unexpected(exc: Exception) -> tuple[str | Response, int]:
         return _database_down(exc)
     # Logged with its traceback; the page shows none.
     from flask import current_app
+
     current_app.logger.exception("Unexpected error on %s %s", request.method, request.path)
     error = InternalServerError()
     if _wants_json():
         return jsonify(error=error.name, reason="Unexpected error; it has been logged."), 500
-    return render_template("errors/error.html", code=500, title="Something went wrong",
-                           message="The error has been logged. Nothing you typed was saved "
-                                   "unless the page said so; please try again."), 500
+    return render_template(
+        "errors/error.html",
+        code=500,
+        title="Something went wrong",
+        message="The error has been logged. Nothing you typed was saved "
+        "unless the page said so; please try again.",
+    ), 500
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """Alembic, driven from the app's settings: `flask --app tracker db upgrade` and friends."""
+
 from __future__ import annotations
 
 import click
@@ -17,8 +18,7 @@ def alembic_config(app: Flask) -> Config:
     """An Alembic config for the app's database, with the project's migrations folder."""
     config = Config()
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url",
-                           app.config["DATABASE_URL"].replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url", app.config["DATABASE_URL"].replace("%", "%%"))
     return config
 
 

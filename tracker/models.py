@@ -1,8 +1,9 @@
 """The tracker's tables. Constraints live in the database as well as in the forms."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -10,36 +11,63 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, utcnow
 from tracker.deadlines import LAW_CODES
+
 ROLES: tuple[str, ...] = ("reporter", "editor", "admin")
 
 # A request's status is derived from its timeline (tracker.requests.service), never typed.
 STATUSES: tuple[str, ...] = (
-    "awaiting",      # sent, within the statutory period
-    "on_hold",       # the clock is paused (fee notice, clarification)
-    "overdue",       # due date passed with no final response: a deemed refusal
-    "answered",      # final response received
+    "awaiting",  # sent, within the statutory period
+    "on_hold",  # the clock is paused (fee notice, clarification)
+    "overdue",  # due date passed with no final response: a deemed refusal
+    "answered",  # final response received
     "in_complaint",  # a complaint or appeal is pending
-    "closed",        # the complaint was decided or the request withdrawn
+    "closed",  # the complaint was decided or the request withdrawn
 )
 
 EVENT_KINDS: tuple[str, ...] = (
-    "filed", "acknowledgement", "extension", "fee_notice", "fee_paid",
-    "clarification_requested", "clarification_answered", "transfer", "partial_release",
-    "final_response", "complaint_filed", "complaint_finding", "deemed_refusal", "withdrawn",
-    "imported", "note",
+    "filed",
+    "acknowledgement",
+    "extension",
+    "fee_notice",
+    "fee_paid",
+    "clarification_requested",
+    "clarification_answered",
+    "transfer",
+    "partial_release",
+    "final_response",
+    "complaint_filed",
+    "complaint_finding",
+    "deemed_refusal",
+    "withdrawn",
+    "imported",
+    "note",
 )
 
 ALERT_KINDS: tuple[str, ...] = (
-    "due_in_7", "due_in_2", "due_today", "overdue", "complaint_closes_in_14",
-    "complaint_closes_in_3", "weekly_digest", "password_reset",
+    "due_in_7",
+    "due_in_2",
+    "due_today",
+    "overdue",
+    "complaint_closes_in_14",
+    "complaint_closes_in_3",
+    "weekly_digest",
+    "password_reset",
 )
 ALERT_STATUSES: tuple[str, ...] = ("pending", "sending", "sent", "failed")
 
 COMPLAINT_GROUNDS: tuple[str, ...] = (
-    "delay", "extension", "fees", "exemptions", "missing_records", "other",
+    "delay",
+    "extension",
+    "fees",
+    "exemptions",
+    "missing_records",
+    "other",
 )
 COMPLAINT_FINDINGS: tuple[str, ...] = (
-    "well_founded", "not_well_founded", "resolved", "discontinued",
+    "well_founded",
+    "not_well_founded",
+    "resolved",
+    "discontinued",
 )
 
 
@@ -55,7 +83,7 @@ class Newsroom(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    timezone: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="newsroom")
@@ -76,8 +104,8 @@ class User(UserMixin, Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16), default="reporter")
-    timezone: Mapped[Optional[str]] = mapped_column(sa.String(64))
-    alert_email: Mapped[Optional[str]] = mapped_column(sa.String(254))
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    alert_email: Mapped[str | None] = mapped_column(sa.String(254))
     # kind -> bool; a missing kind means the default (on) for the alert kinds.
     alert_preferences: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     active: Mapped[bool] = mapped_column(default=True)
@@ -108,9 +136,9 @@ class Institution(Base):
     newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(300))
     law_code: Mapped[str] = mapped_column(sa.String(32))
-    province: Mapped[Optional[str]] = mapped_column(sa.String(8))
-    access_email: Mapped[Optional[str]] = mapped_column(sa.String(254))
-    archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    province: Mapped[str | None] = mapped_column(sa.String(8))
+    access_email: Mapped[str | None] = mapped_column(sa.String(254))
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     requests: Mapped[list[InfoRequest]] = relationship(back_populates="institution")
@@ -123,8 +151,12 @@ class InfoRequest(Base):
     __table_args__ = (
         sa.CheckConstraint(_in("law_code", LAW_CODES), name="law_code"),
         sa.CheckConstraint(_in("status", STATUSES), name="status"),
-        sa.CheckConstraint("sent_on IS NULL OR sent_on <= received_on", name="sent_before_received"),
-        sa.CheckConstraint("closed_on IS NULL OR closed_on >= received_on", name="closed_after_received"),
+        sa.CheckConstraint(
+            "sent_on IS NULL OR sent_on <= received_on", name="sent_before_received"
+        ),
+        sa.CheckConstraint(
+            "closed_on IS NULL OR closed_on >= received_on", name="closed_after_received"
+        ),
         sa.UniqueConstraint("institution_id", "file_number"),
         sa.Index("ix_info_request_newsroom_status_due", "newsroom_id", "status", "due_on"),
         sa.Index("ix_info_request_status_due", "status", "due_on"),
@@ -138,22 +170,23 @@ class InfoRequest(Base):
     law_code: Mapped[str] = mapped_column(sa.String(32))
     title: Mapped[str] = mapped_column(sa.String(300))
     text: Mapped[str] = mapped_column(sa.Text, default="")
-    file_number: Mapped[Optional[str]] = mapped_column(sa.String(100))
-    sent_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    file_number: Mapped[str | None] = mapped_column(sa.String(100))
+    sent_on: Mapped[date | None] = mapped_column(sa.Date)
     received_on: Mapped[date] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(16), default="awaiting")
     # Stored for querying; recomputed by the deadline engine whenever the timeline changes.
     due_on: Mapped[date] = mapped_column(sa.Date)
-    complaint_due_on: Mapped[Optional[date]] = mapped_column(sa.Date)
-    responded_on: Mapped[Optional[date]] = mapped_column(sa.Date)
-    closed_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    complaint_due_on: Mapped[date | None] = mapped_column(sa.Date)
+    responded_on: Mapped[date | None] = mapped_column(sa.Date)
+    closed_on: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     institution: Mapped[Institution] = relationship(back_populates="requests")
     owner: Mapped[User] = relationship()
     events: Mapped[list[TimelineEvent]] = relationship(
-        back_populates="request", order_by="(TimelineEvent.occurred_on, TimelineEvent.id)")
+        back_populates="request", order_by="(TimelineEvent.occurred_on, TimelineEvent.id)"
+    )
 
 
 class TimelineEvent(Base):
@@ -173,14 +206,14 @@ class TimelineEvent(Base):
     note: Mapped[str] = mapped_column(sa.Text, default="")
     # Kind-specific facts (response outcome, fee amount, transfer target...).
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    recorded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    corrects_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("timeline_event.id"))
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timeline_event.id"))
     # Set for entries the system adds once only (e.g. "deemed_refusal:<due date>").
-    dedupe_key: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(100))
 
     request: Mapped[InfoRequest] = relationship(back_populates="events")
-    recorded_by: Mapped[Optional[User]] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="event")
 
 
@@ -194,8 +227,9 @@ class Attachment(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("timeline_event.id", ondelete="CASCADE"),
-                                          index=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("timeline_event.id", ondelete="CASCADE"), index=True
+    )
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     original_name: Mapped[str] = mapped_column(sa.String(255))
     content_type: Mapped[str] = mapped_column(sa.String(127))
@@ -212,10 +246,12 @@ class Extension(Base):
     __table_args__ = (sa.CheckConstraint("days > 0", name="days_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"),
-                                            index=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("timeline_event.id", ondelete="CASCADE"),
-                                          unique=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("timeline_event.id", ondelete="CASCADE"), unique=True
+    )
     days: Mapped[int] = mapped_column()
     reason: Mapped[str] = mapped_column(sa.String(64))
     notice_on: Mapped[date] = mapped_column(sa.Date)
@@ -228,19 +264,20 @@ class ClockPause(Base):
     """An interval during which the statutory clock stops (fee notice, clarification)."""
 
     __tablename__ = "clock_pause"
-    __table_args__ = (
-        sa.CheckConstraint("end_on IS NULL OR end_on >= start_on", name="ordered"),
-    )
+    __table_args__ = (sa.CheckConstraint("end_on IS NULL OR end_on >= start_on", name="ordered"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"),
-                                            index=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), index=True
+    )
     start_event_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("timeline_event.id", ondelete="CASCADE"))
-    end_event_id: Mapped[Optional[int]] = mapped_column(
-        sa.ForeignKey("timeline_event.id", ondelete="CASCADE"))
+        sa.ForeignKey("timeline_event.id", ondelete="CASCADE")
+    )
+    end_event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("timeline_event.id", ondelete="CASCADE")
+    )
     start_on: Mapped[date] = mapped_column(sa.Date)
-    end_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    end_on: Mapped[date | None] = mapped_column(sa.Date)
     reason: Mapped[str] = mapped_column(sa.String(64))
 
 
@@ -250,21 +287,24 @@ class Complaint(Base):
     __tablename__ = "complaint"
     __table_args__ = (
         sa.CheckConstraint(_in("grounds", COMPLAINT_GROUNDS), name="grounds"),
-        sa.CheckConstraint(f"finding IS NULL OR {_in('finding', COMPLAINT_FINDINGS)}",
-                           name="finding"),
+        sa.CheckConstraint(
+            f"finding IS NULL OR {_in('finding', COMPLAINT_FINDINGS)}", name="finding"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"),
-                                            index=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("timeline_event.id", ondelete="CASCADE"),
-                                          unique=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("timeline_event.id", ondelete="CASCADE"), unique=True
+    )
     body: Mapped[str] = mapped_column(sa.String(200))
     grounds: Mapped[str] = mapped_column(sa.String(32))
     filed_on: Mapped[date] = mapped_column(sa.Date)
-    body_file_number: Mapped[Optional[str]] = mapped_column(sa.String(100))
-    finding: Mapped[Optional[str]] = mapped_column(sa.String(32))
-    finding_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    body_file_number: Mapped[str | None] = mapped_column(sa.String(100))
+    finding: Mapped[str | None] = mapped_column(sa.String(32))
+    finding_on: Mapped[date | None] = mapped_column(sa.Date)
     # Set when a later correction replaces the complaint entry; superseded rows no longer count.
     superseded: Mapped[bool] = mapped_column(default=False)
 
@@ -284,11 +324,13 @@ class Alert(Base):
     # "<kind>:<request id or ->:<user id>:<deadline ISO date>"
     dedupe_key: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[str] = mapped_column(sa.String(32))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         index=True)
-    request_id: Mapped[Optional[int]] = mapped_column(
-        sa.ForeignKey("info_request.id", ondelete="CASCADE"), index=True)
-    deadline_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    request_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), index=True
+    )
+    deadline_on: Mapped[date | None] = mapped_column(sa.Date)
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
@@ -296,11 +338,11 @@ class Alert(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_error: Mapped[Optional[str]] = mapped_column(sa.Text)
-    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # When a sender claimed the row (status "sending"); a row left there is never resent.
-    sending_since: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    sending_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SchedulerLock(Base):
@@ -336,13 +378,14 @@ class ApiToken(Base):
     __tablename__ = "api_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(100))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
 
@@ -353,11 +396,12 @@ class CalendarFeed(Base):
     __tablename__ = "calendar_feed"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_fetched_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()

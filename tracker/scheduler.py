@@ -6,17 +6,20 @@ advisory lock on PostgreSQL (released by the server when the process dies), a le
 ``scheduler_lock`` on SQLite (renewed while alive, taken over once expired). A second
 scheduler waits idle until the lock is free. Every send is idempotent in the database anyway.
 """
+
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import socket
 import threading
 import uuid
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from types import FrameType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import click
 import sqlalchemy as sa
@@ -55,17 +58,28 @@ class DatabaseLock:
         """Take the lock if it is free or its lease expired; True when this process holds it."""
         table = SchedulerLock.__table__
         now = clock.now()
-        insert = (postgresql.insert(table) if self.engine.dialect.name == "postgresql"
-                  else sqlite.insert(table))
+        insert = (
+            postgresql.insert(table)
+            if self.engine.dialect.name == "postgresql"
+            else sqlite.insert(table)
+        )
         with self.engine.begin() as conn:
-            conn.execute(insert.values(name=LOCK_NAME, holder=self.holder, acquired_at=now,
-                                       expires_at=now + self.lease)
-                         .on_conflict_do_nothing(index_elements=["name"]))
-            taken = conn.execute(
-                sa.update(table).where(table.c.name == LOCK_NAME,
-                                       sa.or_(table.c.holder == self.holder,
-                                              table.c.expires_at < now))
-                .values(holder=self.holder, expires_at=now + self.lease)).rowcount == 1
+            conn.execute(
+                insert.values(
+                    name=LOCK_NAME, holder=self.holder, acquired_at=now, expires_at=now + self.lease
+                ).on_conflict_do_nothing(index_elements=["name"])
+            )
+            taken = (
+                conn.execute(
+                    sa.update(table)
+                    .where(
+                        table.c.name == LOCK_NAME,
+                        sa.or_(table.c.holder == self.holder, table.c.expires_at < now),
+                    )
+                    .values(holder=self.holder, expires_at=now + self.lease)
+                ).rowcount
+                == 1
+            )
         self.held = taken
         return taken
 
@@ -74,9 +88,14 @@ class DatabaseLock:
         table = SchedulerLock.__table__
         now = clock.now()
         with self.engine.begin() as conn:
-            self.held = conn.execute(
-                sa.update(table).where(table.c.name == LOCK_NAME, table.c.holder == self.holder)
-                .values(expires_at=now + self.lease)).rowcount == 1
+            self.held = (
+                conn.execute(
+                    sa.update(table)
+                    .where(table.c.name == LOCK_NAME, table.c.holder == self.holder)
+                    .values(expires_at=now + self.lease)
+                ).rowcount
+                == 1
+            )
         return self.held
 
     def release(self) -> None:
@@ -85,8 +104,9 @@ class DatabaseLock:
             return
         table = SchedulerLock.__table__
         with self.engine.begin() as conn:
-            conn.execute(sa.delete(table).where(table.c.name == LOCK_NAME,
-                                                table.c.holder == self.holder))
+            conn.execute(
+                sa.delete(table).where(table.c.name == LOCK_NAME, table.c.holder == self.holder)
+            )
         self.held = False
 
 
@@ -101,16 +121,19 @@ class AdvisoryLock(DatabaseLock):
         """Take the advisory lock without waiting."""
         if self._conn is None:
             self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        self.held = bool(self._conn.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"),
-                                           {"key": ADVISORY_KEY}))
+        self.held = bool(
+            self._conn.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY})
+        )
         return self.held
 
     def renew(self) -> bool:
         """Check that the connection holding the lock is still alive."""
+        if self._conn is None:
+            self.held = False
+            return False
         try:
-            assert self._conn is not None
             self._conn.scalar(sa.text("SELECT 1"))
-        except (sa.exc.SQLAlchemyError, AssertionError):
+        except sa.exc.SQLAlchemyError:
             self.held = False
             self._drop()
         return self.held
@@ -118,19 +141,15 @@ class AdvisoryLock(DatabaseLock):
     def release(self) -> None:
         """Unlock and close the connection."""
         if self._conn is not None and self.held:
-            try:
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
                 self._conn.scalar(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
-            except sa.exc.SQLAlchemyError:
-                pass
         self.held = False
         self._drop()
 
     def _drop(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
                 self._conn.close()
-            except sa.exc.SQLAlchemyError:
-                pass
             self._conn = None
 
 
@@ -155,12 +174,12 @@ def deliver_job(session: Session, config: Mapping[str, Any]) -> None:
     """Send the outbox."""
     result = service.deliver_pending(session, config)
     if result.sent or result.failed or result.retrying:
-        log.info("delivery: %d sent, %d failed, %d to retry", result.sent, result.failed,
-                 result.retrying)
+        log.info(
+            "delivery: %d sent, %d failed, %d to retry", result.sent, result.failed, result.retrying
+        )
 
 
-def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, Any]], None]
-         ) -> None:
+def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, Any]], None]) -> None:
     if not lock.held:
         return
     with app.app_context():
@@ -175,16 +194,27 @@ JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
 
 def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
     """A BlockingScheduler with the sweep, delivery and lock-renewal jobs registered."""
-    scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"],
-                                  job_defaults={"coalesce": True, "max_instances": 1,
-                                                "misfire_grace_time": 300})
+    scheduler = BlockingScheduler(
+        timezone=app.config["TIMEZONE"],
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+    )
     start = datetime.now().astimezone()
-    scheduler.add_job(_run, IntervalTrigger(minutes=app.config["SWEEP_MINUTES"]),
-                      args=(app, lock, sweep_job), id="overdue-sweep",
-                      name="flag overdue requests and queue alerts", next_run_time=start)
-    scheduler.add_job(_run, IntervalTrigger(seconds=app.config["DELIVER_SECONDS"]),
-                      args=(app, lock, deliver_job), id="deliver-alerts",
-                      name="send pending alerts", next_run_time=start + timedelta(seconds=1))
+    scheduler.add_job(
+        _run,
+        IntervalTrigger(minutes=app.config["SWEEP_MINUTES"]),
+        args=(app, lock, sweep_job),
+        id="overdue-sweep",
+        name="flag overdue requests and queue alerts",
+        next_run_time=start,
+    )
+    scheduler.add_job(
+        _run,
+        IntervalTrigger(seconds=app.config["DELIVER_SECONDS"]),
+        args=(app, lock, deliver_job),
+        id="deliver-alerts",
+        name="send pending alerts",
+        next_run_time=start + timedelta(seconds=1),
+    )
 
     def renew() -> None:
         if not lock.renew():
@@ -192,20 +222,27 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             scheduler.shutdown(wait=False)
 
     lease = app.config["SCHEDULER_LEASE_SECONDS"]
-    scheduler.add_job(renew, IntervalTrigger(seconds=max(1, lease // 3)), id="renew-lock",
-                      name="keep the scheduler lock")
+    scheduler.add_job(
+        renew,
+        IntervalTrigger(seconds=max(1, lease // 3)),
+        id="renew-lock",
+        name="keep the scheduler lock",
+    )
     return scheduler
 
 
 def _shutdown(scheduler: BlockingScheduler) -> None:
-    try:
+    with contextlib.suppress(SchedulerNotRunningError):
         scheduler.shutdown(wait=True)
-    except SchedulerNotRunningError:
-        pass
 
 
-def run_scheduler(app: Flask, *, run_seconds: float | None = None, poll_seconds: float = 5.0,
-                  echo: Callable[[str], None] = click.echo) -> None:
+def run_scheduler(
+    app: Flask,
+    *,
+    run_seconds: float | None = None,
+    poll_seconds: float = 5.0,
+    echo: Callable[[str], None] = click.echo,
+) -> None:
     """Wait for the lock, then run the jobs until SIGTERM/SIGINT (or ``run_seconds``)."""
     stop = threading.Event()
     current: list[BlockingScheduler] = []
@@ -242,8 +279,9 @@ def run_scheduler(app: Flask, *, run_seconds: float | None = None, poll_seconds:
             scheduler = build_scheduler(app, lock)
             jobs = ", ".join(job.id for job in scheduler.get_jobs())
 
-            def on_start(_event: Any, scheduler: BlockingScheduler = scheduler,
-                         jobs: str = jobs) -> None:
+            def on_start(
+                _event: Any, scheduler: BlockingScheduler = scheduler, jobs: str = jobs
+            ) -> None:
                 echo(f"scheduler started (lock held by {lock.holder}); jobs: {jobs}")
                 if stop.is_set():  # a signal arrived before the scheduler was running
                     scheduler.shutdown(wait=False)
@@ -266,10 +304,19 @@ def run_scheduler(app: Flask, *, run_seconds: float | None = None, poll_seconds:
 
 
 @click.command("scheduler")
-@click.option("--run-seconds", type=float, default=None,
-              help="Stop after this many seconds (tests, smoke checks).")
-@click.option("--poll-seconds", type=float, default=5.0, show_default=True,
-              help="How often a waiting scheduler checks whether the lock is free.")
+@click.option(
+    "--run-seconds",
+    type=float,
+    default=None,
+    help="Stop after this many seconds (tests, smoke checks).",
+)
+@click.option(
+    "--poll-seconds",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="How often a waiting scheduler checks whether the lock is free.",
+)
 @with_appcontext
 def scheduler_command(run_seconds: float | None, poll_seconds: float) -> None:
     """Run the scheduler: overdue sweep, alert planning and delivery (run exactly one)."""

@@ -1,4 +1,5 @@
 """Response headers that keep pages from being framed, sniffed or fed foreign scripts."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -17,8 +18,9 @@ def _headers(app: Flask, response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if app.config.get("SESSION_COOKIE_SECURE"):
-        response.headers.setdefault("Strict-Transport-Security",
-                                    "max-age=31536000; includeSubDomains")
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     return response
 
 

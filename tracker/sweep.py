@@ -4,25 +4,28 @@ Set-based: one INSERT ... SELECT adds the "deemed refusal" timeline entries and 
 the status, both over the indexed (status, due_on) columns. Python only computes the note of
 each distinct (law, province, due date) with the deadline engine, never one row per request.
 """
+
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tracker import clock, deadlines
-from tracker.models import Institution, InfoRequest, Newsroom, TimelineEvent
+from tracker.models import InfoRequest, Institution, Newsroom, TimelineEvent
 
 SWEEP_LOCK_KEY = 0x53574550  # "SWEP"
 
 # The per-deadline notes, in a temporary table joined to the requests.
 _NOTES = sa.Table(
-    "overdue_sweep_note", sa.MetaData(),
+    "overdue_sweep_note",
+    sa.MetaData(),
     sa.Column("law_code", sa.String(32), primary_key=True),
     sa.Column("province", sa.String(8), primary_key=True),
     sa.Column("due_on", sa.Date, primary_key=True),
@@ -49,8 +52,9 @@ def deadline_key(due_on: date) -> str:
     return f"deemed_refusal:{due_on.isoformat()}"
 
 
-def deemed_refusal_note(law_code: str, province: str | None, due_on: date,
-                        today: date) -> tuple[str, dict[str, Any]]:
+def deemed_refusal_note(
+    law_code: str, province: str | None, due_on: date, today: date
+) -> tuple[str, dict[str, Any]]:
     """The timeline note and details for a request due on ``due_on`` still unanswered today."""
     law = deadlines.LAWS[law_code]
     try:
@@ -59,20 +63,33 @@ def deemed_refusal_note(law_code: str, province: str | None, due_on: date,
         late, working_late = deadlines.days_late(law_code, due_on, today)
     section = law.cite(law.deemed_refusal_section) if law.deemed_refusal_section else None
     if section:
-        first = (f"No final response by the due date, {due_on.isoformat()} ({law.period_text}): "
-                 f"the request is deemed refused under {section}.")
+        first = (
+            f"No final response by the due date, {due_on.isoformat()} ({law.period_text}): "
+            f"the request is deemed refused under {section}."
+        )
     else:
-        first = (f"No final response by the due date, {due_on.isoformat()} ({law.period_text}). "
-                 f"The {law.name} names no deemed refusal; the response is late.")
-    note = (f"{first} {late} day{'s' if late != 1 else ''} late as of {today.isoformat()} "
-            f"({working_late} working day{'s' if working_late != 1 else ''}).")
-    details = {"due_on": due_on.isoformat(), "section": section, "days_late": late,
-               "working_days_late": working_late, "as_of": today.isoformat(),
-               "added_by": "overdue sweep"}
+        first = (
+            f"No final response by the due date, {due_on.isoformat()} ({law.period_text}). "
+            f"The {law.name} names no deemed refusal; the response is late."
+        )
+    note = (
+        f"{first} {late} day{'s' if late != 1 else ''} late as of {today.isoformat()} "
+        f"({working_late} working day{'s' if working_late != 1 else ''})."
+    )
+    details = {
+        "due_on": due_on.isoformat(),
+        "section": section,
+        "days_late": late,
+        "working_days_late": working_late,
+        "as_of": today.isoformat(),
+        "added_by": "overdue sweep",
+    }
     return note, details
 
 
-def _overdue_filter(today: date, newsroom_ids: Sequence[int] | None) -> list[sa.ColumnElement[bool]]:
+def _overdue_filter(
+    today: date, newsroom_ids: Sequence[int] | None
+) -> list[sa.ColumnElement[bool]]:
     conditions = [InfoRequest.status == "awaiting", InfoRequest.due_on < today]
     if newsroom_ids is not None:
         conditions.append(InfoRequest.newsroom_id.in_(newsroom_ids))
@@ -80,8 +97,11 @@ def _overdue_filter(today: date, newsroom_ids: Sequence[int] | None) -> list[sa.
 
 
 def _insert(db: Session, table: sa.Table) -> Any:
-    return (postgresql.insert(table) if db.get_bind().dialect.name == "postgresql"
-            else sqlite.insert(table))
+    return (
+        postgresql.insert(table)
+        if db.get_bind().dialect.name == "postgresql"
+        else sqlite.insert(table)
+    )
 
 
 def _copy_notes(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
@@ -96,25 +116,38 @@ def _copy_notes(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
         cursor.close()
 
 
-def flag_group(db: Session, today: date, newsroom_ids: Sequence[int] | None,
-               dry_run: bool = False) -> int:
+def flag_group(
+    db: Session, today: date, newsroom_ids: Sequence[int] | None, dry_run: bool = False
+) -> int:
     """Flag the overdue requests of newsrooms sharing one "today"; return how many."""
     conditions = _overdue_filter(today, newsroom_ids)
     if dry_run:
-        return db.scalar(sa.select(sa.func.count()).select_from(InfoRequest).where(*conditions)) or 0
+        return (
+            db.scalar(sa.select(sa.func.count()).select_from(InfoRequest).where(*conditions)) or 0
+        )
     province = sa.func.coalesce(Institution.province, "")
     groups = db.execute(
-        sa.select(InfoRequest.law_code, province, InfoRequest.due_on).distinct()
+        sa.select(InfoRequest.law_code, province, InfoRequest.due_on)
+        .distinct()
         .join(Institution, Institution.id == InfoRequest.institution_id)
-        .where(*conditions)).all()
+        .where(*conditions)
+    ).all()
     if not groups:
         return 0
     rows = []
     for law_code, prov, due_on in groups:
         note, details = deemed_refusal_note(law_code, prov or None, due_on, today)
-        rows.append({"law_code": law_code, "province": prov, "due_on": due_on,
-                     "occurred_on": due_on + timedelta(days=1),  # deemed refused the day after
-                     "dedupe_key": deadline_key(due_on), "note": note, "details": details})
+        rows.append(
+            {
+                "law_code": law_code,
+                "province": prov,
+                "due_on": due_on,
+                "occurred_on": due_on + timedelta(days=1),  # deemed refused the day after
+                "dedupe_key": deadline_key(due_on),
+                "note": note,
+                "details": details,
+            }
+        )
     conn = db.connection()
     if conn.dialect.name == "postgresql":
         # Two sweeps at once queue behind each other instead of deadlocking on the same rows.
@@ -129,21 +162,38 @@ def flag_group(db: Session, today: date, newsroom_ids: Sequence[int] | None,
         conn.execute(_NOTES.insert(), rows)
     now = clock.now()
     select = (
-        sa.select(InfoRequest.id, sa.literal("deemed_refusal"), _NOTES.c.occurred_on,
-                  _NOTES.c.note, _NOTES.c.details,
-                  sa.literal(now, TimelineEvent.recorded_at.type), _NOTES.c.dedupe_key)
+        sa.select(
+            InfoRequest.id,
+            sa.literal("deemed_refusal"),
+            _NOTES.c.occurred_on,
+            _NOTES.c.note,
+            _NOTES.c.details,
+            sa.literal(now, TimelineEvent.recorded_at.type),
+            _NOTES.c.dedupe_key,
+        )
         .join(Institution, Institution.id == InfoRequest.institution_id)
-        .join(_NOTES, sa.and_(_NOTES.c.law_code == InfoRequest.law_code,
-                              _NOTES.c.province == province,
-                              _NOTES.c.due_on == InfoRequest.due_on))
-        .where(*conditions))
-    columns = ["request_id", "kind", "occurred_on", "note", "details", "recorded_at",
-               "dedupe_key"]
-    db.execute(_insert(db, TimelineEvent.__table__).from_select(columns, select)
-               .on_conflict_do_nothing(index_elements=["request_id", "dedupe_key"]))
-    flagged = db.execute(sa.update(InfoRequest).where(*conditions)
-                         .values(status="overdue", updated_at=now)
-                         .execution_options(synchronize_session=False)).rowcount
+        .join(
+            _NOTES,
+            sa.and_(
+                _NOTES.c.law_code == InfoRequest.law_code,
+                _NOTES.c.province == province,
+                _NOTES.c.due_on == InfoRequest.due_on,
+            ),
+        )
+        .where(*conditions)
+    )
+    columns = ["request_id", "kind", "occurred_on", "note", "details", "recorded_at", "dedupe_key"]
+    db.execute(
+        _insert(db, TimelineEvent.__table__)
+        .from_select(columns, select)
+        .on_conflict_do_nothing(index_elements=["request_id", "dedupe_key"])
+    )
+    flagged = db.execute(
+        sa.update(InfoRequest)
+        .where(*conditions)
+        .values(status="overdue", updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     _NOTES.drop(conn)
     return flagged
 
@@ -151,4 +201,3 @@ def flag_group(db: Session, today: date, newsroom_ids: Sequence[int] | None,
 def flag_overdue(db: Session, default_tz: str, *, dry_run: bool = False) -> int:
     """Flag every request now deemed refused, adding its timeline entry once; return the count."""
     return sum(flag_group(db, today, ids, dry_run) for today, ids in newsroom_days(db, default_tz))
-

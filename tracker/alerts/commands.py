@@ -1,4 +1,5 @@
 """`flask --app tracker sweep`: every scheduled job once (cron can stand in for the scheduler)."""
+
 from __future__ import annotations
 
 from contextlib import nullcontext
@@ -18,13 +19,18 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, "
-                                 "e.g. 2026-11-22.") from None
+        raise click.BadParameter(
+            f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-22."
+        ) from None
 
 
 @click.command("sweep")
-@click.option("--today", callback=_parse_day, metavar="YYYY-MM-DD",
-              help="Run as if today were this date (in every newsroom).")
+@click.option(
+    "--today",
+    callback=_parse_day,
+    metavar="YYYY-MM-DD",
+    help="Run as if today were this date (in every newsroom).",
+)
 @click.option("--dry-run", is_flag=True, help="Count what would happen; write and send nothing.")
 @with_appcontext
 def sweep_command(today: date | None, dry_run: bool) -> None:

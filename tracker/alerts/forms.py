@@ -1,4 +1,5 @@
 """The alert settings form."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -12,9 +13,10 @@ class AlertSettingsForm(FlaskForm):
     """Which alerts to receive, at what address, and (editors) for the whole newsroom."""
 
     alert_email = EmailField(
-        "Send alerts to", validators=[Optional(), Email("This is not an e-mail address."),
-                                      Length(max=254)],
-        description="Leave blank to use the e-mail address you log in with.")
+        "Send alerts to",
+        validators=[Optional(), Email("This is not an e-mail address."), Length(max=254)],
+        description="Leave blank to use the e-mail address you log in with.",
+    )
     newsroom = BooleanField("Also receive the alerts of every request in my newsroom")
     submit = SubmitField("Save alert settings")
 

@@ -2,19 +2,20 @@
 
 With no ``SMTP_HOST`` configured, mails are written to the log instead and count as sent.
 """
+
 from __future__ import annotations
 
 import email.policy
 import hashlib
 import logging
 import smtplib
-import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from types import TracebackType
-from typing import Any, Mapping
+from typing import Any
 
 from flask import render_template
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -58,8 +59,11 @@ def read_unsubscribe_token(secret_key: str, token: str) -> tuple[int, str] | Non
         data = _serializer(secret_key).loads(token)
     except BadSignature:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int) \
-            or not isinstance(data.get("k"), str):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("u"), int)
+        or not isinstance(data.get("k"), str)
+    ):
         return None
     return data["u"], data["k"]
 
@@ -126,20 +130,29 @@ def request_facts(request: InfoRequest, today: date) -> dict[str, Any]:
     window = law.complaint_window
     complaint_due = request.complaint_due_on
     return {
-        "request": request, "law": law, "institution": request.institution.name,
-        "due_on": due, "days_left": days_left,
+        "request": request,
+        "law": law,
+        "institution": request.institution.name,
+        "due_on": due,
+        "days_left": days_left,
         "working_days_left": _working_days(request.law_code, today, due, province)
-        if due > today else 0,
-        "days_late": late, "working_days_late": working_late,
+        if due > today
+        else 0,
+        "days_late": late,
+        "working_days_late": working_late,
         "period_section": law.period_text,
         "deemed_section": law.cite(law.deemed_refusal_section)
-        if law.deemed_refusal_section else None,
+        if law.deemed_refusal_section
+        else None,
         "complaint_due_on": complaint_due,
         "complaint_days_left": (complaint_due - today).days if complaint_due else None,
         "complaint_body": law.complaint_body,
         "complaint_section": law.cite(window.section) if window else None,
-        "complaint_window": (f"{_plural(window.length, 'working day' if window.unit == 'working' else 'day')}"
-                             if window else None),
+        "complaint_window": (
+            f"{_plural(window.length, 'working day' if window.unit == 'working' else 'day')}"
+            if window
+            else None
+        ),
     }
 
 
@@ -156,36 +169,54 @@ def request_subject(kind: str, facts: Mapping[str, Any]) -> str:
     else:
         left = facts["complaint_days_left"]
         when = "today" if left == 0 else f"in {_plural(left, 'day')}"
-        subject = (f"Complaint window closes {when}: {title} "
-                   f"(last day {facts['complaint_due_on'].isoformat()})")
+        subject = (
+            f"Complaint window closes {when}: {title} "
+            f"(last day {facts['complaint_due_on'].isoformat()})"
+        )
     return subject[:SUBJECT_MAX]
 
 
-def compose_request_alert(kind: str, request: InfoRequest, user: User, today: date,
-                          config: Mapping[str, Any]) -> Composed:
+def compose_request_alert(
+    kind: str, request: InfoRequest, user: User, today: date, config: Mapping[str, Any]
+) -> Composed:
     """Render a deadline alert about one request (needs an app context for the templates)."""
     facts = request_facts(request, today)
-    context = {**facts, "kind": kind, "user": user, "today": today, "plural": _plural,
-               "request_url": request_url(config, request.id),
-               "unsubscribe_url": unsubscribe_url(config, user.id, kind)}
-    return Composed(subject=request_subject(kind, facts),
-                    text=render_template("alerts/mail/request.txt", **context),
-                    html=render_template("alerts/mail/request.html", **context))
+    context = {
+        **facts,
+        "kind": kind,
+        "user": user,
+        "today": today,
+        "plural": _plural,
+        "request_url": request_url(config, request.id),
+        "unsubscribe_url": unsubscribe_url(config, user.id, kind),
+    }
+    return Composed(
+        subject=request_subject(kind, facts),
+        text=render_template("alerts/mail/request.txt", **context),
+        html=render_template("alerts/mail/request.html", **context),
+    )
 
 
-def compose_digest(user: User, requests: list[InfoRequest], today: date,
-                   config: Mapping[str, Any]) -> Composed:
+def compose_digest(
+    user: User, requests: list[InfoRequest], today: date, config: Mapping[str, Any]
+) -> Composed:
     """Render the weekly digest of late requests."""
     items = [{**request_facts(r, today), "url": request_url(config, r.id)} for r in requests]
     items.sort(key=lambda item: (-item["days_late"], item["request"].id))
-    context = {"items": items, "user": user, "today": today, "plural": _plural,
-               "dashboard_url": f"{config['BASE_URL']}/",
-               "unsubscribe_url": unsubscribe_url(config, user.id, "weekly_digest")}
-    subject = (f"Weekly digest: {_plural(len(items), 'late request')} "
-               f"as of {today.isoformat()}")
-    return Composed(subject=subject[:SUBJECT_MAX],
-                    text=render_template("alerts/mail/digest.txt", **context),
-                    html=render_template("alerts/mail/digest.html", **context))
+    context = {
+        "items": items,
+        "user": user,
+        "today": today,
+        "plural": _plural,
+        "dashboard_url": f"{config['BASE_URL']}/",
+        "unsubscribe_url": unsubscribe_url(config, user.id, "weekly_digest"),
+    }
+    subject = f"Weekly digest: {_plural(len(items), 'late request')} as of {today.isoformat()}"
+    return Composed(
+        subject=subject[:SUBJECT_MAX],
+        text=render_template("alerts/mail/digest.txt", **context),
+        html=render_template("alerts/mail/digest.html", **context),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,8 +267,12 @@ class Mailer:
     def __enter__(self) -> Mailer:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -251,7 +286,8 @@ class Mailer:
 
     def _connect(self) -> smtplib.SMTP:
         if self._smtp is None:
-            assert self.host is not None
+            if self.host is None:
+                raise RuntimeError("no SMTP host: mails go to the log instead")
             try:
                 smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
                 if self.starttls:
@@ -260,23 +296,33 @@ class Mailer:
                 if self.user:
                     smtp.login(self.user, self.password or "")
             except smtplib.SMTPResponseException as exc:
-                raise MailError(_answer(exc.smtp_code, exc.smtp_error), permanent=False,
-                                connection_lost=True) from exc
+                raise MailError(
+                    _answer(exc.smtp_code, exc.smtp_error), permanent=False, connection_lost=True
+                ) from exc
             except (smtplib.SMTPException, OSError) as exc:
-                raise MailError(f"cannot reach the mail server {self.host}:{self.port}: "
-                                f"{exc or type(exc).__name__}", permanent=False,
-                                connection_lost=True) from exc
+                raise MailError(
+                    f"cannot reach the mail server {self.host}:{self.port}: "
+                    f"{exc or type(exc).__name__}",
+                    permanent=False,
+                    connection_lost=True,
+                ) from exc
             self._smtp = smtp
         return self._smtp
 
     def send(self, message: EmailMessage) -> None:
         """Deliver one message or raise MailError saying whether a retry may succeed."""
         if not self.host:
-            headers = "\n".join(f"{name}: {value}" for name, value in message.items()
-                                if name in ("From", "To", "Subject", "Date"))
+            headers = "\n".join(
+                f"{name}: {value}"
+                for name, value in message.items()
+                if name in ("From", "To", "Subject", "Date")
+            )
             text = message.get_body(("plain",))
-            log.info("mail (no TRACKER_SMTP_HOST set, written here instead):\n%s\n\n%s",
-                     headers, text.get_content() if text is not None else "")
+            log.info(
+                "mail (no TRACKER_SMTP_HOST set, written here instead):\n%s\n\n%s",
+                headers,
+                text.get_content() if text is not None else "",
+            )
             return
         smtp = self._connect()
         try:
@@ -287,17 +333,26 @@ class Mailer:
             raise MailError("; ".join(answers), permanent=permanent) from exc
         except smtplib.SMTPSenderRefused as exc:
             self._drop_if_closed(exc.smtp_code)
-            raise MailError(_answer(exc.smtp_code, exc.smtp_error), permanent=exc.smtp_code >= 500,
-                            connection_lost=exc.smtp_code == 421) from exc
+            raise MailError(
+                _answer(exc.smtp_code, exc.smtp_error),
+                permanent=exc.smtp_code >= 500,
+                connection_lost=exc.smtp_code == 421,
+            ) from exc
         except smtplib.SMTPResponseException as exc:
             self._drop_if_closed(exc.smtp_code)
-            raise MailError(_answer(exc.smtp_code, exc.smtp_error), permanent=exc.smtp_code >= 500,
-                            connection_lost=exc.smtp_code == 421) from exc
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+            raise MailError(
+                _answer(exc.smtp_code, exc.smtp_error),
+                permanent=exc.smtp_code >= 500,
+                connection_lost=exc.smtp_code == 421,
+            ) from exc
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             self._smtp = None
-            raise MailError(f"the mail server {self.host}:{self.port} dropped the connection: "
-                            f"{exc or type(exc).__name__}", permanent=False,
-                            connection_lost=True) from exc
+            raise MailError(
+                f"the mail server {self.host}:{self.port} dropped the connection: "
+                f"{exc or type(exc).__name__}",
+                permanent=False,
+                connection_lost=True,
+            ) from exc
         if refused:  # some recipients refused; an alert has one recipient, so this is rare
             answers = [_answer(code, resp) for code, resp in refused.values()]
             raise MailError("; ".join(answers), permanent=True)

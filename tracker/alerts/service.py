@@ -20,13 +20,15 @@ Retries: a temporary failure (server down, 4xx answer) puts the row back to "pen
 ALERT_MAX_ATTEMPTS tries it is "failed" with the server's answer. A permanent refusal (5xx for
 the sender or the recipient) fails that alert at once and the batch goes on.
 """
+
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -55,9 +57,11 @@ NEWSROOM_WIDE = "newsroom"
 # An overdue alert is still sent when the scheduler was down for up to this many days.
 OVERDUE_CATCH_UP_DAYS = 14
 MAX_BACKOFF = timedelta(hours=6)
-UNKNOWN_OUTCOME = ("Unknown outcome: the tracker stopped while sending this alert, so it may "
-                   "or may not have arrived. It is not resent automatically, to avoid a "
-                   "duplicate; send it again if it did not arrive.")
+UNKNOWN_OUTCOME = (
+    "Unknown outcome: the tracker stopped while sending this alert, so it may "
+    "or may not have arrived. It is not resent automatically, to avoid a "
+    "duplicate; send it again if it did not arrive."
+)
 
 
 class AlertSettingsError(ValueError):
@@ -98,15 +102,17 @@ def check_address(address: str) -> str:
         raise AlertSettingsError(f"This is not an e-mail address: {exc}", "alert_email") from exc
 
 
-def save_settings(db: Session, user: User, choices: Mapping[str, bool],
-                  alert_email: str | None) -> None:
+def save_settings(
+    db: Session, user: User, choices: Mapping[str, bool], alert_email: str | None
+) -> None:
     """Store which alerts the user gets and at what address (blank: the login e-mail)."""
     unknown = sorted(set(choices) - set(PREFERENCE_KINDS) - {NEWSROOM_WIDE})
     if unknown:
         raise AlertSettingsError(f"Unknown alert preference: {', '.join(unknown)}.")
     if choices.get(NEWSROOM_WIDE) and not user.is_editor:
-        raise AlertSettingsError("Only editors and admins can receive the whole newsroom's "
-                                 "alerts.", NEWSROOM_WIDE)
+        raise AlertSettingsError(
+            "Only editors and admins can receive the whole newsroom's alerts.", NEWSROOM_WIDE
+        )
     address = check_address(alert_email) if (alert_email or "").strip() else None
     prefs = dict(preferences_of(user))
     prefs.update({key: bool(value) for key, value in choices.items()})
@@ -166,8 +172,9 @@ def complaint_kind(days_left: int) -> str | None:
     return None
 
 
-def _recipients(request: InfoRequest, users: Mapping[int, User],
-                newsroom_watchers: Mapping[int, list[User]]) -> list[User]:
+def _recipients(
+    request: InfoRequest, users: Mapping[int, User], newsroom_watchers: Mapping[int, list[User]]
+) -> list[User]:
     people = {}
     owner = users.get(request.owner_id)
     if owner is not None and owner.newsroom_id == request.newsroom_id:
@@ -182,11 +189,16 @@ def _candidates(db: Session, today: date, newsroom_ids: list[int] | None) -> lis
     # "awaiting" past its due date counts as overdue: the sweep flags it (or would, in a dry run).
     windows = sa.or_(
         sa.and_(r.status == "awaiting", r.due_on.between(today, today + timedelta(days=7))),
-        sa.and_(r.status.in_(("awaiting", "overdue")),
-                r.due_on.between(today - timedelta(days=OVERDUE_CATCH_UP_DAYS),
-                                 today - timedelta(days=1))),
-        sa.and_(r.status.in_(("overdue", "answered")),
-                r.complaint_due_on.between(today, today + timedelta(days=14))),
+        sa.and_(
+            r.status.in_(("awaiting", "overdue")),
+            r.due_on.between(
+                today - timedelta(days=OVERDUE_CATCH_UP_DAYS), today - timedelta(days=1)
+            ),
+        ),
+        sa.and_(
+            r.status.in_(("overdue", "answered")),
+            r.complaint_due_on.between(today, today + timedelta(days=14)),
+        ),
     )
     query = sa.select(r).where(windows).options(selectinload(r.institution)).order_by(r.id)
     if newsroom_ids is not None:
@@ -194,8 +206,9 @@ def _candidates(db: Session, today: date, newsroom_ids: list[int] | None) -> lis
     return list(db.scalars(query))
 
 
-def plan_group(db: Session, today: date, newsroom_ids: list[int] | None,
-               digest_weekday: int) -> list[Planned]:
+def plan_group(
+    db: Session, today: date, newsroom_ids: list[int] | None, digest_weekday: int
+) -> list[Planned]:
     """Every alert due today for the newsrooms sharing this "today" (existing ones included)."""
     user_query = sa.select(User).where(User.active.is_(True))
     if newsroom_ids is not None:
@@ -221,14 +234,21 @@ def plan_group(db: Session, today: date, newsroom_ids: list[int] | None,
             if kind:
                 kinds.append((kind, request.complaint_due_on))
         for user in _recipients(request, users, watchers):
-            planned.extend(Planned(kind, user, request, deadline)
-                           for kind, deadline in kinds if wants(user, kind))
+            planned.extend(
+                Planned(kind, user, request, deadline)
+                for kind, deadline in kinds
+                if wants(user, kind)
+            )
 
     if today.weekday() >= digest_weekday:
         digest_day = today - timedelta(days=today.weekday() - digest_weekday)
         late_by_newsroom: dict[int, list[InfoRequest]] = defaultdict(list)
-        late_query = (sa.select(InfoRequest).where(InfoRequest.status == "overdue")
-                      .options(selectinload(InfoRequest.institution)).order_by(InfoRequest.id))
+        late_query = (
+            sa.select(InfoRequest)
+            .where(InfoRequest.status == "overdue")
+            .options(selectinload(InfoRequest.institution))
+            .order_by(InfoRequest.id)
+        )
         if newsroom_ids is not None:
             late_query = late_query.where(InfoRequest.newsroom_id.in_(newsroom_ids))
         for request in db.scalars(late_query):
@@ -251,19 +271,24 @@ def late_for(user: User, late_by_newsroom: Mapping[int, list[InfoRequest]]) -> l
 def _existing_keys(db: Session, keys: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
+        chunk = keys[start : start + 500]
         found.update(db.scalars(sa.select(Alert.dedupe_key).where(Alert.dedupe_key.in_(chunk))))
     return found
 
 
 def _insert_alert(db: Session, values: dict[str, Any]) -> bool:
     table = Alert.__table__
-    statement = (postgresql.insert(table) if db.get_bind().dialect.name == "postgresql"
-                 else sqlite.insert(table))
+    statement = (
+        postgresql.insert(table)
+        if db.get_bind().dialect.name == "postgresql"
+        else sqlite.insert(table)
+    )
     # RETURNING, not rowcount: drivers report -1 for ON CONFLICT DO NOTHING.
-    inserted = db.execute(statement.values(**values)
-                          .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                          .returning(table.c.id)).first()
+    inserted = db.execute(
+        statement.values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(table.c.id)
+    ).first()
     return inserted is not None
 
 
@@ -281,17 +306,29 @@ def plan_alerts(db: Session, config: Mapping[str, Any], *, dry_run: bool = False
         now = clock.now()
         for item in fresh:
             if item.request is not None:
-                composed = mail.compose_request_alert(item.kind, item.request, item.user, today,
-                                                      config)
+                composed = mail.compose_request_alert(
+                    item.kind, item.request, item.user, today, config
+                )
             else:
                 composed = mail.compose_digest(item.user, list(item.late), today, config)
-            queued += _insert_alert(db, {
-                "dedupe_key": item.dedupe_key, "kind": item.kind, "user_id": item.user.id,
-                "request_id": item.request.id if item.request is not None else None,
-                "deadline_on": item.deadline_on, "recipient": address_of(item.user),
-                "subject": composed.subject, "body_text": composed.text,
-                "body_html": composed.html, "status": "pending", "attempts": 0,
-                "next_attempt_at": now, "created_at": now})
+            queued += _insert_alert(
+                db,
+                {
+                    "dedupe_key": item.dedupe_key,
+                    "kind": item.kind,
+                    "user_id": item.user.id,
+                    "request_id": item.request.id if item.request is not None else None,
+                    "deadline_on": item.deadline_on,
+                    "recipient": address_of(item.user),
+                    "subject": composed.subject,
+                    "body_text": composed.text,
+                    "body_html": composed.html,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                },
+            )
         db.commit()
     return queued
 
@@ -323,46 +360,64 @@ def give_up_stale(db: Session, config: Mapping[str, Any]) -> int:
     """Mark rows left "sending" by a crashed sender as failed with an unknown outcome."""
     cutoff = clock.now() - stale_after(config)
     count = db.execute(
-        sa.update(Alert).where(Alert.status == "sending", Alert.sending_since < cutoff)
+        sa.update(Alert)
+        .where(Alert.status == "sending", Alert.sending_since < cutoff)
         .values(status="failed", last_error=UNKNOWN_OUTCOME)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.commit()
     if count:
-        log.warning("%d alert(s) left 'sending' by a stopped sender marked failed (unknown "
-                    "outcome)", count)
+        log.warning(
+            "%d alert(s) left 'sending' by a stopped sender marked failed (unknown outcome)", count
+        )
     return count
 
 
 def _claim(db: Session, alert_id: int) -> bool:
     """pending -> sending, for one sender only; committed before the mail leaves."""
-    claimed = db.execute(
-        sa.update(Alert).where(Alert.id == alert_id, Alert.status == "pending")
-        .values(status="sending", sending_since=clock.now(), attempts=Alert.attempts + 1)
-        .execution_options(synchronize_session=False)).rowcount == 1
+    claimed = (
+        db.execute(
+            sa.update(Alert)
+            .where(Alert.id == alert_id, Alert.status == "pending")
+            .values(status="sending", sending_since=clock.now(), attempts=Alert.attempts + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     db.commit()
     return claimed
 
 
 def _mark_sent(db: Session, alert_id: int) -> None:
-    db.execute(sa.update(Alert).where(Alert.id == alert_id, Alert.status == "sending")
-               .values(status="sent", sent_at=clock.now(), last_error=None)
-               .execution_options(synchronize_session=False))
+    db.execute(
+        sa.update(Alert)
+        .where(Alert.id == alert_id, Alert.status == "sending")
+        .values(status="sent", sent_at=clock.now(), last_error=None)
+        .execution_options(synchronize_session=False)
+    )
     db.commit()
 
 
-def _mark_failed_try(db: Session, alert: Alert, error: mail.MailError,
-                     config: Mapping[str, Any]) -> str:
+def _mark_failed_try(
+    db: Session, alert: Alert, error: mail.MailError, config: Mapping[str, Any]
+) -> str:
     max_attempts = int(config.get("ALERT_MAX_ATTEMPTS") or 10)
     if error.permanent or alert.attempts >= max_attempts:
         status, when = "failed", alert.next_attempt_at
-        answer = error.answer if error.permanent else (
-            f"{error.answer} (gave up after {alert.attempts} tries)")
+        answer = (
+            error.answer
+            if error.permanent
+            else (f"{error.answer} (gave up after {alert.attempts} tries)")
+        )
     else:
         status, answer = "pending", error.answer
         when = clock.now() + backoff(alert.attempts, int(config.get("ALERT_RETRY_SECONDS") or 60))
-    db.execute(sa.update(Alert).where(Alert.id == alert.id, Alert.status == "sending")
-               .values(status=status, last_error=answer[:2000], next_attempt_at=when)
-               .execution_options(synchronize_session=False))
+    db.execute(
+        sa.update(Alert)
+        .where(Alert.id == alert.id, Alert.status == "sending")
+        .values(status=status, last_error=answer[:2000], next_attempt_at=when)
+        .execution_options(synchronize_session=False)
+    )
     db.commit()
     return status
 
@@ -370,27 +425,38 @@ def _mark_failed_try(db: Session, alert: Alert, error: mail.MailError,
 def deliver_pending(db: Session, config: Mapping[str, Any], *, limit: int = 500) -> Delivery:
     """Send the outbox's due rows once each; retry later on temporary failures."""
     result = Delivery(failed=give_up_stale(db, config))
-    ids = list(db.scalars(
-        sa.select(Alert.id).where(Alert.status == "pending", Alert.next_attempt_at <= clock.now())
-        .order_by(Alert.next_attempt_at, Alert.id).limit(limit)))
+    ids = list(
+        db.scalars(
+            sa.select(Alert.id)
+            .where(Alert.status == "pending", Alert.next_attempt_at <= clock.now())
+            .order_by(Alert.next_attempt_at, Alert.id)
+            .limit(limit)
+        )
+    )
     with mail.Mailer(config) as mailer:
         for alert_id in ids:
             if not _claim(db, alert_id):
                 continue  # another sender has it
             alert = db.get(Alert, alert_id, populate_existing=True)
-            assert alert is not None
+            if alert is None:
+                continue  # deleted with its user or request since it was listed
             try:
                 mailer.send(mail.build_message(alert, config))
             except mail.MailError as error:
                 status = _mark_failed_try(db, alert, error, config)
                 if status == "failed":
                     result.failed += 1
-                    log.warning("alert %s to %s failed: %s", alert.id, alert.recipient,
-                                error.answer)
+                    log.warning(
+                        "alert %s to %s failed: %s", alert.id, alert.recipient, error.answer
+                    )
                 else:
                     result.retrying += 1
-                    log.info("alert %s to %s will be retried: %s", alert.id, alert.recipient,
-                             error.answer)
+                    log.info(
+                        "alert %s to %s will be retried: %s",
+                        alert.id,
+                        alert.recipient,
+                        error.answer,
+                    )
                 if error.connection_lost:
                     break  # the server is away: leave the rest pending, untried
                 continue
@@ -438,15 +504,18 @@ class Summary:
     def lines(self) -> list[str]:
         """Human-readable summary lines."""
         suffix = " (dry run: nothing written or sent)" if self.dry_run else ""
-        return [f"requests flagged overdue: {self.flagged}{suffix}",
-                f"alerts queued: {self.queued}",
-                f"alerts sent: {self.sent}",
-                f"alerts failed: {self.failed}",
-                f"alerts waiting to retry: {self.retrying}"]
+        return [
+            f"requests flagged overdue: {self.flagged}{suffix}",
+            f"alerts queued: {self.queued}",
+            f"alerts sent: {self.sent}",
+            f"alerts failed: {self.failed}",
+            f"alerts waiting to retry: {self.retrying}",
+        ]
 
 
-def sweep_and_plan(db: Session, config: Mapping[str, Any], *, dry_run: bool = False
-                   ) -> tuple[int, int]:
+def sweep_and_plan(
+    db: Session, config: Mapping[str, Any], *, dry_run: bool = False
+) -> tuple[int, int]:
     """Flag overdue requests, then queue the day's alerts; return (flagged, queued)."""
     flagged = sweep.flag_overdue(db, config["TIMEZONE"], dry_run=dry_run)
     if dry_run:
@@ -468,6 +537,7 @@ def run_all(db: Session, config: Mapping[str, Any], *, dry_run: bool = False) ->
 
 def pending_count(db: Session) -> int:
     """Alerts still waiting in the outbox."""
-    return db.scalar(sa.select(sa.func.count()).select_from(Alert)
-                     .where(Alert.status == "pending")) or 0
-
+    return (
+        db.scalar(sa.select(sa.func.count()).select_from(Alert).where(Alert.status == "pending"))
+        or 0
+    )

@@ -1,8 +1,8 @@
 """Alert settings page and the signed unsubscribe link."""
+
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -18,15 +18,19 @@ bp = Blueprint("alerts", __name__)
 def settings() -> str | Response:
     """Choose which alerts to receive and where; see alerts that could not be sent."""
     prefs = service.preferences_of(current_user)
-    form = AlertSettingsForm(data={
-        "alert_email": current_user.alert_email or "",
-        "newsroom": prefs[service.NEWSROOM_WIDE],
-        **{f"kind_{kind}": prefs[kind] for kind in service.PREFERENCE_KINDS}})
+    form = AlertSettingsForm(
+        data={
+            "alert_email": current_user.alert_email or "",
+            "newsroom": prefs[service.NEWSROOM_WIDE],
+            **{f"kind_{kind}": prefs[kind] for kind in service.PREFERENCE_KINDS},
+        }
+    )
     if not current_user.is_editor:
         del form.newsroom
     if form.validate_on_submit():
-        choices = {kind: bool(getattr(form, f"kind_{kind}").data)
-                   for kind in service.PREFERENCE_KINDS}
+        choices = {
+            kind: bool(getattr(form, f"kind_{kind}").data) for kind in service.PREFERENCE_KINDS
+        }
         if current_user.is_editor:
             choices[service.NEWSROOM_WIDE] = bool(form.newsroom.data)
         try:
@@ -42,8 +46,13 @@ def settings() -> str | Response:
             flash("Your alert settings are saved.", "success")
             return redirect(url_for("alerts.settings"))
     failed = service.failed_alerts_for(db.session(), current_user)
-    return render_template("alerts/settings.html", form=form, failed=failed,
-                           address=service.address_of(current_user), resend=ConfirmForm())
+    return render_template(
+        "alerts/settings.html",
+        form=form,
+        failed=failed,
+        address=service.address_of(current_user),
+        resend=ConfirmForm(),
+    )
 
 
 @bp.post("/settings/alerts/<int:alert_id>/resend")

@@ -1,4 +1,5 @@
 """Reading JSON bodies and query strings strictly: every refusal names its field."""
+
 from __future__ import annotations
 
 import re
@@ -36,12 +37,21 @@ def only(body: Mapping[str, Any], allowed: tuple[str, ...], prefix: str = "") ->
     """Refuse fields the operation does not know."""
     for name in body:
         if name not in allowed:
-            raise InputError(f"Unknown field; expected one of: {', '.join(allowed) or 'none'}.",
-                             prefix + str(name))
+            raise InputError(
+                f"Unknown field; expected one of: {', '.join(allowed) or 'none'}.",
+                prefix + str(name),
+            )
 
 
-def text(body: Mapping[str, Any], name: str, *, max_length: int, required: bool = False,
-         nullable: bool = False, field: str | None = None) -> str | None:
+def text(
+    body: Mapping[str, Any],
+    name: str,
+    *,
+    max_length: int,
+    required: bool = False,
+    nullable: bool = False,
+    field: str | None = None,
+) -> str | None:
     """A string field (no NUL characters), at most ``max_length`` long."""
     field = field or name
     if name not in body:
@@ -60,8 +70,15 @@ def text(body: Mapping[str, Any], name: str, *, max_length: int, required: bool 
     return value
 
 
-def choice(body: Mapping[str, Any], name: str, options: Any, *, required: bool = False,
-           nullable: bool = False, field: str | None = None) -> str | None:
+def choice(
+    body: Mapping[str, Any],
+    name: str,
+    options: Any,
+    *,
+    required: bool = False,
+    nullable: bool = False,
+    field: str | None = None,
+) -> str | None:
     """A string that must be one of ``options``."""
     value = text(body, name, max_length=100, required=required, nullable=nullable, field=field)
     if value is not None and value not in options:
@@ -79,8 +96,14 @@ def parse_date(value: Any, field: str) -> date:
         raise InputError("This is not a real date.", field) from None
 
 
-def a_date(body: Mapping[str, Any], name: str, *, required: bool = False,
-           nullable: bool = False, field: str | None = None) -> date | None:
+def a_date(
+    body: Mapping[str, Any],
+    name: str,
+    *,
+    required: bool = False,
+    nullable: bool = False,
+    field: str | None = None,
+) -> date | None:
     """A date field."""
     field = field or name
     if name not in body:
@@ -92,9 +115,16 @@ def a_date(body: Mapping[str, Any], name: str, *, required: bool = False,
     return parse_date(body[name], field)
 
 
-def integer(body: Mapping[str, Any], name: str, *, minimum: int, maximum: int,
-            required: bool = False, nullable: bool = False, field: str | None = None
-            ) -> int | None:
+def integer(
+    body: Mapping[str, Any],
+    name: str,
+    *,
+    minimum: int,
+    maximum: int,
+    required: bool = False,
+    nullable: bool = False,
+    field: str | None = None,
+) -> int | None:
     """A whole number between ``minimum`` and ``maximum``."""
     field = field or name
     if name not in body:
@@ -128,8 +158,7 @@ def filters(args: Mapping[str, str]) -> RequestFilters:
     included, except for ``q``) is a 400."""
     for name in args:
         if name not in _QUERY:
-            raise InputError(f"Unknown parameter; expected one of: {', '.join(_QUERY)}.",
-                             name, 400)
+            raise InputError(f"Unknown parameter; expected one of: {', '.join(_QUERY)}.", name, 400)
 
     def number(name: str, default: int | None) -> int | None:
         raw = args.get(name)
@@ -152,22 +181,35 @@ def filters(args: Mapping[str, str]) -> RequestFilters:
     if "\x00" in q or len(q) > 200:
         raise InputError("At most 200 characters, without NUL characters.", "q", 400)
     return RequestFilters(
-        status=one_of("status", STATUSES), institution_id=number("institution", None),
-        law_code=one_of("law", deadlines.LAW_CODES), owner_id=number("owner", None),
-        overdue=overdue in ("true", "1"), q=q.strip(), sort=one_of("sort", SORTS) or "due",
-        page=min(number("page", 1) or 1, 1_000_000))
+        status=one_of("status", STATUSES),
+        institution_id=number("institution", None),
+        law_code=one_of("law", deadlines.LAW_CODES),
+        owner_id=number("owner", None),
+        overdue=overdue in ("true", "1"),
+        q=q.strip(),
+        sort=one_of("sort", SORTS) or "due",
+        page=min(number("page", 1) or 1, 1_000_000),
+    )
 
 
-REQUEST_FIELDS = ("institution_id", "title", "received_on", "law_code", "text", "sent_on",
-                  "file_number")
+REQUEST_FIELDS = (
+    "institution_id",
+    "title",
+    "received_on",
+    "law_code",
+    "text",
+    "sent_on",
+    "file_number",
+)
 
 
 def request_fields(body: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     """The request fields present in a create (required ones enforced) or update body."""
     only(body, REQUEST_FIELDS)
     values = {
-        "institution_id": integer(body, "institution_id", minimum=1, maximum=MAX_ID,
-                                  required=creating),
+        "institution_id": integer(
+            body, "institution_id", minimum=1, maximum=MAX_ID, required=creating
+        ),
         "title": text(body, "title", max_length=300, required=creating),
         "received_on": a_date(body, "received_on", required=creating),
         "law_code": choice(body, "law_code", deadlines.LAW_CODES, nullable=True),
@@ -181,8 +223,10 @@ def request_fields(body: Mapping[str, Any], *, creating: bool) -> dict[str, Any]
 # Kind-specific details an entry may carry (the web forms' fields, tracker.requests.forms).
 DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
     "extension": ("days", "reason", "notice_on", "commissioner_notified"),
-    "fee_notice": ("amount",), "fee_paid": ("amount",),
-    "transfer": ("to_institution",), "partial_release": ("pages",),
+    "fee_notice": ("amount",),
+    "fee_paid": ("amount",),
+    "transfer": ("to_institution",),
+    "partial_release": ("pages",),
     "final_response": ("outcome", "pages"),
     "complaint_filed": ("body", "grounds", "body_file_number"),
     "complaint_finding": ("finding",),
@@ -194,7 +238,8 @@ def event_fields(body: Mapping[str, Any]) -> dict[str, Any]:
     """A timeline entry's kind, date, note, details and the entry it corrects."""
     only(body, EVENT_FIELDS)
     kind = choice(body, "kind", tuple(REPORTER_KINDS), required=True)
-    assert kind is not None
+    if kind is None:  # required=True already refuses a missing kind; this narrows the type
+        raise InputError("This field is required.", "kind")
     occurred_on = a_date(body, "occurred_on", required=True)
     note = text(body, "note", max_length=100_000) or ""
     corrects_id = integer(body, "corrects_id", minimum=1, maximum=MAX_ID, nullable=True)
@@ -212,37 +257,55 @@ def event_fields(body: Mapping[str, Any]) -> dict[str, Any]:
         return f"details.{name}"
 
     if kind == "extension":
-        put("days", integer(raw, "days", minimum=1, maximum=MAX_EXTENSION_DAYS, required=True,
-                            field=f("days")))
+        put(
+            "days",
+            integer(
+                raw, "days", minimum=1, maximum=MAX_EXTENSION_DAYS, required=True, field=f("days")
+            ),
+        )
         put("reason", text(raw, "reason", max_length=64, required=True, field=f("reason")))
         notice = a_date(raw, "notice_on", nullable=True, field=f("notice_on"))
         put("notice_on", notice.isoformat() if notice else None)
-        put("commissioner_notified", boolean(raw, "commissioner_notified",
-                                             f("commissioner_notified")))
+        put(
+            "commissioner_notified",
+            boolean(raw, "commissioner_notified", f("commissioner_notified")),
+        )
     elif kind in ("fee_notice", "fee_paid"):
         details["amount"] = (text(raw, "amount", max_length=50, field=f("amount")) or "").strip()
     elif kind == "transfer":
-        target = text(raw, "to_institution", max_length=300, required=True,
-                      field=f("to_institution")) or ""
+        target = (
+            text(raw, "to_institution", max_length=300, required=True, field=f("to_institution"))
+            or ""
+        )
         if not target.strip():
             raise InputError("Name the institution it was transferred to.", f("to_institution"))
         details["to_institution"] = target.strip()
     elif kind == "partial_release":
-        details["pages"] = integer(raw, "pages", minimum=0, maximum=10_000_000, nullable=True,
-                                   field=f("pages"))
+        details["pages"] = integer(
+            raw, "pages", minimum=0, maximum=10_000_000, nullable=True, field=f("pages")
+        )
     elif kind == "final_response":
-        put("outcome", choice(raw, "outcome", tuple(RESPONSE_OUTCOMES), required=True,
-                              field=f("outcome")))
-        details["pages"] = integer(raw, "pages", minimum=0, maximum=10_000_000, nullable=True,
-                                   field=f("pages"))
+        put(
+            "outcome",
+            choice(raw, "outcome", tuple(RESPONSE_OUTCOMES), required=True, field=f("outcome")),
+        )
+        details["pages"] = integer(
+            raw, "pages", minimum=0, maximum=10_000_000, nullable=True, field=f("pages")
+        )
     elif kind == "complaint_filed":
-        put("grounds", choice(raw, "grounds", COMPLAINT_GROUNDS, required=True,
-                              field=f("grounds")))
+        put("grounds", choice(raw, "grounds", COMPLAINT_GROUNDS, required=True, field=f("grounds")))
         put("body", (text(raw, "body", max_length=200, field=f("body")) or "").strip() or None)
-        details["body_file_number"] = (text(raw, "body_file_number", max_length=100,
-                                            field=f("body_file_number")) or "").strip()
+        details["body_file_number"] = (
+            text(raw, "body_file_number", max_length=100, field=f("body_file_number")) or ""
+        ).strip()
     elif kind == "complaint_finding":
-        put("finding", choice(raw, "finding", COMPLAINT_FINDINGS, required=True,
-                              field=f("finding")))
-    return {"kind": kind, "occurred_on": occurred_on, "note": note, "details": details,
-            "corrects_id": corrects_id}
+        put(
+            "finding", choice(raw, "finding", COMPLAINT_FINDINGS, required=True, field=f("finding"))
+        )
+    return {
+        "kind": kind,
+        "occurred_on": occurred_on,
+        "note": note,
+        "details": details,
+        "corrects_id": corrects_id,
+    }

@@ -1,4 +1,5 @@
 """The OpenAPI 3.1 document of the JSON API, built from the same lists the code checks."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,15 +21,22 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in schema:
         return {"anyOf": [schema, {"type": "null"}]}
     if "enum" in schema:
-        return {**schema, "type": [schema.get("type", "string"), "null"],
-                "enum": [*schema["enum"], None]}
+        return {
+            **schema,
+            "type": [schema.get("type", "string"), "null"],
+            "enum": [*schema["enum"], None],
+        }
     return {**schema, "type": [schema["type"], "null"]}
 
 
-def _obj(properties: dict[str, Any], required: list[str] | None = None,
-         closed: bool = True) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": properties,
-                              "required": list(properties) if required is None else required}
+def _obj(
+    properties: dict[str, Any], required: list[str] | None = None, closed: bool = True
+) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+    }
     if closed:
         schema["additionalProperties"] = False
     return schema
@@ -46,10 +54,13 @@ def _error(description: str) -> dict[str, Any]:
 
 
 ERRORS = {
-    "400": _error("The body is not a JSON object, or a query parameter does not parse "
-                  "(`field` names it)."),
-    "401": {**_error("No token, or an unknown or revoked one."),
-            "headers": {"WWW-Authenticate": {"schema": STRING}}},
+    "400": _error(
+        "The body is not a JSON object, or a query parameter does not parse (`field` names it)."
+    ),
+    "401": {
+        **_error("No token, or an unknown or revoked one."),
+        "headers": {"WWW-Authenticate": {"schema": STRING}},
+    },
     "403": _error("Only the request's owner or an editor may change it."),
     "404": _error("No such object in your newsroom (another newsroom's objects are 404 too)."),
     "409": _error("The change conflicts with stored facts (e.g. a file number in use)."),
@@ -57,54 +68,93 @@ ERRORS = {
 }
 
 
-def _responses(ok: str, schema: dict[str, Any], *codes: str,
-               headers: dict[str, Any] | None = None) -> dict[str, Any]:
+def _responses(
+    ok: str, schema: dict[str, Any], *codes: str, headers: dict[str, Any] | None = None
+) -> dict[str, Any]:
     success: dict[str, Any] = {"description": "Success", "content": {JSON: {"schema": schema}}}
     if headers:
         success["headers"] = headers
     return {ok: success, **{code: ERRORS[code] for code in ("401", *codes)}}
 
 
-REQUEST_ID = {"name": "request_id", "in": "path", "required": True, "schema": ID,
-              "description": "The request's id."}
+REQUEST_ID = {
+    "name": "request_id",
+    "in": "path",
+    "required": True,
+    "schema": ID,
+    "description": "The request's id.",
+}
 
 
 def _schemas() -> dict[str, Any]:
     person = _obj({"id": {"type": "integer"}, "name": STRING})
-    lateness = _obj({"is_late": {"type": "boolean"},
-                     "calendar_days_late": {"type": "integer", "minimum": 0},
-                     "business_days_late": {"type": "integer", "minimum": 0},
-                     "days_left": _nullable({"type": "integer", "minimum": 0})})
+    lateness = _obj(
+        {
+            "is_late": {"type": "boolean"},
+            "calendar_days_late": {"type": "integer", "minimum": 0},
+            "business_days_late": {"type": "integer", "minimum": 0},
+            "days_left": _nullable({"type": "integer", "minimum": 0}),
+        }
+    )
     summary_props = {
-        "id": {"type": "integer"}, "title": STRING, "file_number": _nullable(STRING),
+        "id": {"type": "integer"},
+        "title": STRING,
+        "file_number": _nullable(STRING),
         "law_code": LAW_CODE,
         "institution": _obj({"id": {"type": "integer"}, "name": STRING}),
-        "owner": _ref("Person"), "status": {"type": "string", "enum": list(STATUSES)},
-        "status_label": STRING, "sent_on": _nullable(DATE), "received_on": DATE,
-        "due_on": DATE, "responded_on": _nullable(DATE), "complaint_due_on": _nullable(DATE),
-        "closed_on": _nullable(DATE), "lateness": _ref("Lateness"),
+        "owner": _ref("Person"),
+        "status": {"type": "string", "enum": list(STATUSES)},
+        "status_label": STRING,
+        "sent_on": _nullable(DATE),
+        "received_on": DATE,
+        "due_on": DATE,
+        "responded_on": _nullable(DATE),
+        "complaint_due_on": _nullable(DATE),
+        "closed_on": _nullable(DATE),
+        "lateness": _ref("Lateness"),
         "url": {"type": "string", "description": "This request in the API."},
         "html_url": {"type": "string", "description": "The request's page in the tracker."},
     }
     detail_props = {
-        **summary_props, "text": STRING, "law": _ref("Law"), "created_at": INSTANT,
-        "updated_at": INSTANT, "can_edit": {"type": "boolean"}, "deadline": _ref("Deadline"),
+        **summary_props,
+        "text": STRING,
+        "law": _ref("Law"),
+        "created_at": INSTANT,
+        "updated_at": INSTANT,
+        "can_edit": {"type": "boolean"},
+        "deadline": _ref("Deadline"),
         "timeline": {"type": "array", "items": _ref("TimelineEvent")},
     }
-    details_any = {"type": "object", "description": "Kind-specific facts: " + "; ".join(
-        f"{kind}: {', '.join(names)}" for kind, names in DETAIL_FIELDS.items())}
+    details_any = {
+        "type": "object",
+        "description": "Kind-specific facts: "
+        + "; ".join(f"{kind}: {', '.join(names)}" for kind, names in DETAIL_FIELDS.items()),
+    }
     event_details = {
-        "type": "object", "additionalProperties": False,
-        "description": "Kind-specific facts; allowed keys depend on `kind`: " + "; ".join(
-            f"{kind}: {', '.join(names)}" for kind, names in DETAIL_FIELDS.items())
-            + ". Other kinds take none.",
+        "type": "object",
+        "additionalProperties": False,
+        "description": "Kind-specific facts; allowed keys depend on `kind`: "
+        + "; ".join(f"{kind}: {', '.join(names)}" for kind, names in DETAIL_FIELDS.items())
+        + ". Other kinds take none.",
         "properties": {
-            "days": {"type": "integer", "minimum": 1, "maximum": MAX_EXTENSION_DAYS,
-                     "description": "extension: days of extension, in the law's unit."},
-            "reason": {"type": "string", "maxLength": 64, "enum": sorted(
-                {r.code for code in deadlines.LAW_CODES
-                 for r in deadlines.extension_reasons(code)}),
-                "description": "extension: a reason the request's law names."},
+            "days": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_EXTENSION_DAYS,
+                "description": "extension: days of extension, in the law's unit.",
+            },
+            "reason": {
+                "type": "string",
+                "maxLength": 64,
+                "enum": sorted(
+                    {
+                        r.code
+                        for code in deadlines.LAW_CODES
+                        for r in deadlines.extension_reasons(code)
+                    }
+                ),
+                "description": "extension: a reason the request's law names.",
+            },
             "notice_on": _nullable(DATE),
             "commissioner_notified": {"type": "boolean"},
             "amount": {"type": "string", "maxLength": 50},
@@ -118,89 +168,182 @@ def _schemas() -> dict[str, Any]:
         },
     }
     return {
-        "Error": {"type": "object", "required": ["error", "reason"], "properties": {
-            "error": {"type": "string", "description": "The HTTP status in words."},
-            "reason": {"type": "string", "description": "What was wrong, in a sentence."},
-            "field": {"type": "string", "description": "The field or parameter concerned."}}},
+        "Error": {
+            "type": "object",
+            "required": ["error", "reason"],
+            "properties": {
+                "error": {"type": "string", "description": "The HTTP status in words."},
+                "reason": {"type": "string", "description": "What was wrong, in a sentence."},
+                "field": {"type": "string", "description": "The field or parameter concerned."},
+            },
+        },
         "Person": person,
         "Lateness": lateness,
-        "Law": _obj({"code": LAW_CODE, "name": STRING, "short_name": STRING,
-                     "jurisdiction": STRING, "citation": STRING}),
-        "Institution": _obj({"id": {"type": "integer"}, "name": STRING, "law_code": LAW_CODE,
-                             "province": _nullable(STRING), "access_email": _nullable(STRING),
-                             "archived": {"type": "boolean"}, "url": STRING}),
+        "Law": _obj(
+            {
+                "code": LAW_CODE,
+                "name": STRING,
+                "short_name": STRING,
+                "jurisdiction": STRING,
+                "citation": STRING,
+            }
+        ),
+        "Institution": _obj(
+            {
+                "id": {"type": "integer"},
+                "name": STRING,
+                "law_code": LAW_CODE,
+                "province": _nullable(STRING),
+                "access_email": _nullable(STRING),
+                "archived": {"type": "boolean"},
+                "url": STRING,
+            }
+        ),
         "InstitutionList": _obj({"items": {"type": "array", "items": _ref("Institution")}}),
         "RequestSummary": _obj(summary_props),
-        "RequestList": _obj({
-            "items": {"type": "array", "items": _ref("RequestSummary")},
-            "total": {"type": "integer", "minimum": 0}, "page": {"type": "integer", "minimum": 1},
-            "pages": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1},
-            "links": _obj({"self": STRING, "next": _nullable(STRING), "prev": _nullable(STRING)}),
-        }),
+        "RequestList": _obj(
+            {
+                "items": {"type": "array", "items": _ref("RequestSummary")},
+                "total": {"type": "integer", "minimum": 0},
+                "page": {"type": "integer", "minimum": 1},
+                "pages": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1},
+                "links": _obj(
+                    {"self": STRING, "next": _nullable(STRING), "prev": _nullable(STRING)}
+                ),
+            }
+        ),
         "Request": _obj(detail_props),
         "Step": _obj({"label": STRING, "text": STRING, "citation": _nullable(STRING)}),
-        "Problem": _obj({"code": STRING, "message": STRING, "citation": STRING,
-                         "severity": {"type": "string", "enum": ["error", "warning"]}}),
-        "ExtensionCheck": _obj({
-            "event_id": {"type": "integer"}, "days": {"type": "integer"}, "reason": STRING,
-            "notice_on": DATE, "commissioner_notified": {"type": "boolean"},
-            "counted": {"type": "boolean", "description": "False when notice came too late to "
-                                                          "move the due date."},
-            "problems": {"type": "array", "items": _ref("Problem")}}),
-        "Deadline": _obj({
-            "request_id": {"type": "integer"}, "law": _ref("Law"), "received_on": DATE,
-            "clock_start": DATE, "restarted_by": _nullable(STRING),
-            "extension_days": {"type": "integer", "minimum": 0},
-            "pauses": {"type": "array", "items": _obj({"start": DATE, "end": DATE})},
-            "due_on": DATE, "steps": {"type": "array", "items": _ref("Step")},
-            "sections": {"type": "array", "items": STRING}, "holidays_version": STRING,
-            "text": {"type": "string", "description": "The explanation as plain text."},
-            "lateness": _ref("Lateness"),
-            "extensions": {"type": "array", "items": _ref("ExtensionCheck")},
-            "complaint": _obj({
-                "due_on": _nullable(DATE),
-                "trigger": _nullable({"type": "string", "enum": ["response", "deemed refusal"]}),
-                "window_open": _nullable({"type": "boolean"}), "body": STRING,
-                "section": _nullable(STRING), "deemed_refusal_window_end": _nullable(DATE)}),
-        }),
-        "Attachment": _obj({"id": {"type": "integer"}, "original_name": STRING,
-                            "content_type": STRING, "size": {"type": "integer", "minimum": 0},
-                            "sha256": STRING}),
-        "TimelineEvent": _obj({
-            "id": {"type": "integer"}, "kind": {"type": "string", "enum": list(EVENT_KINDS)},
-            "kind_label": STRING, "occurred_on": DATE, "note": STRING, "details": details_any,
-            "recorded_by": _nullable(_ref("Person")), "recorded_at": INSTANT,
-            "corrects_id": _nullable({"type": "integer"}),
-            "corrected_by_id": _nullable({"type": "integer"}),
-            "attachments": {"type": "array", "items": _ref("Attachment")}}),
-        "RequestCreate": _obj({
-            "institution_id": {**ID, "description": "One of your newsroom's institutions."},
-            "title": {"type": "string", "minLength": 1, "maxLength": 300},
-            "received_on": {**DATE, "description": "When the institution received it "
-                                                   "(day 0 of the count); not in the future."},
-            "law_code": {**_nullable(LAW_CODE),
-                         "description": "Omit or null: the institution's law."},
-            "text": {"type": "string", "maxLength": 100_000},
-            "sent_on": {**_nullable(DATE), "description": "On or before received_on."},
-            "file_number": {**_nullable({"type": "string", "maxLength": 100}),
-                            "description": "Unique per institution."},
-        }, required=["institution_id", "title", "received_on"]),
-        "RequestUpdate": {**_obj({
-            "institution_id": ID, "title": {"type": "string", "minLength": 1, "maxLength": 300},
-            "received_on": DATE, "law_code": _nullable(LAW_CODE),
-            "text": {"type": "string", "maxLength": 100_000}, "sent_on": _nullable(DATE),
-            "file_number": _nullable({"type": "string", "maxLength": 100}),
-        }, required=[]), "description": "Only the fields sent change."},
-        "EventCreate": _obj({
-            "kind": {"type": "string", "enum": list(REPORTER_KINDS)},
-            "occurred_on": {**DATE, "description": "Not in the future; an institution's act "
-                                                   "not before receipt."},
-            "note": {"type": "string", "maxLength": 100_000},
-            "details": event_details,
-            "corrects_id": {**_nullable(ID),
-                            "description": "The entry this one corrects (same kind)."},
-        }, required=["kind", "occurred_on"]),
+        "Problem": _obj(
+            {
+                "code": STRING,
+                "message": STRING,
+                "citation": STRING,
+                "severity": {"type": "string", "enum": ["error", "warning"]},
+            }
+        ),
+        "ExtensionCheck": _obj(
+            {
+                "event_id": {"type": "integer"},
+                "days": {"type": "integer"},
+                "reason": STRING,
+                "notice_on": DATE,
+                "commissioner_notified": {"type": "boolean"},
+                "counted": {
+                    "type": "boolean",
+                    "description": "False when notice came too late to move the due date.",
+                },
+                "problems": {"type": "array", "items": _ref("Problem")},
+            }
+        ),
+        "Deadline": _obj(
+            {
+                "request_id": {"type": "integer"},
+                "law": _ref("Law"),
+                "received_on": DATE,
+                "clock_start": DATE,
+                "restarted_by": _nullable(STRING),
+                "extension_days": {"type": "integer", "minimum": 0},
+                "pauses": {"type": "array", "items": _obj({"start": DATE, "end": DATE})},
+                "due_on": DATE,
+                "steps": {"type": "array", "items": _ref("Step")},
+                "sections": {"type": "array", "items": STRING},
+                "holidays_version": STRING,
+                "text": {"type": "string", "description": "The explanation as plain text."},
+                "lateness": _ref("Lateness"),
+                "extensions": {"type": "array", "items": _ref("ExtensionCheck")},
+                "complaint": _obj(
+                    {
+                        "due_on": _nullable(DATE),
+                        "trigger": _nullable(
+                            {"type": "string", "enum": ["response", "deemed refusal"]}
+                        ),
+                        "window_open": _nullable({"type": "boolean"}),
+                        "body": STRING,
+                        "section": _nullable(STRING),
+                        "deemed_refusal_window_end": _nullable(DATE),
+                    }
+                ),
+            }
+        ),
+        "Attachment": _obj(
+            {
+                "id": {"type": "integer"},
+                "original_name": STRING,
+                "content_type": STRING,
+                "size": {"type": "integer", "minimum": 0},
+                "sha256": STRING,
+            }
+        ),
+        "TimelineEvent": _obj(
+            {
+                "id": {"type": "integer"},
+                "kind": {"type": "string", "enum": list(EVENT_KINDS)},
+                "kind_label": STRING,
+                "occurred_on": DATE,
+                "note": STRING,
+                "details": details_any,
+                "recorded_by": _nullable(_ref("Person")),
+                "recorded_at": INSTANT,
+                "corrects_id": _nullable({"type": "integer"}),
+                "corrected_by_id": _nullable({"type": "integer"}),
+                "attachments": {"type": "array", "items": _ref("Attachment")},
+            }
+        ),
+        "RequestCreate": _obj(
+            {
+                "institution_id": {**ID, "description": "One of your newsroom's institutions."},
+                "title": {"type": "string", "minLength": 1, "maxLength": 300},
+                "received_on": {
+                    **DATE,
+                    "description": "When the institution received it "
+                    "(day 0 of the count); not in the future.",
+                },
+                "law_code": {
+                    **_nullable(LAW_CODE),
+                    "description": "Omit or null: the institution's law.",
+                },
+                "text": {"type": "string", "maxLength": 100_000},
+                "sent_on": {**_nullable(DATE), "description": "On or before received_on."},
+                "file_number": {
+                    **_nullable({"type": "string", "maxLength": 100}),
+                    "description": "Unique per institution.",
+                },
+            },
+            required=["institution_id", "title", "received_on"],
+        ),
+        "RequestUpdate": {
+            **_obj(
+                {
+                    "institution_id": ID,
+                    "title": {"type": "string", "minLength": 1, "maxLength": 300},
+                    "received_on": DATE,
+                    "law_code": _nullable(LAW_CODE),
+                    "text": {"type": "string", "maxLength": 100_000},
+                    "sent_on": _nullable(DATE),
+                    "file_number": _nullable({"type": "string", "maxLength": 100}),
+                },
+                required=[],
+            ),
+            "description": "Only the fields sent change.",
+        },
+        "EventCreate": _obj(
+            {
+                "kind": {"type": "string", "enum": list(REPORTER_KINDS)},
+                "occurred_on": {
+                    **DATE,
+                    "description": "Not in the future; an institution's act not before receipt.",
+                },
+                "note": {"type": "string", "maxLength": 100_000},
+                "details": event_details,
+                "corrects_id": {
+                    **_nullable(ID),
+                    "description": "The entry this one corrects (same kind).",
+                },
+            },
+            required=["kind", "occurred_on"],
+        ),
     }
 
 
@@ -211,80 +354,135 @@ def document(base_url: str) -> dict[str, Any]:
         {"name": "institution", "in": "query", "schema": ID, "description": "Institution id."},
         {"name": "law", "in": "query", "schema": LAW_CODE},
         {"name": "owner", "in": "query", "schema": ID, "description": "Owner's user id."},
-        {"name": "overdue", "in": "query",
-         "schema": {"type": "string", "enum": ["true", "false", "1", "0"]}},
-        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200},
-         "description": "Words in the title, text or file number."},
+        {
+            "name": "overdue",
+            "in": "query",
+            "schema": {"type": "string", "enum": ["true", "false", "1", "0"]},
+        },
+        {
+            "name": "q",
+            "in": "query",
+            "schema": {"type": "string", "maxLength": 200},
+            "description": "Words in the title, text or file number.",
+        },
         {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
-        {"name": "page", "in": "query",
-         "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
-         "description": "Pages hold 25 requests; a page past the last gives the last."},
+        {
+            "name": "page",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+            "description": "Pages hold 25 requests; a page past the last gives the last.",
+        },
     ]
     created_headers = {"Location": {"schema": STRING}}
     paths = {
         "/requests": {
-            "get": {"operationId": "listRequests", "summary": "List your newsroom's requests",
-                    "description": "The list page's filters; 25 a page; `links.next` is the "
-                                   "next page (also sent as a Link header).",
-                    "parameters": filters,
-                    "responses": _responses("200", _ref("RequestList"), "400")},
-            "post": {"operationId": "createRequest", "summary": "Log a request",
-                     "requestBody": {"required": True, "content": {
-                         JSON: {"schema": _ref("RequestCreate")}}},
-                     "responses": _responses("201", _ref("Request"), "400", "409", "422",
-                                             headers=created_headers)},
+            "get": {
+                "operationId": "listRequests",
+                "summary": "List your newsroom's requests",
+                "description": "The list page's filters; 25 a page; `links.next` is the "
+                "next page (also sent as a Link header).",
+                "parameters": filters,
+                "responses": _responses("200", _ref("RequestList"), "400"),
+            },
+            "post": {
+                "operationId": "createRequest",
+                "summary": "Log a request",
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": _ref("RequestCreate")}},
+                },
+                "responses": _responses(
+                    "201", _ref("Request"), "400", "409", "422", headers=created_headers
+                ),
+            },
         },
         "/requests/{request_id}": {
             "parameters": [REQUEST_ID],
-            "get": {"operationId": "getRequest",
-                    "summary": "A request: deadline explained, status, lateness, complaint "
-                               "window, timeline",
-                    "responses": _responses("200", _ref("Request"), "404")},
-            "patch": {"operationId": "updateRequest", "summary": "Change a request's facts",
-                      "requestBody": {"required": True, "content": {
-                          JSON: {"schema": _ref("RequestUpdate")}}},
-                      "responses": _responses("200", _ref("Request"), "400", "403", "404",
-                                              "409", "422")},
+            "get": {
+                "operationId": "getRequest",
+                "summary": "A request: deadline explained, status, lateness, complaint "
+                "window, timeline",
+                "responses": _responses("200", _ref("Request"), "404"),
+            },
+            "patch": {
+                "operationId": "updateRequest",
+                "summary": "Change a request's facts",
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": _ref("RequestUpdate")}},
+                },
+                "responses": _responses("200", _ref("Request"), "400", "403", "404", "409", "422"),
+            },
         },
         "/requests/{request_id}/events": {
             "parameters": [REQUEST_ID],
-            "post": {"operationId": "addEvent", "summary": "Add a timeline entry",
-                     "requestBody": {"required": True, "content": {
-                         JSON: {"schema": _ref("EventCreate")}}},
-                     "responses": _responses("201", _ref("TimelineEvent"), "400", "403", "404",
-                                             "409", "422", headers=created_headers)},
+            "post": {
+                "operationId": "addEvent",
+                "summary": "Add a timeline entry",
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": _ref("EventCreate")}},
+                },
+                "responses": _responses(
+                    "201",
+                    _ref("TimelineEvent"),
+                    "400",
+                    "403",
+                    "404",
+                    "409",
+                    "422",
+                    headers=created_headers,
+                ),
+            },
         },
         "/requests/{request_id}/deadline": {
             "parameters": [REQUEST_ID],
-            "get": {"operationId": "getDeadline",
-                    "summary": "How the due date was reached, with citations",
-                    "responses": _responses("200", _ref("Deadline"), "404")},
+            "get": {
+                "operationId": "getDeadline",
+                "summary": "How the due date was reached, with citations",
+                "responses": _responses("200", _ref("Deadline"), "404"),
+            },
         },
         "/institutions": {
-            "get": {"operationId": "listInstitutions", "summary": "Your newsroom's institutions",
-                    "responses": _responses("200", _ref("InstitutionList"))},
+            "get": {
+                "operationId": "listInstitutions",
+                "summary": "Your newsroom's institutions",
+                "responses": _responses("200", _ref("InstitutionList")),
+            },
         },
         "/institutions/{institution_id}": {
-            "parameters": [{"name": "institution_id", "in": "path", "required": True,
-                            "schema": ID}],
-            "get": {"operationId": "getInstitution", "summary": "One institution",
-                    "responses": _responses("200", _ref("Institution"), "404")},
+            "parameters": [
+                {"name": "institution_id", "in": "path", "required": True, "schema": ID}
+            ],
+            "get": {
+                "operationId": "getInstitution",
+                "summary": "One institution",
+                "responses": _responses("200", _ref("Institution"), "404"),
+            },
         },
     }
     return {
         "openapi": "3.1.0",
-        "info": {"title": "ATI tracker API", "version": "1.0.0",
-                 "description": "Requests, their deadlines and timelines, and institutions of "
-                                "your newsroom. Authenticate with a personal API token "
-                                "(Settings, API tokens): `Authorization: Bearer <token>`. "
-                                "Errors are JSON objects with `error`, `reason` and, for a "
-                                "refused field, `field`."},
+        "info": {
+            "title": "ATI tracker API",
+            "version": "1.0.0",
+            "description": "Requests, their deadlines and timelines, and institutions of "
+            "your newsroom. Authenticate with a personal API token "
+            "(Settings, API tokens): `Authorization: Bearer <token>`. "
+            "Errors are JSON objects with `error`, `reason` and, for a "
+            "refused field, `field`.",
+        },
         "servers": [{"url": f"{base_url}/api/v1"}],
         "security": [{"bearerAuth": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
-                                               "description": "A personal API token."}},
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal API token.",
+                }
+            },
             "schemas": _schemas(),
         },
     }

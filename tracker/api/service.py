@@ -1,4 +1,5 @@
 """Personal API tokens: made and revoked by their owner, stored as SHA-256 hashes only."""
+
 from __future__ import annotations
 
 import hashlib
@@ -44,9 +45,15 @@ def create_token(db: Session, user: User, name: str) -> tuple[ApiToken, str]:
 
 def tokens_of(db: Session, user: User) -> list[ApiToken]:
     """The user's tokens, those in force first, newest first."""
-    return list(db.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id)
-                           .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(),
-                                     ApiToken.id.desc())))
+    return list(
+        db.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(
+                ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc()
+            )
+        )
+    )
 
 
 def revoke_token(db: Session, user: User, token_id: int, now: datetime) -> ApiToken | None:
@@ -64,9 +71,11 @@ def authenticate(db: Session, secret: str, now: datetime) -> User | None:
     """The active user owning this token in force (noting its use), else None."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    token = db.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(secret),
-                                                ApiToken.revoked_at.is_(None))
-                      .options(selectinload(ApiToken.user)))
+    token = db.scalar(
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None))
+        .options(selectinload(ApiToken.user))
+    )
     if token is None or not token.user.active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:

@@ -1,4 +1,5 @@
 """Settings page where a user makes and revokes personal API tokens."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -13,9 +14,14 @@ bp = Blueprint("api_tokens", __name__)
 
 
 def _page(form: NewTokenForm, secret: str | None = None, new_name: str | None = None) -> str:
-    return render_template("api/tokens.html", form=form, secret=secret, new_name=new_name,
-                           tokens=service.tokens_of(db.session(), current_user),
-                           revoke=RevokeTokenForm())
+    return render_template(
+        "api/tokens.html",
+        form=form,
+        secret=secret,
+        new_name=new_name,
+        tokens=service.tokens_of(db.session(), current_user),
+        revoke=RevokeTokenForm(),
+    )
 
 
 @bp.route("/settings/tokens", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 """The JSON API: requests, timeline entries, deadlines, institutions. Thin: parse, call the
 request service, serialize. Authentication is by personal token only (no cookies, no CSRF)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,8 +34,14 @@ class ApiError(Exception):
         self.status, self.reason, self.field = status, reason, field
 
 
-_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           409: "Conflict", 422: "Unprocessable Content"}
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    422: "Unprocessable Content",
+}
 
 
 @bp.errorhandler(ApiError)
@@ -60,8 +67,11 @@ def _authenticate() -> None:
         return
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        raise ApiError(401, "Send a personal API token: Authorization: Bearer <token>. "
-                            "Make one under Settings, API tokens.")
+        raise ApiError(
+            401,
+            "Send a personal API token: Authorization: Bearer <token>. "
+            "Make one under Settings, API tokens.",
+        )
     with db.transaction() as session:
         user = authenticate(session, secret.strip(), clock.now())
     if user is None:
@@ -128,12 +138,21 @@ def list_requests() -> Response:
     def link(number: int) -> str:
         return url_for("api.list_requests", **args, page=number)
 
-    links = {"self": link(page.page),
-             "next": link(page.page + 1) if page.page < page.pages else None,
-             "prev": link(page.page - 1) if page.page > 1 else None}
-    response = jsonify({"items": [serialize.summary(r, lateness(r, now)) for r in page.items],
-                        "total": page.total, "page": page.page, "pages": page.pages,
-                        "per_page": page.per_page, "links": links})
+    links = {
+        "self": link(page.page),
+        "next": link(page.page + 1) if page.page < page.pages else None,
+        "prev": link(page.page - 1) if page.page > 1 else None,
+    }
+    response = jsonify(
+        {
+            "items": [serialize.summary(r, lateness(r, now)) for r in page.items],
+            "total": page.total,
+            "page": page.page,
+            "pages": page.pages,
+            "per_page": page.per_page,
+            "links": links,
+        }
+    )
     if links["next"]:
         response.headers["Link"] = f'<{links["next"]}>; rel="next"'
     return response
@@ -144,18 +163,23 @@ def create_request() -> tuple[Response, int, dict[str, str]]:
     """Log a request; its deadline is computed by the request service."""
     fields = inputs.request_fields(_json_body(), creating=True)
     data = service.RequestData(
-        institution_id=fields["institution_id"], title=fields["title"],
-        received_on=fields["received_on"], law_code=fields.get("law_code"),
-        text=fields.get("text") or "", sent_on=fields.get("sent_on"),
-        file_number=fields.get("file_number"))
+        institution_id=fields["institution_id"],
+        title=fields["title"],
+        received_on=fields["received_on"],
+        law_code=fields.get("law_code"),
+        text=fields.get("text") or "",
+        sent_on=fields.get("sent_on"),
+        file_number=fields.get("file_number"),
+    )
     try:
         with db.transaction() as session:
             created = service.create_request(session, user(), data, today())
     except service.RequestError as exc:
         raise _refused(exc) from None
     except IntegrityError:
-        raise ApiError(409, "Another request to this institution has this file number.",
-                       "file_number") from None
+        raise ApiError(
+            409, "Another request to this institution has this file number.", "file_number"
+        ) from None
     loaded = _owned_request(created.id)
     location = url_for("api.get_request", request_id=created.id)
     return jsonify(_detail(loaded)), 201, {"Location": location}
@@ -179,20 +203,30 @@ def update_request(request_id: int) -> Response:
         current["law_code"] = None  # keep following the institution's law
     merged = {**current, **fields}
     if merged["title"] is None or merged["received_on"] is None:
-        raise ApiError(422, "This field cannot be empty.",
-                       "title" if merged["title"] is None else "received_on")
+        raise ApiError(
+            422,
+            "This field cannot be empty.",
+            "title" if merged["title"] is None else "received_on",
+        )
     data = service.RequestData(
-        institution_id=merged["institution_id"], title=merged["title"],
-        received_on=merged["received_on"], law_code=merged["law_code"],
-        text=merged["text"] or "", sent_on=merged["sent_on"], file_number=merged["file_number"])
+        institution_id=merged["institution_id"],
+        title=merged["title"],
+        received_on=merged["received_on"],
+        law_code=merged["law_code"],
+        text=merged["text"] or "",
+        sent_on=merged["sent_on"],
+        file_number=merged["file_number"],
+    )
     try:
         with db.transaction() as session:
             service.update_request(session, user(), info_request, data, today())
     except service.RequestError as exc:
         raise _refused(exc) from None
     except IntegrityError:
-        raise ApiError(409, "The change conflicts with the request's timeline or another "
-                            "request's file number.") from None
+        raise ApiError(
+            409,
+            "The change conflicts with the request's timeline or another request's file number.",
+        ) from None
     return jsonify(_detail(_owned_request(request_id)))
 
 
@@ -207,23 +241,39 @@ def add_event(request_id: int) -> tuple[Response, int, dict[str, str]]:
     if fields["corrects_id"] is not None:
         corrects = db.session().get(TimelineEvent, fields["corrects_id"])
         if corrects is None or corrects.request_id != info_request.id:
-            raise ApiError(422, "No entry with this id in this request's timeline.",
-                           "corrects_id")
+            raise ApiError(422, "No entry with this id in this request's timeline.", "corrects_id")
         if corrects.kind != fields["kind"]:
-            raise ApiError(422, f"A correction has the kind of the entry it corrects "
-                                f"({corrects.kind}).", "kind")
+            raise ApiError(
+                422,
+                f"A correction has the kind of the entry it corrects ({corrects.kind}).",
+                "kind",
+            )
     if fields["kind"] == "withdrawn" and fields["occurred_on"] < info_request.received_on:
         # The request cannot be closed before it was received (info_request check constraint).
-        raise ApiError(422, "A request cannot be withdrawn before the institution received it "
-                            f"({info_request.received_on.isoformat()}).", "occurred_on")
-    data = service.EventData(kind=fields["kind"], occurred_on=fields["occurred_on"],
-                             note=fields["note"], details=fields["details"])
+        raise ApiError(
+            422,
+            "A request cannot be withdrawn before the institution received it "
+            f"({info_request.received_on.isoformat()}).",
+            "occurred_on",
+        )
+    data = service.EventData(
+        kind=fields["kind"],
+        occurred_on=fields["occurred_on"],
+        note=fields["note"],
+        details=fields["details"],
+    )
     try:
         with db.transaction() as session:
-            added = service.add_event(session, user(), info_request, data, today(),
-                                      LocalStorage(current_app.config["ATTACHMENTS_DIR"]),
-                                      current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
-                                      corrects=corrects)
+            added = service.add_event(
+                session,
+                user(),
+                info_request,
+                data,
+                today(),
+                LocalStorage(current_app.config["ATTACHMENTS_DIR"]),
+                current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
+                corrects=corrects,
+            )
     except service.RequestError as exc:
         raise _refused(exc) from None
     except IntegrityError:
@@ -245,9 +295,11 @@ def get_deadline(request_id: int) -> Response:
 @bp.get("/institutions")
 def list_institutions() -> Response:
     """The newsroom's institutions, archived ones included (flagged)."""
-    rows = db.session().scalars(sa.select(Institution)
-                                .where(Institution.newsroom_id == user().newsroom_id)
-                                .order_by(sa.func.lower(Institution.name), Institution.id))
+    rows = db.session().scalars(
+        sa.select(Institution)
+        .where(Institution.newsroom_id == user().newsroom_id)
+        .order_by(sa.func.lower(Institution.name), Institution.id)
+    )
     return jsonify({"items": [serialize.institution(row) for row in rows]})
 
 

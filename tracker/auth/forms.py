@@ -1,4 +1,5 @@
 """Account forms."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -21,11 +22,19 @@ class ChangePasswordForm(FlaskForm):
     """The current password and a new one, typed twice."""
 
     current = PasswordField("Current password", validators=[DataRequired()])
-    new = PasswordField("New password", validators=[
-        DataRequired(), Length(min=MIN_PASSWORD_LENGTH,
-                               message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")])
-    confirm = PasswordField("New password again", validators=[
-        DataRequired(), EqualTo("new", message="The two new passwords differ.")])
+    new = PasswordField(
+        "New password",
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH, message=f"Use at least {MIN_PASSWORD_LENGTH} characters."
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("new", message="The two new passwords differ.")],
+    )
     submit = SubmitField("Change password")
 
 

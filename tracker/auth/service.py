@@ -1,4 +1,5 @@
 """Account use cases: create users, check passwords, change them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -72,9 +73,14 @@ def create_user(db: Session, new: NewUser) -> User:
     if db.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise AccountError(f"An account for {email} already exists.")
     newsroom = get_or_create_newsroom(db, new.newsroom)
-    user = User(email=email, name=new.name.strip() or email.split("@")[0],
-                password_hash=generate_password_hash(new.password), role=new.role,
-                newsroom=newsroom, alert_preferences={})
+    user = User(
+        email=email,
+        name=new.name.strip() or email.split("@")[0],
+        password_hash=generate_password_hash(new.password),
+        role=new.role,
+        newsroom=newsroom,
+        alert_preferences={},
+    )
     db.add(user)
     db.flush()
     return user

@@ -1,4 +1,5 @@
 """Login, logout and password pages."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -75,8 +76,7 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         try:
             with db.transaction():
-                service.change_password(current_user, form.current.data or "",
-                                        form.new.data or "")
+                service.change_password(current_user, form.current.data or "", form.new.data or "")
         except service.AccountError as exc:
             target = form.current if "current" in str(exc) else form.new
             target.errors = [*target.errors, str(exc)]

@@ -106,7 +106,7 @@ def _pause_lookup(pauses: tuple[tuple[date, date], ...]) -> Callable[[date], int
 def _list_days(days: Iterable[SkippedDay], limit: int = 12) -> str:
     items = [f"{d.day.isoformat()} ({d.name})" for d in days]
     if len(items) > limit:
-        items = items[:limit] + [f"and {len(items) - limit} more"]
+        items = [*items[:limit], f"and {len(items) - limit} more"]
     return ", ".join(items)
 
 
@@ -163,7 +163,7 @@ def explain(
         if due != last:
             roll = Roll(last, due, tuple(rolled), law_obj.roll_citation)
 
-    applied = tuple(AppliedPause(s, e, c) for (s, e), c in zip(merged, paused_counts))
+    applied = tuple(AppliedPause(s, e, c) for (s, e), c in zip(merged, paused_counts, strict=False))
     sections = [law_obj.period_text, law_obj.count_citation]
     ext_rule = law_obj.extension
     if ext and ext_rule is not None:

@@ -664,7 +664,6 @@ LAWS: Mapping[str, Law] = MappingProxyType(
         )
     }
 )
-assert tuple(LAWS) == LAW_CODES
 
 EXTENSION_REASONS: Mapping[str, tuple[ExtensionReason, ...]] = MappingProxyType(
     {code: (law.extension.reasons if law.extension else ()) for code, law in LAWS.items()}

@@ -1,4 +1,5 @@
 """Export pages: the filtered request list as CSV, and all of a newsroom's data as a ZIP."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -32,9 +33,13 @@ def index() -> str:
 def requests_csv() -> Response:
     """The request list with the same filters as the list page (every page), as CSV."""
     today = clock.today(reader_timezone())
-    body = service.requests_csv(db.session(), current_user.newsroom_id,
-                                RequestFilters.from_args(request.args), today,
-                                current_app.config["BASE_URL"])
+    body = service.requests_csv(
+        db.session(),
+        current_user.newsroom_id,
+        RequestFilters.from_args(request.args),
+        today,
+        current_app.config["BASE_URL"],
+    )
     return _download(body, "text/csv; charset=utf-8", f"requests-{today.isoformat()}.csv")
 
 
@@ -43,6 +48,7 @@ def requests_csv() -> Response:
 def newsroom_zip() -> Response:
     """Every request, timeline entry, institution, extension and complaint of the newsroom."""
     today = clock.today(reader_timezone())
-    body = service.newsroom_zip(db.session(), current_user.newsroom, today,
-                                current_app.config["BASE_URL"])
+    body = service.newsroom_zip(
+        db.session(), current_user.newsroom, today, current_app.config["BASE_URL"]
+    )
     return _download(body, "application/zip", f"tracker-export-{today.isoformat()}.zip")

@@ -1,4 +1,5 @@
 """Buttons (with CSRF tokens) of the calendar feed settings page."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

@@ -2,6 +2,7 @@
 
 Only the SHA-256 of a feed's secret is stored, so its address is shown once, when made.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,8 +37,11 @@ def hash_secret(secret: str) -> str:
 
 def active_feed(db: Session, user: User) -> CalendarFeed | None:
     """The user's feed in force, if any."""
-    return db.scalar(sa.select(CalendarFeed).where(CalendarFeed.user_id == user.id,
-                                                   CalendarFeed.revoked_at.is_(None)))
+    return db.scalar(
+        sa.select(CalendarFeed).where(
+            CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None)
+        )
+    )
 
 
 def revoke_feed(db: Session, user: User) -> bool:
@@ -63,9 +67,11 @@ def feed_owner(db: Session, secret: str) -> User | None:
     """The active user whose feed in force has this secret, else None."""
     if not secret or len(secret) > 200:
         return None
-    feed = db.scalar(sa.select(CalendarFeed).where(CalendarFeed.token_hash == hash_secret(secret),
-                                                   CalendarFeed.revoked_at.is_(None))
-                     .options(selectinload(CalendarFeed.user)))
+    feed = db.scalar(
+        sa.select(CalendarFeed)
+        .where(CalendarFeed.token_hash == hash_secret(secret), CalendarFeed.revoked_at.is_(None))
+        .options(selectinload(CalendarFeed.user))
+    )
     if feed is None or not feed.user.active:
         return None
     feed.last_fetched_at = utcnow()
@@ -74,12 +80,18 @@ def feed_owner(db: Session, secret: str) -> User | None:
 
 def requests_in_feed(db: Session, user: User) -> list[InfoRequest]:
     """The user's own requests that still have a deadline to show (not closed)."""
-    return list(db.scalars(
-        sa.select(InfoRequest)
-        .where(InfoRequest.owner_id == user.id, InfoRequest.newsroom_id == user.newsroom_id,
-               InfoRequest.status != "closed")
-        .order_by(InfoRequest.due_on, InfoRequest.id)
-        .options(selectinload(InfoRequest.institution), selectinload(InfoRequest.events))))
+    return list(
+        db.scalars(
+            sa.select(InfoRequest)
+            .where(
+                InfoRequest.owner_id == user.id,
+                InfoRequest.newsroom_id == user.newsroom_id,
+                InfoRequest.status != "closed",
+            )
+            .order_by(InfoRequest.due_on, InfoRequest.id)
+            .options(selectinload(InfoRequest.institution), selectinload(InfoRequest.events))
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -100,8 +112,10 @@ def _host(base_url: str) -> str:
 
 def _facts(request: InfoRequest, url: str) -> str:
     number = f" (file {request.file_number})" if request.file_number else ""
-    return (f"Request: {request.title}{number}\nInstitution: {request.institution.name}\n"
-            f"Status: {STATUS_LABELS.get(request.status, request.status)}\n{url}")
+    return (
+        f"Request: {request.title}{number}\nInstitution: {request.institution.name}\n"
+        f"Status: {STATUS_LABELS.get(request.status, request.status)}\n{url}"
+    )
 
 
 def deadline_events(request: InfoRequest, deadline: Deadline, base_url: str) -> list[FeedEvent]:
@@ -112,33 +126,56 @@ def deadline_events(request: InfoRequest, deadline: Deadline, base_url: str) -> 
     awaiting = request.status in _AWAITING
     events = []
     if state.extension_days:
-        statutory = deadlines.due_date(request.law_code, state.clock_start,
-                                       province=province_of(request), pauses=state.pauses)
+        statutory = deadlines.due_date(
+            request.law_code, state.clock_start, province=province_of(request), pauses=state.pauses
+        )
     else:
         statutory = request.due_on
-    refusal = (" " + law.lateness_effect.format(cite=law.cite(law.deemed_refusal_section))
-               if law.deemed_refusal_section else "")
+    refusal = (
+        " " + law.lateness_effect.format(cite=law.cite(law.deemed_refusal_section))
+        if law.deemed_refusal_section
+        else ""
+    )
     if state.extension_days:
         summary = f"Was due (extended to {request.due_on.isoformat()}): {request.title}"
-        lead = (f"Response period under {law.period_text}, before the institution extended it "
-                f"to {request.due_on.isoformat()}.")
+        lead = (
+            f"Response period under {law.period_text}, before the institution extended it "
+            f"to {request.due_on.isoformat()}."
+        )
     else:
         summary = f"Response due: {request.title}"
         lead = f"Last day to respond under {law.period_text}.{refusal}"
-    events.append(FeedEvent(f"request-{request.id}-due@{host}", statutory, summary,
-                            f"{lead}\n\n{facts}", url, awaiting and not state.extension_days))
+    events.append(
+        FeedEvent(
+            f"request-{request.id}-due@{host}",
+            statutory,
+            summary,
+            f"{lead}\n\n{facts}",
+            url,
+            awaiting and not state.extension_days,
+        )
+    )
     if state.extension_days:
         step = next((s for s in deadline.explanation.steps if s.label == "Extension"), None)
         sections = {r.code: r.section for r in deadlines.extension_reasons(request.law_code)}
         cites = [step.citation] if step is not None and step.citation else []
-        cites += [law.cite(sections[x.reason]) for x in state.extensions
-                  if x.counted and x.reason in sections]
+        cites += [
+            law.cite(sections[x.reason])
+            for x in state.extensions
+            if x.counted and x.reason in sections
+        ]
         cite = "; ".join(dict.fromkeys(cites)) or law.period_text
-        events.append(FeedEvent(
-            f"request-{request.id}-extension@{host}", request.due_on,
-            f"Extension ends: {request.title}",
-            f"Last day to respond after an extension of {state.extension_days} "
-            f"{law.unit} days ({cite}).{refusal}\n\n{facts}", url, awaiting))
+        events.append(
+            FeedEvent(
+                f"request-{request.id}-extension@{host}",
+                request.due_on,
+                f"Extension ends: {request.title}",
+                f"Last day to respond after an extension of {state.extension_days} "
+                f"{law.unit} days ({cite}).{refusal}\n\n{facts}",
+                url,
+                awaiting,
+            )
+        )
     window = law.complaint_window
     if request.complaint_due_on is not None and window is not None:
         if state.complaint_trigger == "response":
@@ -147,17 +184,23 @@ def deadline_events(request: InfoRequest, deadline: Deadline, base_url: str) -> 
             why = "if the request is still unanswered after its due date (deemed refusal)"
         else:
             why = "after the deemed refusal"
-        events.append(FeedEvent(
-            f"request-{request.id}-complaint@{host}", request.complaint_due_on,
-            f"Complaint window closes: {request.title}",
-            f"Last day to complain to the {law.complaint_body} ({law.cite(window.section)}) "
-            f"{why}.\n\n{facts}", url,
-            request.status in ("awaiting", "on_hold", "overdue", "answered")))
+        events.append(
+            FeedEvent(
+                f"request-{request.id}-complaint@{host}",
+                request.complaint_due_on,
+                f"Complaint window closes: {request.title}",
+                f"Last day to complain to the {law.complaint_body} ({law.cite(window.section)}) "
+                f"{why}.\n\n{facts}",
+                url,
+                request.status in ("awaiting", "on_hold", "overdue", "answered"),
+            )
+        )
     return events
 
 
-def build_calendar(user: User, requests: list[InfoRequest], today: date, base_url: str,
-                   stamp: datetime) -> bytes:
+def build_calendar(
+    user: User, requests: list[InfoRequest], today: date, base_url: str, stamp: datetime
+) -> bytes:
     """The iCalendar file of the requests' deadlines as all-day events with reminders."""
     calendar = Calendar()
     calendar.add("prodid", "-//ATI tracker//Request deadlines//EN")

@@ -1,4 +1,5 @@
 """Calendar feed settings page and the secret feed address itself."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -21,8 +22,14 @@ def _page(secret: str | None = None) -> str:
     feed = service.active_feed(db.session(), current_user)
     url = feed_url(secret) if secret else None
     webcal = "webcal://" + url.split("://", 1)[1] if url else None
-    return render_template("feeds/settings.html", feed=feed, url=url, webcal=webcal,
-                           issue=IssueFeedForm(), revoke=RevokeFeedForm())
+    return render_template(
+        "feeds/settings.html",
+        feed=feed,
+        url=url,
+        webcal=webcal,
+        issue=IssueFeedForm(),
+        revoke=RevokeFeedForm(),
+    )
 
 
 @bp.get("/settings/calendar")
@@ -55,8 +62,12 @@ def revoke() -> Response:
         abort(400)
     with db.transaction() as session:
         revoked = service.revoke_feed(session, current_user)
-    flash("The calendar feed is off; its address no longer works." if revoked
-          else "There was no calendar feed to turn off.", "success" if revoked else "info")
+    flash(
+        "The calendar feed is off; its address no longer works."
+        if revoked
+        else "There was no calendar feed to turn off.",
+        "success" if revoked else "info",
+    )
     return redirect(url_for("feeds.settings"))
 
 
@@ -68,9 +79,13 @@ def feed(secret: str) -> Response:
         if user is None:
             abort(404)
         zone = user.timezone or user.newsroom.timezone or current_app.config["TIMEZONE"]
-        body = service.build_calendar(user, service.requests_in_feed(session, user),
-                                      clock.today(zone), current_app.config["BASE_URL"],
-                                      clock.now())
+        body = service.build_calendar(
+            user,
+            service.requests_in_feed(session, user),
+            clock.today(zone),
+            current_app.config["BASE_URL"],
+            clock.now(),
+        )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="ati-deadlines.ics"'
     response.headers["Cache-Control"] = "private, max-age=300"

@@ -1,4 +1,5 @@
 """Content-addressed file storage on local disk (another backend can take its place later)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -51,7 +52,8 @@ class LocalStorage:
                     size += len(chunk)
                     if size > max_bytes:
                         raise FileRefused(
-                            f"The file is larger than the {max_bytes // (1024 * 1024)} MB limit.")
+                            f"The file is larger than the {max_bytes // (1024 * 1024)} MB limit."
+                        )
                     digest.update(chunk)
                     tmp.write(chunk)
                 tmp.flush()

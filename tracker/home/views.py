@@ -1,4 +1,5 @@
 """The home page after login: what needs attention today."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -20,6 +21,10 @@ def dashboard() -> str:
     today = clock.today(reader_timezone())
     board = dashboard_query(db.session(), current_user.newsroom_id, today)
     shown = [*board.overdue, *board.due_soon, *board.complaint_closing]
-    return render_template("home/dashboard.html", board=board, today=today,
-                           lateness={r.id: lateness(r, today) for r in shown},
-                           failed_alerts=failed_alerts_for(db.session(), current_user, limit=20))
+    return render_template(
+        "home/dashboard.html",
+        board=board,
+        today=today,
+        lateness={r.id: lateness(r, today) for r in shown},
+        failed_alerts=failed_alerts_for(db.session(), current_user, limit=20),
+    )

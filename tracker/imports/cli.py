@@ -1,4 +1,5 @@
 """``flask --app tracker import-csv FILE --newsroom NAME``: the CSV import from the command line."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,8 @@ PROGRESS_FROM = 200
 def _newsroom(name: str) -> Newsroom:
     session = db.session()
     found = session.scalar(sa.select(Newsroom).where(Newsroom.name == name)) or session.scalar(
-        sa.select(Newsroom).where(sa.func.lower(Newsroom.name) == name.strip().lower()))
+        sa.select(Newsroom).where(sa.func.lower(Newsroom.name) == name.strip().lower())
+    )
     if found is None:
         raise click.ClickException(f"No newsroom named {name!r}.")
     return found
@@ -35,13 +37,20 @@ def _owner(newsroom: Newsroom, email: str | None) -> User:
         if user is None or user.newsroom_id != newsroom.id:
             raise click.ClickException(f"{email} is not a member of {newsroom.name!r}.")
         return user
-    user = session.scalar(sa.select(User).where(
-        User.newsroom_id == newsroom.id, User.active.is_(True),
-        User.role.in_(("admin", "editor"))).order_by(
-        sa.case((User.role == "admin", 0), else_=1), User.id))
+    user = session.scalar(
+        sa.select(User)
+        .where(
+            User.newsroom_id == newsroom.id,
+            User.active.is_(True),
+            User.role.in_(("admin", "editor")),
+        )
+        .order_by(sa.case((User.role == "admin", 0), else_=1), User.id)
+    )
     if user is None:
-        raise click.ClickException(f"{newsroom.name!r} has no active admin or editor to own the "
-                                   "imported requests: pass --owner EMAIL.")
+        raise click.ClickException(
+            f"{newsroom.name!r} has no active admin or editor to own the "
+            "imported requests: pass --owner EMAIL."
+        )
     return user
 
 
@@ -54,8 +63,9 @@ def _mapping(value: str | None, headers: list[str]) -> service.Mapping:
     if not value.lstrip().startswith("{"):
         path = Path(value)
         if not path.is_file():
-            raise click.BadParameter("give a JSON object or the path of a file holding one",
-                                     param_hint="--mapping")
+            raise click.BadParameter(
+                "give a JSON object or the path of a file holding one", param_hint="--mapping"
+            )
         text = path.read_text(encoding="utf-8")
     try:
         given = json.loads(text)
@@ -72,28 +82,46 @@ def _mapping(value: str | None, headers: list[str]) -> service.Mapping:
 @click.command("import-csv")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--newsroom", required=True, help="The newsroom that receives the requests.")
-@click.option("--mapping", default=None, metavar="JSON",
-              help='Column mapping as a JSON object or a file holding one, e.g. '
-                   '\'{"received_on": "date_accepted", "default_institution": "City of '
-                   'Toronto", "default_law": "ca-on-mfippa"}\'. Keys not given are guessed '
-                   'from the column names.')
-@click.option("--owner", default=None, metavar="EMAIL",
-              help="Who owns the imported requests (default: the newsroom's first admin or "
-                   "editor).")
+@click.option(
+    "--mapping",
+    default=None,
+    metavar="JSON",
+    help="Column mapping as a JSON object or a file holding one, e.g. "
+    '\'{"received_on": "date_accepted", "default_institution": "City of '
+    'Toronto", "default_law": "ca-on-mfippa"}\'. Keys not given are guessed '
+    "from the column names.",
+)
+@click.option(
+    "--owner",
+    default=None,
+    metavar="EMAIL",
+    help="Who owns the imported requests (default: the newsroom's first admin or editor).",
+)
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
-@click.option("--skip-invalid", is_flag=True,
-              help="Leave out the requests whose rows have errors and import the others "
-                   "(default: any error stops the whole import).")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Leave out the requests whose rows have errors and import the others "
+    "(default: any error stops the whole import).",
+)
 @with_appcontext
-def import_csv_command(file: Path, newsroom: str, mapping: str | None, owner: str | None,
-                       dry_run: bool, skip_invalid: bool) -> None:
+def import_csv_command(
+    file: Path,
+    newsroom: str,
+    mapping: str | None,
+    owner: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+) -> None:
     """Import existing requests from a CSV file, all or nothing, after checking every row."""
     room = _newsroom(newsroom)
     user = _owner(room, owner)
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     if file.stat().st_size > limit:
-        raise click.ClickException(f"{file.name} is larger than {current_app.config['MAX_UPLOAD_MB']}"
-                                   " MB (TRACKER_MAX_UPLOAD_MB).")
+        raise click.ClickException(
+            f"{file.name} is larger than {current_app.config['MAX_UPLOAD_MB']}"
+            " MB (TRACKER_MAX_UPLOAD_MB)."
+        )
     try:
         table = parse_csv(file.read_bytes())
     except CsvFileError as exc:
@@ -103,55 +131,74 @@ def import_csv_command(file: Path, newsroom: str, mapping: str | None, owner: st
     try:
         plan = service.build_plan(db.session(), room.id, table, chosen, today)
     except service.MappingError as exc:
-        raise click.ClickException(f"{exc} (set it with --mapping; columns: "
-                                   f"{', '.join(table.headers)})") from None
+        raise click.ClickException(
+            f"{exc} (set it with --mapping; columns: {', '.join(table.headers)})"
+        ) from None
 
-    click.echo(f"{file.name}: {table.delimiter_name}-separated, UTF-8"
-               f"{' with a byte-order mark' if table.had_bom else ''}.")
+    click.echo(
+        f"{file.name}: {table.delimiter_name}-separated, UTF-8"
+        f"{' with a byte-order mark' if table.had_bom else ''}."
+    )
     click.echo("Mapping: " + ", ".join(f"{k}={v!r}" for k, v in chosen.to_dict().items() if v))
     click.echo(plan.grouping_text())
     for problem in plan.problems:
-        click.echo(f"row {problem.row}"
-                   f"{' (' + problem.file_number + ')' if problem.file_number else ''}: "
-                   f"{problem.severity}: {problem.message}")
+        click.echo(
+            f"row {problem.row}"
+            f"{' (' + problem.file_number + ')' if problem.file_number else ''}: "
+            f"{problem.severity}: {problem.message}"
+        )
     for severity, label, n in plan.summary():
         click.echo(f"{n:>7} {severity}: {label}")
-    click.echo(f"{len(plan.valid_requests)} requests ready, {len(plan.invalid_requests)} with "
-               f"errors ({len(plan.blocked_rows)} rows), {len(plan.warnings)} warnings.")
+    click.echo(
+        f"{len(plan.valid_requests)} requests ready, {len(plan.invalid_requests)} with "
+        f"errors ({len(plan.blocked_rows)} rows), {len(plan.warnings)} warnings."
+    )
     if plan.new_institutions:
-        click.echo("New institutions: " + "; ".join(
-            f"{name} ({law})" for name, law in plan.new_institutions.items()))
+        click.echo(
+            "New institutions: "
+            + "; ".join(f"{name} ({law})" for name, law in plan.new_institutions.items())
+        )
     if dry_run:
         click.echo("Dry run: nothing was written.")
         return
     if plan.errors and not skip_invalid:
         raise click.ClickException(
             f"Nothing was imported: {len(plan.error_rows)} rows have errors. Fix them, or "
-            "run again with --skip-invalid to leave those requests out.")
+            "run again with --skip-invalid to leave those requests out."
+        )
 
     storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
     total = len(plan.valid_requests)
     try:
         with db.transaction() as session:
             if total >= PROGRESS_FROM:
-                with click.progressbar(length=total, label="Importing",
-                                       show_pos=True) as bar:
+                with click.progressbar(length=total, label="Importing", show_pos=True) as bar:
                     done = [0]
 
                     def advance(n: int) -> None:
                         bar.update(n - done[0])
                         done[0] = n
 
-                    result = service.run_import(session, plan, user, today, storage,
-                                                source=file.name, skip_invalid=skip_invalid,
-                                                progress=advance)
+                    result = service.run_import(
+                        session,
+                        plan,
+                        user,
+                        today,
+                        storage,
+                        source=file.name,
+                        skip_invalid=skip_invalid,
+                        progress=advance,
+                    )
             else:
-                result = service.run_import(session, plan, user, today, storage,
-                                            source=file.name, skip_invalid=skip_invalid)
+                result = service.run_import(
+                    session, plan, user, today, storage, source=file.name, skip_invalid=skip_invalid
+                )
     except service.ImportFailure as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Imported {result.requests} requests from {result.rows} rows into "
-               f"{room.name!r}, owned by {user.email}.")
+    click.echo(
+        f"Imported {result.requests} requests from {result.rows} rows into "
+        f"{room.name!r}, owned by {user.email}."
+    )
     if result.institutions_created:
         click.echo("Institutions created: " + ", ".join(result.institutions_created))
     if result.skipped_rows:

@@ -1,4 +1,5 @@
 """Reading a spreadsheet's CSV: encoding, delimiter, header row. Pure: bytes in, table out."""
+
 from __future__ import annotations
 
 import csv
@@ -31,13 +32,15 @@ class CsvTable:
 
     @property
     def delimiter_name(self) -> str:
-        """"comma", "semicolon" or "tab"."""
+        """ "comma", "semicolon" or "tab"."""
         return DELIMITERS[self.delimiter]
 
     def records(self) -> list[tuple[int, dict[str, str]]]:
         """Each row as (row number, column name -> cell)."""
-        return [(number, dict(zip(self.headers, cells)))
-                for number, cells in zip(self.row_numbers, self.rows)]
+        return [
+            (number, dict(zip(self.headers, cells, strict=False)))
+            for number, cells in zip(self.row_numbers, self.rows, strict=False)
+        ]
 
 
 def decode(data: bytes) -> tuple[str, bool]:
@@ -45,22 +48,27 @@ def decode(data: bytes) -> tuple[str, bool]:
     if not data.strip():
         raise CsvFileError("The file is empty.")
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise CsvFileError("This is an Excel workbook, not a CSV file. In your spreadsheet "
-                           "program choose File > Save as > \"CSV UTF-8\" and upload that file.")
+        raise CsvFileError(
+            "This is an Excel workbook, not a CSV file. In your spreadsheet "
+            'program choose File > Save as > "CSV UTF-8" and upload that file.'
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CsvFileError("The file is UTF-16 text. Save it again as \"CSV UTF-8\" "
-                           "(comma- or semicolon-separated) and upload that file.")
+        raise CsvFileError(
+            'The file is UTF-16 text. Save it again as "CSV UTF-8" '
+            "(comma- or semicolon-separated) and upload that file."
+        )
     if b"\x00" in data[:65536]:
         raise CsvFileError("The file holds binary data, not text. Upload a CSV file.")
     had_bom = data.startswith(b"\xef\xbb\xbf")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise CsvFileError(
             f"The file is not UTF-8 text: byte 0x{data[exc.start]:02X} on line {line} cannot be "
             "read (the file was probably saved as Windows-1252 or Latin-1). Save it again as "
-            "\"CSV UTF-8\" and upload that file. Nothing was imported.") from None
+            '"CSV UTF-8" and upload that file. Nothing was imported.'
+        ) from None
     return text, had_bom
 
 
@@ -85,11 +93,14 @@ def _check_headers(headers: list[str]) -> None:
     if looks_like_data:
         raise CsvFileError(
             f"The first row holds data ({looks_like_data[0]!r}), not column names. Add a first "
-            "row that names each column (e.g. file number, received, completed, title).")
+            "row that names each column (e.g. file number, received, completed, title)."
+        )
     missing = [str(i + 1) for i, h in enumerate(headers) if not h]
     if missing:
-        raise CsvFileError(f"Column {', '.join(missing)} has no name in the first row. "
-                           "Name every column, or delete the empty ones.")
+        raise CsvFileError(
+            f"Column {', '.join(missing)} has no name in the first row. "
+            "Name every column, or delete the empty ones."
+        )
     seen: set[str] = set()
     for name in headers:
         if name.lower() in seen:
@@ -115,14 +126,22 @@ def parse_csv(data: bytes) -> CsvTable:
             number += 1
             if not any(c.strip() for c in cells):
                 continue
-            if any(c.strip() for c in cells[len(headers):]):
+            if any(c.strip() for c in cells[len(headers) :]):
                 overlong[number] = len(cells)
-            rows.append((cells + [""] * len(headers))[:len(headers)])
+            rows.append((cells + [""] * len(headers))[: len(headers)])
             numbers.append(number)
     except csv.Error as exc:
-        raise CsvFileError(f"The file is not a well-formed CSV table near line "
-                           f"{reader.line_num}: {exc}. Check for a stray quote mark.") from None
+        raise CsvFileError(
+            f"The file is not a well-formed CSV table near line "
+            f"{reader.line_num}: {exc}. Check for a stray quote mark."
+        ) from None
     if not rows:
         raise CsvFileError("The file has column names but no rows.")
-    return CsvTable(headers=headers, rows=rows, row_numbers=numbers, overlong=overlong,
-                    delimiter=delimiter, had_bom=had_bom)
+    return CsvTable(
+        headers=headers,
+        rows=rows,
+        row_numbers=numbers,
+        overlong=overlong,
+        delimiter=delimiter,
+        had_bom=had_bom,
+    )

@@ -1,4 +1,5 @@
 """Import forms: the upload, then the column mapping on the preview page."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -14,7 +15,7 @@ NOT_IN_FILE = ""
 _HELP = {
     "title": "Leave empty to use the first line of the text.",
     "file_number": "Rows with the same file number are one request (one row per release "
-                   "package), and a file number already in the tracker is refused.",
+    "package), and a file number already in the tracker is refused.",
     "received_on": "Day 0 of the statutory clock.",
     "completed_on": "Recorded as the final response; empty means still waiting.",
     "decision": "e.g. all disclosed, disclosed in part, nothing disclosed, discontinued.",
@@ -26,9 +27,12 @@ _HELP = {
 class UploadForm(FlaskForm):
     """Step 1: choose the CSV file."""
 
-    file = FileField("CSV file", validators=[FileRequired(message="Choose a CSV file.")],
-                     description="Saved from a spreadsheet as CSV, UTF-8, comma- or "
-                                 "semicolon-separated, with column names in the first row.")
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired(message="Choose a CSV file.")],
+        description="Saved from a spreadsheet as CSV, UTF-8, comma- or "
+        "semicolon-separated, with column names in the first row.",
+    )
     submit = SubmitField("Upload and preview")
 
 
@@ -44,14 +48,21 @@ class MappingForm(FlaskForm):
     institution = SelectField(COLUMN_FIELDS["institution"], validators=[Optional()])
     law = SelectField(COLUMN_FIELDS["law"], validators=[Optional()])
     default_institution = StringField(
-        "Institution for rows without one", validators=[Optional(), Length(max=300)],
-        description="e.g. City of Toronto. Matched by name or created with the law below.")
-    default_law = SelectField("Law for rows without one", validators=[Optional()],
-                              description="Also the law of institutions the import creates.")
+        "Institution for rows without one",
+        validators=[Optional(), Length(max=300)],
+        description="e.g. City of Toronto. Matched by name or created with the law below.",
+    )
+    default_law = SelectField(
+        "Law for rows without one",
+        validators=[Optional()],
+        description="Also the law of institutions the import creates.",
+    )
     date_format = SelectField("Dates are written as", choices=list(DATE_FORMATS.items()))
     default_outcome = SelectField(
-        "When a completed row's decision is empty or unknown", validators=[Optional()],
-        description="Leave on 'report it' to see those rows in the check.")
+        "When a completed row's decision is empty or unknown",
+        validators=[Optional()],
+        description="Leave on 'report it' to see those rows in the check.",
+    )
     submit = SubmitField("Check the file (dry run)")
 
     def __init__(self, headers: list[str], *args: object, **kwargs: object) -> None:
@@ -62,8 +73,7 @@ class MappingForm(FlaskForm):
             field.choices = columns
             field.description = _HELP.get(name, "")
         self.default_law.choices = [("", "— none —"), *law_choices()]
-        self.default_outcome.choices = [("", "Report it as a problem"),
-                                        *RESPONSE_OUTCOMES.items()]
+        self.default_outcome.choices = [("", "Report it as a problem"), *RESPONSE_OUTCOMES.items()]
 
     def fill(self, mapping: Mapping) -> None:
         """Show a mapping (guessed or saved) in the fields."""
@@ -72,13 +82,15 @@ class MappingForm(FlaskForm):
 
     def mapping(self) -> Mapping:
         """The mapping as chosen."""
-        return Mapping.from_dict({name: (getattr(self, name).data or None)
-                                  for name in Mapping.__dataclass_fields__})
+        return Mapping.from_dict(
+            {name: (getattr(self, name).data or None) for name in Mapping.__dataclass_fields__}
+        )
 
 
 class ImportForm(FlaskForm):
     """Step 3: confirm the import after the dry run."""
 
-    skip_invalid = BooleanField("Leave out the requests whose rows have errors and import "
-                                "the others")
+    skip_invalid = BooleanField(
+        "Leave out the requests whose rows have errors and import the others"
+    )
     submit = SubmitField("Import")

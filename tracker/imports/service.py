@@ -4,6 +4,7 @@
 writing anything (the dry run). ``run_import`` writes the plan through the request service, so
 deadlines come from the same code as requests logged by hand.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,31 +45,86 @@ DATE_FORMATS: dict[str, str] = {
 _GUESSES: dict[str, tuple[str, ...]] = {
     "title": ("title", "subject", "summary", "titre", "sujet"),
     "text": ("abstract", "text", "description", "request text", "request", "texte", "résumé"),
-    "file_number": ("identifier", "file number", "file_number", "file no", "file", "request number",
-                    "request id", "reference", "numéro", "numero", "no de dossier"),
-    "received_on": ("date_accepted", "received", "received on", "received_on", "date received",
-                    "accepted", "date accepted", "reçue", "date de réception"),
-    "completed_on": ("date", "completed", "completed on", "completed_on", "date completed",
-                     "response date", "responded", "closed", "date de réponse"),
+    "file_number": (
+        "identifier",
+        "file number",
+        "file_number",
+        "file no",
+        "file",
+        "request number",
+        "request id",
+        "reference",
+        "numéro",
+        "numero",
+        "no de dossier",
+    ),
+    "received_on": (
+        "date_accepted",
+        "received",
+        "received on",
+        "received_on",
+        "date received",
+        "accepted",
+        "date accepted",
+        "reçue",
+        "date de réception",
+    ),
+    "completed_on": (
+        "date",
+        "completed",
+        "completed on",
+        "completed_on",
+        "date completed",
+        "response date",
+        "responded",
+        "closed",
+        "date de réponse",
+    ),
     "decision": ("decision", "outcome", "disposition", "décision"),
-    "institution": ("institution", "organization", "organisation", "agency", "department",
-                    "public body", "organisme"),
+    "institution": (
+        "institution",
+        "organization",
+        "organisation",
+        "agency",
+        "department",
+        "public body",
+        "organisme",
+    ),
     "law": ("law", "law_code", "act", "statute", "loi"),
 }
 # Decisions as spreadsheets spell them -> a response outcome, or "withdrawn" for requests that
 # ended without a response. Open-data FOI summaries use the first spellings of each group.
 DECISIONS: dict[str, str] = {
-    "all disclosed": "full", "disclosed in full": "full", "full disclosure": "full",
-    "full": "full", "granted": "full", "full release": "full",
-    "disclosed in part": "partial", "partially disclosed": "partial", "partial": "partial",
-    "partial disclosure": "partial", "partial release": "partial", "partly disclosed": "partial",
-    "nothing disclosed": "refused", "refused": "refused", "denied": "refused",
-    "access refused": "refused", "exempt": "refused", "all exempt": "refused",
-    "no records": "no_records", "no records exist": "no_records", "no_records": "no_records",
-    "no responsive records": "no_records", "does not exist": "no_records",
+    "all disclosed": "full",
+    "disclosed in full": "full",
+    "full disclosure": "full",
+    "full": "full",
+    "granted": "full",
+    "full release": "full",
+    "disclosed in part": "partial",
+    "partially disclosed": "partial",
+    "partial": "partial",
+    "partial disclosure": "partial",
+    "partial release": "partial",
+    "partly disclosed": "partial",
+    "nothing disclosed": "refused",
+    "refused": "refused",
+    "denied": "refused",
+    "access refused": "refused",
+    "exempt": "refused",
+    "all exempt": "refused",
+    "no records": "no_records",
+    "no records exist": "no_records",
+    "no_records": "no_records",
+    "no responsive records": "no_records",
+    "does not exist": "no_records",
     "records do not exist": "no_records",
-    "discontinued": "withdrawn", "withdrawn": "withdrawn", "abandoned": "withdrawn",
-    "cancelled": "withdrawn", "canceled": "withdrawn", "closed": "withdrawn",
+    "discontinued": "withdrawn",
+    "withdrawn": "withdrawn",
+    "abandoned": "withdrawn",
+    "cancelled": "withdrawn",
+    "canceled": "withdrawn",
+    "closed": "withdrawn",
 }
 for _code, _label in requests.RESPONSE_OUTCOMES.items():
     DECISIONS.setdefault(_label.lower(), _code)
@@ -119,13 +175,15 @@ class Mapping:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise MappingError(f"Unknown mapping key {unknown[0]!r}; the keys are "
-                               f"{', '.join(sorted(known))}.")
+            raise MappingError(
+                f"Unknown mapping key {unknown[0]!r}; the keys are {', '.join(sorted(known))}."
+            )
         values: dict[str, Any] = {}
         for name, value in data.items():
             if value is not None and not isinstance(value, str):
-                raise MappingError(f"Mapping key {name!r} takes a column name or text, "
-                                   f"not {value!r}.", name)
+                raise MappingError(
+                    f"Mapping key {name!r} takes a column name or text, not {value!r}.", name
+                )
             values[name] = (value or None) if name in COLUMN_FIELDS else (value or "")
         return cls(**values)
 
@@ -135,11 +193,13 @@ class Mapping:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise MappingError(f"The mapping is not valid JSON: {exc.msg} at character "
-                               f"{exc.pos}.") from None
+            raise MappingError(
+                f"The mapping is not valid JSON: {exc.msg} at character {exc.pos}."
+            ) from None
         if not isinstance(data, dict):
-            raise MappingError("The mapping must be a JSON object, e.g. "
-                               '{"received_on": "date_accepted"}.')
+            raise MappingError(
+                'The mapping must be a JSON object, e.g. {"received_on": "date_accepted"}.'
+            )
         return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,27 +211,40 @@ class Mapping:
         for name in COLUMN_FIELDS:
             column = getattr(self, name)
             if column is not None and column not in headers:
-                raise MappingError(f"The file has no column {column!r}. Its columns are: "
-                                   f"{', '.join(headers)}.", name)
+                raise MappingError(
+                    f"The file has no column {column!r}. Its columns are: {', '.join(headers)}.",
+                    name,
+                )
         if self.received_on is None:
-            raise MappingError("Pick the column that holds the date the institution received "
-                               "(accepted) each request: the deadline counts from it.",
-                               "received_on")
+            raise MappingError(
+                "Pick the column that holds the date the institution received "
+                "(accepted) each request: the deadline counts from it.",
+                "received_on",
+            )
         if self.title is None and self.text is None and self.file_number is None:
-            raise MappingError("Pick a column for the title or the text of the requests.",
-                               "title")
+            raise MappingError("Pick a column for the title or the text of the requests.", "title")
         if self.institution is None and not self.default_institution.strip():
-            raise MappingError("Pick the column that names the institution, or type the "
-                               "institution every request went to.", "default_institution")
+            raise MappingError(
+                "Pick the column that names the institution, or type the "
+                "institution every request went to.",
+                "default_institution",
+            )
         if self.default_law and self.default_law not in deadlines.LAWS:
-            raise MappingError(f"Unknown law {self.default_law!r}; the laws are "
-                               f"{', '.join(deadlines.LAWS)}.", "default_law")
+            raise MappingError(
+                f"Unknown law {self.default_law!r}; the laws are {', '.join(deadlines.LAWS)}.",
+                "default_law",
+            )
         if self.date_format not in DATE_FORMATS:
-            raise MappingError(f"Unknown date format {self.date_format!r}; pick one of "
-                               f"{', '.join(DATE_FORMATS)}.", "date_format")
+            raise MappingError(
+                f"Unknown date format {self.date_format!r}; pick one of {', '.join(DATE_FORMATS)}.",
+                "date_format",
+            )
         if self.default_outcome and self.default_outcome not in requests.RESPONSE_OUTCOMES:
-            raise MappingError(f"Unknown outcome {self.default_outcome!r}; pick one of "
-                               f"{', '.join(requests.RESPONSE_OUTCOMES)}.", "default_outcome")
+            raise MappingError(
+                f"Unknown outcome {self.default_outcome!r}; pick one of "
+                f"{', '.join(requests.RESPONSE_OUTCOMES)}.",
+                "default_outcome",
+            )
 
 
 def guess_mapping(headers: list[str]) -> Mapping:
@@ -228,7 +301,7 @@ class RowValues:
     law_code: str | None
     received_on: date | None
     completed_on: date | None
-    outcome: str | None     # a RESPONSE_OUTCOMES code, "withdrawn", or None (open)
+    outcome: str | None  # a RESPONSE_OUTCOMES code, "withdrawn", or None (open)
     decision_text: str
 
 
@@ -301,12 +374,14 @@ class ImportPlan:
     def grouping_text(self) -> str:
         """How rows were grouped into requests, in one sentence."""
         extra = sum(len(rows) for rows in self.groups.values())
-        text = (f"{self.total_rows} rows make {len(self.requests)} requests")
+        text = f"{self.total_rows} rows make {len(self.requests)} requests"
         if self.groups:
             example_number, example_rows = next(iter(self.groups.items()))
-            text += (f": {len(self.groups)} file numbers appear on several rows ({extra} rows, "
-                     f"e.g. {example_number} on rows {', '.join(map(str, example_rows))}), each "
-                     "imported as one request whose rows are its release packages")
+            text += (
+                f": {len(self.groups)} file numbers appear on several rows ({extra} rows, "
+                f"e.g. {example_number} on rows {', '.join(map(str, example_rows))}), each "
+                "imported as one request whose rows are its release packages"
+            )
         return text + "."
 
 
@@ -385,24 +460,30 @@ class _RowReader:
         if self.mapping.received_on and not self.cell(record, "received_on"):
             problem("missing_received", "No received date: the deadline counts from it.")
         if received and completed and completed < received:
-            problem("completed_before_received",
-                    f"Completed {completed.isoformat()} before it was received "
-                    f"{received.isoformat()}.")
+            problem(
+                "completed_before_received",
+                f"Completed {completed.isoformat()} before it was received {received.isoformat()}.",
+            )
 
         law_code = None
         law_text = self.cell(record, "law")
         if law_text:
             law_code = self.aliases.get(law_text.lower())
             if law_code is None:
-                problem("unknown_law", f"Unknown law {law_text!r}. Use a law code such as "
-                                       "ca-on-mfippa or ca-ab-foip, or the law's name.")
+                problem(
+                    "unknown_law",
+                    f"Unknown law {law_text!r}. Use a law code such as "
+                    "ca-on-mfippa or ca-ab-foip, or the law's name.",
+                )
         elif self.default_law:
             law_code = self.default_law
 
         institution = self.cell(record, "institution") or self.mapping.default_institution.strip()
         if not institution:
-            problem("missing_institution", "No institution: fill the cell or choose a default "
-                                           "institution.")
+            problem(
+                "missing_institution",
+                "No institution: fill the cell or choose a default institution.",
+            )
         elif len(institution) > 300:
             problem("too_long", "The institution's name is longer than 300 characters.")
         if len(file_number) > 100:
@@ -414,19 +495,31 @@ class _RowReader:
             outcome = DECISIONS.get(_decision_key(decision_text)) if decision_text else None
             if outcome is None and self.mapping.default_outcome:
                 outcome = self.mapping.default_outcome
-                problem("decision_defaulted", f"Decision {decision_text or '(empty)'!r} recorded "
-                        f"as {requests.RESPONSE_OUTCOMES[outcome]!r}.", "warning")
+                problem(
+                    "decision_defaulted",
+                    f"Decision {decision_text or '(empty)'!r} recorded "
+                    f"as {requests.RESPONSE_OUTCOMES[outcome]!r}.",
+                    "warning",
+                )
             elif outcome is None and decision_text:
-                problem("unknown_decision",
-                        f"Unknown decision {decision_text!r}. Use all disclosed, disclosed in "
-                        "part, nothing disclosed, no records or discontinued, or choose an "
-                        "outcome for unknown decisions.")
+                problem(
+                    "unknown_decision",
+                    f"Unknown decision {decision_text!r}. Use all disclosed, disclosed in "
+                    "part, nothing disclosed, no records or discontinued, or choose an "
+                    "outcome for unknown decisions.",
+                )
             elif outcome is None:
-                problem("missing_decision", "Completed, but the decision is empty: fill it or "
-                                            "choose an outcome for empty decisions.")
+                problem(
+                    "missing_decision",
+                    "Completed, but the decision is empty: fill it or "
+                    "choose an outcome for empty decisions.",
+                )
         elif self.mapping.completed_on and received is not None:
-            problem("still_open", "No completion date: imported as a request still waiting "
-                                  "for its response.", "warning")
+            problem(
+                "still_open",
+                "No completion date: imported as a request still waiting for its response.",
+                "warning",
+            )
 
         text = self.cell(record, "text")
         title = self.cell(record, "title")
@@ -437,13 +530,20 @@ class _RowReader:
         elif len(title) > 300:
             title = title[:299] + "…"
             problem("title_shortened", "The title was cut to 300 characters.", "warning")
-        return RowValues(row=number, file_number=file_number, title=title, text=text,
-                         institution=institution, law_code=law_code, received_on=received,
-                         completed_on=completed, outcome=outcome,
-                         decision_text=decision_text), problems
+        return RowValues(
+            row=number,
+            file_number=file_number,
+            title=title,
+            text=text,
+            institution=institution,
+            law_code=law_code,
+            received_on=received,
+            completed_on=completed,
+            outcome=outcome,
+            decision_text=decision_text,
+        ), problems
 
-    def _date(self, record: dict[str, str], key: str,
-              problem: Callable[..., None]) -> date | None:
+    def _date(self, record: dict[str, str], key: str, problem: Callable[..., None]) -> date | None:
         raw = self.cell(record, key)
         if not raw:
             return None
@@ -451,16 +551,24 @@ class _RowReader:
         try:
             value = parse_date(raw, self.mapping.date_format)
         except ValueError:
-            problem("bad_date", f"The {label} date {raw!r} is not a date "
-                                f"({DATE_FORMATS[self.mapping.date_format]}).")
+            problem(
+                "bad_date",
+                f"The {label} date {raw!r} is not a date "
+                f"({DATE_FORMATS[self.mapping.date_format]}).",
+            )
             return None
         if value < EARLIEST_PLAUSIBLE:
-            problem("placeholder_date", f"The {label} date {raw} is a placeholder: it predates "
-                                        "every access law the tracker knows (1967).")
+            problem(
+                "placeholder_date",
+                f"The {label} date {raw} is a placeholder: it predates "
+                "every access law the tracker knows (1967).",
+            )
             return None
         if value.year > self.today.year + 1:
-            problem("placeholder_date", f"The {label} date {raw} is a placeholder: the year "
-                                        f"{value.year} is still to come.")
+            problem(
+                "placeholder_date",
+                f"The {label} date {raw} is a placeholder: the year {value.year} is still to come.",
+            )
             return None
         if value > self.today:
             problem("future_date", f"The {label} date {raw} is in the future.")
@@ -468,14 +576,18 @@ class _RowReader:
         if value.month == 1 and value.day == 1:
             # New Year's Day is a holiday in every jurisdiction the tracker knows; exports
             # use 1 January as a placeholder (1301-01-01 ... 3101-01-01 in Toronto's data).
-            problem("placeholder_date", f"The {label} date {raw} is 1 January, a public "
-                                        "holiday when offices are closed: spreadsheets use it "
-                                        "as a placeholder. Put the real date.")
+            problem(
+                "placeholder_date",
+                f"The {label} date {raw} is 1 January, a public "
+                "holiday when offices are closed: spreadsheets use it "
+                "as a placeholder. Put the real date.",
+            )
             return None
         return value
 
 
 # --- the plan (dry run) -----------------------------------------------------------------------
+
 
 def _combine(outcomes: list[str]) -> str:
     """One outcome for a request answered in several packages."""
@@ -487,8 +599,9 @@ def _combine(outcomes: list[str]) -> str:
     return "partial"
 
 
-def build_plan(db: Session, newsroom_id: int, table: CsvTable, mapping: Mapping,
-               today: date) -> ImportPlan:
+def build_plan(
+    db: Session, newsroom_id: int, table: CsvTable, mapping: Mapping, today: date
+) -> ImportPlan:
     """Read every row through the mapping and report every problem; writes nothing."""
     mapping.check(table.headers)
     reader = _RowReader(mapping, today)
@@ -497,18 +610,32 @@ def build_plan(db: Session, newsroom_id: int, table: CsvTable, mapping: Mapping,
     for number, record in table.records():
         row, row_problems = reader.read(number, record)
         if number in table.overlong:
-            row_problems.append(Problem(number, "error", "extra_cells",
-                                        f"The row has {table.overlong[number]} cells but the "
-                                        f"first row names {len(table.headers)} columns (a "
-                                        "missing quote mark?).", row.file_number))
+            row_problems.append(
+                Problem(
+                    number,
+                    "error",
+                    "extra_cells",
+                    f"The row has {table.overlong[number]} cells but the "
+                    f"first row names {len(table.headers)} columns (a "
+                    "missing quote mark?).",
+                    row.file_number,
+                )
+            )
         values.append(row)
         problems.extend(row_problems)
 
-    institutions = {i.name.lower(): i for i in db.scalars(
-        sa.select(Institution).where(Institution.newsroom_id == newsroom_id))}
-    taken = {(inst_id, number) for inst_id, number in db.execute(
-        sa.select(InfoRequest.institution_id, InfoRequest.file_number).where(
-            InfoRequest.newsroom_id == newsroom_id, InfoRequest.file_number.is_not(None)))}
+    institutions = {
+        i.name.lower(): i
+        for i in db.scalars(sa.select(Institution).where(Institution.newsroom_id == newsroom_id))
+    }
+    taken = {
+        (inst_id, number)
+        for inst_id, number in db.execute(
+            sa.select(InfoRequest.institution_id, InfoRequest.file_number).where(
+                InfoRequest.newsroom_id == newsroom_id, InfoRequest.file_number.is_not(None)
+            )
+        )
+    }
 
     # The same file number at the same institution is one request (one row per package).
     grouped: dict[tuple[str, str], list[RowValues]] = defaultdict(list)
@@ -518,8 +645,9 @@ def build_plan(db: Session, newsroom_id: int, table: CsvTable, mapping: Mapping,
             grouped[(row.institution.lower(), row.file_number)].append(row)
         else:
             singles.append([row])
-    groups = {rows[0].file_number: [r.row for r in rows]
-              for rows in grouped.values() if len(rows) > 1}
+    groups = {
+        rows[0].file_number: [r.row for r in rows] for rows in grouped.values() if len(rows) > 1
+    }
 
     error_rows = {p.row for p in problems if p.severity == "error"}
     planned: list[PlannedRequest] = []
@@ -534,48 +662,77 @@ def build_plan(db: Session, newsroom_id: int, table: CsvTable, mapping: Mapping,
 
         received_dates = sorted({r.received_on for r in rows if r.received_on})
         if len(received_dates) > 1:
-            group_problem("conflicting_rows", f"Rows {', '.join(map(str, numbers))} share file "
-                          f"number {first.file_number} but give different received dates "
-                          f"({', '.join(d.isoformat() for d in received_dates)}).")
+            group_problem(
+                "conflicting_rows",
+                f"Rows {', '.join(map(str, numbers))} share file "
+                f"number {first.file_number} but give different received dates "
+                f"({', '.join(d.isoformat() for d in received_dates)}).",
+            )
         laws = sorted({r.law_code for r in rows if r.law_code})
         if len(laws) > 1:
-            group_problem("conflicting_rows", f"Rows {', '.join(map(str, numbers))} share file "
-                          f"number {first.file_number} but name different laws "
-                          f"({', '.join(laws)}).")
+            group_problem(
+                "conflicting_rows",
+                f"Rows {', '.join(map(str, numbers))} share file "
+                f"number {first.file_number} but name different laws "
+                f"({', '.join(laws)}).",
+            )
         institution = institutions.get(first.institution.lower())
         law_code = laws[0] if laws else (institution.law_code if institution else None)
         if first.institution and law_code is None:
-            group_problem("no_law", f"No law for the new institution {first.institution!r}: "
-                                    "add a law column or choose a default law.")
-        if institution is not None and first.file_number and (
-                institution.id, first.file_number) in taken:
-            group_problem("duplicate_file_number",
-                          f"{institution.name} already has a request with file number "
-                          f"{first.file_number} in the tracker.")
+            group_problem(
+                "no_law",
+                f"No law for the new institution {first.institution!r}: "
+                "add a law column or choose a default law.",
+            )
+        if (
+            institution is not None
+            and first.file_number
+            and (institution.id, first.file_number) in taken
+        ):
+            group_problem(
+                "duplicate_file_number",
+                f"{institution.name} already has a request with file number "
+                f"{first.file_number} in the tracker.",
+            )
         if institution is None and first.institution and law_code:
             new_institutions.setdefault(first.institution, law_code)
         texts = list(dict.fromkeys(r.text for r in rows if r.text))
-        responses = sorted({(r.completed_on, r.outcome) for r in rows
-                            if r.completed_on and r.outcome}, key=lambda pair: pair[0])
+        responses = sorted(
+            {(r.completed_on, r.outcome) for r in rows if r.completed_on and r.outcome},
+            key=lambda pair: pair[0],
+        )
         merged: dict[date, list[str]] = defaultdict(list)
         for day, outcome in responses:
             merged[day].append(outcome)
-        planned.append(PlannedRequest(
-            rows=numbers, file_number=first.file_number or None,
-            institution_name=institution.name if institution else first.institution,
-            institution_id=institution.id if institution else None, law_code=law_code or "",
-            title=first.title, text="\n\n".join(texts), received_on=received_dates[0]
-            if received_dates else today, responses=[(d, _combine(o)) for d, o in merged.items()],
-            decisions=list(dict.fromkeys(r.decision_text for r in rows if r.decision_text)),
-            valid=not any(n in error_rows for n in numbers)))
+        planned.append(
+            PlannedRequest(
+                rows=numbers,
+                file_number=first.file_number or None,
+                institution_name=institution.name if institution else first.institution,
+                institution_id=institution.id if institution else None,
+                law_code=law_code or "",
+                title=first.title,
+                text="\n\n".join(texts),
+                received_on=received_dates[0] if received_dates else today,
+                responses=[(d, _combine(o)) for d, o in merged.items()],
+                decisions=list(dict.fromkeys(r.decision_text for r in rows if r.decision_text)),
+                valid=not any(n in error_rows for n in numbers),
+            )
+        )
     problems.sort(key=lambda p: (p.row, p.severity != "error"))
     planned.sort(key=lambda r: r.rows[0])
-    return ImportPlan(total_rows=len(values), requests=planned, problems=problems,
-                      groups=groups, new_institutions=new_institutions,
-                      delimiter_name=table.delimiter_name)
+    return ImportPlan(
+        total_rows=len(values),
+        requests=planned,
+        problems=problems,
+        groups=groups,
+        new_institutions=new_institutions,
+        delimiter_name=table.delimiter_name,
+    )
 
 
 # --- writing ----------------------------------------------------------------------------------
+
 
 @dataclass
 class ImportResult:
@@ -587,13 +744,23 @@ class ImportResult:
     skipped_rows: list[int] = field(default_factory=list)
 
 
-def run_import(db: Session, plan: ImportPlan, owner: User, today: date, storage: LocalStorage,
-               *, source: str, skip_invalid: bool = False,
-               progress: Callable[[int], None] | None = None) -> ImportResult:
+def run_import(
+    db: Session,
+    plan: ImportPlan,
+    owner: User,
+    today: date,
+    storage: LocalStorage,
+    *,
+    source: str,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Write the plan's requests in the caller's transaction; any failure writes nothing."""
     if plan.errors and not skip_invalid:
-        raise ImportRefused(f"Nothing was imported: {len(plan.error_rows)} rows have errors. "
-                            "Fix them in the file, or leave those requests out.")
+        raise ImportRefused(
+            f"Nothing was imported: {len(plan.error_rows)} rows have errors. "
+            "Fix them in the file, or leave those requests out."
+        )
     todo = plan.valid_requests
     if not todo:
         raise ImportRefused("Nothing was imported: no request in the file is free of errors.")
@@ -601,42 +768,81 @@ def run_import(db: Session, plan: ImportPlan, owner: User, today: date, storage:
     created: list[str] = []
     for name, law_code in plan.new_institutions.items():
         if any(r.institution_name == name and r.institution_id is None for r in todo):
-            institution = create_institution(db, owner.newsroom_id,
-                                             InstitutionData(name=name, law_code=law_code))
+            institution = create_institution(
+                db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
+            )
             institution_ids[name] = institution.id
             created.append(name)
     imported_at = clock.now().isoformat(timespec="seconds")
     for done, planned in enumerate(todo, start=1):
         institution_id = planned.institution_id or institution_ids[planned.institution_name]
         try:
-            info_request = requests.create_request(db, owner, requests.RequestData(
-                institution_id=institution_id, title=planned.title, received_on=planned.received_on,
-                law_code=planned.law_code, text=planned.text, file_number=planned.file_number),
-                today)
+            info_request = requests.create_request(
+                db,
+                owner,
+                requests.RequestData(
+                    institution_id=institution_id,
+                    title=planned.title,
+                    received_on=planned.received_on,
+                    law_code=planned.law_code,
+                    text=planned.text,
+                    file_number=planned.file_number,
+                ),
+                today,
+            )
             # Earlier packages are partial releases; the last is the final response, whose
             # outcome sums up every package (all disclosed + nothing disclosed = in part).
             overall = _combine([outcome for _, outcome in planned.responses])
             for index, (day, _) in enumerate(planned.responses):
                 final = index == len(planned.responses) - 1
-                kind = ("withdrawn" if overall == "withdrawn" else "final_response") if final \
+                kind = (
+                    ("withdrawn" if overall == "withdrawn" else "final_response")
+                    if final
                     else "partial_release"
+                )
                 details = {"outcome": overall} if kind == "final_response" else {}
-                note = (f"Decision in the spreadsheet: {', '.join(planned.decisions)}."
-                        if final and planned.decisions else "Release package (from the import).")
-                requests.add_event(db, owner, info_request, requests.EventData(
-                    kind=kind, occurred_on=day, note=note, details=details), today, storage, 0)
-            requests.record_import(db, owner, info_request, today, _import_note(planned, source),
-                                   {"source": source, "rows": planned.rows,
-                                    "decisions": planned.decisions, "imported_at": imported_at})
+                note = (
+                    f"Decision in the spreadsheet: {', '.join(planned.decisions)}."
+                    if final and planned.decisions
+                    else "Release package (from the import)."
+                )
+                requests.add_event(
+                    db,
+                    owner,
+                    info_request,
+                    requests.EventData(kind=kind, occurred_on=day, note=note, details=details),
+                    today,
+                    storage,
+                    0,
+                )
+            requests.record_import(
+                db,
+                owner,
+                info_request,
+                today,
+                _import_note(planned, source),
+                {
+                    "source": source,
+                    "rows": planned.rows,
+                    "decisions": planned.decisions,
+                    "imported_at": imported_at,
+                },
+            )
         except requests.RequestError as exc:
-            raise ImportRefused(f"Nothing was imported: row {planned.rows[0]} "
-                                f"({planned.file_number or planned.title}) was refused: "
-                                f"{exc}") from exc
+            raise ImportRefused(
+                f"Nothing was imported: row {planned.rows[0]} "
+                f"({planned.file_number or planned.title}) was refused: "
+                f"{exc}"
+            ) from exc
         if progress is not None:
             progress(done)
     skipped = sorted(n for r in plan.invalid_requests for n in r.rows)
-    return ImportResult(requests=len(todo), rows=sum(len(r.rows) for r in todo),
-                        institutions_created=created, skipped_rows=skipped)
+    return ImportResult(
+        requests=len(todo),
+        rows=sum(len(r.rows) for r in todo),
+        institutions_created=created,
+        skipped_rows=skipped,
+    )
 
 
 def _import_note(planned: PlannedRequest, source: str) -> str:

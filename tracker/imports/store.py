@@ -1,4 +1,5 @@
 """Uploaded CSV files kept between the import's steps, in the instance folder under a token."""
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,9 @@ class UploadStore:
         """The upload under this token, or None when there is none."""
         try:
             data_path, meta_path = self._paths(token)
-            return StoredUpload(token=token, data=data_path.read_bytes(),
-                                meta=json.loads(meta_path.read_text()))
+            return StoredUpload(
+                token=token, data=data_path.read_bytes(), meta=json.loads(meta_path.read_text())
+            )
         except (KeyError, OSError, ValueError):
             return None
 

@@ -1,4 +1,5 @@
 """Import pages: upload a CSV, map its columns on a preview, check it (dry run), import it."""
+
 from __future__ import annotations
 
 import csv
@@ -58,17 +59,24 @@ def upload() -> str | Response:
         limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
         data = form.file.data.stream.read(limit + 1)
         if len(data) > limit:
-            form.file.errors.append(f"The file is larger than {current_app.config['MAX_UPLOAD_MB']}"
-                                    " MB, the most the tracker accepts. Split it in parts.")
+            form.file.errors.append(
+                f"The file is larger than {current_app.config['MAX_UPLOAD_MB']}"
+                " MB, the most the tracker accepts. Split it in parts."
+            )
         else:
             try:
                 parse_csv(data)
             except CsvFileError as exc:
                 form.file.errors.append(str(exc))
             else:
-                token = _store().save(data, {
-                    "user_id": current_user.id, "newsroom_id": current_user.newsroom_id,
-                    "filename": safe_display_name(form.file.data.filename or "upload.csv")})
+                token = _store().save(
+                    data,
+                    {
+                        "user_id": current_user.id,
+                        "newsroom_id": current_user.newsroom_id,
+                        "filename": safe_display_name(form.file.data.filename or "upload.csv"),
+                    },
+                )
                 return redirect(url_for("imports.preview", token=token))
     return render_template("imports/upload.html", form=form)
 
@@ -81,8 +89,9 @@ def preview(token: str) -> str | Response:
     form = MappingForm(table.headers)
     if not form.is_submitted():
         saved = upload.meta.get("mapping")
-        form.fill(service.Mapping.from_dict(saved) if saved else
-                  service.guess_mapping(table.headers))
+        form.fill(
+            service.Mapping.from_dict(saved) if saved else service.guess_mapping(table.headers)
+        )
     elif form.validate():
         mapping = form.mapping()
         try:
@@ -93,8 +102,14 @@ def preview(token: str) -> str | Response:
         else:
             _store().update_meta(token, mapping=mapping.to_dict())
             return redirect(url_for("imports.check", token=token))
-    return render_template("imports/preview.html", form=form, upload=upload, table=table,
-                           preview=table.rows[:PREVIEW_ROWS], token=token)
+    return render_template(
+        "imports/preview.html",
+        form=form,
+        upload=upload,
+        table=table,
+        preview=table.rows[:PREVIEW_ROWS],
+        token=token,
+    )
 
 
 @bp.get("/<token>/check")
@@ -105,10 +120,16 @@ def check(token: str) -> str | Response:
     if not upload.meta.get("mapping"):
         return redirect(url_for("imports.preview", token=token))
     plan = _plan(upload, table)
-    return render_template("imports/check.html", plan=plan, upload=upload, token=token,
-                           form=ImportForm(), shown=plan.problems[:REPORT_ROWS_SHOWN],
-                           labels=service.PROBLEM_LABELS,
-                           sample=plan.valid_requests[:10])
+    return render_template(
+        "imports/check.html",
+        plan=plan,
+        upload=upload,
+        token=token,
+        form=ImportForm(),
+        shown=plan.problems[:REPORT_ROWS_SHOWN],
+        labels=service.PROBLEM_LABELS,
+        sample=plan.valid_requests[:10],
+    )
 
 
 @bp.get("/<token>/report.csv")
@@ -123,11 +144,21 @@ def report(token: str) -> Response:
     writer = csv.writer(out)
     writer.writerow(["row", "file_number", "severity", "problem", "message"])
     for p in plan.problems:
-        writer.writerow([p.row, safe_cell(p.file_number), p.severity,
-                         service.PROBLEM_LABELS.get(p.code, p.code), safe_cell(p.message)])
+        writer.writerow(
+            [
+                p.row,
+                safe_cell(p.file_number),
+                p.severity,
+                service.PROBLEM_LABELS.get(p.code, p.code),
+                safe_cell(p.message),
+            ]
+        )
     name = Path(upload.meta.get("filename") or "import").stem
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}-problems.csv"'})
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}-problems.csv"'},
+    )
 
 
 @bp.post("/<token>/import")
@@ -144,9 +175,15 @@ def run(token: str) -> str | Response:
     storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
     try:
         with db.transaction() as session:
-            result = service.run_import(session, plan, current_user, _today(), storage,
-                                        source=upload.meta.get("filename") or "a CSV file",
-                                        skip_invalid=bool(form.skip_invalid.data))
+            result = service.run_import(
+                session,
+                plan,
+                current_user,
+                _today(),
+                storage,
+                source=upload.meta.get("filename") or "a CSV file",
+                skip_invalid=bool(form.skip_invalid.data),
+            )
     except service.ImportFailure as exc:
         flash(str(exc), "error")
         return redirect(url_for("imports.check", token=token))

@@ -1,4 +1,5 @@
 """Institution form."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -13,11 +14,14 @@ class InstitutionForm(FlaskForm):
 
     name = StringField("Name", validators=[DataRequired(), Length(max=300)])
     law_code = SelectField("Law", validators=[DataRequired()])
-    province = SelectField("Province or state", validators=[Optional()],
-                           description="Adds that province's or state's holidays where the law "
-                                       "counts them.")
-    access_email = EmailField("Access office e-mail",
-                              validators=[Optional(), Email(), Length(max=254)])
+    province = SelectField(
+        "Province or state",
+        validators=[Optional()],
+        description="Adds that province's or state's holidays where the law counts them.",
+    )
+    access_email = EmailField(
+        "Access office e-mail", validators=[Optional(), Email(), Length(max=254)]
+    )
     submit = SubmitField("Save institution")
 
     def __init__(self, *args: object, **kwargs: object) -> None:

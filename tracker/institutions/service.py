@@ -1,4 +1,5 @@
 """Institution use cases."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.models import Institution, InfoRequest
+from tracker.models import InfoRequest, Institution
 
 
 class InstitutionError(ValueError):
@@ -29,20 +30,25 @@ class InstitutionData:
 
 def list_institutions(db: Session, newsroom_id: int) -> list[tuple[Institution, int]]:
     """The newsroom's institutions by name, each with its number of requests."""
-    counts = (sa.select(InfoRequest.institution_id, sa.func.count().label("n"))
-              .where(InfoRequest.newsroom_id == newsroom_id)
-              .group_by(InfoRequest.institution_id).subquery())
+    counts = (
+        sa.select(InfoRequest.institution_id, sa.func.count().label("n"))
+        .where(InfoRequest.newsroom_id == newsroom_id)
+        .group_by(InfoRequest.institution_id)
+        .subquery()
+    )
     rows = db.execute(
         sa.select(Institution, sa.func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.institution_id == Institution.id)
         .where(Institution.newsroom_id == newsroom_id)
-        .order_by(Institution.archived_at.is_not(None), sa.func.lower(Institution.name)))
+        .order_by(Institution.archived_at.is_not(None), sa.func.lower(Institution.name))
+    )
     return [(inst, int(n)) for inst, n in rows]
 
 
 def _check_unique_name(db: Session, newsroom_id: int, name: str, exclude_id: int | None) -> None:
-    query = sa.select(Institution.id).where(Institution.newsroom_id == newsroom_id,
-                                            sa.func.lower(Institution.name) == name.lower())
+    query = sa.select(Institution.id).where(
+        Institution.newsroom_id == newsroom_id, sa.func.lower(Institution.name) == name.lower()
+    )
     if exclude_id is not None:
         query = query.where(Institution.id != exclude_id)
     if db.scalar(query) is not None:
@@ -53,9 +59,13 @@ def create_institution(db: Session, newsroom_id: int, data: InstitutionData) -> 
     """Add an institution to the newsroom; the caller commits."""
     name = data.name.strip()
     _check_unique_name(db, newsroom_id, name, None)
-    institution = Institution(newsroom_id=newsroom_id, name=name, law_code=data.law_code,
-                              province=(data.province or None),
-                              access_email=(data.access_email or None))
+    institution = Institution(
+        newsroom_id=newsroom_id,
+        name=name,
+        law_code=data.law_code,
+        province=(data.province or None),
+        access_email=(data.access_email or None),
+    )
     db.add(institution)
     db.flush()
     return institution
@@ -73,6 +83,10 @@ def update_institution(db: Session, institution: Institution, data: InstitutionD
 
 def requests_of(db: Session, institution: Institution) -> list[InfoRequest]:
     """The institution's requests, newest first."""
-    return list(db.scalars(sa.select(InfoRequest)
-                           .where(InfoRequest.institution_id == institution.id)
-                           .order_by(InfoRequest.received_on.desc(), InfoRequest.id.desc())))
+    return list(
+        db.scalars(
+            sa.select(InfoRequest)
+            .where(InfoRequest.institution_id == institution.id)
+            .order_by(InfoRequest.received_on.desc(), InfoRequest.id.desc())
+        )
+    )

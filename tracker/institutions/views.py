@@ -1,4 +1,5 @@
 """Institution pages: list, create, edit, and one institution with its requests."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -15,9 +16,12 @@ bp = Blueprint("institutions", __name__, url_prefix="/institutions")
 
 
 def _data(form: InstitutionForm) -> service.InstitutionData:
-    return service.InstitutionData(name=form.name.data or "", law_code=form.law_code.data or "",
-                                   province=form.province.data or None,
-                                   access_email=form.access_email.data or None)
+    return service.InstitutionData(
+        name=form.name.data or "",
+        law_code=form.law_code.data or "",
+        province=form.province.data or None,
+        access_email=form.access_email.data or None,
+    )
 
 
 def _refused(form: InstitutionForm, exc: service.InstitutionError) -> None:
@@ -41,8 +45,9 @@ def create() -> str | Response:
     if form.validate_on_submit():
         try:
             with db.transaction() as session:
-                institution = service.create_institution(session, current_user.newsroom_id,
-                                                         _data(form))
+                institution = service.create_institution(
+                    session, current_user.newsroom_id, _data(form)
+                )
         except service.InstitutionError as exc:
             _refused(form, exc)
         else:

@@ -1,4 +1,5 @@
 """``flask --app tracker packet REQUEST_ID --output PATH.zip``: the packet from the command line."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -20,8 +21,9 @@ def parse_generated_at(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO 8601 date and time, "
-                                 "e.g. 2026-11-22T15:00:00Z") from None
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date and time, e.g. 2026-11-22T15:00:00Z"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     if moment.astimezone(UTC).year < 1980:
@@ -31,11 +33,17 @@ def parse_generated_at(value: str) -> datetime:
 
 @click.command("packet")
 @click.argument("request_id", type=int)
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the ZIP.")
-@click.option("--generated-at", "generated_at", default=None, metavar="ISO-TIMESTAMP",
-              help="Generation time to record (also fixes 'today'); the same data and time "
-                   "give a byte-identical ZIP. Default: now.")
+@click.option(
+    "--output", "-o", required=True, type=click.Path(dir_okay=False), help="Where to write the ZIP."
+)
+@click.option(
+    "--generated-at",
+    "generated_at",
+    default=None,
+    metavar="ISO-TIMESTAMP",
+    help="Generation time to record (also fixes 'today'); the same data and time "
+    "give a byte-identical ZIP. Default: now.",
+)
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @with_appcontext
 def packet_command(request_id: int, output: str, generated_at: str | None, force: bool) -> None:
@@ -51,11 +59,20 @@ def packet_command(request_id: int, output: str, generated_at: str | None, force
     else:
         today = moment.astimezone(ZoneInfo(tz)).date()
     try:
-        packet = build_packet(request, LocalStorage(current_app.config["ATTACHMENTS_DIR"]),
-                              output, generated_at=moment, today=today, tz=tz, force=force)
+        packet = build_packet(
+            request,
+            LocalStorage(current_app.config["ATTACHMENTS_DIR"]),
+            output,
+            generated_at=moment,
+            today=today,
+            tz=tz,
+            force=force,
+        )
     except PacketError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         session.rollback()
-    click.echo(f"wrote {packet.path} ({packet.size:,} bytes, {len(packet.dossier.files)} original "
-               f"file{'s' if len(packet.dossier.files) != 1 else ''})")
+    click.echo(
+        f"wrote {packet.path} ({packet.size:,} bytes, {len(packet.dossier.files)} original "
+        f"file{'s' if len(packet.dossier.files) != 1 else ''})"
+    )

@@ -2,6 +2,7 @@
 
 Plain data: the renderers read a Dossier and never query the database or the clock.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -14,12 +15,12 @@ from sqlalchemy.orm import object_session
 
 from tracker import __version__, deadlines
 from tracker.models import InfoRequest, Newsroom, TimelineEvent, User
+from tracker.requests.describe import describe
 from tracker.requests.service import (
     KIND_LABELS,
     RESPONSE_OUTCOMES,
     event_facts,
     province_of,
-    state_of,
 )
 from tracker.requests.state import RequestState, effective_events
 
@@ -32,18 +33,30 @@ STATUS_LABELS: dict[str, str] = {
     "closed": "Closed",
 }
 FINDING_LABELS: dict[str, str] = {
-    "well_founded": "well-founded", "not_well_founded": "not well-founded",
-    "resolved": "resolved", "discontinued": "discontinued",
+    "well_founded": "well-founded",
+    "not_well_founded": "not well-founded",
+    "resolved": "resolved",
+    "discontinued": "discontinued",
 }
 GROUNDS_LABELS: dict[str, str] = {
-    "delay": "delay", "extension": "extension of time", "fees": "fees",
-    "exemptions": "exemptions applied", "missing_records": "missing records", "other": "other",
+    "delay": "delay",
+    "extension": "extension of time",
+    "fees": "fees",
+    "exemptions": "exemptions applied",
+    "missing_records": "missing records",
+    "other": "other",
 }
 
 # Characters Windows, macOS or unzip tools refuse or misread in a file name.
 _FORBIDDEN = set('<>:"/\\|?*')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-             *(f"LPT{i}" for i in range(1, 10))}
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 _MAX_NAME = 120
 
 
@@ -51,7 +64,7 @@ _MAX_NAME = 120
 class PacketFile:
     """One original file as it goes into the archive."""
 
-    path: str           # "attachments/<safe unique name>"
+    path: str  # "attachments/<safe unique name>"
     original_name: str
     sha256: str
     size: int
@@ -210,24 +223,37 @@ def _details_text(kind: str, details: dict[str, Any], law: deadlines.Law) -> str
     if kind == "extension":
         reasons = {r.code: r for r in (law.extension.reasons if law.extension else ())}
         reason = reasons.get(str(details.get("reason")))
-        why = f"{reason.label} ({law.cite(reason.section)})" if reason else str(details.get("reason"))
-        return (f"{details.get('days')} days; ground: {why}; notice dated {details.get('notice_on')}; "
-                f"Commissioner notified: {'yes' if details.get('commissioner_notified') else 'no'}")
+        why = (
+            f"{reason.label} ({law.cite(reason.section)})" if reason else str(details.get("reason"))
+        )
+        return (
+            f"{details.get('days')} days; ground: {why}; notice dated {details.get('notice_on')}; "
+            f"Commissioner notified: {'yes' if details.get('commissioner_notified') else 'no'}"
+        )
     if kind == "final_response":
         return RESPONSE_OUTCOMES.get(str(details.get("outcome")), str(details.get("outcome")))
     if kind == "complaint_filed":
-        parts = [f"to {details.get('body')}",
-                 f"grounds: {GROUNDS_LABELS.get(str(details.get('grounds')), details.get('grounds'))}"]
+        parts = [
+            f"to {details.get('body')}",
+            f"grounds: {GROUNDS_LABELS.get(str(details.get('grounds')), details.get('grounds'))}",
+        ]
         if details.get("body_file_number"):
             parts.append(f"file number {details['body_file_number']}")
         return "; ".join(parts)
     if kind == "complaint_finding":
-        return "finding: " + FINDING_LABELS.get(str(details.get("finding")), str(details.get("finding")))
-    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in sorted(details.items())
-                     if value not in (None, "", [], {}))
+        return "finding: " + FINDING_LABELS.get(
+            str(details.get("finding")), str(details.get("finding"))
+        )
+    return "; ".join(
+        f"{key.replace('_', ' ')}: {value}"
+        for key, value in sorted(details.items())
+        if value not in (None, "", [], {})
+    )
 
 
-def _files(events: list[TimelineEvent]) -> tuple[tuple[PacketFile, ...], dict[int, tuple[PacketFile, ...]]]:
+def _files(
+    events: list[TimelineEvent],
+) -> tuple[tuple[PacketFile, ...], dict[int, tuple[PacketFile, ...]]]:
     """One archive entry per distinct file (by SHA-256), named in timeline order."""
     by_sha: dict[str, PacketFile] = {}
     taken: set[str] = set()
@@ -238,11 +264,14 @@ def _files(events: list[TimelineEvent]) -> tuple[tuple[PacketFile, ...], dict[in
             packet_file = by_sha.get(attachment.sha256)
             if packet_file is None:
                 name = _unique(safe_name(attachment.original_name), taken)
-                packet_file = PacketFile(path=f"attachments/{name}",
-                                         original_name=attachment.original_name,
-                                         sha256=attachment.sha256, size=attachment.size,
-                                         content_type=attachment.content_type,
-                                         first_entry_on=event.occurred_on)
+                packet_file = PacketFile(
+                    path=f"attachments/{name}",
+                    original_name=attachment.original_name,
+                    sha256=attachment.sha256,
+                    size=attachment.size,
+                    content_type=attachment.content_type,
+                    first_entry_on=event.occurred_on,
+                )
                 by_sha[attachment.sha256] = packet_file
             listed.append(packet_file)
         per_event[event.id] = tuple(listed)
@@ -255,62 +284,94 @@ def _complaints(request: InfoRequest) -> tuple[ComplaintRecord, ...]:
     records = []
     for event in (e for e in live if e.kind == "complaint_filed"):
         after = [f for f in findings if f.occurred_on >= event.occurred_on]
-        records.append(ComplaintRecord(
-            filed_on=event.occurred_on, body=str(event.details.get("body") or ""),
-            grounds=str(event.details.get("grounds") or "other"),
-            body_file_number=event.details.get("body_file_number") or None,
-            finding=after[-1].details.get("finding") if after else None,
-            finding_on=after[-1].occurred_on if after else None))
+        records.append(
+            ComplaintRecord(
+                filed_on=event.occurred_on,
+                body=str(event.details.get("body") or ""),
+                grounds=str(event.details.get("grounds") or "other"),
+                body_file_number=event.details.get("body_file_number") or None,
+                finding=after[-1].details.get("finding") if after else None,
+                finding_on=after[-1].occurred_on if after else None,
+            )
+        )
     return tuple(records)
 
 
-def _window_text(law: deadlines.Law, state: RequestState, today: date, late: bool,
-                 complaints: tuple[ComplaintRecord, ...]) -> tuple[bool | None, str]:
+def _window_text(
+    law: deadlines.Law,
+    state: RequestState,
+    today: date,
+    late: bool,
+    complaints: tuple[ComplaintRecord, ...],
+) -> tuple[bool | None, str]:
     """Whether the complaint window is open on ``today``, and the sentence that says so."""
     window = law.complaint_window
     if complaints:
         first = complaints[0]
-        return None, (f"A complaint was filed with {the(first.body)} on {first.filed_on.isoformat()}; "
-                      "the complaint window no longer applies.")
+        return None, (
+            f"A complaint was filed with {the(first.body)} on {first.filed_on.isoformat()}; "
+            "the complaint window no longer applies."
+        )
     if state.status == "closed" and state.closed_on is not None and state.complaint_due_on is None:
         return None, f"The request was closed on {state.closed_on.isoformat()}."
     if state.complaint_due_on is None:
         if window is None:
-            return None, (f"The {law.name} sets no time limit for a complaint to "
-                          f"{the(law.complaint_body)}.")
+            return None, (
+                f"The {law.name} sets no time limit for a complaint to {the(law.complaint_body)}."
+            )
         if not late:
-            return None, (f"The complaint window ({law.cite(window.section)}) opens only with a "
-                          "response or a deemed refusal.")
-        return None, (f"The window in {law.cite(window.section)} runs from a decision, not from "
-                      f"silence. {window.note}").strip()
+            return None, (
+                f"The complaint window ({law.cite(window.section)}) opens only with a "
+                "response or a deemed refusal."
+            )
+        return None, (
+            f"The window in {law.cite(window.section)} runs from a decision, not from "
+            f"silence. {window.note}"
+        ).strip()
     due = state.complaint_due_on
-    trigger = ("the deemed refusal (it starts the day after the due date)"
-               if state.complaint_trigger == "deemed refusal" else "the response")
+    trigger = (
+        "the deemed refusal (it starts the day after the due date)"
+        if state.complaint_trigger == "deemed refusal"
+        else "the response"
+    )
     section = f" ({law.cite(window.section)})" if window is not None else ""
     if today <= due:
         left = (due - today).days
-        return True, (f"Open: the last day to complain to {the(law.complaint_body)}{section} is "
-                      f"{due.isoformat()}, counted from {trigger}; {left} day"
-                      f"{'s' if left != 1 else ''} left as of {today.isoformat()}.")
-    return False, (f"Closed: the last day to complain to {the(law.complaint_body)}{section} was "
-                   f"{due.isoformat()}, counted from {trigger}. A late complaint must explain "
-                   "the delay; the body may still accept it.")
+        return True, (
+            f"Open: the last day to complain to {the(law.complaint_body)}{section} is "
+            f"{due.isoformat()}, counted from {trigger}; {left} day"
+            f"{'s' if left != 1 else ''} left as of {today.isoformat()}."
+        )
+    return False, (
+        f"Closed: the last day to complain to {the(law.complaint_body)}{section} was "
+        f"{due.isoformat()}, counted from {trigger}. A late complaint must explain "
+        "the delay; the body may still accept it."
+    )
 
 
-def _gaps(request: InfoRequest, events: list[TimelineEvent], files: tuple[PacketFile, ...],
-          state: RequestState, today: date) -> tuple[str, ...]:
+def _gaps(
+    request: InfoRequest,
+    events: list[TimelineEvent],
+    files: tuple[PacketFile, ...],
+    state: RequestState,
+    today: date,
+) -> tuple[str, ...]:
     """What the record lacks, in plain words, so the packet never looks more complete than it is."""
     gaps = []
     if all(e.kind == "filed" for e in events):
-        gaps.append("The timeline holds only the filing of the request: no acknowledgement, "
-                    "extension, response or complaint has been recorded yet.")
+        gaps.append(
+            "The timeline holds only the filing of the request: no acknowledgement, "
+            "extension, response or complaint has been recorded yet."
+        )
     if not request.text.strip():
         gaps.append("The text of the request was not recorded.")
     if not request.file_number:
         gaps.append("The institution's file number was not recorded.")
     if not files:
-        gaps.append("No files are attached: add a copy of the request as sent and every letter "
-                    "or e-mail received.")
+        gaps.append(
+            "No files are attached: add a copy of the request as sent and every letter "
+            "or e-mail received."
+        )
     if state.responded_on is None and state.status != "closed":
         gaps.append(f"No final response has been recorded as of {today.isoformat()}.")
     return tuple(gaps)
@@ -323,26 +384,31 @@ def gather(request: InfoRequest, *, generated_at: datetime, today: date, tz: str
     generated_at = generated_at.astimezone(UTC)
     law = deadlines.LAWS[request.law_code]
     province = province_of(request)
-    state = state_of(request, today)
-    explanation = deadlines.explain(request.law_code, state.clock_start,
-                                    extension_days=state.extension_days, province=province,
-                                    pauses=state.pauses)
+    deadline = describe(request, today)
+    state, explanation = deadline.state, deadline.explanation
     reasons = {r.code: r for r in deadlines.extension_reasons(request.law_code)}
     unit = "calendar days" if law.unit == "calendar" else "working days"
     extensions = tuple(
         ExtensionReview(
-            days=x.days, unit=unit, reason=x.reason,
-            reason_label=reasons[x.reason].label if x.reason in reasons else x.reason,
-            reason_section=law.cite(reasons[x.reason].section) if x.reason in reasons else "",
-            notice_on=x.notice_on, commissioner_notified=x.commissioner_notified,
-            counted=x.counted, problems=tuple(deadlines.check_extension(
-                request.law_code, state.clock_start, x.notice_on, x.days, x.reason,
-                x.commissioner_notified, province=province)))
-        for x in state.extensions)
-
+            days=check.extension.days,
+            unit=unit,
+            reason=check.extension.reason,
+            reason_label=reasons[check.extension.reason].label
+            if check.extension.reason in reasons
+            else check.extension.reason,
+            reason_section=law.cite(reasons[check.extension.reason].section)
+            if check.extension.reason in reasons
+            else "",
+            notice_on=check.extension.notice_on,
+            commissioner_notified=check.extension.commissioner_notified,
+            counted=check.extension.counted,
+            problems=check.problems,
+        )
+        for check in deadline.extensions
+    )
+    calendar_late = deadline.lateness.calendar_days_late
+    business_late = deadline.lateness.business_days_late
     as_of = state.responded_on or today
-    calendar_late, business_late = deadlines.days_late(request.law_code, state.due_on, as_of,
-                                                       province=province)
     late = calendar_late > 0
     deemed = state.due_on + timedelta(days=1) if late and law.deemed_refusal_section else None
     complaints = _complaints(request)
@@ -354,29 +420,57 @@ def gather(request: InfoRequest, *, generated_at: datetime, today: date, tz: str
     zone = ZoneInfo(tz)
     chronology = tuple(
         ChronologyEntry(
-            id=e.id, occurred_on=e.occurred_on, kind=e.kind, label=KIND_LABELS.get(e.kind, e.kind),
-            note=e.note or "", details=_details_text(e.kind, e.details or {}, law),
+            id=e.id,
+            occurred_on=e.occurred_on,
+            kind=e.kind,
+            label=KIND_LABELS.get(e.kind, e.kind),
+            note=e.note or "",
+            details=_details_text(e.kind, e.details or {}, law),
             recorded_by=_person(e.recorded_by),
             recorded_at=e.recorded_at.astimezone(UTC),
             recorded_at_local=e.recorded_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
-            corrects_id=e.corrects_id, corrected_by_id=corrected_by.get(e.id),
-            files=per_event.get(e.id, ()))
-        for e in events)
+            corrects_id=e.corrects_id,
+            corrected_by_id=corrected_by.get(e.id),
+            files=per_event.get(e.id, ()),
+        )
+        for e in events
+    )
 
     owner = request.owner
     return Dossier(
-        request_id=request.id, title=request.title, text=request.text or "",
-        newsroom=_newsroom(request).name, reporter_name=owner.name or owner.email,
-        reporter_email=owner.email, institution=request.institution.name,
-        institution_email=request.institution.access_email, law=law, province=province,
-        file_number=request.file_number, sent_on=request.sent_on,
-        received_on=request.received_on, generated_at=generated_at, today=today, timezone=tz,
-        state=state, explanation=explanation, extensions=extensions, late=late,
-        days_late_calendar=calendar_late, days_late_business=business_late,
-        lateness_as_of=as_of, deemed_refusal_on=deemed, complaint_window_open=window_open,
-        complaint_window_text=window_text, complaints=complaints, chronology=chronology,
-        files=files, gaps=_gaps(request, events, files, state, today),
-        tracker_version=__version__, holidays_version=explanation.holidays_version)
+        request_id=request.id,
+        title=request.title,
+        text=request.text or "",
+        newsroom=_newsroom(request).name,
+        reporter_name=owner.name or owner.email,
+        reporter_email=owner.email,
+        institution=request.institution.name,
+        institution_email=request.institution.access_email,
+        law=law,
+        province=province,
+        file_number=request.file_number,
+        sent_on=request.sent_on,
+        received_on=request.received_on,
+        generated_at=generated_at,
+        today=today,
+        timezone=tz,
+        state=state,
+        explanation=explanation,
+        extensions=extensions,
+        late=late,
+        days_late_calendar=calendar_late,
+        days_late_business=business_late,
+        lateness_as_of=as_of,
+        deemed_refusal_on=deemed,
+        complaint_window_open=window_open,
+        complaint_window_text=window_text,
+        complaints=complaints,
+        chronology=chronology,
+        files=files,
+        gaps=_gaps(request, events, files, state, today),
+        tracker_version=__version__,
+        holidays_version=explanation.holidays_version,
+    )
 
 
 def _newsroom(request: InfoRequest) -> Newsroom:

@@ -3,6 +3,7 @@
 A draft: the reporter checks every fact against the enclosed files, edits and signs it.
 Sections marked (verify) come from secondary sources (see /work/shared/law/RULES.md).
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -15,89 +16,142 @@ from tracker.packets.dossier import Dossier
 class LetterRules:
     """How a complaint or appeal is made under one law."""
 
-    kind: str                     # "complaint", "appeal", "request for review"...
+    kind: str  # "complaint", "appeal", "request for review"...
     salutation: str
-    delay_sections: tuple[str, ...]   # the response period and what silence means
-    complaint_section: str        # the section under which the complaint or appeal is made
+    delay_sections: tuple[str, ...]  # the response period and what silence means
+    complaint_section: str  # the section under which the complaint or appeal is made
     extension_section: str | None  # where an extension can be challenged
     remedy: str
-    before: str = ""              # a step the law expects first (internal review)
+    before: str = ""  # a step the law expects first (internal review)
 
 
 RULES: dict[str, LetterRules] = {
     # ATIA s.7 (30 days), s.10(3) (deemed refusal), s.30(1)(a) (refusal), s.30(1)(c) (extension).
     "ca-atia": LetterRules(
-        "complaint", "Dear Commissioner", ("s.7", "s.10(3)"), "s.30(1)(a)", "s.30(1)(c)",
+        "complaint",
+        "Dear Commissioner",
+        ("s.7", "s.10(3)"),
+        "s.30(1)(a)",
+        "s.30(1)(c)",
         "I ask the Commissioner to investigate, to find the complaint well-founded and to "
-        "order the institution to respond to the request in full by a fixed date."),
+        "order the institution to respond to the request in full by a fixed date.",
+    ),
     # Privacy Act s.14, s.16(3) (deemed refusal), s.29(1)(b) (refusal), s.29(1)(e) (extension).
     "ca-privacy": LetterRules(
-        "complaint", "Dear Commissioner", ("s.14", "s.16(3)"), "s.29(1)(b)", "s.29(1)(e)",
+        "complaint",
+        "Dear Commissioner",
+        ("s.14", "s.16(3)"),
+        "s.29(1)(b)",
+        "s.29(1)(e)",
         "I ask the Commissioner to investigate and to recommend that the institution give "
-        "access to the personal information without further delay."),
+        "access to the personal information without further delay.",
+    ),
     # FIPPA (Ont.) s.26, s.29(4) (deemed refusal); appeal to the Commissioner s.50(1).
     "ca-on-fippa": LetterRules(
-        "appeal", "Dear Registrar", ("s.26", "s.29(4)"), "s.50(1)", "s.50(1)",
+        "appeal",
+        "Dear Registrar",
+        ("s.26", "s.29(4)"),
+        "s.50(1)",
+        "s.50(1)",
         "I ask the Commissioner to order the institution to issue a decision on the request "
-        "without further delay."),
+        "without further delay.",
+    ),
     # MFIPPA s.19, s.22(4) (deemed refusal); appeal to the Commissioner s.39(1).
     "ca-on-mfippa": LetterRules(
-        "appeal", "Dear Registrar", ("s.19", "s.22(4)"), "s.39(1)", "s.39(1)",
+        "appeal",
+        "Dear Registrar",
+        ("s.19", "s.22(4)"),
+        "s.39(1)",
+        "s.39(1)",
         "I ask the Commissioner to order the institution to issue a decision on the request "
-        "without further delay."),
+        "without further delay.",
+    ),
     # BC FIPPA s.7, s.53(3) (silence is a refusal); review s.52(1); extension complaint s.42(2)(b).
     "ca-bc-fippa": LetterRules(
-        "request for review", "Dear Commissioner", ("s.7", "s.53(3) (verify)"), "s.52(1)",
+        "request for review",
+        "Dear Commissioner",
+        ("s.7", "s.53(3) (verify)"),
+        "s.52(1)",
         "s.42(2)(b) (verify)",
         "I ask the Commissioner to review the deemed refusal and to order the public body to "
-        "respond without further delay."),
+        "respond without further delay.",
+    ),
     # AB FOIP s.11(1), s.11(2) (deemed refusal); review by the Commissioner s.65(1).
     "ca-ab-foip": LetterRules(
-        "request for review", "Dear Commissioner", ("s.11(1)", "s.11(2)"), "s.65(1) (verify)",
+        "request for review",
+        "Dear Commissioner",
+        ("s.11(1)", "s.11(2)"),
+        "s.65(1) (verify)",
         "s.65(1) (verify)",
         "I ask the Commissioner to review the deemed refusal and to order the public body to "
-        "respond without further delay."),
+        "respond without further delay.",
+    ),
     # Québec Access Act s.47 (20 days), s.52 (deemed refusal); review by the CAI s.135.
     "ca-qc-access": LetterRules(
-        "application for review", "Madame, Monsieur", ("s.47", "s.52"), "s.135", "s.135",
+        "application for review",
+        "Madame, Monsieur",
+        ("s.47", "s.52"),
+        "s.135",
+        "s.135",
         "I ask the Commission to review the deemed refusal and to order the public body to "
-        "give access to the documents."),
+        "give access to the documents.",
+    ),
     # 5 U.S.C. 552(a)(6)(A)(i) (20 working days), (6)(C)(i) (constructive exhaustion);
     # the appeal is decided within 20 working days, (6)(A)(ii).
     "us-foia": LetterRules(
-        "administrative appeal", "Dear FOIA Appeals Officer", ("(6)(A)(i)", "(6)(C)(i)"),
-        "(6)(A)(ii)", "(6)(B)(i)",
+        "administrative appeal",
+        "Dear FOIA Appeals Officer",
+        ("(6)(A)(i)", "(6)(C)(i)"),
+        "(6)(A)(ii)",
+        "(6)(B)(i)",
         "I ask that the agency be directed to make a determination and release the records "
-        "without further delay. I reserve the right to seek judicial review under (6)(C)(i)."),
+        "without further delay. I reserve the right to seek judicial review under (6)(C)(i).",
+    ),
     # Cal. Gov. Code s.7922.535(a) (10 days); enforcement by petition, s.7923.000.
     "us-ca-cpra": LetterRules(
-        "petition (statement of facts)", "To the Court", ("s.7922.535(a)",), "s.7923.000",
+        "petition (statement of facts)",
+        "To the Court",
+        ("s.7922.535(a)",),
+        "s.7923.000",
         "s.7922.535(b)",
         "I ask the court to order the agency to disclose the records or show cause why it "
-        "should not, and to award costs and fees (s.7923.115)."),
+        "should not, and to award costs and fees (s.7923.115).",
+    ),
     # N.Y. Pub. Off. Law s.89(3)(a) (5 business days), s.89(4)(a) (appeal; silence is a denial).
     "us-ny-foil": LetterRules(
-        "appeal", "Dear Records Access Appeals Officer", ("s.89(3)(a)", "s.89(4)(a)"),
-        "s.89(4)(a)", "s.89(3)(a)",
+        "appeal",
+        "Dear Records Access Appeals Officer",
+        ("s.89(3)(a)", "s.89(4)(a)"),
+        "s.89(4)(a)",
+        "s.89(3)(a)",
         "I ask that the records be released within ten business days of this appeal, as "
-        "s.89(4)(a) requires of the appeal decision."),
+        "s.89(4)(a) requires of the appeal decision.",
+    ),
     # FOIA 2000 s.1(1), s.10(1) (20 working days); application to the Commissioner s.50(1).
     "uk-foia": LetterRules(
-        "complaint", "Dear Information Commissioner", ("s.1(1)", "s.10(1)"), "s.50(1)",
+        "complaint",
+        "Dear Information Commissioner",
+        ("s.1(1)", "s.10(1)"),
+        "s.50(1)",
         "s.10(3)",
         "I ask the Commissioner to issue a decision notice requiring the authority to respond "
         "to the request within a set time.",
         before="The Commissioner expects the authority's internal review to be asked for first: "
-               "[date the internal review was requested, and its outcome if any]."),
+        "[date the internal review was requested, and its outcome if any].",
+    ),
     # FOISA s.1(1), s.10(1) (20 working days); requirement for review s.20(1), then s.47(1).
     "uk-sct-foisa": LetterRules(
-        "requirement for review, then application", "Dear Scottish Information Commissioner",
-        ("s.1(1)", "s.10(1)"), "s.47(1)", None,
+        "requirement for review, then application",
+        "Dear Scottish Information Commissioner",
+        ("s.1(1)", "s.10(1)"),
+        "s.47(1)",
+        None,
         "I ask the Commissioner to issue a decision requiring the authority to respond to the "
         "request within a set time.",
         before="A requirement for review was sent to the authority under FOISA s.20(1) on "
-               "[date]; the authority [did not answer within 20 working days (s.21(1)) / "
-               "answered on date]."),
+        "[date]; the authority [did not answer within 20 working days (s.21(1)) / "
+        "answered on date].",
+    ),
 }
 
 
@@ -117,11 +171,15 @@ def letter_blocks(d: Dossier) -> list[str]:
         "DRAFT: check every fact against the enclosed files, edit, then sign.",
         "\n".join([d.reporter_name, d.newsroom, d.reporter_email]),
         d.generated_local.date().isoformat(),
-        "\n".join([f"To: {law.complaint_body}"
-                   + (f" ({d.institution})" if law.complaint_body.startswith("the agency") else ""),
-                   f"Re: {rules.kind.capitalize()} under the {law.name}",
-                   f"Institution: {d.institution}; its file number: {file_number}",
-                   f"Request: \u201c{d.title}\u201d, received {d.received_on.isoformat()}"]),
+        "\n".join(
+            [
+                f"To: {law.complaint_body}"
+                + (f" ({d.institution})" if law.complaint_body.startswith("the agency") else ""),
+                f"Re: {rules.kind.capitalize()} under the {law.name}",
+                f"Institution: {d.institution}; its file number: {file_number}",
+                f"Request: \u201c{d.title}\u201d, received {d.received_on.isoformat()}",
+            ]
+        ),
         f"{rules.salutation},",
         f"I make this {rules.kind} under {complaint_cite} about how {d.institution} has "
         f"handled my request under the {law.name}, which it received on "
@@ -136,29 +194,40 @@ def letter_blocks(d: Dossier) -> list[str]:
         + (f", extended by {exp.extension_days} {unit}" if exp.extension_days else "")
         + f". Counting from the day after receipt ({law.count_citation}), the deadline was "
         f"{d.due_on.strftime('%A')} {d.due_on.isoformat()}. The enclosed dossier shows the "
-        "count day by day, with every holiday skipped.")
+        "count day by day, with every holiday skipped."
+    )
     for x in d.extensions:
-        text = (f"On {x.notice_on.isoformat()} the institution extended the deadline by "
-                f"{x.days} {x.unit} ({x.reason_label}, {x.reason_section}).")
+        text = (
+            f"On {x.notice_on.isoformat()} the institution extended the deadline by "
+            f"{x.days} {x.unit} ({x.reason_label}, {x.reason_section})."
+        )
         if x.problems:
             text += " " + " ".join(f"{p.message} ({p.citation})" for p in x.problems)
         if not x.counted:
             text += " Those days do not move the deadline: the period had already run out."
         blocks.append(text)
 
-    late = f"{_n(d.days_late_calendar, 'calendar day')} ({_n(d.days_late_business, 'business day')})"
+    late = (
+        f"{_n(d.days_late_calendar, 'calendar day')} ({_n(d.days_late_business, 'business day')})"
+    )
     if d.responded_on is not None and d.late:
-        blocks.append(f"The institution responded on {d.responded_on.isoformat()}: {late} "
-                      "after the deadline.")
+        blocks.append(
+            f"The institution responded on {d.responded_on.isoformat()}: {late} after the deadline."
+        )
     elif d.responded_on is not None:
-        blocks.append(f"The institution responded on {d.responded_on.isoformat()}, within the "
-                      "deadline.")
+        blocks.append(
+            f"The institution responded on {d.responded_on.isoformat()}, within the deadline."
+        )
     elif d.late:
-        blocks.append(f"As of {d.today.isoformat()} the institution has not responded: {late} "
-                      "after the deadline.")
+        blocks.append(
+            f"As of {d.today.isoformat()} the institution has not responded: {late} "
+            "after the deadline."
+        )
     else:
-        blocks.append(f"As of {d.today.isoformat()} the deadline has not passed; a complaint "
-                      f"about delay can be made only after {d.due_on.isoformat()}.")
+        blocks.append(
+            f"As of {d.today.isoformat()} the deadline has not passed; a complaint "
+            f"about delay can be made only after {d.due_on.isoformat()}."
+        )
 
     grounds = []
     if d.late:
@@ -167,27 +236,41 @@ def letter_blocks(d: Dossier) -> list[str]:
             grounds.append(
                 f"The institution did not respond within the time limit. Under {deemed_cite} "
                 f"that failure is a deemed refusal of access, from {d.deemed_refusal_on.isoformat()}. "
-                f"I complain of that refusal and of the delay ({sections}; {complaint_cite}).")
+                f"I complain of that refusal and of the delay ({sections}; {complaint_cite})."
+            )
         else:
-            grounds.append(f"The institution did not respond within the time limit ({sections}). "
-                           f"I complain of the delay ({complaint_cite}).")
+            grounds.append(
+                f"The institution did not respond within the time limit ({sections}). "
+                f"I complain of the delay ({complaint_cite})."
+            )
     if rules.extension_section and any(x.problems for x in d.extensions):
-        grounds.append("I also complain that the extension was not taken as the law requires "
-                       f"({cite(rules.extension_section)}).")
+        grounds.append(
+            "I also complain that the extension was not taken as the law requires "
+            f"({cite(rules.extension_section)})."
+        )
     if not grounds:
-        grounds.append("[State the grounds of the complaint: the exemptions applied, the fees, "
-                       "missing records or other matters.]")
+        grounds.append(
+            "[State the grounds of the complaint: the exemptions applied, the fees, "
+            "missing records or other matters.]"
+        )
     blocks.extend(grounds)
     if rules.before:
         blocks.append(rules.before)
     blocks.append(d.complaint_window_text)
     blocks.append(rules.remedy)
-    enclosed = [(f"Enclosed: an evidence packet generated {d.generated_at.isoformat()} "
-                 "(packet.pdf: the dossier with the deadline computation and chronology; "
-                 "timeline.csv; manifest.json with the SHA-256 of every file)")]
+    enclosed = [
+        (
+            f"Enclosed: an evidence packet generated {d.generated_at.isoformat()} "
+            "(packet.pdf: the dossier with the deadline computation and chronology; "
+            "timeline.csv; manifest.json with the SHA-256 of every file)"
+        )
+    ]
     if d.files:
-        enclosed.append(" and the original documents: "
-                        + "; ".join(f.path.removeprefix("attachments/") for f in d.files) + ".")
+        enclosed.append(
+            " and the original documents: "
+            + "; ".join(f.path.removeprefix("attachments/") for f in d.files)
+            + "."
+        )
     else:
         enclosed.append(". No original documents are attached yet.")
     blocks.append("".join(enclosed))
@@ -202,6 +285,7 @@ def draft_letter(d: Dossier) -> str:
         if "\n" in block:
             out.append(block)
         else:
-            out.append(textwrap.fill(block, width=78, break_long_words=False,
-                                     break_on_hyphens=False))
+            out.append(
+                textwrap.fill(block, width=78, break_long_words=False, break_on_hyphens=False)
+            )
     return "\n\n".join(out) + "\n"

@@ -3,6 +3,7 @@
 Same dossier, same bytes: reportlab's invariant mode fixes the document ID, and the creation
 date is the packet's generation time.
 """
+
 from __future__ import annotations
 
 import functools
@@ -34,8 +35,12 @@ from tracker.packets.letter import letter_blocks
 
 # DejaVu covers Latin, Greek and Cyrillic (Debian: fonts-dejavu-core); reportlab's own Vera
 # (Latin-1 and Mac Roman: é à ç œ ’ « » —) is the fallback on machines without it.
-FONT_DIRS: tuple[str, ...] = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu",
-                              "/usr/share/fonts/TTF", "/usr/local/share/fonts/dejavu")
+FONT_DIRS: tuple[str, ...] = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/share/fonts/TTF",
+    "/usr/local/share/fonts/dejavu",
+)
 MARGIN = 50
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#52606d")
@@ -49,8 +54,11 @@ def fonts() -> tuple[str, str, str]:
     """Register the packet fonts once per process; return (regular, bold, mono) names."""
     choice: tuple[Path, Path, Path] | None = None
     for folder in map(Path, FONT_DIRS):
-        found = (folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf",
-                 folder / "DejaVuSansMono.ttf")
+        found = (
+            folder / "DejaVuSans.ttf",
+            folder / "DejaVuSans-Bold.ttf",
+            folder / "DejaVuSansMono.ttf",
+        )
         if all(p.is_file() for p in found):
             choice = found
             break
@@ -58,35 +66,47 @@ def fonts() -> tuple[str, str, str]:
         bundled = Path(reportlab.__file__).parent / "fonts"
         choice = (bundled / "Vera.ttf", bundled / "VeraBd.ttf", bundled / "Vera.ttf")
     names = ("PacketSans", "PacketSans-Bold", "PacketMono")
-    for name, path in zip(names, choice):
+    for name, path in zip(names, choice, strict=False):
         pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFontFamily("PacketSans", normal=names[0], bold=names[1],
-                                  italic=names[0], boldItalic=names[1])
+    pdfmetrics.registerFontFamily(
+        "PacketSans", normal=names[0], bold=names[1], italic=names[0], boldItalic=names[1]
+    )
     return names
 
 
 class _Styles:
     def __init__(self) -> None:
         regular, bold, mono = fonts()
-        base = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5,
-                              textColor=INK, alignment=TA_LEFT, spaceAfter=4)
+        base = ParagraphStyle(
+            "body",
+            fontName=regular,
+            fontSize=9.5,
+            leading=12.5,
+            textColor=INK,
+            alignment=TA_LEFT,
+            spaceAfter=4,
+        )
         self.body = base
         self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10, spaceAfter=0)
         self.cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10, spaceAfter=0)
         self.cell_bold = ParagraphStyle("cellb", parent=self.cell, fontName=bold)
-        self.mono = ParagraphStyle("mono", parent=self.cell, fontName=mono, fontSize=6.5,
-                                   leading=8.5)
-        self.title = ParagraphStyle("title", parent=base, fontName=bold, fontSize=22,
-                                    leading=27, spaceAfter=6)
-        self.subtitle = ParagraphStyle("subtitle", parent=base, fontSize=13, leading=17,
-                                       spaceAfter=14, textColor=MUTED)
-        self.h1 = ParagraphStyle("h1", parent=base, fontName=bold, fontSize=13, leading=17,
-                                 spaceBefore=12, spaceAfter=6)
-        self.h2 = ParagraphStyle("h2", parent=base, fontName=bold, fontSize=10.5, leading=14,
-                                 spaceBefore=6, spaceAfter=3)
+        self.mono = ParagraphStyle(
+            "mono", parent=self.cell, fontName=mono, fontSize=6.5, leading=8.5
+        )
+        self.title = ParagraphStyle(
+            "title", parent=base, fontName=bold, fontSize=22, leading=27, spaceAfter=6
+        )
+        self.subtitle = ParagraphStyle(
+            "subtitle", parent=base, fontSize=13, leading=17, spaceAfter=14, textColor=MUTED
+        )
+        self.h1 = ParagraphStyle(
+            "h1", parent=base, fontName=bold, fontSize=13, leading=17, spaceBefore=12, spaceAfter=6
+        )
+        self.h2 = ParagraphStyle(
+            "h2", parent=base, fontName=bold, fontSize=10.5, leading=14, spaceBefore=6, spaceAfter=3
+        )
         self.warn = ParagraphStyle("warn", parent=base, textColor=WARN)
-        self.letter = ParagraphStyle("letter", parent=base, fontSize=9.5, leading=13,
-                                     spaceAfter=7)
+        self.letter = ParagraphStyle("letter", parent=base, fontSize=9.5, leading=13, spaceAfter=7)
 
 
 def _text(value: str) -> str:
@@ -94,13 +114,16 @@ def _text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
-def _table(rows: list[list[Flowable | str]], widths: list[float], *, header: bool = True
-           ) -> Table:
+def _table(rows: list[list[Flowable | str]], widths: list[float], *, header: bool = True) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
     table.setStyle(TableStyle(style))
@@ -109,7 +132,8 @@ def _table(rows: list[list[Flowable | str]], widths: list[float], *, header: boo
 
 def _facts(s: _Styles, pairs: list[tuple[str, str]], width: float) -> Table:
     rows: list[list[Flowable | str]] = [
-        [Paragraph(_text(k), s.cell_bold), Paragraph(_text(v), s.cell)] for k, v in pairs]
+        [Paragraph(_text(k), s.cell_bold), Paragraph(_text(v), s.cell)] for k, v in pairs
+    ]
     return _table(rows, [width * 0.3, width * 0.7], header=False)
 
 
@@ -123,57 +147,80 @@ def _cover(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = [
         Paragraph("Evidence packet", s.title),
         Paragraph(_text(d.title), s.subtitle),
-        _facts(s, [
-            ("Newsroom", d.newsroom),
-            ("Reporter", f"{d.reporter_name} <{d.reporter_email}>"),
-            ("Institution", d.institution),
-            ("Law", f"{law.name} \u2014 {law.jurisdiction}"),
-            ("Institution's file number", d.file_number or "not recorded"),
-            ("Request sent", d.sent_on.isoformat() if d.sent_on else "not recorded"),
-            ("Request received", d.received_on.isoformat()),
-            ("Status", d.status_label),
-            ("Tracker request", f"#{d.request_id}"),
-            ("Generated", (f"{local.strftime('%Y-%m-%d %H:%M %Z')} "
-                           f"({d.generated_at.isoformat()})")),
-        ], width),
+        _facts(
+            s,
+            [
+                ("Newsroom", d.newsroom),
+                ("Reporter", f"{d.reporter_name} <{d.reporter_email}>"),
+                ("Institution", d.institution),
+                ("Law", f"{law.name} \u2014 {law.jurisdiction}"),
+                ("Institution's file number", d.file_number or "not recorded"),
+                ("Request sent", d.sent_on.isoformat() if d.sent_on else "not recorded"),
+                ("Request received", d.received_on.isoformat()),
+                ("Status", d.status_label),
+                ("Tracker request", f"#{d.request_id}"),
+                (
+                    "Generated",
+                    (f"{local.strftime('%Y-%m-%d %H:%M %Z')} ({d.generated_at.isoformat()})"),
+                ),
+            ],
+            width,
+        ),
         Spacer(1, 10),
         Paragraph("In short", s.h2),
     ]
-    summary = [(f"Due date: {d.due_on.strftime('%A')} {d.due_on.isoformat()} "
-                f"({law.period_text}).")]
+    summary = [(f"Due date: {d.due_on.strftime('%A')} {d.due_on.isoformat()} ({law.period_text}).")]
     if d.responded_on is not None:
         summary.append(f"Final response: {d.responded_on.isoformat()}.")
     else:
         summary.append(f"No final response recorded as of {d.today.isoformat()}.")
     if d.late:
-        summary.append(f"{_days(d.days_late_calendar, 'calendar day')} late "
-                       f"({_days(d.days_late_business, 'business day')}).")
+        summary.append(
+            f"{_days(d.days_late_calendar, 'calendar day')} late "
+            f"({_days(d.days_late_business, 'business day')})."
+        )
     if d.deemed_refusal_on is not None and law.deemed_refusal_section:
-        summary.append(f"Deemed refused from {d.deemed_refusal_on.isoformat()} "
-                       f"({law.cite(law.deemed_refusal_section)}).")
+        summary.append(
+            f"Deemed refused from {d.deemed_refusal_on.isoformat()} "
+            f"({law.cite(law.deemed_refusal_section)})."
+        )
     summary.append(f"Complaint window: {d.complaint_window_text}")
     story += [Paragraph(_text(line), s.body) for line in summary]
     story.append(Paragraph("What the record lacks", s.h2))
     if d.gaps:
         story += [Paragraph("\u2022 " + _text(gap), s.warn) for gap in d.gaps]
     else:
-        story.append(Paragraph("Nothing flagged: the request text, the file number, a final "
-                               "response and original files are all on record.", s.body))
+        story.append(
+            Paragraph(
+                "Nothing flagged: the request text, the file number, a final "
+                "response and original files are all on record.",
+                s.body,
+            )
+        )
     return story
 
 
 def _deadline(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     exp = d.explanation
     story: list[Flowable] = [Paragraph("2. The statutory deadline and how it was computed", s.h1)]
-    rows: list[list[Flowable | str]] = [[Paragraph("Step", s.cell_bold),
-                                         Paragraph("Computation", s.cell_bold)]]
-    rows += [[Paragraph(_text(step.label), s.cell), Paragraph(_text(step.text), s.cell)]
-             for step in exp.steps]
+    rows: list[list[Flowable | str]] = [
+        [Paragraph("Step", s.cell_bold), Paragraph("Computation", s.cell_bold)]
+    ]
+    rows += [
+        [Paragraph(_text(step.label), s.cell), Paragraph(_text(step.text), s.cell)]
+        for step in exp.steps
+    ]
     story.append(_table(rows, [width * 0.16, width * 0.84]))
     if d.state.restarted_by:
-        story.append(Paragraph(_text(
-            f"The clock restarted on {d.state.clock_start.isoformat()} "
-            f"({d.state.restarted_by}); the count above starts from that day."), s.body))
+        story.append(
+            Paragraph(
+                _text(
+                    f"The clock restarted on {d.state.clock_start.isoformat()} "
+                    f"({d.state.restarted_by}); the count above starts from that day."
+                ),
+                s.body,
+            )
+        )
     story.append(Spacer(1, 4))
     story.append(Paragraph(_text("Sections cited: " + "; ".join(exp.sections) + "."), s.body))
 
@@ -181,17 +228,36 @@ def _deadline(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     if not d.extensions:
         story.append(Paragraph("No extension of the deadline is on record.", s.body))
     for x in d.extensions:
-        lines = [Paragraph(_text(
-            f"{x.days} {x.unit} claimed by notice dated {x.notice_on.isoformat()}; ground: "
-            f"{x.reason_label} ({x.reason_section}); "
-            f"Commissioner notified: {'yes' if x.commissioner_notified else 'no'}."), s.body)]
+        lines = [
+            Paragraph(
+                _text(
+                    f"{x.days} {x.unit} claimed by notice dated {x.notice_on.isoformat()}; ground: "
+                    f"{x.reason_label} ({x.reason_section}); "
+                    f"Commissioner notified: {'yes' if x.commissioner_notified else 'no'}."
+                ),
+                s.body,
+            )
+        ]
         if not x.counted:
-            lines.append(Paragraph("These days do not move the due date: notice came after the "
-                                   "original deadline had passed.", s.warn))
+            lines.append(
+                Paragraph(
+                    "These days do not move the due date: notice came after the "
+                    "original deadline had passed.",
+                    s.warn,
+                )
+            )
         if x.problems:
-            lines += [Paragraph("\u2022 " + _text(f"{'Contrary to the law' if p.severity == 'error' else 'Warning'}: "
-                                               f"{p.message} ({p.citation})"), s.warn)
-                      for p in x.problems]
+            lines += [
+                Paragraph(
+                    "\u2022 "
+                    + _text(
+                        f"{'Contrary to the law' if p.severity == 'error' else 'Warning'}: "
+                        f"{p.message} ({p.citation})"
+                    ),
+                    s.warn,
+                )
+                for p in x.problems
+            ]
         else:
             lines.append(Paragraph("No problem found with this extension.", s.small))
         story.append(KeepTogether(lines))
@@ -203,22 +269,31 @@ def _lateness(d: Dossier, s: _Styles) -> list[Flowable]:
     story: list[Flowable] = [Paragraph("4. Deemed refusal and days late", s.h1)]
     lines = [f"Due date (last day to respond): {d.due_on.strftime('%A')} {d.due_on.isoformat()}."]
     if d.late:
-        when = (f"the final response of {d.responded_on.isoformat()}" if d.responded_on
-                else f"{d.today.isoformat()}, with no final response")
-        lines.append(f"Days late as of {when}: {_days(d.days_late_calendar, 'calendar day')}; "
-                     f"{_days(d.days_late_business, 'business day')} "
-                     "(working days under the law's calendar).")
+        when = (
+            f"the final response of {d.responded_on.isoformat()}"
+            if d.responded_on
+            else f"{d.today.isoformat()}, with no final response"
+        )
+        lines.append(
+            f"Days late as of {when}: {_days(d.days_late_calendar, 'calendar day')}; "
+            f"{_days(d.days_late_business, 'business day')} "
+            "(working days under the law's calendar)."
+        )
         if d.deemed_refusal_on is not None and law.deemed_refusal_section:
-            lines.append(f"Deemed refusal: from {d.deemed_refusal_on.isoformat()}, the day after "
-                         f"the due date ({law.cite(law.deemed_refusal_section)}).")
+            lines.append(
+                f"Deemed refusal: from {d.deemed_refusal_on.isoformat()}, the day after "
+                f"the due date ({law.cite(law.deemed_refusal_section)})."
+            )
         elif not law.deemed_refusal_section:
             lines.append(f"The {law.name} names no deemed refusal; the delay itself is the breach.")
     elif d.responded_on is not None:
         lines.append(f"Answered on {d.responded_on.isoformat()}, within the deadline: not late.")
     else:
         left = (d.due_on - d.today).days
-        lines.append(f"Not late as of {d.today.isoformat()}: {_days(left, 'day')} left. "
-                     "No deemed refusal yet.")
+        lines.append(
+            f"Not late as of {d.today.isoformat()}: {_days(left, 'day')} left. "
+            "No deemed refusal yet."
+        )
     story += [Paragraph(_text(line), s.body) for line in lines]
 
     story.append(Paragraph("5. Complaint window", s.h1))
@@ -226,21 +301,31 @@ def _lateness(d: Dossier, s: _Styles) -> list[Flowable]:
     if law.complaint_window is not None and law.complaint_window.note:
         story.append(Paragraph(_text(f"Note: {law.complaint_window.note}"), s.small))
     for c in d.complaints:
-        text = (f"Complaint filed {c.filed_on.isoformat()} with {the(c.body)}; "
-                f"grounds: {GROUNDS_LABELS.get(c.grounds, c.grounds)}"
-                + (f"; file number {c.body_file_number}" if c.body_file_number else ""))
+        text = (
+            f"Complaint filed {c.filed_on.isoformat()} with {the(c.body)}; "
+            f"grounds: {GROUNDS_LABELS.get(c.grounds, c.grounds)}"
+            + (f"; file number {c.body_file_number}" if c.body_file_number else "")
+        )
         if c.finding and c.finding_on:
-            text += (f"; finding of {c.finding_on.isoformat()}: "
-                     f"{FINDING_LABELS.get(c.finding, c.finding)}")
+            text += (
+                f"; finding of {c.finding_on.isoformat()}: "
+                f"{FINDING_LABELS.get(c.finding, c.finding)}"
+            )
         story.append(Paragraph(_text(text + "."), s.body))
     return story
 
 
 def _chronology(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph("6. Chronology", s.h1),
-                             Paragraph("Every timeline entry, in date order. Entries are never "
-                                       "edited: a correction is a new entry that points back to "
-                                       "the one it replaces.", s.small), Spacer(1, 4)]
+    story: list[Flowable] = [
+        Paragraph("6. Chronology", s.h1),
+        Paragraph(
+            "Every timeline entry, in date order. Entries are never "
+            "edited: a correction is a new entry that points back to "
+            "the one it replaces.",
+            s.small,
+        ),
+        Spacer(1, 4),
+    ]
     header = ["#", "Date", "Entry", "Note and details", "Recorded", "Correction"]
     rows: list[list[Flowable | str]] = [[Paragraph(h, s.cell_bold) for h in header]]
     for e in d.chronology:
@@ -252,12 +337,18 @@ def _chronology(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
             correction.append(f"Corrects #{e.corrects_id}")
         if e.corrected_by_id is not None:
             correction.append(f"Corrected by #{e.corrected_by_id}; no longer in force")
-        rows.append([Paragraph(str(e.id), s.cell), Paragraph(e.occurred_on.isoformat(), s.cell),
-                     Paragraph(_text(e.label), s.cell),
-                     Paragraph(_text("\n".join(body)) or "\u2014", s.cell),
-                     Paragraph(_text(f"{e.recorded_by}\n{e.recorded_at_local}"), s.cell),
-                     Paragraph(_text("\n".join(correction)) or "\u2014",
-                               s.warn if correction else s.cell)])
+        rows.append(
+            [
+                Paragraph(str(e.id), s.cell),
+                Paragraph(e.occurred_on.isoformat(), s.cell),
+                Paragraph(_text(e.label), s.cell),
+                Paragraph(_text("\n".join(body)) or "\u2014", s.cell),
+                Paragraph(_text(f"{e.recorded_by}\n{e.recorded_at_local}"), s.cell),
+                Paragraph(
+                    _text("\n".join(correction)) or "\u2014", s.warn if correction else s.cell
+                ),
+            ]
+        )
     story.append(_table(rows, [w * width for w in (0.045, 0.115, 0.18, 0.33, 0.2, 0.13)]))
     return story
 
@@ -267,24 +358,38 @@ def _files(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     if not d.files:
         story.append(Paragraph("No files are attached to this request.", s.body))
         return story
-    rows: list[list[Flowable | str]] = [[Paragraph(h, s.cell_bold) for h in
-                                         ("File in the archive", "Bytes", "SHA-256")]]
+    rows: list[list[Flowable | str]] = [
+        [Paragraph(h, s.cell_bold) for h in ("File in the archive", "Bytes", "SHA-256")]
+    ]
     for f in d.files:
         name = f.path
         if f.original_name != f.path.removeprefix("attachments/"):
             name += f"\n(uploaded as {f.original_name})"
-        rows.append([Paragraph(_text(name), s.cell), Paragraph(f"{f.size:,}", s.cell),
-                     Paragraph(f.sha256, s.mono)])
+        rows.append(
+            [
+                Paragraph(_text(name), s.cell),
+                Paragraph(f"{f.size:,}", s.cell),
+                Paragraph(f.sha256, s.mono),
+            ]
+        )
     story.append(_table(rows, [width - 62 - 268, 62, 268]))
-    story.append(Paragraph("manifest.json lists the same hashes; recompute them with "
-                           "`sha256sum` to show no file was altered.", s.small))
+    story.append(
+        Paragraph(
+            "manifest.json lists the same hashes; recompute them with "
+            "`sha256sum` to show no file was altered.",
+            s.small,
+        )
+    )
     return story
 
 
 def _letter(d: Dossier, s: _Styles) -> list[Flowable]:
-    story: list[Flowable] = [PageBreak(), Paragraph("8. Draft complaint letter", s.h1),
-                             Paragraph("Also in the archive as complaint-letter.txt.", s.small),
-                             Spacer(1, 6)]
+    story: list[Flowable] = [
+        PageBreak(),
+        Paragraph("8. Draft complaint letter", s.h1),
+        Paragraph("Also in the archive as complaint-letter.txt.", s.small),
+        Spacer(1, 6),
+    ]
     story += [Paragraph(_text(block), s.letter) for block in letter_blocks(d)]
     return story
 
@@ -294,8 +399,10 @@ def render_pdf(d: Dossier) -> bytes:
     s = _Styles()
     regular = fonts()[0]
     stamp = d.generated_at.strftime("D:%Y%m%d%H%M%S+00'00'")
-    footer = (f"Evidence packet \u00b7 request #{d.request_id} \u00b7 {d.institution} \u00b7 "
-              f"generated {d.generated_at.date().isoformat()}")
+    footer = (
+        f"Evidence packet \u00b7 request #{d.request_id} \u00b7 {d.institution} \u00b7 "
+        f"generated {d.generated_at.date().isoformat()}"
+    )
 
     def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.setDateFormatter(lambda *_: stamp)
@@ -308,17 +415,30 @@ def render_pdf(d: Dossier) -> bytes:
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN, title=f"Evidence packet: {d.title}", author=d.newsroom,
+        buffer,
+        pagesize=LETTER,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=f"Evidence packet: {d.title}",
+        author=d.newsroom,
         subject=f"{d.law.short_name} request to {d.institution}",
-        creator=f"ATI tracker {d.tracker_version}", producer="ReportLab", invariant=1,
-        lang="en")
+        creator=f"ATI tracker {d.tracker_version}",
+        producer="ReportLab",
+        invariant=1,
+        lang="en",
+    )
     width = LETTER[0] - 2 * MARGIN
     story = _cover(d, s, width)
-    story += [PageBreak(), Paragraph("1. The request", s.h1),
-              Paragraph(_text(d.title), s.h2),
-              Paragraph(_text(d.text) if d.text.strip()
-                        else "The text of the request was not recorded.", s.body)]
+    story += [
+        PageBreak(),
+        Paragraph("1. The request", s.h1),
+        Paragraph(_text(d.title), s.h2),
+        Paragraph(
+            _text(d.text) if d.text.strip() else "The text of the request was not recorded.", s.body
+        ),
+    ]
     story += _deadline(d, s, width)
     story += _lateness(d, s)
     story += _chronology(d, s, width)

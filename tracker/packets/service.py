@@ -4,6 +4,7 @@ The archive is deterministic: entries in sorted order, timestamps and permission
 the generation time, so the same data and generation time give the same bytes. Original
 files are streamed into it in chunks and checked against their recorded SHA-256.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,11 +28,23 @@ from tracker.packets.pdf import render_pdf
 CHUNK = 1024 * 1024
 PACKET_FORMAT = 1
 # Stay clear of the 4 GiB ZIP limit: zipfile adds room for the header, so mark big entries.
-ZIP64_FROM = 2 ** 31
+ZIP64_FROM = 2**31
 # Formula prefixes a spreadsheet would execute (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-TIMELINE_COLUMNS = ("entry", "occurred_on", "kind", "label", "note", "details", "recorded_by",
-                    "recorded_at", "corrects", "corrected_by", "files", "files_sha256")
+TIMELINE_COLUMNS = (
+    "entry",
+    "occurred_on",
+    "kind",
+    "label",
+    "note",
+    "details",
+    "recorded_by",
+    "recorded_at",
+    "corrects",
+    "corrected_by",
+    "files",
+    "files_sha256",
+)
 
 
 class PacketError(Exception):
@@ -43,11 +56,15 @@ class MissingFiles(PacketError):
 
     def __init__(self, files: list[PacketFile]) -> None:
         self.files = tuple(files)
-        names = "; ".join(f"{f.original_name} (entry of {f.first_entry_on.isoformat()}, "
-                          f"SHA-256 {f.sha256[:12]}…)" for f in files)
-        super().__init__(f"{len(files)} attached file{'s are' if len(files) != 1 else ' is'} "
-                         f"missing from the tracker's file store, so no packet was built: {names}. "
-                         "Restore them from a backup and try again.")
+        names = "; ".join(
+            f"{f.original_name} (entry of {f.first_entry_on.isoformat()}, SHA-256 {f.sha256[:12]}…)"
+            for f in files
+        )
+        super().__init__(
+            f"{len(files)} attached file{'s are' if len(files) != 1 else ' is'} "
+            f"missing from the tracker's file store, so no packet was built: {names}. "
+            "Restore them from a backup and try again."
+        )
 
 
 class OutputExists(PacketError):
@@ -74,21 +91,34 @@ def timeline_csv(d: Dossier) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(TIMELINE_COLUMNS)
     for e in d.chronology:
-        row = [str(e.id), e.occurred_on.isoformat(), e.kind, e.label, e.note, e.details,
-               e.recorded_by, e.recorded_at.isoformat(timespec="seconds"),
-               "" if e.corrects_id is None else str(e.corrects_id),
-               "" if e.corrected_by_id is None else str(e.corrected_by_id),
-               "; ".join(f.path for f in e.files), "; ".join(f.sha256 for f in e.files)]
+        row = [
+            str(e.id),
+            e.occurred_on.isoformat(),
+            e.kind,
+            e.label,
+            e.note,
+            e.details,
+            e.recorded_by,
+            e.recorded_at.isoformat(timespec="seconds"),
+            "" if e.corrects_id is None else str(e.corrects_id),
+            "" if e.corrected_by_id is None else str(e.corrected_by_id),
+            "; ".join(f.path for f in e.files),
+            "; ".join(f.sha256 for f in e.files),
+        ]
         writer.writerow([safe_cell(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def manifest_json(d: Dossier, generated: dict[str, bytes]) -> bytes:
     """The manifest: every other file's path, size and SHA-256, and what made the packet."""
-    files = [{"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-             for name, data in generated.items()]
-    files += [{"path": f.path, "size": f.size, "sha256": f.sha256, "original_name": f.original_name}
-              for f in d.files]
+    files = [
+        {"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        for name, data in generated.items()
+    ]
+    files += [
+        {"path": f.path, "size": f.size, "sha256": f.sha256, "original_name": f.original_name}
+        for f in d.files
+    ]
     manifest = {
         "packet_format": PACKET_FORMAT,
         "request_id": d.request_id,
@@ -110,8 +140,8 @@ def missing_files(d: Dossier, storage: LocalStorage) -> list[PacketFile]:
 def _entry(name: str, stamp: tuple[int, int, int, int, int, int], method: int) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=stamp)
     info.compress_type = method
-    info.create_system = 3                # Unix, whatever the platform
-    info.external_attr = 0o100644 << 16   # a regular file, rw-r--r--
+    info.create_system = 3  # Unix, whatever the platform
+    info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
     return info
 
 
@@ -120,9 +150,11 @@ def write_archive(d: Dossier, storage: LocalStorage, target: BinaryIO) -> None:
     missing = missing_files(d, storage)
     if missing:
         raise MissingFiles(missing)
-    generated = {"packet.pdf": render_pdf(d),
-                 "complaint-letter.txt": draft_letter(d).encode("utf-8"),
-                 "timeline.csv": timeline_csv(d)}
+    generated = {
+        "packet.pdf": render_pdf(d),
+        "complaint-letter.txt": draft_letter(d).encode("utf-8"),
+        "timeline.csv": timeline_csv(d),
+    }
     generated["manifest.json"] = manifest_json(d, generated)
     originals = {f.path: f for f in d.files}
     stamp = d.generated_at.timetuple()[:6]
@@ -136,22 +168,30 @@ def write_archive(d: Dossier, storage: LocalStorage, target: BinaryIO) -> None:
                 _copy_original(archive, originals[name], storage, stamp)
 
 
-def _copy_original(archive: zipfile.ZipFile, f: PacketFile, storage: LocalStorage,
-                   stamp: tuple[int, int, int, int, int, int]) -> None:
+def _copy_original(
+    archive: zipfile.ZipFile,
+    f: PacketFile,
+    storage: LocalStorage,
+    stamp: tuple[int, int, int, int, int, int],
+) -> None:
     """Stream one original file into the archive (stored as is) and check its hash."""
     info = _entry(f.path, stamp, zipfile.ZIP_STORED)
     info.file_size = f.size
     digest = hashlib.sha256()
     size = 0
-    with storage.open(f.sha256) as source, \
-            archive.open(info, "w", force_zip64=f.size >= ZIP64_FROM) as sink:
+    with (
+        storage.open(f.sha256) as source,
+        archive.open(info, "w", force_zip64=f.size >= ZIP64_FROM) as sink,
+    ):
         while chunk := source.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)
             sink.write(chunk)
     if digest.hexdigest() != f.sha256 or size != f.size:
-        raise PacketError(f"{f.original_name} no longer matches the SHA-256 recorded when it was "
-                          "uploaded: the stored copy was altered or damaged. No packet was built.")
+        raise PacketError(
+            f"{f.original_name} no longer matches the SHA-256 recorded when it was "
+            "uploaded: the stored copy was altered or damaged. No packet was built."
+        )
 
 
 def dossier_for(request: InfoRequest, *, generated_at: datetime, today: date, tz: str) -> Dossier:
@@ -159,8 +199,16 @@ def dossier_for(request: InfoRequest, *, generated_at: datetime, today: date, tz
     return gather(request, generated_at=generated_at, today=today, tz=tz)
 
 
-def build_packet(request: InfoRequest, storage: LocalStorage, output: str | Path, *,
-                 generated_at: datetime, today: date, tz: str, force: bool = False) -> Packet:
+def build_packet(
+    request: InfoRequest,
+    storage: LocalStorage,
+    output: str | Path,
+    *,
+    generated_at: datetime,
+    today: date,
+    tz: str,
+    force: bool = False,
+) -> Packet:
     """Write the packet to ``output`` atomically: a temporary file beside it, renamed at the end."""
     output = Path(output)
     if output.is_dir():
@@ -169,8 +217,7 @@ def build_packet(request: InfoRequest, storage: LocalStorage, output: str | Path
         raise OutputExists(f"{output} already exists; use --force to replace it.")
     if not output.parent.is_dir():
         raise PacketError(f"The folder {output.parent} does not exist.")
-    dossier = dossier_for(request, generated_at=generated_at.astimezone(UTC),
-                          today=today, tz=tz)
+    dossier = dossier_for(request, generated_at=generated_at.astimezone(UTC), today=today, tz=tz)
     missing = missing_files(dossier, storage)
     if missing:
         raise MissingFiles(missing)

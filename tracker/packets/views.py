@@ -1,4 +1,5 @@
 """The packet download: GET /requests/<id>/packet.zip."""
+
 from __future__ import annotations
 
 import tempfile
@@ -8,13 +9,11 @@ from flask import Blueprint, current_app, render_template, send_file
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from tracker import clock, db
+from tracker import clock
 from tracker.files.storage import LocalStorage
-from tracker.models import InfoRequest
 from tracker.packets.dossier import newsroom_timezone
 from tracker.packets.service import PacketError, dossier_for, missing_files, write_archive
-from tracker.requests.service import load_request
-from tracker.tenancy import get_owned_or_404
+from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("packets", __name__)
 
@@ -30,18 +29,18 @@ def _spool_dir() -> Path:
 @login_required
 def download(request_id: int) -> Response | tuple[str, int]:
     """Build the request's evidence packet and send it as a download."""
-    get_owned_or_404(InfoRequest, request_id)
-    info_request = load_request(db.session(), request_id)
-    assert info_request is not None
+    info_request = load_owned_request_or_404(request_id)
     tz = newsroom_timezone(info_request, current_app.config["TIMEZONE"])
     dossier = dossier_for(info_request, generated_at=clock.now(), today=clock.today(tz), tz=tz)
     storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
     missing = missing_files(dossier, storage)
     if missing:
-        current_app.logger.error("packet for request %s not built: %d file(s) missing",
-                                 request_id, len(missing))
-        return render_template("packets/not_built.html", info_request=info_request,
-                               missing=missing, message=""), 409
+        current_app.logger.error(
+            "packet for request %s not built: %d file(s) missing", request_id, len(missing)
+        )
+        return render_template(
+            "packets/not_built.html", info_request=info_request, missing=missing, message=""
+        ), 409
     # An anonymous temporary file: the whole archive is written before a byte is sent, so a
     # failure shows an error page instead of a truncated download.
     spool = tempfile.TemporaryFile(dir=_spool_dir())  # noqa: SIM115 (send_file closes it)
@@ -50,13 +49,19 @@ def download(request_id: int) -> Response | tuple[str, int]:
     except PacketError as exc:
         spool.close()
         current_app.logger.error("packet for request %s not built: %s", request_id, exc)
-        return render_template("packets/not_built.html", info_request=info_request,
-                               missing=[], message=str(exc)), 409
+        return render_template(
+            "packets/not_built.html", info_request=info_request, missing=[], message=str(exc)
+        ), 409
     except BaseException:
         spool.close()
         raise
     spool.seek(0)
-    response = send_file(spool, mimetype="application/zip", as_attachment=True,
-                         download_name=f"request-{request_id}-evidence-packet.zip", max_age=0)
+    response = send_file(
+        spool,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"request-{request_id}-evidence-packet.zip",
+        max_age=0,
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response

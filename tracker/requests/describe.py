@@ -1,4 +1,5 @@
 """What a reporter reads about a request's clock: due date explained, lateness, warnings."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,33 +46,62 @@ class Deadline:
     deemed_refusal_window_end: date | None  # last day to complain of the deemed refusal
 
 
-def lateness(request: InfoRequest, today: date) -> Lateness:
-    """How late the response is (or was), or how many days are left."""
-    end = request.responded_on or today
-    calendar, business = deadlines.days_late(request.law_code, request.due_on, end,
-                                             province=province_of(request))
-    days_left = None
-    if request.responded_on is None and request.due_on >= today:
-        days_left = (request.due_on - today).days
+def _lateness(
+    law: str, due: date, responded: date | None, today: date, province: str | None
+) -> Lateness:
+    calendar, business = deadlines.days_late(law, due, responded or today, province=province)
+    days_left = (due - today).days if responded is None and due >= today else None
     return Lateness(calendar, business, days_left)
+
+
+def lateness(request: InfoRequest, today: date) -> Lateness:
+    """How late the response is (or was), or how many days are left (from stored columns)."""
+    return _lateness(
+        request.law_code, request.due_on, request.responded_on, today, province_of(request)
+    )
 
 
 def describe(request: InfoRequest, today: date) -> Deadline:
     """Derive the clock, explain the due date, check each extension against the law."""
     state = state_of(request, today)
     province = province_of(request)
-    explanation = deadlines.explain(request.law_code, state.clock_start,
-                                    extension_days=state.extension_days, province=province,
-                                    pauses=state.pauses)
+    explanation = deadlines.explain(
+        request.law_code,
+        state.clock_start,
+        extension_days=state.extension_days,
+        province=province,
+        pauses=state.pauses,
+    )
     checks = tuple(
-        ExtensionCheck(x, tuple(deadlines.check_extension(
-            request.law_code, state.clock_start, x.notice_on, x.days, x.reason,
-            x.commissioner_notified, province=province)))
-        for x in state.extensions)
+        ExtensionCheck(
+            x,
+            tuple(
+                deadlines.check_extension(
+                    request.law_code,
+                    state.clock_start,
+                    x.notice_on,
+                    x.days,
+                    x.reason,
+                    x.commissioner_notified,
+                    province=province,
+                )
+            ),
+        )
+        for x in state.extensions
+    )
     window_open = None if state.complaint_due_on is None else today <= state.complaint_due_on
-    late = lateness(request, today)
-    refusal_window = (deadlines.deemed_refusal_complaint_deadline(
-        request.law_code, state.due_on, province) if late.is_late else None)
-    return Deadline(law=deadlines.LAWS[request.law_code], state=state, explanation=explanation,
-                    lateness=late, extensions=checks, complaint_window_open=window_open,
-                    deemed_refusal_window_end=refusal_window)
+    late = _lateness(request.law_code, state.due_on, state.responded_on, today, province)
+    refusal_window = (
+        deadlines.deemed_refusal_complaint_deadline(request.law_code, state.due_on, province)
+        if late.is_late
+        else None
+    )
+    return Deadline(
+        law=deadlines.LAWS[request.law_code],
+        state=state,
+        explanation=explanation,
+        lateness=late,
+        extensions=checks,
+        complaint_window_open=window_open,
+        deemed_refusal_window_end=refusal_window,
+    )

@@ -1,4 +1,5 @@
 """Read-side queries for the dashboard and the request list (a fixed number of statements)."""
+
 from __future__ import annotations
 
 import math
@@ -8,11 +9,15 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
 
-from tracker.models import STATUSES, Institution, InfoRequest, User
+from tracker.models import STATUSES, InfoRequest, Institution, User
 
 PER_PAGE = 25
-SORTS = {"due": "Due date", "days_late": "Days late", "institution": "Institution",
-         "received": "Newest first"}
+SORTS = {
+    "due": "Due date",
+    "days_late": "Days late",
+    "institution": "Institution",
+    "received": "Newest first",
+}
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class RequestFilters:
     page: int = 1
 
     @classmethod
-    def from_args(cls, args: "dict[str, str] | object") -> "RequestFilters":
+    def from_args(cls, args: dict[str, str] | object) -> RequestFilters:
         """Read filters from query-string arguments, dropping what does not parse."""
         get = args.get  # type: ignore[attr-defined]
 
@@ -41,11 +46,16 @@ class RequestFilters:
 
         status = get("status") or None
         sort = get("sort") or "due"
-        return cls(status=status if status in STATUSES else None,
-                   institution_id=as_int("institution"), law_code=get("law") or None,
-                   owner_id=as_int("owner"), overdue=get("overdue") in ("1", "on", "true"),
-                   q=(get("q") or "").replace("\x00", "").strip()[:200], sort=sort if sort in SORTS else "due",
-                   page=max(1, min(as_int("page") or 1, 1_000_000)))
+        return cls(
+            status=status if status in STATUSES else None,
+            institution_id=as_int("institution"),
+            law_code=get("law") or None,
+            owner_id=as_int("owner"),
+            overdue=get("overdue") in ("1", "on", "true"),
+            q=(get("q") or "").replace("\x00", "").strip()[:200],
+            sort=sort if sort in SORTS else "due",
+            page=max(1, min(as_int("page") or 1, 1_000_000)),
+        )
 
 
 @dataclass
@@ -81,23 +91,33 @@ def filtered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: i
         query = query.where(InfoRequest.status == "overdue")
     if filters.q:
         pattern = f"%{_escape_like(filters.q.lower())}%"
-        query = query.where(sa.or_(*[sa.func.lower(col).like(pattern, escape="\\") for col in
-                                     (InfoRequest.title, InfoRequest.text,
-                                      InfoRequest.file_number)]))
+        query = query.where(
+            sa.or_(
+                *[
+                    sa.func.lower(col).like(pattern, escape="\\")
+                    for col in (InfoRequest.title, InfoRequest.text, InfoRequest.file_number)
+                ]
+            )
+        )
     return query
 
 
 def ordered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: ignore[type-arg]
     """The filtered requests with their institution and owner, in the chosen order."""
-    query = (filtered(newsroom_id, filters).join(InfoRequest.institution)
-             .join(InfoRequest.owner)
-             .options(contains_eager(InfoRequest.institution), contains_eager(InfoRequest.owner)))
+    query = (
+        filtered(newsroom_id, filters)
+        .join(InfoRequest.institution)
+        .join(InfoRequest.owner)
+        .options(contains_eager(InfoRequest.institution), contains_eager(InfoRequest.owner))
+    )
     if filters.sort == "days_late":
-        return query.order_by(sa.case((InfoRequest.status == "overdue", 0), else_=1),
-                              InfoRequest.due_on, InfoRequest.id)
+        return query.order_by(
+            sa.case((InfoRequest.status == "overdue", 0), else_=1),
+            InfoRequest.due_on,
+            InfoRequest.id,
+        )
     if filters.sort == "institution":
-        return query.order_by(sa.func.lower(Institution.name), InfoRequest.due_on,
-                              InfoRequest.id)
+        return query.order_by(sa.func.lower(Institution.name), InfoRequest.due_on, InfoRequest.id)
     if filters.sort == "received":
         return query.order_by(InfoRequest.received_on.desc(), InfoRequest.id.desc())
     return query.order_by(InfoRequest.due_on, InfoRequest.id)
@@ -105,8 +125,10 @@ def ordered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: ig
 
 def list_requests(db: Session, newsroom_id: int, filters: RequestFilters) -> Page:
     """One page of the newsroom's requests matching the filters, in the chosen order."""
-    total = db.scalar(sa.select(sa.func.count()).select_from(
-        filtered(newsroom_id, filters).subquery())) or 0
+    total = (
+        db.scalar(sa.select(sa.func.count()).select_from(filtered(newsroom_id, filters).subquery()))
+        or 0
+    )
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(filters.page, pages)
     query = ordered(newsroom_id, filters).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
@@ -128,43 +150,72 @@ DASHBOARD_LIMIT = 50
 
 def dashboard(db: Session, newsroom_id: int, today: date) -> Dashboard:
     """Overdue first (most days late first), then due within 7 days, then closing windows."""
+
     def rows(query: sa.Select) -> list[InfoRequest]:  # type: ignore[type-arg]
-        query = (query.join(InfoRequest.institution)
-                 .options(contains_eager(InfoRequest.institution)).limit(DASHBOARD_LIMIT))
+        query = (
+            query.join(InfoRequest.institution)
+            .options(contains_eager(InfoRequest.institution))
+            .limit(DASHBOARD_LIMIT)
+        )
         return list(db.scalars(query))
 
     mine = InfoRequest.newsroom_id == newsroom_id
     overdue_q = sa.select(InfoRequest).where(mine, InfoRequest.status == "overdue")
     soon_q = sa.select(InfoRequest).where(
-        mine, InfoRequest.status.in_(("awaiting", "on_hold")),
-        InfoRequest.due_on.between(today, today + timedelta(days=7)))
+        mine,
+        InfoRequest.status.in_(("awaiting", "on_hold")),
+        InfoRequest.due_on.between(today, today + timedelta(days=7)),
+    )
     closing_q = sa.select(InfoRequest).where(
-        mine, InfoRequest.status.in_(("overdue", "answered")),
-        InfoRequest.complaint_due_on.between(today, today + timedelta(days=14)))
-    counts_row = db.execute(sa.select(
-        *[sa.select(sa.func.count()).select_from(q.subquery()).scalar_subquery()
-          for q in (overdue_q, soon_q, closing_q)],
-        sa.select(sa.func.count()).where(mine, InfoRequest.status.notin_(("closed",)))
-        .select_from(InfoRequest).scalar_subquery())).one()
+        mine,
+        InfoRequest.status.in_(("overdue", "answered")),
+        InfoRequest.complaint_due_on.between(today, today + timedelta(days=14)),
+    )
+    counts_row = db.execute(
+        sa.select(
+            *[
+                sa.select(sa.func.count()).select_from(q.subquery()).scalar_subquery()
+                for q in (overdue_q, soon_q, closing_q)
+            ],
+            sa.select(sa.func.count())
+            .where(mine, InfoRequest.status.notin_(("closed",)))
+            .select_from(InfoRequest)
+            .scalar_subquery(),
+        )
+    ).one()
     return Dashboard(
         overdue=rows(overdue_q.order_by(InfoRequest.due_on, InfoRequest.id)),
         due_soon=rows(soon_q.order_by(InfoRequest.due_on, InfoRequest.id)),
         complaint_closing=rows(closing_q.order_by(InfoRequest.complaint_due_on, InfoRequest.id)),
-        counts={"overdue": counts_row[0], "due_soon": counts_row[1],
-                "complaint_closing": counts_row[2], "open": counts_row[3]})
+        counts={
+            "overdue": counts_row[0],
+            "due_soon": counts_row[1],
+            "complaint_closing": counts_row[2],
+            "open": counts_row[3],
+        },
+    )
 
 
 def owners(db: Session, newsroom_id: int) -> list[tuple[int, str]]:
     """The newsroom's people, for the owner filter."""
-    return [(u.id, u.name) for u in db.scalars(
-        sa.select(User).where(User.newsroom_id == newsroom_id).order_by(User.name))]
+    return [
+        (u.id, u.name)
+        for u in db.scalars(
+            sa.select(User).where(User.newsroom_id == newsroom_id).order_by(User.name)
+        )
+    ]
 
 
-def institution_options(db: Session, newsroom_id: int, include_id: int | None = None
-                        ) -> list[tuple[int, str]]:
+def institution_options(
+    db: Session, newsroom_id: int, include_id: int | None = None
+) -> list[tuple[int, str]]:
     """Institutions a request can go to (archived ones only when already chosen)."""
-    query = sa.select(Institution.id, Institution.name).where(
-        Institution.newsroom_id == newsroom_id,
-        sa.or_(Institution.archived_at.is_(None), Institution.id == (include_id or -1))
-    ).order_by(sa.func.lower(Institution.name))
+    query = (
+        sa.select(Institution.id, Institution.name)
+        .where(
+            Institution.newsroom_id == newsroom_id,
+            sa.or_(Institution.archived_at.is_(None), Institution.id == (include_id or -1)),
+        )
+        .order_by(sa.func.lower(Institution.name))
+    )
     return [(i, n) for i, n in db.execute(query)]

@@ -2,6 +2,7 @@
 
 Each function takes the session and leaves committing to the caller's transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,13 +14,24 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker import deadlines
 from tracker.files.storage import LocalStorage
-from tracker.models import (COMPLAINT_FINDINGS, COMPLAINT_GROUNDS, Attachment, Complaint,
-                            Extension, Institution, InfoRequest, TimelineEvent, User)
+from tracker.models import (
+    COMPLAINT_FINDINGS,
+    COMPLAINT_GROUNDS,
+    Attachment,
+    Complaint,
+    Extension,
+    InfoRequest,
+    Institution,
+    TimelineEvent,
+    User,
+)
 from tracker.requests.state import EventFact, RequestState, derive_state, effective_events
 
 RESPONSE_OUTCOMES: dict[str, str] = {
-    "full": "All records disclosed", "partial": "Records disclosed in part",
-    "refused": "Access refused", "no_records": "No records exist",
+    "full": "All records disclosed",
+    "partial": "Records disclosed in part",
+    "refused": "Access refused",
+    "no_records": "No records exist",
 }
 # Entries a reporter adds by hand (the system adds "filed", "deemed_refusal", "imported").
 REPORTER_KINDS: dict[str, str] = {
@@ -38,13 +50,26 @@ REPORTER_KINDS: dict[str, str] = {
     "note": "Note",
 }
 KIND_LABELS: dict[str, str] = {
-    **REPORTER_KINDS, "filed": "Request filed", "deemed_refusal": "Deemed refusal",
+    **REPORTER_KINDS,
+    "filed": "Request filed",
+    "deemed_refusal": "Deemed refusal",
     "imported": "Imported",
 }
 # Kinds that say something the institution did, so they cannot predate receipt.
-AFTER_RECEIPT = {"acknowledgement", "extension", "fee_notice", "fee_paid", "transfer",
-                 "clarification_requested", "clarification_answered", "partial_release",
-                 "final_response", "complaint_filed", "complaint_finding", "withdrawn"}
+AFTER_RECEIPT = {
+    "acknowledgement",
+    "extension",
+    "fee_notice",
+    "fee_paid",
+    "transfer",
+    "clarification_requested",
+    "clarification_answered",
+    "partial_release",
+    "final_response",
+    "complaint_filed",
+    "complaint_finding",
+    "withdrawn",
+}
 
 
 class RequestError(ValueError):
@@ -91,7 +116,8 @@ class EventData:
 def can_edit(user: User, request: InfoRequest) -> bool:
     """Reporters edit their own requests; editors and admins edit the newsroom's."""
     return user.newsroom_id == request.newsroom_id and (
-        user.is_editor or request.owner_id == user.id)
+        user.is_editor or request.owner_id == user.id
+    )
 
 
 def province_of(request: InfoRequest) -> str | None:
@@ -115,27 +141,32 @@ def _check_request(data: RequestData, today: date) -> None:
     if data.law_code is not None and data.law_code not in deadlines.LAWS:
         raise RequestError("Pick a law from the list.", "law_code")
     if data.received_on > today:
-        raise RequestError("The institution cannot have received it in the future.",
-                           "received_on")
+        raise RequestError("The institution cannot have received it in the future.", "received_on")
     if data.sent_on is not None and data.sent_on > data.received_on:
         raise RequestError("The request cannot be received before it was sent.", "received_on")
     year = data.received_on.year
     if not deadlines.MIN_YEAR <= year <= deadlines.MAX_YEAR:
-        raise RequestError(f"Dates before {deadlines.MIN_YEAR} or after {deadlines.MAX_YEAR} "
-                           "are outside the holiday data.", "received_on")
+        raise RequestError(
+            f"Dates before {deadlines.MIN_YEAR} or after {deadlines.MAX_YEAR} "
+            "are outside the holiday data.",
+            "received_on",
+        )
 
 
-def _check_file_number(db: Session, institution_id: int, file_number: str | None,
-                       exclude_id: int | None) -> None:
+def _check_file_number(
+    db: Session, institution_id: int, file_number: str | None, exclude_id: int | None
+) -> None:
     if not file_number:
         return
-    query = sa.select(InfoRequest.id).where(InfoRequest.institution_id == institution_id,
-                                            InfoRequest.file_number == file_number)
+    query = sa.select(InfoRequest.id).where(
+        InfoRequest.institution_id == institution_id, InfoRequest.file_number == file_number
+    )
     if exclude_id is not None:
         query = query.where(InfoRequest.id != exclude_id)
     if db.scalar(query) is not None:
-        raise RequestError("Another request to this institution has this file number.",
-                           "file_number")
+        raise RequestError(
+            "Another request to this institution has this file number.", "file_number"
+        )
 
 
 def create_request(db: Session, user: User, data: RequestData, today: date) -> InfoRequest:
@@ -145,27 +176,50 @@ def create_request(db: Session, user: User, data: RequestData, today: date) -> I
     file_number = (data.file_number or "").strip() or None
     _check_file_number(db, institution.id, file_number, None)
     request = InfoRequest(
-        newsroom_id=user.newsroom_id, owner_id=user.id, institution=institution,
-        law_code=data.law_code or institution.law_code, title=data.title.strip(),
-        text=data.text.strip(), file_number=file_number, sent_on=data.sent_on,
-        received_on=data.received_on, status="awaiting", due_on=data.received_on)
+        newsroom_id=user.newsroom_id,
+        owner_id=user.id,
+        institution=institution,
+        law_code=data.law_code or institution.law_code,
+        title=data.title.strip(),
+        text=data.text.strip(),
+        file_number=file_number,
+        sent_on=data.sent_on,
+        received_on=data.received_on,
+        status="awaiting",
+        due_on=data.received_on,
+    )
     db.add(request)
     db.flush()
-    db.add(TimelineEvent(request=request, kind="filed", occurred_on=data.sent_on or data.received_on,
-                         note=f"Request sent{' ' + data.sent_on.isoformat() if data.sent_on else ''}; "
-                              f"received by the institution {data.received_on.isoformat()}.",
-                         recorded_by_id=user.id, details={}))
+    db.add(
+        TimelineEvent(
+            request=request,
+            kind="filed",
+            occurred_on=data.sent_on or data.received_on,
+            note=f"Request sent{' ' + data.sent_on.isoformat() if data.sent_on else ''}; "
+            f"received by the institution {data.received_on.isoformat()}.",
+            recorded_by_id=user.id,
+            details={},
+        )
+    )
     db.flush()
     recompute(db, request, today)
     return request
 
 
-_EDIT_FIELDS = ("title", "text", "law_code", "file_number", "sent_on", "received_on",
-                "institution_id")
+_EDIT_FIELDS = (
+    "title",
+    "text",
+    "law_code",
+    "file_number",
+    "sent_on",
+    "received_on",
+    "institution_id",
+)
 
 
-def update_request(db: Session, user: User, request: InfoRequest, data: RequestData,
-                   today: date) -> list[str]:
+def update_request(
+    db: Session, user: User, request: InfoRequest, data: RequestData, today: date
+) -> list[str]:
     """Change a request's facts; the change is written to the timeline as a note."""
     if not can_edit(user, request):
         raise RequestError("Only the request's owner or an editor can change it.")
@@ -173,16 +227,22 @@ def update_request(db: Session, user: User, request: InfoRequest, data: RequestD
     institution = _institution(db, user.newsroom_id, data.institution_id)
     file_number = (data.file_number or "").strip() or None
     _check_file_number(db, institution.id, file_number, request.id)
-    new_values = {"title": data.title.strip(), "text": data.text.strip(),
-                  "law_code": data.law_code or institution.law_code, "file_number": file_number,
-                  "sent_on": data.sent_on, "received_on": data.received_on,
-                  "institution_id": institution.id}
-    earliest = min((e.occurred_on for e in request.events if e.kind in AFTER_RECEIPT),
-                   default=None)
+    new_values = {
+        "title": data.title.strip(),
+        "text": data.text.strip(),
+        "law_code": data.law_code or institution.law_code,
+        "file_number": file_number,
+        "sent_on": data.sent_on,
+        "received_on": data.received_on,
+        "institution_id": institution.id,
+    }
+    earliest = min((e.occurred_on for e in request.events if e.kind in AFTER_RECEIPT), default=None)
     if earliest is not None and data.received_on > earliest:
-        raise RequestError(f"The timeline has an entry of {earliest.isoformat()} from the "
-                           "institution: it cannot have received the request after that.",
-                           "received_on")
+        raise RequestError(
+            f"The timeline has an entry of {earliest.isoformat()} from the "
+            "institution: it cannot have received the request after that.",
+            "received_on",
+        )
     changes = []
     for name in _EDIT_FIELDS:
         old = getattr(request, name)
@@ -193,10 +253,21 @@ def update_request(db: Session, user: User, request: InfoRequest, data: RequestD
         return []
     request.institution = institution
     described = ", ".join(name.replace("_", " ") for name in changes if name != "text")
-    note = "Request details edited: " + (described or "text") + (
-        " and text" if "text" in changes and described else "")
-    db.add(TimelineEvent(request=request, kind="note", occurred_on=today, note=note,
-                         recorded_by_id=user.id, details={"edited": changes}))
+    note = (
+        "Request details edited: "
+        + (described or "text")
+        + (" and text" if "text" in changes and described else "")
+    )
+    db.add(
+        TimelineEvent(
+            request=request,
+            kind="note",
+            occurred_on=today,
+            note=note,
+            recorded_by_id=user.id,
+            details={"edited": changes},
+        )
+    )
     db.flush()
     recompute(db, request, today)
     return changes
@@ -208,8 +279,11 @@ def _check_event(request: InfoRequest, data: EventData, today: date) -> dict[str
     if data.occurred_on > today:
         raise RequestError("This date is in the future.", "occurred_on")
     if data.kind in AFTER_RECEIPT and data.occurred_on < request.received_on:
-        raise RequestError(f"This cannot happen before the institution received the request "
-                           f"({request.received_on.isoformat()}).", "occurred_on")
+        raise RequestError(
+            f"This cannot happen before the institution received the request "
+            f"({request.received_on.isoformat()}).",
+            "occurred_on",
+        )
     details = dict(data.details)
     if data.kind == "extension":
         days = details.get("days")
@@ -222,8 +296,7 @@ def _check_event(request: InfoRequest, data: EventData, today: date) -> dict[str
         if isinstance(notice_on, str):
             notice_on = date.fromisoformat(notice_on)
         if notice_on < request.received_on or notice_on > today:
-            raise RequestError("The notice date must fall between receipt and today.",
-                               "notice_on")
+            raise RequestError("The notice date must fall between receipt and today.", "notice_on")
         details["notice_on"] = notice_on.isoformat()
         details["commissioner_notified"] = bool(details.get("commissioner_notified"))
     elif data.kind == "final_response":
@@ -235,23 +308,32 @@ def _check_event(request: InfoRequest, data: EventData, today: date) -> dict[str
         details.setdefault("body", deadlines.LAWS[request.law_code].complaint_body)
         if not str(details["body"]).strip():
             details["body"] = deadlines.LAWS[request.law_code].complaint_body
-    elif data.kind == "complaint_finding":
-        if details.get("finding") not in COMPLAINT_FINDINGS:
-            raise RequestError("Pick the finding.", "finding")
+    elif data.kind == "complaint_finding" and details.get("finding") not in COMPLAINT_FINDINGS:
+        raise RequestError("Pick the finding.", "finding")
     return details
 
 
-def add_event(db: Session, user: User, request: InfoRequest, data: EventData, today: date,
-              storage: LocalStorage, max_bytes: int,
-              corrects: TimelineEvent | None = None) -> TimelineEvent:
+def add_event(
+    db: Session,
+    user: User,
+    request: InfoRequest,
+    data: EventData,
+    today: date,
+    storage: LocalStorage,
+    max_bytes: int,
+    corrects: TimelineEvent | None = None,
+) -> TimelineEvent:
     """Add a timeline entry (or a correction of one) with its files; recompute the clock."""
     if not can_edit(user, request):
         raise RequestError("Only the request's owner or an editor can add to its timeline.")
     if corrects is not None and corrects.request_id != request.id:
         raise RequestError("That entry belongs to another request.")
     details = _check_event(request, data, today)
-    if data.kind == "complaint_finding" and corrects is None and not db.scalar(
-            sa.select(Complaint.id).where(Complaint.request_id == request.id)):
+    if (
+        data.kind == "complaint_finding"
+        and corrects is None
+        and not db.scalar(sa.select(Complaint.id).where(Complaint.request_id == request.id))
+    ):
         raise RequestError("Record the complaint before its finding.", "kind")
     # Files first: a row is never written for a file that did not reach the disk.
     stored = []
@@ -260,35 +342,68 @@ def add_event(db: Session, user: User, request: InfoRequest, data: EventData, to
             stored.append((upload, storage.save(upload.stream, max_bytes)))
         except ValueError as exc:
             raise RequestError(f"{upload.filename}: {exc}", "files") from exc
-    event = TimelineEvent(request=request, kind=data.kind, occurred_on=data.occurred_on,
-                          note=data.note.strip(), details=details, recorded_by_id=user.id,
-                          corrects_id=corrects.id if corrects is not None else None)
+    event = TimelineEvent(
+        request=request,
+        kind=data.kind,
+        occurred_on=data.occurred_on,
+        note=data.note.strip(),
+        details=details,
+        recorded_by_id=user.id,
+        corrects_id=corrects.id if corrects is not None else None,
+    )
     db.add(event)
     db.flush()
     for upload, saved in stored:
-        db.add(Attachment(event=event, sha256=saved.sha256, size=saved.size,
-                          original_name=safe_display_name(upload.filename),
-                          content_type=upload.content_type or "application/octet-stream"))
+        db.add(
+            Attachment(
+                event=event,
+                sha256=saved.sha256,
+                size=saved.size,
+                original_name=safe_display_name(upload.filename),
+                content_type=upload.content_type or "application/octet-stream",
+            )
+        )
     if data.kind == "extension":
-        db.add(Extension(request_id=request.id, event_id=event.id, days=details["days"],
-                         reason=details["reason"], notice_on=date.fromisoformat(details["notice_on"]),
-                         commissioner_notified=details["commissioner_notified"]))
+        db.add(
+            Extension(
+                request_id=request.id,
+                event_id=event.id,
+                days=details["days"],
+                reason=details["reason"],
+                notice_on=date.fromisoformat(details["notice_on"]),
+                commissioner_notified=details["commissioner_notified"],
+            )
+        )
     elif data.kind == "complaint_filed":
-        db.add(Complaint(request_id=request.id, event_id=event.id, body=details["body"],
-                         grounds=details["grounds"], filed_on=data.occurred_on,
-                         body_file_number=(details.get("body_file_number") or None)))
+        db.add(
+            Complaint(
+                request_id=request.id,
+                event_id=event.id,
+                body=details["body"],
+                grounds=details["grounds"],
+                filed_on=data.occurred_on,
+                body_file_number=(details.get("body_file_number") or None),
+            )
+        )
     db.flush()
     recompute(db, request, today)
     return event
 
 
-def record_import(db: Session, user: User, request: InfoRequest, today: date, note: str,
-                  details: dict[str, Any]) -> TimelineEvent:
+def record_import(
+    db: Session, user: User, request: InfoRequest, today: date, note: str, details: dict[str, Any]
+) -> TimelineEvent:
     """Add the system's "imported" entry saying where a request came from (clock unchanged)."""
     if not can_edit(user, request):
         raise RequestError("Only the request's owner or an editor can import into it.")
-    event = TimelineEvent(request=request, kind="imported", occurred_on=today, note=note.strip(),
-                          details=dict(details), recorded_by_id=user.id)
+    event = TimelineEvent(
+        request=request,
+        kind="imported",
+        occurred_on=today,
+        note=note.strip(),
+        details=dict(details),
+        recorded_by_id=user.id,
+    )
     db.add(event)
     db.flush()
     return event
@@ -303,14 +418,27 @@ def safe_display_name(name: str) -> str:
 
 def event_facts(events: list[TimelineEvent]) -> list[EventFact]:
     """The timeline as the state derivation reads it."""
-    return [EventFact(id=e.id, kind=e.kind, occurred_on=e.occurred_on, corrects_id=e.corrects_id,
-                      details=e.details or {}) for e in events]
+    return [
+        EventFact(
+            id=e.id,
+            kind=e.kind,
+            occurred_on=e.occurred_on,
+            corrects_id=e.corrects_id,
+            details=e.details or {},
+        )
+        for e in events
+    ]
 
 
 def state_of(request: InfoRequest, today: date) -> RequestState:
     """Derive the request's clock and status from its timeline."""
-    return derive_state(request.law_code, province_of(request), request.received_on,
-                        event_facts(list(request.events)), today)
+    return derive_state(
+        request.law_code,
+        province_of(request),
+        request.received_on,
+        event_facts(list(request.events)),
+        today,
+    )
 
 
 def recompute(db: Session, request: InfoRequest, today: date) -> RequestState:
@@ -335,8 +463,9 @@ def _sync_complaints(db: Session, request: InfoRequest) -> None:
     live = effective_events(event_facts(list(request.events)))
     findings = [e for e in live if e.kind == "complaint_finding"]
     live_ids = {e.id for e in live}
-    for complaint in db.scalars(sa.select(Complaint).where(Complaint.request_id == request.id)
-                                .order_by(Complaint.filed_on)):
+    for complaint in db.scalars(
+        sa.select(Complaint).where(Complaint.request_id == request.id).order_by(Complaint.filed_on)
+    ):
         complaint.superseded = complaint.event_id not in live_ids
         after = [f for f in findings if f.occurred_on >= complaint.filed_on]
         if after:
@@ -349,7 +478,12 @@ def _sync_complaints(db: Session, request: InfoRequest) -> None:
 def load_request(db: Session, request_id: int) -> InfoRequest | None:
     """A request with its institution, owner, timeline and files loaded in a few queries."""
     return db.scalar(
-        sa.select(InfoRequest).where(InfoRequest.id == request_id)
-        .options(selectinload(InfoRequest.institution), selectinload(InfoRequest.owner),
-                 selectinload(InfoRequest.events).selectinload(TimelineEvent.attachments),
-                 selectinload(InfoRequest.events).selectinload(TimelineEvent.recorded_by)))
+        sa.select(InfoRequest)
+        .where(InfoRequest.id == request_id)
+        .options(
+            selectinload(InfoRequest.institution),
+            selectinload(InfoRequest.owner),
+            selectinload(InfoRequest.events).selectinload(TimelineEvent.attachments),
+            selectinload(InfoRequest.events).selectinload(TimelineEvent.recorded_by),
+        )
+    )

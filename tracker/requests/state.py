@@ -3,11 +3,13 @@
 Pure: takes plain facts, returns plain facts. The service stores the result on the request so
 the dashboard and the scheduler can query it; nothing here touches the database.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from tracker import deadlines
 
@@ -20,9 +22,10 @@ PAUSE_RULES: dict[str, dict[tuple[str, str], str]] = {
     "uk-foia": {("fee_notice", "fee_paid"): "FOIA s.10(2)"},
     "uk-sct-foisa": {("fee_notice", "fee_paid"): "FOISA s.10(2)"},
     "ca-bc-fippa": {("fee_notice", "fee_paid"): "BC FIPPA s.7(4)"},
-    "us-foia": {("fee_notice", "fee_paid"): "5 U.S.C. 552(a)(6)(A)(ii)(II)",
-                ("clarification_requested", "clarification_answered"):
-                    "5 U.S.C. 552(a)(6)(A)(ii)(I)"},
+    "us-foia": {
+        ("fee_notice", "fee_paid"): "5 U.S.C. 552(a)(6)(A)(ii)(II)",
+        ("clarification_requested", "clarification_answered"): "5 U.S.C. 552(a)(6)(A)(ii)(I)",
+    },
 }
 RESTART_RULES: dict[str, str] = {"uk-foia": "FOIA s.1(3)", "uk-sct-foisa": "FOISA s.1(3)"}
 
@@ -57,8 +60,8 @@ class RequestState:
     """Everything the pages, the scheduler and the packets read about a request's clock."""
 
     status: str
-    clock_start: date            # receipt, or the restart date after a UK clarification
-    restarted_by: str | None     # the section that restarted the clock
+    clock_start: date  # receipt, or the restart date after a UK clarification
+    restarted_by: str | None  # the section that restarted the clock
     extension_days: int
     extensions: tuple[ExtensionFact, ...]
     pauses: tuple[tuple[date, date], ...]
@@ -74,12 +77,12 @@ def effective_events(events: Iterable[EventFact]) -> list[EventFact]:
     """Entries still in force: any entry that a later entry corrects is replaced by it."""
     events = list(events)
     corrected = {e.corrects_id for e in events if e.corrects_id is not None}
-    return sorted((e for e in events if e.id not in corrected),
-                  key=lambda e: (e.occurred_on, e.id))
+    return sorted((e for e in events if e.id not in corrected), key=lambda e: (e.occurred_on, e.id))
 
 
-def _pauses(law: str, events: list[EventFact], today: date
-            ) -> tuple[list[tuple[date, date]], date | None]:
+def _pauses(
+    law: str, events: list[EventFact], today: date
+) -> tuple[list[tuple[date, date]], date | None]:
     rules = PAUSE_RULES.get(law, {})
     closed: list[tuple[date, date]] = []
     open_since: date | None = None
@@ -100,43 +103,62 @@ def _pauses(law: str, events: list[EventFact], today: date
     return sorted(closed), open_since
 
 
-def _extension(law: str, province: str | None, clock_start: date, event: EventFact
-               ) -> ExtensionFact:
+def _extension(
+    law: str, province: str | None, clock_start: date, event: EventFact
+) -> ExtensionFact:
     notice_on = date.fromisoformat(event.details["notice_on"])
     days, reason = int(event.details["days"]), str(event.details["reason"])
     notified = bool(event.details.get("commissioner_notified"))
-    late = any(p.code == "late-notice" for p in deadlines.check_extension(
-        law, clock_start, notice_on, days, reason, notified, province=province))
-    return ExtensionFact(event_id=event.id, days=days, reason=reason, notice_on=notice_on,
-                         commissioner_notified=notified, counted=not late)
+    late = any(
+        p.code == "late-notice"
+        for p in deadlines.check_extension(
+            law, clock_start, notice_on, days, reason, notified, province=province
+        )
+    )
+    return ExtensionFact(
+        event_id=event.id,
+        days=days,
+        reason=reason,
+        notice_on=notice_on,
+        commissioner_notified=notified,
+        counted=not late,
+    )
 
 
-def derive_state(law: str, province: str | None, received_on: date,
-                 events: Iterable[EventFact], today: date) -> RequestState:
+def derive_state(
+    law: str, province: str | None, received_on: date, events: Iterable[EventFact], today: date
+) -> RequestState:
     """Derive status, due date and complaint window from the entries in force."""
     live = effective_events(events)
     kinds = {e.kind for e in live}
 
     clock_start, restarted_by = received_on, None
     if law in RESTART_RULES:
-        answers = [e.occurred_on for e in live if e.kind == "clarification_answered"
-                   and e.occurred_on >= received_on]
+        answers = [
+            e.occurred_on
+            for e in live
+            if e.kind == "clarification_answered" and e.occurred_on >= received_on
+        ]
         if answers:
             clock_start, restarted_by = max(answers), RESTART_RULES[law]
 
-    extensions = tuple(_extension(law, province, clock_start, e)
-                       for e in live if e.kind == "extension")
+    extensions = tuple(
+        _extension(law, province, clock_start, e) for e in live if e.kind == "extension"
+    )
     extension_days = sum(x.days for x in extensions if x.counted)
     pauses, open_since = _pauses(law, [e for e in live if e.occurred_on >= clock_start], today)
-    due_on = deadlines.due_date(law, clock_start, extension_days=extension_days,
-                                province=province, pauses=pauses)
+    due_on = deadlines.due_date(
+        law, clock_start, extension_days=extension_days, province=province, pauses=pauses
+    )
 
     finals = [e for e in live if e.kind == "final_response"]
     responded_on = max((e.occurred_on for e in finals), default=None)
     complaints = [e for e in live if e.kind == "complaint_filed"]
     findings = [e for e in live if e.kind == "complaint_finding"]
     complaint_pending = bool(complaints) and (
-        not findings or max(c.occurred_on for c in complaints) > max(f.occurred_on for f in findings))
+        not findings
+        or max(c.occurred_on for c in complaints) > max(f.occurred_on for f in findings)
+    )
     withdrawn = [e for e in live if e.kind == "withdrawn"]
 
     closed_on: date | None = None
@@ -160,8 +182,9 @@ def derive_state(law: str, province: str | None, received_on: date,
     trigger: str | None = None
     if "withdrawn" not in kinds:
         if responded_on is not None and responded_on <= due_on:
-            complaint_due_on = deadlines.response_complaint_deadline(law, responded_on,
-                                                                     province=province)
+            complaint_due_on = deadlines.response_complaint_deadline(
+                law, responded_on, province=province
+            )
             trigger = "response"
         else:
             # Deemed refusal: the window opens the day after the due date (OIC guidance).
@@ -169,13 +192,24 @@ def derive_state(law: str, province: str | None, received_on: date,
             trigger = "deemed refusal"
             if responded_on is not None:
                 # A late answer is still a decision one may complain about: take the later window.
-                after_response = deadlines.response_complaint_deadline(law, responded_on,
-                                                                       province=province)
-                if after_response is not None and (complaint_due_on is None
-                                                   or after_response > complaint_due_on):
+                after_response = deadlines.response_complaint_deadline(
+                    law, responded_on, province=province
+                )
+                if after_response is not None and (
+                    complaint_due_on is None or after_response > complaint_due_on
+                ):
                     complaint_due_on, trigger = after_response, "response"
-    return RequestState(status=status, clock_start=clock_start, restarted_by=restarted_by,
-                        extension_days=extension_days, extensions=extensions,
-                        pauses=tuple(pauses), open_pause_since=open_since, due_on=due_on,
-                        responded_on=responded_on, complaint_due_on=complaint_due_on,
-                        complaint_trigger=trigger, closed_on=closed_on)
+    return RequestState(
+        status=status,
+        clock_start=clock_start,
+        restarted_by=restarted_by,
+        extension_days=extension_days,
+        extensions=extensions,
+        pauses=tuple(pauses),
+        open_pause_since=open_since,
+        due_on=due_on,
+        responded_on=responded_on,
+        complaint_due_on=complaint_due_on,
+        complaint_trigger=trigger,
+        closed_on=closed_on,
+    )

@@ -1,10 +1,20 @@
 """Request pages: list, log, edit, the request with its deadline and timeline, entries, files."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
@@ -17,7 +27,7 @@ from tracker.models import Attachment, InfoRequest, TimelineEvent
 from tracker.requests import queries, service
 from tracker.requests.describe import describe, lateness
 from tracker.requests.forms import FORMS_BY_KIND, EventForm, RequestForm
-from tracker.tenancy import get_owned_or_404
+from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("requests", __name__)
 
@@ -30,13 +40,6 @@ def today() -> date:
 def storage() -> LocalStorage:
     """Where original files live."""
     return LocalStorage(current_app.config["ATTACHMENTS_DIR"])
-
-
-def _owned_request(request_id: int) -> InfoRequest:
-    get_owned_or_404(InfoRequest, request_id)
-    loaded = service.load_request(db.session(), request_id)
-    assert loaded is not None
-    return loaded
 
 
 def _add_error(form: object, name: str | None, message: str) -> None:
@@ -56,20 +59,28 @@ def index() -> str:
     result = queries.list_requests(session, current_user.newsroom_id, filters)
     now = today()
     return render_template(
-        "requests/index.html", result=result, filters=filters, sorts=queries.SORTS,
+        "requests/index.html",
+        result=result,
+        filters=filters,
+        sorts=queries.SORTS,
         lateness={r.id: lateness(r, now) for r in result.items},
         institutions=queries.institution_options(session, current_user.newsroom_id),
         owners=queries.owners(session, current_user.newsroom_id),
         laws=[(code, law.name) for code, law in deadlines.LAWS.items()],
-        args={k: v for k, v in request.args.items() if k != "page"})
+        args={k: v for k, v in request.args.items() if k != "page"},
+    )
 
 
 def _request_data(form: RequestForm, institution_id: int) -> service.RequestData:
     return service.RequestData(
-        institution_id=institution_id, title=form.title.data or "",
-        received_on=form.received_on.data, law_code=form.law_code.data or None,
-        text=form.text.data or "", sent_on=form.sent_on.data,
-        file_number=form.file_number.data or None)
+        institution_id=institution_id,
+        title=form.title.data or "",
+        received_on=form.received_on.data,
+        law_code=form.law_code.data or None,
+        text=form.text.data or "",
+        sent_on=form.sent_on.data,
+        file_number=form.file_number.data or None,
+    )
 
 
 def _save_request(form: RequestForm, existing: InfoRequest | None) -> InfoRequest | None:
@@ -79,10 +90,15 @@ def _save_request(form: RequestForm, existing: InfoRequest | None) -> InfoReques
             if form.institution_id.data:
                 institution_id = int(form.institution_id.data)
             else:
-                institution_id = create_institution(session, current_user.newsroom_id,
-                    InstitutionData(name=form.new_institution.data or "",
-                                    law_code=form.law_code.data or "",
-                                    province=form.new_institution_province.data or None)).id
+                institution_id = create_institution(
+                    session,
+                    current_user.newsroom_id,
+                    InstitutionData(
+                        name=form.new_institution.data or "",
+                        law_code=form.law_code.data or "",
+                        province=form.new_institution_province.data or None,
+                    ),
+                ).id
             data = _request_data(form, institution_id)
             if existing is None:
                 return service.create_request(session, current_user, data, today())
@@ -115,20 +131,20 @@ def create() -> str | Response:
 @login_required
 def edit(request_id: int) -> str | Response:
     """Change a request's facts (the change is noted in its timeline)."""
-    info_request = _owned_request(request_id)
+    info_request = load_owned_request_or_404(request_id)
     if not service.can_edit(current_user, info_request):
         abort(403)
-    options = queries.institution_options(db.session(), current_user.newsroom_id,
-                                          info_request.institution_id)
+    options = queries.institution_options(
+        db.session(), current_user.newsroom_id, info_request.institution_id
+    )
     form = RequestForm(options, obj=info_request)
     if request.method == "GET":
         form.institution_id.data = str(info_request.institution_id)
         if info_request.law_code == info_request.institution.law_code:
             form.law_code.data = ""
-    if form.validate_on_submit():
-        if _save_request(form, info_request) is not None:
-            flash("Request saved.", "success")
-            return redirect(url_for("requests.show", request_id=info_request.id))
+    if form.validate_on_submit() and _save_request(form, info_request) is not None:
+        flash("Request saved.", "success")
+        return redirect(url_for("requests.show", request_id=info_request.id))
     return render_template("requests/form.html", form=form, info_request=info_request)
 
 
@@ -136,17 +152,26 @@ def edit(request_id: int) -> str | Response:
 @login_required
 def show(request_id: int) -> str:
     """The request: its deadline explained, status, complaint window, and timeline."""
-    info_request = _owned_request(request_id)
+    info_request = load_owned_request_or_404(request_id)
     now = today()
     events = list(info_request.events)
     corrected_by: dict[int, TimelineEvent] = {
-        e.corrects_id: e for e in events if e.corrects_id is not None}
+        e.corrects_id: e for e in events if e.corrects_id is not None
+    }
     return render_template(
-        "requests/show.html", info_request=info_request, deadline=describe(info_request, now),
-        today=now, events=events, corrected_by=corrected_by, kinds=service.REPORTER_KINDS,
-        kind_labels=service.KIND_LABELS, can_edit=service.can_edit(current_user, info_request),
-        outcomes=service.RESPONSE_OUTCOMES, one_day=timedelta(days=1),
-        complaints=[e for e in events if e.kind == "complaint_filed" and e.id not in corrected_by])
+        "requests/show.html",
+        info_request=info_request,
+        deadline=describe(info_request, now),
+        today=now,
+        events=events,
+        corrected_by=corrected_by,
+        kinds=service.REPORTER_KINDS,
+        kind_labels=service.KIND_LABELS,
+        can_edit=service.can_edit(current_user, info_request),
+        outcomes=service.RESPONSE_OUTCOMES,
+        one_day=timedelta(days=1),
+        complaints=[e for e in events if e.kind == "complaint_filed" and e.id not in corrected_by],
+    )
 
 
 def _event_form(kind: str, law_code: str, **kwargs: object) -> EventForm:
@@ -157,12 +182,18 @@ def _event_form(kind: str, law_code: str, **kwargs: object) -> EventForm:
 
 
 def _uploads(files: list[FileStorage]) -> tuple[service.Upload, ...]:
-    return tuple(service.Upload(filename=f.filename or "file", content_type=f.mimetype or "",
-                                stream=f.stream) for f in files if f and f.filename)
+    return tuple(
+        service.Upload(
+            filename=f.filename or "file", content_type=f.mimetype or "", stream=f.stream
+        )
+        for f in files
+        if f and f.filename
+    )
 
 
-def _event_page(info_request: InfoRequest, kind: str, original: TimelineEvent | None
-                ) -> str | Response:
+def _event_page(
+    info_request: InfoRequest, kind: str, original: TimelineEvent | None
+) -> str | Response:
     if kind not in service.REPORTER_KINDS:
         abort(404)
     if not service.can_edit(current_user, info_request):
@@ -174,36 +205,55 @@ def _event_page(info_request: InfoRequest, kind: str, original: TimelineEvent | 
             for name, value in (original.details or {}).items():
                 field = getattr(form, name, None)
                 if field is not None and value not in (None, ""):
-                    field.data = (date.fromisoformat(value) if name == "notice_on" else value)
+                    field.data = date.fromisoformat(value) if name == "notice_on" else value
         else:
             form.occurred_on.data = today()
             if kind == "complaint_filed":
                 form.body.data = deadlines.LAWS[info_request.law_code].complaint_body  # type: ignore[attr-defined]
     if form.validate_on_submit():
-        data = service.EventData(kind=kind, occurred_on=form.occurred_on.data,
-                                 note=form.note.data or "", details=form.details(),
-                                 uploads=_uploads(form.files.data or []))
+        data = service.EventData(
+            kind=kind,
+            occurred_on=form.occurred_on.data,
+            note=form.note.data or "",
+            details=form.details(),
+            uploads=_uploads(form.files.data or []),
+        )
         try:
             with db.transaction() as session:
-                service.add_event(session, current_user, info_request, data, today(), storage(),
-                                  current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
-                                  corrects=original)
+                service.add_event(
+                    session,
+                    current_user,
+                    info_request,
+                    data,
+                    today(),
+                    storage(),
+                    current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
+                    corrects=original,
+                )
         except service.RequestError as exc:
             _add_error(form, exc.field, str(exc))
         else:
-            flash("Correction added to the timeline." if original else "Added to the timeline.",
-                  "success")
+            flash(
+                "Correction added to the timeline." if original else "Added to the timeline.",
+                "success",
+            )
             return redirect(url_for("requests.show", request_id=info_request.id) + "#timeline")
-    return render_template("requests/event_form.html", form=form, info_request=info_request,
-                           kind=kind, kind_label=service.KIND_LABELS[kind], original=original,
-                           law=deadlines.LAWS[info_request.law_code])
+    return render_template(
+        "requests/event_form.html",
+        form=form,
+        info_request=info_request,
+        kind=kind,
+        kind_label=service.KIND_LABELS[kind],
+        original=original,
+        law=deadlines.LAWS[info_request.law_code],
+    )
 
 
 @bp.route("/requests/<int:request_id>/events/new", methods=["GET", "POST"])
 @login_required
 def add_event(request_id: int) -> str | Response:
     """Add a letter, notice or fact to the timeline (?kind=extension, final_response, ...)."""
-    info_request = _owned_request(request_id)
+    info_request = load_owned_request_or_404(request_id)
     return _event_page(info_request, request.args.get("kind", "note"), None)
 
 
@@ -211,7 +261,7 @@ def add_event(request_id: int) -> str | Response:
 @login_required
 def correct_event(request_id: int, event_id: int) -> str | Response:
     """Correct an entry: a new entry that points to it; both stay visible."""
-    info_request = _owned_request(request_id)
+    info_request = load_owned_request_or_404(request_id)
     original = db.session().get(TimelineEvent, event_id)
     if original is None or original.request_id != info_request.id:
         abort(404)
@@ -229,13 +279,21 @@ def download(attachment_id: int) -> Response:
         abort(404)
     files = storage()
     if not files.exists(attachment.sha256):
-        current_app.logger.error("attachment %s missing from disk (sha256 %s)", attachment.id,
-                                 attachment.sha256)
-        abort(410, description=f"The file {attachment.original_name} is missing from the "
-                               "tracker's storage. Restore it from a backup.")
-    response = send_file(files.path_for(attachment.sha256), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.original_name,
-                         max_age=0)
+        current_app.logger.error(
+            "attachment %s missing from disk (sha256 %s)", attachment.id, attachment.sha256
+        )
+        abort(
+            410,
+            description=f"The file {attachment.original_name} is missing from the "
+            "tracker's storage. Restore it from a backup.",
+        )
+    response = send_file(
+        files.path_for(attachment.sha256),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        max_age=0,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

@@ -3,6 +3,7 @@
 Server-rendered, no script, no web font: readable in any browser or layout program. The chart
 has a title and a description for screen readers, and every bar carries its numbers as text.
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -32,67 +33,130 @@ def _fmt(value: float | None) -> str:
 
 
 def _shorten(text: str, limit: int = 38) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int = 25) -> str:
     """Median days late (dark bar) and worst (light bar) for the institutions with late requests."""
-    late = sorted((s for s in scores if s.late), key=lambda s: (-(s.median_days_late or 0),
-                                                               -(s.worst_days_late or 0), s.name))
+    late = sorted(
+        (s for s in scores if s.late),
+        key=lambda s: (-(s.median_days_late or 0), -(s.worst_days_late or 0), s.name),
+    )
     shown = late[:limit]
     height = TOP + max(1, len(shown)) * (BAR_HEIGHT + GAP) + BOTTOM
     ET.register_namespace("", SVG_NS)
-    svg = ET.Element(f"{{{SVG_NS}}}svg", {
-        "width": str(WIDTH), "height": str(height), "viewBox": f"0 0 {WIDTH} {height}",
-        "role": "img", "aria-labelledby": "chart-title chart-desc", "font-family": FONT})
+    svg = ET.Element(
+        f"{{{SVG_NS}}}svg",
+        {
+            "width": str(WIDTH),
+            "height": str(height),
+            "viewBox": f"0 0 {WIDTH} {height}",
+            "role": "img",
+            "aria-labelledby": "chart-title chart-desc",
+            "font-family": FONT,
+        },
+    )
     title_text = "Days late per institution"
     ET.SubElement(svg, f"{{{SVG_NS}}}title", {"id": "chart-title"}).text = title_text
     if shown:
-        parts = [f"{s.name}: median {_fmt(s.median_days_late)} days late, worst "
-                 f"{_fmt(s.worst_days_late)}, {s.late} of {s.judged} late" for s in shown]
-        description = (f"Calendar days past the statutory due date of late answers and "
-                       f"unanswered requests, as of {today.isoformat()}. " + "; ".join(parts) + ".")
+        parts = [
+            f"{s.name}: median {_fmt(s.median_days_late)} days late, worst "
+            f"{_fmt(s.worst_days_late)}, {s.late} of {s.judged} late"
+            for s in shown
+        ]
+        description = (
+            f"Calendar days past the statutory due date of late answers and "
+            f"unanswered requests, as of {today.isoformat()}. " + "; ".join(parts) + "."
+        )
     else:
         description = f"No institution was late, as of {today.isoformat()}."
     ET.SubElement(svg, f"{{{SVG_NS}}}desc", {"id": "chart-desc"}).text = description
-    ET.SubElement(svg, f"{{{SVG_NS}}}rect", {"width": str(WIDTH), "height": str(height),
-                                             "fill": "#ffffff"})
-    heading = ET.SubElement(svg, f"{{{SVG_NS}}}text", {
-        "x": "10", "y": "24", "font-size": "18", "font-weight": "700", "fill": INK})
+    ET.SubElement(
+        svg, f"{{{SVG_NS}}}rect", {"width": str(WIDTH), "height": str(height), "fill": "#ffffff"}
+    )
+    heading = ET.SubElement(
+        svg,
+        f"{{{SVG_NS}}}text",
+        {"x": "10", "y": "24", "font-size": "18", "font-weight": "700", "fill": INK},
+    )
     heading.text = title_text
-    sub = ET.SubElement(svg, f"{{{SVG_NS}}}text", {"x": "10", "y": "46", "font-size": "12",
-                                                   "fill": MUTED})
-    sub.text = (f"Median (dark) and worst (light) calendar days past the due date · "
-                f"{newsroom} · as of {today.isoformat()}")
+    sub = ET.SubElement(
+        svg, f"{{{SVG_NS}}}text", {"x": "10", "y": "46", "font-size": "12", "fill": MUTED}
+    )
+    sub.text = (
+        f"Median (dark) and worst (light) calendar days past the due date · "
+        f"{newsroom} · as of {today.isoformat()}"
+    )
     if not shown:
-        empty = ET.SubElement(svg, f"{{{SVG_NS}}}text", {"x": "10", "y": str(TOP + 16),
-                                                         "font-size": "14", "fill": INK})
+        empty = ET.SubElement(
+            svg,
+            f"{{{SVG_NS}}}text",
+            {"x": "10", "y": str(TOP + 16), "font-size": "14", "fill": INK},
+        )
         empty.text = "No late requests."
     scale_max = max([s.worst_days_late or 0 for s in shown] + [1])
     bar_space = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 20
     for index, score in enumerate(shown):
         y = TOP + index * (BAR_HEIGHT + GAP)
         group = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"class": "bar"})
-        label = ET.SubElement(group, f"{{{SVG_NS}}}text", {
-            "x": str(LABEL_WIDTH - 8), "y": str(y + BAR_HEIGHT * 0.7), "font-size": "13",
-            "text-anchor": "end", "fill": INK})
+        label = ET.SubElement(
+            group,
+            f"{{{SVG_NS}}}text",
+            {
+                "x": str(LABEL_WIDTH - 8),
+                "y": str(y + BAR_HEIGHT * 0.7),
+                "font-size": "13",
+                "text-anchor": "end",
+                "fill": INK,
+            },
+        )
         label.text = _shorten(score.name)
         worst_w = bar_space * (score.worst_days_late or 0) / scale_max
         median_w = bar_space * (score.median_days_late or 0) / scale_max
-        ET.SubElement(group, f"{{{SVG_NS}}}rect", {
-            "x": str(LABEL_WIDTH), "y": str(y), "width": f"{max(worst_w, 1):.1f}",
-            "height": str(BAR_HEIGHT), "fill": WORST})
-        ET.SubElement(group, f"{{{SVG_NS}}}rect", {
-            "x": str(LABEL_WIDTH), "y": str(y), "width": f"{max(median_w, 1):.1f}",
-            "height": str(BAR_HEIGHT), "fill": BAR})
-        value = ET.SubElement(group, f"{{{SVG_NS}}}text", {
-            "x": f"{LABEL_WIDTH + max(worst_w, 1) + 6:.1f}", "y": str(y + BAR_HEIGHT * 0.7),
-            "font-size": "12", "fill": INK})
-        value.text = (f"{_fmt(score.median_days_late)} (worst {_fmt(score.worst_days_late)}) · "
-                      f"{score.late}/{score.judged} late")
-    note = ET.SubElement(svg, f"{{{SVG_NS}}}text", {"x": "10", "y": str(height - 14),
-                                                    "font-size": "11", "fill": MUTED})
-    note.text = ("Source: ATI tracker; due dates computed from each law's statutory period."
-                 + (f" Showing the {limit} institutions with the most days late of {len(late)}."
-                    if len(late) > limit else ""))
+        ET.SubElement(
+            group,
+            f"{{{SVG_NS}}}rect",
+            {
+                "x": str(LABEL_WIDTH),
+                "y": str(y),
+                "width": f"{max(worst_w, 1):.1f}",
+                "height": str(BAR_HEIGHT),
+                "fill": WORST,
+            },
+        )
+        ET.SubElement(
+            group,
+            f"{{{SVG_NS}}}rect",
+            {
+                "x": str(LABEL_WIDTH),
+                "y": str(y),
+                "width": f"{max(median_w, 1):.1f}",
+                "height": str(BAR_HEIGHT),
+                "fill": BAR,
+            },
+        )
+        value = ET.SubElement(
+            group,
+            f"{{{SVG_NS}}}text",
+            {
+                "x": f"{LABEL_WIDTH + max(worst_w, 1) + 6:.1f}",
+                "y": str(y + BAR_HEIGHT * 0.7),
+                "font-size": "12",
+                "fill": INK,
+            },
+        )
+        value.text = (
+            f"{_fmt(score.median_days_late)} (worst {_fmt(score.worst_days_late)}) · "
+            f"{score.late}/{score.judged} late"
+        )
+    note = ET.SubElement(
+        svg,
+        f"{{{SVG_NS}}}text",
+        {"x": "10", "y": str(height - 14), "font-size": "11", "fill": MUTED},
+    )
+    note.text = "Source: ATI tracker; due dates computed from each law's statutory period." + (
+        f" Showing the {limit} institutions with the most days late of {len(late)}."
+        if len(late) > limit
+        else ""
+    )
     return ET.tostring(svg, encoding="unicode", xml_declaration=False)

@@ -1,4 +1,5 @@
 """Scorecard pages: tables per institution and per law, the chart as SVG, the numbers as CSV."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,8 +25,13 @@ def _day(name: str) -> date | None:
 
 
 def _scorecards() -> service.Scorecards:
-    return service.compute(db.session(), current_user.newsroom_id,
-                           clock.today(reader_timezone()), _day("from"), _day("to"))
+    return service.compute(
+        db.session(),
+        current_user.newsroom_id,
+        clock.today(reader_timezone()),
+        _day("from"),
+        _day("to"),
+    )
 
 
 def _range_args() -> dict[str, str]:
@@ -38,9 +44,13 @@ def index() -> str:
     """Which institutions answer on time, and how late the others are."""
     cards = _scorecards()
     return render_template(
-        "scorecards/index.html", cards=cards, range_args=_range_args(),
-        received_from=_day("from"), received_to=_day("to"),
-        chart=days_late_chart(cards.institutions, cards.today, current_user.newsroom.name))
+        "scorecards/index.html",
+        cards=cards,
+        range_args=_range_args(),
+        received_from=_day("from"),
+        received_to=_day("to"),
+        chart=days_late_chart(cards.institutions, cards.today, current_user.newsroom.name),
+    )
 
 
 @bp.get("/days-late.svg")
@@ -49,11 +59,11 @@ def chart() -> Response:
     """The chart of days late per institution, as an SVG file."""
     cards = _scorecards()
     svg = days_late_chart(cards.institutions, cards.today, current_user.newsroom.name)
-    response = Response('<?xml version="1.0" encoding="UTF-8"?>\n' + svg,
-                        mimetype="image/svg+xml")
+    response = Response('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, mimetype="image/svg+xml")
     if request.args.get("download"):
         response.headers["Content-Disposition"] = (
-            f'attachment; filename="days-late-{cards.today.isoformat()}.svg"')
+            f'attachment; filename="days-late-{cards.today.isoformat()}.svg"'
+        )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -69,5 +79,6 @@ def numbers(kind: str) -> Response:
     body = write_csv(service.CSV_COLUMNS, (service.csv_row(s) for s in scores))
     response = Response(body, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="scorecard-{kind}-{cards.today.isoformat()}.csv"')
+        f'attachment; filename="scorecard-{kind}-{cards.today.isoformat()}.csv"'
+    )
     return response
