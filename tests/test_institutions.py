@@ -87,3 +87,36 @@ def test_other_newsrooms_institutions_are_404(app, client, auth, make_user):
     assert "Royal Canadian" not in other.get("/institutions/").get_data(as_text=True)
     with app.app_context():
         assert db.session().scalar(sa.select(Institution.name)) == "Royal Canadian Mounted Police"
+
+
+def test_archiving_keeps_requests_and_hides_it_from_new_requests(app, client, auth, make_user):
+    make_user()
+    auth.login()
+    location = _create(auth).headers["Location"]
+    institution_id = int(location.rstrip("/").rsplit("/", 1)[1])
+    response = auth.post(
+        "/requests/new",
+        {
+            "institution_id": str(institution_id),
+            "title": "Clearview",
+            "received_on": "2024-02-01",
+            "law_code": "",
+            "new_institution": "",
+            "new_institution_province": "",
+        },
+    )
+    assert response.status_code == 302
+    request_url = response.headers["Location"]
+
+    assert auth.post(location + "/archive", {"archived": "1"}).status_code == 302
+    show = page(client.get(location))
+    assert "Archived" in show.select_one(".notice").get_text()
+    assert show.find("a", string="Clearview") is not None
+    picker = page(client.get("/requests/new")).find("select", attrs={"name": "institution_id"})
+    assert "Royal Canadian Mounted Police" not in picker.get_text()
+    assert client.get(request_url).status_code == 200
+    assert "archived" in page(client.get("/institutions/")).select_one(".badge").get_text()
+
+    auth.post(location + "/archive", {"archived": "0"})
+    picker = page(client.get("/requests/new")).find("select", attrs={"name": "institution_id"})
+    assert "Royal Canadian Mounted Police" in picker.get_text()

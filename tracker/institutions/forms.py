@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms import EmailField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tracker.laws import law_choices, province_choices
@@ -28,3 +28,9 @@ class InstitutionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.law_code.choices = law_choices()
         self.province.choices = [("", "— none —"), *province_choices()]
+
+
+class ArchiveForm(FlaskForm):
+    """Archive ("1") or restore ("0") an institution."""
+
+    archived = HiddenField()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -90,3 +91,11 @@ def requests_of(db: Session, institution: Institution) -> list[InfoRequest]:
             .order_by(InfoRequest.received_on.desc(), InfoRequest.id.desc())
         )
     )
+
+
+def set_archived(institution: Institution, archived: bool, now: datetime) -> None:
+    """Archive an institution (kept with its requests, hidden from new requests) or restore it.
+
+    Institutions are never deleted: their requests and history must survive.
+    """
+    institution.archived_at = now if archived else None

@@ -6,9 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import db
+from tracker import clock, db
 from tracker.institutions import service
-from tracker.institutions.forms import InstitutionForm
+from tracker.institutions.forms import ArchiveForm, InstitutionForm
 from tracker.models import Institution
 from tracker.tenancy import get_owned_or_404
 
@@ -62,7 +62,13 @@ def show(institution_id: int) -> str:
     """One institution and its requests."""
     institution = get_owned_or_404(Institution, institution_id)
     requests = service.requests_of(db.session(), institution)
-    return render_template("institutions/show.html", institution=institution, requests=requests)
+    archive_form = ArchiveForm(archived="0" if institution.archived_at else "1")
+    return render_template(
+        "institutions/show.html",
+        institution=institution,
+        requests=requests,
+        archive_form=archive_form,
+    )
 
 
 @bp.route("/<int:institution_id>/edit", methods=["GET", "POST"])
@@ -81,3 +87,17 @@ def edit(institution_id: int) -> str | Response:
             flash("Institution saved.", "success")
             return redirect(url_for("institutions.show", institution_id=institution.id))
     return render_template("institutions/form.html", form=form, institution=institution)
+
+
+@bp.post("/<int:institution_id>/archive")
+@login_required
+def archive(institution_id: int) -> Response:
+    """Archive or restore an institution (its requests and their history stay)."""
+    institution = get_owned_or_404(Institution, institution_id)
+    form = ArchiveForm()
+    if form.validate_on_submit():
+        archived = form.archived.data == "1"
+        with db.transaction():
+            service.set_archived(institution, archived, clock.now())
+        flash(f"{institution.name} {'archived' if archived else 'restored'}.", "success")
+    return redirect(url_for("institutions.show", institution_id=institution.id))
