@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.imports.views import bp as imports_bp
     from tracker.institutions.views import bp as institutions_bp
     from tracker.packets.views import bp as packets_bp
+    from tracker.people.views import bp as people_bp
     from tracker.requests.views import bp as requests_bp
     from tracker.scorecards.views import bp as scorecards_bp
 
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(scorecards_bp)
+    app.register_blueprint(people_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -15,6 +15,13 @@ def _wants_json() -> bool:
 
 def _http_error(exc: HTTPException) -> tuple[str | Response, int]:
     code = exc.code or 500
+    if code == 413:
+        from flask import current_app
+
+        exc.description = (
+            f"The upload is larger than the {current_app.config['MAX_UPLOAD_MB']} MB limit; "
+            "nothing was saved. Go back and choose a smaller file."
+        )
     if _wants_json():
         return jsonify(error=exc.name, reason=exc.description), code
     return render_template(

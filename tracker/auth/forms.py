@@ -42,3 +42,29 @@ class LogoutForm(FlaskForm):
     """Logging out is a POST with a CSRF token."""
 
     submit = SubmitField("Log out")
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The e-mail of the account whose password was forgotten."""
+
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField("Send me a link")
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password, typed twice."""
+
+    new = PasswordField(
+        "New password",
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH, message=f"Use at least {MIN_PASSWORD_LENGTH} characters."
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("new", message="The two new passwords differ.")],
+    )
+    submit = SubmitField("Set password")

@@ -22,6 +22,8 @@ class StoredFile:
 
     sha256: str
     size: int
+    # True when this save put the file on disk (it was not stored already).
+    created: bool = False
 
 
 class LocalStorage:
@@ -63,11 +65,17 @@ class LocalStorage:
             sha = digest.hexdigest()
             target = self.path_for(sha)
             target.parent.mkdir(parents=True, exist_ok=True)
+            existed = target.is_file()
             os.replace(tmp_name, target)
-            return StoredFile(sha256=sha, size=size)
+            return StoredFile(sha256=sha, size=size, created=not existed)
         finally:
             if os.path.exists(tmp_name):
                 os.unlink(tmp_name)
+
+    def discard(self, stored: StoredFile) -> None:
+        """Remove a file this save put on disk, when what it belonged to was not written."""
+        if stored.created:
+            self.path_for(stored.sha256).unlink(missing_ok=True)
 
     def open(self, sha256: str) -> BinaryIO:
         """Open a stored file for reading."""

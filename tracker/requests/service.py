@@ -340,8 +340,18 @@ def add_event(
     for upload in data.uploads:
         try:
             stored.append((upload, storage.save(upload.stream, max_bytes)))
-        except ValueError as exc:
-            raise RequestError(f"{upload.filename}: {exc}", "files") from exc
+        except (ValueError, OSError) as exc:
+            # The entry is not written: the files this entry already put on disk go too.
+            for _, saved in stored:
+                storage.discard(saved)
+            if isinstance(exc, ValueError):
+                raise RequestError(f"{safe_display_name(upload.filename)}: {exc}", "files") from exc
+            reason = exc.strerror or type(exc).__name__
+            raise RequestError(
+                f"{safe_display_name(upload.filename)}: the file could not be stored "
+                f"({reason}); nothing was saved. Try again later.",
+                "files",
+            ) from exc
     event = TimelineEvent(
         request=request,
         kind=data.kind,

@@ -1,0 +1,1 @@
+"""The newsroom's accounts, managed by its editors and admins."""
