@@ -76,6 +76,18 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({quoted})"
 
 
+def _trigram_ops_visible(ddl: Any, target: Any, bind: Any, **kw: Any) -> bool:
+    """True when pg_trgm's operator class can be named (``create_all`` on PostgreSQL)."""
+    return bool(
+        bind.scalar(
+            sa.text(
+                "SELECT 1 FROM pg_opclass WHERE opcname = 'gin_trgm_ops' "
+                "AND pg_opclass_is_visible(oid)"
+            )
+        )
+    )
+
+
 class Newsroom(Base):
     """A newsroom: the unit that owns requests, institutions and users."""
 
@@ -110,6 +122,8 @@ class User(UserMixin, Base):
     alert_preferences: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Accounts are deactivated, never deleted: the timeline keeps who recorded what.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     newsroom: Mapped[Newsroom] = relationship(back_populates="users")
 
@@ -161,6 +175,20 @@ class InfoRequest(Base):
         sa.Index("ix_info_request_newsroom_status_due", "newsroom_id", "status", "due_on"),
         sa.Index("ix_info_request_status_due", "status", "due_on"),
         sa.Index("ix_info_request_newsroom_complaint_due", "newsroom_id", "complaint_due_on"),
+        # The list's orders, so a page is an index range, not a sort (migration 0003).
+        sa.Index("ix_info_request_newsroom_due_id", "newsroom_id", "due_on", "id"),
+        sa.Index("ix_info_request_newsroom_received_id", "newsroom_id", "received_on", "id"),
+        sa.Index("ix_info_request_newsroom_law_due", "newsroom_id", "law_code", "due_on"),
+        # Search (LIKE '%term%') through trigram indexes, on PostgreSQL only (pg_trgm).
+        *[
+            sa.Index(
+                f"ix_info_request_{column}_trgm",
+                sa.func.lower(sa.column(column)).label(f"lower_{column}"),
+                postgresql_using="gin",
+                postgresql_ops={f"lower_{column}": "gin_trgm_ops"},
+            ).ddl_if(dialect="postgresql", callable_=_trigram_ops_visible)
+            for column in ("title", "text", "file_number")
+        ],
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

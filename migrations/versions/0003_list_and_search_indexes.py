@@ -1,0 +1,75 @@
+"""Indexes for the request list's orders and filters, and trigram search on PostgreSQL
+
+The list orders a newsroom's requests by due date or by receipt: an index on each order makes
+a page (keyset or near either end) an index range. On PostgreSQL, GIN trigram indexes
+(pg_trgm) on lower(title), lower(text) and lower(file_number) serve the list's search
+(LIKE '%term%'); where the extension cannot be installed they are left out and search scans.
+SQLite has no such index: its search reads the newsroom's rows.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-22 13:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+TRIGRAM_COLUMNS = ("title", "text", "file_number")
+
+
+def _trigram_schema(bind: sa.Connection) -> str | None:
+    """The schema holding pg_trgm, installing it in "public" when allowed; None if not."""
+    query = sa.text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'pg_trgm'"
+    )
+    schema = bind.scalar(query)
+    if schema is None:
+        try:
+            with bind.begin_nested():
+                bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
+        except sa.exc.DBAPIError:
+            pass  # not available, or no right to install it: search scans instead
+        schema = bind.scalar(query)
+    return schema
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("info_request", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_info_request_newsroom_due_id", ["newsroom_id", "due_on", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_info_request_newsroom_received_id",
+            ["newsroom_id", "received_on", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_info_request_newsroom_law_due", ["newsroom_id", "law_code", "due_on"], unique=False
+        )
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    schema = _trigram_schema(bind)
+    if schema is None:
+        return
+    for column in TRIGRAM_COLUMNS:
+        op.execute(
+            f"CREATE INDEX ix_info_request_{column}_trgm ON info_request "
+            f'USING gin (lower({column}) "{schema}".gin_trgm_ops)'
+        )
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for column in TRIGRAM_COLUMNS:
+            op.execute(f"DROP INDEX IF EXISTS ix_info_request_{column}_trgm")
+    with op.batch_alter_table("info_request", schema=None) as batch_op:
+        batch_op.drop_index("ix_info_request_newsroom_law_due")
+        batch_op.drop_index("ix_info_request_newsroom_received_id")
+        batch_op.drop_index("ix_info_request_newsroom_due_id")
