@@ -84,7 +84,14 @@ def _fill(app, n_requests: int, n_entries: int) -> int:
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/requests/", "/requests/?sort=institution&q=request", "/institutions/", "REQUEST"],
+    [
+        "/",
+        "/requests/",
+        "/requests/?sort=institution&q=request",
+        "/institutions/",
+        "REQUEST",
+        "/scorecards/",
+    ],
 )
 def test_statement_count_does_not_grow_with_rows(app_config, path, tmp_path):
     from tracker import create_app

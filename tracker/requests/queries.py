@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
@@ -32,6 +33,10 @@ class RequestFilters:
     q: str = ""
     sort: str = "due"
     page: int = 1
+    # Keyset cursors from the pager's links: the sort key of the row the page starts after
+    # (or ends before), so a deep page costs what the first one does.
+    after: str | None = None
+    before: str | None = None
 
     @classmethod
     def from_args(cls, args: dict[str, str] | object) -> RequestFilters:
@@ -55,7 +60,15 @@ class RequestFilters:
             q=(get("q") or "").replace("\x00", "").strip()[:200],
             sort=sort if sort in SORTS else "due",
             page=max(1, min(as_int("page") or 1, 1_000_000)),
+            after=(get("after") or "")[:400] or None,
+            before=(get("before") or "")[:400] or None,
         )
+
+    @property
+    def searchable(self) -> bool:
+        """True when the search has a letter or digit to look for (punctuation alone finds
+        nothing, without reading any row)."""
+        return any(ch.isalnum() for ch in self.q)
 
 
 @dataclass
@@ -67,6 +80,8 @@ class Page:
     page: int
     per_page: int = PER_PAGE
     pages: int = field(init=False)
+    next_cursor: str | None = None  # for the "Next" link: the last row's sort key
+    prev_cursor: str | None = None  # for the "Previous" link: the first row's sort key
 
     def __post_init__(self) -> None:
         self.pages = max(1, math.ceil(self.total / self.per_page))
@@ -89,6 +104,8 @@ def filtered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: i
         query = query.where(InfoRequest.owner_id == filters.owner_id)
     if filters.overdue:
         query = query.where(InfoRequest.status == "overdue")
+    if filters.q and not filters.searchable:
+        return query.where(sa.false())
     if filters.q:
         pattern = f"%{_escape_like(filters.q.lower())}%"
         query = query.where(
@@ -102,7 +119,65 @@ def filtered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: i
     return query
 
 
-def ordered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: ignore[type-arg]
+def _sort_key(filters: RequestFilters) -> tuple[list[Any], bool]:
+    """The ORDER BY columns of a sort (ending with the id, so the order is total) and whether
+    it is descending."""
+    if filters.sort == "days_late":
+        late_first = sa.case((InfoRequest.status == "overdue", 0), else_=1)
+        return [late_first, InfoRequest.due_on, InfoRequest.id], False
+    if filters.sort == "institution":
+        return [sa.func.lower(Institution.name), InfoRequest.due_on, InfoRequest.id], False
+    if filters.sort == "received":
+        return [InfoRequest.received_on, InfoRequest.id], True
+    return [InfoRequest.due_on, InfoRequest.id], False
+
+
+def _key_values(filters: RequestFilters, row: InfoRequest) -> list[Any]:
+    if filters.sort == "days_late":
+        return [0 if row.status == "overdue" else 1, row.due_on, row.id]
+    if filters.sort == "institution":
+        return [row.institution.name, row.due_on, row.id]
+    if filters.sort == "received":
+        return [row.received_on, row.id]
+    return [row.due_on, row.id]
+
+
+def encode_cursor(filters: RequestFilters, row: InfoRequest) -> str:
+    """A row's sort key as a link parameter (a name, if any, comes first, as stored: the
+    database lowers it, as it does in the ORDER BY)."""
+    return "~".join(
+        v.isoformat() if isinstance(v, date) else str(v) for v in _key_values(filters, row)
+    )
+
+
+def decode_cursor(filters: RequestFilters, cursor: str | None) -> list[Any] | None:
+    """The sort key a link carries, or None when it does not parse for this sort."""
+    if not cursor:
+        return None
+    kinds: tuple[type, ...] = {
+        "days_late": (int, date, int),
+        "institution": (str, date, int),
+    }.get(filters.sort, (date, int))
+    parts = cursor.rsplit("~", len(kinds) - 1)
+    if len(parts) != len(kinds):
+        return None
+    values: list[Any] = []
+    for kind, part in zip(kinds, parts, strict=True):
+        try:
+            if kind is date:
+                values.append(date.fromisoformat(part))
+            elif kind is int:
+                if not (part.isascii() and part.isdigit()) or len(part) > 12:
+                    return None
+                values.append(int(part))
+            else:
+                values.append(part)
+        except ValueError:
+            return None
+    return values
+
+
+def ordered(newsroom_id: int, filters: RequestFilters, reverse: bool = False) -> sa.Select:  # type: ignore[type-arg]
     """The filtered requests with their institution and owner, in the chosen order."""
     query = (
         filtered(newsroom_id, filters)
@@ -110,29 +185,63 @@ def ordered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: ig
         .join(InfoRequest.owner)
         .options(contains_eager(InfoRequest.institution), contains_eager(InfoRequest.owner))
     )
-    if filters.sort == "days_late":
-        return query.order_by(
-            sa.case((InfoRequest.status == "overdue", 0), else_=1),
-            InfoRequest.due_on,
-            InfoRequest.id,
-        )
-    if filters.sort == "institution":
-        return query.order_by(sa.func.lower(Institution.name), InfoRequest.due_on, InfoRequest.id)
-    if filters.sort == "received":
-        return query.order_by(InfoRequest.received_on.desc(), InfoRequest.id.desc())
-    return query.order_by(InfoRequest.due_on, InfoRequest.id)
+    columns, descending = _sort_key(filters)
+    if descending != reverse:
+        return query.order_by(*[c.desc() for c in columns])
+    return query.order_by(*columns)
+
+
+def _count(db: Session, newsroom_id: int, filters: RequestFilters) -> int:
+    if filters.q and not filters.searchable:
+        return 0
+    query = filtered(newsroom_id, filters).with_only_columns(sa.func.count(InfoRequest.id))
+    return db.scalar(query) or 0
 
 
 def list_requests(db: Session, newsroom_id: int, filters: RequestFilters) -> Page:
-    """One page of the newsroom's requests matching the filters, in the chosen order."""
-    total = (
-        db.scalar(sa.select(sa.func.count()).select_from(filtered(newsroom_id, filters).subquery()))
-        or 0
-    )
+    """One page of the newsroom's requests matching the filters, in the chosen order.
+
+    A page reached through the pager's links starts at the neighbouring row's sort key
+    (keyset pagination, indexed); a page typed by number is read from the nearer end of the
+    list, so the last pages cost what the first ones do.
+    """
+    total = _count(db, newsroom_id, filters)
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(filters.page, pages)
-    query = ordered(newsroom_id, filters).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    return Page(items=list(db.scalars(query)), total=total, page=page)
+    columns, descending = _sort_key(filters)
+    after = decode_cursor(filters, filters.after) if page > 1 else None
+    before = decode_cursor(filters, filters.before) if page > 1 and after is None else None
+    items: list[InfoRequest]
+    if total == 0:
+        items = []
+    elif after is not None or before is not None:
+        key = sa.tuple_(*columns)
+        bound = sa.tuple_(
+            *[sa.func.lower(sa.literal(v)) if isinstance(v, str) else v for v in after or before]  # type: ignore[union-attr]
+        )
+        # Rows after the cursor in the list's order: greater when ascending, less when not.
+        forward = after is not None
+        beyond = key < bound if descending == forward else key > bound
+        query = ordered(newsroom_id, filters, reverse=not forward).where(beyond).limit(PER_PAGE)
+        items = list(db.scalars(query))
+        if not forward:
+            items.reverse()
+    else:
+        skipped = (page - 1) * PER_PAGE
+        size = min(PER_PAGE, total - skipped)
+        if skipped > total // 2:
+            query = ordered(newsroom_id, filters, reverse=True).offset(total - skipped - size)
+            items = list(db.scalars(query.limit(size)))
+            items.reverse()
+        else:
+            items = list(db.scalars(ordered(newsroom_id, filters).offset(skipped).limit(size)))
+    return Page(
+        items=items,
+        total=total,
+        page=page,
+        next_cursor=encode_cursor(filters, items[-1]) if items else None,
+        prev_cursor=encode_cursor(filters, items[0]) if items else None,
+    )
 
 
 @dataclass
@@ -198,12 +307,8 @@ def dashboard(db: Session, newsroom_id: int, today: date) -> Dashboard:
 
 def owners(db: Session, newsroom_id: int) -> list[tuple[int, str]]:
     """The newsroom's people, for the owner filter."""
-    return [
-        (u.id, u.name)
-        for u in db.scalars(
-            sa.select(User).where(User.newsroom_id == newsroom_id).order_by(User.name)
-        )
-    ]
+    query = sa.select(User.id, User.name).where(User.newsroom_id == newsroom_id).order_by(User.name)
+    return [(i, n) for i, n in db.execute(query)]
 
 
 def institution_options(

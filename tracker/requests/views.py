@@ -67,7 +67,7 @@ def index() -> str:
         institutions=queries.institution_options(session, current_user.newsroom_id),
         owners=queries.owners(session, current_user.newsroom_id),
         laws=[(code, law.name) for code, law in deadlines.LAWS.items()],
-        args={k: v for k, v in request.args.items() if k != "page"},
+        args={k: v for k, v in request.args.items() if k not in ("page", "after", "before")},
     )
 
 

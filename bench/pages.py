@@ -1,0 +1,312 @@
+"""Server time of the main pages against a bare route running only the same SQL.
+
+Run (on a database filled by bench/generate.py):
+    .venv/bin/python bench/pages.py --database sqlite:////tmp/bench.sqlite
+    .venv/bin/python bench/pages.py --database postgresql://postgres@127.0.0.1:5432/bench_pages
+
+The tracker runs in-process (Flask test client) and a real user of the largest newsroom logs
+in through the login form. For each page -- the dashboard, the filtered list (first page, a
+deep page reached through the pager's "Next" link, a deep page typed as ?page=N), search, the
+request page, the scorecard -- one warm-up request records every SQL statement the page runs,
+with its parameters. A bare route, served by the same app and client, replays exactly those
+statements through the same engine and fetches every row, and nothing else: no ORM, no
+template, no deadline engine. Page and bare route are timed alternately (at least --rounds of
+each) so the machine's load touches both alike. Reported: median and 95th percentile of each,
+and page/bare on the medians (target: at most 3; at 1,000,000 requests no page over 5). The
+plans of the page's statements on info_request (EXPLAIN QUERY PLAN / EXPLAIN) are printed.
+Figures go to the "## Pages" section of bench/RESULTS.md (one block per database and scale).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+from flask import Flask  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+
+from bench.generate import DEFAULT_PASSWORD  # noqa: E402
+from bench.results import machine, server_label, write_section  # noqa: E402
+from tracker import clock, create_app  # noqa: E402
+
+SECTION = "## Pages"
+TARGET, CEILING = 3.0, 5.0
+Statement = tuple[str, Any]
+
+
+@dataclass
+class Timing:
+    """Times of one page and of its bare query, in seconds."""
+
+    name: str
+    url: str
+    statements: int
+    page: list[float]
+    bare: list[float]
+
+    @staticmethod
+    def p95(values: list[float]) -> float:
+        """The 95th percentile."""
+        return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+    @property
+    def ratio(self) -> float:
+        """page/bare on the medians."""
+        return statistics.median(self.page) / statistics.median(self.bare)
+
+    def line(self) -> str:
+        """One line of the report."""
+        pm, bm = statistics.median(self.page), statistics.median(self.bare)
+        verdict = (
+            "PASS" if self.ratio <= TARGET else ("over 3x" if self.ratio <= CEILING else "FAIL")
+        )
+        return (
+            f"| {self.name} | {self.statements} | {pm * 1000:.1f} | {self.p95(self.page) * 1000:.1f} "
+            f"| {bm * 1000:.1f} | {self.p95(self.bare) * 1000:.1f} | {self.ratio:.2f} | {verdict} |"
+        )
+
+
+class Recorder:
+    """Records the statements an app's engine runs while ``on`` is set."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.on = False
+        self.statements: list[Statement] = []
+        event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if self.on:
+            self.statements.append((statement, parameters))
+
+
+def build_app(url: str, instance: str) -> tuple[Flask, dict[str, list[Statement]]]:
+    """The tracker plus a bench-only route that replays a page's recorded statements."""
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance})
+    replays: dict[str, list[Statement]] = {}
+    engine: sa.Engine = app.extensions["engine"]
+
+    @app.get("/_bench/bare/<name>")
+    def bare(name: str) -> str:
+        rows = 0
+        with engine.connect() as conn:
+            for statement, parameters in replays[name]:
+                result = conn.exec_driver_sql(statement, parameters)
+                if result.returns_rows:
+                    rows += len(result.fetchall())
+        return str(rows)
+
+    return app, replays
+
+
+def login(client: FlaskClient, email: str, password: str) -> None:
+    """Log in through the form, with the CSRF token read from the page."""
+    html = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert token, "no CSRF token on the login page"
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token.group(1)}
+    )
+    assert response.status_code == 302, f"login failed ({response.status_code})"
+
+
+def plans(engine: sa.Engine, statements: list[Statement]) -> list[str]:
+    """The plans of the statements that read info_request."""
+    out: list[str] = []
+    pg = engine.dialect.name == "postgresql"
+    with engine.connect() as conn:
+        for statement, parameters in statements:
+            if "info_request" not in statement or not statement.lstrip().upper().startswith(
+                "SELECT"
+            ):
+                continue
+            prefix = "EXPLAIN " if pg else "EXPLAIN QUERY PLAN "
+            rows = conn.exec_driver_sql(prefix + statement, parameters).fetchall()
+            out.append("    " + " ".join(statement.split())[:160] + " ...")
+            if pg:
+                out += [f"      {r[0]}" for r in rows]
+            else:
+                out += [f"      {'  ' * (r[1] // 4 if r[1] else 0)}{r[-1]}" for r in rows]
+    return out
+
+
+def measure(
+    client: FlaskClient,
+    recorder: Recorder,
+    replays: dict[str, list[Statement]],
+    name: str,
+    url: str,
+    rounds: int,
+    budget: float,
+) -> Timing:
+    """Record the page's statements, then time page and bare route alternately."""
+    assert client.get(url).status_code == 200, url  # warm caches
+    recorder.statements = []
+    recorder.on = True
+    response = client.get(url)
+    recorder.on = False
+    assert response.status_code == 200, (url, response.status_code)
+    key = re.sub(r"\W+", "-", name)
+    replays[key] = list(recorder.statements)
+    bare_url = f"/_bench/bare/{key}"
+    assert client.get(bare_url).status_code == 200
+    page_times: list[float] = []
+    bare_times: list[float] = []
+    clock_ = time.perf_counter
+    started = clock_()
+    while len(page_times) < rounds and (clock_() - started < budget or len(page_times) < 20):
+        for target, times in ((url, page_times), (bare_url, bare_times)):
+            t0 = clock_()
+            status = client.get(target).status_code
+            times.append(clock_() - t0)
+            assert status == 200, (target, status)
+    return Timing(name, url, len(replays[key]), page_times, bare_times)
+
+
+def pick(engine: sa.Engine) -> dict[str, Any]:
+    """The benchmark's user, a busy request and search terms from the largest newsroom."""
+    with engine.connect() as conn:
+        newsroom = conn.execute(
+            sa.text(
+                "SELECT newsroom_id FROM info_request GROUP BY newsroom_id "
+                "ORDER BY count(*) DESC LIMIT 1"
+            )
+        ).scalar_one()
+        email = conn.execute(
+            sa.text("SELECT email FROM user_account WHERE newsroom_id = :n ORDER BY id LIMIT 1"),
+            {"n": newsroom},
+        ).scalar_one()
+        busy = conn.execute(
+            sa.text(
+                "SELECT e.request_id FROM timeline_event e JOIN info_request r "
+                "ON r.id = e.request_id WHERE r.newsroom_id = :n AND r.id > "
+                "(SELECT max(id) - 5000 FROM info_request) GROUP BY e.request_id "
+                "ORDER BY count(*) DESC, e.request_id LIMIT 1"
+            ),
+            {"n": newsroom},
+        ).scalar_one()
+        file_number = conn.execute(
+            sa.text(
+                "SELECT file_number FROM info_request WHERE newsroom_id = :n "
+                "AND file_number IS NOT NULL ORDER BY id DESC LIMIT 1"
+            ),
+            {"n": newsroom},
+        ).scalar_one()
+        total = conn.execute(
+            sa.text("SELECT count(*) FROM info_request WHERE newsroom_id = :n"), {"n": newsroom}
+        ).scalar_one()
+    return {"email": email, "request": busy, "file_number": file_number, "total": total}
+
+
+def next_link(client: FlaskClient, url: str) -> str:
+    """The pager's "Next" link on a page."""
+    html = client.get(url).get_data(as_text=True)
+    found = re.search(r'<a href="([^"]+)" rel="next"', html)
+    assert found, f"no next link on {url}"
+    return found.group(1).replace("&amp;", "&")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, measure every page, report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--rounds", type=int, default=200, help="requests of each page (>= 200)")
+    parser.add_argument(
+        "--budget", type=float, default=120.0, help="seconds per page before stopping early"
+    )
+    parser.add_argument("--password", default=DEFAULT_PASSWORD)
+    parser.add_argument("--only", default="", help="comma-separated page names to run")
+    parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as instance:
+        app, replays = build_app(args.database, instance)
+        engine: sa.Engine = app.extensions["engine"]
+        recorder = Recorder(engine)
+        chosen = pick(engine)
+        label = server_label(engine)
+        client = app.test_client()
+        login(client, chosen["email"], args.password)
+        deep = max(2, chosen["total"] // 25 // 2)
+        pages: list[tuple[str, Callable[[], str]]] = [
+            ("dashboard", lambda: "/"),
+            ("list, first page (law filter)", lambda: "/requests/?law=ca-atia"),
+            (
+                f"list, deep page {deep:,} via Next link",
+                lambda: next_link(client, f"/requests/?page={deep - 1}"),
+            ),
+            (f"list, deep page {deep:,} typed", lambda: f"/requests/?page={deep}"),
+            ("list, past the end", lambda: "/requests/?page=999999&sort=received"),
+            ("list, overdue by days late", lambda: "/requests/?overdue=1&sort=days_late"),
+            ("search, common word", lambda: "/requests/?q=wildfire"),
+            ("search, file number", lambda: f"/requests/?q={chosen['file_number']}"),
+            ("search, punctuation only", lambda: "/requests/?q=%25%25__!!"),
+            ("request page", lambda: f"/requests/{chosen['request']}"),
+            ("scorecard", lambda: "/scorecards/"),
+        ]
+        only = {s.strip() for s in args.only.split(",") if s.strip()}
+        results: list[Timing] = []
+        plan_lines: list[str] = []
+        with clock.frozen(clock.today()):
+            for name, make_url in pages:
+                if only and not any(o in name for o in only):
+                    continue
+                url = make_url()
+                timing = measure(client, recorder, replays, name, url, args.rounds, args.budget)
+                results.append(timing)
+                print(timing.line(), f"n={len(timing.page)}", url, flush=True)
+                key = re.sub(r"\W+", "-", name)
+                plan_lines += [f"  {name}: {url}", *plans(engine, replays[key])]
+        print("\nQuery plans:\n" + "\n".join(plan_lines))
+        worst = max(t.ratio for t in results)
+        scale = chosen["total"]
+        with engine.connect() as conn:
+            all_requests = conn.execute(sa.text("SELECT count(*) FROM info_request")).scalar_one()
+        engine.dispose()
+
+    lines = [
+        f"- date: {clock.today().isoformat()}; {machine()}",
+        f"- data: {all_requests:,} requests (bench/generate.py); the user's newsroom holds "
+        f"{scale:,}; Flask test client in-process, logged in through the login form",
+        f"- rounds: {min(len(t.page) for t in results)}-{max(len(t.page) for t in results)} "
+        "of each page and of its bare route, alternating",
+        "",
+        "| page | SQL statements | page median ms | page p95 ms | bare median ms | bare p95 ms "
+        "| page/bare (medians) | target 3x |",
+        "|---|---|---|---|---|---|---|---|",
+        *[t.line() for t in results],
+        "",
+        f"- worst ratio: {worst:.2f} (target <= {TARGET:g}; ceiling at 1,000,000: {CEILING:g}): "
+        + ("PASS" if worst <= TARGET else ("within ceiling" if worst <= CEILING else "FAIL")),
+    ]
+    print("\n".join(lines))
+    if not args.no_results and not only:
+        write_section(
+            SECTION,
+            f"{label}, {all_requests:,} requests",
+            lines,
+            intro=[
+                "Run: `.venv/bin/python bench/pages.py --database URL` on a database filled by "
+                "`bench/generate.py`. Each page against a bare route replaying exactly the "
+                "page's SQL statements in the same run. Target: page/bare <= 3 on the medians, "
+                "none over 5 at 1,000,000 requests. The query plans are in the command's output.",
+            ],
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
