@@ -9,11 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
-from werkzeug.security import generate_password_hash
 
 from tests.conftest import PASSWORD
 from tracker import db
 from tracker.api.service import create_token
+from tracker.auth.service import hash_password
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
 from tracker.models import Institution, Newsroom, User
@@ -115,7 +115,7 @@ def bearer(secret: str) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _password_hash() -> str:
-    return generate_password_hash(PASSWORD)
+    return hash_password(PASSWORD)
 
 
 def quick_user(

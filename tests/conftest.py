@@ -31,6 +31,17 @@ PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL") or None
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing() -> Iterator[None]:
+    """scrypt costs ~0.15 s a hash by design; the suite logs in hundreds of times, so it uses
+    a cheap PBKDF2. Production code never changes this."""
+    from tracker.auth import service as accounts
+
+    original, accounts.PASSWORD_HASH_METHOD = accounts.PASSWORD_HASH_METHOD, "pbkdf2:sha256:1000"
+    yield
+    accounts.PASSWORD_HASH_METHOD = original
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     """Say which database this run uses."""
     return f"tracker database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"

@@ -12,10 +12,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from tracker import clock, db
-from tracker.auth.service import NewUser, create_user
+from tracker.auth.service import NewUser, create_user, hash_password
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
 from tracker.models import InfoRequest, Institution, Newsroom, User
@@ -64,7 +63,7 @@ def _user(session: Session) -> tuple[User, str]:
         )
     else:
         # The stored hash cannot be shown again: each run sets and prints a fresh password.
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_password(password)
     return user, password
 
 

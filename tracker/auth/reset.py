@@ -19,11 +19,10 @@ import sqlalchemy as sa
 from flask import render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from tracker import clock
 from tracker.alerts.mail import Mailer, MailError
-from tracker.auth.service import AccountError, normalise_email, password_problem
+from tracker.auth.service import AccountError, hash_password, normalise_email, password_problem
 from tracker.models import User
 
 log = logging.getLogger("tracker.auth.reset")
@@ -71,7 +70,7 @@ def set_new_password(user: User, new: str) -> None:
     problem = password_problem(new, user.email)
     if problem:
         raise AccountError(problem)
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_password(new)
 
 
 def reset_message(user: User, config: Mapping[str, Any]) -> EmailMessage:

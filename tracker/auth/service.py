@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +18,20 @@ THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
 # Checked against when the e-mail is unknown, so a wrong e-mail costs as much as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
+# werkzeug's scrypt. The test suite swaps in a fast method (tests/conftest.py); never lower it
+# in production.
+DEFAULT_PASSWORD_HASH_METHOD = "scrypt"
+PASSWORD_HASH_METHOD = DEFAULT_PASSWORD_HASH_METHOD
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of the password, with the method recorded in it."""
+    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password("not-a-real-password-0000")
 
 
 class AccountError(ValueError):
@@ -76,7 +90,7 @@ def create_user(db: Session, new: NewUser) -> User:
     user = User(
         email=email,
         name=new.name.strip() or email.split("@")[0],
-        password_hash=generate_password_hash(new.password),
+        password_hash=hash_password(new.password),
         role=new.role,
         newsroom=newsroom,
         alert_preferences={},
@@ -90,7 +104,7 @@ def authenticate(db: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (same cost either way)."""
     user = db.scalar(sa.select(User).where(User.email == normalise_email(email)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
@@ -104,7 +118,7 @@ def change_password(user: User, current: str, new: str) -> None:
     problem = password_problem(new, user.email)
     if problem:
         raise AccountError(problem)
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_password(new)
 
 
 def login_throttled(db: Session, email: str, address: str, now: datetime) -> bool:
