@@ -12,8 +12,6 @@ Results are written to the "## Deadline engine" section of bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import sys
 import time
@@ -24,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.results import machine, replace_section  # noqa: E402
 from tracker.deadlines import LAW_CODES, LAWS, due_date, explain  # noqa: E402
 from tracker.deadlines.calendars import HOLIDAYS_VERSION  # noqa: E402
 
@@ -82,30 +81,6 @@ def spot_check(items: list[tuple[str, date, int, str | None]], k: int, seed: int
     return len(sample)
 
 
-def machine() -> str:
-    return (
-        f"{platform.platform()}; {platform.machine()}; {platform.processor() or 'cpu n/a'}; "
-        f"Python {platform.python_version()} ({platform.python_implementation()}); "
-        f"{os.cpu_count()} CPUs"
-    )
-
-
-def write_results(body: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION), None)
-    section = f"{SECTION}\n\n{body.rstrip()}\n"
-    if start is None:
-        new = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        tail = "".join(lines[end:])
-        new = "".join(lines[:start]) + section + ("\n" + tail if tail else "")
-    RESULTS.write_text(new, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
@@ -125,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     rate = args.n / engine
     report = "\n".join(
         [
-            f"- date: {date.today().isoformat()}; machine: {machine()}; python-holidays {HOLIDAYS_VERSION}",
+            f"- date: {date.today().isoformat()}; {machine()}; python-holidays {HOLIDAYS_VERSION}",
             (
                 f"- workload: {args.n:,} due_date calls, 12 laws, received 2005-2030, mixed provinces, "
                 f"~25% with extensions; best of {args.repeat} warm passes"
@@ -148,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     print(verdict)
     if not args.no_write:
-        write_results(report)
+        replace_section(SECTION, report)
         print(f"wrote {RESULTS.relative_to(ROOT)}")
     return 0 if verdict == "PASS" else 1
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import platform
 import random
 import shutil
 import subprocess
@@ -31,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench import results  # noqa: E402
 
 SECTION = "## Evidence packet"
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -147,38 +148,10 @@ def run_child(args: list[str], env: dict[str, str]) -> tuple[int, float, int, st
 
 
 def machine() -> str:
-    """A one-line description of this machine."""
-    memory = "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) // 1024:,} MB RAM"
-    except OSError:
-        pass
+    """The shared machine description plus the PDF library's version."""
     from importlib.metadata import version
 
-    return (
-        f"{platform.platform()}; {platform.machine()}; {os.cpu_count()} CPUs; {memory}; "
-        f"Python {platform.python_version()} ({platform.python_implementation()}); "
-        f"reportlab {version('reportlab')}"
-    )
-
-
-def write_results(body: str) -> None:
-    """Create or replace only this benchmark's section of bench/RESULTS.md."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION), None)
-    section = f"{SECTION}\n\n{body.rstrip()}\n"
-    if start is None:
-        new = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        tail = "".join(lines[end:])
-        new = "".join(lines[:start]) + section + ("\n" + tail if tail else "")
-    RESULTS.write_text(new, encoding="utf-8")
+    return f"{results.machine()}; reportlab {version('reportlab')}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     peak_mb = pack_rss / 1024
     ok = verified and peak_mb < TARGET_MB
     lines = [
-        f"- date: {datetime.now(UTC).date().isoformat()}; machine: {machine()}",
+        f"- date: {datetime.now(UTC).date().isoformat()}; {machine()}",
         (
             f"- workload: one ca-atia request, {args.files} attachments of "
             f"{args.total_mb // args.files:,} MB pseudo-random bytes ({args.total_mb:,} MB in all), "
@@ -287,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     body = "\n".join(lines)
     print(body)
     if not args.no_write:
-        write_results(body)
+        results.replace_section(SECTION, body)
     return 0 if ok else 1
 
 

@@ -60,3 +60,15 @@ def write_section(section: str, key: str, lines: list[str], intro: Sequence[str]
     new = "\n".join(body) + "\n"
     text = pattern.sub(lambda _m: new, text) if found else text.rstrip("\n") + "\n\n" + new
     RESULTS.write_text(text)
+
+
+def replace_section(section: str, body: str) -> None:
+    """Create or replace one whole ``## section`` of RESULTS.md (other sections stay)."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
+    new = f"{section}\n\n{body.rstrip()}\n\n"
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: new, text).rstrip("\n") + "\n"
+    else:
+        text = text.rstrip("\n") + "\n\n" + new.rstrip("\n") + "\n"
+    RESULTS.write_text(text, encoding="utf-8")

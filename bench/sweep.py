@@ -27,10 +27,7 @@ the "## Overdue sweep" section of bench/RESULTS.md (only that section is replace
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
-import re
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -43,6 +40,7 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from bench.results import machine, server_label, write_section  # noqa: E402
 from tracker import clock, deadlines  # noqa: E402
 from tracker.db import Base, make_engine  # noqa: E402
 from tracker.models import InfoRequest, Institution, Newsroom, TimelineEvent, User  # noqa: E402
@@ -51,6 +49,10 @@ from tracker.sweep import flag_overdue  # noqa: E402
 TODAY = date(2026, 11, 22)
 TARGET_RATIO = 2.0
 SECTION = "## Overdue sweep"
+INTRO = (
+    "Run: `.venv/bin/python bench/sweep.py --requests N --database URL` "
+    "(see the docstring). Target: sweep/baseline <= 2.",
+)
 RESULTS = ROOT / "bench" / "RESULTS.md"
 BATCH = 20_000
 FEDERAL_PROVINCES = (None, "ON", "QC", "BC", "AB", "NS")
@@ -219,43 +221,6 @@ def entries(engine: sa.Engine) -> int:
         )
 
 
-def server_version(engine: sa.Engine) -> str:
-    """The database and its version."""
-    with engine.connect() as conn:
-        if engine.dialect.name == "postgresql":
-            return "PostgreSQL " + conn.scalar(sa.text("SHOW server_version"))
-        return "SQLite " + conn.scalar(sa.text("SELECT sqlite_version()"))
-
-
-def write_results(lines: list[str], database: str) -> None:
-    """Replace this database's lines in the "## Overdue sweep" section of bench/RESULTS.md."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    found = pattern.search(text)
-    blocks: dict[str, list[str]] = {}
-    if found:
-        current = None
-        for line in found.group(0).splitlines()[1:]:
-            if line.startswith("### "):
-                current = line[4:].strip()
-                blocks[current] = []
-            elif current is not None and line.strip():
-                blocks[current].append(line)
-    blocks[database] = lines
-    body = [
-        SECTION,
-        "",
-        "Run: `.venv/bin/python bench/sweep.py --requests N --database URL` "
-        "(see the docstring). Target: sweep/baseline <= 2.",
-        "",
-    ]
-    for name in sorted(blocks):
-        body += [f"### {name}", "", *blocks[name], ""]
-    section = "\n".join(body) + "\n"
-    text = pattern.sub(lambda _m: section, text) if found else text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
-
 def main() -> int:
     """Parse arguments, build the data, time both, report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -294,11 +259,9 @@ def main() -> int:
     best_base, best_sweep = min(base_times), min(sweep_times)
     ratio = best_sweep / best_base
     verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
-    database = server_version(engine)
+    database = server_label(engine)
     lines = [
-        f"- date: {date.today().isoformat()}; machine: {platform.platform()}; "
-        f"{platform.machine()}; Python {platform.python_version()} "
-        f"({platform.python_implementation()}); {os.cpu_count()} CPUs",
+        f"- date: {date.today().isoformat()}; {machine()}",
         f"- data: {args.requests:,} requests (target scale 1,000,000), {overdue:,} past due and "
         f"awaiting; bulk insert {inserted:.1f}s",
         f"- baseline (hand-written INSERT ... SELECT + UPDATE): best {best_base:.3f}s of "
@@ -309,7 +272,7 @@ def main() -> int:
     ]
     print("\n".join(lines))
     if not args.no_write:
-        write_results(lines, database)
+        write_section(SECTION, database, lines, intro=INTRO)
     engine.dispose()
     return 0 if verdict == "PASS" else 2
 
