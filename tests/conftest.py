@@ -37,9 +37,9 @@ def fast_password_hashing() -> Iterator[None]:
     a cheap PBKDF2. Production code never changes this."""
     from tracker.auth import service as accounts
 
-    original, accounts.PASSWORD_HASH_METHOD = accounts.PASSWORD_HASH_METHOD, "pbkdf2:sha256:1000"
+    original, accounts.HASH_METHOD = accounts.HASH_METHOD, "pbkdf2:sha256:1000"
     yield
-    accounts.PASSWORD_HASH_METHOD = original
+    accounts.HASH_METHOD = original
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -170,11 +170,11 @@ def test_secure_cookies_when_asked(app_config, make_user, monkeypatch):
 def test_production_hashes_passwords_with_scrypt():
     from tracker.auth import service as accounts
 
-    assert accounts.DEFAULT_PASSWORD_HASH_METHOD == "scrypt"
-    assert accounts.PASSWORD_HASH_METHOD.startswith("pbkdf2")  # the suite's fast stand-in
-    original = accounts.PASSWORD_HASH_METHOD
-    accounts.PASSWORD_HASH_METHOD = accounts.DEFAULT_PASSWORD_HASH_METHOD
+    assert accounts.DEFAULT_HASH_METHOD == "scrypt"
+    assert accounts.HASH_METHOD.startswith("pbkdf2")  # the suite's fast stand-in
+    original = accounts.HASH_METHOD
+    accounts.HASH_METHOD = accounts.DEFAULT_HASH_METHOD
     try:
         assert accounts.hash_password("long enough pw").startswith("scrypt:")
     finally:
-        accounts.PASSWORD_HASH_METHOD = original
+        accounts.HASH_METHOD = original

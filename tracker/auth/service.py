@@ -20,13 +20,13 @@ MAX_FAILURES_PER_ADDRESS = 20
 # Checked against when the e-mail is unknown, so a wrong e-mail costs as much as a wrong password.
 # werkzeug's scrypt. The test suite swaps in a fast method (tests/conftest.py); never lower it
 # in production.
-DEFAULT_PASSWORD_HASH_METHOD = "scrypt"
-PASSWORD_HASH_METHOD = DEFAULT_PASSWORD_HASH_METHOD
+DEFAULT_HASH_METHOD = "scrypt"
+HASH_METHOD = DEFAULT_HASH_METHOD
 
 
 def hash_password(password: str) -> str:
     """A salted hash of the password, with the method recorded in it."""
-    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
+    return generate_password_hash(password, method=HASH_METHOD)
 
 
 @functools.cache
