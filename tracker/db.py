@@ -133,3 +133,23 @@ def check_connection(app: Flask) -> None:
         raise ConnectionError(
             f"cannot reach the database at TRACKER_DATABASE_URL={url}: {reason}"
         ) from exc
+
+
+def trigram_schema(conn: sa.Connection) -> str | None:
+    """PostgreSQL: the schema holding pg_trgm, installing it in "public" when allowed.
+
+    None when the extension is not available or may not be installed: search then scans.
+    """
+    query = sa.text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'pg_trgm'"
+    )
+    schema = conn.scalar(query)
+    if schema is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
+        except sa.exc.DBAPIError:
+            return None
+        schema = conn.scalar(query)
+    return schema

@@ -14,29 +14,14 @@ Create Date: 2026-11-22 13:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from tracker.db import trigram_schema
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
 
 TRIGRAM_COLUMNS = ("title", "text", "file_number")
-
-
-def _trigram_schema(bind: sa.Connection) -> str | None:
-    """The schema holding pg_trgm, installing it in "public" when allowed; None if not."""
-    query = sa.text(
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        "WHERE e.extname = 'pg_trgm'"
-    )
-    schema = bind.scalar(query)
-    if schema is None:
-        try:
-            with bind.begin_nested():
-                bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
-        except sa.exc.DBAPIError:
-            pass  # not available, or no right to install it: search scans instead
-        schema = bind.scalar(query)
-    return schema
 
 
 def upgrade() -> None:
@@ -55,7 +40,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    schema = _trigram_schema(bind)
+    schema = trigram_schema(bind)
     if schema is None:
         return
     for column in TRIGRAM_COLUMNS:
