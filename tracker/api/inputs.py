@@ -43,6 +43,22 @@ def only(body: Mapping[str, Any], allowed: tuple[str, ...], prefix: str = "") ->
             )
 
 
+_ABSENT = object()
+
+
+def _raw(body: Mapping[str, Any], name: str, field: str, *, required: bool, nullable: bool) -> Any:
+    """The field's value, or ``_ABSENT`` when it is missing (refused if required) or an
+    allowed null."""
+    if name not in body:
+        if required:
+            raise InputError("This field is required.", field)
+        return _ABSENT
+    value = body[name]
+    if value is None and nullable:
+        return _ABSENT
+    return value
+
+
 def text(
     body: Mapping[str, Any],
     name: str,
@@ -54,12 +70,8 @@ def text(
 ) -> str | None:
     """A string field (no NUL characters), at most ``max_length`` long."""
     field = field or name
-    if name not in body:
-        if required:
-            raise InputError("This field is required.", field)
-        return None
-    value = body[name]
-    if value is None and nullable:
+    value = _raw(body, name, field, required=required, nullable=nullable)
+    if value is _ABSENT:
         return None
     if not isinstance(value, str):
         raise InputError("Must be a string.", field)
@@ -106,13 +118,8 @@ def a_date(
 ) -> date | None:
     """A date field."""
     field = field or name
-    if name not in body:
-        if required:
-            raise InputError("This field is required.", field)
-        return None
-    if body[name] is None and nullable:
-        return None
-    return parse_date(body[name], field)
+    value = _raw(body, name, field, required=required, nullable=nullable)
+    return None if value is _ABSENT else parse_date(value, field)
 
 
 def integer(
@@ -127,12 +134,8 @@ def integer(
 ) -> int | None:
     """A whole number between ``minimum`` and ``maximum``."""
     field = field or name
-    if name not in body:
-        if required:
-            raise InputError("This field is required.", field)
-        return None
-    value = body[name]
-    if value is None and nullable:
+    value = _raw(body, name, field, required=required, nullable=nullable)
+    if value is _ABSENT:
         return None
     if not isinstance(value, int) or isinstance(value, bool):
         raise InputError("Must be a whole number.", field)
