@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from tracker import models  # noqa: F401  (registers every table on Base.metadata)
-from tracker.db import Base, make_engine
+from tracker.db import Base, autogenerate_includes, make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -41,6 +41,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=autogenerate_includes,
     )
     with context.begin_transaction():
         context.run_migrations()

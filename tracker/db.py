@@ -135,6 +135,34 @@ def check_connection(app: Flask) -> None:
         ) from exc
 
 
+# SQLite: the FTS5 trigram index over info_request(title, text, file_number) (migration 0004).
+SQLITE_SEARCH_TABLE = "info_request_search"
+
+
+def is_search_index_table(name: str | None) -> bool:
+    """True for the SQLite search index and the shadow tables FTS5 keeps beside it: schema
+    objects the migrations own but no model describes (autogenerate must leave them alone)."""
+    return name is not None and (
+        name == SQLITE_SEARCH_TABLE or name.startswith(f"{SQLITE_SEARCH_TABLE}_")
+    )
+
+
+def autogenerate_includes(name: str | None, type_: str, _parents: Any) -> bool:
+    """Alembic's ``include_name``: everything but the search index tables, so that comparing
+    the models with the database (and ``db revision --autogenerate``) leaves them alone."""
+    return not (type_ == "table" and is_search_index_table(name))
+
+
+def sqlite_search_index(db: Session) -> bool:
+    """True when the session's database is SQLite and has the search index (one look at the
+    schema, a fraction of a millisecond: nothing is cached, so a migration run by another
+    process while the tracker serves takes effect at once)."""
+    if db.get_bind().dialect.name != "sqlite":
+        return False
+    query = sa.text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name")
+    return db.scalar(query, {"name": SQLITE_SEARCH_TABLE}) == 1
+
+
 def trigram_schema(conn: sa.Connection) -> str | None:
     """PostgreSQL: the schema holding pg_trgm, installing it in "public" when allowed.
 

@@ -4,7 +4,7 @@ The list orders a newsroom's requests by due date or by receipt: an index on eac
 a page (keyset or near either end) an index range. On PostgreSQL, GIN trigram indexes
 (pg_trgm) on lower(title), lower(text) and lower(file_number) serve the list's search
 (LIKE '%term%'); where the extension cannot be installed they are left out and search scans.
-SQLite has no such index: its search reads the newsroom's rows.
+SQLite has no such index; its search index is an FTS5 trigram table (0004).
 
 Revision ID: 0003
 Revises: 0002

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker import deadlines
+from tracker.db import sqlite_search_index
 from tracker.models import Complaint, Extension, InfoRequest, Institution, Newsroom, TimelineEvent
 from tracker.requests import queries
 from tracker.requests.describe import lateness
@@ -80,7 +81,8 @@ def filtered_requests(
     db: Session, newsroom_id: int, filters: queries.RequestFilters
 ) -> list[InfoRequest]:
     """Every request the list page shows for these filters (all pages), in its order."""
-    return list(db.scalars(queries.ordered(newsroom_id, filters)))
+    fts = filters.searchable and sqlite_search_index(db)
+    return list(db.scalars(queries.ordered(newsroom_id, filters, fts=fts)))
 
 
 def _request_rows(items: Iterable[InfoRequest], today: date, base_url: str) -> Iterable[list[Any]]:
