@@ -123,3 +123,54 @@ def test_search_of_punctuation_only_reads_no_request(app, filled):
     assert not [s for s in statements if "FROM info_request" in s]
     # A real search still finds its request, punctuation included.
     assert titles(filled.get("/requests/?q=a-007")) == ["Request 07 on bridges"]
+
+
+@pytest.fixture
+def count_limit_10(monkeypatch):
+    """Count at most 10 matches, as the list counts at most 10,000 in a big newsroom."""
+    from tracker.requests import queries
+
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 10)
+
+
+def test_beyond_the_count_limit_the_list_says_more_than_and_still_walks_every_row(
+    app, filled, count_limit_10
+):
+    first, statements = statements_of(app, filled, "/requests/?sort=received")
+    assert page(first).select_one(".count").get_text() == "More than 10 requests · page 1"
+    assert "LIMIT" in next(s for s in statements if "count(" in s)
+    assert len(titles(first)) == 25
+    seen, url, response = [], "/requests/?sort=received", first
+    for _ in range(5):
+        seen += titles(response)
+        found = re.search(r'href="([^"]+)" rel="next"', response.get_data(as_text=True))
+        if not found:
+            break
+        url = found.group(1).replace("&amp;", "&")
+        response = filled.get(url)
+    assert seen == [f"Request {i:02d} on bridges" for i in reversed(range(N))]
+    last = page(response)
+    assert last.select_one(".pager span").get_text() == "Page 3"
+    assert last.select('a[rel="next"]') == []
+    # Back from the last page: the rows of page 2.
+    found = re.search(r'href="([^"]+)" rel="prev"', response.get_data(as_text=True))
+    back = filled.get(found.group(1).replace("&amp;", "&"))
+    assert titles(back) == [f"Request {i:02d} on bridges" for i in reversed(range(10, 35))]
+    # A page typed beyond the limit counts every match, to know where the end is.
+    typed = filled.get("/requests/?sort=received&page=99")
+    assert page(typed).select_one(".count").get_text() == "60 requests · page 3 of 3"
+    assert titles(typed) == [f"Request {i:02d} on bridges" for i in reversed(range(10))]
+    # Under the limit the count is exact.
+    few = filled.get("/requests/?q=request+0")
+    assert page(few).select_one(".count").get_text() == "10 requests"
+
+
+def test_dashboard_counts_stop_at_the_limit(app, filled, count_limit_10):
+    from tracker import clock
+
+    with clock.frozen(TODAY + timedelta(days=400)):
+        board = page(filled.get("/"))
+    numbers = [n.get_text() for n in board.select(".counts .n")]
+    assert numbers[0] == "10+"  # all 60 are overdue by then
+    assert "10+ requests not closed" in board.get_text()
+    assert "All 10+ overdue requests" in board.get_text()

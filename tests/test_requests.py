@@ -408,8 +408,19 @@ def test_request_list_filters_search_sort_and_pages(app, client, reporter, make_
     assert past_end.status_code == 200
     assert len(page(past_end).select("#request-list tbody tr")) == 5
 
-    only_sq = page(client.get(f"/requests/?institution={sq}"))
+    only_sq = page(client.get(f"/requests/?institution={sq}&sort=received"))
     assert "15 requests" in only_sq.select_one(".count").get_text()
+    # The filter form comes back with the choices made, and only those, selected.
+    assert [o.get_text() for o in only_sq.select("#institution option[selected]")] == [
+        "Sûreté du Québec"
+    ]
+    assert [o["value"] for o in only_sq.select("#sort option[selected]")] == ["received"]
+    assert only_sq.select("#status option[selected]") == []
+    assert [o.get_text() for o in only_sq.select("#institution option")] == [
+        "Any",
+        "Royal Canadian Mounted Police",
+        "Sûreté du Québec",
+    ]
     by_law = page(client.get("/requests/?law=ca-qc-access"))
     assert "15 requests" in by_law.select_one(".count").get_text()
     search = page(client.get("/requests/?q=f-007"))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from tracker.laws import law_label
 
@@ -45,6 +48,25 @@ def format_filesize(size: int) -> str:
     return f"{value:.1f} {units[index]}"
 
 
+def select_options(
+    choices: Mapping[Any, str] | Iterable[tuple[Any, str]], selected: object = None
+) -> Markup:
+    """``<option>`` elements for (value, label) pairs, the one equal to ``selected`` marked.
+
+    Built in one pass in Python: the list page's filters offer every institution and reporter
+    of a newsroom (hundreds), where a Jinja loop costs milliseconds a page."""
+    pairs = choices.items() if isinstance(choices, Mapping) else choices
+    chosen = None if selected is None else str(selected)
+    parts = []
+    for value, label in pairs:
+        text = str(value)
+        mark = " selected" if text == chosen else ""
+        parts.append(f'<option value="{escape(text)}"{mark}>{escape(label)}</option>')
+    # Every value and label above went through escape(); an f-string is 4x faster than
+    # Markup concatenation on a list of hundreds.
+    return Markup("".join(parts))  # nosec B704
+
+
 STATUS_LABELS: dict[str, str] = {
     "awaiting": "Awaiting response",
     "on_hold": "On hold (clock stopped)",
@@ -58,6 +80,7 @@ STATUS_LABELS: dict[str, str] = {
 def register_filters(app: Flask) -> None:
     """Make the formatters and labels available in templates."""
     app.jinja_env.globals["status_labels"] = STATUS_LABELS
+    app.jinja_env.globals["select_options"] = select_options
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(law_label, "law_label")

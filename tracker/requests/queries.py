@@ -10,9 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
 
+from tracker.db import SQLITE_SEARCH_TABLE, sqlite_search_index
 from tracker.models import STATUSES, InfoRequest, Institution, User
 
 PER_PAGE = 25
+# The list and the dashboard count matching requests up to this many; beyond it they say
+# "more than 10,000", so a page's cost does not grow with the rows it does not show.
+COUNT_LIMIT = 10_000
 SORTS = {
     "due": "Due date",
     "days_late": "Days late",
@@ -82,17 +86,57 @@ class Page:
     pages: int = field(init=False)
     next_cursor: str | None = None  # for the "Next" link: the last row's sort key
     prev_cursor: str | None = None  # for the "Previous" link: the first row's sort key
+    # False when counting stopped at COUNT_LIMIT: total is then COUNT_LIMIT + 1, "more than
+    # COUNT_LIMIT", and the number of pages is unknown.
+    exact: bool = True
+    has_next: bool = False
 
     def __post_init__(self) -> None:
         self.pages = max(1, math.ceil(self.total / self.per_page))
+        if self.exact:
+            self.has_next = self.page < self.pages
+
+    @property
+    def count_limit(self) -> int:
+        """The number the count stopped beyond, when it is not exact."""
+        return self.total - 1
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def filtered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: ignore[type-arg]
-    """The newsroom's requests matching the filters, unordered and unpaged."""
+# The trigram tokenizer indexes every run of 3 characters: a shorter term matches nothing.
+FTS_MIN_LENGTH = 3
+_SEARCH_INDEX = sa.table(SQLITE_SEARCH_TABLE, sa.column("rowid"))
+
+
+def _search(term: str, fts: bool) -> sa.ColumnElement[bool]:
+    """Requests whose title, text or file number contains the term, in any case."""
+    if fts and len(term) >= FTS_MIN_LENGTH:
+        # A phrase of the term's trigrams: a substring match, read from the index. Inside
+        # double quotes FTS5 gives meaning to nothing but a doubled double quote.
+        phrase = '"' + term.replace('"', '""') + '"'
+        matches = sa.select(_SEARCH_INDEX.c.rowid).where(
+            sa.literal_column(SQLITE_SEARCH_TABLE).match(phrase)
+        )
+        return InfoRequest.id.in_(matches)
+    pattern = f"%{_escape_like(term.lower())}%"
+    return sa.or_(
+        *[
+            sa.func.lower(col).like(pattern, escape="\\")
+            for col in (InfoRequest.title, InfoRequest.text, InfoRequest.file_number)
+        ]
+    )
+
+
+def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) -> sa.Select:  # type: ignore[type-arg]
+    """The newsroom's requests matching the filters, unordered and unpaged.
+
+    ``fts``: the database is SQLite with the search index (``tracker.db.sqlite_search_index``);
+    the search then reads the index for terms of 3 or more characters. Otherwise it is a LIKE
+    on each column, which PostgreSQL serves from its trigram indexes and SQLite by a scan.
+    """
     query = sa.select(InfoRequest).where(InfoRequest.newsroom_id == newsroom_id)
     if filters.status:
         query = query.where(InfoRequest.status == filters.status)
@@ -107,15 +151,7 @@ def filtered(newsroom_id: int, filters: RequestFilters) -> sa.Select:  # type: i
     if filters.q and not filters.searchable:
         return query.where(sa.false())
     if filters.q:
-        pattern = f"%{_escape_like(filters.q.lower())}%"
-        query = query.where(
-            sa.or_(
-                *[
-                    sa.func.lower(col).like(pattern, escape="\\")
-                    for col in (InfoRequest.title, InfoRequest.text, InfoRequest.file_number)
-                ]
-            )
-        )
+        query = query.where(_search(filters.q, fts))
     return query
 
 
@@ -177,10 +213,13 @@ def decode_cursor(filters: RequestFilters, cursor: str | None) -> list[Any] | No
     return values
 
 
-def ordered(newsroom_id: int, filters: RequestFilters, reverse: bool = False) -> sa.Select:  # type: ignore[type-arg]
-    """The filtered requests with their institution and owner, in the chosen order."""
+def ordered(
+    newsroom_id: int, filters: RequestFilters, reverse: bool = False, *, fts: bool = False
+) -> sa.Select:  # type: ignore[type-arg]
+    """The filtered requests with their institution and owner, in the chosen order (``fts``
+    as for ``filtered``)."""
     query = (
-        filtered(newsroom_id, filters)
+        filtered(newsroom_id, filters, fts=fts)
         .join(InfoRequest.institution)
         .join(InfoRequest.owner)
         .options(contains_eager(InfoRequest.institution), contains_eager(InfoRequest.owner))
@@ -191,26 +230,46 @@ def ordered(newsroom_id: int, filters: RequestFilters, reverse: bool = False) ->
     return query.order_by(*columns)
 
 
-def _count(db: Session, newsroom_id: int, filters: RequestFilters) -> int:
+def _count(
+    db: Session, newsroom_id: int, filters: RequestFilters, fts: bool, limit: int | None
+) -> int:
+    """How many requests match, or limit + 1 when more than limit do (read no further)."""
     if filters.q and not filters.searchable:
         return 0
-    query = filtered(newsroom_id, filters).with_only_columns(sa.func.count(InfoRequest.id))
-    return db.scalar(query) or 0
+    matching = filtered(newsroom_id, filters, fts=fts)
+    if limit is None:
+        return db.scalar(matching.with_only_columns(sa.func.count(InfoRequest.id))) or 0
+    bounded = matching.with_only_columns(InfoRequest.id).limit(limit + 1).subquery()
+    return db.scalar(sa.select(sa.func.count()).select_from(bounded)) or 0
 
 
-def list_requests(db: Session, newsroom_id: int, filters: RequestFilters) -> Page:
+def list_requests(
+    db: Session,
+    newsroom_id: int,
+    filters: RequestFilters,
+    count_limit: int | None = None,
+) -> Page:
     """One page of the newsroom's requests matching the filters, in the chosen order.
 
     A page reached through the pager's links starts at the neighbouring row's sort key
     (keyset pagination, indexed); a page typed by number is read from the nearer end of the
-    list, so the last pages cost what the first ones do.
+    list, so the last pages cost what the first ones do. The matches are counted up to
+    ``count_limit`` (the list page passes COUNT_LIMIT; None: all of them) on the first pages and on pages reached by a link;
+    a page typed beyond the limit counts them all, to know where the end is.
     """
-    total = _count(db, newsroom_id, filters)
+    fts = filters.searchable and sqlite_search_index(db)
+    linked = filters.page > 1 and bool(filters.after or filters.before)
+    bounded = count_limit is not None and (linked or (filters.page - 1) * PER_PAGE < count_limit)
+    total = _count(db, newsroom_id, filters, fts, count_limit if bounded else None)
+    exact = not bounded or total <= (count_limit or 0)
     pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(filters.page, pages)
+    page = min(filters.page, pages) if exact else filters.page
     columns, descending = _sort_key(filters)
     after = decode_cursor(filters, filters.after) if page > 1 else None
     before = decode_cursor(filters, filters.before) if page > 1 and after is None else None
+    # Beyond an inexact count there are more rows after an offset page or a page read
+    # backwards; a page read forwards from a cursor fetches one row more to know.
+    has_next = not exact
     items: list[InfoRequest]
     if total == 0:
         items = []
@@ -222,25 +281,38 @@ def list_requests(db: Session, newsroom_id: int, filters: RequestFilters) -> Pag
         # Rows after the cursor in the list's order: greater when ascending, less when not.
         forward = after is not None
         beyond = key < bound if descending == forward else key > bound
-        query = ordered(newsroom_id, filters, reverse=not forward).where(beyond).limit(PER_PAGE)
+        query = (
+            ordered(newsroom_id, filters, reverse=not forward, fts=fts)
+            .where(beyond)
+            .limit(PER_PAGE + 1)
+        )
         items = list(db.scalars(query))
+        if forward:
+            has_next = has_next and len(items) > PER_PAGE
+        items = items[:PER_PAGE]
         if not forward:
             items.reverse()
     else:
         skipped = (page - 1) * PER_PAGE
-        size = min(PER_PAGE, total - skipped)
-        if skipped > total // 2:
-            query = ordered(newsroom_id, filters, reverse=True).offset(total - skipped - size)
+        size = min(PER_PAGE, total - skipped) if exact else PER_PAGE
+        if exact and skipped > total // 2:
+            query = ordered(newsroom_id, filters, reverse=True, fts=fts).offset(
+                total - skipped - size
+            )
             items = list(db.scalars(query.limit(size)))
             items.reverse()
         else:
-            items = list(db.scalars(ordered(newsroom_id, filters).offset(skipped).limit(size)))
+            items = list(
+                db.scalars(ordered(newsroom_id, filters, fts=fts).offset(skipped).limit(size))
+            )
     return Page(
         items=items,
         total=total,
         page=page,
         next_cursor=encode_cursor(filters, items[-1]) if items else None,
         prev_cursor=encode_cursor(filters, items[0]) if items else None,
+        exact=exact,
+        has_next=has_next,
     )
 
 
@@ -251,7 +323,18 @@ class Dashboard:
     overdue: list[InfoRequest]
     due_soon: list[InfoRequest]
     complaint_closing: list[InfoRequest]
-    counts: dict[str, int]
+    counts: dict[str, int]  # each at most COUNT_LIMIT + 1, which means "more than COUNT_LIMIT"
+
+    def shown(self, name: str) -> str:
+        """A count as the page says it: "10,000+" beyond the limit."""
+        n = self.counts[name]
+        return f"{COUNT_LIMIT:,}+" if n > COUNT_LIMIT else f"{n:,}"
+
+    @property
+    def more_overdue(self) -> bool:
+        """More requests are overdue than the dashboard lists."""
+        n = self.counts["overdue"]
+        return n > len(self.overdue) or n > COUNT_LIMIT
 
 
 DASHBOARD_LIMIT = 50
@@ -280,17 +363,15 @@ def dashboard(db: Session, newsroom_id: int, today: date) -> Dashboard:
         InfoRequest.status.in_(("overdue", "answered")),
         InfoRequest.complaint_due_on.between(today, today + timedelta(days=14)),
     )
+    open_q = sa.select(InfoRequest).where(mine, InfoRequest.status.notin_(("closed",)))
+
+    def bounded_count(query: sa.Select) -> sa.ScalarSelect[int]:  # type: ignore[type-arg]
+        """Count up to COUNT_LIMIT + 1 rows, reading no further."""
+        head = query.with_only_columns(InfoRequest.id).limit(COUNT_LIMIT + 1).subquery()
+        return sa.select(sa.func.count()).select_from(head).scalar_subquery()
+
     counts_row = db.execute(
-        sa.select(
-            *[
-                sa.select(sa.func.count()).select_from(q.subquery()).scalar_subquery()
-                for q in (overdue_q, soon_q, closing_q)
-            ],
-            sa.select(sa.func.count())
-            .where(mine, InfoRequest.status.notin_(("closed",)))
-            .select_from(InfoRequest)
-            .scalar_subquery(),
-        )
+        sa.select(*[bounded_count(q) for q in (overdue_q, soon_q, closing_q, open_q)])
     ).one()
     return Dashboard(
         overdue=rows(overdue_q.order_by(InfoRequest.due_on, InfoRequest.id)),

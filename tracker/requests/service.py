@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, BinaryIO
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker import deadlines
 from tracker.files.storage import LocalStorage
@@ -491,9 +491,9 @@ def load_request(db: Session, request_id: int) -> InfoRequest | None:
         sa.select(InfoRequest)
         .where(InfoRequest.id == request_id)
         .options(
-            selectinload(InfoRequest.institution),
-            selectinload(InfoRequest.owner),
+            joinedload(InfoRequest.institution, innerjoin=True),
+            joinedload(InfoRequest.owner, innerjoin=True),
             selectinload(InfoRequest.events).selectinload(TimelineEvent.attachments),
-            selectinload(InfoRequest.events).selectinload(TimelineEvent.recorded_by),
+            selectinload(InfoRequest.events).joinedload(TimelineEvent.recorded_by),
         )
     )

@@ -56,7 +56,9 @@ def index() -> str:
     """The newsroom's requests, filtered, searched, sorted and paged."""
     session = db.session()
     filters = queries.RequestFilters.from_args(request.args)
-    result = queries.list_requests(session, current_user.newsroom_id, filters)
+    result = queries.list_requests(
+        session, current_user.newsroom_id, filters, count_limit=queries.COUNT_LIMIT
+    )
     now = today()
     return render_template(
         "requests/index.html",
