@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
+import statistics
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import page
 from tracker import clock, db
@@ -242,3 +245,174 @@ def calgary_days(rows):
         if start.year < 1967 or min(done) < start:
             continue
         yield (max(done) - start).days
+
+
+def _expected(session, newsroom_id, today, received_from=None, received_to=None):
+    """The scorecard computed in Python from the stored rows, one request at a time."""
+    from tracker.models import Complaint, Extension, InfoRequest, Institution
+
+    extended = {
+        e.request_id for e in session.scalars(sa.select(Extension).filter_by(superseded=False))
+    }
+    complaints = session.scalars(sa.select(Complaint).filter_by(superseded=False)).all()
+    groups = {}
+    for r in session.scalars(sa.select(InfoRequest).filter_by(newsroom_id=newsroom_id)):
+        if (received_from and r.received_on < received_from) or (
+            received_to and r.received_on > received_to
+        ):
+            continue
+        answered = r.responded_on is not None
+        late = (answered and r.responded_on > r.due_on) or (
+            not answered and r.due_on < today and r.status != "closed"
+        )
+        institution = session.get(Institution, r.institution_id)
+        keys = (("institution", str(r.institution_id), institution.name), ("law", r.law_code, ""))
+        for kind, key, name in keys:
+            g = groups.setdefault(
+                (kind, key),
+                {"name": name, "filed": 0, "on_time": 0, "ext": 0, "to_answer": [], "late": []},
+            )
+            g["filed"] += 1
+            g["on_time"] += answered and r.responded_on <= r.due_on
+            g["ext"] += r.id in extended
+            g["complaints"] = g.get("complaints", 0) + sum(c.request_id == r.id for c in complaints)
+            g["well_founded"] = g.get("well_founded", 0) + sum(
+                c.request_id == r.id and c.finding == "well_founded" for c in complaints
+            )
+            if answered:
+                g["to_answer"].append((r.responded_on - r.received_on).days)
+            if late:
+                g["late"].append(((r.responded_on or today) - r.due_on).days)
+
+    def median(values):
+        return float(statistics.median(values)) if values else None
+
+    return {
+        kind_key: (
+            g["filed"],
+            len(g["to_answer"]),
+            g["on_time"] + len(g["late"]),
+            g["on_time"],
+            len(g["late"]),
+            g["ext"],
+            g["complaints"],
+            g["well_founded"],
+            median(g["to_answer"]),
+            median(g["late"]),
+            max(g["late"]) if g["late"] else None,
+        )
+        for kind_key, g in groups.items()
+    }
+
+
+def _figures(score):
+    return (
+        score.filed,
+        score.answered,
+        score.judged,
+        score.on_time,
+        score.late,
+        score.with_extension,
+        score.complaints,
+        score.well_founded,
+        score.median_days_to_answer,
+        score.median_days_late,
+        score.worst_days_late,
+    )
+
+
+@pytest.fixture
+def varied(app, make_user):
+    """Five institutions under three laws (one request under a law not its institution's),
+    about 120 requests: answered early and late, overdue, withdrawn, not yet due, extended,
+    complained about; hand-made groups with ties and even counts; one with nothing to judge."""
+    reporter = make_user("many@example.org", newsroom="Varied")
+    rng = random.Random(20240603)
+    with app.app_context(), db.transaction() as session:
+        user = session.get(User, reporter.id)
+
+        def institution(name, law):
+            data = InstitutionData(name=name, law_code=law)
+            return create_institution(session, user.newsroom_id, data)
+
+        def new(inst, received, law=None):
+            data = requests.RequestData(
+                institution_id=inst.id, title="R", received_on=received, law_code=law
+            )
+            return requests.create_request(session, user, data, TODAY)
+
+        def answer(request, on):
+            entry(session, user, request, "final_response", on, outcome="full")
+
+        ties = institution("Ties", "ca-atia")  # days to answer 10, 20, 20, 31: median 20
+        for days in (10, 20, 20, 31):
+            answer(new(ties, date(2024, 1, 8)), date(2024, 1, 8) + timedelta(days=days))
+        pair = institution("Pair", "ca-on-fippa")  # 3 and 8 days: median 5.5
+        for days in (3, 8):
+            answer(new(pair, date(2024, 3, 4)), date(2024, 3, 4) + timedelta(days=days))
+        quiet = institution("Quiet", "ca-atia")  # nothing answered, nothing late yet
+        new(quiet, TODAY - timedelta(days=2))
+        busy = [institution("Busy A", "ca-atia"), institution("Busy B", "ca-on-mfippa")]
+        for i in range(110):
+            received = TODAY - timedelta(days=rng.randint(5, 300))
+            law = "ca-on-fippa" if i % 17 == 0 else None
+            request = new(rng.choice(busy), received, law)
+            fate = rng.random()
+            if fate < 0.15:
+                extension_on = received + timedelta(days=5)
+                entry(
+                    session,
+                    user,
+                    request,
+                    "extension",
+                    extension_on,
+                    days=30,
+                    reason="volume",
+                    notice_on=extension_on.isoformat(),
+                )
+            if fate < 0.6:
+                on = min(TODAY, received + timedelta(days=rng.randint(0, 80)))
+                answer(request, on)
+                if fate < 0.25:
+                    entry(session, user, request, "complaint_filed", on, grounds="delay")
+                    if fate < 0.12:
+                        entry(
+                            session, user, request, "complaint_finding", on, finding="well_founded"
+                        )
+            elif fate < 0.7:
+                entry(session, user, request, "withdrawn", received + timedelta(days=3))
+    return reporter
+
+
+@pytest.mark.parametrize(
+    "received_from, received_to",
+    [(None, None), (date(2024, 1, 1), date(2024, 3, 31)), (TODAY - timedelta(days=60), None)],
+)
+def test_figures_and_medians_equal_a_python_computation(app, varied, received_from, received_to):
+    with app.app_context():
+        session = db.session()
+        cards = compute(session, varied.newsroom_id, TODAY, received_from, received_to)
+        expected = _expected(session, varied.newsroom_id, TODAY, received_from, received_to)
+    got = {("institution", s.key): _figures(s) for s in cards.institutions}
+    got |= {("law", s.key): _figures(s) for s in cards.laws}
+    assert got == expected
+    assert len(cards.laws) >= 2 and all(s.name for s in cards.institutions + cards.laws)
+
+
+def test_medians_with_ties_even_counts_and_nothing_to_judge(app, varied):
+    with app.app_context():
+        cards = compute(db.session(), varied.newsroom_id, TODAY)
+    by_name = {s.name: s for s in cards.institutions}
+    assert by_name["Ties"].median_days_to_answer == 20.0
+    assert by_name["Pair"].median_days_to_answer == 5.5
+    quiet = by_name["Quiet"]
+    assert (quiet.filed, quiet.judged, quiet.on_time_pct) == (1, 0, None)
+    assert (quiet.median_days_to_answer, quiet.median_days_late, quiet.worst_days_late) == (
+        None,
+        None,
+        None,
+    )
+    # The law of one request in 17 is not its institution's: it counts under that law.
+    laws = {s.law_code: s.filed for s in cards.laws}
+    assert sum(laws.values()) == sum(s.filed for s in cards.institutions)
+    assert laws["ca-on-fippa"] > 2

@@ -370,8 +370,25 @@ def dashboard(db: Session, newsroom_id: int, today: date) -> Dashboard:
         head = query.with_only_columns(InfoRequest.id).limit(COUNT_LIMIT + 1).subquery()
         return sa.select(sa.func.count()).select_from(head).scalar_subquery()
 
+    def window_count(query: sa.Select) -> sa.ScalarSelect[int]:  # type: ignore[type-arg]
+        """Count a set a date window already bounds."""
+        return sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
+
+    # Left to itself, SQLite counts the closing windows through the status index (every
+    # answered request: 2-7 s at 1,000,000 requests); coalesce() keeps it to the window's.
+    closing_counted = sa.select(InfoRequest).where(
+        mine,
+        sa.func.coalesce(InfoRequest.status, "").in_(("overdue", "answered")),
+        InfoRequest.complaint_due_on.between(today, today + timedelta(days=14)),
+    )
+
     counts_row = db.execute(
-        sa.select(*[bounded_count(q) for q in (overdue_q, soon_q, closing_q, open_q)])
+        sa.select(
+            bounded_count(overdue_q),
+            window_count(soon_q),
+            window_count(closing_counted),
+            bounded_count(open_q),
+        )
     ).one()
     return Dashboard(
         overdue=rows(overdue_q.order_by(InfoRequest.due_on, InfoRequest.id)),

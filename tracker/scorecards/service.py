@@ -7,8 +7,6 @@ neither on time nor late. Days are calendar days (the primary measure in RULES.m
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -123,8 +121,8 @@ def csv_row(score: Score) -> list[Any]:
     ]
 
 
-def _median(values: list[int]) -> float | None:
-    return float(statistics.median(values)) if values else None
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
 def compute(
@@ -134,7 +132,11 @@ def compute(
     received_from: date | None = None,
     received_to: date | None = None,
 ) -> Scorecards:
-    """Scorecards of a newsroom's requests (optionally those received in a date range)."""
+    """Scorecards of a newsroom's requests (optionally those received in a date range).
+
+    One statement, which returns one row per institution and one per law: the counts and the
+    medians are computed by the database (see ``_by_percentiles`` and ``_by_histograms``).
+    """
     r = InfoRequest
     scope: list[ColumnElement[bool]] = [r.newsroom_id == newsroom_id]
     if received_from is not None:
@@ -148,93 +150,253 @@ def compute(
     late_open = sa.and_(r.responded_on.is_(None), r.due_on < today, r.status != "closed")
     late = sa.or_(sa.and_(answered, r.responded_on > r.due_on), late_open)
     days_late = days_between(sa.func.coalesce(r.responded_on, sa.literal(today, sa.Date)), r.due_on)
-    extended = sa.select(Extension.request_id).where(Extension.superseded.is_(False)).distinct()
-    complaint_counts = (
+    # The newsroom's requests, one row each, with what the scorecard counts of them; the
+    # covering index ix_info_request_scorecard (migration 0005) holds every column read here.
+    requests = (
         sa.select(
-            Complaint.request_id,
-            sa.func.count().label("n"),
-            sa.func.sum(sa.case((Complaint.finding == "well_founded", 1), else_=0)).label(
-                "well_founded"
-            ),
-        )
-        .where(Complaint.superseded.is_(False))
-        .group_by(Complaint.request_id)
-        .subquery()
-    )
-
-    def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-    aggregates = (
-        sa.func.count(r.id),
-        count(answered),
-        count(sa.or_(on_time, late)),
-        count(on_time),
-        count(late),
-        count(r.id.in_(extended)),
-        sa.func.coalesce(sa.func.sum(complaint_counts.c.n), 0),
-        sa.func.coalesce(sa.func.sum(complaint_counts.c.well_founded), 0),
-        sa.func.max(sa.case((late, days_late))),
-    )
-
-    def scores(keys: list[Any]) -> list[tuple[Any, ...]]:
-        query = (
-            sa.select(*keys, *aggregates)
-            .select_from(r)
-            .join(Institution, Institution.id == r.institution_id)
-            .outerjoin(complaint_counts, complaint_counts.c.request_id == r.id)
-            .where(*scope)
-            .group_by(*keys)
-        )
-        return [tuple(row) for row in db.execute(query)]
-
-    # Medians over one column each, in Python (SQLite has no percentile function).
-    to_answer: dict[tuple[str, Any], list[int]] = defaultdict(list)
-    lateness: dict[tuple[str, Any], list[int]] = defaultdict(list)
-    for inst_id, law_code, answer_days, late_days, is_late in db.execute(
-        sa.select(
+            r.id,
             r.institution_id,
             r.law_code,
-            sa.case((answered, days_between(r.responded_on, r.received_on))),
-            days_late,
-            sa.case((late, 1), else_=0),
-        ).where(*scope)
-    ):
-        for key in (("institution", inst_id), ("law", law_code)):
-            if answer_days is not None:
-                to_answer[key].append(int(answer_days))
-            if is_late:
-                lateness[key].append(int(late_days))
-
-    def make(kind: str, key: Any, name: str, law_code: str, values: tuple[Any, ...]) -> Score:
-        filed, n_answered, judged, n_on_time, n_late, extended_n, complaints, founded, worst = (
-            values
+            sa.case((answered, days_between(r.responded_on, r.received_on))).label("to_answer"),
+            sa.case((late, days_late)).label("late_by"),
+            sa.case((on_time, 1), else_=0).label("on_time"),
         )
-        return Score(
-            key=str(key),
-            name=name,
-            law_code=law_code,
-            filed=int(filed),
-            answered=int(n_answered),
-            judged=int(judged),
-            on_time=int(n_on_time),
-            late=int(n_late),
-            with_extension=int(extended_n),
-            complaints=int(complaints),
-            well_founded=int(founded),
-            median_days_to_answer=_median(to_answer[(kind, key)]),
-            median_days_late=_median(lateness[(kind, key)]),
-            worst_days_late=int(worst) if worst is not None else None,
-        )
-
-    institutions = [
-        make("institution", row[0], row[1], row[2], row[3:])
-        for row in scores([Institution.id, Institution.name, Institution.law_code])
-    ]
-    laws = [
-        make("law", row[0], deadlines.LAWS[row[0]].name, row[0], row[1:])
-        for row in scores([r.law_code])
-    ]
+        .where(*scope)
+        .subquery("scoped")
+    )
+    build = _by_percentiles if db.get_bind().dialect.name == "postgresql" else _by_histograms
+    institutions: list[Score] = []
+    laws: list[Score] = []
+    for row in db.execute(build(requests)):
+        institution_id, name, law_code, *values = row
+        if institution_id is None:
+            laws.append(_score(law_code, deadlines.LAWS[law_code].name, law_code, values))
+        else:
+            institutions.append(_score(str(institution_id), name, law_code, values))
     institutions.sort(key=lambda s: (s.name.lower(), s.key))
     laws.sort(key=lambda s: s.name.lower())
     return Scorecards(today=today, institutions=institutions, laws=laws)
+
+
+# Both builders return rows of: institution id, name and law (institution rows), or NULL, NULL
+# and the law (law rows); then filed, answered, on time, late, with an extension, complaints,
+# well-founded complaints, worst days late, median days to answer, median days late.
+
+
+def _extended_ids() -> sa.Select[tuple[int]]:
+    return sa.select(Extension.request_id).where(Extension.superseded.is_(False))
+
+
+def _complaints_per_request() -> sa.Subquery:
+    return (
+        sa.select(
+            Complaint.request_id,
+            sa.func.count().label("n"),
+            _count(Complaint.finding == "well_founded").label("well_founded"),
+        )
+        .where(Complaint.superseded.is_(False))
+        .group_by(Complaint.request_id)
+        .subquery("complaints_per_request")
+    )
+
+
+def _by_percentiles(requests: sa.Subquery) -> sa.Select[Any]:
+    """PostgreSQL: one pass over the requests, grouped by institution and by law at once
+    (GROUPING SETS), medians by ``percentile_cont(0.5)`` (the mean of the two middle values
+    for an even count, as ``statistics.median``)."""
+    q = requests.c
+    complaints = _complaints_per_request()
+    grouped = (
+        sa.select(
+            q.institution_id,
+            q.law_code,
+            sa.func.count().label("filed"),
+            sa.func.count(q.to_answer).label("answered"),
+            sa.func.sum(q.on_time).label("on_time"),
+            sa.func.count(q.late_by).label("late"),
+            _count(q.id.in_(_extended_ids())).label("extended"),
+            sa.func.sum(complaints.c.n).label("complaints"),
+            sa.func.sum(complaints.c.well_founded).label("well_founded"),
+            sa.func.max(q.late_by).label("worst"),
+            sa.func.percentile_cont(0.5).within_group(q.to_answer).label("to_answer"),
+            sa.func.percentile_cont(0.5).within_group(q.late_by).label("late_by"),
+        )
+        .select_from(requests.outerjoin(complaints, complaints.c.request_id == q.id))
+        .group_by(sa.func.grouping_sets(sa.tuple_(q.institution_id), sa.tuple_(q.law_code)))
+        .subquery("grouped")
+    )
+    g = grouped.c
+    return sa.select(
+        g.institution_id,
+        Institution.name,
+        sa.func.coalesce(Institution.law_code, g.law_code),
+        *[c for c in g if c.key not in ("institution_id", "law_code")],
+    ).select_from(grouped.outerjoin(Institution, Institution.id == g.institution_id))
+
+
+def _by_histograms(requests: sa.Subquery) -> sa.CompoundSelect:
+    """SQLite (no percentile function): the requests are read twice, as histograms per
+    institution and law -- every request by days to answer (NULL: unanswered), the late ones
+    by days late. Counts, worst and medians per institution and per law are sums, maxima and
+    running counts over those histograms (``_median_days``). Extensions (an IN list) and
+    complaints (counted per request first, then joined by id) are read from their own tables:
+    a join probing them once per request of the newsroom takes twice as long."""
+    q = requests.c
+    keys = (q.institution_id, q.law_code)
+    answers = (
+        sa.select(
+            *keys,
+            q.to_answer.label("days"),
+            sa.func.count().label("n"),
+            sa.func.sum(q.on_time).label("on_time"),
+        )
+        .group_by(*keys, q.to_answer)
+        .cte("answers")
+    )
+    lateness = (
+        sa.select(*keys, q.late_by.label("days"), sa.func.count().label("n"))
+        .where(q.late_by.is_not(None))
+        .group_by(*keys, q.late_by)
+        .cte("lateness")
+    )
+    extended = (
+        sa.select(*keys, sa.func.count().label("n"))
+        .where(q.id.in_(_extended_ids()))
+        .group_by(*keys)
+        .cte("extended")
+    )
+    per_request = _complaints_per_request()
+    complaints = (
+        sa.select(
+            *keys,
+            sa.func.sum(per_request.c.n).label("n"),
+            sa.func.sum(per_request.c.well_founded).label("well_founded"),
+        )
+        .select_from(per_request)
+        .join(requests, q.id == per_request.c.request_id)
+        .group_by(*keys)
+        .cte("complaints")
+    )
+
+    def per(key: str) -> tuple[sa.FromClause, list[ColumnElement[Any]]]:
+        """The figures summed to one key column and joined on it; the key, then the figures."""
+        totals = (
+            sa.select(
+                answers.c[key],
+                sa.func.sum(answers.c.n).label("filed"),
+                sa.func.sum(sa.case((answers.c.days.is_not(None), answers.c.n), else_=0)).label(
+                    "answered"
+                ),
+                sa.func.sum(answers.c.on_time).label("on_time"),
+            )
+            .group_by(answers.c[key])
+            .subquery()
+        )
+        late = (
+            sa.select(
+                lateness.c[key],
+                sa.func.sum(lateness.c.n).label("late"),
+                sa.func.max(lateness.c.days).label("worst"),
+            )
+            .group_by(lateness.c[key])
+            .subquery()
+        )
+        extensions = (
+            sa.select(extended.c[key], sa.func.sum(extended.c.n).label("n"))
+            .group_by(extended.c[key])
+            .subquery()
+        )
+        filed_complaints = (
+            sa.select(
+                complaints.c[key],
+                sa.func.sum(complaints.c.n).label("n"),
+                sa.func.sum(complaints.c.well_founded).label("well_founded"),
+            )
+            .group_by(complaints.c[key])
+            .subquery()
+        )
+        to_answer = _median_days(answers, key)
+        late_by = _median_days(lateness, key)
+        joined: sa.FromClause = totals
+        for part in (late, extensions, filed_complaints, to_answer, late_by):
+            joined = joined.outerjoin(part, part.c[key] == totals.c[key])
+        return joined, [
+            totals.c[key],
+            totals.c.filed,
+            totals.c.answered,
+            totals.c.on_time,
+            late.c.late,
+            extensions.c.n,
+            filed_complaints.c.n,
+            filed_complaints.c.well_founded,
+            late.c.worst,
+            to_answer.c.median,
+            late_by.c.median,
+        ]
+
+    by_institution, (institution_id, *institution_figures) = per("institution_id")
+    by_law, (law_code, *law_figures) = per("law_code")
+    return sa.union_all(
+        sa.select(
+            Institution.id, Institution.name, Institution.law_code, *institution_figures
+        ).select_from(by_institution.join(Institution, Institution.id == institution_id)),
+        sa.select(
+            sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.String), law_code, *law_figures
+        ).select_from(by_law),
+    )
+
+
+def _median_days(histogram: sa.CTE, key: str) -> sa.Subquery:
+    """Median of ``days`` per ``key`` from a histogram (``key``, ``days``, ``n``), in SQL.
+
+    The counts are summed per key and day (NULL days left out), then a running count in day
+    order finds the middle: the lower middle value is the first day whose running count
+    reaches half the total (2 * upto >= total), the upper one the first that passes it
+    (2 * upto > total). For an odd total both are the middle value; their mean is what
+    ``statistics.median`` gives for the same values.
+    """
+    k, days = histogram.c[key], histogram.c.days
+    per_day = (
+        sa.select(k, days, sa.func.sum(histogram.c.n).label("n"))
+        .where(days.is_not(None))
+        .group_by(k, days)
+        .subquery()
+    )
+    running = sa.select(
+        per_day.c[key],
+        per_day.c.days,
+        sa.func.sum(per_day.c.n)
+        .over(partition_by=per_day.c[key], order_by=per_day.c.days, rows=(None, 0))
+        .label("upto"),
+        sa.func.sum(per_day.c.n).over(partition_by=per_day.c[key]).label("total"),
+    ).subquery()
+    lower = sa.func.min(sa.case((2 * running.c.upto >= running.c.total, running.c.days)))
+    upper = sa.func.min(sa.case((2 * running.c.upto > running.c.total, running.c.days)))
+    return (
+        sa.select(running.c[key], ((lower + upper) / 2.0).label("median"))
+        .group_by(running.c[key])
+        .subquery()
+    )
+
+
+def _score(key: str, name: str, law_code: str, values: list[Any]) -> Score:
+    filed, answered, on_time, late, extended, complaints, founded, worst, to_answer, late_by = (
+        values
+    )
+    on_time, late = int(on_time or 0), int(late or 0)
+    return Score(
+        key=key,
+        name=name,
+        law_code=law_code,
+        filed=int(filed),
+        answered=int(answered or 0),
+        judged=on_time + late,
+        on_time=on_time,
+        late=late,
+        with_extension=int(extended or 0),
+        complaints=int(complaints or 0),
+        well_founded=int(founded or 0),
+        median_days_to_answer=float(to_answer) if to_answer is not None else None,
+        median_days_late=float(late_by) if late_by is not None else None,
+        worst_days_late=int(worst) if worst is not None else None,
+    )
