@@ -174,3 +174,24 @@ def test_dashboard_counts_stop_at_the_limit(app, filled, count_limit_10):
     assert numbers[0] == "10+"  # all 60 are overdue by then
     assert "10+ requests not closed" in board.get_text()
     assert "All 10+ overdue requests" in board.get_text()
+
+
+def test_overdue_by_days_late_walks_in_due_order_from_an_index(app, filled):
+    from tracker import clock
+
+    later = TODAY + timedelta(days=400)  # every request is overdue by then
+    result = app.test_cli_runner().invoke(args=["sweep", "--today", later.isoformat()])
+    assert result.exit_code == 0, result.output
+    url, seen = "/requests/?overdue=1&sort=days_late", []
+    with clock.frozen(later):
+        for _ in range(5):
+            response, statements = statements_of(app, filled, url)
+            seen += titles(response)
+            found = re.search(r'href="([^"]+)" rel="next"', response.get_data(as_text=True))
+            if not found:
+                break
+            url = found.group(1).replace("&amp;", "&")
+    assert seen == [f"Request {i:02d} on bridges" for i in range(N)]  # most days late first
+    # One status: the order is the due date's (an index range), no "overdue first" CASE.
+    page_query = next(s for s in statements if "ORDER BY" in s and "LIMIT" in s)
+    assert "CASE" not in page_query

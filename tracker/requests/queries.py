@@ -155,10 +155,16 @@ def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) ->
     return query
 
 
+def _late_first(filters: RequestFilters) -> bool:
+    """Whether the "days late" order must put overdue requests first: not when the filters
+    already pick one status (the order is then the due date's, an index range)."""
+    return filters.sort == "days_late" and not (filters.overdue or filters.status)
+
+
 def _sort_key(filters: RequestFilters) -> tuple[list[Any], bool]:
     """The ORDER BY columns of a sort (ending with the id, so the order is total) and whether
     it is descending."""
-    if filters.sort == "days_late":
+    if _late_first(filters):
         late_first = sa.case((InfoRequest.status == "overdue", 0), else_=1)
         return [late_first, InfoRequest.due_on, InfoRequest.id], False
     if filters.sort == "institution":
@@ -169,7 +175,7 @@ def _sort_key(filters: RequestFilters) -> tuple[list[Any], bool]:
 
 
 def _key_values(filters: RequestFilters, row: InfoRequest) -> list[Any]:
-    if filters.sort == "days_late":
+    if _late_first(filters):
         return [0 if row.status == "overdue" else 1, row.due_on, row.id]
     if filters.sort == "institution":
         return [row.institution.name, row.due_on, row.id]
@@ -190,10 +196,11 @@ def decode_cursor(filters: RequestFilters, cursor: str | None) -> list[Any] | No
     """The sort key a link carries, or None when it does not parse for this sort."""
     if not cursor:
         return None
-    kinds: tuple[type, ...] = {
-        "days_late": (int, date, int),
-        "institution": (str, date, int),
-    }.get(filters.sort, (date, int))
+    kinds: tuple[type, ...] = (
+        (int, date, int)
+        if _late_first(filters)
+        else {"institution": (str, date, int)}.get(filters.sort, (date, int))
+    )
     parts = cursor.rsplit("~", len(kinds) - 1)
     if len(parts) != len(kinds):
         return None
