@@ -105,7 +105,7 @@ def test_scheduler_registers_its_jobs_runs_the_sweep_and_stops_cleanly(app, make
     app.extensions["engine"].dispose()
     proc = schedulers("--run-seconds", "4")
     started = proc.wait_for("scheduler started")
-    assert "jobs: overdue-sweep, deliver-alerts, renew-lock" in started
+    assert "jobs: overdue-sweep, deliver-alerts, planner-statistics, renew-lock" in started
     proc.wait_for("scheduler stopped")
     assert proc.proc.wait(20) == 0
     assert statuses(app)[late] == "overdue"  # the sweep job ran at start
@@ -154,3 +154,26 @@ def test_the_lock_suits_the_database(app):
     finally:
         a.release()
         b.release()
+
+
+def test_statistics_job_gives_sqlite_planner_figures_for_every_index(app, make_user):
+    import sqlalchemy as sa
+
+    from tracker import db
+    from tracker.scheduler import JOBS
+
+    reporter = make_user("reporter@example.org").id
+    institution = add_institution(app, reporter, "CBSA")
+    for day in range(1, 6):
+        add_request(app, reporter, institution, f"Request {day}", date(2026, 6, day))
+    with app.app_context():
+        JOBS["planner-statistics"](db.session(), app.config)
+        conn = db.session().connection()
+        if conn.dialect.name != "sqlite":
+            return  # PostgreSQL: autovacuum keeps statistics; the job does nothing there
+        indexes = set(
+            conn.execute(
+                sa.text("SELECT idx FROM sqlite_stat1 WHERE tbl = 'info_request'")
+            ).scalars()
+        )
+    assert {"ix_info_request_scorecard", "ix_info_request_newsroom_due_id"} <= indexes

@@ -181,3 +181,23 @@ def trigram_schema(conn: sa.Connection) -> str | None:
             return None
         schema = conn.scalar(query)
     return schema
+
+
+# Rows SQLite's ANALYZE samples per index: approximate statistics in a fraction of a second even
+# at 1,000,000 requests, good enough for the planner to choose between indexes.
+ANALYSIS_LIMIT = 1000
+
+
+def refresh_statistics(conn: sa.Connection) -> bool:
+    """Refresh the query planner's statistics on SQLite (ANALYZE, sampled); True if it ran.
+
+    SQLite keeps no statistics until ANALYZE runs, and without them it may pick an index that
+    reads a whole newsroom (a 13 ms search took 360 ms at 1,000,000 requests when a new index
+    had none). The scheduler runs this daily and ``db upgrade`` after migrating. PostgreSQL's
+    autovacuum keeps its own statistics: nothing to do there.
+    """
+    if conn.dialect.name != "sqlite":
+        return False
+    conn.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+    conn.exec_driver_sql("ANALYZE")
+    return True

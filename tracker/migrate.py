@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from tracker.config import PROJECT_ROOT
-from tracker.db import check_connection
+from tracker.db import check_connection, refresh_statistics
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 
@@ -23,11 +23,14 @@ def alembic_config(app: Flask) -> Config:
 
 
 def upgrade(app: Flask, revision: str = "head") -> None:
-    """Bring the app's database up to a revision (head by default)."""
+    """Bring the app's database up to a revision (head by default), then refresh SQLite's
+    planner statistics so that new indexes are weighed from the start."""
     config = alembic_config(app)
     with app.extensions["engine"].begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+    with app.extensions["engine"].begin() as conn:
+        refresh_statistics(conn)
 
 
 def downgrade(app: Flask, revision: str) -> None:

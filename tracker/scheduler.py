@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from tracker import clock, db
 from tracker.alerts import service
+from tracker.db import refresh_statistics
 from tracker.models import SchedulerLock
 
 log = logging.getLogger("tracker.scheduler")
@@ -179,6 +180,13 @@ def deliver_job(session: Session, config: Mapping[str, Any]) -> None:
         )
 
 
+def statistics_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Refresh the query planner's statistics (SQLite; PostgreSQL's autovacuum does its own)."""
+    if refresh_statistics(session.connection()):
+        session.commit()
+        log.info("planner statistics refreshed")
+
+
 def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, Any]], None]) -> None:
     if not lock.held:
         return
@@ -189,6 +197,7 @@ def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, An
 JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "overdue-sweep": sweep_job,
     "deliver-alerts": deliver_job,
+    "planner-statistics": statistics_job,
 }
 
 
@@ -214,6 +223,15 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
         id="deliver-alerts",
         name="send pending alerts",
         next_run_time=start + timedelta(seconds=1),
+    )
+
+    scheduler.add_job(
+        _run,
+        IntervalTrigger(hours=24),
+        args=(app, lock, statistics_job),
+        id="planner-statistics",
+        name="refresh the query planner's statistics",
+        next_run_time=start + timedelta(minutes=5),
     )
 
     def renew() -> None:
