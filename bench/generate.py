@@ -45,11 +45,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from bench.results import machine, server_label, write_section  # noqa: E402
 from tracker import clock, deadlines  # noqa: E402
-from tracker.db import SQLITE_SEARCH_TABLE, make_engine  # noqa: E402
+from tracker.db import SQLITE_SEARCH_TABLE, make_engine, sqlite_search_index  # noqa: E402
 from tracker.requests.state import PAUSE_RULES, EventFact, derive_state  # noqa: E402
 from tracker.sweep import deadline_key, deemed_refusal_note  # noqa: E402
 
@@ -294,11 +295,9 @@ class Writer:
         for _kind, _name, sql in self.indexes:
             cursor.execute(sql)
         if not self.pg:
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
-                (SQLITE_SEARCH_TABLE,),
-            )
-            if cursor.fetchone()[0]:
+            with Session(self.engine) as session:
+                search_index = sqlite_search_index(session)
+            if search_index:
                 # Index every request at once (the triggers were off during the load).
                 table = SQLITE_SEARCH_TABLE
                 cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")  # nosec B608
