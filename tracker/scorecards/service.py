@@ -280,40 +280,29 @@ def _by_histograms(requests: sa.Subquery) -> sa.CompoundSelect:
 
     def per(key: str) -> tuple[sa.FromClause, list[ColumnElement[Any]]]:
         """The figures summed to one key column and joined on it; the key, then the figures."""
-        totals = (
-            sa.select(
-                answers.c[key],
-                sa.func.sum(answers.c.n).label("filed"),
-                sa.func.sum(sa.case((answers.c.days.is_not(None), answers.c.n), else_=0)).label(
-                    "answered"
-                ),
-                sa.func.sum(answers.c.on_time).label("on_time"),
-            )
-            .group_by(answers.c[key])
-            .subquery()
+
+        def rolled_up(source: sa.CTE, *figures: ColumnElement[Any]) -> sa.Subquery:
+            """A per-(institution, law) table's figures, summed to the key."""
+            return sa.select(source.c[key], *figures).group_by(source.c[key]).subquery()
+
+        totals = rolled_up(
+            answers,
+            sa.func.sum(answers.c.n).label("filed"),
+            sa.func.sum(sa.case((answers.c.days.is_not(None), answers.c.n), else_=0)).label(
+                "answered"
+            ),
+            sa.func.sum(answers.c.on_time).label("on_time"),
         )
-        late = (
-            sa.select(
-                lateness.c[key],
-                sa.func.sum(lateness.c.n).label("late"),
-                sa.func.max(lateness.c.days).label("worst"),
-            )
-            .group_by(lateness.c[key])
-            .subquery()
+        late = rolled_up(
+            lateness,
+            sa.func.sum(lateness.c.n).label("late"),
+            sa.func.max(lateness.c.days).label("worst"),
         )
-        extensions = (
-            sa.select(extended.c[key], sa.func.sum(extended.c.n).label("n"))
-            .group_by(extended.c[key])
-            .subquery()
-        )
-        filed_complaints = (
-            sa.select(
-                complaints.c[key],
-                sa.func.sum(complaints.c.n).label("n"),
-                sa.func.sum(complaints.c.well_founded).label("well_founded"),
-            )
-            .group_by(complaints.c[key])
-            .subquery()
+        extensions = rolled_up(extended, sa.func.sum(extended.c.n).label("n"))
+        filed_complaints = rolled_up(
+            complaints,
+            sa.func.sum(complaints.c.n).label("n"),
+            sa.func.sum(complaints.c.well_founded).label("well_founded"),
         )
         to_answer = _median_days(answers, key)
         late_by = _median_days(lateness, key)
