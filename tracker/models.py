@@ -445,3 +445,39 @@ class CalendarFeed(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class DataRevision(Base):
+    """A counter per newsroom, raised in the same transaction as every write to what the
+    scorecard reads (requests, institutions, extensions, complaints): see tracker.revisions.
+    No row yet means revision 0."""
+
+    __tablename__ = "data_revision"
+
+    newsroom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("newsroom.id", ondelete="CASCADE"), primary_key=True
+    )
+    revision: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class ScorecardSnapshot(Base):
+    """A computed scorecard, served only while its newsroom's revision, the day and the
+    formula are those it was computed for (tracker.scorecards.snapshots).
+
+    An open end of the received range is stored as the earliest or latest date rather than
+    NULL: NULLs never conflict in a primary key or unique index, so two web workers could
+    each store the all-time scorecard of one day."""
+
+    __tablename__ = "scorecard_snapshot"
+
+    newsroom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("newsroom.id", ondelete="CASCADE"), primary_key=True
+    )
+    received_from: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    received_to: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    # "Today" the figures were computed for: a request is judged once its due date has passed.
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    revision: Mapped[int] = mapped_column(sa.BigInteger)
+    formula: Mapped[str] = mapped_column(sa.String(64))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
