@@ -220,21 +220,56 @@ def decode_cursor(filters: RequestFilters, cursor: str | None) -> list[Any] | No
     return values
 
 
+def _order_by(filters: RequestFilters, reverse: bool) -> list[Any]:
+    """The ORDER BY clauses of the list's order (or of its reverse)."""
+    columns, descending = _sort_key(filters)
+    if descending != reverse:
+        return [c.desc() for c in columns]
+    return columns
+
+
+def _with_parties(query: sa.Select) -> sa.Select:  # type: ignore[type-arg]
+    """Requests loaded with their institution and owner, by join."""
+    return (
+        query.join(InfoRequest.institution)
+        .join(InfoRequest.owner)
+        .options(contains_eager(InfoRequest.institution), contains_eager(InfoRequest.owner))
+    )
+
+
 def ordered(
     newsroom_id: int, filters: RequestFilters, reverse: bool = False, *, fts: bool = False
 ) -> sa.Select:  # type: ignore[type-arg]
     """The filtered requests with their institution and owner, in the chosen order (``fts``
     as for ``filtered``)."""
-    query = (
-        filtered(newsroom_id, filters, fts=fts)
-        .join(InfoRequest.institution)
-        .join(InfoRequest.owner)
-        .options(contains_eager(InfoRequest.institution), contains_eager(InfoRequest.owner))
+    return _with_parties(filtered(newsroom_id, filters, fts=fts)).order_by(
+        *_order_by(filters, reverse)
     )
-    columns, descending = _sort_key(filters)
-    if descending != reverse:
-        return query.order_by(*[c.desc() for c in columns])
-    return query.order_by(*columns)
+
+
+def offset_page(
+    newsroom_id: int,
+    filters: RequestFilters,
+    offset: int,
+    limit: int,
+    reverse: bool = False,
+    *,
+    fts: bool = False,
+) -> sa.Select:  # type: ignore[type-arg]
+    """The rows ``offset`` to ``offset + limit`` of ``ordered``, read as a deferred join.
+
+    The offset runs over the ids alone, in an inner query that reads no more than its filters
+    and its order need (an index-only scan where an index serves the order, as
+    ``(newsroom_id, due_on, id)`` does); only the page's rows are then read in full, by id,
+    with their institution and owner. Reading full rows (and their joins) for every skipped
+    one made a page typed deep into the list cost 1.1-1.3 s at 1,000,000 requests.
+    """
+    order = _order_by(filters, reverse)
+    ids = filtered(newsroom_id, filters, fts=fts).with_only_columns(InfoRequest.id)
+    if filters.sort == "institution":
+        ids = ids.join(InfoRequest.institution)  # the order reads the institution's name
+    ids = ids.order_by(*order).offset(offset).limit(limit).correlate(None)
+    return _with_parties(sa.select(InfoRequest)).where(InfoRequest.id.in_(ids)).order_by(*order)
 
 
 def _count_upto(query: sa.Select, limit: int) -> sa.Select[tuple[int]]:  # type: ignore[type-arg]
@@ -310,15 +345,13 @@ def list_requests(
         skipped = (page - 1) * PER_PAGE
         size = min(PER_PAGE, total - skipped) if exact else PER_PAGE
         if exact and skipped > total // 2:
-            query = ordered(newsroom_id, filters, reverse=True, fts=fts).offset(
-                total - skipped - size
+            query = offset_page(
+                newsroom_id, filters, total - skipped - size, size, reverse=True, fts=fts
             )
-            items = list(db.scalars(query.limit(size)))
+            items = list(db.scalars(query))
             items.reverse()
         else:
-            items = list(
-                db.scalars(ordered(newsroom_id, filters, fts=fts).offset(skipped).limit(size))
-            )
+            items = list(db.scalars(offset_page(newsroom_id, filters, skipped, size, fts=fts)))
     return Page(
         items=items,
         total=total,
