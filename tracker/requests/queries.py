@@ -194,7 +194,7 @@ def encode_cursor(filters: RequestFilters, row: InfoRequest) -> str:
 
 def decode_cursor(filters: RequestFilters, cursor: str | None) -> list[Any] | None:
     """The sort key a link carries, or None when it does not parse for this sort."""
-    if not cursor:
+    if not cursor or "\x00" in cursor:  # no text column holds a NUL (PostgreSQL refuses it)
         return None
     kinds: tuple[type, ...] = (
         (int, date, int)
