@@ -9,7 +9,7 @@ from typing import Any
 
 from tracker import deadlines
 from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS, STATUSES
-from tracker.requests.queries import SORTS, RequestFilters
+from tracker.requests.queries import SORTS, RequestFilters, decode_cursor
 from tracker.requests.service import REPORTER_KINDS, RESPONSE_OUTCOMES
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
@@ -153,7 +153,20 @@ def boolean(body: Mapping[str, Any], name: str, field: str) -> bool | None:
     return body[name]
 
 
-_QUERY = ("status", "institution", "law", "owner", "overdue", "q", "sort", "page")
+_QUERY = (
+    "status",
+    "institution",
+    "law",
+    "owner",
+    "overdue",
+    "q",
+    "sort",
+    "page",
+    "after",
+    "before",
+)
+# A cursor is a row's sort key as links.next and links.prev carry it (see queries.encode_cursor).
+MAX_CURSOR = 400
 
 
 def filters(args: Mapping[str, str]) -> RequestFilters:
@@ -183,7 +196,7 @@ def filters(args: Mapping[str, str]) -> RequestFilters:
     q = args.get("q", "")
     if "\x00" in q or len(q) > 200:
         raise InputError("At most 200 characters, without NUL characters.", "q", 400)
-    return RequestFilters(
+    found = RequestFilters(
         status=one_of("status", STATUSES),
         institution_id=number("institution", None),
         law_code=one_of("law", deadlines.LAW_CODES),
@@ -192,7 +205,33 @@ def filters(args: Mapping[str, str]) -> RequestFilters:
         q=q.strip(),
         sort=one_of("sort", SORTS) or "due",
         page=min(number("page", 1) or 1, 1_000_000),
+        after=args.get("after"),
+        before=args.get("before"),
     )
+    _check_cursors(found, "page" in args)
+    return found
+
+
+def _check_cursors(found: RequestFilters, paged: bool) -> None:
+    """A cursor must be one the list's links carry, for this sort, with its page number."""
+    if found.after is not None and found.before is not None:
+        raise InputError("Send after or before, not both.", "before", 400)
+    name, cursor = ("after", found.after) if found.after is not None else ("before", found.before)
+    if cursor is None:
+        return
+    if len(cursor) > MAX_CURSOR or decode_cursor(found, cursor) is None:
+        raise InputError(
+            "Not a cursor of this list and sort: follow links.next or links.prev as given.",
+            name,
+            400,
+        )
+    if not paged or found.page < 2:
+        raise InputError(
+            "A cursor comes with the number of the page it leads to (2 or more), as in "
+            "links.next and links.prev.",
+            "page",
+            400,
+        )
 
 
 REQUEST_FIELDS = (

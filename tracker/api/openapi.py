@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from tracker import deadlines
-from tracker.api.inputs import DETAIL_FIELDS, MAX_EXTENSION_DAYS, MAX_ID
+from tracker.api.inputs import DETAIL_FIELDS, MAX_CURSOR, MAX_EXTENSION_DAYS, MAX_ID
 from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS, EVENT_KINDS, STATUSES
-from tracker.requests.queries import SORTS
+from tracker.requests.queries import COUNT_LIMIT, SORTS
 from tracker.requests.service import REPORTER_KINDS, RESPONSE_OUTCOMES
 
 JSON = "application/json"
@@ -204,12 +204,34 @@ def _schemas() -> dict[str, Any]:
         "RequestList": _obj(
             {
                 "items": {"type": "array", "items": _ref("RequestSummary")},
-                "total": {"type": "integer", "minimum": 0},
+                "total": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": f"How many requests match; counting stops beyond "
+                    f"{COUNT_LIMIT:,}: then `total` is {COUNT_LIMIT} and `total_exact` false "
+                    "(more than that many match).",
+                },
+                "total_exact": {
+                    "type": "boolean",
+                    "description": "False when counting stopped at the limit. A page typed "
+                    "by number beyond the limit counts every match, to know where the end is.",
+                },
                 "page": {"type": "integer", "minimum": 1},
-                "pages": {"type": "integer", "minimum": 1},
+                "pages": {
+                    **_nullable({"type": "integer", "minimum": 1}),
+                    "description": "Null when `total_exact` is false.",
+                },
                 "per_page": {"type": "integer", "minimum": 1},
                 "links": _obj(
-                    {"self": STRING, "next": _nullable(STRING), "prev": _nullable(STRING)}
+                    {
+                        "self": STRING,
+                        "next": {
+                            **_nullable(STRING),
+                            "description": "The next page, null on the last; it carries a "
+                            "cursor (`after`), so every page costs the same to read.",
+                        },
+                        "prev": _nullable(STRING),
+                    }
                 ),
             }
         ),
@@ -372,6 +394,16 @@ def document(base_url: str) -> dict[str, Any]:
             "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
             "description": "Pages hold 25 requests; a page past the last gives the last.",
         },
+        *[
+            {
+                "name": name,
+                "in": "query",
+                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_CURSOR},
+                "description": f"A cursor, as `links.{link}` carries it (with `page`): the "
+                f"page {side} the row it names. One that does not parse for the sort is a 400.",
+            }
+            for name, link, side in (("after", "next", "after"), ("before", "prev", "before"))
+        ],
     ]
     created_headers = {"Location": {"schema": STRING}}
     paths = {
@@ -380,7 +412,8 @@ def document(base_url: str) -> dict[str, Any]:
                 "operationId": "listRequests",
                 "summary": "List your newsroom's requests",
                 "description": "The list page's filters; 25 a page; `links.next` is the "
-                "next page (also sent as a Link header).",
+                "next page (also sent as a Link header). Follow `links.next` to walk the "
+                "list: it carries a cursor, so a deep page costs what the first one does.",
                 "parameters": filters,
                 "responses": _responses("200", _ref("RequestList"), "400"),
             },

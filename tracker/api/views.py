@@ -129,26 +129,41 @@ def openapi_document() -> Response:
 
 @bp.get("/requests")
 def list_requests() -> Response:
-    """The newsroom's requests with the list page's filters, 25 a page, with a next link."""
+    """The newsroom's requests with the list page's filters, 25 a page, with a next link.
+
+    The next and previous links carry a cursor (the neighbouring row's sort key), so walking
+    the whole list costs the same on every page; ``page=N`` alone still works. Matches are
+    counted up to COUNT_LIMIT, as on the list page (``total_exact`` says whether counting
+    stopped there); a page typed beyond the limit counts them all, to know where the end is.
+    """
     filters = inputs.filters(request.args)
-    page = queries.list_requests(db.session(), user().newsroom_id, filters)
+    page = queries.list_requests(
+        db.session(), user().newsroom_id, filters, count_limit=queries.COUNT_LIMIT
+    )
     now = today()
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before")}
 
-    def link(number: int) -> str:
-        return url_for("api.list_requests", **args, page=number)
+    def link(number: int, **cursor: str | None) -> str:
+        return url_for("api.list_requests", **args, page=number, **cursor)
 
+    here = {"after": filters.after, "before": filters.before} if page.page > 1 else {}
     links = {
-        "self": link(page.page),
-        "next": link(page.page + 1) if page.page < page.pages else None,
-        "prev": link(page.page - 1) if page.page > 1 else None,
+        "self": link(page.page, **here),
+        "next": link(page.page + 1, after=page.next_cursor) if page.has_next else None,
+        "prev": (
+            link(page.page - 1, before=page.prev_cursor if page.page > 2 else None)
+            if page.page > 1
+            else None
+        ),
     }
     response = jsonify(
         {
             "items": [serialize.summary(r, lateness(r, now)) for r in page.items],
-            "total": page.total,
+            # Beyond the limit: more than `total` match, and the number of pages is unknown.
+            "total": page.total if page.exact else page.count_limit,
+            "total_exact": page.exact,
             "page": page.page,
-            "pages": page.pages,
+            "pages": page.pages if page.exact else None,
             "per_page": page.per_page,
             "links": links,
         }
