@@ -1,10 +1,14 @@
-"""How values look on pages: the option lists of the list page's filters."""
+"""How values look on pages: option lists, dates, status badges, lateness, request links."""
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
+from datetime import date, timedelta
 
-from tracker.display import select_options
+from bs4 import BeautifulSoup
+from flask import url_for
+
+from tracker.display import format_date, late_cell, request_links, select_options, status_badge
+from tracker.requests.describe import Lateness
 
 
 def test_options_are_escaped_and_only_the_chosen_one_is_selected():
@@ -27,3 +31,32 @@ def test_options_from_a_mapping_and_values_that_need_escaping():
     assert not soup.select("option[onfocus]")
     assert [o.get_text() for o in soup.select("option[selected]")] == ["Due date"]
     assert str(select_options([], None)) == ""
+
+
+def test_request_links_match_url_for_even_under_a_path_prefix(app):
+    for root in ("", "/newsroom0"):
+        with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": root}):
+            link = request_links()
+            for request_id in (1, 10, 20, 100, 4_000_000):
+                expected = url_for("requests.show", request_id=request_id)
+                assert link(request_id) == expected
+                assert expected.startswith(f"{root}/requests/")
+
+
+def test_weekday_names_are_english_whatever_the_locale():
+    assert format_date(date(2020, 3, 11)) == "2020-03-11 (Wed)"
+    week = [format_date(date(2026, 11, 16) + timedelta(days=n))[-4:-1] for n in range(7)]
+    assert week == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert format_date(None) == "—"
+
+
+def test_status_badge_and_late_cell_say_what_the_page_shows():
+    badge = BeautifulSoup(str(status_badge("overdue")), "html.parser").span
+    assert badge["class"] == ["badge", "late"]
+    assert badge.get_text() == "Overdue: deemed refused"
+    late = BeautifulSoup(str(late_cell(Lateness(12, 8, None))), "html.parser")
+    assert late.get_text() == "12 days late (8 business days)"
+    assert late.strong["class"] == ["late-text"]
+    assert str(late_cell(Lateness(0, 0, 1))) == "1 day left"
+    assert str(late_cell(Lateness(0, 0, 5))) == "5 days left"
+    assert str(late_cell(Lateness(0, 0, None))) == "on time"

@@ -46,9 +46,8 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Database, CSRF protection and login sessions."""
-    from sqlalchemy.orm import joinedload
-
     from tracker import db
+    from tracker.auth.service import session_user
     from tracker.models import User
 
     db.init_app(app)
@@ -60,13 +59,7 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        # The newsroom comes in the same statement: every page shows its name and zone.
-        user = (
-            db.session().get(User, int(user_id), options=[joinedload(User.newsroom)])
-            if user_id.isdigit()
-            else None
-        )
-        return user if user is not None and user.active else None
+        return session_user(db.session(), int(user_id)) if user_id.isdigit() else None
 
 
 def register_blueprints(app: Flask) -> None:

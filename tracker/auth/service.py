@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.models import LoginFailure, Newsroom, User
@@ -47,6 +47,25 @@ class NewUser:
     password: str
     name: str = ""
     role: str = "reporter"
+
+
+@functools.cache
+def _session_user_statement() -> sa.Select[tuple[User]]:
+    # Built once: every page runs it, and building an ORM statement with its options costs
+    # more than SQLite takes to run it.
+    return (
+        sa.select(User)
+        .join(User.newsroom)
+        .options(contains_eager(User.newsroom))
+        .where(User.id == sa.bindparam("user_id"))
+    )
+
+
+def session_user(db: Session, user_id: int) -> User | None:
+    """The logged-in user of a session, with their newsroom (every page shows its name and
+    reads its zone) in the same statement; None when gone or deactivated."""
+    user = db.scalar(_session_user_statement(), {"user_id": user_id})
+    return user if user is not None and user.active else None
 
 
 def normalise_email(email: str) -> str:

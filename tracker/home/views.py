@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from tracker import clock, db
 from tracker.alerts.service import failed_alerts_for
 from tracker.display import reader_timezone
-from tracker.requests.describe import lateness
+from tracker.requests.describe import row_lateness
 from tracker.requests.queries import dashboard as dashboard_query
 
 bp = Blueprint("home", __name__)
@@ -25,6 +25,6 @@ def dashboard() -> str:
         "home/dashboard.html",
         board=board,
         today=today,
-        lateness={r.id: lateness(r, today) for r in shown},
+        lateness={r.id: row_lateness(r, today) for r in shown},
         failed_alerts=failed_alerts_for(db.session(), current_user, limit=20),
     )

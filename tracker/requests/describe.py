@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from tracker import deadlines
 from tracker.models import InfoRequest
@@ -59,6 +60,12 @@ def lateness(request: InfoRequest, today: date) -> Lateness:
     return _lateness(
         request.law_code, request.due_on, request.responded_on, today, province_of(request)
     )
+
+
+def row_lateness(row: Any, today: date) -> Lateness:
+    """lateness() for a plain row carrying the institution's province as a column (the
+    dashboard's). The engine ignores the province under laws that fix their own calendar."""
+    return _lateness(row.law_code, row.due_on, row.responded_on, today, row.institution_province)
 
 
 def describe(request: InfoRequest, today: date) -> Deadline:

@@ -367,9 +367,11 @@ def list_requests(
 class Dashboard:
     """What needs a reporter's attention today."""
 
-    overdue: list[InfoRequest]
-    due_soon: list[InfoRequest]
-    complaint_closing: list[InfoRequest]
+    # Rows of DASHBOARD_COLUMNS: id, title, law_code, status, due_on, responded_on,
+    # complaint_due_on, institution_name, institution_province.
+    overdue: list[sa.Row[Any]]
+    due_soon: list[sa.Row[Any]]
+    complaint_closing: list[sa.Row[Any]]
     counts: dict[str, int]  # each at most COUNT_LIMIT + 1, which means "more than COUNT_LIMIT"
 
     def shown(self, name: str) -> str:
@@ -385,18 +387,32 @@ class Dashboard:
 
 
 DASHBOARD_LIMIT = 50
+DASHBOARD_COLUMNS = (
+    InfoRequest.id,
+    InfoRequest.title,
+    InfoRequest.law_code,
+    InfoRequest.status,
+    InfoRequest.due_on,
+    InfoRequest.responded_on,
+    InfoRequest.complaint_due_on,
+    Institution.name.label("institution_name"),
+    Institution.province.label("institution_province"),
+)
 
 
 def dashboard(db: Session, newsroom_id: int, today: date) -> Dashboard:
     """Overdue first (most days late first), then due within 7 days, then closing windows."""
 
-    def rows(query: sa.Select) -> list[InfoRequest]:  # type: ignore[type-arg]
+    def rows(query: sa.Select) -> list[sa.Row[Any]]:  # type: ignore[type-arg]
+        # Plain rows of the columns the dashboard shows, through the Core connection: 150 ORM
+        # objects (the request's text, timestamps made aware, identity map) cost several times
+        # what SQLite takes to find them.
         query = (
-            query.join(InfoRequest.institution)
-            .options(contains_eager(InfoRequest.institution))
+            query.with_only_columns(*DASHBOARD_COLUMNS)
+            .join(Institution, Institution.id == InfoRequest.institution_id)
             .limit(DASHBOARD_LIMIT)
         )
-        return list(db.scalars(query))
+        return list(db.connection().execute(query))
 
     mine = InfoRequest.newsroom_id == newsroom_id
     overdue_q = sa.select(InfoRequest).where(mine, InfoRequest.status == "overdue")
@@ -442,7 +458,7 @@ def dashboard(db: Session, newsroom_id: int, today: date) -> Dashboard:
 def owners(db: Session, newsroom_id: int) -> list[tuple[int, str]]:
     """The newsroom's people, for the owner filter."""
     query = sa.select(User.id, User.name).where(User.newsroom_id == newsroom_id).order_by(User.name)
-    return [(i, n) for i, n in db.execute(query)]
+    return [(i, n) for i, n in db.connection().execute(query)]
 
 
 def institution_options(
@@ -457,4 +473,6 @@ def institution_options(
         )
         .order_by(sa.func.lower(Institution.name))
     )
-    return [(i, n) for i, n in db.execute(query)]
+    # Plain rows through the Core connection: the ORM's result machinery costs 4 us a row,
+    # a millisecond on a list page's dropdown of hundreds.
+    return [(i, n) for i, n in db.connection().execute(query)]
