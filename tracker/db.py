@@ -85,6 +85,9 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["engine"] = engine
     app.extensions["sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    from tracker import revisions  # imports the models, which import this module
+
+    revisions.watch(app.extensions["sessionmaker"])
     app.teardown_appcontext(_close_session)
 
 

@@ -1,0 +1,190 @@
+"""Data revisions: a counter per newsroom that moves with every write the scorecard reads.
+
+A computed scorecard may be served again only while the data it was computed from is exactly
+the current data (tracker.scorecards.snapshots). Rather than compare the data, each newsroom
+has a counter in ``data_revision`` that is raised in the same transaction as any write to
+requests, institutions, extensions or complaints, so a committed change and a new revision
+are never seen apart.
+
+Every write the tracker makes goes through a session from ``tracker.db`` (web, API, import,
+demo, CLI, scheduler); ``watch`` hooks that session factory:
+
+- ``after_flush``: the ORM rows written (added, changed, deleted) name their newsroom, or their
+  request (extensions, complaints), whose newsroom is looked up;
+- ``do_orm_execute``: an INSERT, UPDATE or DELETE statement on those tables run through the
+  session (the overdue sweep's set-based UPDATE, a bulk insert, or SQL text naming them)
+  raises every newsroom's revision: its rows are not known;
+- ``before_commit``: the revisions are raised once, just before COMMIT, so the row lock on a
+  newsroom's revision is held only while committing (a long import does not make the other
+  writers of its newsroom wait), and always last (no lock-order deadlock on PostgreSQL).
+
+A transaction that rolls back raises nothing, as it changed nothing. A write made outside
+these sessions (a bare connection, SQL typed by hand) must call ``bump`` itself, or clear
+``scorecard_snapshot``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
+from sqlalchemy.orm.util import identity_key
+
+from tracker.models import (
+    Complaint,
+    DataRevision,
+    Extension,
+    InfoRequest,
+    Institution,
+    Newsroom,
+)
+
+# The tables the scorecard reads (tracker.scorecards.service.compute).
+WATCHED_TABLES = frozenset(
+    {
+        InfoRequest.__tablename__,
+        Institution.__tablename__,
+        Extension.__tablename__,
+        Complaint.__tablename__,
+    }
+)
+_BY_NEWSROOM = (InfoRequest, Institution)
+_BY_REQUEST = (Extension, Complaint)
+_DML_TEXT = re.compile(
+    r"\b(insert\s+into|update|delete\s+from)\s+\"?(" + "|".join(sorted(WATCHED_TABLES)) + r")\b",
+    re.IGNORECASE,
+)
+_INFO_KEY = "tracker.revisions"
+# More newsrooms or unknown requests than this in one commit: raise every newsroom's revision
+# rather than send a list of ids that long.
+MAX_LISTED = 500
+
+
+@dataclass
+class Changes:
+    """What a session's transaction wrote so far: newsrooms, requests, or unknown rows."""
+
+    newsrooms: set[int] = field(default_factory=set)
+    requests: set[int] = field(default_factory=set)
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.newsrooms or self.requests)
+
+
+def changes(session: Session) -> Changes:
+    """The changes recorded for the session's current transaction."""
+    found = session.info.get(_INFO_KEY)
+    if found is None:
+        found = session.info[_INFO_KEY] = Changes()
+    return found
+
+
+def watch(factory: sessionmaker[Session]) -> None:
+    """Raise the revisions of what every session of ``factory`` writes, when it commits."""
+    event.listen(factory, "after_flush", _after_flush)
+    event.listen(factory, "do_orm_execute", _after_statement)
+    event.listen(factory, "before_commit", _before_commit)
+    event.listen(factory, "after_transaction_end", _after_transaction_end)
+
+
+def _values(obj: Any, attribute: str) -> tuple[set[int], bool]:
+    """The values an attribute had and has in this flush; False when one could not be known
+    without loading it (a deleted row whose attribute was expired)."""
+    state = inspect(obj)
+    history = state.attrs[attribute].history
+    values = {v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None}
+    known = bool(values) or attribute in state.dict
+    return values, known
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    found = changes(session)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, _BY_NEWSROOM):
+            ids, known = _values(obj, "newsroom_id")
+            found.newsrooms |= ids
+        elif isinstance(obj, _BY_REQUEST):
+            ids, known = _values(obj, "request_id")
+            found.requests |= ids
+        else:
+            continue
+        if not known:
+            found.everything = True
+
+
+def _table_name(statement: Any) -> str | None:
+    table = getattr(statement, "table", None)
+    return getattr(table, "name", None)
+
+
+def _after_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        if _table_name(state.statement) in WATCHED_TABLES:
+            changes(state.session).everything = True
+    elif isinstance(state.statement, sa.TextClause) and _DML_TEXT.search(state.statement.text):
+        changes(state.session).everything = True
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()  # commit flushes after this hook: record those rows now
+    found = session.info.get(_INFO_KEY)
+    if found:
+        bump(session, _owners_known(session, found))
+        session.info[_INFO_KEY] = Changes()
+
+
+def _owners_known(session: Session, found: Changes) -> Changes:
+    """The same changes with the requests already in the session replaced by their newsroom
+    (no query); the others are looked up by ``bump``, or, when very many, every newsroom."""
+    resolved = Changes(set(found.newsrooms), set(), found.everything)
+    for request_id in found.requests:
+        loaded = session.identity_map.get(identity_key(InfoRequest, request_id))
+        newsroom_id = loaded.__dict__.get("newsroom_id") if loaded is not None else None
+        if newsroom_id is None:
+            resolved.requests.add(request_id)
+        else:
+            resolved.newsrooms.add(newsroom_id)
+    if len(resolved.requests) + len(resolved.newsrooms) > MAX_LISTED:
+        resolved.everything = True
+    return resolved
+
+
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: committed or rolled back
+        session.info.pop(_INFO_KEY, None)
+
+
+def bump(session: Session | sa.Connection, found: Changes | None = None) -> None:
+    """Raise the revision of the newsrooms ``found`` names (every newsroom when None), in the
+    caller's transaction. A newsroom without a revision row gets one at 1 (no row means 0)."""
+    found = found if found is not None else Changes(everything=True)
+    newsroom = Newsroom.__table__
+    condition: sa.ColumnElement[bool] = sa.true()
+    if not found.everything:
+        owners = sa.select(InfoRequest.newsroom_id).where(InfoRequest.id.in_(found.requests))
+        condition = sa.or_(newsroom.c.id.in_(found.newsrooms), newsroom.c.id.in_(owners))
+    table = DataRevision.__table__
+    bind = session.get_bind() if isinstance(session, Session) else session
+    insert = postgresql.insert(table) if bind.dialect.name == "postgresql" else sqlite.insert(table)
+    # Newsrooms in id order: two transactions raising several lock them in the same order.
+    rows = sa.select(newsroom.c.id, sa.literal(1, sa.BigInteger)).where(condition)
+    statement = insert.from_select(
+        ["newsroom_id", "revision"], rows.order_by(newsroom.c.id)
+    ).on_conflict_do_update(index_elements=["newsroom_id"], set_={"revision": table.c.revision + 1})
+    session.execute(statement)
+
+
+def current(session: Session, newsroom_id: int) -> int:
+    """A newsroom's revision now (0 before its first recorded write)."""
+    return (
+        session.scalar(
+            sa.select(DataRevision.revision).where(DataRevision.newsroom_id == newsroom_id)
+        )
+        or 0
+    )
