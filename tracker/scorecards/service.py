@@ -8,7 +8,7 @@ neither on time nor late. Days are calendar days (the primary measure in RULES.m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from tracker import deadlines
+from tracker import clock, deadlines
 from tracker.models import Complaint, Extension, InfoRequest, Institution
 
 
@@ -74,11 +74,12 @@ class Score:
 
 @dataclass
 class Scorecards:
-    """Scorecards per institution and per law, as of a day."""
+    """Scorecards per institution and per law, as of a day, and when they were computed."""
 
     today: date
     institutions: list[Score]
     laws: list[Score]
+    computed_at: datetime
 
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -137,6 +138,7 @@ def compute(
     One statement, which returns one row per institution and one per law: the counts and the
     medians are computed by the database (see ``_by_percentiles`` and ``_by_histograms``).
     """
+    computed_at = clock.now()
     r = InfoRequest
     scope: list[ColumnElement[bool]] = [r.newsroom_id == newsroom_id]
     if received_from is not None:
@@ -175,7 +177,7 @@ def compute(
             institutions.append(_score(str(institution_id), name, law_code, values))
     institutions.sort(key=lambda s: (s.name.lower(), s.key))
     laws.sort(key=lambda s: s.name.lower())
-    return Scorecards(today=today, institutions=institutions, laws=laws)
+    return Scorecards(today, institutions, laws, computed_at)
 
 
 # Both builders return rows of: institution id, name and law (institution rows), or NULL, NULL

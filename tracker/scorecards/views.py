@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from tracker import clock, db
 from tracker.display import reader_timezone
 from tracker.exports.service import write_csv
-from tracker.scorecards import service
+from tracker.scorecards import service, snapshots
 from tracker.scorecards.chart import days_late_chart
 
 bp = Blueprint("scorecards", __name__, url_prefix="/scorecards")
@@ -25,7 +25,7 @@ def _day(name: str) -> date | None:
 
 
 def _scorecards() -> service.Scorecards:
-    return service.compute(
+    return snapshots.scorecards(
         db.session(),
         current_user.newsroom_id,
         clock.today(reader_timezone()),

@@ -1,0 +1,209 @@
+"""Computed scorecards, kept and served again only while they are exactly right.
+
+A scorecard depends on the newsroom's data, on the day (a request is judged once its due date
+has passed), on the received range, and on the code that computes it. A snapshot stores the
+figures with all four: the newsroom's data revision (tracker.revisions), the day, the range,
+and ``formula()``, a fingerprint of that code. It is served only when all four are today's;
+otherwise the scorecard is computed live and stored for the next view (and the scheduler
+refreshes each newsroom's all-time scorecard, so the first view of a day is fast too).
+
+The revision is read *before* the figures are computed. A write committed in between leaves
+the snapshot tagged with the older revision, which the newsroom never has again: it is never
+served. (Reading it after could tag figures that miss the write with the newer revision.)
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from tracker import clock, deadlines
+from tracker.models import DataRevision, Newsroom, ScorecardSnapshot
+from tracker.scorecards import service
+from tracker.scorecards.service import Score, Scorecards
+
+log = logging.getLogger("tracker.scorecards")
+
+# How an open end of the received range is stored (see ScorecardSnapshot).
+OPEN_FROM, OPEN_TO = date.min, date.max
+
+
+@functools.cache
+def formula() -> str:
+    """A fingerprint of the code behind a snapshot: the computation and its storage (this
+    module and service.py) and the laws' names. A deployment that changes any of them makes
+    every stored snapshot stale instead of serving figures the new code would not give."""
+    digest = hashlib.sha256()
+    for module in (service.__file__, __file__):
+        digest.update(Path(module).read_bytes())
+    names = sorted((code, law.name) for code, law in deadlines.LAWS.items())
+    digest.update(json.dumps(names).encode())
+    return digest.hexdigest()[:16]
+
+
+def _key(
+    newsroom_id: int, day: date, received_from: date | None, received_to: date | None
+) -> list[sa.ColumnElement[bool]]:
+    s = ScorecardSnapshot
+    return [
+        s.newsroom_id == newsroom_id,
+        s.received_from == (received_from or OPEN_FROM),
+        s.received_to == (received_to or OPEN_TO),
+        s.day == day,
+    ]
+
+
+def _current_revision(newsroom_id: int) -> sa.ScalarSelect[int]:
+    return (
+        sa.select(sa.func.coalesce(sa.func.max(DataRevision.revision), 0))
+        .where(DataRevision.newsroom_id == newsroom_id)
+        .scalar_subquery()
+    )
+
+
+def lookup(
+    db: Session,
+    newsroom_id: int,
+    day: date,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> tuple[int, Scorecards | None]:
+    """The newsroom's revision now, and the stored scorecard if it is valid (else None).
+
+    One statement: the revision and the snapshot side by side (a row even without one)."""
+    s = ScorecardSnapshot
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    row = db.execute(
+        sa.select(
+            _current_revision(newsroom_id), s.revision, s.formula, s.computed_at, s.payload
+        ).select_from(
+            one.outerjoin(s, sa.and_(*_key(newsroom_id, day, received_from, received_to)))
+        )
+    ).one()
+    current, revision, stored_formula, computed_at, payload = row
+    if revision != current or stored_formula != formula():
+        return int(current), None
+    return int(current), _decode(payload, day, computed_at)
+
+
+def _encode(cards: Scorecards) -> dict[str, Any]:
+    return {
+        "institutions": [asdict(s) for s in cards.institutions],
+        "laws": [asdict(s) for s in cards.laws],
+    }
+
+
+def _decode(payload: Any, day: date, computed_at: datetime) -> Scorecards:
+    data = json.loads(payload) if isinstance(payload, str) else payload
+    return Scorecards(
+        day,
+        [Score(**s) for s in data["institutions"]],
+        [Score(**s) for s in data["laws"]],
+        computed_at,
+    )
+
+
+def store(
+    db: Session,
+    newsroom_id: int,
+    cards: Scorecards,
+    revision: int,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> bool:
+    """Keep a computed scorecard (replacing an older one for the same day and range) and
+    commit; True if stored. Two workers storing at once is no error: the upsert keeps the
+    higher revision. A failure to store is logged and leaves the figures to be shown."""
+    table = ScorecardSnapshot.__table__
+    insert = (
+        postgresql.insert(table)
+        if db.get_bind().dialect.name == "postgresql"
+        else sqlite.insert(table)
+    )
+    values = {
+        "newsroom_id": newsroom_id,
+        "received_from": received_from or OPEN_FROM,
+        "received_to": received_to or OPEN_TO,
+        "day": cards.today,
+        "revision": revision,
+        "formula": formula(),
+        "computed_at": cards.computed_at,
+        "payload": _encode(cards),
+    }
+    updated = {k: insert.excluded[k] for k in ("revision", "formula", "computed_at", "payload")}
+    statement = insert.values(values).on_conflict_do_update(
+        index_elements=["newsroom_id", "received_from", "received_to", "day"],
+        set_=updated,
+        where=table.c.revision <= insert.excluded.revision,
+    )
+    try:
+        db.execute(statement)
+        db.commit()
+    except sa.exc.SQLAlchemyError as exc:
+        db.rollback()
+        log.warning("scorecard of newsroom %s not stored: %s", newsroom_id, exc)
+        return False
+    return True
+
+
+def scorecards(
+    db: Session,
+    newsroom_id: int,
+    today: date,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> Scorecards:
+    """The newsroom's scorecards for today and the range: the stored ones when still valid,
+    else computed now (and stored for the next view)."""
+    revision, cards = lookup(db, newsroom_id, today, received_from, received_to)
+    if cards is None:
+        cards = service.compute(db, newsroom_id, today, received_from, received_to)
+        store(db, newsroom_id, cards, revision, received_from, received_to)
+    return cards
+
+
+def prune(db: Session, oldest_day: date) -> int:
+    """Delete the snapshots that can no longer be served (an older revision or formula) and
+    those of days before ``oldest_day``; return how many."""
+    s = ScorecardSnapshot
+    current = sa.func.coalesce(
+        sa.select(DataRevision.revision)
+        .where(DataRevision.newsroom_id == s.newsroom_id)
+        .scalar_subquery(),
+        0,
+    )
+    deleted = db.execute(
+        sa.delete(s).where(
+            sa.or_(s.day < oldest_day, s.formula != formula(), s.revision != current)
+        )
+    ).rowcount
+    db.commit()
+    return deleted
+
+
+def refresh(db: Session, default_tz: str) -> tuple[int, int]:
+    """Compute and store the all-time scorecard of every newsroom whose stored one is not
+    valid for its today (its data changed, or the day), then prune; (refreshed, pruned)."""
+    refreshed = 0
+    newsrooms = db.execute(sa.select(Newsroom.id, Newsroom.timezone).order_by(Newsroom.id)).all()
+    days = [clock.today(default_tz)]
+    for newsroom_id, tz in newsrooms:
+        day = clock.today(tz or default_tz)
+        days.append(day)
+        revision, cards = lookup(db, newsroom_id, day)
+        if cards is None:
+            cards = service.compute(db, newsroom_id, day)
+            refreshed += store(db, newsroom_id, cards, revision)
+    db.commit()
+    # Yesterday's are kept: a reader in another time zone may still be on that day.
+    return refreshed, prune(db, min(days) - timedelta(days=1))
