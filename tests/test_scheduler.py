@@ -105,7 +105,9 @@ def test_scheduler_registers_its_jobs_runs_the_sweep_and_stops_cleanly(app, make
     app.extensions["engine"].dispose()
     proc = schedulers("--run-seconds", "4")
     started = proc.wait_for("scheduler started")
-    assert "jobs: overdue-sweep, deliver-alerts, planner-statistics, renew-lock" in started
+    assert (
+        "jobs: overdue-sweep, deliver-alerts, planner-statistics, scorecards, renew-lock" in started
+    )
     proc.wait_for("scheduler stopped")
     assert proc.proc.wait(20) == 0
     assert statuses(app)[late] == "overdue"  # the sweep job ran at start
@@ -177,3 +179,75 @@ def test_statistics_job_gives_sqlite_planner_figures_for_every_index(app, make_u
             ).scalars()
         )
     assert {"ix_info_request_scorecard", "ix_info_request_newsroom_due_id"} <= indexes
+
+
+def test_scorecard_job_stores_what_changed_and_deletes_what_can_no_longer_be_served(
+    app, client, auth, make_user
+):
+    import sqlalchemy as sa
+
+    from tests.test_query_counts import counting
+    from tracker import db
+    from tracker.models import Institution, ScorecardSnapshot
+    from tracker.scheduler import JOBS
+    from tracker.scorecards import service as scorecards
+    from tracker.scorecards import snapshots
+
+    star = make_user("reporter@example.org", newsroom="The Star")
+    other = make_user("other@example.org", newsroom="Other Paper")
+    day = date(2026, 11, 18)
+    cbsa = add_institution(app, star.id, "CBSA")
+    add_request(app, star.id, cbsa, "Late", date(2026, 6, 1))
+    add_request(app, other.id, add_institution(app, other.id, "RCMP"), "Theirs", date(2026, 7, 2))
+
+    def run_job(on: date) -> None:
+        with clock.frozen(on), app.app_context():
+            JOBS["scorecards"](db.session(), app.config)
+
+    def stored() -> dict:
+        with app.app_context():
+            rows = db.session().execute(
+                sa.select(
+                    ScorecardSnapshot.newsroom_id,
+                    ScorecardSnapshot.received_from,
+                    ScorecardSnapshot.day,
+                    ScorecardSnapshot.computed_at,
+                )
+            )
+            return {(n, f, d): at for n, f, d, at in rows}
+
+    run_job(day)
+    first = stored()
+    assert set(first) == {
+        (room, snapshots.OPEN_FROM, day) for room in (star.newsroom_id, other.newsroom_id)
+    }
+    # The first view of the day is served from what the job stored, and shows its figures.
+    auth.login("reporter@example.org")
+    with clock.frozen(day), counting(app) as statements:
+        response = client.get("/scorecards/")
+    assert response.status_code == 200 and "CBSA" in response.get_data(as_text=True)
+    assert not any("info_request" in s for s in statements), statements
+    with clock.frozen(day):
+        assert client.get("/scorecards/?from=2026-01-01").status_code == 200  # a range, stored
+
+    # The Star's data changes: only its scorecard is computed again, the stale range goes.
+    with app.app_context(), db.transaction() as session:
+        session.get(Institution, cbsa).name = "Canada Border Services Agency"
+    run_job(day)
+    second = stored()
+    assert set(second) == set(first)
+    theirs = (other.newsroom_id, snapshots.OPEN_FROM, day)
+    assert second[theirs] == first[theirs]  # not computed again
+    with clock.frozen(day), app.app_context():
+        session = db.session()
+        _, cards = snapshots.lookup(session, star.newsroom_id, day)
+        live = scorecards.compute(session, star.newsroom_id, day)
+    assert cards is not None and cards.institutions == live.institutions
+    assert cards.institutions[0].name == "Canada Border Services Agency"
+
+    # Next day: new snapshots; yesterday's kept (a reader in another zone may be on it) ...
+    run_job(day + timedelta(days=1))
+    assert {d for _, _, d in stored()} == {day, day + timedelta(days=1)}
+    # ... and gone the day after.
+    run_job(day + timedelta(days=2))
+    assert {d for _, _, d in stored()} == {day + timedelta(days=1), day + timedelta(days=2)}

@@ -59,6 +59,10 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     ),
     "SWEEP_MINUTES": ("60", "How often the scheduler flags overdue requests and plans alerts."),
     "DELIVER_SECONDS": ("60", "How often the scheduler sends pending alerts."),
+    "SCORECARD_MINUTES": (
+        "10",
+        "How often the scheduler recomputes the scorecards whose data or day changed.",
+    ),
     "SCHEDULER_LEASE_SECONDS": (
         "60",
         "SQLite: how long the scheduler lock lasts unless renewed "
@@ -136,6 +140,7 @@ def build_config(
         "ALERT_RETRY_SECONDS",
         "SWEEP_MINUTES",
         "DELIVER_SECONDS",
+        "SCORECARD_MINUTES",
         "SCHEDULER_LEASE_SECONDS",
     ):
         raw = _env(name, environ) or SETTINGS[name][0] or "0"

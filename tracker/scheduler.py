@@ -1,4 +1,4 @@
-"""The scheduler process: APScheduler wiring only; the jobs call the alerts service.
+"""The scheduler process: APScheduler wiring only; the jobs call the services.
 
 Run exactly one: ``flask --app tracker scheduler``. It is never started by ``create_app`` or in
 web workers. A lock held in the database lets only one scheduler work at a time: a session
@@ -38,6 +38,7 @@ from tracker import clock, db
 from tracker.alerts import service
 from tracker.db import refresh_statistics
 from tracker.models import SchedulerLock
+from tracker.scorecards import snapshots
 
 log = logging.getLogger("tracker.scheduler")
 
@@ -187,6 +188,14 @@ def statistics_job(session: Session, config: Mapping[str, Any]) -> None:
         log.info("planner statistics refreshed")
 
 
+def scorecard_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Compute the all-time scorecard of each newsroom whose data or day changed since the
+    stored one, so the first view is fast too; delete the snapshots no longer valid."""
+    refreshed, pruned = snapshots.refresh(session, config["TIMEZONE"])
+    if refreshed or pruned:
+        log.info("scorecards: %d refreshed, %d old snapshot(s) deleted", refreshed, pruned)
+
+
 def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, Any]], None]) -> None:
     if not lock.held:
         return
@@ -198,11 +207,13 @@ JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "overdue-sweep": sweep_job,
     "deliver-alerts": deliver_job,
     "planner-statistics": statistics_job,
+    "scorecards": scorecard_job,
 }
 
 
 def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
-    """A BlockingScheduler with the sweep, delivery and lock-renewal jobs registered."""
+    """A BlockingScheduler with the sweep, delivery, statistics, scorecard and lock-renewal
+    jobs registered."""
     scheduler = BlockingScheduler(
         timezone=app.config["TIMEZONE"],
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -232,6 +243,15 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
         id="planner-statistics",
         name="refresh the query planner's statistics",
         next_run_time=start + timedelta(minutes=5),
+    )
+
+    scheduler.add_job(
+        _run,
+        IntervalTrigger(minutes=app.config["SCORECARD_MINUTES"]),
+        args=(app, lock, scorecard_job),
+        id="scorecards",
+        name="refresh the scorecards whose data or day changed",
+        next_run_time=start + timedelta(seconds=2),
     )
 
     def renew() -> None:
