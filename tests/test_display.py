@@ -60,3 +60,14 @@ def test_status_badge_and_late_cell_say_what_the_page_shows():
     assert str(late_cell(Lateness(0, 0, 1))) == "1 day left"
     assert str(late_cell(Lateness(0, 0, 5))) == "5 days left"
     assert str(late_cell(Lateness(0, 0, None))) == "on time"
+
+
+def test_the_same_options_with_another_choice_mark_only_that_one():
+    pairs = [(n, f"Institution {n}") for n in range(1, 300)]
+    for chosen in (7, 250, 7, None, "nope"):
+        soup = BeautifulSoup(
+            f"<select>{select_options(list(pairs), chosen)}</select>", "html.parser"
+        )
+        marked = [o["value"] for o in soup.select("option[selected]")]
+        assert marked == ([str(chosen)] if chosen in (7, 250) else [])
+        assert len(soup.select("option")) == 299

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
@@ -59,24 +60,34 @@ def format_filesize(size: int) -> str:
     return f"{value:.1f} {units[index]}"
 
 
+@functools.lru_cache(maxsize=128)
+def _escaped_options(pairs: tuple[tuple[Any, str], ...]) -> tuple[list[str], dict[str, int]]:
+    """Each pair as an escaped ``<option>``, and where each value sits. Cached: a newsroom's
+    institutions and reporters (hundreds) are the same from one list page to the next."""
+    options, where = [], {}
+    for value, label in pairs:
+        text = str(value)
+        where.setdefault(text, len(options))
+        options.append(f'<option value="{html.escape(text)}">{html.escape(label)}</option>')
+    return options, where
+
+
 def select_options(
     choices: Mapping[Any, str] | Iterable[tuple[Any, str]], selected: object = None
 ) -> Markup:
     """``<option>`` elements for (value, label) pairs, the one equal to ``selected`` marked.
 
-    Built in one pass in Python: the list page's filters offer every institution and reporter
-    of a newsroom (hundreds), where a Jinja loop costs milliseconds a page."""
+    Built in Python, not a Jinja loop, from escaped options cached by their pairs: the list
+    page's filters offer every institution and reporter of a newsroom (hundreds)."""
     pairs = choices.items() if isinstance(choices, Mapping) else choices
-    chosen = None if selected is None else str(selected)
-    parts = []
-    for value, label in pairs:
-        text = str(value)
-        mark = " selected" if text == chosen else ""
-        parts.append(f'<option value="{html.escape(text)}"{mark}>{html.escape(label)}</option>')
-    # Every value and label above went through html.escape() (the same five characters as
-    # markupsafe's escape, in plain str methods: 2.5x faster on a list of hundreds, where
-    # Markup objects and concatenation cost most of the page).
-    return Markup("".join(parts))  # nosec B704
+    options, where = _escaped_options(tuple(pairs))
+    index = None if selected is None else where.get(str(selected))
+    if index is not None:
+        options = options.copy()
+        options[index] = options[index].replace(">", " selected>", 1)
+    # Every value and label went through html.escape() (the same five characters as
+    # markupsafe's escape, with plain str methods).
+    return Markup("".join(options))  # nosec B704
 
 
 STATUS_LABELS: dict[str, str] = {

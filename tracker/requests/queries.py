@@ -233,7 +233,12 @@ def _with_parties(query: sa.Select) -> sa.Select:  # type: ignore[type-arg]
     return (
         query.join(InfoRequest.institution)
         .join(InfoRequest.owner)
-        .options(contains_eager(InfoRequest.institution), contains_eager(InfoRequest.owner))
+        .options(
+            contains_eager(InfoRequest.institution).load_only(
+                Institution.name, Institution.law_code, Institution.province
+            ),
+            contains_eager(InfoRequest.owner).load_only(User.name, User.email),
+        )
     )
 
 
