@@ -416,3 +416,21 @@ def test_medians_with_ties_even_counts_and_nothing_to_judge(app, varied):
     laws = {s.law_code: s.filed for s in cards.laws}
     assert sum(laws.values()) == sum(s.filed for s in cards.institutions)
     assert laws["ca-on-fippa"] > 2
+
+
+def test_names_are_shown_as_text_and_link_to_the_institutions_requests(app, client, auth, newsroom):
+    name = '<script>alert("x")</script> & "Sons"'
+    with app.app_context(), db.transaction() as session:
+        user = session.get(User, newsroom.id)
+        made = create_institution(session, user.newsroom_id, InstitutionData(name, "ca-atia"))
+        requests.create_request(
+            session,
+            user,
+            requests.RequestData(institution_id=made.id, title="R", received_on=date(2024, 5, 1)),
+            TODAY,
+        )
+    auth.login("rep@example.org")
+    soup = page(client.get("/scorecards/"))
+    assert soup.select("#by-institution script") == []
+    link = next(a for a in soup.select("#by-institution tbody th a") if a.get_text() == name)
+    assert link["href"] == f"/requests/?institution={made.id}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import clock, db
@@ -12,6 +12,7 @@ from tracker.display import reader_timezone
 from tracker.exports.service import write_csv
 from tracker.scorecards import service, snapshots
 from tracker.scorecards.chart import days_late_chart
+from tracker.scorecards.rows import score_rows
 
 bp = Blueprint("scorecards", __name__, url_prefix="/scorecards")
 
@@ -46,6 +47,8 @@ def index() -> str:
     return render_template(
         "scorecards/index.html",
         cards=cards,
+        institution_rows=score_rows(cards.institutions, url_for("requests.index")),
+        law_rows=score_rows(cards.laws),
         range_args=_range_args(),
         received_from=_day("from"),
         received_to=_day("to"),
