@@ -217,15 +217,21 @@ def test_sweep_killed_mid_way_then_the_next_completes_without_duplicates(app, ru
         smtp.stop()
 
 
+# Derived data (stored scorecards and the revisions they are checked against, migration 0006):
+# a downgrade below their migration drops them, and they start empty again after the upgrade
+# (every scorecard is computed afresh). No request data lives there.
+DERIVED_TABLES = {"data_revision", "scorecard_snapshot"}
+
+
 def _rows(app) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table, as column -> value, in primary key order."""
+    """Every row of every table but the derived ones, as column -> value, in primary key order."""
     engine = app.extensions["engine"]
     inspector = sa.inspect(engine)
     present = set(inspector.get_table_names())
     found = {}
     with engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
-            if table.name not in present:
+            if table.name not in present or table.name in DERIVED_TABLES:
                 continue
             columns = [c["name"] for c in inspector.get_columns(table.name)]
             keys = [sa.column(c.name) for c in table.primary_key.columns]
