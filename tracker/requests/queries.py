@@ -252,28 +252,33 @@ def ordered(
     )
 
 
-def offset_page(
+def page_query(
     newsroom_id: int,
     filters: RequestFilters,
-    offset: int,
     limit: int,
-    reverse: bool = False,
     *,
+    offset: int = 0,
+    beyond: sa.ColumnElement[bool] | None = None,
+    reverse: bool = False,
     fts: bool = False,
 ) -> sa.Select:  # type: ignore[type-arg]
-    """The rows ``offset`` to ``offset + limit`` of ``ordered``, read as a deferred join.
+    """``limit`` rows of ``ordered`` (from ``offset``, or past a cursor: ``beyond``), read as
+    a deferred join.
 
-    The offset runs over the ids alone, in an inner query that reads no more than its filters
-    and its order need (an index-only scan where an index serves the order, as
-    ``(newsroom_id, due_on, id)`` does); only the page's rows are then read in full, by id,
-    with their institution and owner. Reading full rows (and their joins) for every skipped
-    one made a page typed deep into the list cost 1.1-1.3 s at 1,000,000 requests.
+    The ids are picked first, by an inner query that reads no more than its filters and its
+    order need (an index range or an index-only scan where an index serves the order, as
+    ``(newsroom_id, due_on, id)`` does; sorts by institution or days late sort ids, not
+    rows); only the page's rows are then read in full, by id, with their institution and
+    owner. Reading full rows (and their joins) for every row skipped or sorted made page
+    12,016 typed at 1,000,000 requests take 1.2 s, and each page sorted by institution 2 s.
     """
     order = _order_by(filters, reverse)
     ids = filtered(newsroom_id, filters, fts=fts).with_only_columns(InfoRequest.id)
     if filters.sort == "institution":
         ids = ids.join(InfoRequest.institution)  # the order reads the institution's name
-    ids = ids.order_by(*order).offset(offset).limit(limit).correlate(None)
+    if beyond is not None:
+        ids = ids.where(beyond)
+    ids = ids.order_by(*order).offset(offset or None).limit(limit).correlate(None)
     return _with_parties(sa.select(InfoRequest)).where(InfoRequest.id.in_(ids)).order_by(*order)
 
 
@@ -336,10 +341,8 @@ def list_requests(
         # Rows after the cursor in the list's order: greater when ascending, less when not.
         forward = after is not None
         beyond = key < bound if descending == forward else key > bound
-        query = (
-            ordered(newsroom_id, filters, reverse=not forward, fts=fts)
-            .where(beyond)
-            .limit(PER_PAGE + 1)
+        query = page_query(
+            newsroom_id, filters, PER_PAGE + 1, beyond=beyond, reverse=not forward, fts=fts
         )
         items = list(db.scalars(query))
         if forward:
@@ -351,13 +354,15 @@ def list_requests(
         skipped = (page - 1) * PER_PAGE
         size = min(PER_PAGE, total - skipped) if exact else PER_PAGE
         if exact and skipped > total // 2:
-            query = offset_page(
-                newsroom_id, filters, total - skipped - size, size, reverse=True, fts=fts
+            query = page_query(
+                newsroom_id, filters, size, offset=total - skipped - size, reverse=True, fts=fts
             )
             items = list(db.scalars(query))
             items.reverse()
         else:
-            items = list(db.scalars(offset_page(newsroom_id, filters, skipped, size, fts=fts)))
+            items = list(
+                db.scalars(page_query(newsroom_id, filters, size, offset=skipped, fts=fts))
+            )
     return Page(
         items=items,
         total=total,
