@@ -160,9 +160,20 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
         session.info.pop(_INFO_KEY, None)
 
 
+def _migrated(conn: sa.Connection) -> bool:
+    """True when the database has ``data_revision`` (one look at the schema, asked at each
+    commit that has something to raise, like ``tracker.db.sqlite_search_index``: a migration
+    run while the tracker serves takes effect at once). A database not yet migrated to 0006
+    has no stored scorecards either: its writes have nothing to raise, and go through."""
+    return sa.inspect(conn).has_table(DataRevision.__tablename__)
+
+
 def bump(session: Session | sa.Connection, found: Changes | None = None) -> None:
     """Raise the revision of the newsrooms ``found`` names (every newsroom when None), in the
     caller's transaction. A newsroom without a revision row gets one at 1 (no row means 0)."""
+    conn = session.connection() if isinstance(session, Session) else session
+    if not _migrated(conn):
+        return
     found = found if found is not None else Changes(everything=True)
     newsroom = Newsroom.__table__
     condition: sa.ColumnElement[bool] = sa.true()
@@ -170,21 +181,10 @@ def bump(session: Session | sa.Connection, found: Changes | None = None) -> None
         owners = sa.select(InfoRequest.newsroom_id).where(InfoRequest.id.in_(found.requests))
         condition = sa.or_(newsroom.c.id.in_(found.newsrooms), newsroom.c.id.in_(owners))
     table = DataRevision.__table__
-    bind = session.get_bind() if isinstance(session, Session) else session
-    insert = postgresql.insert(table) if bind.dialect.name == "postgresql" else sqlite.insert(table)
+    insert = postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
     # Newsrooms in id order: two transactions raising several lock them in the same order.
     rows = sa.select(newsroom.c.id, sa.literal(1, sa.BigInteger)).where(condition)
     statement = insert.from_select(
         ["newsroom_id", "revision"], rows.order_by(newsroom.c.id)
     ).on_conflict_do_update(index_elements=["newsroom_id"], set_={"revision": table.c.revision + 1})
     session.execute(statement)
-
-
-def current(session: Session, newsroom_id: int) -> int:
-    """A newsroom's revision now (0 before its first recorded write)."""
-    return (
-        session.scalar(
-            sa.select(DataRevision.revision).where(DataRevision.newsroom_id == newsroom_id)
-        )
-        or 0
-    )
