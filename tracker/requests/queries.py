@@ -469,7 +469,7 @@ def dashboard(db: Session, newsroom_id: int, today: date) -> Dashboard:
 def owners(db: Session, newsroom_id: int) -> list[tuple[int, str]]:
     """The newsroom's people, for the owner filter."""
     query = sa.select(User.id, User.name).where(User.newsroom_id == newsroom_id).order_by(User.name)
-    return [(i, n) for i, n in db.connection().execute(query)]
+    return [(i, n) for i, n in db.connection().execute(query).all()]
 
 
 def institution_options(
@@ -486,4 +486,4 @@ def institution_options(
     )
     # Plain rows through the Core connection: the ORM's result machinery costs 4 us a row,
     # a millisecond on a list page's dropdown of hundreds.
-    return [(i, n) for i, n in db.connection().execute(query)]
+    return [(i, n) for i, n in db.connection().execute(query).all()]
