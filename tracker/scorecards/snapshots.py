@@ -18,7 +18,7 @@ import functools
 import hashlib
 import json
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,24 +51,97 @@ def formula() -> str:
     return digest.hexdigest()[:16]
 
 
-def _key(
-    newsroom_id: int, day: date, received_from: date | None, received_to: date | None
-) -> list[sa.ColumnElement[bool]]:
-    s = ScorecardSnapshot
-    return [
-        s.newsroom_id == newsroom_id,
-        s.received_from == (received_from or OPEN_FROM),
-        s.received_to == (received_to or OPEN_TO),
-        s.day == day,
-    ]
+@dataclass(frozen=True)
+class Stored:
+    """A stored scorecard that is valid now, before its figures are decoded.
+
+    ``identity`` names exactly the figures in ``payload`` (the newsroom, the range, the day,
+    the revision, the formula and when they were computed): what is rendered from them may be
+    kept under it (tracker.scorecards.rendered) and reused without decoding them again."""
+
+    identity: tuple[Any, ...]
+    day: date
+    computed_at: datetime
+    payload: str
+
+    def cards(self) -> Scorecards:
+        """The figures, decoded."""
+        return _decode(self.payload, self.day, self.computed_at)
 
 
-def _current_revision(newsroom_id: int) -> sa.ScalarSelect[int]:
+def identity(
+    newsroom_id: int,
+    day: date,
+    received_from: date | None,
+    received_to: date | None,
+    revision: int,
+    computed_at: datetime,
+) -> tuple[Any, ...]:
+    """What names a scorecard's figures exactly (see ``Stored``)."""
     return (
+        newsroom_id,
+        received_from or OPEN_FROM,
+        received_to or OPEN_TO,
+        day,
+        revision,
+        formula(),
+        computed_at,
+    )
+
+
+@functools.cache
+def _find_statement() -> sa.Select[Any]:
+    """``find``'s statement, built once (its values are bound parameters)."""
+    s = ScorecardSnapshot
+    newsroom_id = sa.bindparam("newsroom_id", type_=sa.Integer)
+    key = [
+        s.newsroom_id == newsroom_id,
+        s.received_from == sa.bindparam("received_from", type_=sa.Date),
+        s.received_to == sa.bindparam("received_to", type_=sa.Date),
+        s.day == sa.bindparam("day", type_=sa.Date),
+    ]
+    current = (
         sa.select(sa.func.coalesce(sa.func.max(DataRevision.revision), 0))
         .where(DataRevision.newsroom_id == newsroom_id)
         .scalar_subquery()
     )
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    return sa.select(
+        current, s.revision, s.formula, s.computed_at, sa.cast(s.payload, sa.Text)
+    ).select_from(one.outerjoin(s, sa.and_(*key)))
+
+
+def find(
+    db: Session,
+    newsroom_id: int,
+    day: date,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> tuple[int, Stored | None]:
+    """The newsroom's revision now, and the stored scorecard if it is valid (else None), its
+    figures not yet decoded.
+
+    One statement: the revision and the snapshot side by side (a row even without one). The
+    payload is read as text (not through the JSON type) so a view that has what it renders
+    from it already never decodes it."""
+    row = (
+        db.connection()
+        .execute(
+            _find_statement(),
+            {
+                "newsroom_id": newsroom_id,
+                "received_from": received_from or OPEN_FROM,
+                "received_to": received_to or OPEN_TO,
+                "day": day,
+            },
+        )
+        .one()
+    )
+    current, revision, stored_formula, computed_at, payload = row
+    if revision != current or stored_formula != formula():
+        return int(current), None
+    name = identity(newsroom_id, day, received_from, received_to, int(revision), computed_at)
+    return int(current), Stored(name, day, computed_at, payload)
 
 
 def lookup(
@@ -78,22 +151,9 @@ def lookup(
     received_from: date | None = None,
     received_to: date | None = None,
 ) -> tuple[int, Scorecards | None]:
-    """The newsroom's revision now, and the stored scorecard if it is valid (else None).
-
-    One statement: the revision and the snapshot side by side (a row even without one)."""
-    s = ScorecardSnapshot
-    one = sa.select(sa.literal(1).label("one")).subquery()
-    row = db.execute(
-        sa.select(
-            _current_revision(newsroom_id), s.revision, s.formula, s.computed_at, s.payload
-        ).select_from(
-            one.outerjoin(s, sa.and_(*_key(newsroom_id, day, received_from, received_to)))
-        )
-    ).one()
-    current, revision, stored_formula, computed_at, payload = row
-    if revision != current or stored_formula != formula():
-        return int(current), None
-    return int(current), _decode(payload, day, computed_at)
+    """The newsroom's revision now, and the stored scorecard if it is valid (else None)."""
+    current, stored = find(db, newsroom_id, day, received_from, received_to)
+    return current, stored.cards() if stored is not None else None
 
 
 def _encode(cards: Scorecards) -> dict[str, Any]:
@@ -103,8 +163,8 @@ def _encode(cards: Scorecards) -> dict[str, Any]:
     }
 
 
-def _decode(payload: Any, day: date, computed_at: datetime) -> Scorecards:
-    data = json.loads(payload) if isinstance(payload, str) else payload
+def _decode(payload: str, day: date, computed_at: datetime) -> Scorecards:
+    data = json.loads(payload)
     return Scorecards(
         day,
         [Score(**s) for s in data["institutions"]],
