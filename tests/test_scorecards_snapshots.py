@@ -374,9 +374,26 @@ def test_the_overdue_sweep(app, client, editor, star):
         with app.app_context(), db.transaction() as session:
             assert flag_overdue(session, app.config["TIMEZONE"]) == 1
             assert session.get(InfoRequest, star["Not yet due"]).status == "overdue"
+        # The sweep changes only what the scorecard does not count (awaiting -> overdue), so
+        # the stored figures stay in use, and they are still those a live computation gives.
         rows, statements, _ = view(app, client)
-        assert reads_requests(statements)  # its UPDATE names no newsroom: all are recomputed
+        assert not reads_requests(statements), statements
         assert rows["RCMP"]["late"] == "2"
+        with app.app_context(), db.transaction() as session:
+            session.execute(sa.delete(ScorecardSnapshot))
+        assert view(app, client)[0] == rows
+
+
+def test_the_sweep_with_a_write_that_counts_recomputes(app, client, editor, star):
+    later = TODAY + timedelta(days=40)
+    with clock.frozen(later):
+        cached(app, client)
+        with app.app_context(), db.transaction() as session:
+            session.get(Institution, star["RCMP"]).name = "GRC"
+            assert flag_overdue(session, app.config["TIMEZONE"]) == 1
+        rows, statements, _ = view(app, client)
+        assert reads_requests(statements)
+        assert "GRC" in rows
 
 
 def test_a_write_then_a_rolled_back_savepoint_still_counts(app, client, editor, star):

@@ -12,8 +12,9 @@ demo, CLI, scheduler); ``watch`` hooks that session factory:
 - ``after_flush``: the ORM rows written (added, changed, deleted) name their newsroom, or their
   request (extensions, complaints), whose newsroom is looked up;
 - ``do_orm_execute``: an INSERT, UPDATE or DELETE statement on those tables run through the
-  session (the overdue sweep's set-based UPDATE, a bulk insert, or SQL text naming them)
-  raises every newsroom's revision: its rows are not known;
+  session (a bulk insert, or SQL text naming them) raises every newsroom's revision: its rows
+  are not known. A statement marked ``FIGURES_UNCHANGED`` (the overdue sweep's UPDATE, which
+  changes nothing the scorecard reads) raises nothing;
 - ``before_commit``: the revisions are raised once, just before COMMIT, so the row lock on a
   newsroom's revision is held only while committing (a long import does not make the other
   writers of its newsroom wait), and always last (no lock-order deadlock on PostgreSQL).
@@ -123,7 +124,16 @@ def _table_name(statement: Any) -> str | None:
     return getattr(table, "name", None)
 
 
+# An execution option for a statement that writes a watched table without changing anything
+# the scorecard reads: the overdue sweep, which turns "awaiting"/"on hold" into "overdue"
+# (the scorecard reads the status only to leave closed requests out) and stamps updated_at.
+# Without it every hourly sweep would make every newsroom's scorecard be computed again.
+FIGURES_UNCHANGED = "tracker.revisions.figures_unchanged"
+
+
 def _after_statement(state: ORMExecuteState) -> None:
+    if state.execution_options.get(FIGURES_UNCHANGED):
+        return
     if state.is_insert or state.is_update or state.is_delete:
         if _table_name(state.statement) in WATCHED_TABLES:
             changes(state.session).everything = True

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker import clock, deadlines
+from tracker import clock, deadlines, revisions
 from tracker.models import InfoRequest, Institution, Newsroom, TimelineEvent
 
 SWEEP_LOCK_KEY = 0x53574550  # "SWEP"
@@ -192,7 +192,7 @@ def flag_group(
         sa.update(InfoRequest)
         .where(*conditions)
         .values(status="overdue", updated_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **{revisions.FIGURES_UNCHANGED: True})
     ).rowcount
     _NOTES.drop(conn)
     return flagged
