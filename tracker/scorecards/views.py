@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from tracker import clock, db
 from tracker.display import reader_timezone
 from tracker.exports.service import write_csv
-from tracker.scorecards import service, snapshots
+from tracker.scorecards import rendered, service
 from tracker.scorecards.chart import days_late_chart
 from tracker.scorecards.rows import score_rows
 
@@ -25,8 +25,8 @@ def _day(name: str) -> date | None:
         return None
 
 
-def _scorecards() -> service.Scorecards:
-    return snapshots.scorecards(
+def _scorecard() -> rendered.Scorecard:
+    return rendered.scorecard(
         db.session(),
         current_user.newsroom_id,
         clock.today(reader_timezone()),
@@ -39,20 +39,28 @@ def _range_args() -> dict[str, str]:
     return {k: v.isoformat() for k, v in (("from", _day("from")), ("to", _day("to"))) if v}
 
 
+def _chart(card: rendered.Scorecard) -> str:
+    name = current_user.newsroom.name
+    return card.part("chart", lambda c: days_late_chart(c.institutions, c.today, name), name)
+
+
 @bp.get("/")
 @login_required
 def index() -> str:
     """Which institutions answer on time, and how late the others are."""
-    cards = _scorecards()
+    card = _scorecard()
+    link = url_for("requests.index")
     return render_template(
         "scorecards/index.html",
-        cards=cards,
-        institution_rows=score_rows(cards.institutions, url_for("requests.index")),
-        law_rows=score_rows(cards.laws),
+        card=card,
+        institution_rows=card.part(
+            "institution rows", lambda c: score_rows(c.institutions, link), link
+        ),
+        law_rows=card.part("law rows", lambda c: score_rows(c.laws)),
         range_args=_range_args(),
         received_from=_day("from"),
         received_to=_day("to"),
-        chart=days_late_chart(cards.institutions, cards.today, current_user.newsroom.name),
+        chart=_chart(card),
     )
 
 
@@ -60,15 +68,20 @@ def index() -> str:
 @login_required
 def chart() -> Response:
     """The chart of days late per institution, as an SVG file."""
-    cards = _scorecards()
-    svg = days_late_chart(cards.institutions, cards.today, current_user.newsroom.name)
+    card = _scorecard()
+    svg = _chart(card)
     response = Response('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, mimetype="image/svg+xml")
     if request.args.get("download"):
         response.headers["Content-Disposition"] = (
-            f'attachment; filename="days-late-{cards.today.isoformat()}.svg"'
+            f'attachment; filename="days-late-{card.today.isoformat()}.svg"'
         )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _csv(cards: service.Scorecards, kind: str) -> str:
+    scores = cards.institutions if kind == "institutions" else cards.laws
+    return write_csv(service.CSV_COLUMNS, (service.csv_row(s) for s in scores))
 
 
 @bp.get("/<kind>.csv")
@@ -77,11 +90,10 @@ def numbers(kind: str) -> Response:
     """The scorecard per institution (institutions.csv) or per law (laws.csv)."""
     if kind not in ("institutions", "laws"):
         abort(404)
-    cards = _scorecards()
-    scores = cards.institutions if kind == "institutions" else cards.laws
-    body = write_csv(service.CSV_COLUMNS, (service.csv_row(s) for s in scores))
+    card = _scorecard()
+    body = card.part("csv", lambda c: _csv(c, kind), kind)
     response = Response(body, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="scorecard-{kind}-{cards.today.isoformat()}.csv"'
+        f'attachment; filename="scorecard-{kind}-{card.today.isoformat()}.csv"'
     )
     return response
