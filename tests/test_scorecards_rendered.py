@@ -90,6 +90,13 @@ def test_the_page_served_from_its_snapshot_is_cached_too(app, client, editor, no
     assert body(client) == first
 
 
+def test_the_view_after_a_live_computation_reuses_its_parts(client, editor, no_rendering):
+    """The figures computed live are stored under the identity they were rendered under."""
+    first = body(client)
+    no_rendering()
+    assert body(client) == first
+
+
 def test_a_write_shows_new_names_in_every_part(app, client, editor, star):
     before = cached(app, client)
     assert before["RCMP"]["filed"] == "3"
