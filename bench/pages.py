@@ -264,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             (f"list, deep page {deep:,} typed", lambda: f"/requests/?page={deep}"),
             ("list, past the end", lambda: "/requests/?page=999999&sort=received"),
             ("list, overdue by days late", lambda: "/requests/?overdue=1&sort=days_late"),
+            ("list, every status by days late", lambda: "/requests/?sort=days_late"),
+            ("list, by institution", lambda: "/requests/?sort=institution"),
             ("search, common word", lambda: "/requests/?q=wildfire"),
             ("search, file number", lambda: f"/requests/?q={chosen['file_number']}"),
             ("search, punctuation only", lambda: "/requests/?q=%25%25__!!"),

@@ -126,6 +126,7 @@ WALKS = [
     ("institution", None, "", None),
     ("days_late", None, "", None),
     ("days_late", "ca-atia", "", None),
+    ("days_late", None, "bridges", None),
     ("institution", None, "bridges", None),
     ("received", None, "bridges", "overdue"),
     ("days_late", None, "", "overdue"),
