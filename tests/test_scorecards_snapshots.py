@@ -19,6 +19,7 @@ from tests.api_helpers import bearer, token
 from tests.conftest import page
 from tests.test_query_counts import counting
 from tests.test_requests import add_entry, log_request
+from tests.test_scorecards import entry as _entry
 from tracker import clock, db, revisions
 from tracker.institutions.service import InstitutionData, create_institution
 from tracker.models import (
@@ -52,18 +53,6 @@ COLUMNS = (
 def frozen_today():
     with clock.frozen(TODAY) as day:
         yield day
-
-
-def _entry(session, user, request, kind, day, **details):
-    return requests.add_event(
-        session,
-        user,
-        request,
-        requests.EventData(kind=kind, occurred_on=day, details=details),
-        TODAY,
-        None,
-        0,
-    )  # type: ignore[arg-type]
 
 
 @pytest.fixture

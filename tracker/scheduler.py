@@ -219,40 +219,46 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
     start = datetime.now().astimezone()
-    scheduler.add_job(
-        _run,
-        IntervalTrigger(minutes=app.config["SWEEP_MINUTES"]),
-        args=(app, lock, sweep_job),
-        id="overdue-sweep",
-        name="flag overdue requests and queue alerts",
-        next_run_time=start,
+    jobs = (
+        # (id, what it does, how often, the job, first run after the start)
+        (
+            "overdue-sweep",
+            "flag overdue requests and queue alerts",
+            IntervalTrigger(minutes=app.config["SWEEP_MINUTES"]),
+            sweep_job,
+            timedelta(0),
+        ),
+        (
+            "deliver-alerts",
+            "send pending alerts",
+            IntervalTrigger(seconds=app.config["DELIVER_SECONDS"]),
+            deliver_job,
+            timedelta(seconds=1),
+        ),
+        (
+            "planner-statistics",
+            "refresh the query planner's statistics",
+            IntervalTrigger(hours=24),
+            statistics_job,
+            timedelta(minutes=5),
+        ),
+        (
+            "scorecards",
+            "refresh the scorecards whose data or day changed",
+            IntervalTrigger(minutes=app.config["SCORECARD_MINUTES"]),
+            scorecard_job,
+            timedelta(seconds=2),
+        ),
     )
-    scheduler.add_job(
-        _run,
-        IntervalTrigger(seconds=app.config["DELIVER_SECONDS"]),
-        args=(app, lock, deliver_job),
-        id="deliver-alerts",
-        name="send pending alerts",
-        next_run_time=start + timedelta(seconds=1),
-    )
-
-    scheduler.add_job(
-        _run,
-        IntervalTrigger(hours=24),
-        args=(app, lock, statistics_job),
-        id="planner-statistics",
-        name="refresh the query planner's statistics",
-        next_run_time=start + timedelta(minutes=5),
-    )
-
-    scheduler.add_job(
-        _run,
-        IntervalTrigger(minutes=app.config["SCORECARD_MINUTES"]),
-        args=(app, lock, scorecard_job),
-        id="scorecards",
-        name="refresh the scorecards whose data or day changed",
-        next_run_time=start + timedelta(seconds=2),
-    )
+    for job_id, name, trigger, job, delay in jobs:
+        scheduler.add_job(
+            _run,
+            trigger,
+            args=(app, lock, job),
+            id=job_id,
+            name=name,
+            next_run_time=start + delay,
+        )
 
     def renew() -> None:
         if not lock.renew():
