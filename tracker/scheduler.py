@@ -220,41 +220,37 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
     )
     start = datetime.now().astimezone()
     jobs = (
-        # (id, what it does, how often, the job, first run after the start)
+        # (the job's id in JOBS, what it does, how often, first run after the start)
         (
             "overdue-sweep",
             "flag overdue requests and queue alerts",
             IntervalTrigger(minutes=app.config["SWEEP_MINUTES"]),
-            sweep_job,
             timedelta(0),
         ),
         (
             "deliver-alerts",
             "send pending alerts",
             IntervalTrigger(seconds=app.config["DELIVER_SECONDS"]),
-            deliver_job,
             timedelta(seconds=1),
         ),
         (
             "planner-statistics",
             "refresh the query planner's statistics",
             IntervalTrigger(hours=24),
-            statistics_job,
             timedelta(minutes=5),
         ),
         (
             "scorecards",
             "refresh the scorecards whose data or day changed",
             IntervalTrigger(minutes=app.config["SCORECARD_MINUTES"]),
-            scorecard_job,
             timedelta(seconds=2),
         ),
     )
-    for job_id, name, trigger, job, delay in jobs:
+    for job_id, name, trigger, delay in jobs:
         scheduler.add_job(
             _run,
             trigger,
-            args=(app, lock, job),
+            args=(app, lock, JOBS[job_id]),
             id=job_id,
             name=name,
             next_run_time=start + delay,
