@@ -223,9 +223,12 @@ def decode_cursor(filters: RequestFilters, cursor: str | None) -> list[Any] | No
 def _order_by(filters: RequestFilters, reverse: bool) -> list[Any]:
     """The ORDER BY clauses of the list's order (or of its reverse)."""
     columns, descending = _sort_key(filters)
-    if descending != reverse:
-        return [c.desc() for c in columns]
-    return columns
+    return _directed(columns, descending != reverse)
+
+
+def _directed(columns: list[Any], descending: bool) -> list[Any]:
+    """The columns as ORDER BY clauses, each descending or not."""
+    return [c.desc() for c in columns] if descending else columns
 
 
 def _with_parties(query: sa.Select) -> sa.Select:  # type: ignore[type-arg]
@@ -256,9 +259,14 @@ def _beyond(filters: RequestFilters, cursor: list[Any], reverse: bool) -> sa.Col
     """Rows past a cursor in the list's order (greater when ascending, less when not), or
     before it when reading backwards (``reverse``)."""
     columns, descending = _sort_key(filters)
-    key = sa.tuple_(*columns)
-    bound = sa.tuple_(*[sa.func.lower(sa.literal(v)) if isinstance(v, str) else v for v in cursor])
-    return key < bound if descending != reverse else key > bound
+    bound = [sa.func.lower(sa.literal(v)) if isinstance(v, str) else v for v in cursor]
+    return _past(columns, bound, backwards=descending != reverse)
+
+
+def _past(columns: list[Any], bound: list[Any], *, backwards: bool) -> sa.ColumnElement[bool]:
+    """Rows whose (columns) come after ``bound`` in ascending order, or before it."""
+    key, values = sa.tuple_(*columns), sa.tuple_(*bound)
+    return key < values if backwards else key > values
 
 
 def _late_first_ids(
@@ -272,14 +280,7 @@ def _late_first_ids(
     due date. Each group is read in its own index order ((newsroom_id, status, due_on) for the
     overdue, (newsroom_id, due_on, id) for the others), no further than the page needs, and
     the two are merged; one ORDER BY over a CASE would sort every match on every page."""
-    due = (
-        [InfoRequest.due_on.desc(), InfoRequest.id.desc()]
-        if reverse
-        else [
-            InfoRequest.due_on,
-            InfoRequest.id,
-        ]
-    )
+    due = [InfoRequest.due_on, InfoRequest.id]
     groups = (1, 0) if reverse else (0, 1)
     parts = []
     for group in groups:
@@ -289,22 +290,18 @@ def _late_first_ids(
         if cursor is not None:
             at = cursor[0]
             if group == at:  # the cursor's own group: strictly past its (due date, id)
-                key, bound = (
-                    sa.tuple_(InfoRequest.due_on, InfoRequest.id),
-                    sa.tuple_(cursor[1], cursor[2]),
-                )
-                part = part.where(key < bound if reverse else key > bound)
+                part = part.where(_past(due, cursor[1:], backwards=reverse))
             elif (group < at) != reverse:  # a group the cursor has already left behind
                 continue
         part = part.with_only_columns(
             InfoRequest.id, sa.literal(group).label("late_group"), InfoRequest.due_on
         )
-        parts.append(sa.select(part.order_by(*due).limit(offset + limit).subquery()))
+        part = part.order_by(*_directed(due, reverse)).limit(offset + limit)
+        parts.append(sa.select(part.subquery()))
     merged = sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    order = [merged.c.late_group, merged.c.due_on, merged.c.id]
     return (
         sa.select(merged.c.id)
-        .order_by(*[c.desc() for c in order] if reverse else order)
+        .order_by(*_directed([merged.c.late_group, merged.c.due_on, merged.c.id], reverse))
         .offset(offset or None)
         .limit(limit)
     )
