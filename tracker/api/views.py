@@ -141,20 +141,16 @@ def list_requests() -> Response:
         db.session(), user().newsroom_id, filters, count_limit=queries.COUNT_LIMIT
     )
     now = today()
-    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before")}
+    args = queries.list_params(request.args)
 
-    def link(number: int, **cursor: str | None) -> str:
-        return url_for("api.list_requests", **args, page=number, **cursor)
+    def link(params: dict[str, object] | None) -> str | None:
+        return url_for("api.list_requests", **args, **params) if params else None
 
     here = {"after": filters.after, "before": filters.before} if page.page > 1 else {}
     links = {
-        "self": link(page.page, **here),
-        "next": link(page.page + 1, after=page.next_cursor) if page.has_next else None,
-        "prev": (
-            link(page.page - 1, before=page.prev_cursor if page.page > 2 else None)
-            if page.page > 1
-            else None
-        ),
+        "self": link({"page": page.page, **here}),
+        "next": link(page.next_params),
+        "prev": link(page.prev_params),
     }
     response = jsonify(
         {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -100,6 +101,27 @@ class Page:
     def count_limit(self) -> int:
         """The number the count stopped beyond, when it is not exact."""
         return self.total - 1
+
+    @property
+    def next_params(self) -> dict[str, Any] | None:
+        """Where the "Next" link points (page and cursor); None on the last page."""
+        return {"page": self.page + 1, "after": self.next_cursor} if self.has_next else None
+
+    @property
+    def prev_params(self) -> dict[str, Any] | None:
+        """Where the "Previous" link points (page 1 needs no cursor); None on page 1."""
+        if self.page == 1:
+            return None
+        return {"page": self.page - 1, "before": self.prev_cursor if self.page > 2 else None}
+
+
+# The parameters that say where in the list a page is; the others say which list.
+PLACE_PARAMS = ("page", "after", "before")
+
+
+def list_params(args: Mapping[str, str]) -> dict[str, str]:
+    """A list address's parameters without its place in the list (filters, search, sort)."""
+    return {k: v for k, v in args.items() if k not in PLACE_PARAMS}
 
 
 def _escape_like(text: str) -> str:

@@ -60,16 +60,23 @@ def index() -> str:
         session, current_user.newsroom_id, filters, count_limit=queries.COUNT_LIMIT
     )
     now = today()
+    args = queries.list_params(request.args)
+
+    def link(params: dict[str, object] | None) -> str | None:
+        return url_for("requests.index", **args, **params) if params else None
+
     return render_template(
         "requests/index.html",
         result=result,
+        prev_url=link(result.prev_params),
+        next_url=link(result.next_params),
         filters=filters,
         sorts=queries.SORTS,
         lateness={r.id: lateness(r, now) for r in result.items},
         institutions=queries.institution_options(session, current_user.newsroom_id),
         owners=queries.owners(session, current_user.newsroom_id),
         laws=[(code, law.name) for code, law in deadlines.LAWS.items()],
-        args={k: v for k, v in request.args.items() if k not in ("page", "after", "before")},
+        args=args,
     )
 
 
