@@ -240,7 +240,8 @@ def test_scorecard_job_stores_what_changed_and_deletes_what_can_no_longer_be_ser
     assert second[theirs] == first[theirs]  # not computed again
     with clock.frozen(day), app.app_context():
         session = db.session()
-        _, cards = snapshots.lookup(session, star.newsroom_id, day)
+        _, found = snapshots.find(session, star.newsroom_id, day)
+        cards = found.cards() if found is not None else None
         live = scorecards.compute(session, star.newsroom_id, day)
     assert cards is not None and cards.institutions == live.institutions
     assert cards.institutions[0].name == "Canada Border Services Agency"

@@ -97,7 +97,7 @@ def scorecard(
     received_to: date | None = None,
 ) -> Scorecard:
     """The newsroom's scorecard for today and the range: the stored one when still valid,
-    else computed now and stored (as ``snapshots.scorecards``)."""
+    else computed now and stored for the next view."""
     revision, stored = snapshots.find(db, newsroom_id, today, received_from, received_to)
     if stored is not None:
         return Scorecard(stored.identity, stored.day, stored.computed_at, stored.cards)

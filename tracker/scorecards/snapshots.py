@@ -144,18 +144,6 @@ def find(
     return int(current), Stored(name, day, computed_at, payload)
 
 
-def lookup(
-    db: Session,
-    newsroom_id: int,
-    day: date,
-    received_from: date | None = None,
-    received_to: date | None = None,
-) -> tuple[int, Scorecards | None]:
-    """The newsroom's revision now, and the stored scorecard if it is valid (else None)."""
-    current, stored = find(db, newsroom_id, day, received_from, received_to)
-    return current, stored.cards() if stored is not None else None
-
-
 def _encode(cards: Scorecards) -> dict[str, Any]:
     return {
         "institutions": [asdict(s) for s in cards.institutions],
@@ -216,22 +204,6 @@ def store(
     return True
 
 
-def scorecards(
-    db: Session,
-    newsroom_id: int,
-    today: date,
-    received_from: date | None = None,
-    received_to: date | None = None,
-) -> Scorecards:
-    """The newsroom's scorecards for today and the range: the stored ones when still valid,
-    else computed now (and stored for the next view)."""
-    revision, cards = lookup(db, newsroom_id, today, received_from, received_to)
-    if cards is None:
-        cards = service.compute(db, newsroom_id, today, received_from, received_to)
-        store(db, newsroom_id, cards, revision, received_from, received_to)
-    return cards
-
-
 def prune(db: Session, oldest_day: date) -> int:
     """Delete the snapshots that can no longer be served (an older revision or formula) and
     those of days before ``oldest_day``; return how many."""
@@ -260,8 +232,8 @@ def refresh(db: Session, default_tz: str) -> tuple[int, int]:
     for newsroom_id, tz in newsrooms:
         day = clock.today(tz or default_tz)
         days.append(day)
-        revision, cards = lookup(db, newsroom_id, day)
-        if cards is None:
+        revision, stored = find(db, newsroom_id, day)
+        if stored is None:
             cards = service.compute(db, newsroom_id, day)
             refreshed += store(db, newsroom_id, cards, revision)
     db.commit()
