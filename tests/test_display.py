@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from bs4 import BeautifulSoup
 from flask import url_for
 
+from tests.conftest import page
 from tracker.display import format_date, late_cell, request_links, select_options, status_badge
 from tracker.requests.describe import Lateness
 
@@ -41,6 +42,23 @@ def test_request_links_match_url_for_even_under_a_path_prefix(app):
                 expected = url_for("requests.show", request_id=request_id)
                 assert link(request_id) == expected
                 assert expected.startswith(f"{root}/requests/")
+
+
+def test_the_menu_links_each_page_under_the_path_prefix_it_is_served_from(make_user, auth, client):
+    make_user(role="editor")
+    assert auth.login().status_code == 302
+    menus = {}
+    for root in ("", "/newsroom0", ""):
+        html = page(client.get("/", environ_overrides={"SCRIPT_NAME": root}))
+        links = {a.get_text(strip=True): a["href"] for a in html.select("header nav a")}
+        links["People"] = html.select_one(".account-menu a")["href"]
+        links["Log out"] = html.select_one(".account-menu form")["action"]
+        assert links["Requests"] == f"{root}/requests/"
+        assert links["Log out"] == f"{root}/logout"
+        assert all(href.startswith(f"{root}/") for href in links.values()), links
+        menus.setdefault(root, links)
+        assert links == menus[root]  # the same on a second visit, from the worker's cache
+    assert len(menus) == 2 and menus[""] != menus["/newsroom0"]
 
 
 def test_weekday_names_are_english_whatever_the_locale():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from datetime import date
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from tests.conftest import AuthActions, page
 from tracker import clock, db
+from tracker.display import format_filesize
 from tracker.models import Attachment, Extension, InfoRequest, Institution, TimelineEvent
 
 
@@ -584,3 +586,72 @@ def test_failed_alerts_are_shown_on_the_dashboard(app, client, reporter):
         )
     failed = page(client.get("/")).select_one("#failed-alerts").get_text(" ", strip=True)
     assert "Overdue: Clearview AI records" in failed and "550 mailbox unavailable" in failed
+
+
+def test_the_timeline_shows_every_entry_in_order_with_its_own_files_and_recorder(
+    app, client, reporter, make_user
+):
+    rid = request_id_from(log_request(reporter, add_institution(reporter)))
+    add_entry(
+        reporter,
+        rid,
+        "acknowledgement",
+        {"occurred_on": "2024-02-05", "note": "Two letters"},
+        files=[(io.BytesIO(b"one"), "first.pdf"), (io.BytesIO(b"second"), "second.pdf")],
+    )
+    add_entry(reporter, rid, "note", {"occurred_on": "2024-02-03", "note": "Called them"})
+    add_entry(
+        reporter,
+        rid,
+        "note",
+        {"occurred_on": "2024-02-05", "note": "Same day, later"},
+        files=[(io.BytesIO(b"three!"), "third.txt")],
+    )
+    with app.app_context(), db.transaction() as session:
+        # An entry the tracker adds by itself (as the overdue sweep does): nobody recorded it.
+        session.add(
+            TimelineEvent(request_id=rid, kind="note", occurred_on=date(2024, 2, 4), note="Auto")
+        )
+    with app.app_context():
+        rows = db.session().execute(
+            sa.select(TimelineEvent.id, TimelineEvent.note, TimelineEvent.recorded_by_id)
+            .where(TimelineEvent.request_id == rid)
+            .order_by(TimelineEvent.occurred_on, TimelineEvent.id)
+        )
+        expected = [(f"entry-{i}", note, by is not None) for i, note, by in rows]
+        files = {
+            f"entry-{e}": sorted((name, size) for _, name, size in group)
+            for e, group in itertools.groupby(
+                db.session().execute(
+                    sa.select(
+                        Attachment.event_id, Attachment.original_name, Attachment.size
+                    ).order_by(Attachment.event_id, Attachment.id)
+                ),
+                key=lambda row: row[0],
+            )
+        }
+    soup = page(client.get(f"/requests/{rid}"))
+    entries = soup.select("ol.timeline > li")
+    shown = []
+    for li in entries:
+        note = li.select_one(".entry-note")
+        meta = li.select_one(".entry-meta").get_text(" ", strip=True)
+        shown.append((li["id"], note.get_text() if note else "", "by Marie Reporter" in meta))
+        if "by Marie Reporter" not in meta:
+            assert "by the tracker" in meta
+        listed = sorted(
+            (a.get_text(), a.find_next_sibling("span").get_text()) for a in li.select("ul.files a")
+        )
+        assert [name for name, _ in listed] == [n for n, _ in files.get(li["id"], [])]
+        for (_, label), (_, size) in zip(listed, files.get(li["id"], []), strict=True):
+            assert label.startswith(f"{format_filesize(size)} · SHA-256 ")
+    assert shown == expected
+    # By day, then in the order recorded: the sweep-like entry of 4 February between the two
+    # reporter's entries, the two of 5 February in the order they were added.
+    assert [n for _, n, _ in shown][1:] == ["Called them", "Auto", "Two letters", "Same day, later"]
+    assert [by for _, _, by in shown] == [True, True, False, True, True]
+    # Another newsroom's user gets a 404 for it, like any of its pages.
+    make_user("other@example.org", newsroom="Le Devoir")
+    reporter.logout()
+    reporter.login("other@example.org")
+    assert client.get(f"/requests/{rid}").status_code == 404

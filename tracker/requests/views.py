@@ -24,7 +24,7 @@ from tracker.display import reader_timezone
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
 from tracker.models import Attachment, InfoRequest, TimelineEvent
-from tracker.requests import queries, service
+from tracker.requests import queries, reading, service
 from tracker.requests.describe import describe, lateness
 from tracker.requests.forms import FORMS_BY_KIND, EventForm, RequestForm
 from tracker.tenancy import load_owned_request_or_404
@@ -161,9 +161,11 @@ def edit(request_id: int) -> str | Response:
 @login_required
 def show(request_id: int) -> str:
     """The request: its deadline explained, status, complaint window, and timeline."""
-    info_request = load_owned_request_or_404(request_id)
+    info_request = reading.request_facts(db.session(), request_id, current_user.newsroom_id)
+    if info_request is None:
+        abort(404)
     now = today()
-    events = list(info_request.events)
+    events = info_request.events
     corrected_by: dict[int, TimelineEvent] = {
         e.corrects_id: e for e in events if e.corrects_id is not None
     }
