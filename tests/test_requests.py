@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from tests.conftest import AuthActions, page
 from tracker import clock, db
-from tracker.display import format_filesize
+from tracker.display import format_date, format_filesize
 from tracker.models import Attachment, Extension, InfoRequest, Institution, TimelineEvent
 
 
@@ -655,3 +655,50 @@ def test_the_timeline_shows_every_entry_in_order_with_its_own_files_and_recorder
     reporter.logout()
     reporter.login("other@example.org")
     assert client.get(f"/requests/{rid}").status_code == 404
+
+
+def test_dashboard_rows_show_stored_markup_as_text_and_link_each_request(app, client, reporter):
+    institution = add_institution(reporter, name='<b>Board</b> & "Co"')
+    titles = {
+        "overdue": '<img src=x onerror="alert(1)"> late',
+        "soon": "Fees < 5 & > 2",
+    }
+    late = request_id_from(
+        log_request(
+            reporter,
+            institution,
+            title=titles["overdue"],
+            sent_on="2024-01-02",
+            received_on="2024-01-02",
+        )
+    )
+    soon = request_id_from(
+        log_request(
+            reporter,
+            institution,
+            title=titles["soon"],
+            sent_on="2024-02-20",
+            received_on="2024-02-20",
+        )
+    )
+    soup = page(client.get("/"))
+    assert soup.select("tbody img, tbody b") == []
+    for section, rid, title in (
+        ("#overdue", late, titles["overdue"]),
+        ("#due-soon", soon, titles["soon"]),
+    ):
+        row = soup.select_one(f"{section} tbody tr")
+        link = row.select_one("a")
+        assert (link.get_text(), link["href"]) == (title, f"/requests/{rid}")
+        assert row("td")[1].get_text() == '<b>Board</b> & "Co"'
+    closing = soup.select_one("#closing tbody tr")
+    assert closing.select_one("a")["href"] == f"/requests/{late}"
+    assert closing.select_one(".badge").get_text() == "Overdue: deemed refused"
+    with app.app_context():
+        window = db.session().get(InfoRequest, late).complaint_due_on
+    days = (window - date(2024, 3, 20)).days
+    assert closing("td")[3].get_text() == f"{format_date(window)} ({days} days)"
+    assert [td.get_text() for td in soup.select_one("#due-soon tbody tr")("td")][2:] == [
+        "2024-03-21 (Thu)",
+        "1 day left",
+    ]
