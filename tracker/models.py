@@ -144,6 +144,13 @@ class Institution(Base):
     __table_args__ = (
         sa.UniqueConstraint("newsroom_id", "name"),
         sa.CheckConstraint(_in("law_code", LAW_CODES), name="law_code"),
+        # The list sorted by institution walks this order (migration 0007).
+        sa.Index(
+            "ix_institution_newsroom_lower_name_id",
+            "newsroom_id",
+            sa.func.lower(sa.column("name")),
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -179,6 +186,14 @@ class InfoRequest(Base):
         sa.Index("ix_info_request_newsroom_due_id", "newsroom_id", "due_on", "id"),
         sa.Index("ix_info_request_newsroom_received_id", "newsroom_id", "received_on", "id"),
         sa.Index("ix_info_request_newsroom_law_due", "newsroom_id", "law_code", "due_on"),
+        # Each institution's requests in the list's order by institution (migration 0007).
+        sa.Index(
+            "ix_info_request_newsroom_institution_due_id",
+            "newsroom_id",
+            "institution_id",
+            "due_on",
+            "id",
+        ),
         # Every column the scorecard reads, so it reads this index alone (migration 0005).
         sa.Index(
             "ix_info_request_scorecard",
