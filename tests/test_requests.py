@@ -702,3 +702,26 @@ def test_dashboard_rows_show_stored_markup_as_text_and_link_each_request(app, cl
         "2024-03-21 (Thu)",
         "1 day left",
     ]
+
+
+def test_list_rows_show_stored_markup_as_text(app, client, make_user, auth, frozen_today):
+    make_user("reporter@example.org", name="<i>Marie</i> & co")
+    auth.login()
+    institution = add_institution(auth, name="<b>Board</b>")
+    rid = request_id_from(
+        log_request(auth, institution, title="<img src=x> & more", file_number='A-1 <"x">')
+    )
+    soup = page(client.get("/requests/"))
+    assert soup.select("#request-list tbody img, #request-list tbody b, #request-list i") == []
+    cells = soup.select_one("#request-list tbody tr")("td")
+    link = cells[0].a
+    assert (link.get_text(), link["href"]) == ("<img src=x> & more", f"/requests/{rid}")
+    assert cells[0].select_one(".help").get_text() == 'A-1 <"x">'
+    assert [td.get_text() for td in cells[1:5]] == [
+        "<b>Board</b>",
+        "ca-atia",
+        "2024-02-01 (Thu)",
+        "2024-03-04 (Mon)",
+    ]
+    assert cells[5].select_one(".badge").get_text() == "Overdue: deemed refused"
+    assert cells[7].get_text() == "<i>Marie</i> & co"

@@ -27,6 +27,7 @@ from tracker.models import Attachment, InfoRequest, TimelineEvent
 from tracker.requests import queries, reading, service
 from tracker.requests.describe import describe, lateness
 from tracker.requests.forms import FORMS_BY_KIND, EventForm, RequestForm
+from tracker.requests.rows import list_rows
 from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("requests", __name__)
@@ -77,6 +78,7 @@ def index() -> str:
         owners=queries.owners(session, current_user.newsroom_id),
         laws=[(code, law.name) for code, law in deadlines.LAWS.items()],
         args=args,
+        list_rows=list_rows,
     )
 
 
