@@ -266,6 +266,10 @@ def main(argv: list[str] | None = None) -> int:
             ("list, overdue by days late", lambda: "/requests/?overdue=1&sort=days_late"),
             ("list, every status by days late", lambda: "/requests/?sort=days_late"),
             ("list, by institution", lambda: "/requests/?sort=institution"),
+            (
+                f"list, by institution, page {deep:,} via Next link",
+                lambda: next_link(client, f"/requests/?sort=institution&page={deep - 1}"),
+            ),
             ("search, common word", lambda: "/requests/?q=wildfire"),
             ("search, file number", lambda: f"/requests/?q={chosen['file_number']}"),
             ("search, punctuation only", lambda: "/requests/?q=%25%25__!!"),

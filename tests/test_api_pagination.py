@@ -154,6 +154,7 @@ BAD_CURSORS = [
     ("page=2&before=2023-13-01~4", "before"),
     ("page=2&after=2023-01-02~-4", "after"),
     ("sort=institution&page=2&after=2023-01-02~4", "after"),  # a due-date cursor
+    ("sort=institution&page=2&after=agence~2023-01-02~4", "after"),  # before 0007: no id
     ("sort=days_late&page=2&after=agence~2023-01-02~4", "after"),
     ("sort=institution&page=2&after=%00~2023-01-02~4", "after"),
     ("page=2&after=2023-01-02~" + "4" * 500, "after"),
