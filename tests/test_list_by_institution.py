@@ -72,6 +72,12 @@ def count_limit(request, monkeypatch):
     return request.param
 
 
+@pytest.fixture
+def count_limit_many(monkeypatch):
+    """Count at most 10: the matches are "many", as in a big newsroom, so the pages walk."""
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 10)
+
+
 def expected(app, status: str | None = None, q: str = "") -> list[int]:
     """The order worked out in Python from the rows themselves."""
     with app.app_context():
@@ -264,12 +270,6 @@ def test_sqlite_walks_the_indexes_in_order_without_sorting_the_matches(
         assert any("ix_institution_newsroom_lower_name_id" in d for d in inner), inner
         assert any("ix_info_request_newsroom_institution_due_id" in d for d in inner), inner
         assert not any("TEMP B-TREE" in d for d in inner), inner
-
-
-@pytest.fixture
-def count_limit_many(monkeypatch):
-    """Count at most 10: the matches are "many", as in a big newsroom, so the pages walk."""
-    monkeypatch.setattr(queries, "COUNT_LIMIT", 10)
 
 
 def _nodes(plan: dict) -> list[dict]:
