@@ -376,9 +376,10 @@ def _by_institution(
     it after the page; other filters are checked on each request it passes. The institution's
     newsroom is the request's (the services file a request only with one of its newsroom's
     institutions): the condition only lets the walk use the index. SQLite is told the join
-    order (CROSS JOIN): its sampled statistics (ANALYZE with an analysis_limit) guess about
-    1,000 requests a newsroom at any size, so it would rather read them all through another
-    index and sort them (0.15-0.3 s at 1,000,000 requests). PostgreSQL gets a plain JOIN and
+    order (CROSS JOIN): it chooses the walk itself from full statistics, but not without them
+    (a new database before its first ANALYZE) or from sampled ones, which had it read every
+    request of the newsroom through another index and sort them (0.15-0.3 s at 1,000,000
+    requests). PostgreSQL gets a plain JOIN and
     chooses from its statistics between the walk and a sort (``_walks_institutions``).
     """
     if not walk:
