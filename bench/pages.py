@@ -190,7 +190,8 @@ def measure(
 
 
 def pick(engine: sa.Engine) -> dict[str, Any]:
-    """The benchmark's user, a busy request and search terms from the largest newsroom."""
+    """The benchmark's user, a busy request, the busiest reporter and search terms from the
+    largest newsroom."""
     with engine.connect() as conn:
         newsroom = conn.execute(
             sa.text(
@@ -211,6 +212,13 @@ def pick(engine: sa.Engine) -> dict[str, Any]:
             ),
             {"n": newsroom},
         ).scalar_one()
+        owner = conn.execute(
+            sa.text(
+                "SELECT owner_id FROM info_request WHERE newsroom_id = :n GROUP BY owner_id "
+                "ORDER BY count(*) DESC, owner_id LIMIT 1"
+            ),
+            {"n": newsroom},
+        ).scalar_one()
         file_number = conn.execute(
             sa.text(
                 "SELECT file_number FROM info_request WHERE newsroom_id = :n "
@@ -221,7 +229,13 @@ def pick(engine: sa.Engine) -> dict[str, Any]:
         total = conn.execute(
             sa.text("SELECT count(*) FROM info_request WHERE newsroom_id = :n"), {"n": newsroom}
         ).scalar_one()
-    return {"email": email, "request": busy, "file_number": file_number, "total": total}
+    return {
+        "email": email,
+        "request": busy,
+        "owner": owner,
+        "file_number": file_number,
+        "total": total,
+    }
 
 
 def next_link(client: FlaskClient, url: str) -> str:
@@ -265,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             ("list, past the end", lambda: "/requests/?page=999999&sort=received"),
             ("list, overdue by days late", lambda: "/requests/?overdue=1&sort=days_late"),
             ("list, every status by days late", lambda: "/requests/?sort=days_late"),
+            ("list, one reporter's requests", lambda: f"/requests/?owner={chosen['owner']}"),
             ("list, by institution", lambda: "/requests/?sort=institution"),
             (
                 f"list, by institution, page {deep:,} via Next link",

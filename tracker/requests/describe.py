@@ -72,7 +72,7 @@ def describe(request: InfoRequest, today: date) -> Deadline:
     """Derive the clock, explain the due date, check each extension against the law."""
     state = state_of(request, today)
     province = province_of(request)
-    explanation = deadlines.explain(
+    explanation = state.explanation or deadlines.explain(
         request.law_code,
         state.clock_start,
         extension_days=state.extension_days,

@@ -71,6 +71,9 @@ class RequestState:
     complaint_due_on: date | None
     complaint_trigger: str | None  # "deemed refusal" or "response"
     closed_on: date | None
+    # The day-by-day walk that found the due date when the clock was paused (see
+    # derive_state); None when the engine's calendar arrays found it without walking.
+    explanation: deadlines.Explanation | None = field(default=None, compare=False, repr=False)
 
 
 def effective_events(events: Iterable[EventFact]) -> list[EventFact]:
@@ -147,8 +150,22 @@ def derive_state(
     )
     extension_days = sum(x.days for x in extensions if x.counted)
     pauses, open_since = _pauses(law, [e for e in live if e.occurred_on >= clock_start], today)
-    due_on = deadlines.due_date(
-        law, clock_start, extension_days=extension_days, province=province, pauses=pauses
+    # With pauses the engine finds the due date by walking the days, and the walk is the
+    # explanation the request page shows: it is kept, so describe() does not walk them again
+    # (a 90-day US FOIA extension with a fee pause: 330 days, 0.15 ms each time).
+    explanation = (
+        deadlines.explain(
+            law, clock_start, extension_days=extension_days, province=province, pauses=pauses
+        )
+        if pauses
+        else None
+    )
+    due_on = (
+        explanation.due
+        if explanation is not None
+        else deadlines.due_date(
+            law, clock_start, extension_days=extension_days, province=province, pauses=pauses
+        )
     )
 
     finals = [e for e in live if e.kind == "final_response"]
@@ -212,4 +229,5 @@ def derive_state(
         complaint_due_on=complaint_due_on,
         complaint_trigger=trigger,
         closed_on=closed_on,
+        explanation=explanation,
     )

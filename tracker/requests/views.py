@@ -20,7 +20,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from tracker import clock, db, deadlines
-from tracker.display import reader_timezone
+from tracker.display import id_links, reader_timezone
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
 from tracker.models import Attachment, InfoRequest, TimelineEvent
@@ -184,6 +184,8 @@ def show(request_id: int) -> str:
         outcomes=service.RESPONSE_OUTCOMES,
         one_day=timedelta(days=1),
         complaints=[e for e in events if e.kind == "complaint_filed" and e.id not in corrected_by],
+        correct_url=id_links("requests.correct_event", "event_id", request_id=info_request.id),
+        download_url=id_links("requests.download", "attachment_id"),
     )
 
 
