@@ -95,16 +95,21 @@ _REQUEST_COLUMNS = (
 )
 
 
+_INSTITUTION_COLUMNS = (
+    Institution.id.label("institution_id"),
+    Institution.name.label("institution_name"),
+    Institution.law_code.label("institution_law_code"),
+    Institution.province.label("institution_province"),
+)
+
+
 @functools.cache
 def _statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
     # Built once: building them costs more than SQLite takes to run them.
     request = (
         sa.select(
             *_REQUEST_COLUMNS,
-            Institution.id.label("institution_id"),
-            Institution.name.label("institution_name"),
-            Institution.law_code.label("institution_law_code"),
-            Institution.province.label("institution_province"),
+            *_INSTITUTION_COLUMNS,
         )
         .join(Institution, Institution.id == InfoRequest.institution_id)
         .where(
@@ -135,6 +140,13 @@ def _statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
     return request, timeline
 
 
+def _institution(row: sa.Row[Any]) -> InstitutionFacts:
+    """The institution of a row that carries its columns (``_INSTITUTION_COLUMNS``)."""
+    return InstitutionFacts(
+        row.institution_id, row.institution_name, row.institution_law_code, row.institution_province
+    )
+
+
 def request_facts(db: Session, request_id: int, newsroom_id: int) -> RequestFacts | None:
     """The newsroom's request with this id, its institution and timeline (two statements),
     or None when the newsroom has no such request."""
@@ -147,12 +159,7 @@ def request_facts(db: Session, request_id: int, newsroom_id: int) -> RequestFact
         return None
     facts = RequestFacts(
         *row[: len(_REQUEST_COLUMNS)],
-        institution=InstitutionFacts(
-            row.institution_id,
-            row.institution_name,
-            row.institution_law_code,
-            row.institution_province,
-        ),
+        institution=_institution(row),
     )
     entry: EntryFacts | None = None
     for r in conn.execute(timeline_statement, {"request_id": request_id}):
@@ -221,10 +228,7 @@ def listed_select() -> sa.Select[Any]:
     return (
         sa.select(
             *_LISTED_COLUMNS,
-            Institution.id.label("institution_id"),
-            Institution.name.label("institution_name"),
-            Institution.law_code.label("institution_law_code"),
-            Institution.province.label("institution_province"),
+            *_INSTITUTION_COLUMNS,
             User.id.label("owner_id"),
             User.name.label("owner_name"),
         )
@@ -239,12 +243,7 @@ def listed(rows: Iterable[sa.Row[Any]]) -> list[ListedRequest]:
     return [
         ListedRequest(
             *row[:width],
-            institution=InstitutionFacts(
-                row.institution_id,
-                row.institution_name,
-                row.institution_law_code,
-                row.institution_province,
-            ),
+            institution=_institution(row),
             owner=PersonFacts(row.owner_id, row.owner_name),
         )
         for row in rows
