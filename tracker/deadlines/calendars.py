@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import holidays
 
@@ -170,6 +170,7 @@ class Calendar:
 
     __slots__ = (
         "_builder",
+        "_closed",
         "_lock",
         "_weekend",
         "_years",
@@ -188,6 +189,7 @@ class Calendar:
         self._weekend = frozenset(weekend_days)
         self._builder = _BUILDERS[key]
         self._years: dict[int, dict[date, str]] = {}
+        self._closed: dict[int, dict[date, str]] = {}
         # Contiguous span of years [first_year, last_year] as one tuple (base, cb, work),
         # replaced atomically so readers in other threads never mix two spans:
         # work = sorted working days (date objects); cb[i] = number of working days in
@@ -206,14 +208,26 @@ class Calendar:
             self._years[year] = days
         return days
 
+    def non_working_in_year(self, year: int) -> dict[date, str]:
+        """Return {date: why} for every non-working day of a year: the holiday's name, else
+        the weekly rest day's (built once, then cached). A walk over days reads it once a
+        year instead of asking about each day."""
+        days = self._closed.get(year)
+        if days is None:
+            holidays = self.holidays_for_year(year)
+            first = date(year, 1, 1)
+            days = {
+                d: _WEEKDAY_NAMES[d.weekday()]
+                for d in (first + timedelta(days=i) for i in range(366))
+                if d.year == year and d.weekday() in self._weekend
+            }
+            days.update(holidays)  # a holiday on a rest day is named for the holiday
+            self._closed[year] = days
+        return days
+
     def non_working_reason(self, d: date) -> str | None:
         """Return why d is not a working day (holiday name or weekday), or None if it is one."""
-        name = self.holidays_for_year(d.year).get(d)
-        if name is not None:
-            return name
-        if d.weekday() in self._weekend:
-            return _WEEKDAY_NAMES[d.weekday()]
-        return None
+        return self.non_working_in_year(d.year).get(d)
 
     def is_working(self, d: date) -> bool:
         """Return True when d is neither a weekly rest day nor a holiday."""

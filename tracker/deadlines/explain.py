@@ -131,17 +131,24 @@ def explain(
     skipped: list[SkippedDay] = []
     d = received
     counted = 0
+    year = 0
+    closed: dict[date, str] = {}  # the year's non-working days, read once a year
     # Day of receipt is day 0; counting starts the next day (law_obj.count_citation).
     while counted < n:
         d += _ONE_DAY
-        if d.year > MAX_YEAR:
-            raise ValueError(f"the due date falls after {MAX_YEAR}, beyond the holiday data")
-        p = find_pause(d)
-        if p is not None:
-            paused_counts[p] += 1
-            continue
+        if d.year != year:
+            year = d.year
+            if year > MAX_YEAR:
+                raise ValueError(f"the due date falls after {MAX_YEAR}, beyond the holiday data")
+            if working:
+                closed = cal.non_working_in_year(year)
+        if merged:
+            p = find_pause(d)
+            if p is not None:
+                paused_counts[p] += 1
+                continue
         if working:
-            reason = cal.non_working_reason(d)
+            reason = closed.get(d)
             if reason is not None:
                 skipped.append(SkippedDay(d, reason))
                 continue
