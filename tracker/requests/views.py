@@ -27,7 +27,7 @@ from tracker.models import Attachment, InfoRequest, TimelineEvent
 from tracker.requests import queries, reading, service
 from tracker.requests.describe import describe, lateness
 from tracker.requests.forms import FORMS_BY_KIND, EventForm, RequestForm
-from tracker.requests.rows import list_rows
+from tracker.requests.rows import list_rows, timeline_entries
 from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("requests", __name__)
@@ -179,13 +179,12 @@ def show(request_id: int) -> str:
         events=events,
         corrected_by=corrected_by,
         kinds=service.REPORTER_KINDS,
-        kind_labels=service.KIND_LABELS,
         can_edit=service.can_edit(current_user, info_request),
-        outcomes=service.RESPONSE_OUTCOMES,
         one_day=timedelta(days=1),
         complaints=[e for e in events if e.kind == "complaint_filed" and e.id not in corrected_by],
         correct_url=id_links("requests.correct_event", "event_id", request_id=info_request.id),
         download_url=id_links("requests.download", "attachment_id"),
+        timeline_entries=timeline_entries,
     )
 
 
