@@ -14,6 +14,7 @@ from tests.conftest import AuthActions, page
 from tracker import clock, db
 from tracker.display import format_date, format_filesize
 from tracker.models import Attachment, Extension, InfoRequest, Institution, TimelineEvent
+from tracker.requests import service
 
 
 @pytest.fixture
@@ -725,3 +726,40 @@ def test_list_rows_show_stored_markup_as_text(app, client, make_user, auth, froz
     ]
     assert cells[5].select_one(".badge").get_text() == "Overdue: deemed refused"
     assert cells[7].get_text() == "<i>Marie</i> & co"
+
+
+def test_each_kind_of_entry_shows_its_facts_as_text(app, client, reporter):
+    rid = request_id_from(log_request(reporter, add_institution(reporter)))
+    entries = [
+        ("extension", {"days": "30", "reason": "volume", "notice_on": "2024-02-10"}),
+        ("fee_notice", {"occurred_on": "2024-02-11", "amount": "25.00"}),
+        ("transfer", {"occurred_on": "2024-02-13", "to_institution": "<i>CSIS</i>"}),
+        ("final_response", {"occurred_on": "2024-02-15", "outcome": "partial", "pages": "3"}),
+        (
+            "complaint_filed",
+            {
+                "occurred_on": "2024-02-16",
+                "grounds": "delay",
+                "body": "OIC & co",
+                "body_file_number": "5-1",
+            },
+        ),
+        ("complaint_finding", {"occurred_on": "2024-02-17", "finding": "well_founded"}),
+    ]
+    for kind, fields in entries:
+        assert add_entry(reporter, rid, kind, fields).status_code == 302, kind
+    soup = page(client.get(f"/requests/{rid}"))
+    assert soup.select("ol.timeline i") == []
+    facts = {
+        li["class"][1].removeprefix("kind-"): li.select_one(".entry-head + p").get_text()
+        for li in soup.select("ol.timeline > li")
+        if li.select_one(".entry-head + p:not(.entry-note)")
+    }
+    assert facts == {
+        "extension": "30 days · reason: volume · notice 2024-02-10",
+        "fee_notice": "Amount: 25.00",
+        "transfer": "To <i>CSIS</i>",
+        "final_response": f"{service.RESPONSE_OUTCOMES['partial']} · 3 pages",
+        "complaint_filed": "Filed with OIC & co · grounds: delay · file 5-1",
+        "complaint_finding": "Finding: well founded",
+    }
