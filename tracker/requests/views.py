@@ -168,7 +168,7 @@ def show(request_id: int) -> str:
         abort(404)
     now = today()
     events = info_request.events
-    corrected_by: dict[int, TimelineEvent] = {
+    corrected_by: dict[int, reading.EntryFacts] = {
         e.corrects_id: e for e in events if e.corrects_id is not None
     }
     return render_template(
