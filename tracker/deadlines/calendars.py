@@ -231,7 +231,7 @@ class Calendar:
 
     def is_working(self, d: date) -> bool:
         """Return True when d is neither a weekly rest day nor a holiday."""
-        return d.weekday() not in self._weekend and d not in self.holidays_for_year(d.year)
+        return d not in self.non_working_in_year(d.year)
 
     def ensure(self, first_year: int, last_year: int) -> None:
         """Make the flat arrays cover [first_year, last_year] (ValueError beyond the data)."""
@@ -250,16 +250,15 @@ class Calendar:
         end = date(last_year + 1, 1, 1).toordinal()
         work: list[date] = []
         cb: list[int] = [0] * (end - base + 1)
-        weekend = self._weekend
         count = 0
         for year in range(first_year, last_year + 1):
-            hol = self.holidays_for_year(year)
+            closed = self.non_working_in_year(year)
             o = date(year, 1, 1).toordinal()
             stop = date(year + 1, 1, 1).toordinal()
             while o < stop:
                 cb[o - base] = count
                 d = date.fromordinal(o)
-                if d.weekday() not in weekend and d not in hol:
+                if d not in closed:
                     work.append(d)
                     count += 1
                 o += 1
