@@ -38,7 +38,10 @@ def app_config(app_config: dict[str, Any], smtp: SmtpServer) -> dict[str, Any]:
 
 
 def ask(auth, email: str):
-    return auth.post("/password/forgot", {"email": email})
+    """Ask for a link, then wait for the mail, which is sent after the answer (issue 16)."""
+    response = auth.post("/password/forgot", {"email": email})
+    reset.later_sender(auth._client.application).wait()
+    return response
 
 
 def link_in(smtp: SmtpServer, index: int = -1) -> str:

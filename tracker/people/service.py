@@ -14,7 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker import clock
+from tracker.api.service import revoke_all_tokens
+from tracker.auth import sessions
 from tracker.auth.service import AccountError, NewUser, create_user
+from tracker.feeds.service import revoke_feed
 from tracker.models import ROLES, User
 
 ROLE_LABELS: dict[str, str] = {
@@ -144,14 +147,19 @@ def deactivate(db: Session, actor: User, user: User) -> None:
     if user.role == "admin" and actor.role != "admin":
         raise PeopleError("Only an admin can deactivate an admin.")
     _check_not_last_admin(db, user, "deactivate this account")
+    now = clock.now()
     if user.active:
         user.active = False
-        user.deactivated_at = clock.now()
+        user.deactivated_at = now
+    # Everything that let the account in ends now; reactivating brings none of it back.
+    sessions.end_all(db, user.id, now)
+    revoke_all_tokens(db, user.id, now)
+    revoke_feed(db, user)
     db.flush()
 
 
 def reactivate(db: Session, actor: User, user: User) -> None:
-    """Let a deactivated account log in again."""
+    """Let a deactivated account log in again (with new sessions, tokens and feed only)."""
     _require_manager(actor)
     if user.role == "admin" and actor.role != "admin":
         raise PeopleError("Only an admin can reactivate an admin.")
