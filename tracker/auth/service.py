@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -72,8 +73,9 @@ def password_problem(password: str, email: str, name: str = "") -> str | None:
         return f"Use at least {MIN_PASSWORD_LENGTH} characters."
     if password.strip().lower() == normalise_email(email):
         return "The password cannot be your e-mail address."
-    inputs = [normalise_email(email), *normalise_email(email).replace("@", " ").split(".")]
-    inputs += [*name.split(), "ati", "tracker", "access", "information"]
+    address = normalise_email(email)
+    inputs = [address, address.partition("@")[0], *re.split(r"[^\w]+", address)]
+    inputs += [*re.split(r"[^\w]+", name.lower()), "ati", "tracker", "access", "information"]
     estimate = zxcvbn(password[:ESTIMATE_CHARACTERS], user_inputs=[w for w in inputs if w])
     if estimate["score"] < MIN_PASSWORD_SCORE:
         warning = estimate["feedback"].get("warning") or "This password is easy to guess."
