@@ -21,6 +21,8 @@ from werkzeug.wrappers import Response
 
 from tracker import clock, db
 from tracker.auth import devices, reset, service, sessions
+from tracker.models import Newsroom
+from tracker.people import service as people
 from tracker.auth.forms import (
     ChangePasswordForm,
     EndSessionForm,
@@ -237,6 +239,41 @@ def reset_password(token: str) -> str | Response:
             "auth/reset.html", form=form, user=user, min_length=service.MIN_PASSWORD_LENGTH
         ),
         200 if user is not None else 404,
+    )
+    # The page's address is the secret: keep it out of caches and referrers.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> str | Response:
+    """Make the account an editor invited this address to, with the password chosen here."""
+    invitation = people.read_invitation(db.session(), current_app.config["SECRET_KEY"], token)
+    form = ResetPasswordForm() if invitation is not None else None
+    if invitation is not None and form is not None and form.validate_on_submit():
+        try:
+            with db.transaction() as session_:
+                people.accept_invitation(session_, invitation, form.new.data or "")
+        except people.PeopleError as exc:
+            form.new.errors = [*form.new.errors, str(exc)]
+        else:
+            logout_user()
+            session.clear()
+            flash("Your account is ready. Log in with your new password.", "success")
+            return redirect(url_for("auth.login"))
+    newsroom = (
+        db.session().get(Newsroom, invitation.newsroom_id) if invitation is not None else None
+    )
+    response = make_response(
+        render_template(
+            "auth/invitation.html",
+            form=form,
+            invitation=invitation,
+            newsroom=newsroom.name if newsroom is not None else "",
+            min_length=service.MIN_PASSWORD_LENGTH,
+        ),
+        200 if invitation is not None else 404,
     )
     # The page's address is the secret: keep it out of caches and referrers.
     response.headers["Cache-Control"] = "no-store"
