@@ -51,7 +51,9 @@ def invite(app, editor: AuthActions, email: str, name: str = "Nia", role: str = 
     sent: list = []
     original = Mailer.send
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Mailer, "send", lambda self, message: sent.append(message) or original(self, message))
+        patch.setattr(
+            Mailer, "send", lambda self, message: sent.append(message) or original(self, message)
+        )
         response = editor.post("/settings/people/", {"email": email, "name": name, "role": role})
     return response, sent
 

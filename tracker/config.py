@@ -176,7 +176,9 @@ def build_config(
     try:
         numbers["PROXY_COUNT"] = int(raw_proxies)
     except ValueError as exc:
-        raise ConfigError(f"TRACKER_PROXY_COUNT must be a whole number, not {raw_proxies!r}") from exc
+        raise ConfigError(
+            f"TRACKER_PROXY_COUNT must be a whole number, not {raw_proxies!r}"
+        ) from exc
     if numbers["PROXY_COUNT"] < 0:
         raise ConfigError("TRACKER_PROXY_COUNT must be 0 or more")
     digest_day = (_env("DIGEST_WEEKDAY", environ) or "monday").strip().lower()

@@ -30,9 +30,7 @@ def _private(response: Response) -> bool:
     (the layout's own static files excepted)."""
     if request.endpoint == "static":
         return False
-    if "api_user" in g or response.headers.get("Content-Disposition", "").startswith(
-        "attachment"
-    ):
+    if "api_user" in g or response.headers.get("Content-Disposition", "").startswith("attachment"):
         return True
     # Flask-Login's user of this request, loaded before the view ran when the session names
     # one; never loaded here (the database may be what failed).

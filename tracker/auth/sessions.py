@@ -65,9 +65,7 @@ def start(
     The user's sessions that ended or expired are deleted on the way: the table holds about
     one row per live session."""
     db.execute(
-        sa.delete(UserSession).where(
-            UserSession.user_id == user.id, sa.not_(_live(now, bounds))
-        )
+        sa.delete(UserSession).where(UserSession.user_id == user.id, sa.not_(_live(now, bounds)))
     )
     secret = secrets.token_urlsafe(32)
     db.add(

@@ -21,8 +21,6 @@ from werkzeug.wrappers import Response
 
 from tracker import clock, db
 from tracker.auth import devices, reset, service, sessions
-from tracker.models import Newsroom
-from tracker.people import service as people
 from tracker.auth.forms import (
     ChangePasswordForm,
     EndSessionForm,
@@ -31,6 +29,8 @@ from tracker.auth.forms import (
     LogoutForm,
     ResetPasswordForm,
 )
+from tracker.models import Newsroom
+from tracker.people import service as people
 
 bp = Blueprint("auth", __name__)
 
