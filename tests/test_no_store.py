@@ -23,6 +23,7 @@ SECRET_ROUTES = {
     "/calendar/<secret>.ics",
     "/alerts/unsubscribe/<token>",
     "/password/reset/<token>",
+    "/invitation/<token>",
 }
 
 

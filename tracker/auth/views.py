@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from tracker import clock, db
@@ -257,6 +258,8 @@ def accept_invitation(token: str) -> str | Response:
                 people.accept_invitation(session_, invitation, form.new.data or "")
         except people.PeopleError as exc:
             form.new.errors = [*form.new.errors, str(exc)]
+        except IntegrityError:  # accepted twice at the same moment: the other one made it
+            form.new.errors = [*form.new.errors, "This invitation was just used: log in."]
         else:
             logout_user()
             session.clear()
