@@ -4,17 +4,23 @@ account and per address; X-Forwarded-For is honoured only from TRACKER_PROXY_COU
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from api_helpers import quick_user
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import PASSWORD, AuthActions
-from tracker import create_app
-from tracker.auth import reset
+from tracker import create_app, db
+from tracker.auth import reset, service
+from tracker.models import LoginFailure
 
 EMAIL = "reporter@example.org"
 WRONG = "not the password at all"
+NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -109,3 +115,28 @@ def test_forgot_password_cannot_be_blocked_by_someone_else(proxied, monkeypatch)
     assert len(asked) == 5  # at most 5 mails a client asks for
     AuthActions(browser(proxied, "203.0.113.9")).post("/password/forgot", {"email": EMAIL})
     assert len(asked) == 6  # the owner, elsewhere, still gets one
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    failures=st.lists(
+        st.tuples(
+            st.sampled_from(["198.51.100.1", "198.51.100.2", "203.0.113.9", "10.0.0.1"]),
+            st.sampled_from([EMAIL, "colleague@example.org", "reset:" + EMAIL]),
+            st.sampled_from([None, "stolen-nonce"]),
+        ),
+        max_size=60,
+    )
+)
+def test_nobody_elses_failures_lock_out_a_browser_that_logged_in_before(app, failures):
+    """Whatever others get wrong, from any address (the owner's own too), the owner's browser
+    with its device cookie and no failures of its own may still try its account."""
+    owner = service.client_for("203.0.113.9", "owners-nonce")
+    with app.app_context(), db.transaction() as session:
+        session.execute(sa.delete(LoginFailure))
+        for address, account, nonce in failures:
+            service.record_login_failure(session, account, service.client_for(address, nonce), NOW)
+        assert not service.login_throttled(session, EMAIL, owner, NOW)
+        assert not service.login_throttled(session, "reset:" + EMAIL, owner, NOW)
