@@ -258,6 +258,14 @@ def matrix(ids: Ids) -> list[Case]:
         Case(
             "/alerts/unsubscribe/<token>", "POST", "/alerts/unsubscribe/forged.token", kind="public"
         ),
+        Case("/invitation/<token>", "GET", "/invitation/forged.token", kind="public"),
+        Case(
+            "/invitation/<token>",
+            "POST",
+            "/invitation/forged.token",
+            {"new": "a long new secret", "confirm": "a long new secret"},
+            kind="public",
+        ),
         Case("/password/reset/<token>", "GET", "/password/reset/forged.token", kind="public"),
         Case(
             "/password/reset/<token>",

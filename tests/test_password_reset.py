@@ -4,6 +4,7 @@ new password once, and dies when used or expired; the answer never says who has 
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -38,7 +39,10 @@ def app_config(app_config: dict[str, Any], smtp: SmtpServer) -> dict[str, Any]:
 
 
 def ask(auth, email: str):
-    return auth.post("/password/forgot", {"email": email})
+    """Ask for a link, then wait for the mail, which is sent after the answer (issue 16)."""
+    response = auth.post("/password/forgot", {"email": email})
+    reset.later_sender(auth._client.application).wait()
+    return response
 
 
 def link_in(smtp: SmtpServer, index: int = -1) -> str:
@@ -154,3 +158,27 @@ def test_editor_sends_a_set_password_link_from_the_people_page(app, auth, smtp):
     path = link_in(smtp)
     assert auth.post(path, {"new": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
     assert auth.login("new@example.org", NEW_PASSWORD).status_code == 302
+
+
+def test_forgot_password_answers_before_looking_the_account_up(app, auth, monkeypatch):
+    """Issue 16 part 11: the answer never waits for the account's lookup or the mail server,
+    so it takes the same time whether or not the account exists."""
+    quick_user(app, EMAIL)
+    release = threading.Event()
+    looked_up: list[str] = []
+
+    def slow_send(session, email, config):
+        release.wait(10)  # a mail server taking its time
+        looked_up.append(email)
+        return True
+
+    monkeypatch.setattr(reset, "send_reset", slow_send)
+    answers = []
+    for email in (EMAIL, "nobody@example.org"):
+        response = auth.post("/password/forgot", {"email": email})
+        assert not looked_up  # answered while the lookup and the mail are still to come
+        answers.append(page(response).select_one("main").get_text(" ", strip=True))
+    assert answers[0] == answers[1]
+    release.set()
+    reset.later_sender(app).wait()
+    assert sorted(looked_up) == sorted([EMAIL, "nobody@example.org"])

@@ -1,13 +1,17 @@
-"""The people page: editors and admins add accounts, change roles, deactivate and reactivate;
+"""The people page: editors and admins invite people, change roles, deactivate and reactivate;
 reporters are refused; nobody locks the newsroom out of its last admin or themselves out."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
 import sqlalchemy as sa
 from api_helpers import quick_user
 
 from tests.conftest import AuthActions, page
 from tracker import db
+from tracker.alerts.mail import Mailer
 from tracker.models import User
 
 ADMIN = "admin@example.org"
@@ -42,7 +46,26 @@ def newsroom(app) -> dict[str, int]:
     }
 
 
-def test_editor_adds_a_person_who_logs_in_with_the_password_shown_once(app):
+def invite(app, editor: AuthActions, email: str, name: str = "Nia", role: str = "editor"):
+    """Post the add form as the editor; the answer and the one mail it sent."""
+    sent: list = []
+    original = Mailer.send
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            Mailer, "send", lambda self, message: sent.append(message) or original(self, message)
+        )
+        response = editor.post("/settings/people/", {"email": email, "name": name, "role": role})
+    return response, sent
+
+
+def link_of(message) -> str | None:
+    found = re.search(r"http://tracker\.test(/invitation/\S+)", message.get_content())
+    return found.group(1) if found else None
+
+
+def test_editor_invites_a_person_who_makes_their_own_account(app):
+    """Issue 16 part 11 changed this from a temporary password shown on the page (which only
+    a new address could get) to an invitation mailed to every address alike."""
     ids = newsroom(app)
     editor = login_as(app, EDITOR)
     listing = page(editor._client.get("/settings/people/"))
@@ -50,13 +73,20 @@ def test_editor_adds_a_person_who_logs_in_with_the_password_shown_once(app):
     assert set(emails) == {ADMIN, EDITOR, REPORTER}  # never another newsroom's accounts
     assert "x@ledevoir.test" not in str(listing)
 
-    response = editor.post(
-        "/settings/people/", {"email": " New.Person@Example.org ", "name": "Nia", "role": "editor"}
-    )
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "no-store"
-    password = page(response).select_one("#temporary-password")["value"]
-    assert len(password) >= 10
+    response, sent = invite(app, editor, " New.Person@Example.org ")
+    assert response.status_code == 302
+    assert account(app, "new.person@example.org") is None  # not before they accept
+    (message,) = sent
+    assert message["To"] == "new.person@example.org"
+    path = link_of(message)
+    assert path is not None
+    anonymous = AuthActions(app.test_client())
+    form_page = anonymous._client.get(path)
+    assert form_page.status_code == 200 and form_page.headers["Cache-Control"] == "no-store"
+    refused = anonymous.post(path, {"new": "password1234", "confirm": "password1234"})
+    assert "common" in page(refused).select_one("#new-error").get_text()
+    done = anonymous.post(path, {"new": "vinyl otter harbour", "confirm": "vinyl otter harbour"})
+    assert done.status_code == 302 and done.headers["Location"] == "/login"
     new = account(app, "new.person@example.org")
     assert (new.role, new.name, new.active, new.newsroom_id) == (
         "editor",
@@ -64,11 +94,53 @@ def test_editor_adds_a_person_who_logs_in_with_the_password_shown_once(app):
         True,
         account(app, EDITOR).newsroom_id,
     )
-    assert "temporary-password" not in editor._client.get("/settings/people/").get_data(True)
-    assert AuthActions(app.test_client()).login("new.person@example.org", password).status_code == (
-        302
-    )
+    assert anonymous.login("new.person@example.org", "vinyl otter harbour").status_code == 302
+    # The link made one account: it does not work again.
+    assert app.test_client().get(path).status_code == 404
     assert ids["other"]
+
+
+def test_adding_an_address_of_another_newsroom_answers_the_same(app):
+    newsroom(app)
+    quick_user(app, "marie@ledevoir.ca", newsroom="Le Devoir", name="Marie")
+    editor = login_as(app, EDITOR)
+
+    def shown(response) -> str:
+        """The page the answer leads to, with the address typed blanked out."""
+        after = page(editor._client.get(response.headers["Location"]))
+        return after.select_one("main").get_text(" ", strip=True)
+
+    fresh, fresh_sent = invite(app, editor, "nobody.yet@example.org", name="Nia")
+    fresh_page = shown(fresh).replace("nobody.yet@example.org", "X")
+    taken, taken_sent = invite(app, editor, "marie@ledevoir.ca", name="Nia")
+    taken_page = shown(taken).replace("marie@ledevoir.ca", "X")
+    # The same answer, the same page after it, one mail each with the same subject.
+    assert (fresh.status_code, fresh.headers["Location"]) == (
+        taken.status_code,
+        taken.headers["Location"],
+    )
+    assert "invitation" in fresh_page and fresh_page == taken_page
+    assert [m["Subject"] for m in fresh_sent] == [m["Subject"] for m in taken_sent]
+    # The other newsroom's account is told, and nothing changes for it.
+    assert link_of(taken_sent[0]) is None
+    assert "already has an ATI tracker account" in taken_sent[0].get_content()
+    other = account(app, "marie@ledevoir.ca")
+    assert other.role == "reporter" and other.active
+    # Typing the address of someone already in this newsroom is refused beside the field.
+    response, sent = invite(app, editor, REPORTER)
+    assert "already exists" in page(response).select_one("#email-error").get_text()
+    assert sent == []
+
+
+def test_an_invitation_stops_holding_when_its_inviter_may_no_longer_invite(app):
+    ids = newsroom(app)
+    editor = login_as(app, EDITOR)
+    _, sent = invite(app, editor, "late@example.org", role="reporter")
+    path = link_of(sent[0])
+    admin = login_as(app, ADMIN)
+    assert admin.post(f"/settings/people/{ids['editor']}/deactivate", {}).status_code == 302
+    assert app.test_client().get(path).status_code == 404
+    assert app.test_client().get("/invitation/forged.token").status_code == 404
 
 
 def test_add_refusals_are_shown_beside_the_fields(app):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
 from tracker.config import PROJECT_ROOT, build_config
@@ -28,6 +28,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.from_mapping(config)
+    if app.config.get("PROXY_COUNT"):
+        # Trust X-Forwarded-For/-Proto from exactly this many proxies: the client's address
+        # (throttling, the sessions page) is then the one the nearest proxy saw.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
@@ -45,9 +52,11 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Database, CSRF protection and login sessions."""
-    from tracker import db
-    from tracker.auth.service import session_user
+    """Database, CSRF protection and login sessions (kept on the server, tracker.auth.sessions)."""
+    from flask import g, request, session
+
+    from tracker import clock, db
+    from tracker.auth import sessions
     from tracker.models import User
 
     db.init_app(app)
@@ -56,10 +65,27 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see this page."
     login_manager.login_message_category = "info"
+    bounds = sessions.limits(app.config)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return session_user(db.session(), int(user_id)) if user_id.isdigit() else None
+        secret = session.get(sessions.COOKIE_KEY)
+        found = None
+        if user_id.isdigit() and isinstance(secret, str):
+            found = sessions.load(db.session(), int(user_id), secret, clock.now(), bounds)
+        if found is None:
+            # Ended, expired or deactivated: the cookie stops naming anyone.
+            for key in ("_user_id", "_fresh", "_id", sessions.COOKIE_KEY):
+                session.pop(key, None)
+            return None
+        user, g.user_session_id = found
+        return user
+
+    @app.before_request
+    def load_session_first() -> None:
+        # The session's check may write last_seen_at: do it before the view's own work.
+        if request.endpoint != "static" and "_user_id" in session:
+            _ = current_user.is_authenticated
 
 
 def register_blueprints(app: Flask) -> None:

@@ -42,6 +42,16 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "SMTP_USER": (None, "Login for the mail server (none when unset)."),
     "SMTP_PASSWORD": (None, "Password for the mail server login."),
     "SMTP_STARTTLS": ("1", "1 to upgrade the connection with STARTTLS before sending, 0 not to."),
+    "SMTP_SSL": (
+        "0",
+        "1 to connect to the mail server over TLS from the start (implicit TLS, usually "
+        "port 465) instead of STARTTLS.",
+    ),
+    "SMTP_CA_FILE": (
+        None,
+        "PEM file of the certificate authorities trusted for the mail server (default: the "
+        "system's); the server's certificate and host name are always checked.",
+    ),
     "SMTP_TIMEOUT": ("30", "Seconds to wait for the mail server before counting a try as failed."),
     "MAIL_FROM": ("ATI tracker <tracker@localhost>", "Sender address of alert mails."),
     "ALERT_MAX_ATTEMPTS": (
@@ -67,6 +77,16 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "60",
         "SQLite: how long the scheduler lock lasts unless renewed "
         "(a crashed scheduler's lock is taken over after this).",
+    ),
+    "SESSION_IDLE_MINUTES": (
+        "120",
+        "A login session unused for this long ends (checked on the server).",
+    ),
+    "SESSION_MAX_HOURS": ("12", "A login session ends this long after logging in, used or not."),
+    "PROXY_COUNT": (
+        "0",
+        "How many reverse proxies stand in front of the tracker: their X-Forwarded-For and "
+        "X-Forwarded-Proto are trusted (werkzeug's ProxyFix); 0 trusts none.",
     ),
 }
 
@@ -142,6 +162,8 @@ def build_config(
         "DELIVER_SECONDS",
         "SCORECARD_MINUTES",
         "SCHEDULER_LEASE_SECONDS",
+        "SESSION_IDLE_MINUTES",
+        "SESSION_MAX_HOURS",
     ):
         raw = _env(name, environ) or SETTINGS[name][0] or "0"
         try:
@@ -150,6 +172,15 @@ def build_config(
             raise ConfigError(f"TRACKER_{name} must be a whole number, not {raw!r}") from exc
         if numbers[name] < 1:
             raise ConfigError(f"TRACKER_{name} must be at least 1")
+    raw_proxies = _env("PROXY_COUNT", environ) or "0"
+    try:
+        numbers["PROXY_COUNT"] = int(raw_proxies)
+    except ValueError as exc:
+        raise ConfigError(
+            f"TRACKER_PROXY_COUNT must be a whole number, not {raw_proxies!r}"
+        ) from exc
+    if numbers["PROXY_COUNT"] < 0:
+        raise ConfigError("TRACKER_PROXY_COUNT must be 0 or more")
     digest_day = (_env("DIGEST_WEEKDAY", environ) or "monday").strip().lower()
     if digest_day not in WEEKDAYS:
         raise ConfigError(f"TRACKER_DIGEST_WEEKDAY must be a day of the week, not {digest_day!r}")
@@ -168,6 +199,8 @@ def build_config(
         "SMTP_USER": _env("SMTP_USER", environ),
         "SMTP_PASSWORD": _env("SMTP_PASSWORD", environ),
         "SMTP_STARTTLS": _truthy(_env("SMTP_STARTTLS", environ)),
+        "SMTP_SSL": _truthy(_env("SMTP_SSL", environ)),
+        "SMTP_CA_FILE": _env("SMTP_CA_FILE", environ),
         "MAIL_FROM": _env("MAIL_FROM", environ),
         "DIGEST_WEEKDAY": digest_day,
         **numbers,

@@ -427,6 +427,25 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class UserSession(Base):
+    """A logged-in browser session, kept on the server so that it can end (ASVS 3.3): the
+    cookie carries a secret whose SHA-256 is ``token_hash``; logout, a password change and
+    deactivation set ``ended_at``, and idle or old sessions stop (tracker.auth.sessions)."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+
+
 class ApiToken(Base):
     """A personal API token: the secret is shown once; only its SHA-256 is kept."""
 

@@ -9,6 +9,7 @@ import email.policy
 import hashlib
 import logging
 import smtplib
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -261,6 +262,8 @@ class Mailer:
         self.user: str | None = config.get("SMTP_USER")
         self.password: str | None = config.get("SMTP_PASSWORD")
         self.starttls = bool(config.get("SMTP_STARTTLS"))
+        self.implicit_tls = bool(config.get("SMTP_SSL"))
+        self.ca_file: str | None = config.get("SMTP_CA_FILE")
         self.timeout = float(config.get("SMTP_TIMEOUT") or 30)
         self._smtp: smtplib.SMTP | None = None
 
@@ -284,15 +287,25 @@ class Mailer:
                 self._smtp.close()
             self._smtp = None
 
+    def tls_context(self) -> ssl.SSLContext:
+        """TLS that checks the server's certificate and host name (the system's authorities,
+        or only those of ``SMTP_CA_FILE`` when set)."""
+        return ssl.create_default_context(cafile=self.ca_file or None)
+
     def _connect(self) -> smtplib.SMTP:
         if self._smtp is None:
             if self.host is None:
                 raise RuntimeError("no SMTP host: mails go to the log instead")
             try:
-                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-                if self.starttls:
-                    smtp.starttls()
-                    smtp.ehlo()
+                if self.implicit_tls:
+                    smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                        self.host, self.port, timeout=self.timeout, context=self.tls_context()
+                    )
+                else:
+                    smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                    if self.starttls:
+                        smtp.starttls(context=self.tls_context())
+                        smtp.ehlo()
                 if self.user:
                     smtp.login(self.user, self.password or "")
             except smtplib.SMTPResponseException as exc:

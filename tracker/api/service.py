@@ -67,6 +67,16 @@ def revoke_token(db: Session, user: User, token_id: int, now: datetime) -> ApiTo
     return token
 
 
+def revoke_all_tokens(db: Session, user_id: int, now: datetime) -> int:
+    """Revoke every token of a user in force (deactivation); return how many."""
+    result = db.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 def authenticate(db: Session, secret: str, now: datetime) -> User | None:
     """The active user owning this token in force (noting its use), else None."""
     if not secret.startswith(PREFIX) or len(secret) > 200:

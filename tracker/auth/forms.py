@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SubmitField
+from wtforms import EmailField, HiddenField, IntegerField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.auth.service import MIN_PASSWORD_LENGTH
@@ -68,3 +68,10 @@ class ResetPasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new", message="The two new passwords differ.")],
     )
     submit = SubmitField("Set password")
+
+
+class EndSessionForm(FlaskForm):
+    """Which of one's own sessions to end."""
+
+    session_id = IntegerField("Session", validators=[DataRequired()])
+    submit = SubmitField("End this session")

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Mapping
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import Flask, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from tracker import clock
+from tracker import db as database
 from tracker.alerts.mail import Mailer, MailError
 from tracker.auth.service import AccountError, hash_password, normalise_email, password_problem
 from tracker.models import User
@@ -67,7 +71,7 @@ def user_for_token(
 
 def set_new_password(user: User, new: str) -> None:
     """Replace the password (which kills every reset link); the caller commits."""
-    problem = password_problem(new, user.email)
+    problem = password_problem(new, user.email, user.name)
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(new)
@@ -92,6 +96,52 @@ def reset_message(user: User, config: Mapping[str, Any]) -> EmailMessage:
         )
     )
     return message
+
+
+class LaterSender:
+    """Reset mails sent after the answer, in a small thread pool of the app: "forgot password"
+    answers at once and in the same time whether or not the account exists (the account is
+    looked up and the mail server spoken to afterwards)."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reset-mail")
+        self._pending: set[Future[bool]] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, email: str) -> Future[bool]:
+        """Look the address up and mail a link when it has an active account, later."""
+        future = self._executor.submit(self._send, email)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: Future[bool]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def _send(self, email: str) -> bool:
+        with self._app.app_context():
+            try:
+                return send_reset(database.session(), email, self._app.config)
+            except Exception:  # a thread's error would vanish: log it
+                log.exception("password reset mail failed")
+                return False
+
+    def wait(self, timeout: float = 60) -> None:
+        """Wait for the mails asked for so far (tests, shutdown)."""
+        with self._lock:
+            pending = list(self._pending)
+        futures.wait(pending, timeout=timeout)
+
+
+def later_sender(app: Flask) -> LaterSender:
+    """The app's sender of reset mails, made on first use."""
+    sender = app.extensions.get("reset_mail")
+    if sender is None:
+        sender = app.extensions.setdefault("reset_mail", LaterSender(app))
+    return sender
 
 
 def send_reset(db: Session, email: str, config: Mapping[str, Any]) -> bool:

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from tracker.models import LoginFailure, Newsroom, User
 
 MIN_PASSWORD_LENGTH = 10
-# Failed logins allowed within the window, per e-mail typed and per client address.
+# Failed logins allowed within the window (tracker.auth.service.login_throttled): per account
+# and client (address, or device cookie of a browser that logged in to it before); per account
+# and per address, from clients without such a cookie.
 THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_CLIENT = 5
+MAX_FAILURES_PER_ACCOUNT = 10
 MAX_FAILURES_PER_ADDRESS = 20
+# zxcvbn's score (0-4) a new password needs: 3 is "safely unguessable" for an online attack
+# and resists offline guessing of a slow hash (ASVS 2.1.7: no common or patterned passwords).
+MIN_PASSWORD_SCORE = 3
+# zxcvbn's cost grows with the length; past this many characters a password is long enough.
+ESTIMATE_CHARACTERS = 72
 # Checked against when the e-mail is unknown, so a wrong e-mail costs as much as a wrong password.
 # werkzeug's scrypt. The test suite swaps in a fast method (tests/conftest.py); never lower it
 # in production.
@@ -49,36 +59,27 @@ class NewUser:
     role: str = "reporter"
 
 
-@functools.cache
-def _session_user_statement() -> sa.Select[tuple[User]]:
-    # Built once: every page runs it, and building an ORM statement with its options costs
-    # more than SQLite takes to run it.
-    return (
-        sa.select(User)
-        .join(User.newsroom)
-        .options(contains_eager(User.newsroom))
-        .where(User.id == sa.bindparam("user_id"))
-    )
-
-
-def session_user(db: Session, user_id: int) -> User | None:
-    """The logged-in user of a session, with their newsroom (every page shows its name and
-    reads its zone) in the same statement; None when gone or deactivated."""
-    user = db.scalar(_session_user_statement(), {"user_id": user_id})
-    return user if user is not None and user.active else None
-
-
 def normalise_email(email: str) -> str:
     """E-mail addresses are compared case-insensitively and without surrounding spaces."""
     return email.strip().lower()
 
 
-def password_problem(password: str, email: str) -> str | None:
-    """Why a password is refused, or None when it is acceptable."""
+def password_problem(password: str, email: str, name: str = "") -> str | None:
+    """Why a password is refused, or None when it is acceptable.
+
+    Common passwords, keyboard walks, repeats, dates and words from the e-mail or name are
+    refused by zxcvbn's estimate of how many guesses they take."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Use at least {MIN_PASSWORD_LENGTH} characters."
     if password.strip().lower() == normalise_email(email):
         return "The password cannot be your e-mail address."
+    address = normalise_email(email)
+    inputs = [address, address.partition("@")[0], *re.split(r"[^\w]+", address)]
+    inputs += [*re.split(r"[^\w]+", name.lower()), "ati", "tracker", "access", "information"]
+    estimate = zxcvbn(password[:ESTIMATE_CHARACTERS], user_inputs=[w for w in inputs if w])
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        warning = estimate["feedback"].get("warning") or "This password is easy to guess."
+        return f"{warning.rstrip('.')}. Choose a less common password: a few unrelated words work."
     return None
 
 
@@ -100,7 +101,7 @@ def create_user(db: Session, new: NewUser) -> User:
     email = normalise_email(new.email)
     if "@" not in email:
         raise AccountError(f"{new.email!r} is not an e-mail address.")
-    problem = password_problem(new.password, email)
+    problem = password_problem(new.password, email, new.name)
     if problem:
         raise AccountError(problem)
     if db.scalar(sa.select(User.id).where(User.email == email)) is not None:
@@ -134,27 +135,73 @@ def change_password(user: User, current: str, new: str) -> None:
     """Replace the password after checking the current one; the caller commits."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError("The current password is not right.")
-    problem = password_problem(new, user.email)
+    problem = password_problem(new, user.email, user.name)
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(new)
 
 
-def login_throttled(db: Session, email: str, address: str, now: datetime) -> bool:
-    """True when this e-mail or this address failed too often within the window."""
+@dataclass(frozen=True)
+class Client:
+    """Who is trying: ``key`` is what failures are counted under for one account, either the
+    address or, for a browser that logged in to that account before, its device cookie."""
+
+    address: str
+    key: str
+    trusted: bool = False
+
+
+DEVICE_PREFIX = "device:"
+
+
+def client_for(address: str, device: str | None) -> Client:
+    """The client of a login try: a device cookie's nonce (already checked against the
+    account) makes it trusted and counted on its own."""
+    if device:
+        return Client(address=address, key=DEVICE_PREFIX + device, trusted=True)
+    return Client(address=address, key=address)
+
+
+def login_throttled(db: Session, account: str, client: Client, now: datetime) -> bool:
+    """True when this client may not try this account now.
+
+    A client is stopped after ``MAX_FAILURES_PER_CLIENT`` failures on the account. An untrusted
+    client (no device cookie of the account) is also stopped while the account has
+    ``MAX_FAILURES_PER_ACCOUNT`` failures from untrusted clients, or its address
+    ``MAX_FAILURES_PER_ADDRESS`` on any account. A browser that logged in to the account before
+    is counted only on its own, so nobody else's failures lock its owner out."""
     since = now - THROTTLE_WINDOW
+    account = normalise_email(account)
     recent = sa.select(sa.func.count()).select_from(LoginFailure).where(LoginFailure.at > since)
-    by_account = db.scalar(recent.where(LoginFailure.email == normalise_email(email))) or 0
-    by_address = db.scalar(recent.where(LoginFailure.address == address)) or 0
+    by_client = (
+        db.scalar(recent.where(LoginFailure.email == account, LoginFailure.address == client.key))
+        or 0
+    )
+    if by_client >= MAX_FAILURES_PER_CLIENT:
+        return True
+    if client.trusted:
+        return False
+    untrusted = sa.not_(LoginFailure.address.startswith(DEVICE_PREFIX, autoescape=True))
+    by_account = db.scalar(recent.where(LoginFailure.email == account, untrusted)) or 0
+    by_address = db.scalar(recent.where(LoginFailure.address == client.address)) or 0
     return by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS
 
 
-def record_login_failure(db: Session, email: str, address: str, now: datetime) -> None:
-    """Count a failed login and forget the ones older than the window; the caller commits."""
+def record_login_failure(db: Session, account: str, client: Client, now: datetime) -> None:
+    """Count a failed try and forget the ones older than the window; the caller commits."""
     db.execute(sa.delete(LoginFailure).where(LoginFailure.at <= now - THROTTLE_WINDOW))
-    db.add(LoginFailure(email=normalise_email(email)[:254], address=address[:64], at=now))
+    db.add(LoginFailure(email=normalise_email(account)[:254], address=client.key[:64], at=now))
+
+
+def clear_client_failures(db: Session, account: str, client: Client) -> None:
+    """Forget this client's failures on the account after it logged in; the caller commits."""
+    db.execute(
+        sa.delete(LoginFailure).where(
+            LoginFailure.email == normalise_email(account), LoginFailure.address == client.key
+        )
+    )
 
 
 def clear_login_failures(db: Session, email: str) -> None:
-    """Forget an account's failures after a successful login; the caller commits."""
+    """Forget every failure on an account (its owner proved the mailbox); the caller commits."""
     db.execute(sa.delete(LoginFailure).where(LoginFailure.email == normalise_email(email)))

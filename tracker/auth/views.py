@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -16,17 +17,21 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from tracker import clock, db
-from tracker.auth import reset, service
+from tracker.auth import devices, reset, service, sessions
 from tracker.auth.forms import (
     ChangePasswordForm,
+    EndSessionForm,
     ForgotPasswordForm,
     LoginForm,
     LogoutForm,
     ResetPasswordForm,
 )
+from tracker.models import Newsroom
+from tracker.people import service as people
 
 bp = Blueprint("auth", __name__)
 
@@ -44,6 +49,16 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _client(account: str) -> service.Client:
+    """The client trying an account: its address, or its device cookie for that account."""
+    return service.client_for(
+        request.remote_addr or "-",
+        devices.nonce_for(
+            current_app.config["SECRET_KEY"], request.cookies.get(devices.COOKIE), account
+        ),
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     """Show the login form; log the user in on a right e-mail and password."""
@@ -51,34 +66,54 @@ def login() -> str | Response | tuple[str, int]:
         return redirect(url_for("home.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        email, address, now = form.email.data or "", request.remote_addr or "-", clock.now()
+        email, now = form.email.data or "", clock.now()
+        client = _client(email)
         with db.transaction() as session_:
-            if service.login_throttled(session_, email, address, now):
+            if service.login_throttled(session_, email, client, now):
                 form.form_errors.append(THROTTLED)
                 form.password.data = ""
                 return render_template("auth/login.html", form=form), 429  # type: ignore[return-value]
             user = service.authenticate(session_, email, form.password.data or "")
             if user is None:
-                service.record_login_failure(session_, email, address, now)
+                service.record_login_failure(session_, email, client, now)
             else:
-                service.clear_login_failures(session_, email)
+                service.clear_client_failures(session_, email, client)
+                secret = sessions.start(
+                    session_,
+                    user,
+                    user_agent=request.user_agent.string,
+                    address=request.remote_addr or "",
+                    now=now,
+                    bounds=sessions.limits(current_app.config),
+                )
         if user is not None:
             session.clear()  # a fresh session at login: nothing carried over from before
+            session[sessions.COOKIE_KEY] = secret
             login_user(user)
-            return redirect(_safe_next(form.next.data) or url_for("home.dashboard"))
+            response = redirect(_safe_next(form.next.data) or url_for("home.dashboard"))
+            devices.remember(response, current_app.config, user.email)
+            return response
         form.form_errors.append(LOGIN_FAILED)
         form.password.data = ""
     return render_template("auth/login.html", form=form)
 
 
+def _end_this_session() -> None:
+    """Log out here: end this session's row, then forget the cookie's contents."""
+    if "user_session_id" in g:
+        with db.transaction() as session_:
+            sessions.end(session_, current_user.id, g.user_session_id, clock.now())
+    logout_user()
+    session.clear()
+
+
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    """Log out (POST only, with a CSRF token)."""
+    """Log out (POST only, with a CSRF token): the session ends on the server too."""
     form = LogoutForm()
     if form.validate_on_submit():
-        logout_user()
-        session.clear()
+        _end_this_session()
         flash("You are logged out.", "info")
         return redirect(url_for("auth.login"))
     return redirect(url_for("home.dashboard"))
@@ -87,36 +122,94 @@ def logout() -> Response:
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password() -> str | Response:
-    """Change one's own password."""
+    """Change one's own password; every other session of the account ends."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            with db.transaction():
+            with db.transaction() as session_:
                 service.change_password(current_user, form.current.data or "", form.new.data or "")
+                ended = sessions.end_all(
+                    session_, current_user.id, clock.now(), keep=g.get("user_session_id")
+                )
         except service.AccountError as exc:
             target = form.current if "current" in str(exc) else form.new
             target.errors = [*target.errors, str(exc)]
         else:
-            flash("Your password is changed.", "success")
+            others = f" {ended} other session{'s' if ended != 1 else ''} ended." if ended else ""
+            flash(f"Your password is changed.{others}", "success")
             return redirect(url_for("home.dashboard"))
     return render_template("auth/change_password.html", form=form)
 
 
+@bp.get("/account/sessions")
+@login_required
+def sessions_page() -> Response:
+    """The account's sessions that still work, with a button to end each or all."""
+    bounds = sessions.limits(current_app.config)
+    rows = sessions.live_sessions(db.session(), current_user.id, clock.now(), bounds)
+    return make_response(
+        render_template(
+            "auth/sessions.html",
+            rows=rows,
+            current_id=g.get("user_session_id"),
+            expires={row.id: sessions.expires_at(row, bounds) for row in rows},
+            form=EndSessionForm(),
+            everywhere=LogoutForm(),
+        )
+    )
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def end_session() -> Response:
+    """End one of one's own sessions (this one logs out here)."""
+    form = EndSessionForm()
+    if not form.validate_on_submit():
+        flash("That session could not be ended: reload the page and try again.", "error")
+        return redirect(url_for("auth.sessions_page"))
+    chosen = form.session_id.data
+    if chosen == g.get("user_session_id"):
+        _end_this_session()
+        flash("You are logged out.", "info")
+        return redirect(url_for("auth.login"))
+    with db.transaction() as session_:
+        ended = sessions.end(session_, current_user.id, chosen or 0, clock.now())
+    flash("The session is ended." if ended else "That session had already ended.", "success")
+    return redirect(url_for("auth.sessions_page"))
+
+
+@bp.post("/account/sessions/end-all")
+@login_required
+def end_all_sessions() -> Response:
+    """Log out everywhere: every session of the account ends, this one too."""
+    if not LogoutForm().validate_on_submit():
+        return redirect(url_for("auth.sessions_page"))
+    with db.transaction() as session_:
+        sessions.end_all(session_, current_user.id, clock.now())
+    logout_user()
+    session.clear()
+    flash("You are logged out everywhere.", "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password() -> str:
-    """Ask for a reset link; the answer is the same whether or not the account exists."""
+    """Ask for a reset link; the answer is the same, and as quick, whether or not the account
+    exists: the account is looked up and the mail sent after the answer."""
     form = ForgotPasswordForm()
     sent = False
     if form.validate_on_submit():
-        email, address, now = form.email.data or "", request.remote_addr or "-", clock.now()
-        # Each ask counts against the login throttle of "reset:<e-mail>" and of the address,
-        # so nobody can flood an inbox; a throttled ask is answered the same and sends nothing.
+        email, now = form.email.data or "", clock.now()
+        # Each ask counts against the throttle of "reset:<e-mail>" (per client, per account and
+        # per address, as logins), so nobody can flood an inbox; a throttled ask is answered
+        # the same and sends nothing.
         key = "reset:" + service.normalise_email(email)
+        client = _client(email)
         with db.transaction() as session_:
-            throttled = service.login_throttled(session_, key, address, now)
-            service.record_login_failure(session_, key, address, now)
+            throttled = service.login_throttled(session_, key, client, now)
+            service.record_login_failure(session_, key, client, now)
         if not throttled:
-            reset.send_reset(db.session(), email, current_app.config)
+            reset.later_sender(current_app._get_current_object()).submit(email)  # type: ignore[attr-defined]
         sent = True
     return render_template(
         "auth/forgot.html", form=form, sent=sent, minutes=reset.RESET_MAX_AGE_SECONDS // 60
@@ -134,6 +227,7 @@ def reset_password(token: str) -> str | Response:
                 found = session_.get(type(user), user.id)
                 reset.set_new_password(found, form.new.data or "")
                 service.clear_login_failures(session_, found.email)
+                sessions.end_all(session_, found.id, clock.now())
         except service.AccountError as exc:
             form.new.errors = [*form.new.errors, str(exc)]
         else:
@@ -146,6 +240,43 @@ def reset_password(token: str) -> str | Response:
             "auth/reset.html", form=form, user=user, min_length=service.MIN_PASSWORD_LENGTH
         ),
         200 if user is not None else 404,
+    )
+    # The page's address is the secret: keep it out of caches and referrers.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> str | Response:
+    """Make the account an editor invited this address to, with the password chosen here."""
+    invitation = people.read_invitation(db.session(), current_app.config["SECRET_KEY"], token)
+    form = ResetPasswordForm() if invitation is not None else None
+    if invitation is not None and form is not None and form.validate_on_submit():
+        try:
+            with db.transaction() as session_:
+                people.accept_invitation(session_, invitation, form.new.data or "")
+        except people.PeopleError as exc:
+            form.new.errors = [*form.new.errors, str(exc)]
+        except IntegrityError:  # accepted twice at the same moment: the other one made it
+            form.new.errors = [*form.new.errors, "This invitation was just used: log in."]
+        else:
+            logout_user()
+            session.clear()
+            flash("Your account is ready. Log in with your new password.", "success")
+            return redirect(url_for("auth.login"))
+    newsroom = (
+        db.session().get(Newsroom, invitation.newsroom_id) if invitation is not None else None
+    )
+    response = make_response(
+        render_template(
+            "auth/invitation.html",
+            form=form,
+            invitation=invitation,
+            newsroom=newsroom.name if newsroom is not None else "",
+            min_length=service.MIN_PASSWORD_LENGTH,
+        ),
+        200 if invitation is not None else 404,
     )
     # The page's address is the secret: keep it out of caches and referrers.
     response.headers["Cache-Control"] = "no-store"

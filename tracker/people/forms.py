@@ -10,7 +10,7 @@ from tracker.people.service import ROLE_LABELS
 
 
 class AddPersonForm(FlaskForm):
-    """E-mail, name and role of a new account."""
+    """E-mail, name and role of someone to invite."""
 
     email = EmailField(
         "E-mail",
@@ -23,7 +23,7 @@ class AddPersonForm(FlaskForm):
     )
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     role = SelectField("Role", choices=list(ROLE_LABELS.items()), default="reporter")
-    submit = SubmitField("Add person")
+    submit = SubmitField("Send an invitation")
 
 
 class RoleForm(FlaskForm):

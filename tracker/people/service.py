@@ -1,21 +1,28 @@
-"""Managing a newsroom's accounts: add, change a role, deactivate and reactivate.
+"""Managing a newsroom's accounts: invite, change a role, deactivate and reactivate.
 
-Accounts are never deleted: the timeline keeps who recorded each entry. Rules: only editors
+Adding someone mails them a signed invitation (nothing is stored): the account is made when they
+follow it and choose a password. An address that already has an account in another newsroom
+gets a note saying so instead, and the editor's answer is the same either way, so the page
+never tells who has an account elsewhere. Accounts are never deleted: the timeline keeps who recorded each entry. Rules: only editors
 and admins manage people; only an admin grants or takes away the admin role; nobody changes
 their own role or deactivates themselves; the newsroom's last active admin stays one.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.auth.service import AccountError, NewUser, create_user
-from tracker.models import ROLES, User
+from tracker.api.service import revoke_all_tokens
+from tracker.auth import sessions
+from tracker.auth.service import AccountError, NewUser, create_user, normalise_email
+from tracker.feeds.service import revoke_feed
+from tracker.models import ROLES, Newsroom, User
 
 ROLE_LABELS: dict[str, str] = {
     "reporter": "Reporter: sees the newsroom's requests, edits their own",
@@ -94,32 +101,117 @@ def _check_not_last_admin(db: Session, user: User, doing: str) -> None:
         )
 
 
-def temporary_password() -> str:
-    """A random password to hand over once; its owner changes it."""
-    return secrets.token_urlsafe(12)
+INVITATION_SALT = "people-invitation"
+INVITATION_MAX_AGE = timedelta(days=7)
 
 
-def add_person(db: Session, actor: User, new: NewPerson) -> tuple[User, str]:
-    """Create an account in the actor's newsroom; return it and its temporary password."""
+@dataclass(frozen=True)
+class Invitation:
+    """What an editor asked for: read back from the signed link, nothing is stored."""
+
+    newsroom_id: int
+    email: str
+    name: str
+    role: str
+    inviter_id: int
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """The one mail an "add" sends: an invitation, or a note to an address that already has
+    an account in another newsroom. The editor's answer is the same for both."""
+
+    email: str
+    newsroom: str
+    inviter: str
+    invitation_token: str | None  # None: the address already has an account elsewhere
+
+
+def _invitations(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=INVITATION_SALT)
+
+
+def invite_person(db: Session, actor: User, new: NewPerson, secret_key: str) -> Outgoing:
+    """Check an "add" and say what to mail. Refused only for what the editor may know: the
+    role, the name, the address's form, or an account already in their own newsroom."""
     _require_manager(actor)
     _check_role(actor, new.role)
     if not new.name.strip():
         raise PeopleError("Type the person's name.", "name")
-    password = temporary_password()
+    email = normalise_email(new.email)
+    if "@" not in email:
+        raise PeopleError(f"{new.email!r} is not an e-mail address.", "email")
+    existing = db.scalar(sa.select(User).where(User.email == email))
+    if existing is not None and existing.newsroom_id == actor.newsroom_id:
+        raise PeopleError(f"An account for {email} already exists in your newsroom.", "email")
+    token = None
+    if existing is None:
+        token = _invitations(secret_key).dumps(
+            {
+                "n": actor.newsroom_id,
+                "e": email,
+                "m": new.name.strip(),
+                "r": new.role,
+                "b": actor.id,
+            }
+        )
+    return Outgoing(
+        email=email, newsroom=actor.newsroom.name, inviter=actor.name, invitation_token=token
+    )
+
+
+def read_invitation(db: Session, secret_key: str, token: str) -> Invitation | None:
+    """The invitation a link carries while it holds: signed here, within 7 days, its inviter
+    still allowed to make that account, and its address still without an account."""
     try:
-        user = create_user(
+        data = _invitations(secret_key).loads(
+            token, max_age=int(INVITATION_MAX_AGE.total_seconds())
+        )
+    except BadSignature:
+        return None
+    try:
+        invitation = Invitation(
+            newsroom_id=int(data["n"]),
+            email=str(data["e"]),
+            name=str(data["m"]),
+            role=str(data["r"]),
+            inviter_id=int(data["b"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+    inviter = db.get(User, invitation.inviter_id)
+    if (
+        inviter is None
+        or not inviter.active
+        or inviter.newsroom_id != invitation.newsroom_id
+        or not inviter.is_editor
+        or invitation.role not in ROLES
+        or (invitation.role == "admin" and inviter.role != "admin")
+    ):
+        return None
+    if db.scalar(sa.select(User.id).where(User.email == invitation.email)) is not None:
+        return None
+    return invitation
+
+
+def accept_invitation(db: Session, invitation: Invitation, password: str) -> User:
+    """Make the invited account with the password its owner chose; the caller commits."""
+    newsroom = db.get(Newsroom, invitation.newsroom_id)
+    if newsroom is None:
+        raise PeopleError("This invitation no longer holds.")
+    try:
+        return create_user(
             db,
             NewUser(
-                email=new.email,
-                newsroom=actor.newsroom.name,
+                email=invitation.email,
+                newsroom=newsroom.name,
                 password=password,
-                name=new.name,
-                role=new.role,
+                name=invitation.name,
+                role=invitation.role,
             ),
         )
     except AccountError as exc:
-        raise PeopleError(str(exc), "email") from exc
-    return user, password
+        raise PeopleError(str(exc), "new") from exc
 
 
 def change_role(db: Session, actor: User, user: User, role: str) -> None:
@@ -144,14 +236,19 @@ def deactivate(db: Session, actor: User, user: User) -> None:
     if user.role == "admin" and actor.role != "admin":
         raise PeopleError("Only an admin can deactivate an admin.")
     _check_not_last_admin(db, user, "deactivate this account")
+    now = clock.now()
     if user.active:
         user.active = False
-        user.deactivated_at = clock.now()
+        user.deactivated_at = now
+    # Everything that let the account in ends now; reactivating brings none of it back.
+    sessions.end_all(db, user.id, now)
+    revoke_all_tokens(db, user.id, now)
+    revoke_feed(db, user)
     db.flush()
 
 
 def reactivate(db: Session, actor: User, user: User) -> None:
-    """Let a deactivated account log in again."""
+    """Let a deactivated account log in again (with new sessions, tokens and feed only)."""
     _require_manager(actor)
     if user.role == "admin" and actor.role != "admin":
         raise PeopleError("Only an admin can reactivate an admin.")

@@ -20,8 +20,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker import db
+from tracker.alerts.mail import Mailer, MailError
 from tracker.auth import reset
-from tracker.people import service
+from tracker.people import mail, service
 from tracker.people.forms import ActionForm, AddPersonForm, RoleForm
 
 bp = Blueprint("people", __name__, url_prefix="/settings/people")
@@ -40,26 +41,18 @@ def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def _page(
-    form: AddPersonForm | None = None,
-    added: tuple[str, str] | None = None,
-    row_errors: dict[int, str] | None = None,
-) -> Response:
-    response = make_response(
+def _page(form: AddPersonForm | None = None, row_errors: dict[int, str] | None = None) -> Response:
+    return make_response(
         render_template(
             "people/index.html",
             people=service.people_of(db.session(), current_user.newsroom_id),
             form=form or AddPersonForm(),
             action=ActionForm(),
-            added=added,
             row_errors=row_errors or {},
             role_labels=service.ROLE_LABELS,
+            invitation_days=service.INVITATION_MAX_AGE.days,
         )
     )
-    if added:
-        # The page shows a temporary password: keep it out of caches.
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _person_or_404(user_id: int) -> Any:
@@ -72,27 +65,43 @@ def _person_or_404(user_id: int) -> Any:
 @bp.route("/", methods=["GET", "POST"])
 @editor_required
 def index() -> Response:
-    """Everyone in the newsroom, and the form to add someone."""
+    """Everyone in the newsroom, and the form to invite someone.
+
+    An address with an account in another newsroom is answered exactly as a new one: both
+    get one mail (an invitation, or a note), and the editor the same message."""
     form = AddPersonForm()
     if form.validate_on_submit():
+        name = form.name.data or ""
         try:
-            with db.transaction() as session:
-                user, password = service.add_person(
-                    session,
-                    current_user,
-                    service.NewPerson(
-                        email=form.email.data or "",
-                        name=form.name.data or "",
-                        role=form.role.data or "reporter",
-                    ),
-                )
-                email = user.email
+            outgoing = service.invite_person(
+                db.session(),
+                current_user,
+                service.NewPerson(
+                    email=form.email.data or "", name=name, role=form.role.data or "reporter"
+                ),
+                current_app.config["SECRET_KEY"],
+            )
         except service.PeopleError as exc:
             target = getattr(form, exc.field or "", None) or form.email
             target.errors = [*target.errors, str(exc)]
         else:
-            current_app.logger.info("user %s added %s", current_user.id, email)
-            return _page(added=(email, password))
+            try:
+                with Mailer(current_app.config) as mailer:
+                    mailer.send(mail.message(outgoing, name, current_app.config))
+            except MailError as exc:
+                current_app.logger.warning("invitation to %s not sent: %s", outgoing.email, exc)
+                form.email.errors = [
+                    *form.email.errors,
+                    f"The mail to {outgoing.email} could not be sent; try again later.",
+                ]
+            else:
+                current_app.logger.info("user %s invited %s", current_user.id, outgoing.email)
+                flash(
+                    f"An invitation to join is on its way to {outgoing.email}. "
+                    f"It works for {service.INVITATION_MAX_AGE.days} days.",
+                    "success",
+                )
+                return redirect(url_for("people.index"))
     return _page(form=form)
 
 
