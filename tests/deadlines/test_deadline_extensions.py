@@ -68,12 +68,18 @@ def test_bc_ab_beyond_30_days_needs_commissioner_permission(law: str) -> None:
     problems = check_extension(law, D("2024-06-03"), D("2024-06-05"), 45, "volume", False)
     assert codes(problems) == {"commissioner-permission-required"}
     # Notifying the Commissioner is not a permission: a recorded date of permission lifts the cap.
-    assert codes(
-        check_extension(law, D("2024-06-03"), D("2024-06-05"), 45, "volume", True)
-    ) == {"commissioner-permission-required"}
+    assert codes(check_extension(law, D("2024-06-03"), D("2024-06-05"), 45, "volume", True)) == {
+        "commissioner-permission-required"
+    }
     assert (
         check_extension(
-            law, D("2024-06-03"), D("2024-06-05"), 45, "volume", False, permission_on=D("2024-06-04")
+            law,
+            D("2024-06-03"),
+            D("2024-06-05"),
+            45,
+            "volume",
+            False,
+            permission_on=D("2024-06-04"),
         )
         == []
     )

@@ -348,7 +348,9 @@ def reporter_windows(
             section = law_obj.cite(law_obj.refusal_no_limit_section or "")
             out.append(
                 ReporterWindow(
-                    stage=(law_obj.complaint_window.stage if law_obj.complaint_window else "complaint"),
+                    stage=(
+                        law_obj.complaint_window.stage if law_obj.complaint_window else "complaint"
+                    ),
                     body=law_obj.complaint_body,
                     trigger=trigger,
                     kind="no-limit",
@@ -609,7 +611,9 @@ def lawful_extension_days(
     out: list[int] = []
     used = 0
     for days, reason, permitted in extensions:
-        capped = rule is not None and rule.max_days is not None and rule.max_kind != "written-reasons"
+        capped = (
+            rule is not None and rule.max_days is not None and rule.max_kind != "written-reasons"
+        )
         if capped and rule is not None:
             chosen = next((r for r in rule.reasons if r.code == reason), None)
             if chosen is not None and chosen.uncapped:

@@ -85,6 +85,7 @@ class ComplaintWindow:
     body: str = ""
     trigger_text: str = "the response"
 
+
 @dataclass(frozen=True)
 class Law:
     """One access-to-information regime: response period, calendar, extensions, remedies."""

@@ -166,7 +166,9 @@ def _lawful(
     )
     by_id = {x.event_id: n for x, n in zip(counted, allowed, strict=True)}
     return tuple(
-        replace(x, counted_days=by_id[x.event_id]) if x.event_id in by_id else replace(x, counted_days=0)
+        replace(x, counted_days=by_id[x.event_id])
+        if x.event_id in by_id
+        else replace(x, counted_days=0)
         for x in facts
     )
 
@@ -198,7 +200,11 @@ def derive_state(
     pauses, open_since = _pauses(law, [e for e in live if e.occurred_on >= clock_start], today)
     # NY POL s.89(3)(a): the 20 business days run from the acknowledgement's own date.
     acknowledged_on = min(
-        (e.occurred_on for e in live if e.kind == "acknowledgement" and e.occurred_on >= clock_start),
+        (
+            e.occurred_on
+            for e in live
+            if e.kind == "acknowledgement" and e.occurred_on >= clock_start
+        ),
         default=None,
     )
     if deadlines.law_in_force(law, clock_start).acknowledgement_days is None:
