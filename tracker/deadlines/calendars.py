@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import holidays
+from dateutil.easter import easter
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -81,6 +82,57 @@ def _ca_federal(year: int, province: str | None) -> dict[date, str]:
     if province is not None:
         # The institution's province: its public holidays too.
         _merge(days, _ca(year, province, ("public",)), f" ({province})")
+    return days
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """Return the n-th (1-based) given weekday of a month."""
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _monday_before(year: int, month: int, day: int) -> date:
+    """Return the last Monday strictly before a date (Victoria Day: before 25 May)."""
+    d = date(year, month, day) - timedelta(days=1)
+    return d - timedelta(days=d.weekday())
+
+
+def _ca_federal_ia(year: int, province: str | None) -> dict[date, str]:
+    # Interpretation Act (R.S.C. 1985, c. I-21) s.35(1) "holiday" only, for the reporter's
+    # own federal windows (ATIA s.31; IA s.26 extends a time limit past a holiday).
+    # Used with weekend_days=(6,): Sunday is itself an s.35 holiday, Saturday is not, and a
+    # day federal offices merely close (Boxing Day, Civic Holiday) is not one either.
+    # Readings taken here, all the EARLIER one for a reporter (fewer holidays):
+    # - s.35(1)(a) adds, "in any province", days the province proclaims or makes
+    #   non-juridical; which province (the reporter's, the institution's, the
+    #   Commissioner's in Gatineau) is not said, so no provincial day is added and the
+    #   province argument is ignored. s.35(1)(b) municipal civic holidays likewise.
+    # - s.35(2) (a holiday on a Sunday and the day after): the stored statute text could
+    #   not be checked here, so no Monday substitute is added for New Year's Day,
+    #   Remembrance Day, National Day for Truth and Reconciliation or Christmas Day.
+    #   Canada Day is 2 July when 1 July is a Sunday by the Holidays Act s.2 itself.
+    # - 19 September 2022 (national day of mourning, proclaimed by the Governor General):
+    #   whether that proclamation appointed "a day of general ... mourning" in the sense
+    #   of s.35(1) is a reading; the earlier one leaves it out here (federal offices were
+    #   closed: the institution's calendar "ca-federal" has it).
+    e = easter(year)
+    days = {
+        date(year, 1, 1): "New Year's Day",
+        e - timedelta(days=2): "Good Friday",
+        e + timedelta(days=1): "Easter Monday",
+        # The day fixed by proclamation for the Sovereign's birthday is Victoria Day.
+        _monday_before(year, 5, 25): "Victoria Day",
+        _nth_weekday(year, 9, 0, 1): "Labour Day",
+        # Thanksgiving: a day appointed by proclamation as a day of general thanksgiving.
+        _nth_weekday(year, 10, 0, 2): "Thanksgiving Day",
+        date(year, 11, 11): "Remembrance Day",
+        date(year, 12, 25): "Christmas Day",
+    }
+    canada = date(year, 7, 1)
+    days[canada + timedelta(days=1) if canada.weekday() == 6 else canada] = "Canada Day"
+    if year >= 2021:
+        # S.C. 2021, c. 11, s.3 added it to s.35(1), in force 3 August 2021.
+        days[date(year, 9, 30)] = "National Day for Truth and Reconciliation"
     return days
 
 
@@ -153,6 +205,7 @@ def _uk_sct(year: int, province: str | None) -> dict[date, str]:
 
 _BUILDERS: dict[str, Callable[[int, str | None], dict[date, str]]] = {
     "ca-federal": _ca_federal,
+    "ca-federal-ia": _ca_federal_ia,
     "ca-on": _ca_on,
     "ca-bc": _ca_bc,
     "ca-ab": _ca_ab,
