@@ -8,8 +8,8 @@ import pytest
 
 from tracker.deadlines import (
     LAW_CODES,
-    MAX_YEAR,
     LAW_VERSIONS,
+    MAX_YEAR,
     MIN_YEAR,
     complaint_deadline,
     days_late,

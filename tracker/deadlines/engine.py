@@ -97,12 +97,11 @@ def due_date(
             acknowledged=acknowledged,
         ).due
     ordinal = received.toordinal()
-    for first, cal, length, working, roll_sat in entries:
-        if first <= ordinal:
-            break
-    else:  # before the law's first version: resolve() raises the ValueError naming it
+    entry = next((e for e in entries if e[0] <= ordinal), None)
+    if entry is None:  # before the law's first version: resolve() raises the ValueError naming it
         resolve(law, province, received)
         raise AssertionError("unreachable")
+    _, cal, length, working, roll_sat = entry
     if roll_sat:
         return explain(law, received, extension_days=extension_days, province=province).due
     # Flat per-year data (one atomic tuple): work = sorted working days, cb[i] = number
