@@ -440,8 +440,9 @@ def reporter_windows(
 def next_stage_deadline(
     law: str, trigger: date, *, received: date, province: str | None = None
 ) -> date | None:
-    """The last day of the step after the first window (FOISA s.47(4): six months after the
-    review's outcome, or after the 20 working days the authority had to answer it)."""
+    """The last day of the step after the first window, `trigger` being its day 0 (FOISA
+    s.47(4): six months after the review's outcome, or after the 20 working days the
+    authority had to answer it)."""
     check_date(trigger, "trigger")
     law_obj, cal = resolve(law, province, received)
     if law_obj.next_stage is None:
