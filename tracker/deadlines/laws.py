@@ -374,6 +374,7 @@ def _ontario(
         act_citation=act,
         effective_from=effective,
         window_holiday_text="holidays of the Legislation Act, 2006 s.87-88 (Saturday is not one)",
+        window_calendar=("ca-on-ia", _SUN),
     )
 
 
@@ -527,6 +528,7 @@ _AB = Law(
     act_citation="R.S.A. 2000, c. F-25",
     effective_from=date(1995, 10, 1),
     window_holiday_text="holidays of the Interpretation Act (Alta.) s.28(1) (Saturday is not one)",
+    window_calendar=("ca-ab-ia", _SUN),
     notes=(
         "Requests received from 2025-06-11 fall under Alberta's Access to Information Act "
         "(S.A. 2024, c. A-1.4), which replaced FOIP; requests received before keep FOIP.",
@@ -646,6 +648,7 @@ _QC = Law(
     act_citation="CQLR c. A-2.1",
     effective_from=date(1982, 7, 1),
     window_holiday_text="holidays of the Interpretation Act (CQLR c. I-16) s.61(23) (Saturday is not one)",
+    window_calendar=("ca-qc-ia", _SUN),
     notes=(
         "A time limit ending on a Saturday is not extended: Saturday is not a holiday under "
         "s.61(23) of the Interpretation Act, and s.52 extends only a time limit that expires "
