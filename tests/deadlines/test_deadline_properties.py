@@ -21,8 +21,8 @@ from tracker.deadlines.calendars import CA_PROVINCES
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 laws = st.sampled_from(LAW_CODES)
-# From the latest first version of any law (NY POL s.89(3)(a) as amended, 2006-05-03).
-dates = st.dates(min_value=date(2006, 5, 3), max_value=date(2080, 12, 31))
+# From the latest first version of any law (NY POL s.89(3)(a) as amended in 2005).
+dates = st.dates(min_value=date(2005, 7, 1), max_value=date(2080, 12, 31))
 extensions = st.integers(min_value=0, max_value=60)
 
 

@@ -827,8 +827,12 @@ _NY = Law(
     ),
     province_mode="fixed",
     default_province="NY",
-    act_citation="N.Y. Public Officers Law art. 6",
-    effective_from=date(2006, 5, 3),
+    act_citation="N.Y. Public Officers Law art. 6, as amended by ch. 22 of the Laws of 2005",
+    # Chapter 22 of the Laws of 2005 (signed May 2005) added the 20 business days from the
+    # acknowledgement; the Committee on Open Government explained the new time limits in June
+    # 2005. Requests received from July 2005 use this rule; an earlier one is refused rather
+    # than computed under a rule that may not yet have applied.
+    effective_from=date(2005, 7, 1),
     acknowledgement_days=20,
     acknowledgement_section="s.89(3)(a)",
 )
