@@ -92,3 +92,18 @@ def test_a_request_received_before_its_law_is_refused_beside_the_date(client, re
     assert response.status_code == 200
     error = page(response).select_one("#received_on-error")
     assert error is not None and "from 1983-07-01" in error.get_text()
+
+
+def test_ny_acknowledgement_date_starts_the_twenty_business_days(client, reporter):
+    institution = add_institution(reporter, "NYPD", "us-ny-foil", "NY")
+    rid = request_id_from(log_request(reporter, institution, received_on="2024-03-04", sent_on=""))
+    form = page(client.get(f"/requests/{rid}/events/new?kind=acknowledgement"))
+    assert "s.89(3)(a)" in form.select_one("section").get_text()
+    assert (
+        add_entry(reporter, rid, "acknowledgement", {"occurred_on": "2024-03-06"}).status_code
+        == 302
+    )
+    shown = page(client.get(f"/requests/{rid}"))
+    # 20 business days from Wed 2024-03-06 (Good Friday is no NY holiday): Wed 2024-04-03.
+    assert shown.select_one("#due-date").get_text(strip=True) == "2024-04-03 (Wed)"
+    assert "acknowledged the request on 2024-03-06" in shown.select_one(".explanation").get_text()

@@ -646,7 +646,8 @@ _QC = Law(
     province_mode="fixed",
     default_province="QC",
     act_citation="CQLR c. A-2.1",
-    effective_from=date(1982, 7, 1),
+    # 1982, c. 30: assented 1982-06-23; the access to documents part in force 1982-10-01.
+    effective_from=date(1982, 10, 1),
     window_holiday_text="holidays of the Interpretation Act (CQLR c. I-16) s.61(23) (Saturday is not one)",
     window_calendar=("ca-qc-ia", _SUN),
     notes=(
