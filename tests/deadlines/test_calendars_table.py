@@ -109,3 +109,24 @@ def test_nothing_is_read_or_built_at_import() -> None:
         "assert c.holiday_data_fingerprint.cache_info().currsize == 0"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("key", list(c._BUILDERS))
+def test_alternative_readings_agree_with_the_calendar(key: str) -> None:
+    cal = c.Calendar(key, None, (5, 6))
+    for year in YEARS:
+        for r in c.alternative_readings(key, year):
+            assert r.day.year == year and r.name and "reading" in r.why
+            assert (r.day in cal.holidays_for_year(year)) is r.counted, (key, r)
+
+
+def test_reporter_readings_name_the_days_left_out() -> None:
+    days = {r.day for y in YEARS for r in c.alternative_readings("ca-federal-ia", y)}
+    assert date(2022, 9, 19) in days  # day of mourning
+    assert date(2023, 1, 2) in days  # New Year's Day 2023 was a Sunday
+    assert date(2022, 12, 26) in days  # Christmas 2022 was a Sunday
+    assert date(2018, 11, 12) in days  # Remembrance Day 2018 was a Sunday
+    assert date(2020, 10, 1) not in days  # no NDTR before 2021
+    (bc,) = c.alternative_readings("ca-bc", 2022)
+    assert bc.counted and bc.day == date(2022, 9, 19)
+    assert [r.day for r in c.alternative_readings("us-ny", 2025)] == [date(2025, 1, 9)]

@@ -879,6 +879,86 @@ def _uk_sct(year: int, province: str | None) -> list[Holiday]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A day the statute can be read two ways about, and which reading the calendar took."""
+
+    day: date
+    name: str
+    counted: bool  # whether this calendar treats the day as a holiday
+    why: str  # both readings and the source of each, as a sentence
+
+
+_MOURNING_2022 = "National Day of Mourning (Queen Elizabeth II)"
+_US_MOURNING = (
+    (date(2018, 12, 5), "National Day of Mourning (President George H. W. Bush)"),
+    (date(2025, 1, 9), "National Day of Mourning (President Jimmy Carter)"),
+)
+
+
+def alternative_readings(key: str, year: int) -> tuple[Reading, ...]:
+    """Return the days of a year where the calendar's statute reads two ways (see Reading)."""
+    out: list[Reading] = []
+    if key == "ca-federal-ia":
+        if year == 2022:
+            out.append(
+                Reading(
+                    date(2022, 9, 19),
+                    _MOURNING_2022,
+                    False,
+                    "Interpretation Act s.35(1) makes a holiday of a day appointed by "
+                    "proclamation as a day of general mourning; the Governor General proclaimed "
+                    "this one, so it may be a holiday (later reading). A reporter's window takes "
+                    "the earlier reading and does not extend past it.",
+                )
+            )
+        for d, name in (
+            (date(year, 1, 1), "New Year's Day"),
+            (date(year, 9, 30), "National Day for Truth and Reconciliation"),
+            (date(year, 11, 11), "Remembrance Day"),
+            (date(year, 12, 25), "Christmas Day"),
+        ):
+            if d.weekday() == SUN and (year >= 2021 or d.month != 9):
+                out.append(
+                    Reading(
+                        d + timedelta(days=1),
+                        f"{name} (Monday)",
+                        False,
+                        f"{name} fell on a Sunday: if Interpretation Act s.35(2) makes the next "
+                        "day a holiday, the window ends a day later (later reading); a "
+                        "reporter's window takes the earlier reading.",
+                    )
+                )
+    elif key == "ca-bc" and year == 2022:
+        out.append(
+            Reading(
+                date(2022, 9, 19),
+                _MOURNING_2022,
+                True,
+                "Interpretation Act (B.C.) s.29(d) makes a holiday of a day appointed by "
+                "proclamation of the Governor General as a day of general mourning, so it counts "
+                "(later reading, for the public body's deadline); the province did not make it a "
+                "statutory holiday, so a reporter's own window should not rely on it.",
+            )
+        )
+    elif key == "us-ny":
+        for d, name in _US_MOURNING:
+            if d.year == year:
+                out.append(
+                    Reading(
+                        d,
+                        name,
+                        False,
+                        "N.Y. General Construction Law s.24 makes a public holiday of a day the "
+                        "President appoints for general religious observances; a proclaimed "
+                        "national day of mourning may be one (later reading, for the agency's "
+                        "deadline). New York's offices stayed open and a requester's appeal "
+                        "window takes the earlier reading, so it is not counted.",
+                    )
+                )
+    return tuple(out)
+
+
 _BUILDERS: dict[str, Callable[[int, str | None], list[Holiday]]] = {
     "ca-federal": _ca_federal,
     "ca-federal-ia": _ca_federal_ia,
