@@ -7,10 +7,12 @@ import hashlib
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.deadlines import calendars as c
 
@@ -130,3 +132,22 @@ def test_reporter_readings_name_the_days_left_out() -> None:
     (bc,) = c.alternative_readings("ca-bc", 2022)
     assert bc.counted and bc.day == date(2022, 9, 19)
     assert [r.day for r in c.alternative_readings("us-ny", 2025)] == [date(2025, 1, 9)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(VARIANTS),
+    st.dates(min_value=date(2012, 1, 1), max_value=date(2038, 12, 31)),
+)
+def test_arrays_and_day_lookups_agree_across_the_table_edges(variant, d: date) -> None:
+    # Inside the table's years the days come from the table, outside from the rules; the
+    # flat arrays must agree with the per-day answers on both sides of each edge.
+    key, province = variant
+    cal = c.get_calendar(key, province, (6,) if key in ("ca-qc", "ca-federal-ia") else (5, 6))
+    nxt = cal.next_working_on_or_after(d)
+    probe = d
+    while probe < nxt:
+        assert not cal.is_working(probe)
+        probe += timedelta(days=1)
+    assert cal.is_working(nxt)
+    assert cal.working_days_between(d - timedelta(days=1), d) == int(cal.is_working(d))

@@ -929,6 +929,18 @@ def alternative_readings(key: str, year: int) -> tuple[Reading, ...]:
                         "reporter's window takes the earlier reading.",
                     )
                 )
+    elif key == "ca-on":
+        out.append(
+            Reading(
+                nth_weekday(year, 8, MON, 1),
+                "Civic Holiday",
+                False,
+                "The Civic Holiday is not among the holidays of the Legislation Act, 2006 s.88, "
+                "so it counts as a working day; Ontario government offices close that day, and "
+                "a later reading would let an institution answer the next day. A requester's "
+                "appeal window takes the earlier reading.",
+            )
+        )
     elif key == "ca-bc" and year == 2022:
         out.append(
             Reading(
