@@ -151,3 +151,10 @@ def test_arrays_and_day_lookups_agree_across_the_table_edges(variant, d: date) -
         probe += timedelta(days=1)
     assert cal.is_working(nxt)
     assert cal.working_days_between(d - timedelta(days=1), d) == int(cal.is_working(d))
+
+
+def test_every_calendar_has_a_description_naming_its_statute() -> None:
+    assert set(c.CALENDAR_DESCRIPTIONS) == set(c._BUILDERS)
+    for key, text in c.CALENDAR_DESCRIPTIONS.items():
+        assert re.search(r"s\.\s?\d|U\.S\.C\. \d", text), key
+        assert "python-holidays" not in text and "verify" not in text, key

@@ -984,6 +984,74 @@ _BUILDERS: dict[str, Callable[[int, str | None], list[Holiday]]] = {
     "uk-all": _uk_all,
     "uk-sct": _uk_sct,
 }
+# What each calendar counts, in a sentence a reporter can check (for Law.holiday_calendar).
+CALENDAR_DESCRIPTIONS: dict[str, str] = {
+    "ca-federal": (
+        "Interpretation Act s.35 holidays (New Year's Day, Good Friday, Easter Monday, Victoria "
+        "Day, Canada Day, Labour Day, the National Day for Truth and Reconciliation from 2021, "
+        "Thanksgiving, Remembrance Day, Christmas Day) and the days federal offices close "
+        "(Boxing Day, the Civic Holiday, a holiday on a weekend moved to the next working day, "
+        "the national day of mourning of 19 September 2022: TBS ATI Manual 7.1.1), plus the "
+        "holidays of the institution's province when one is given (s.35(1)(a)); Saturdays and "
+        "Sundays"
+    ),
+    "ca-federal-ia": (
+        "Interpretation Act s.35 holidays only (IA s.26): Sundays, New Year's Day, Good Friday, "
+        "Easter Monday, Victoria Day, Canada Day, Labour Day, the National Day for Truth and "
+        "Reconciliation from 2021, Thanksgiving, Remembrance Day and Christmas Day; a Saturday, "
+        "Boxing Day or the Civic Holiday does not extend the time"
+    ),
+    "ca-on": (
+        "Ontario holidays of the Legislation Act, 2006 s.88 (New Year's Day, Family Day, Good "
+        "Friday, Easter Monday, Victoria Day, Canada Day, Labour Day, Thanksgiving, Remembrance "
+        "Day, Christmas Day, Boxing Day, with the substitute days of s.88(3)-(5); not the Civic "
+        "Holiday); Saturdays and Sundays"
+    ),
+    "ca-bc": (
+        "British Columbia holidays of the Interpretation Act s.29 (New Year's Day, Family Day, "
+        "Good Friday, Easter Monday, Victoria Day, Canada Day, British Columbia Day, Labour Day, "
+        "the National Day for Truth and Reconciliation from 2023, Thanksgiving, Remembrance Day, "
+        "Christmas Day, 26 December), with no substitute days; Saturdays and Sundays"
+    ),
+    "ca-ab": (
+        "Alberta holidays of the Interpretation Act s.28(1)(v) (New Year's Day, Alberta Family "
+        "Day, Good Friday, Easter Monday, Victoria Day, Canada Day, Labour Day, Thanksgiving, "
+        "Remembrance Day, Christmas Day; not Heritage Day, Boxing Day or the National Day for "
+        "Truth and Reconciliation), with no substitute days; Saturdays and Sundays"
+    ),
+    "ca-qc": (
+        "Québec holidays of the Interpretation Act (CQLR c. I-16) s.61(23) (1 January, Good "
+        "Friday, Easter Monday, the Sovereign's birthday, 24 June, 1 July or 2 July when 1 July "
+        "is a Sunday, Labour Day, the second Monday of October, 25 December; not 2 January or "
+        "26 December, no substitute days) and Sundays; Saturday is not a holiday there"
+    ),
+    "us-federal": (
+        "US legal public holidays (5 U.S.C. 6103(a); Juneteenth from 2021), observed the Friday "
+        "before when on a Saturday and the Monday after when on a Sunday; executive-order "
+        "closures count as working days; Saturdays and Sundays"
+    ),
+    "us-ca": (
+        "California judicial holidays (Code Civ. Proc. s.12a and s.135: the full-day holidays "
+        "of Gov. Code s.6700 with the Sunday moves of s.6701, except Admission Day, Columbus "
+        "Day from 2022, Lunar New Year, Genocide Remembrance Day and Diwali; the day after "
+        "Thanksgiving; Juneteenth from 2023); Saturdays and Sundays"
+    ),
+    "us-ny": (
+        "New York public holidays (General Construction Law s.24, with Lincoln's Birthday, "
+        "general election day and Juneteenth from 2021; a holiday on a Sunday moves to the "
+        "Monday, one on a Saturday is not moved); Saturdays and Sundays"
+    ),
+    "uk-all": (
+        "Christmas Day, Good Friday and the bank holidays of any part of the UK (FOIA s.10(6): "
+        "Banking and Financial Dealings Act 1971 Sch. 1 and days proclaimed under s.1(3)); "
+        "Saturdays and Sundays"
+    ),
+    "uk-sct": (
+        "Christmas Day and Scotland's bank holidays (FOISA s.73: Banking and Financial Dealings "
+        "Act 1971 Sch. 1 para 2, the St Andrew's Day Act 2007 and days proclaimed under "
+        "s.1(3)); Saturdays and Sundays"
+    ),
+}
 # Calendar keys whose days depend on a province (the institution's, Canadian federal laws).
 PROVINCE_KEYS: frozenset[str] = frozenset({"ca-federal"})
 
