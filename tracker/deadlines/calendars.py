@@ -152,11 +152,10 @@ def _canada_day(rows: _Rows, section: str) -> None:
         rows.add(date(y, 7, 1), "Canada Day", f"1 July ({_HOLIDAYS_ACT})", section)
 
 
-def _easter_days(rows: _Rows, section: str, *, monday: bool = True) -> None:
+def _easter_days(rows: _Rows, section: str) -> None:
     e = easter(rows.year)
     rows.add(e - timedelta(days=2), "Good Friday", "Friday before Easter Sunday", section)
-    if monday:
-        rows.add(e + timedelta(days=1), "Easter Monday", "Monday after Easter Sunday", section)
+    rows.add(e + timedelta(days=1), "Easter Monday", "Monday after Easter Sunday", section)
 
 
 def _victoria_day(rows: _Rows, section: str, name: str = "Victoria Day") -> None:
@@ -249,7 +248,7 @@ def _ca_federal_base(year: int) -> list[Holiday]:
     # or Tue when Monday is itself a holiday): federal offices are closed that day.
     taken = rows.days()
     for h in sorted(rows.rows, key=lambda h: h.day):
-        if h.day.weekday() >= SAT and h.name != "Easter Monday":
+        if h.day.weekday() >= SAT:
             sub = _next_weekday_free(h.day, taken)
             taken.add(sub)
             rows.rows.append(
