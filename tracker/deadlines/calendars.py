@@ -308,7 +308,7 @@ def _ca_on(year: int, province: str | None) -> list[Holiday]:
             nth_weekday(y, 2, MON, 3),
             "Family Day",
             "third Monday in February, from 2008",
-            f"{_ON}(1), (2)",
+            f"{_ON}(1)",
         )
     _easter_days(rows, f"{_ON}(1)")
     _victoria_day(rows, f"{_ON}(1)")
