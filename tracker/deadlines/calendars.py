@@ -635,7 +635,7 @@ def _us_ca(year: int, province: str | None) -> list[Holiday]:
         thanks,
         "Thanksgiving Day",
         "fourth Thursday in November (appointed by the President)",
-        f"{_GOV}(a)(16); {_CCP}",
+        f"{_GOV}; {_CCP}",
     )
     rows.add(
         thanks + timedelta(days=1), "Day after Thanksgiving", "Friday after Thanksgiving Day", _CCP
