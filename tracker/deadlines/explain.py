@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from . import calendars
 from ._core import (
     check_date,
     check_extension_days,
@@ -253,6 +254,12 @@ def explain(
     return exp
 
 
+def _calendar_text(law: Law) -> str:
+    # The calendars' own sentence for the list they hold, where they give one.
+    descriptions: dict[str, str] = calendars.CALENDAR_DESCRIPTIONS
+    return descriptions.get(law.calendar_key, law.holiday_calendar)
+
+
 def _steps(e: Explanation) -> tuple[Step, ...]:
     law = e.law
     steps: list[Step] = [Step("Received", f"Received {e.received.isoformat()} (day 0).", None)]
@@ -392,7 +399,7 @@ def _steps(e: Explanation) -> tuple[Step, ...]:
     steps.append(
         Step(
             "Holiday data",
-            f"Non-working days: {law.holiday_calendar}"
+            f"Non-working days: {_calendar_text(law)}"
             + (
                 f" (province: {e.province})"
                 if law.province_mode == "institution" and e.province
