@@ -11,7 +11,9 @@ province; NY FOIL adds an acknowledgement in time and a late one.
 
 The rows were computed by the engine under the package's policy (the institution's deadline
 takes the later reading, the reporter's window the earlier one) and read through by hand
-against a calendar; the vectors derived by hand from the statutes are in
+against a calendar; `test_vector_against_the_statute_table` recounts every row without the
+engine, from the frozen statute table (tracker/deadlines/data/non_working_days.csv) and the
+law's own numbers. The vectors derived by hand from the statutes are in
 test_deadline_vectors.py and test_deadline_readings.py. A row that changes must be a change
 of the law or of a holiday, said in the commit.
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from tracker.deadlines import (
     LAW_CODES,
     deemed_refusal_complaint_deadline,
     due_date,
+    law_in_force,
     response_complaint_deadline,
 )
 
@@ -93,3 +96,88 @@ def test_vector(row: dict[str, str]) -> None:
         )
     expected = row["expected"] or None
     assert (got.isoformat() if got else None) == expected, f"{row['reason']} [{row['citation']}]"
+
+
+# -- An independent check of every row: the frozen statute table and the law's own numbers
+# (length, unit, weekly rest days), counted here with plain date arithmetic, not the engine.
+
+NON_WORKING = Path(__file__).parents[2] / "tracker" / "deadlines" / "data" / "non_working_days.csv"
+
+
+def _table() -> dict[tuple[str, str], set[date]]:
+    out: dict[tuple[str, str], set[date]] = {}
+    with NON_WORKING.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            out.setdefault((row["calendar"], row["province"]), set()).add(
+                date.fromisoformat(row["date"])
+            )
+    return out
+
+
+TABLE_DAYS = _table()
+
+
+def _closed(key: str, province: str | None) -> set[date]:
+    days = set(TABLE_DAYS.get((key, ""), set()))
+    if province:
+        days |= TABLE_DAYS.get((key, province), set())
+    return days
+
+
+def _oracle(row: dict[str, str]) -> str | None:
+    law = law_in_force(row["law"], date.fromisoformat(row["received"]))
+    args = json.loads(row["args"])
+    province = args.get("province") if law.province_mode == "institution" else None
+    closed = _closed(law.calendar_key, province)
+    rest = set(law.weekend_days)
+    one = timedelta(days=1)
+
+    def off(d: date) -> bool:
+        return d.weekday() in rest or d in closed
+
+    if row["kind"] == "due":
+        d, n = date.fromisoformat(row["received"]), law.length + args.get("ext", 0)
+        if law.unit == "working":
+            while n:
+                d += one
+                n -= 0 if off(d) else 1
+            return d.isoformat()
+        last = d = d + timedelta(days=n)
+        while off(d) or (law.roll_past_saturday and d != last and d.weekday() == 5):
+            d += one
+        return d.isoformat()
+    if row["kind"] == "response_window":
+        responded, due = date.fromisoformat(args["responded"]), _d(args.get("due"))
+        window = law.complaint_window
+        day0 = due if (law.window_from_due and due and responded <= due) else responded
+    else:
+        window, day0 = law.window_after_refusal, date.fromisoformat(args["due"])
+    if window is None:
+        return None
+    if window.unit == "working":
+        d, n = day0, window.length
+        while n:
+            d += one
+            n -= 0 if off(d) else 1
+        return d.isoformat()
+    d = day0 + timedelta(days=window.length)
+    if window.roll == "working":
+        while off(d):
+            d += one
+    elif window.roll == "holidays":
+        # The interpretation act's holidays only: its own list where the law names one
+        # (federal IA s.35), Sundays, never a plain Saturday.
+        key = law.window_calendar[0] if law.window_calendar else law.calendar_key
+        holidays = _closed(key, province) if (key, "") in TABLE_DAYS else closed
+        while d.weekday() == 6 or d in holidays:
+            d += one
+    return d.isoformat()
+
+
+@pytest.mark.parametrize(
+    "row",
+    [v for v in VECTORS if "pauses" not in v["args"] and "acknowledged" not in v["args"]],
+    ids=lambda v: f"{v['law']}-{v['kind']}-{v['received']}",
+)
+def test_vector_against_the_statute_table(row: dict[str, str]) -> None:
+    assert _oracle(row) == (row["expected"] or None), f"{row['reason']} [{row['citation']}]"
