@@ -397,12 +397,11 @@ def reporter_windows(
                 end=None,
                 citation=section,
                 text=(
-                    f"{law_obj.complaint_body}: the law sets no time limit"
-                    + (
-                        f" after {law_obj.silence_term} ({section})."
-                        if responded is None and law_obj.silence_cite
-                        else "."
-                    )
+                    # US FOIA, CPRA: no administrative window runs from silence; the law
+                    # says what silence allows in its own words.
+                    "No window runs from silence: " + law_obj.lateness_effect.format(cite=section)
+                    if responded is None and law_obj.silence_section
+                    else f"{law_obj.complaint_body}: the law sets no time limit."
                 ),
             )
         )
