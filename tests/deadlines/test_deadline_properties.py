@@ -14,6 +14,7 @@ from tracker.deadlines import (
     explain,
     is_working_day,
     law_in_force,
+    reporter_windows,
     working_days_between,
 )
 from tracker.deadlines.calendars import CA_PROVINCES
@@ -108,3 +109,24 @@ def test_pauses_never_move_due_date_earlier(data, lp, received, ext) -> None:
     assert paused >= plain
     assert is_working_day(law, paused, province)
     assert all(not (s <= paused <= e) for s, e in pauses)
+
+
+@SETTINGS
+@given(law_and_province(), dates, st.integers(min_value=0, max_value=200))
+def test_reporter_windows_never_end_after_their_later_reading(lp, received, after) -> None:
+    """Part 1 of issue 15: the reporter's window takes the earlier reading; the later one,
+    when shown, is never earlier, and a window never ends on a Sunday (every interpretation
+    act moves a time limit past a Sunday)."""
+    law, province = lp
+    due = due_date(law, received, province=province)
+    responded = received + timedelta(days=after)
+    for window in reporter_windows(
+        law, received=received, due=due, responded=responded, province=province
+    ) + reporter_windows(law, received=received, due=due, province=province):
+        if window.end is None or window.kind != "statute":
+            continue
+        if window.later_end is not None:
+            assert window.later_end > window.end
+        assert (
+            window.end.weekday() != 6 or law_in_force(law, received).complaint_window.roll == "none"
+        )  # type: ignore[union-attr]
