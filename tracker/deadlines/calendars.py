@@ -952,6 +952,19 @@ def alternative_readings(key: str, year: int) -> tuple[Reading, ...]:
                 "statutory holiday, so a reporter's own window should not rely on it.",
             )
         )
+    elif key == "us-ca" and 2016 <= year <= 2020:
+        out.append(
+            Reading(
+                nth_weekday(year, 9, FRI, 4),
+                "Native American Day",
+                False,
+                "Gov. Code s.6700 made Native American Day a state holiday from 2015, and with "
+                "no exception in Code Civ. Proc. s.135 a judicial holiday; by 2021 s.135 "
+                "excepted it (AB 855 restored it from 2022). The year the exception began is "
+                "not recorded here: this calendar counts it in 2015 only; the later reading "
+                "would count it in these years too.",
+            )
+        )
     elif key == "us-ny":
         for d, name in _US_MOURNING:
             if d.year == year:
