@@ -67,3 +67,20 @@ def test_sixty_day_window_is_not_rolled_past_a_saturday(ia: Calendar) -> None:
     assert ia.next_working_on_or_after(D("2024-03-02")) == D("2024-03-02")
     # Day 60 on Easter Monday 2024-04-01 rolls to Tuesday.
     assert ia.next_working_on_or_after(D("2024-03-31")) == D("2024-04-02")
+
+
+@pytest.mark.parametrize(
+    "key,base", [("ca-on-ia", "ca-on"), ("ca-ab-ia", "ca-ab"), ("ca-qc-ia", "ca-qc")]
+)
+def test_provincial_reporter_calendars_hold_the_statute_list_only(key: str, base: str) -> None:
+    reporter, law = Calendar(key, None, (6,)), Calendar(base, None, (6,))
+    for year in range(2015, 2036):
+        assert reporter.holidays_for_year(year) == law.holidays_for_year(year)
+    assert reporter.is_working(D("2024-03-02"))  # a Saturday does not extend the time
+    assert reporter.non_working_reason(D("2024-03-03")) == "Sunday"
+
+
+def test_ontario_reporter_calendar_does_not_move_past_the_civic_holiday() -> None:
+    on = Calendar("ca-on-ia", None, (6,))
+    assert on.is_working(D("2024-08-05"))
+    assert on.next_working_on_or_after(D("2024-08-04")) == D("2024-08-05")

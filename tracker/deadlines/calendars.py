@@ -897,6 +897,7 @@ _US_MOURNING = (
 
 def alternative_readings(key: str, year: int) -> tuple[Reading, ...]:
     """Return the days of a year where the calendar's statute reads two ways (see Reading)."""
+    key = SAME_LIST.get(key, key)
     out: list[Reading] = []
     if key == "ca-federal-ia":
         if year == 2022:
@@ -952,6 +953,19 @@ def alternative_readings(key: str, year: int) -> tuple[Reading, ...]:
                 "statutory holiday, so a reporter's own window should not rely on it.",
             )
         )
+    elif key == "us-ca" and 2016 <= year <= 2020:
+        out.append(
+            Reading(
+                nth_weekday(year, 9, FRI, 4),
+                "Native American Day",
+                False,
+                "Gov. Code s.6700 made Native American Day a state holiday from 2015, and with "
+                "no exception in Code Civ. Proc. s.135 a judicial holiday; by 2021 s.135 "
+                "excepted it (AB 855 restored it from 2022). The year the exception began is "
+                "not recorded here: this calendar counts it in 2015 only; the later reading "
+                "would count it in these years too.",
+            )
+        )
     elif key == "us-ny":
         for d, name in _US_MOURNING:
             if d.year == year:
@@ -982,7 +996,15 @@ _BUILDERS: dict[str, Callable[[int, str | None], list[Holiday]]] = {
     "us-ny": _us_ny,
     "uk-all": _uk_all,
     "uk-sct": _uk_sct,
+    # The reporter's windows (weekend_days=(6,)): a time limit moves only past a day the
+    # interpretation act calls a holiday, never past a Saturday or an office closure. These
+    # statute lists hold no office closures, so they are the law's own list.
+    "ca-on-ia": _ca_on,
+    "ca-ab-ia": _ca_ab,
+    "ca-qc-ia": _ca_qc,
 }
+# Reporter's-window keys that hold exactly the same statute list as the law's calendar.
+SAME_LIST: dict[str, str] = {"ca-on-ia": "ca-on", "ca-ab-ia": "ca-ab", "ca-qc-ia": "ca-qc"}
 # What each calendar counts, in a sentence a reporter can check (for Law.holiday_calendar).
 CALENDAR_DESCRIPTIONS: dict[str, str] = {
     "ca-federal": (
@@ -1044,6 +1066,24 @@ CALENDAR_DESCRIPTIONS: dict[str, str] = {
         "Christmas Day, Good Friday and the bank holidays of any part of the UK (FOIA s.10(6): "
         "Banking and Financial Dealings Act 1971 Sch. 1 and days proclaimed under s.1(3)); "
         "Saturdays and Sundays"
+    ),
+    "ca-on-ia": (
+        "Ontario holidays of the Legislation Act, 2006 s.88 only (New Year's Day, Family Day, "
+        "Good Friday, Easter Monday, Victoria Day, Canada Day, Labour Day, Thanksgiving, "
+        "Remembrance Day, Christmas Day, Boxing Day, with the substitute days of s.88(3)-(5)) "
+        "and Sundays; a Saturday or the Civic Holiday does not extend the time"
+    ),
+    "ca-ab-ia": (
+        "Alberta holidays of the Interpretation Act s.28(1)(v) only (New Year's Day, Alberta "
+        "Family Day, Good Friday, Easter Monday, Victoria Day, Canada Day, Labour Day, "
+        "Thanksgiving, Remembrance Day, Christmas Day) and Sundays; a Saturday, Heritage Day or "
+        "Boxing Day does not extend the time"
+    ),
+    "ca-qc-ia": (
+        "Québec holidays of the Interpretation Act (CQLR c. I-16) s.61(23) only (1 January, "
+        "Good Friday, Easter Monday, the Sovereign's birthday, 24 June, 1 July or 2 July when "
+        "1 July is a Sunday, Labour Day, the second Monday of October, 25 December) and "
+        "Sundays; a Saturday, 2 January or 26 December does not extend the time"
     ),
     "uk-sct": (
         "Christmas Day and Scotland's bank holidays (FOISA s.73: Banking and Financial Dealings "
