@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from . import calendars
 from .calendars import CA_PROVINCES, MAX_YEAR, MIN_YEAR, Calendar, get_calendar
-from .laws import LAWS, Law, get_law, law_in_force
+from .laws import Law, get_law, law_in_force
 
 
 def resolve(law: str, province: str | None, received: date | None = None) -> tuple[Law, Calendar]:
@@ -39,7 +39,7 @@ def window_calendar(law_obj: Law, cal: Calendar) -> Calendar:
     """The calendar of the reporter's windows: the interpretation act's holidays where the
     law names a calendar for them (federal IA s.35), else the law's own calendar."""
     spec = law_obj.window_calendar
-    if spec is None or spec[0] not in calendars._BUILDERS:
+    if spec is None or spec[0] not in calendars.CALENDAR_DESCRIPTIONS:
         return cal
     return get_calendar(spec[0], cal.province, spec[1])
 
@@ -52,11 +52,6 @@ def roll_past_holidays(cal: Calendar, d: date) -> date:
         if reason is None or reason == "Saturday":
             return d
         d = date.fromordinal(d.toordinal() + 1)
-
-
-def current_law(code: str) -> Law:
-    """The version of a law in force today (labels, forms)."""
-    return LAWS[get_law(code).code]
 
 
 def check_date(value: object, what: str) -> date:
