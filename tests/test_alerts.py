@@ -107,7 +107,9 @@ def test_overdue_mail_says_what_to_do_and_links_back(app, runner, client, make_u
         assert "2026-11-17" in body  # the due date
         assert "1 day (1 working day)" in body  # days late, from the engine
         assert "ATIA s.10(3)" in body  # deemed refusal
-        assert "Information Commissioner of Canada" in body and "2027-01-18" in body
+        # ATIA s.31: 60 days from 2026-11-18 end on Saturday 2027-01-16; IA s.26 extends a time
+        # limit only past a holiday (s.35), and Saturday is not one (issue 15 part 1).
+        assert "Information Commissioner of Canada" in body and "2027-01-16" in body
         assert "ATIA s.31" in body  # the complaint window's section
         assert request_link in body
     unsubscribe = message["List-Unsubscribe"].strip("<>")

@@ -538,3 +538,29 @@ def test_the_api_takes_no_csrf_token(client, key, app):
     )
     assert response.status_code == 201
     assert "Set-Cookie" not in response.headers
+
+
+def test_bc_permission_needs_its_date_and_windows_are_served(app, client, key):
+    inst = h.institution(app, REPORTER, name="Ministry of Health", law_code="ca-bc-fippa")
+    rid = h.info_request(app, REPORTER, inst)
+    details = {"days": 45, "reason": "volume", "commissioner_permission": True}
+    refused = client.post(
+        f"/api/v1/requests/{rid}/events",
+        headers=key,
+        json={"kind": "extension", "occurred_on": "2024-02-20", "details": details},
+    )
+    error_of(refused, 422, "commissioner_permission_on")
+    deadline = client.get(f"/api/v1/requests/{rid}/deadline", headers=key).get_json()
+    # BC FIPPA s.53(3): no time limit to ask for a review of a failure to respond.
+    assert [w["kind"] for w in deadline["windows"]] == ["no-limit"]
+    assert "s.53(3)" in deadline["windows"][0]["citation"]
+    details["commissioner_permission_on"] = "2024-02-19"
+    added = client.post(
+        f"/api/v1/requests/{rid}/events",
+        headers=key,
+        json={"kind": "extension", "occurred_on": "2024-02-20", "details": details},
+    )
+    assert added.status_code == 201, added.get_json()
+    deadline = client.get(f"/api/v1/requests/{rid}/deadline", headers=key).get_json()
+    assert deadline["extensions"][0]["days_counted"] == 45
+    assert deadline["extensions"][0]["permission_on"] == "2024-02-19"

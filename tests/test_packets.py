@@ -326,10 +326,11 @@ BODIES: dict[str, tuple[str, ...]] = {
         "FIPPA (B.C.) s.7",
         "FIPPA (B.C.) s.52(1)",
     ),
+    # Received 2026-01-05: Alberta's Access to Information Act, in force from 2025-06-11.
     "ca-ab-foip": (
         "To: Information and Privacy Commissioner of Alberta",
-        "FOIP (Alta.) s.11(2)",
-        "FOIP (Alta.) s.65(1)",
+        "Access to Information Act (Alberta)",
+        "ATIA (Alta.) request for review",
     ),
     "ca-qc-access": (
         "To: Commission d'accès à l'information",

@@ -66,7 +66,9 @@ def test_sweep_flags_overdue_requests_once_with_the_laws_section(app, runner, ma
     assert f"{calendar_late} days late as of 2026-11-18 ({working_late} working days)" in atia.note
     assert atia.details["working_days_late"] == working_late
     uk = deadlines.LAWS["uk-foia"]
-    assert f"deemed refused under {uk.cite(uk.deemed_refusal_section)}" in foia.note
+    # UK FOIA has no deemed refusal: silence breaches s.10(1) (issue 15 part 3).
+    assert "deemed refused" not in foia.note
+    assert f"breaches {uk.silence_cite}" in foia.note
     assert "FOIA 2000 s.10(1)" in foia.note and foia.occurred_on == date(2026, 11, 3)
 
     # Again, and again on later days: no second entry for the same due date.

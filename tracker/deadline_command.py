@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from tracker.deadlines import LAW_CODES, explain
+from tracker.deadlines import LAW_CODES, explain, reporter_windows
 
 
 def _parse_date(value: str, what: str) -> date:
@@ -42,11 +42,31 @@ def _parse_date(value: str, what: str) -> date:
     metavar="START:END",
     help="A pause (inclusive), e.g. 2024-03-01:2024-03-10; repeatable.",
 )
+@click.option(
+    "--acknowledged",
+    default=None,
+    metavar="DATE",
+    help="NY FOIL: the date of the acknowledgement (the 20 business days run from it).",
+)
+@click.option(
+    "--responded",
+    default=None,
+    metavar="DATE",
+    help="The date the response was received, for the windows after it.",
+)
 def deadline_command(
-    law: str, received: str, extension: int, province: str | None, pauses: tuple[str, ...]
+    law: str,
+    received: str,
+    extension: int,
+    province: str | None,
+    pauses: tuple[str, ...],
+    acknowledged: str | None,
+    responded: str | None,
 ) -> None:
     """Print the due date for LAW (one of: %s) and a request RECEIVED on that date."""
     received_date = _parse_date(received, "RECEIVED")
+    acknowledged_date = _parse_date(acknowledged, "--acknowledged") if acknowledged else None
+    responded_date = _parse_date(responded, "--responded") if responded else None
     pause_pairs: list[tuple[date, date]] = []
     for item in pauses:
         start, sep, end = item.partition(":")
@@ -55,12 +75,23 @@ def deadline_command(
         pause_pairs.append((_parse_date(start, "--pause start"), _parse_date(end, "--pause end")))
     try:
         result = explain(
-            law, received_date, extension_days=extension, province=province, pauses=pause_pairs
+            law,
+            received_date,
+            extension_days=extension,
+            province=province,
+            pauses=pause_pairs,
+            acknowledged=acknowledged_date,
+        )
+        windows = reporter_windows(
+            law, received=received_date, due=result.due, responded=responded_date, province=province
         )
     except (ValueError, TypeError) as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(result.due.isoformat())
     click.echo(result.as_text())
+    click.echo("Reporter's windows:")
+    for window in windows:
+        click.echo(f"- {window.text} [{window.citation}]")
 
 
 deadline_command.help = (deadline_command.help or "").replace("%s", ", ".join(LAW_CODES))

@@ -68,9 +68,16 @@ def deemed_refusal_note(
             f"the request is deemed refused under {section}."
         )
     else:
+        # Laws without a deemed refusal say what silence means in their own words (US FOIA
+        # constructive exhaustion, a CPRA petition, a UK FOIA s.10(1) breach).
+        effect = (
+            law.lateness_effect.format(cite=law.silence_cite)
+            if law.silence_cite
+            else "The response is late."
+        )
         first = (
             f"No final response by the due date, {due_on.isoformat()} ({law.period_text}). "
-            f"The {law.name} names no deemed refusal; the response is late."
+            f"The {law.name} names no deemed refusal. {effect}"
         )
     note = (
         f"{first} {late} day{'s' if late != 1 else ''} late as of {today.isoformat()} "

@@ -46,3 +46,21 @@ def test_out_of_range_and_negative_extension_exit_2() -> None:
         .exit_code
         == 2
     )
+
+
+def test_windows_acknowledgement_and_a_date_before_the_law() -> None:
+    result = CliRunner().invoke(deadline_command, ["ca-atia", "2026-10-18"])
+    assert result.exit_code == 0, result.output
+    # Due 2026-11-17; the s.31 window ends Saturday 2027-01-16, not Monday 18 (IA s.26, s.35).
+    assert "so by Saturday 2027-01-16 (ATIA s.31)" in result.output
+    assert "Monday 2027-01-18" in result.output  # the later reading, shown as such
+    result = CliRunner().invoke(
+        deadline_command, ["us-ny-foil", "2024-03-04", "--acknowledged", "2024-03-06"]
+    )
+    assert result.exit_code == 0 and result.output.splitlines()[0] == "2024-04-03"
+    result = CliRunner().invoke(
+        deadline_command, ["ca-bc-fippa", "2024-01-08", "--responded", "2024-01-26"]
+    )
+    assert result.exit_code == 0 and "s.53(2)(a)" in result.output
+    result = CliRunner().invoke(deadline_command, ["ca-atia", "1983-06-30"])
+    assert result.exit_code == 2 and "from 1983-07-01" in result.output

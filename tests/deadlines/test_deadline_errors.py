@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from tracker.deadlines import (
     LAW_CODES,
+    LAW_VERSIONS,
     MAX_YEAR,
     MIN_YEAR,
     complaint_deadline,
@@ -65,9 +66,19 @@ def test_out_of_range_years(law: str, received: date) -> None:
 def test_due_date_beyond_the_data_is_an_error_not_a_guess(law: str) -> None:
     with pytest.raises(ValueError):
         due_date(law, date(MAX_YEAR, 12, 28))
-    # The first and last supported years still work.
-    assert due_date(law, date(MIN_YEAR, 1, 1)).year == MIN_YEAR
+    # The law's first version and the last supported year still work.
+    first = LAW_VERSIONS[law][0].effective_from
+    assert due_date(law, first) > first
     assert due_date(law, date(MAX_YEAR, 6, 1)).year == MAX_YEAR
+
+
+@pytest.mark.parametrize("law", LAW_CODES)
+def test_received_before_the_first_version_names_the_range(law: str) -> None:
+    first = LAW_VERSIONS[law][0].effective_from
+    with pytest.raises(ValueError, match=f"from {first.isoformat()}"):
+        due_date(law, first - timedelta(days=1))
+    with pytest.raises(ValueError, match=f"from {first.isoformat()}"):
+        explain(law, first - timedelta(days=1))
 
 
 def test_datetime_is_rejected() -> None:

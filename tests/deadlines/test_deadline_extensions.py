@@ -67,12 +67,27 @@ def test_privacy_act_translation_extension_is_not_capped() -> None:
 def test_bc_ab_beyond_30_days_needs_commissioner_permission(law: str) -> None:
     problems = check_extension(law, D("2024-06-03"), D("2024-06-05"), 45, "volume", False)
     assert codes(problems) == {"commissioner-permission-required"}
-    assert check_extension(law, D("2024-06-03"), D("2024-06-05"), 45, "volume", True) == []
+    # Notifying the Commissioner is not a permission: a recorded date of permission lifts the cap.
+    assert codes(check_extension(law, D("2024-06-03"), D("2024-06-05"), 45, "volume", True)) == {
+        "commissioner-permission-required"
+    }
+    assert (
+        check_extension(
+            law,
+            D("2024-06-03"),
+            D("2024-06-05"),
+            45,
+            "volume",
+            False,
+            permission_on=D("2024-06-04"),
+        )
+        == []
+    )
     assert check_extension(law, D("2024-06-03"), D("2024-06-05"), 30, "volume", False) == []
 
 
-def test_ontario_has_no_fixed_cap_verify() -> None:
-    # FIPPA s.27(1) / MFIPPA s.20(1): "a period of time that is reasonable" (verify).
+def test_ontario_has_no_fixed_cap() -> None:
+    # FIPPA s.27(1) / MFIPPA s.20(1): "a period of time that is reasonable".
     assert (
         check_extension("ca-on-fippa", D("2024-06-03"), D("2024-06-05"), 90, "volume", False) == []
     )

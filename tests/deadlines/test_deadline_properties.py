@@ -13,6 +13,8 @@ from tracker.deadlines import (
     due_date,
     explain,
     is_working_day,
+    law_in_force,
+    reporter_windows,
     working_days_between,
 )
 from tracker.deadlines.calendars import CA_PROVINCES
@@ -20,7 +22,8 @@ from tracker.deadlines.calendars import CA_PROVINCES
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 laws = st.sampled_from(LAW_CODES)
-dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2080, 12, 31))
+# From the latest first version of any law (NY POL s.89(3)(a) as amended in 2005).
+dates = st.dates(min_value=date(2005, 7, 1), max_value=date(2080, 12, 31))
 extensions = st.integers(min_value=0, max_value=60)
 
 
@@ -48,12 +51,13 @@ def pause_lists(draw: st.DrawFn, received: date) -> list[tuple[date, date]]:
 def test_calendar_day_laws_never_due_before_received_plus_length(lp, received, ext) -> None:
     law, province = lp
     due = due_date(law, received, extension_days=ext, province=province)
-    if LAWS[law].unit == "calendar":
-        assert due >= received + timedelta(days=LAWS[law].length + ext)
-        assert due - (received + timedelta(days=LAWS[law].length + ext)) < timedelta(days=10)
+    version = law_in_force(law, received)
+    if version.unit == "calendar":
+        assert due >= received + timedelta(days=version.length + ext)
+        assert due - (received + timedelta(days=version.length + ext)) < timedelta(days=10)
     else:
         # Working-day laws: exactly length + ext working days after receipt.
-        assert working_days_between(law, received, due, province) == LAWS[law].length + ext
+        assert working_days_between(law, received, due, province) == version.length + ext
 
 
 @SETTINGS
@@ -105,3 +109,24 @@ def test_pauses_never_move_due_date_earlier(data, lp, received, ext) -> None:
     assert paused >= plain
     assert is_working_day(law, paused, province)
     assert all(not (s <= paused <= e) for s, e in pauses)
+
+
+@SETTINGS
+@given(law_and_province(), dates, st.integers(min_value=0, max_value=200))
+def test_reporter_windows_never_end_after_their_later_reading(lp, received, after) -> None:
+    """Part 1 of issue 15: the reporter's window takes the earlier reading; the later one,
+    when shown, is never earlier, and a window never ends on a Sunday (every interpretation
+    act moves a time limit past a Sunday)."""
+    law, province = lp
+    due = due_date(law, received, province=province)
+    responded = received + timedelta(days=after)
+    for window in reporter_windows(
+        law, received=received, due=due, responded=responded, province=province
+    ) + reporter_windows(law, received=received, due=due, province=province):
+        if window.end is None or window.kind != "statute":
+            continue
+        if window.later_end is not None:
+            assert window.later_end > window.end
+        assert (
+            window.end.weekday() != 6 or law_in_force(law, received).complaint_window.roll == "none"
+        )  # type: ignore[union-attr]

@@ -123,7 +123,8 @@ def _province(request: InfoRequest) -> str | None:
 
 def request_facts(request: InfoRequest, today: date) -> dict[str, Any]:
     """What a mail about one request says: dates, days left or late, sections, where to complain."""
-    law = deadlines.LAWS[request.law_code]
+    # The version of the law in force on the received date (issue 15: Alberta's new Act).
+    law = deadlines.law_in_force(request.law_code, request.received_on)
     province = _province(request)
     due = request.due_on
     days_left = (due - today).days
@@ -166,7 +167,9 @@ def request_subject(kind: str, facts: Mapping[str, Any]) -> str:
     elif kind == "due_today":
         subject = f"Due today: {title} (due {due})"
     elif kind == "overdue":
-        subject = f"Overdue, deemed refused: {title} (was due {due})"
+        # "Deemed refused" only where the law has a deemed refusal (issue 15 part 3).
+        refused = ", deemed refused" if facts.get("deemed_section") else ""
+        subject = f"Overdue{refused}: {title} (was due {due})"
     else:
         left = facts["complaint_days_left"]
         when = "today" if left == 0 else f"in {_plural(left, 'day')}"

@@ -264,7 +264,14 @@ def request_fields(body: Mapping[str, Any], *, creating: bool) -> dict[str, Any]
 
 # Kind-specific details an entry may carry (the web forms' fields, tracker.requests.forms).
 DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
-    "extension": ("days", "reason", "notice_on", "commissioner_notified"),
+    "extension": (
+        "days",
+        "reason",
+        "notice_on",
+        "commissioner_notified",
+        "commissioner_permission",
+        "commissioner_permission_on",
+    ),
     "fee_notice": ("amount",),
     "fee_paid": ("amount",),
     "transfer": ("to_institution",),
@@ -312,6 +319,15 @@ def event_fields(body: Mapping[str, Any]) -> dict[str, Any]:
             "commissioner_notified",
             boolean(raw, "commissioner_notified", f("commissioner_notified")),
         )
+        # BC FIPPA s.10(1), Alberta s.14(1): the service refuses a permission without its date.
+        put(
+            "commissioner_permission",
+            boolean(raw, "commissioner_permission", f("commissioner_permission")),
+        )
+        permission_on = a_date(
+            raw, "commissioner_permission_on", nullable=True, field=f("commissioner_permission_on")
+        )
+        put("commissioner_permission_on", permission_on.isoformat() if permission_on else None)
     elif kind in ("fee_notice", "fee_paid"):
         details["amount"] = (text(raw, "amount", max_length=50, field=f("amount")) or "").strip()
     elif kind == "transfer":

@@ -157,6 +157,12 @@ def _schemas() -> dict[str, Any]:
             },
             "notice_on": _nullable(DATE),
             "commissioner_notified": {"type": "boolean"},
+            "commissioner_permission": {
+                "type": "boolean",
+                "description": "extension (BC FIPPA s.10(1), Alberta): the Commissioner gave "
+                "permission for a longer extension; needs commissioner_permission_on.",
+            },
+            "commissioner_permission_on": _nullable(DATE),
             "amount": {"type": "string", "maxLength": 50},
             "to_institution": {"type": "string", "minLength": 1, "maxLength": 300},
             "pages": _nullable({"type": "integer", "minimum": 0, "maximum": 10_000_000}),
@@ -256,6 +262,12 @@ def _schemas() -> dict[str, Any]:
                     "type": "boolean",
                     "description": "False when notice came too late to move the due date.",
                 },
+                "days_counted": {
+                    "type": "integer",
+                    "description": "The days that move the due date: only the lawful part of "
+                    "an extension over the statute's cap.",
+                },
+                "permission_on": _nullable(DATE),
                 "problems": {"type": "array", "items": _ref("Problem")},
             }
         ),
@@ -287,6 +299,26 @@ def _schemas() -> dict[str, Any]:
                         "deemed_refusal_window_end": _nullable(DATE),
                     }
                 ),
+                "windows": {
+                    "type": "array",
+                    "description": "The reporter's windows: the earlier reading's last day, "
+                    "and the later reading's where the law reads two ways.",
+                    "items": _obj(
+                        {
+                            "stage": STRING,
+                            "body": STRING,
+                            "trigger": STRING,
+                            "kind": {
+                                "type": "string",
+                                "enum": ["statute", "guidance", "no-limit", "next-stage"],
+                            },
+                            "end": _nullable(DATE),
+                            "later_end": _nullable(DATE),
+                            "citation": STRING,
+                            "text": STRING,
+                        }
+                    ),
+                },
             }
         ),
         "Attachment": _obj(

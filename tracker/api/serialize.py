@@ -112,6 +112,8 @@ def deadline(request: InfoRequest, found: Deadline) -> dict[str, Any]:
                 "notice_on": _day(check.extension.notice_on),
                 "commissioner_notified": check.extension.commissioner_notified,
                 "counted": check.extension.counted,
+                "days_counted": check.extension.days_counted,
+                "permission_on": _day(check.extension.permission_on),
                 "problems": [
                     {
                         "code": p.code,
@@ -132,6 +134,19 @@ def deadline(request: InfoRequest, found: Deadline) -> dict[str, Any]:
             "section": found.law.cite(rule.section) if rule is not None else None,
             "deemed_refusal_window_end": _day(found.deemed_refusal_window_end),
         },
+        "windows": [
+            {
+                "stage": w.stage,
+                "body": w.body,
+                "trigger": w.trigger,
+                "kind": w.kind,
+                "end": _day(w.end),
+                "later_end": _day(w.later_end),
+                "citation": w.citation,
+                "text": w.text,
+            }
+            for w in found.windows
+        ],
     }
 
 

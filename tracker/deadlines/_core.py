@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from . import calendars
 from .calendars import CA_PROVINCES, MAX_YEAR, MIN_YEAR, Calendar, get_calendar
-from .laws import Law, get_law
+from .laws import Law, get_law, law_in_force
 
 
-def resolve(law: str, province: str | None) -> tuple[Law, Calendar]:
-    """Return (Law, Calendar) for a law code and optional province, validating both."""
+def resolve(law: str, province: str | None, received: date | None = None) -> tuple[Law, Calendar]:
+    """Return (Law, Calendar) for a law code and optional province, validating both; with
+    `received`, the version of the law in force on that day (ValueError before the first)."""
     law_obj = get_law(law)
+    if received is not None:
+        check_date(received, "received")
+        law_obj = law_in_force(law_obj.code, received)
     prov = province.strip().upper() if isinstance(province, str) and province.strip() else None
     if province is not None and not isinstance(province, str):
         raise TypeError(f"province must be a string code, not {province!r}")
@@ -28,6 +33,25 @@ def resolve(law: str, province: str | None) -> tuple[Law, Calendar]:
         # institution's location) cannot change the date, so it is accepted and ignored.
         cal_province = None
     return law_obj, get_calendar(law_obj.calendar_key, cal_province, law_obj.weekend_days)
+
+
+def window_calendar(law_obj: Law, cal: Calendar) -> Calendar:
+    """The calendar of the reporter's windows: the interpretation act's holidays where the
+    law names a calendar for them (federal IA s.35), else the law's own calendar."""
+    spec = law_obj.window_calendar
+    if spec is None or spec[0] not in calendars.CALENDAR_DESCRIPTIONS:
+        return cal
+    return get_calendar(spec[0], cal.province, spec[1])
+
+
+def roll_past_holidays(cal: Calendar, d: date) -> date:
+    """Move d past holidays and Sundays only, never past a plain Saturday (an interpretation
+    act extends a time limit past a holiday; Saturday is not one)."""
+    while True:
+        reason = cal.non_working_reason(d)
+        if reason is None or reason == "Saturday":
+            return d
+        d = date.fromordinal(d.toordinal() + 1)
 
 
 def check_date(value: object, what: str) -> date:

@@ -15,30 +15,53 @@ lands inside a pause. For a working-day law paused days are simply not working d
 Restarts (UK FOIA s.1(3) clarification, FOISA s.1(3)): the clock starts again, so the caller
 passes the date the clarification was received as `received` (see `restarted_due_date`).
 Transfers (ATIA s.8(2)) keep the original receipt date: pass the first receipt date.
+
+Versions: every function that takes a received date uses the version of the law in force on
+that day; the window functions take `received=` for the same purpose (default: the trigger).
+
+The reporter's windows (`complaint_deadline` and the functions after it) take the earlier
+reading where the law reads two ways (see the package docstring); `reporter_windows` returns
+each window with its trigger, its source and the later reading where it differs.
 """
 
 from __future__ import annotations
 
+import calendar as _calendar_months
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
-from ._core import check_date, resolve
+from ._core import check_date, resolve, roll_past_holidays, window_calendar
 from .calendars import Calendar
 from .explain import explain
+from .laws import LAW_VERSIONS, ComplaintWindow, Law
 
 _ONE_DAY = timedelta(days=1)
 
-# (law code, province as passed) -> (calendar, length, counts working days?).
-_FAST: dict[tuple[str, str | None], tuple[Calendar, int, bool]] = {}
+# (law code, province as passed) -> per version, newest first: (first day's ordinal,
+# calendar, length, counts working days?, rolls past a Saturday?).
+_Entry = tuple[int, Calendar, int, bool, bool]
+_FAST: dict[tuple[str, str | None], tuple[_Entry, ...]] = {}
 
 
-def _fast_entry(law: str, province: str | None) -> tuple[Calendar, int, bool]:
-    law_obj, cal = resolve(law, province)
-    entry = (cal, law_obj.length, law_obj.unit == "working")
+def _fast_entries(law: str, province: str | None) -> tuple[_Entry, ...]:
+    entries = []
+    for version in reversed(LAW_VERSIONS[resolve(law, province)[0].code]):
+        _, cal = resolve(law, province, version.effective_from)
+        entries.append(
+            (
+                version.effective_from.toordinal(),
+                cal,
+                version.length,
+                version.unit == "working",
+                version.roll_past_saturday,
+            )
+        )
+    out = tuple(entries)
     if len(_FAST) < 4096:  # bounded: ignored provinces of fixed-calendar laws are free text
-        _FAST[(law, province)] = entry
-    return entry
+        _FAST[(law, province)] = out
+    return out
 
 
 def due_date(
@@ -48,23 +71,39 @@ def due_date(
     extension_days: int = 0,
     province: str | None = None,
     pauses: Iterable[tuple[date, date]] = (),
+    acknowledged: date | None = None,
 ) -> date:
-    """Return the last day to respond (extension_days in the law's own unit)."""
+    """Return the last day to respond (extension_days in the law's own unit), under the
+    version of the law in force on `received`."""
     try:
-        cal, length, working = _FAST[(law, province)]
+        entries = _FAST[(law, province)]
     except KeyError:
-        cal, length, working = _fast_entry(law, province)
+        entries = _fast_entries(law, province)
     except TypeError:  # unhashable law/province: let resolve() explain
-        cal, length, working = _fast_entry(law, province)
+        entries = _fast_entries(law, province)
     if (
         pauses
+        or acknowledged is not None
         or received.__class__ is not date
         or extension_days.__class__ is not int
         or extension_days < 0
     ):
         return explain(
-            law, received, extension_days=extension_days, province=province, pauses=pauses
+            law,
+            received,
+            extension_days=extension_days,
+            province=province,
+            pauses=pauses,
+            acknowledged=acknowledged,
         ).due
+    ordinal = received.toordinal()
+    entry = next((e for e in entries if e[0] <= ordinal), None)
+    if entry is None:  # before the law's first version: resolve() raises the ValueError naming it
+        resolve(law, province, received)
+        raise AssertionError("unreachable")
+    _, cal, length, working, roll_sat = entry
+    if roll_sat:
+        return explain(law, received, extension_days=extension_days, province=province).due
     # Flat per-year data (one atomic tuple): work = sorted working days, cb[i] = number
     # of working days before base+i. Out-of-span reads raise IndexError -> slow path.
     base, cb, work = cal.span
@@ -97,6 +136,33 @@ def restarted_due_date(
 ) -> date:
     """Return the due date after a restart (UK FOIA s.1(3)): `restart` is the new day 0."""
     return due_date(law, restart, extension_days=extension_days, province=province, pauses=pauses)
+
+
+def _add_months(d: date, months: int) -> date:
+    # "Within six months after" (FOISA s.47(4)): the same day of the month, or the month's last
+    # day when it has none (31 August + 6 months -> 28/29 February: the earlier reading).
+    month = d.month - 1 + months
+    year, month = d.year + month // 12, month % 12 + 1
+    return date(year, month, min(d.day, _calendar_months.monthrange(year, month)[1]))
+
+
+def _window_end(
+    law_obj: Law, cal: Calendar, window: ComplaintWindow, day0: date
+) -> tuple[date, date]:
+    """(earlier reading, later reading) of a window's last day; day 1 is the day after day0."""
+    if window.unit == "working":
+        end = cal.add_working_days(day0, window.length)
+        return end, end
+    if window.unit == "months":
+        end = _add_months(day0, window.length)
+        return end, cal.next_working_on_or_after(end)
+    last = day0 + timedelta(days=window.length)
+    later = cal.next_working_on_or_after(last)
+    if window.roll == "working":
+        return later, later
+    if window.roll == "none":
+        return last, later
+    return roll_past_holidays(window_calendar(law_obj, cal), last), later
 
 
 def is_working_day(law: str, d: date, province: str | None = None) -> bool:
@@ -147,38 +213,240 @@ def days_late(law: str, due: date, on: date, *, province: str | None = None) -> 
     return ((on - due).days, cal.working_days_between(due, on))
 
 
-def complaint_deadline(law: str, trigger: date, *, province: str | None = None) -> date | None:
-    """Return the last day to complain/appeal when the window's day 1 is `trigger`; None if no window."""
-    law_obj, cal = resolve(law, province)
+def complaint_deadline(
+    law: str, trigger: date, *, province: str | None = None, received: date | None = None
+) -> date | None:
+    """Return the last day to complain/appeal when the window's day 1 is `trigger` (earlier
+    reading: e.g. ATIA s.31 does not roll past a Saturday); None if the law sets no window."""
     check_date(trigger, "trigger")
+    law_obj, cal = resolve(law, province, received or trigger)
     window = law_obj.complaint_window
     if window is None:
         return None
-    if window.unit == "working":
-        # Day 1 is the trigger itself (if a working day): count from the day before.
-        return cal.add_working_days(trigger - _ONE_DAY, window.length)
-    # e.g. ATIA s.31: 60 days, day 1 = trigger; a last day off work rolls forward.
-    return cal.next_working_on_or_after(trigger + timedelta(days=window.length - 1))
+    return _window_end(law_obj, cal, window, trigger - _ONE_DAY)[0]
 
 
 def response_complaint_deadline(
-    law: str, responded: date, *, province: str | None = None
+    law: str,
+    responded: date,
+    *,
+    due: date | None = None,
+    province: str | None = None,
+    received: date | None = None,
 ) -> date | None:
-    """Return the last day to complain about a response received on `responded` (day 1 = next day)."""
+    """Return the last day to complain about a response received on `responded` (day 1 = next
+    day); where the law counts from the end of the response period (FOISA s.20(5)(a)), a
+    response within it counts from `due`."""
     check_date(responded, "responded")
-    return complaint_deadline(law, responded + _ONE_DAY, province=province)
+    law_obj = resolve(law, province, received or responded)[0]
+    day0 = responded
+    if law_obj.window_from_due and due is not None and responded <= due:
+        check_date(due, "due")
+        day0 = due
+    return complaint_deadline(law, day0 + _ONE_DAY, province=province, received=received)
 
 
 def deemed_refusal_complaint_deadline(
-    law: str, due: date, province: str | None = None
+    law: str, due: date, province: str | None = None, *, received: date | None = None
 ) -> date | None:
-    """Return the last day to complain after a deemed refusal (window starts the day after `due`)."""
-    law_obj = resolve(law, province)[0]
-    window = law_obj.complaint_window
-    if window is None or not window.covers_deemed_refusal:
-        return None
+    """Return the last day to complain after silence past `due` (the window starts the day
+    after); None where the law sets no window or no time limit (BC FIPPA s.53(3))."""
     check_date(due, "due")
-    return complaint_deadline(law, due + _ONE_DAY, province=province)
+    law_obj, cal = resolve(law, province, received or due)
+    window = law_obj.window_after_refusal
+    if window is None:
+        return None
+    return _window_end(law_obj, cal, window, due)[0]
+
+
+@dataclass(frozen=True)
+class ReporterWindow:
+    """One of the reporter's windows, as the request page, the packet and the letter show it."""
+
+    stage: str  # "complaint", "appeal", "request for review", "application"...
+    body: str
+    trigger: str  # what starts it, in words
+    kind: Literal["statute", "guidance", "no-limit", "next-stage"]
+    end: date | None  # the earlier reading; None for no limit or a stage not yet started
+    citation: str
+    text: str  # one sentence a reporter can check
+    later_end: date | None = None  # the later reading, where it differs
+    later_source: str | None = None
+
+
+def _unit_words(window: ComplaintWindow) -> str:
+    return {"calendar": "days", "working": "working days", "months": "months"}[window.unit]
+
+
+def _window_text(
+    law_obj: Law,
+    window: ComplaintWindow,
+    day0: date,
+    end: date,
+    later: date,
+    trigger: str,
+    holidays_text: str,
+) -> tuple[str, date | None, str | None]:
+    cite = law_obj.cite(window.section)
+    text = (
+        f"{window.stage.capitalize()} to {window.body or law_obj.complaint_body}: "
+        f"{window.length} {_unit_words(window)} counted from the day after {trigger} "
+        f"({day0.isoformat()}), so by {end.strftime('%A')} {end.isoformat()} ({cite})."
+    )
+    if window.status == "guidance":
+        text = (
+            f"No time limit in the Act. Guidance, not law: {window.note} Counted from "
+            f"{day0.isoformat()}, six weeks end on {end.strftime('%A')} {end.isoformat()}."
+        )
+        return text, None, None
+    if later != end and window.unit == "calendar":
+        if window.roll == "holidays":
+            why = (
+                f"{window.roll_citation or 'the interpretation act'} extends a time limit only "
+                f"past {holidays_text or 'a holiday'}"
+            )
+        else:
+            why = "the law does not move the last day"
+        source = (
+            "read as rolling to the next working day like the institution's deadline, it would "
+            f"end on {later.strftime('%A')} {later.isoformat()}"
+        )
+        text += (
+            f" The tracker shows the earlier of two readings: {why}; {source}. File by "
+            f"{end.isoformat()}."
+        )
+        return text, later, source
+    if window.note and window.status == "statute" and window.unit != "calendar":
+        text += f" {window.note}"
+    return text, None, None
+
+
+def reporter_windows(
+    law: str,
+    *,
+    received: date,
+    due: date,
+    responded: date | None = None,
+    province: str | None = None,
+) -> tuple[ReporterWindow, ...]:
+    """The reporter's windows for a request: after the response (or after silence past `due`),
+    each with its trigger, its section and, where the law reads two ways, the later reading."""
+    check_date(received, "received")
+    check_date(due, "due")
+    law_obj, cal = resolve(law, province, received)
+    out: list[ReporterWindow] = []
+    late = responded is None or responded > due
+    if responded is not None:
+        check_date(responded, "responded")
+    window = law_obj.complaint_window
+    if responded is None:
+        trigger = f"the due date ({law_obj.silence_term})"
+        window = law_obj.window_after_refusal
+        day0 = due
+        if law_obj.refusal_no_limit:
+            section = law_obj.cite(law_obj.refusal_no_limit_section or "")
+            out.append(
+                ReporterWindow(
+                    stage=(
+                        law_obj.complaint_window.stage if law_obj.complaint_window else "complaint"
+                    ),
+                    body=law_obj.complaint_body,
+                    trigger=trigger,
+                    kind="no-limit",
+                    end=None,
+                    citation=section,
+                    text=(
+                        f"No deadline: the law sets no time limit for a "
+                        f"{law_obj.complaint_window.stage if law_obj.complaint_window else 'complaint'} "
+                        f"of a failure to respond ({section}). It stays open."
+                    ),
+                )
+            )
+            window = None
+    else:
+        trigger = "the response" if not late else "the late response"
+        day0 = due if (law_obj.window_from_due and not late) else responded
+        if law_obj.window_from_due and not late:
+            trigger = "the end of the time for compliance"
+    if window is not None:
+        end, later = _window_end(law_obj, cal, window, day0)
+        text, later_end, later_source = _window_text(
+            law_obj, window, day0, end, later, trigger, law_obj.window_holiday_text
+        )
+        out.append(
+            ReporterWindow(
+                stage=window.stage,
+                body=window.body or law_obj.complaint_body,
+                trigger=trigger,
+                kind="statute",
+                end=end,
+                citation=law_obj.cite(window.section),
+                text=text,
+                later_end=later_end,
+                later_source=later_source,
+            )
+        )
+    elif not out and law_obj.guidance_window is None:
+        section = law_obj.silence_cite or law_obj.period_text
+        out.append(
+            ReporterWindow(
+                stage="complaint",
+                body=law_obj.complaint_body,
+                trigger=trigger,
+                kind="no-limit",
+                end=None,
+                citation=section,
+                text=(
+                    # US FOIA, CPRA: no administrative window runs from silence; the law
+                    # says what silence allows in its own words.
+                    "No window runs from silence: " + law_obj.lateness_effect.format(cite=section)
+                    if responded is None and law_obj.silence_section
+                    else f"{law_obj.complaint_body}: the law sets no time limit."
+                ),
+            )
+        )
+    if law_obj.guidance_window is not None:
+        g = law_obj.guidance_window
+        end, later = _window_end(law_obj, cal, g, day0)
+        text, _, _ = _window_text(law_obj, g, day0, end, later, trigger, "")
+        out.append(
+            ReporterWindow(
+                stage=g.stage,
+                body=g.body or law_obj.complaint_body,
+                trigger=g.trigger_text,
+                kind="guidance",
+                end=end,
+                citation=law_obj.cite(g.section),
+                text=text,
+            )
+        )
+    if law_obj.next_stage is not None:
+        n = law_obj.next_stage
+        out.append(
+            ReporterWindow(
+                stage=n.stage,
+                body=n.body,
+                trigger=n.trigger_text,
+                kind="next-stage",
+                end=None,
+                citation=law_obj.cite(n.section),
+                text=law_obj.next_stage_text,
+            )
+        )
+    return tuple(out)
+
+
+def next_stage_deadline(
+    law: str, trigger: date, *, received: date, province: str | None = None
+) -> date | None:
+    """The last day of the step after the first window, `trigger` being its day 0 (FOISA
+    s.47(4): six months after the review's outcome, or after the 20 working days the
+    authority had to answer it)."""
+    check_date(trigger, "trigger")
+    law_obj, cal = resolve(law, province, received)
+    if law_obj.next_stage is None:
+        return None
+    return _window_end(law_obj, cal, law_obj.next_stage, trigger)[0]
 
 
 @dataclass(frozen=True)
@@ -200,10 +468,12 @@ def check_extension(
     commissioner_notified: bool,
     *,
     province: str | None = None,
+    permission_on: date | None = None,
 ) -> list[Problem]:
-    """Return the problems with an extension as taken (empty list when it looks lawful)."""
-    law_obj, _ = resolve(law, province)
+    """Return the problems with an extension as taken (empty list when it looks lawful);
+    `permission_on` is the date of the Commissioner's permission (BC s.10(1), AB s.14(1))."""
     check_date(received, "received")
+    law_obj, _ = resolve(law, province, received)
     if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
         raise ValueError(f"extension days must be a positive whole number, not {days!r}")
     if notice_date is not None:
@@ -259,23 +529,27 @@ def check_extension(
     if rule.max_days is not None and days > rule.max_days and capped:
         max_cite = law_obj.cite(rule.max_section or rule.sections[0])
         if rule.max_kind == "permission":
-            # BC FIPPA s.10(1), AB FOIP s.14(1): beyond 30 days only with the Commissioner's permission.
-            if not commissioner_notified:
+            # BC FIPPA s.10(1), AB FOIP s.14(1): beyond 30 days only with the Commissioner's
+            # permission, which a recorded date of permission shows.
+            if permission_on is None:
                 problems.append(
                     Problem(
                         "commissioner-permission-required",
                         f"An extension of {days} {unit} exceeds the {rule.max_days} the head may take alone; "
-                        "longer needs the Commissioner's permission.",
+                        "longer needs the Commissioner's permission. Only "
+                        f"{rule.max_days} {unit} count toward the due date until a permission is recorded.",
                         max_cite,
                     )
                 )
         elif rule.max_kind == "written-reasons":
-            # NY POL s.89(3)(a): beyond 20 business days needs written reasons and a date certain.
+            # NY POL s.89(3)(a): beyond 20 business days from the acknowledgement, written
+            # reasons and a date certain within a reasonable period.
             problems.append(
                 Problem(
                     "exceeds-maximum",
-                    f"An extension of {days} {unit} exceeds {rule.max_days}; the agency must state in "
-                    "writing why and give a date certain within a reasonable period.",
+                    f"An extension of {days} {unit} goes beyond the 20 business days from the "
+                    "acknowledgement; the agency must state in writing why and give a date "
+                    "certain within a reasonable period.",
                     max_cite,
                     "warning",
                 )
@@ -286,7 +560,8 @@ def check_extension(
             problems.append(
                 Problem(
                     "exceeds-maximum",
-                    f"An extension of {days} {unit} exceeds the {rule.max_days} {unit} the law allows.",
+                    f"An extension of {days} {unit} exceeds the {rule.max_days} {unit} the law allows; "
+                    f"only {rule.max_days} {unit} count toward the due date.",
                     max_cite,
                 )
             )
@@ -304,6 +579,8 @@ def check_extension(
                 law_obj.cite(rule.commissioner_section or rule.sections[0]),
             )
         )
+    if permission_on is not None and rule.max_kind == "permission":
+        check_date(permission_on, "permission_on")
     if rule.guidance_max_days is not None and days > rule.guidance_max_days:
         problems.append(
             Problem(
@@ -315,3 +592,37 @@ def check_extension(
             )
         )
     return problems
+
+
+def lawful_extension_days(
+    law: str,
+    received: date,
+    extensions: Iterable[tuple[int, str, bool]],
+    *,
+    province: str | None = None,
+) -> list[int]:
+    """For extensions in force, in order, as (days, reason, permission recorded), return the
+    days each one moves the due date: only the lawful part of an extension over the cap
+    (Québec s.47 10 days, Privacy Act s.15(a) 30, US FOIA (6)(B)(i) 10 working days, CPRA 14,
+    BC s.10(1) / Alberta 30 without the Commissioner's permission). The cap is on the total."""
+    law_obj, _ = resolve(law, province, received)
+    rule = law_obj.extension
+    out: list[int] = []
+    used = 0
+    for days, reason, permitted in extensions:
+        capped = (
+            rule is not None and rule.max_days is not None and rule.max_kind != "written-reasons"
+        )
+        if capped and rule is not None:
+            chosen = next((r for r in rule.reasons if r.code == reason), None)
+            if chosen is not None and chosen.uncapped:
+                capped = False  # Privacy Act s.15(b): "such period of time as is reasonable"
+            if rule.max_kind == "permission" and permitted:
+                capped = False
+        if capped and rule is not None and rule.max_days is not None:
+            allowed = max(0, min(days, rule.max_days - used))
+        else:
+            allowed = days
+        used += allowed
+        out.append(allowed)
+    return out

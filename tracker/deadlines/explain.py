@@ -6,9 +6,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ._core import check_date, check_extension_days, normalise_pauses, resolve
+from . import calendars
+from ._core import (
+    check_date,
+    check_extension_days,
+    normalise_pauses,
+    resolve,
+    roll_past_holidays,
+    window_calendar,
+)
 from .calendars import HOLIDAYS_VERSION, MAX_YEAR
-from .laws import Law
+from .laws import LAW_VERSIONS, Law, version_end
 
 _ONE_DAY = timedelta(days=1)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -79,6 +87,12 @@ class Explanation:
     sections: tuple[str, ...]
     holidays_version: str
     steps: tuple[Step, ...] = field(default_factory=tuple)
+    # The earlier reading of the institution's deadline where the law reads two ways (the
+    # interpretation act alone, without the next-work-day practice); None when both agree.
+    earlier_due: date | None = None
+    # NY POL s.89(3)(a): the acknowledgement that started the 20 business days, if counted.
+    acknowledged: date | None = None
+    acknowledgement_late: bool = False
 
     def as_text(self) -> str:
         """Return the explanation as plain text: the reasoning, then data and notes."""
@@ -117,10 +131,11 @@ def explain(
     extension_days: int = 0,
     province: str | None = None,
     pauses: Iterable[tuple[date, date]] = (),
+    acknowledged: date | None = None,
 ) -> Explanation:
     """Compute the due date day by day and return an Explanation of every step."""
-    law_obj, cal = resolve(law, province)
     check_date(received, "received")
+    law_obj, cal = resolve(law, province, received)
     ext = check_extension_days(extension_days)
     merged = normalise_pauses(pauses)
     find_pause = _pause_lookup(merged)
@@ -130,6 +145,21 @@ def explain(
     working = law_obj.unit == "working"
     skipped: list[SkippedDay] = []
     d = received
+    ack_counted: date | None = None
+    ack_late = False
+    if acknowledged is not None and law_obj.acknowledgement_days is not None:
+        check_date(acknowledged, "acknowledged")
+        if acknowledged < received:
+            raise ValueError(
+                f"acknowledged {acknowledged.isoformat()} is before receipt {received.isoformat()}"
+            )
+        # NY POL s.89(3)(a): an acknowledgement within the 5 business days starts 20 business
+        # days from its own date; one sent later is not counted (the period had run out).
+        if acknowledged <= cal.add_working_days(received, law_obj.length):
+            ack_counted, d = acknowledged, acknowledged
+            n = law_obj.acknowledgement_days + ext
+        else:
+            ack_late = True
     counted = 0
     year = 0
     closed: dict[date, str] = {}  # the year's non-working days, read once a year
@@ -167,8 +197,21 @@ def explain(
                 break
             rolled.append(SkippedDay(due, reason if reason is not None else "paused"))
             due += _ONE_DAY
+            if (
+                law_obj.roll_past_saturday
+                and due.weekday() == 5
+                and cal.non_working_reason(due) is None
+            ):
+                # Québec IA s.52 "jour ouvrable", read as a business day: past a Saturday too.
+                rolled.append(SkippedDay(due, "Saturday (not a business day)"))
+                due += _ONE_DAY
         if due != last:
             roll = Roll(last, due, tuple(rolled), law_obj.roll_citation)
+    earlier: date | None = None
+    if roll is not None and law_obj.strict_roll_citation:
+        strict = roll_past_holidays(window_calendar(law_obj, cal), last)
+        if strict != due:
+            earlier = strict
 
     applied = tuple(AppliedPause(s, e, c) for (s, e), c in zip(merged, paused_counts, strict=False))
     sections = [law_obj.period_text, law_obj.count_citation]
@@ -179,8 +222,8 @@ def explain(
         sections.append(roll.citation)
     if any(c for c in paused_counts):
         sections.extend(law_obj.cite(s) for s in law_obj.pause_sections)
-    if law_obj.deemed_refusal_section:
-        sections.append(law_obj.cite(law_obj.deemed_refusal_section))
+    if law_obj.silence_cite:
+        sections.append(law_obj.silence_cite)
 
     exp = Explanation(
         law=law_obj,
@@ -200,14 +243,59 @@ def explain(
         due=due,
         sections=tuple(dict.fromkeys(sections)),
         holidays_version=HOLIDAYS_VERSION,
+        earlier_due=earlier,
+        acknowledged=ack_counted,
+        acknowledgement_late=ack_late,
     )
+    if ack_counted is not None:
+        object.__setattr__(exp, "start", ack_counted + _ONE_DAY)
+        object.__setattr__(exp, "base_length", law_obj.acknowledgement_days)
     object.__setattr__(exp, "steps", _steps(exp))
     return exp
+
+
+def _calendar_text(law: Law) -> str:
+    # The calendars' own sentence for the list they hold, where they give one.
+    descriptions: dict[str, str] = calendars.CALENDAR_DESCRIPTIONS
+    return descriptions.get(law.calendar_key, law.holiday_calendar)
 
 
 def _steps(e: Explanation) -> tuple[Step, ...]:
     law = e.law
     steps: list[Step] = [Step("Received", f"Received {e.received.isoformat()} (day 0).", None)]
+    if len(LAW_VERSIONS[law.code]) > 1:
+        end = version_end(law)
+        steps.append(
+            Step(
+                "Law",
+                f"On that day the {law.name} ({law.act_citation}) applied: it governs requests "
+                f"received from {law.effective_from.isoformat()}"
+                + (f" to {end.isoformat()}" if end else "")
+                + ".",
+                law.act_citation,
+            )
+        )
+    if e.acknowledged is not None and law.acknowledgement_section:
+        ack_cite = law.cite(law.acknowledgement_section)
+        steps.append(
+            Step(
+                "Acknowledgement",
+                f"The agency acknowledged the request on {e.acknowledged.isoformat()}, within "
+                f"{law.length} business days of receipt; the {law.acknowledgement_days} business "
+                f"days to grant or deny run from that date ({ack_cite}).",
+                ack_cite,
+            )
+        )
+    elif e.acknowledgement_late and law.acknowledgement_section:
+        ack_cite = law.cite(law.acknowledgement_section)
+        steps.append(
+            Step(
+                "Acknowledgement",
+                f"The acknowledgement came after the {law.length} business days the law allows, "
+                f"so it does not start a new period ({ack_cite}).",
+                ack_cite,
+            )
+        )
     unit_word = "calendar days" if e.unit == "calendar" else "working days"
     ext_rule = law.extension
     if e.extension_days and ext_rule is not None:
@@ -278,10 +366,11 @@ def _steps(e: Explanation) -> tuple[Step, ...]:
     elif e.unit == "calendar":
         note = ""
         if 5 not in law.weekend_days and e.due.weekday() == 5:
-            # Québec Interpretation Act s.61(23) does not list Saturday (verify CAI practice).
+            # Québec Interpretation Act s.52 extends only a time limit ending on a holiday.
             note = (
                 " Saturday is not a holiday under the Interpretation Act (CQLR c. I-16) "
-                "s.61(23), so the deadline is not extended (verify how the CAI treats it)."
+                "s.61(23), and s.52 extends only a time limit that expires on a holiday, so "
+                "the deadline is not extended."
             )
         steps.append(
             Step(
@@ -290,15 +379,27 @@ def _steps(e: Explanation) -> tuple[Step, ...]:
                 law.roll_citation,
             )
         )
+    if e.earlier_due is not None and e.roll is not None:
+        steps.append(
+            Step(
+                "Two readings",
+                f"Read by the interpretation act alone ({law.strict_roll_citation}), the time "
+                f"limit would end on {_day(e.earlier_due)}: it moves only past a holiday, and "
+                "a Saturday or a day offices close is not one. The tracker gives the "
+                f"institution the later date, {_day(e.due)} ({law.roll_citation}), so that a "
+                "request is never called overdue too early.",
+                law.strict_roll_citation,
+            )
+        )
     due_text = f"Due {_day(e.due)}."
-    due_cite = law.cite(law.deemed_refusal_section) if law.deemed_refusal_section else None
+    due_cite = law.silence_cite
     if due_cite:
         due_text += " " + law.lateness_effect.format(cite=due_cite)
     steps.append(Step("Due", due_text, due_cite))
     steps.append(
         Step(
             "Holiday data",
-            f"Non-working days: {law.holiday_calendar}"
+            f"Non-working days: {_calendar_text(law)}"
             + (
                 f" (province: {e.province})"
                 if law.province_mode == "institution" and e.province

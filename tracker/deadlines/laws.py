@@ -1,18 +1,24 @@
 """Statutory facts for each access-to-information regime the tracker knows.
 
 Constant tables only: nothing here is computed from holiday data at import time.
-Items marked "(verify)" come from secondary sources (see /work/shared/law/RULES.md);
-check the statute text before relying on them.
+
+Each regime (a stable law code stored on requests) is a sequence of versions, each a `Law`
+with the date it took effect; a request uses the version in force on the day it was received
+(`law_in_force`). Adding a law or a version is data: a `Law(...)` entry in `_VERSIONS`, plus
+its vectors in tests/deadlines/. Sections were checked against the statute texts (see the
+README's "Deadlines, law by law").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Literal
 
 Unit = Literal["calendar", "working"]
+WindowUnit = Literal["calendar", "working", "months"]
 
 
 @dataclass(frozen=True)
@@ -58,14 +64,26 @@ class ExtensionRule:
 
 @dataclass(frozen=True)
 class ComplaintWindow:
-    """The period to complain or appeal; day 1 is the trigger day itself."""
+    """The reporter's period to complain, appeal or ask for a review; day 1 is the trigger day."""
 
     length: int
-    unit: Unit
+    unit: WindowUnit
     section: str
     # Whether the window also runs after a deemed refusal (silence past the due date).
     covers_deemed_refusal: bool = True
     note: str = ""
+    # How the last day moves when it is not a working day, under the reporter's (earlier)
+    # reading: "holidays" only past the holidays the interpretation act lists (Saturday is
+    # not one: federal IA s.26/s.35, Ontario, Alberta, Québec s.52), "working" past every
+    # non-working day where a statute says so (NY GCL s.25-a), "none" not at all.
+    roll: Literal["holidays", "working", "none"] = "holidays"
+    roll_citation: str | None = None
+    # "statute": a time limit in the law; "guidance": a regulator's expectation, not law.
+    status: Literal["statute", "guidance"] = "statute"
+    # Who receives it and what it is called ("complaint", "appeal", "request for review").
+    stage: str = "complaint"
+    body: str = ""
+    trigger_text: str = "the response"
 
 
 @dataclass(frozen=True)
@@ -101,11 +119,62 @@ class Law:
     lateness_effect: str = (
         "Without a response by the end of that day, the request is treated as refused ({cite})."
     )
+    # The version: the day it took effect (inclusive) and the Act's citation.
+    effective_from: date = date(1983, 7, 1)
+    act_citation: str = ""
+    # The section that says what silence past the due date means, when the law does not call
+    # it a deemed refusal (US FOIA constructive exhaustion, UK FOIA s.10(1) breach).
+    silence_section: str | None = None
+    # What silence is called: "deemed refusal" only for laws that have one.
+    silence_term: str = "deemed refusal"
+    # The window after silence, when it differs from the window after a response; with
+    # refusal_no_limit the law sets no time limit after silence (BC FIPPA s.53(3)).
+    refusal_window: ComplaintWindow | None = None
+    refusal_no_limit: bool = False
+    refusal_no_limit_section: str | None = None
+    # A regulator's expectation where the law sets no window (UK FOIA: the ICO's six weeks).
+    guidance_window: ComplaintWindow | None = None
+    # A second step after the first window (FOISA s.47(4): six months to the Commissioner).
+    next_stage: ComplaintWindow | None = None
+    next_stage_text: str = ""
+    # FOISA s.20(5): the review window counts from the end of the s.10 period, or from a
+    # late response.
+    window_from_due: bool = False
+    # Calendar of the reporter's windows (earlier reading): a calendar key and its weekly
+    # rest days; None uses the law's own calendar, rolling past holidays only.
+    window_calendar: tuple[str, tuple[int, ...]] | None = None
+    window_holiday_text: str = ""
+    # Québec IA s.52: a time limit expiring on a holiday moves to the next "jour ouvrable";
+    # read as a business day (the later reading, for the institution) a roll also passes a
+    # Saturday.
+    roll_past_saturday: bool = False
+    # NY POL s.89(3)(a): an acknowledgement within the period starts a new period.
+    acknowledgement_days: int | None = None
+    acknowledgement_section: str | None = None
+    # The earlier reading of the institution's own deadline, where a calendar-day law's last
+    # day rolls: the interpretation act alone (holidays only).
+    strict_roll_citation: str | None = None
 
     @property
     def period_text(self) -> str:
         """The response-period citation as it reads in a sentence ("Access to Information Act s.7")."""
         return self.citation.replace(", ", " ", 1)
+
+    @property
+    def silence_cite(self) -> str | None:
+        """The section giving silence past the due date its effect, cited."""
+        section = self.deemed_refusal_section or self.silence_section
+        return self.cite(section) if section else None
+
+    @property
+    def window_after_refusal(self) -> ComplaintWindow | None:
+        """The reporter's window after silence past the due date (None: none or no limit)."""
+        if self.refusal_no_limit:
+            return None
+        if self.refusal_window is not None:
+            return self.refusal_window
+        w = self.complaint_window
+        return w if w is not None and w.covers_deemed_refusal else None
 
     def cite(self, section: str) -> str:
         """Cite a section of this law, e.g. cite("s.9(2)") -> "ATIA s.9(2)"."""
@@ -118,10 +187,18 @@ _SAT_SUN = (5, 6)
 _SUN = (6,)
 
 _FEDERAL_CAL = (
-    "Federal government holidays (python-holidays CA, category 'government') plus Easter "
-    "Monday (Interpretation Act s.35), plus the institution's province's public holidays "
-    "when a province is given; Saturdays and Sundays"
+    "Days federal offices are closed: the holidays of the Interpretation Act s.35 and federal "
+    "office closures, plus the institution's province's holidays when a province is given; "
+    "Saturdays and Sundays"
 )
+# Federal Interpretation Act s.26: a time limit ending on a holiday (s.35: Sunday and the
+# listed days, not Saturday, not an office closure) runs to the next day that is not one.
+_FEDERAL_WINDOW_CAL = ("ca-federal-ia", (6,))
+_FEDERAL_WINDOW_TEXT = (
+    "holidays of the Interpretation Act s.35 (Sunday and the listed days; Saturday and "
+    "federal office closures are not holidays)"
+)
+_IA_FED_ROLL = "Interpretation Act s.26"
 
 _ATIA = Law(
     code="ca-atia",
@@ -135,7 +212,7 @@ _ATIA = Law(
     calendar_key="ca-federal",
     weekend_days=_SAT_SUN,
     count_citation="Interpretation Act s.27",
-    roll_citation="Interpretation Act s.26; TBS Access to Information Manual 7.1.1",
+    roll_citation="TBS Access to Information Manual 7.1.1 (the next work day)",
     extension=ExtensionRule(
         unit="calendar",
         sections=("s.9(1)", "s.9(2)"),
@@ -164,11 +241,19 @@ _ATIA = Law(
         60,
         "calendar",
         "s.31",
-        note="For a deemed refusal the window starts the day after the due date (OIC guidance).",
+        note="For a deemed refusal the window starts the day after the due date.",
+        roll_citation=_IA_FED_ROLL,
+        body="Information Commissioner of Canada",
+        trigger_text="the day the response was received",
     ),
     province_mode="institution",
     default_province=None,
     pause_sections=("s.6.1 (request for approval to decline to act suspends the clock)",),
+    act_citation="R.S.C. 1985, c. A-1",
+    effective_from=date(1983, 7, 1),
+    window_calendar=_FEDERAL_WINDOW_CAL,
+    window_holiday_text=_FEDERAL_WINDOW_TEXT,
+    strict_roll_citation=_IA_FED_ROLL,
     restart_note="",
     transfer_note="A transfer under s.8(2) keeps the original receipt date: pass the date the first institution received the request.",
 )
@@ -185,7 +270,7 @@ _PRIVACY = Law(
     calendar_key="ca-federal",
     weekend_days=_SAT_SUN,
     count_citation="Interpretation Act s.27",
-    roll_citation="Interpretation Act s.26; TBS manual 7.1.1",
+    roll_citation="TBS Access to Information Manual 7.1.1 (the next work day)",
     extension=ExtensionRule(
         unit="calendar",
         sections=("s.15",),
@@ -200,7 +285,7 @@ _PRIVACY = Law(
                 "Consultations that cannot reasonably be completed within the time limit",
                 "s.15(a)(ii)",
             ),
-            # Privacy Act s.15(b): "such period of time as is reasonable" (verify).
+            # Privacy Act s.15(b): "for such period of time as is reasonable".
             ExtensionReason(
                 "translation",
                 "Translation or conversion into an alternative format",
@@ -215,9 +300,16 @@ _PRIVACY = Law(
     deemed_refusal_section="s.16(3)",
     complaint_body="Privacy Commissioner of Canada",
     complaint_window=None,  # Privacy Act s.29 states no time limit
+    refusal_no_limit=True,
+    refusal_no_limit_section="s.29(1)",
     province_mode="institution",
     default_province=None,
-    transfer_note="A transfer under s.13(2) keeps the original receipt date (verify).",
+    transfer_note="A transfer under s.13(2) keeps the original receipt date.",
+    act_citation="R.S.C. 1985, c. P-21",
+    effective_from=date(1983, 7, 1),
+    window_calendar=_FEDERAL_WINDOW_CAL,
+    window_holiday_text=_FEDERAL_WINDOW_TEXT,
+    strict_roll_citation=_IA_FED_ROLL,
 )
 
 
@@ -230,6 +322,8 @@ def _ontario(
     s_notice: str,
     s_deemed: str,
     s_appeal: str,
+    act: str,
+    effective: date,
 ) -> Law:
     return Law(
         code=code,
@@ -239,13 +333,12 @@ def _ontario(
         citation=f"{name}, {s_period}",
         unit="calendar",
         length=30,
-        # Legislation Act, 2006 s.87 "holiday" includes Easter Monday, Civic Holiday and
-        # Remembrance Day, which python-holidays files under ON 'optional' (verify).
-        holiday_calendar="Ontario public holidays plus Easter Monday, Civic Holiday and Remembrance Day (Legislation Act, 2006 s.87, verify); Saturdays and Sundays",
+        holiday_calendar="Ontario's holidays (Legislation Act, 2006 s.87 and s.88); Saturdays and Sundays",
         calendar_key="ca-on",
         weekend_days=_SAT_SUN,
-        count_citation="Legislation Act, 2006 s.89 (verify)",
-        roll_citation="Legislation Act, 2006 s.89: next day the office is open (verify)",
+        count_citation="Legislation Act, 2006 s.89",
+        roll_citation="Legislation Act, 2006 s.89: the next day the office is open",
+        strict_roll_citation="Legislation Act, 2006 s.89(1): the next day that is not a holiday",
         extension=ExtensionRule(
             unit="calendar",
             sections=(s_ext,),
@@ -262,13 +355,26 @@ def _ontario(
                 ),
             ),
             notice_section=s_notice,
-            max_days=None,  # "a period of time that is reasonable in the circumstances" (verify)
+            max_days=None,  # "a period of time that is reasonable in the circumstances"
         ),
         deemed_refusal_section=s_deemed,
         complaint_body="Information and Privacy Commissioner of Ontario",
-        complaint_window=ComplaintWindow(30, "calendar", s_appeal, note="(verify)"),
+        complaint_window=ComplaintWindow(
+            30,
+            "calendar",
+            s_appeal,
+            note=f"After silence the head is deemed to have given notice of refusal on the last day ({s_deemed}).",
+            roll_citation="Legislation Act, 2006 s.89(1)",
+            stage="appeal",
+            body="Information and Privacy Commissioner of Ontario",
+            trigger_text="the day notice of the decision was given",
+        ),
         province_mode="fixed",
         default_province="ON",
+        act_citation=act,
+        effective_from=effective,
+        window_holiday_text="holidays of the Legislation Act, 2006 s.87-88 (Saturday is not one)",
+        window_calendar=("ca-on-ia", _SUN),
     )
 
 
@@ -281,6 +387,8 @@ _ON_FIPPA = _ontario(
     "s.27(2)",
     "s.29(4)",
     "s.50(2)",
+    "R.S.O. 1990, c. F.31",
+    date(1988, 1, 1),
 )
 _ON_MFIPPA = _ontario(
     "ca-on-mfippa",
@@ -291,6 +399,8 @@ _ON_MFIPPA = _ontario(
     "s.20(2)",
     "s.22(4)",
     "s.39(2)",
+    "R.S.O. 1990, c. M.56",
+    date(1991, 1, 1),
 )
 
 _BC = Law(
@@ -301,11 +411,10 @@ _BC = Law(
     citation="Freedom of Information and Protection of Privacy Act (British Columbia), s.7",
     unit="working",  # Schedule 1: "day" does not include a Saturday or a holiday
     length=30,
-    # BC Interpretation Act s.29 "holiday" includes Sunday, Easter Monday and 26 December (verify).
-    holiday_calendar="British Columbia public holidays plus Easter Monday and Boxing Day (Interpretation Act (B.C.) s.29, verify); Saturdays and Sundays",
+    holiday_calendar="British Columbia's holidays (Interpretation Act (B.C.) s.29); Saturdays and Sundays",
     calendar_key="ca-bc",
     weekend_days=_SAT_SUN,
-    count_citation='FIPPA Schedule 1 definition of "day"; Interpretation Act (B.C.) s.25 (verify)',
+    count_citation='FIPPA Schedule 1 definition of "day"; Interpretation Act (B.C.) s.25',
     roll_citation=None,
     extension=ExtensionRule(
         unit="working",
@@ -328,7 +437,7 @@ _BC = Law(
             ),
             ExtensionReason(
                 "applicant-consent",
-                "The applicant consented to the extension (verify)",
+                "The applicant consented to the extension",
                 "s.10(1)(d)",
             ),
         ),
@@ -337,13 +446,24 @@ _BC = Law(
         max_section="s.10(1)",
         max_kind="permission",
     ),
-    deemed_refusal_section="s.53(3) (verify)",
+    deemed_refusal_section="s.53(3)",
     complaint_body="Office of the Information and Privacy Commissioner for British Columbia",
     complaint_window=ComplaintWindow(
-        30, "working", "s.53(2)(a)", note='"day" per Schedule 1 (verify)'
+        30,
+        "working",
+        "s.53(2)(a)",
+        note='"day" excludes Saturdays and holidays (Schedule 1); the Commissioner may allow longer (s.53(2)(b)).',
+        roll="none",
+        stage="request for review",
+        body="Office of the Information and Privacy Commissioner for British Columbia",
+        trigger_text="the day the applicant was notified of the decision",
     ),
+    refusal_no_limit=True,
+    refusal_no_limit_section="s.53(3)",
     province_mode="fixed",
     default_province="BC",
+    act_citation="R.S.B.C. 1996, c. 165",
+    effective_from=date(1993, 10, 4),
     pause_sections=("s.7(4) (fee estimate: the clock stops until the fee is paid or waived)",),
 )
 
@@ -355,12 +475,12 @@ _AB = Law(
     citation="Freedom of Information and Protection of Privacy Act (Alberta), s.11",
     unit="calendar",
     length=30,
-    # Interpretation Act (Alta.) s.28(1)(v) "holiday" includes Easter Monday (verify).
-    holiday_calendar="Alberta public holidays plus Easter Monday (Interpretation Act (Alta.) s.28, verify); Saturdays and Sundays",
+    holiday_calendar="Alberta's holidays (Interpretation Act (Alta.) s.28(1)); Saturdays and Sundays",
     calendar_key="ca-ab",
     weekend_days=_SAT_SUN,
-    count_citation="Interpretation Act (Alta.) s.22 (verify)",
-    roll_citation="Interpretation Act (Alta.) s.22: next business day (verify)",
+    count_citation="Interpretation Act (Alta.) s.22",
+    roll_citation="the next business day (public bodies are closed on Saturdays)",
+    strict_roll_citation="Interpretation Act (Alta.) s.22(1): the next day that is not a holiday",
     extension=ExtensionRule(
         unit="calendar",
         sections=("s.14(1)",),
@@ -381,24 +501,99 @@ _AB = Law(
                 "s.14(1)(c)",
             ),
             ExtensionReason(
-                "third-party-review", "A third party asked for a review (verify)", "s.14(1)(d)"
+                "third-party-review",
+                "A third party asked for a review under s.65(2) or s.77(3)",
+                "s.14(1)(d)",
             ),
         ),
-        notice_section="s.14(3) (verify)",
+        notice_section="s.14(4)",
         max_days=30,  # s.14(1): up to 30 days; longer only with the Commissioner's permission
         max_section="s.14(1)",
         max_kind="permission",
     ),
     deemed_refusal_section="s.11(2)",
     complaint_body="Information and Privacy Commissioner of Alberta",
-    complaint_window=ComplaintWindow(60, "calendar", "s.69(2)(a)", note="(verify)"),
+    complaint_window=ComplaintWindow(
+        60,
+        "calendar",
+        "s.66(2)",
+        note="A request for review under s.65(1); after silence (s.11(2)) the 60 days run from the day after the due date.",
+        roll_citation="Interpretation Act (Alta.) s.22(1)",
+        stage="request for review",
+        body="Information and Privacy Commissioner of Alberta",
+        trigger_text="the day the applicant was notified of the decision",
+    ),
     province_mode="fixed",
     default_province="AB",
+    act_citation="R.S.A. 2000, c. F-25",
+    effective_from=date(1995, 10, 1),
+    window_holiday_text="holidays of the Interpretation Act (Alta.) s.28(1) (Saturday is not one)",
+    window_calendar=("ca-ab-ia", _SUN),
     notes=(
-        (
-            "Alberta replaced FOIP with the Access to Information Act (S.A. 2024, c. A-1.4), in force "
-            "2025-06-11 (verify): requests received after that date may be governed by the new Act."
+        "Requests received from 2025-06-11 fall under Alberta's Access to Information Act "
+        "(S.A. 2024, c. A-1.4), which replaced FOIP; requests received before keep FOIP.",
+    ),
+)
+
+# Alberta's Access to Information Act (S.A. 2024, c. A-1.4) replaced FOIP for requests
+# received from 2025-06-11: the same periods, counted in business days (s.1 "business day":
+# not a Saturday or a holiday). Its review window is read in calendar days for the
+# reporter (the earlier reading) and in business days as the alternative.
+_AB_AIA = replace(
+    _AB,
+    name="Access to Information Act (Alberta)",
+    short_name="ATIA (Alta.)",
+    citation="Access to Information Act (Alberta), S.A. 2024, c. A-1.4, time limit for responding",
+    unit="working",
+    length=30,
+    count_citation='Access to Information Act (Alberta) s.1 "business day"',
+    roll_citation=None,
+    strict_roll_citation=None,
+    extension=replace(
+        _AB.extension,  # type: ignore[arg-type]
+        unit="working",
+        sections=("extension of the time limit",),
+        reasons=(
+            ExtensionReason(
+                "insufficient-detail",
+                "The applicant did not give enough detail to identify the record",
+                "extension of the time limit",
+            ),
+            ExtensionReason(
+                "volume",
+                "Large number of records; meeting the time limit would unreasonably interfere with operations",
+                "extension of the time limit",
+            ),
+            ExtensionReason(
+                "consultation",
+                "More time needed to consult a third party or another public body",
+                "extension of the time limit",
+            ),
+            ExtensionReason(
+                "third-party-review",
+                "A third party asked for a review",
+                "extension of the time limit",
+            ),
         ),
+        notice_section="extension of the time limit",
+        max_section="extension of the time limit",
+    ),
+    deemed_refusal_section="failure to respond in time",
+    complaint_window=ComplaintWindow(
+        60,
+        "calendar",
+        "request for review",
+        note="Read in calendar days, the earlier of the two readings; the later counts 60 business days.",
+        roll_citation="Interpretation Act (Alta.) s.22(1)",
+        stage="request for review",
+        body="Information and Privacy Commissioner of Alberta",
+        trigger_text="the day the applicant was notified of the decision",
+    ),
+    act_citation="S.A. 2024, c. A-1.4",
+    effective_from=date(2025, 6, 11),
+    notes=(
+        "Alberta's Access to Information Act applies to requests received from 2025-06-11 "
+        "and counts business days; requests received before keep FOIP.",
     ),
 )
 
@@ -413,13 +608,15 @@ _QC = Law(
     # Interpretation Act (CQLR c. I-16) s.61(23): Sundays, 1 Jan, Good Friday, Easter Monday,
     # 24 June, 1 July, Labour Day, Thanksgiving, 25 Dec, the Sovereign's birthday day.
     # python-holidays files Easter Monday under QC 'optional', so it is requested too.
-    holiday_calendar="Québec holidays of the Interpretation Act (CQLR c. I-16) s.61(23), including Easter Monday, and Sundays; Saturday is not a holiday there",
+    holiday_calendar="Québec holidays of the Interpretation Act (CQLR c. I-16) s.61(23), and Sundays; Saturday is not a holiday there",
     calendar_key="ca-qc",
-    # Saturday is not in s.61(23): a deadline ending on a Saturday is not extended (verify
-    # how the CAI treats it). Only Sundays are treated as weekly non-working days.
+    # Saturday is not in s.61(23): a time limit ending on a Saturday is not extended. Only
+    # Sundays are weekly holidays.
     weekend_days=_SUN,
     count_citation="Interpretation Act (CQLR c. I-16) s.52",
-    roll_citation="Interpretation Act (CQLR c. I-16) s.52 (next day that is not a holiday)",
+    roll_citation='Interpretation Act (CQLR c. I-16) s.52: "jour ouvrable suivant", read as the next business day',
+    strict_roll_citation='Interpretation Act (CQLR c. I-16) s.52: "jour ouvrable suivant", read as the next day that is not a holiday',
+    roll_past_saturday=True,
     extension=ExtensionRule(
         unit="calendar",
         sections=("s.47",),
@@ -436,11 +633,27 @@ _QC = Law(
     ),
     deemed_refusal_section="s.52",
     complaint_body="Commission d'accès à l'information",
-    complaint_window=ComplaintWindow(30, "calendar", "s.135"),
+    complaint_window=ComplaintWindow(
+        30,
+        "calendar",
+        "s.135",
+        note="After silence the 30 days run from the expiry of the time to respond (s.135).",
+        roll_citation="Interpretation Act (CQLR c. I-16) s.52",
+        stage="application for review",
+        body="Commission d'accès à l'information",
+        trigger_text="the date of the decision",
+    ),
     province_mode="fixed",
     default_province="QC",
+    act_citation="CQLR c. A-2.1",
+    # 1982, c. 30: assented 1982-06-23; the access to documents part in force 1982-10-01.
+    effective_from=date(1982, 10, 1),
+    window_holiday_text="holidays of the Interpretation Act (CQLR c. I-16) s.61(23) (Saturday is not one)",
+    window_calendar=("ca-qc-ia", _SUN),
     notes=(
-        "A deadline ending on a Saturday is not extended: Saturday is not a holiday under s.61(23) of the Interpretation Act (verify how the CAI treats it).",
+        "A time limit ending on a Saturday is not extended: Saturday is not a holiday under "
+        "s.61(23) of the Interpretation Act, and s.52 extends only a time limit that expires "
+        "on a holiday.",
     ),
 )
 
@@ -471,7 +684,9 @@ _US_FOIA = Law(
         max_days=10,  # (6)(B)(i); longer requires offering the requester (6)(B)(ii) options
         max_section="(6)(B)(i)",
     ),
-    deemed_refusal_section="(6)(C)(i)",
+    deemed_refusal_section=None,
+    silence_section="(6)(C)(i)",
+    silence_term="constructive exhaustion",
     lateness_effect=(
         "Without a response by then, the requester is treated as having exhausted "
         "administrative remedies and may go to court ({cite})."
@@ -482,10 +697,16 @@ _US_FOIA = Law(
         "calendar",
         "(6)(A)(i)(III)(aa)",
         covers_deemed_refusal=False,
-        note="At least 90 days after an adverse determination; after silence the requester may sue (constructive exhaustion, (6)(C)(i)).",
+        note="The agency must allow at least 90 days after an adverse determination; its own regulations may allow longer. After silence the requester may sue (constructive exhaustion, (6)(C)(i)).",
+        roll="none",
+        stage="administrative appeal",
+        body="the agency's FOIA appeal authority",
+        trigger_text="the date of the adverse determination",
     ),
     province_mode="none",
     default_province=None,
+    act_citation="5 U.S.C. 552, as amended by the Electronic Freedom of Information Act Amendments of 1996",
+    effective_from=date(1997, 10, 2),
     pause_sections=(
         "(6)(A)(ii)(I)-(II) (tolling for a request for information or fee clarification)",
     ),
@@ -502,8 +723,8 @@ _CPRA = Law(
     holiday_calendar="California state holidays (python-holidays US subdiv CA, without the commemorative Susan B. Anthony Day); Saturdays and Sundays",
     calendar_key="us-ca",
     weekend_days=_SAT_SUN,
-    count_citation="Code Civ. Proc. s.12 (verify)",
-    roll_citation="Code Civ. Proc. s.12a: next business day (verify)",
+    count_citation="Code Civ. Proc. s.12",
+    roll_citation="Code Civ. Proc. s.12a: the next day that is not a holiday",
     extension=ExtensionRule(
         unit="calendar",
         sections=("s.7922.535(b)",),
@@ -524,10 +745,39 @@ _CPRA = Law(
         max_section="s.7922.535(b)",
     ),
     deemed_refusal_section=None,
+    silence_section="s.7923.000",
+    silence_term="petition for a writ of mandate",
+    lateness_effect=(
+        "Without a response by then, the requester may petition the superior court for a "
+        "writ of mandate ({cite})."
+    ),
     complaint_body="Superior Court (petition, Gov. Code s.7923.000)",
     complaint_window=None,
     province_mode="fixed",
     default_province="CA",
+    act_citation="Cal. Gov. Code s.7920.000 et seq.",
+    effective_from=date(2023, 1, 1),
+)
+
+# Before the 2023 recodification the same rule was Gov. Code s.6253(c) (10 days, an
+# extension of at most 14 days by written notice), enforced under s.6258.
+_CPRA_6253 = replace(
+    _CPRA,
+    citation="California Gov. Code s.6253(c)",
+    extension=replace(
+        _CPRA.extension,  # type: ignore[arg-type]
+        sections=("s.6253(c)",),
+        reasons=tuple(
+            replace(r, section=r.section.replace("s.7922.535(c)", "s.6253(c)"))
+            for r in _CPRA.extension.reasons  # type: ignore[union-attr]
+        ),
+        notice_section="s.6253(c)",
+        max_section="s.6253(c)",
+    ),
+    silence_section="s.6258",
+    complaint_body="Superior Court (petition, Gov. Code s.6258)",
+    act_citation="Cal. Gov. Code s.6250 et seq.",
+    effective_from=date(1999, 1, 1),
 )
 
 _NY = Law(
@@ -541,7 +791,7 @@ _NY = Law(
     holiday_calendar="New York public holidays (python-holidays US subdiv NY, without the commemorative Susan B. Anthony Day); Saturdays and Sundays",
     calendar_key="us-ny",
     weekend_days=_SAT_SUN,
-    count_citation="General Construction Law s.20 (verify)",
+    count_citation="General Construction Law s.20",
     roll_citation=None,
     extension=ExtensionRule(
         unit="working",
@@ -549,21 +799,43 @@ _NY = Law(
         reasons=(
             ExtensionReason(
                 "acknowledgment",
-                "Written acknowledgment giving an approximate date for the response",
+                "Approximate date given in the acknowledgement, beyond 20 business days from it",
+                "s.89(3)(a)",
+            ),
+            ExtensionReason(
+                "date-certain",
+                "Written reasons and a date certain beyond 20 business days from the acknowledgement",
                 "s.89(3)(a)",
             ),
         ),
         notice_section="s.89(3)(a)",
-        max_days=20,  # normally within 20 business days; longer needs written reasons and a date certain
+        max_days=0,  # any time beyond the 20 business days: written reasons and a date certain
         max_section="s.89(3)(a)",
         max_kind="written-reasons",
-        note="The statute counts the approximate date from the acknowledgment; this engine adds the extension to the 5-business-day period.",
+        note="Record the acknowledgement as a timeline entry on its date: the 20 business days run from it; an extension adds business days to that period.",
     ),
     deemed_refusal_section="s.89(4)(a)",
     complaint_body="the agency's records access appeals officer",
-    complaint_window=ComplaintWindow(30, "calendar", "s.89(4)(a)"),
+    complaint_window=ComplaintWindow(
+        30,
+        "calendar",
+        "s.89(4)(a)",
+        roll="working",
+        roll_citation="General Construction Law s.25-a",
+        stage="appeal",
+        body="the agency's records access appeals officer",
+        trigger_text="the date of the denial",
+    ),
     province_mode="fixed",
     default_province="NY",
+    act_citation="N.Y. Public Officers Law art. 6, as amended by ch. 22 of the Laws of 2005",
+    # Chapter 22 of the Laws of 2005 (signed May 2005) added the 20 business days from the
+    # acknowledgement; the Committee on Open Government explained the new time limits in June
+    # 2005. Requests received from July 2005 use this rule; an earlier one is refused rather
+    # than computed under a rule that may not yet have applied.
+    effective_from=date(2005, 7, 1),
+    acknowledgement_days=20,
+    acknowledgement_section="s.89(3)(a)",
 )
 
 _UK = Law(
@@ -592,12 +864,26 @@ _UK = Law(
         guidance_max_days=20,
         guidance_citation="ICO guidance on s.10(3): at most 20 further working days",
     ),
-    deemed_refusal_section="s.10(1)",
+    deemed_refusal_section=None,
+    silence_section="s.10(1)",
+    silence_term="breach of the time for compliance",
     lateness_effect="A response after that day breaches {cite}.",
     complaint_body="Information Commissioner's Office (after the authority's internal review)",
-    complaint_window=None,  # s.50 states no window (the ICO asks within 6 weeks of the review outcome)
+    complaint_window=None,  # s.50 sets no time limit
+    guidance_window=ComplaintWindow(
+        6 * 7,
+        "calendar",
+        "s.50(2)(b)",
+        note="The ICO expects a complaint within six weeks of the last substantive contact with the authority (e.g. the internal review's outcome); it may decline one made after undue delay (s.50(2)(b)). This is guidance, not a time limit in the Act.",
+        roll="none",
+        status="guidance",
+        body="Information Commissioner's Office",
+        trigger_text="the last substantive contact with the authority",
+    ),
     province_mode="none",
     default_province=None,
+    act_citation="2000 c. 36",
+    effective_from=date(2005, 1, 1),
     pause_sections=("s.10(2) (days between a fees notice and payment are disregarded)",),
     restart_note="A request for clarification under s.1(3) restarts the clock: pass the date the clarification was received as the new receipt date.",
 )
@@ -618,14 +904,38 @@ _FOISA = Law(
     extension=None,  # FOISA s.10 allows no extension; the fee period is disregarded (s.10(2))
     deemed_refusal_section=None,
     complaint_body="the Scottish public authority (requirement for review), then the Scottish Information Commissioner",
+    silence_section="s.20(5)(a)",
+    silence_term="failure to respond",
+    lateness_effect="Without a response by then, the applicant may require a review ({cite}).",
     complaint_window=ComplaintWindow(
         40,
         "working",
         "s.20(5)",
-        note="Requirement for review within 40 working days; then the Scottish Information Commissioner within 6 months (s.47(4)).",
+        note="Counted from the expiry of the s.10 period, or from the receipt of a late response (s.20(5)(b)).",
+        roll="none",
+        stage="requirement for review",
+        body="the Scottish public authority",
+        trigger_text="the expiry of the time for compliance (s.10), or a late response",
+    ),
+    window_from_due=True,
+    next_stage=ComplaintWindow(
+        6,
+        "months",
+        "s.47(4)",
+        roll="none",
+        stage="application",
+        body="the Scottish Information Commissioner",
+        trigger_text="the review's outcome, or the end of the 20 working days the authority has to answer it (s.21(1))",
+    ),
+    next_stage_text=(
+        "Then an application to the Scottish Information Commissioner (s.47(1)) within six "
+        "months of receiving the review's outcome, or of the end of the 20 working days the "
+        "authority has to answer the requirement for review (s.21(1), s.47(4))."
     ),
     province_mode="fixed",
     default_province="SCT",
+    act_citation="2002 asp 13",
+    effective_from=date(2005, 1, 1),
     pause_sections=("s.10(2) (days between a fees notice and payment are disregarded)",),
     restart_note="A request for clarification under s.1(3) restarts the clock: pass the date the clarification was received as the new receipt date.",
 )
@@ -645,25 +955,25 @@ LAW_CODES: tuple[str, ...] = (
     "uk-sct-foisa",
 )
 
-LAWS: Mapping[str, Law] = MappingProxyType(
-    {
-        law.code: law
-        for law in (
-            _ATIA,
-            _PRIVACY,
-            _ON_FIPPA,
-            _ON_MFIPPA,
-            _BC,
-            _AB,
-            _QC,
-            _US_FOIA,
-            _CPRA,
-            _NY,
-            _UK,
-            _FOISA,
-        )
-    }
-)
+# Each law code's versions, oldest first: a request uses the one in force on its received date.
+_VERSIONS: dict[str, tuple[Law, ...]] = {
+    "ca-atia": (_ATIA,),
+    "ca-privacy": (_PRIVACY,),
+    "ca-on-fippa": (_ON_FIPPA,),
+    "ca-on-mfippa": (_ON_MFIPPA,),
+    "ca-bc-fippa": (_BC,),
+    "ca-ab-foip": (_AB, _AB_AIA),
+    "ca-qc-access": (_QC,),
+    "us-foia": (_US_FOIA,),
+    "us-ca-cpra": (_CPRA_6253, _CPRA),
+    "us-ny-foil": (_NY,),
+    "uk-foia": (_UK,),
+    "uk-sct-foisa": (_FOISA,),
+}
+LAW_VERSIONS: Mapping[str, tuple[Law, ...]] = MappingProxyType(_VERSIONS)
+
+# The version in force today, for labels and forms (a request's own version: law_in_force).
+LAWS: Mapping[str, Law] = MappingProxyType({code: v[-1] for code, v in _VERSIONS.items()})
 
 EXTENSION_REASONS: Mapping[str, tuple[ExtensionReason, ...]] = MappingProxyType(
     {code: (law.extension.reasons if law.extension else ()) for code, law in LAWS.items()}
@@ -678,6 +988,32 @@ def get_law(code: str) -> Law:
         raise ValueError(f"unknown law {code!r}; valid codes: {', '.join(LAW_CODES)}") from None
 
 
-def extension_reasons(code: str) -> tuple[ExtensionReason, ...]:
-    """Return the valid extension reasons (code, label, section) for a law."""
-    return EXTENSION_REASONS[get_law(code).code]
+def extension_reasons(code: str, received: date | None = None) -> tuple[ExtensionReason, ...]:
+    """Return the valid extension reasons (code, label, section) for a law (and version)."""
+    if received is None:
+        return EXTENSION_REASONS[get_law(code).code]
+    rule = law_in_force(code, received).extension
+    return rule.reasons if rule else ()
+
+
+def version_end(law: Law) -> date | None:
+    """The last day a law version applies to (None while it is the version in force)."""
+    versions = LAW_VERSIONS[law.code]
+    i = versions.index(law)
+    return versions[i + 1].effective_from - timedelta(days=1) if i + 1 < len(versions) else None
+
+
+def law_in_force(code: str, received: date) -> Law:
+    """Return the version of a law in force on a received date (ValueError before the first)."""
+    versions = LAW_VERSIONS[get_law(code).code]
+    if received < versions[0].effective_from:
+        first = versions[0]
+        raise ValueError(
+            f"{code} ({first.name}, {first.act_citation}) applies to requests received from "
+            f"{first.effective_from.isoformat()}; {received.isoformat()} is before it"
+        )
+    found = versions[0]
+    for version in versions:
+        if version.effective_from <= received:
+            found = version
+    return found

@@ -684,6 +684,11 @@ def build_plan(
                 f"No law for the new institution {first.institution!r}: "
                 "add a law column or choose a default law.",
             )
+        if law_code and received_dates:
+            try:  # a date before the law's first version has no deadline (issue 15)
+                deadlines.law_in_force(law_code, received_dates[0])
+            except ValueError as exc:
+                group_problem("before_law", f"{exc}.")
         if (
             institution is not None
             and first.file_number

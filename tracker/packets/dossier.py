@@ -103,6 +103,8 @@ class ExtensionReview:
     commissioner_notified: bool
     counted: bool  # False: notice came too late, so the days do not move the due date
     problems: tuple[deadlines.Problem, ...]
+    # The days that move the due date (only the lawful part of an over-cap extension).
+    days_counted: int | None = None
 
 
 @dataclass(frozen=True)
@@ -303,8 +305,26 @@ def _window_text(
     today: date,
     late: bool,
     complaints: tuple[ComplaintRecord, ...],
+    windows: tuple[deadlines.ReporterWindow, ...] = (),
 ) -> tuple[bool | None, str]:
-    """Whether the complaint window is open on ``today``, and the sentence that says so."""
+    """Whether the complaint window is open on ``today``, and the sentences that say so:
+    the summary, then each window with its trigger, section and both readings."""
+    is_open, text = _window_summary(law, state, today, late, complaints)
+    if complaints or not windows:
+        return is_open, text
+    details = " ".join(w.text for w in windows)
+    if state.complaint_due_on is None:
+        return is_open, details
+    return is_open, f"{text} {details}"
+
+
+def _window_summary(
+    law: deadlines.Law,
+    state: RequestState,
+    today: date,
+    late: bool,
+    complaints: tuple[ComplaintRecord, ...],
+) -> tuple[bool | None, str]:
     window = law.complaint_window
     if complaints:
         first = complaints[0]
@@ -322,7 +342,7 @@ def _window_text(
         if not late:
             return None, (
                 f"The complaint window ({law.cite(window.section)}) opens only with a "
-                "response or a deemed refusal."
+                f"response or a {law.silence_term}."
             )
         return None, (
             f"The window in {law.cite(window.section)} runs from a decision, not from "
@@ -330,7 +350,7 @@ def _window_text(
         ).strip()
     due = state.complaint_due_on
     trigger = (
-        "the deemed refusal (it starts the day after the due date)"
+        f"the due date ({law.silence_term}; it starts the day after the due date)"
         if state.complaint_trigger == "deemed refusal"
         else "the response"
     )
@@ -382,11 +402,11 @@ def gather(request: InfoRequest, *, generated_at: datetime, today: date, tz: str
     if generated_at.tzinfo is None:
         raise ValueError("generated_at must be timezone-aware")
     generated_at = generated_at.astimezone(UTC)
-    law = deadlines.LAWS[request.law_code]
     province = province_of(request)
     deadline = describe(request, today)
+    law = deadline.law  # the version in force on the received date
     state, explanation = deadline.state, deadline.explanation
-    reasons = {r.code: r for r in deadlines.extension_reasons(request.law_code)}
+    reasons = {r.code: r for r in (law.extension.reasons if law.extension else ())}
     unit = "calendar days" if law.unit == "calendar" else "working days"
     extensions = tuple(
         ExtensionReview(
@@ -403,6 +423,7 @@ def gather(request: InfoRequest, *, generated_at: datetime, today: date, tz: str
             commissioner_notified=check.extension.commissioner_notified,
             counted=check.extension.counted,
             problems=check.problems,
+            days_counted=check.extension.days_counted,
         )
         for check in deadline.extensions
     )
@@ -412,7 +433,7 @@ def gather(request: InfoRequest, *, generated_at: datetime, today: date, tz: str
     late = calendar_late > 0
     deemed = state.due_on + timedelta(days=1) if late and law.deemed_refusal_section else None
     complaints = _complaints(request)
-    window_open, window_text = _window_text(law, state, today, late, complaints)
+    window_open, window_text = _window_text(law, state, today, late, complaints, deadline.windows)
 
     events = list(request.events)
     files, per_event = _files(events)

@@ -1,13 +1,14 @@
 """The draft complaint letter, addressed to the body each law names and citing its sections.
 
 A draft: the reporter checks every fact against the enclosed files, edits and signs it.
-Sections marked (verify) come from secondary sources (see /work/shared/law/RULES.md).
+Sections were checked against the statute texts (README, "Deadlines, law by law").
 """
 
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from datetime import date
 
 from tracker.packets.dossier import Dossier
 
@@ -36,13 +37,13 @@ RULES: dict[str, LetterRules] = {
         "I ask the Commissioner to investigate, to find the complaint well-founded and to "
         "order the institution to respond to the request in full by a fixed date.",
     ),
-    # Privacy Act s.14, s.16(3) (deemed refusal), s.29(1)(b) (refusal), s.29(1)(e) (extension).
+    # Privacy Act s.14, s.16(3) (deemed refusal), s.29(1)(b) (refusal), s.29(1)(d) (extension).
     "ca-privacy": LetterRules(
         "complaint",
         "Dear Commissioner",
         ("s.14", "s.16(3)"),
         "s.29(1)(b)",
-        "s.29(1)(e)",
+        "s.29(1)(d)",
         "I ask the Commissioner to investigate and to recommend that the institution give "
         "access to the personal information without further delay.",
     ),
@@ -70,19 +71,20 @@ RULES: dict[str, LetterRules] = {
     "ca-bc-fippa": LetterRules(
         "request for review",
         "Dear Commissioner",
-        ("s.7", "s.53(3) (verify)"),
+        ("s.7", "s.53(3)"),
         "s.52(1)",
-        "s.42(2)(b) (verify)",
+        "s.42(2)(b)",
         "I ask the Commissioner to review the deemed refusal and to order the public body to "
         "respond without further delay.",
     ),
-    # AB FOIP s.11(1), s.11(2) (deemed refusal); review by the Commissioner s.65(1).
+    # AB FOIP s.11(1), s.11(2) (deemed refusal); review by the Commissioner s.65(1), asked
+    # within 60 days (s.66(2)); an extension is an "act" of the head reviewable under s.65(1).
     "ca-ab-foip": LetterRules(
         "request for review",
         "Dear Commissioner",
         ("s.11(1)", "s.11(2)"),
-        "s.65(1) (verify)",
-        "s.65(1) (verify)",
+        "s.65(1)",
+        "s.65(1)",
         "I ask the Commissioner to review the deemed refusal and to order the public body to "
         "respond without further delay.",
     ),
@@ -139,20 +141,43 @@ RULES: dict[str, LetterRules] = {
         before="The Commissioner expects the authority's internal review to be asked for first: "
         "[date the internal review was requested, and its outcome if any].",
     ),
-    # FOISA s.1(1), s.10(1) (20 working days); requirement for review s.20(1), then s.47(1).
+    # FOISA s.1(1), s.10(1) (20 working days). Two steps: a requirement for review to the
+    # authority (s.20(1), within 40 working days: s.20(5)), then an application to the
+    # Commissioner (s.47(1), within six months: s.47(4)). This letter is the application.
     "uk-sct-foisa": LetterRules(
-        "requirement for review, then application",
+        "application",
         "Dear Scottish Information Commissioner",
         ("s.1(1)", "s.10(1)"),
         "s.47(1)",
         None,
         "I ask the Commissioner to issue a decision requiring the authority to respond to the "
         "request within a set time.",
-        before="A requirement for review was sent to the authority under FOISA s.20(1) on "
-        "[date]; the authority [did not answer within 20 working days (s.21(1)) / "
-        "answered on date].",
+        before="Step 1, to the authority: a requirement for review was sent to the authority "
+        "under FOISA s.20(1) on [date], within the 40 working days of s.20(5); the authority "
+        "[did not answer within 20 working days (s.21(1)) / answered on date]. Step 2, to the "
+        "Commissioner: this application under s.47(1), made within six months of that answer "
+        "or of the end of those 20 working days (s.47(4)).",
     ),
 }
+
+# Versions whose sections differ from the first (law code, day the version took effect).
+VERSION_RULES: dict[tuple[str, date], LetterRules] = {
+    # Alberta's Access to Information Act (S.A. 2024, c. A-1.4), from 2025-06-11.
+    ("ca-ab-foip", date(2025, 6, 11)): LetterRules(
+        "request for review",
+        "Dear Commissioner",
+        ("time limit for responding", "failure to respond in time"),
+        "request for review",
+        "request for review",
+        "I ask the Commissioner to review the failure to respond and to order the public body "
+        "to respond without further delay.",
+    ),
+}
+
+
+def rules_for(law_code: str, effective_from: date) -> LetterRules:
+    """The letter rules of a law version (the first version's unless the version has its own)."""
+    return VERSION_RULES.get((law_code, effective_from), RULES[law_code])
 
 
 def _n(count: int, word: str) -> str:
@@ -162,7 +187,7 @@ def _n(count: int, word: str) -> str:
 def letter_blocks(d: Dossier) -> list[str]:
     """The letter as blocks: address lines (kept as typed) and paragraphs (wrapped)."""
     law = d.law
-    rules = RULES[law.code]
+    rules = rules_for(law.code, law.effective_from)
     cite = law.cite
     complaint_cite = cite(rules.complaint_section)
     deemed_cite = cite(law.deemed_refusal_section) if law.deemed_refusal_section else None
@@ -205,6 +230,11 @@ def letter_blocks(d: Dossier) -> list[str]:
             text += " " + " ".join(f"{p.message} ({p.citation})" for p in x.problems)
         if not x.counted:
             text += " Those days do not move the deadline: the period had already run out."
+        elif x.days_counted is not None and x.days_counted < x.days:
+            text += (
+                f" Only {x.days_counted} of those {x.unit} move the deadline: the rest "
+                "exceed what the law allows."
+            )
         blocks.append(text)
 
     late = (
@@ -239,8 +269,10 @@ def letter_blocks(d: Dossier) -> list[str]:
                 f"I complain of that refusal and of the delay ({sections}; {complaint_cite})."
             )
         else:
+            silence = law.silence_cite
+            effect = f" {law.lateness_effect.format(cite=silence)}" if silence else ""
             grounds.append(
-                f"The institution did not respond within the time limit ({sections}). "
+                f"The institution did not respond within the time limit ({sections}).{effect} "
                 f"I complain of the delay ({complaint_cite})."
             )
     if rules.extension_section and any(x.problems for x in d.extensions):

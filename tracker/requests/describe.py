@@ -45,6 +45,9 @@ class Deadline:
     extensions: tuple[ExtensionCheck, ...]
     complaint_window_open: bool | None  # None: the law states no window
     deemed_refusal_window_end: date | None  # last day to complain of the deemed refusal
+    # The reporter's windows with their triggers and sources (earlier reading; the later one
+    # where the law reads two ways), as the page and the packet show them.
+    windows: tuple[deadlines.ReporterWindow, ...] = ()
 
 
 def _lateness(
@@ -78,6 +81,7 @@ def describe(request: InfoRequest, today: date) -> Deadline:
         extension_days=state.extension_days,
         province=province,
         pauses=state.pauses,
+        acknowledged=state.acknowledged_on,
     )
     checks = tuple(
         ExtensionCheck(
@@ -91,6 +95,7 @@ def describe(request: InfoRequest, today: date) -> Deadline:
                     x.reason,
                     x.commissioner_notified,
                     province=province,
+                    permission_on=x.permission_on,
                 )
             ),
         )
@@ -99,16 +104,26 @@ def describe(request: InfoRequest, today: date) -> Deadline:
     window_open = None if state.complaint_due_on is None else today <= state.complaint_due_on
     late = _lateness(request.law_code, state.due_on, state.responded_on, today, province)
     refusal_window = (
-        deadlines.deemed_refusal_complaint_deadline(request.law_code, state.due_on, province)
+        deadlines.deemed_refusal_complaint_deadline(
+            request.law_code, state.due_on, province, received=request.received_on
+        )
         if late.is_late
         else None
     )
+    windows = deadlines.reporter_windows(
+        request.law_code,
+        received=request.received_on,
+        due=state.due_on,
+        responded=state.responded_on,
+        province=province,
+    )
     return Deadline(
-        law=deadlines.LAWS[request.law_code],
+        law=explanation.law,
         state=state,
         explanation=explanation,
         lateness=late,
         extensions=checks,
         complaint_window_open=window_open,
         deemed_refusal_window_end=refusal_window,
+        windows=windows,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -144,21 +146,34 @@ class ExtensionForm(EventForm):
         description="When the institution sent the notice (default: the date above).",
     )
     commissioner_notified = BooleanField("The institution says it notified the Commissioner")
+    # BC FIPPA s.10(1), Alberta s.14(1): beyond 30 days only with the Commissioner's permission.
+    commissioner_permission = BooleanField(
+        "The Commissioner gave permission for a longer extension"
+    )
+    commissioner_permission_on = DateField(
+        "Date of the Commissioner's permission",
+        validators=[Optional()],
+        description="Required with the permission: without it only 30 days count.",
+    )
 
-    def __init__(self, law_code: str, *args: object, **kwargs: object) -> None:
+    def __init__(
+        self, law_code: str, *args: object, received: date | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
-        unit = "working days" if deadlines.LAWS[law_code].unit == "working" else "calendar days"
+        law = deadlines.law_in_force(law_code, received) if received else deadlines.LAWS[law_code]
+        unit = "working days" if law.unit == "working" else "calendar days"
         self.days.description = f"In {unit}, as this law counts them."
+        reasons = law.extension.reasons if law.extension else ()
         self.reason.choices = [
             ("", "— pick one —"),
-            *[
-                (r.code, f"{r.label} ({deadlines.LAWS[law_code].cite(r.section)})")
-                for r in deadlines.extension_reasons(law_code)
-            ],
+            *[(r.code, f"{r.label} ({law.cite(r.section)})") for r in reasons],
         ]
+        if law.extension is None or law.extension.max_kind != "permission":
+            del self.commissioner_permission
+            del self.commissioner_permission_on
 
     def details(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "days": self.days.data,
             "reason": self.reason.data,
             "notice_on": (self.notice_on.data or self.occurred_on.data).isoformat()
@@ -166,6 +181,11 @@ class ExtensionForm(EventForm):
             else None,
             "commissioner_notified": bool(self.commissioner_notified.data),
         }
+        if "commissioner_permission" in self:
+            out["commissioner_permission"] = bool(self.commissioner_permission.data)
+            permission_on = self.commissioner_permission_on.data
+            out["commissioner_permission_on"] = permission_on.isoformat() if permission_on else None
+        return out
 
 
 class FeeForm(EventForm):

@@ -152,6 +152,16 @@ def _check_request(data: RequestData, today: date) -> None:
             "are outside the holiday data.",
             "received_on",
         )
+    if data.law_code is not None:
+        _check_law_version(data.law_code, data.received_on)
+
+
+def _check_law_version(law_code: str, received_on: date) -> None:
+    """A request received before its law took effect is refused beside the received date."""
+    try:
+        deadlines.law_in_force(law_code, received_on)
+    except ValueError as exc:
+        raise RequestError(f"{exc}.", "received_on") from None
 
 
 def _check_file_number(
@@ -174,6 +184,7 @@ def create_request(db: Session, user: User, data: RequestData, today: date) -> I
     """Log a request, add its "filed" entry and compute its deadline."""
     _check_request(data, today)
     institution = _institution(db, user.newsroom_id, data.institution_id)
+    _check_law_version(data.law_code or institution.law_code, data.received_on)
     file_number = (data.file_number or "").strip() or None
     _check_file_number(db, institution.id, file_number, None)
     request = InfoRequest(
@@ -226,6 +237,7 @@ def update_request(
         raise RequestError("Only the request's owner or an editor can change it.")
     _check_request(data, today)
     institution = _institution(db, user.newsroom_id, data.institution_id)
+    _check_law_version(data.law_code or institution.law_code, data.received_on)
     file_number = (data.file_number or "").strip() or None
     _check_file_number(db, institution.id, file_number, request.id)
     new_values = {
@@ -290,7 +302,9 @@ def _check_event(request: InfoRequest, data: EventData, today: date) -> dict[str
         days = details.get("days")
         if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
             raise RequestError("An extension is a positive number of days.", "days")
-        reasons = {r.code for r in deadlines.extension_reasons(request.law_code)}
+        reasons = {
+            r.code for r in deadlines.extension_reasons(request.law_code, request.received_on)
+        }
         if details.get("reason") not in reasons:
             raise RequestError("Pick the reason the law names.", "reason")
         notice_on = details.get("notice_on") or data.occurred_on
@@ -300,6 +314,32 @@ def _check_event(request: InfoRequest, data: EventData, today: date) -> dict[str
             raise RequestError("The notice date must fall between receipt and today.", "notice_on")
         details["notice_on"] = notice_on.isoformat()
         details["commissioner_notified"] = bool(details.get("commissioner_notified"))
+        # BC FIPPA s.10(1), Alberta s.14(1): a permission counts only with its date.
+        permission_on = details.get("commissioner_permission_on") or None
+        if isinstance(permission_on, str):
+            try:
+                permission_on = date.fromisoformat(permission_on)
+            except ValueError:
+                raise RequestError(
+                    "Give the date as YYYY-MM-DD.", "commissioner_permission_on"
+                ) from None
+        if details.get("commissioner_permission") and permission_on is None:
+            raise RequestError(
+                "Give the date of the Commissioner's permission; without it only the days the "
+                "head may take alone count.",
+                "commissioner_permission_on",
+            )
+        if permission_on is not None:
+            if permission_on < request.received_on or permission_on > today:
+                raise RequestError(
+                    "The permission's date must fall between receipt and today.",
+                    "commissioner_permission_on",
+                )
+            details["commissioner_permission"] = True
+            details["commissioner_permission_on"] = permission_on.isoformat()
+        else:
+            details.pop("commissioner_permission_on", None)
+            details.pop("commissioner_permission", None)
     elif data.kind == "final_response":
         if details.get("outcome") not in RESPONSE_OUTCOMES:
             raise RequestError("Pick what the response was.", "outcome")

@@ -7,7 +7,7 @@ the dashboard and the scheduler can query it; nothing here touches the database.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -53,6 +53,19 @@ class ExtensionFact:
     # False when notice came after the original deadline: the period had already run out, so
     # the claimed days do not move the due date (e.g. ATIA s.9(1): notice within 30 days).
     counted: bool = True
+    # The days that move the due date: only the lawful part of an extension over the cap
+    # (Québec s.47, Privacy Act s.15(a), US FOIA (6)(B)(i), BC s.10(1) / Alberta s.14(1)
+    # without the Commissioner's permission); 0 when not counted. None: all of them.
+    counted_days: int | None = None
+    # BC FIPPA s.10(1), Alberta FOIP s.14(1): the date the Commissioner gave permission.
+    permission_on: date | None = None
+
+    @property
+    def days_counted(self) -> int:
+        """The days of this extension that move the due date."""
+        if not self.counted:
+            return 0
+        return self.days if self.counted_days is None else self.counted_days
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,8 @@ class RequestState:
     complaint_due_on: date | None
     complaint_trigger: str | None  # "deemed refusal" or "response"
     closed_on: date | None
+    # NY POL s.89(3)(a): the acknowledgement whose date starts the 20 business days.
+    acknowledged_on: date | None = None
     # The day-by-day walk that found the due date when the clock was paused (see
     # derive_state); None when the engine's calendar arrays found it without walking.
     explanation: deadlines.Explanation | None = field(default=None, compare=False, repr=False)
@@ -112,10 +127,19 @@ def _extension(
     notice_on = date.fromisoformat(event.details["notice_on"])
     days, reason = int(event.details["days"]), str(event.details["reason"])
     notified = bool(event.details.get("commissioner_notified"))
+    raw_permission = event.details.get("commissioner_permission_on")
+    permission_on = date.fromisoformat(raw_permission) if raw_permission else None
     late = any(
         p.code == "late-notice"
         for p in deadlines.check_extension(
-            law, clock_start, notice_on, days, reason, notified, province=province
+            law,
+            clock_start,
+            notice_on,
+            days,
+            reason,
+            notified,
+            province=province,
+            permission_on=permission_on,
         )
     )
     return ExtensionFact(
@@ -125,6 +149,27 @@ def _extension(
         notice_on=notice_on,
         commissioner_notified=notified,
         counted=not late,
+        permission_on=permission_on,
+    )
+
+
+def _lawful(
+    law: str, province: str | None, clock_start: date, facts: tuple[ExtensionFact, ...]
+) -> tuple[ExtensionFact, ...]:
+    """Each counted extension with the days the statute lets it move the due date."""
+    counted = [x for x in facts if x.counted]
+    allowed = deadlines.lawful_extension_days(
+        law,
+        clock_start,
+        [(x.days, x.reason, x.permission_on is not None) for x in counted],
+        province=province,
+    )
+    by_id = {x.event_id: n for x, n in zip(counted, allowed, strict=True)}
+    return tuple(
+        replace(x, counted_days=by_id[x.event_id])
+        if x.event_id in by_id
+        else replace(x, counted_days=0)
+        for x in facts
     )
 
 
@@ -145,19 +190,38 @@ def derive_state(
         if answers:
             clock_start, restarted_by = max(answers), RESTART_RULES[law]
 
-    extensions = tuple(
-        _extension(law, province, clock_start, e) for e in live if e.kind == "extension"
+    extensions = _lawful(
+        law,
+        province,
+        clock_start,
+        tuple(_extension(law, province, clock_start, e) for e in live if e.kind == "extension"),
     )
-    extension_days = sum(x.days for x in extensions if x.counted)
+    extension_days = sum(x.days_counted for x in extensions)
     pauses, open_since = _pauses(law, [e for e in live if e.occurred_on >= clock_start], today)
+    # NY POL s.89(3)(a): the 20 business days run from the acknowledgement's own date.
+    acknowledged_on = min(
+        (
+            e.occurred_on
+            for e in live
+            if e.kind == "acknowledgement" and e.occurred_on >= clock_start
+        ),
+        default=None,
+    )
+    if deadlines.law_in_force(law, clock_start).acknowledgement_days is None:
+        acknowledged_on = None
     # With pauses the engine finds the due date by walking the days, and the walk is the
     # explanation the request page shows: it is kept, so describe() does not walk them again
     # (a 90-day US FOIA extension with a fee pause: 330 days, 0.15 ms each time).
     explanation = (
         deadlines.explain(
-            law, clock_start, extension_days=extension_days, province=province, pauses=pauses
+            law,
+            clock_start,
+            extension_days=extension_days,
+            province=province,
+            pauses=pauses,
+            acknowledged=acknowledged_on,
         )
-        if pauses
+        if pauses or acknowledged_on is not None
         else None
     )
     due_on = (
@@ -200,17 +264,19 @@ def derive_state(
     if "withdrawn" not in kinds:
         if responded_on is not None and responded_on <= due_on:
             complaint_due_on = deadlines.response_complaint_deadline(
-                law, responded_on, province=province
+                law, responded_on, due=due_on, province=province, received=received_on
             )
             trigger = "response"
         else:
-            # Deemed refusal: the window opens the day after the due date (OIC guidance).
-            complaint_due_on = deadlines.deemed_refusal_complaint_deadline(law, due_on, province)
+            # Silence: the window opens the day after the due date.
+            complaint_due_on = deadlines.deemed_refusal_complaint_deadline(
+                law, due_on, province, received=received_on
+            )
             trigger = "deemed refusal"
             if responded_on is not None:
                 # A late answer is still a decision one may complain about: take the later window.
                 after_response = deadlines.response_complaint_deadline(
-                    law, responded_on, province=province
+                    law, responded_on, due=due_on, province=province, received=received_on
                 )
                 if after_response is not None and (
                     complaint_due_on is None or after_response > complaint_due_on
@@ -229,5 +295,6 @@ def derive_state(
         complaint_due_on=complaint_due_on,
         complaint_trigger=trigger,
         closed_on=closed_on,
+        acknowledged_on=acknowledged_on,
         explanation=explanation,
     )

@@ -188,10 +188,12 @@ def show(request_id: int) -> str:
     )
 
 
-def _event_form(kind: str, law_code: str, **kwargs: object) -> EventForm:
+def _event_form(
+    kind: str, law_code: str, received: date | None = None, **kwargs: object
+) -> EventForm:
     form_class = FORMS_BY_KIND.get(kind, EventForm)
     if form_class.__name__ == "ExtensionForm":
-        return form_class(law_code, **kwargs)  # type: ignore[call-arg]
+        return form_class(law_code, received=received, **kwargs)  # type: ignore[call-arg]
     return form_class(**kwargs)
 
 
@@ -212,14 +214,18 @@ def _event_page(
         abort(404)
     if not service.can_edit(current_user, info_request):
         abort(403)
-    form = _event_form(kind, info_request.law_code)
+    form = _event_form(kind, info_request.law_code, info_request.received_on)
     if request.method == "GET":
         if original is not None:
             form.occurred_on.data = original.occurred_on
             for name, value in (original.details or {}).items():
                 field = getattr(form, name, None)
                 if field is not None and value not in (None, ""):
-                    field.data = date.fromisoformat(value) if name == "notice_on" else value
+                    field.data = (
+                        date.fromisoformat(value)
+                        if name in ("notice_on", "commissioner_permission_on")
+                        else value
+                    )
         else:
             form.occurred_on.data = today()
             if kind == "complaint_filed":
