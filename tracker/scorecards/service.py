@@ -148,10 +148,14 @@ def compute(
 
     answered = r.responded_on.is_not(None)
     on_time = sa.and_(answered, r.responded_on <= r.due_on)
-    # Unanswered past the due date is late (a deemed refusal) unless withdrawn ("closed").
-    late_open = sa.and_(r.responded_on.is_(None), r.due_on < today, r.status != "closed")
+    # Unanswered past the due date is late (a deemed refusal); a request closed without an
+    # answer (withdrawn, abandoned, ...) stopped its clock that day: late only if it was
+    # already past due then, and counted to that day (state.clock_end, in SQL).
+    today_ = sa.literal(today, sa.Date)
+    until = sa.func.coalesce(r.responded_on, r.closed_on, today_)
+    late_open = sa.and_(r.responded_on.is_(None), r.due_on < sa.func.coalesce(r.closed_on, today_))
     late = sa.or_(sa.and_(answered, r.responded_on > r.due_on), late_open)
-    days_late = days_between(sa.func.coalesce(r.responded_on, sa.literal(today, sa.Date)), r.due_on)
+    days_late = days_between(until, r.due_on)
     # The newsroom's requests, one row each, with what the scorecard counts of them; the
     # covering index ix_info_request_scorecard (migration 0005) holds every column read here.
     requests = (
