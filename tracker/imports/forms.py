@@ -63,6 +63,14 @@ class MappingForm(FlaskForm):
         validators=[Optional()],
         description="Leave on 'report it' to see those rows in the check.",
     )
+    as_of = StringField(
+        "Figures as of",
+        validators=[Optional(), Length(max=10)],
+        description="YYYY-MM-DD. A request the file leaves unanswered is "
+        '"unanswered as of" this day, not late and counting today. Empty: the latest date '
+        'in the file. Type "today" to keep such requests open (a spreadsheet you still '
+        "keep up).",
+    )
     submit = SubmitField("Check the file (dry run)")
 
     def __init__(self, headers: list[str], *args: object, **kwargs: object) -> None:

@@ -96,6 +96,7 @@ def preview(token: str) -> str | Response:
         mapping = form.mapping()
         try:
             mapping.check(table.headers)
+            service.resolve_as_of(mapping, table, _today())
         except service.MappingError as exc:
             target = getattr(form, exc.field or "", None)
             (target.errors if target is not None else form.form_errors).append(str(exc))
@@ -119,7 +120,11 @@ def check(token: str) -> str | Response:
     upload, table = _upload(token)
     if not upload.meta.get("mapping"):
         return redirect(url_for("imports.preview", token=token))
-    plan = _plan(upload, table)
+    try:
+        plan = _plan(upload, table)
+    except service.MappingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("imports.preview", token=token))
     return render_template(
         "imports/check.html",
         plan=plan,
@@ -139,7 +144,10 @@ def report(token: str) -> Response:
     upload, table = _upload(token)
     if not upload.meta.get("mapping"):
         abort(404)
-    plan = _plan(upload, table)
+    try:
+        plan = _plan(upload, table)
+    except service.MappingError:
+        abort(404)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "file_number", "severity", "problem", "message"])
@@ -171,9 +179,9 @@ def run(token: str) -> str | Response:
     form = ImportForm()
     if not form.validate_on_submit():
         abort(400)
-    plan = _plan(upload, table)
     storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
     try:
+        plan = _plan(upload, table)
         with db.transaction() as session:
             result = service.run_import(
                 session,
@@ -190,7 +198,11 @@ def run(token: str) -> str | Response:
     _store().delete(token)
     message = f"Imported {result.requests} requests from {result.rows} rows."
     if result.institutions_created:
-        message += f" New institutions: {', '.join(result.institutions_created)}."
+        n = len(result.institutions_created)
+        message += f" {n} new institution{'s' if n != 1 else ''}: " + "; ".join(
+            f"“{name}”" for name in result.institutions_created
+        )
+        message += "."
     if result.skipped_rows:
         message += f" Left out {len(result.skipped_rows)} rows with errors."
     flash(message, "success")

@@ -33,6 +33,7 @@ RESTART_RULES: dict[str, str] = {"uk-foia": "FOIA s.1(3)", "uk-sct-foisa": "FOIS
 # stops the clock on the day it closed.
 CLOSURES: dict[str, str] = {
     "withdrawn": "Withdrawn by the requester",
+    "discontinued": "Discontinued",
     "abandoned": "Abandoned",
     "transferred": "Transferred to another institution and closed here",
     "closed_unanswered": "Closed without an answer",
