@@ -19,9 +19,11 @@ from tracker.imports.csvfile import CsvFileError, CsvTable, parse_csv
 from tracker.imports.forms import ImportForm, MappingForm, UploadForm
 from tracker.imports.store import StoredUpload, UploadStore
 from tracker.requests.service import safe_display_name
+from tracker.scorecards.service import import_sources
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 PREVIEW_ROWS = 5
+SOURCES_SHOWN = 20
 REPORT_ROWS_SHOWN = 500
 
 
@@ -78,7 +80,11 @@ def upload() -> str | Response:
                     },
                 )
                 return redirect(url_for("imports.preview", token=token))
-    return render_template("imports/upload.html", form=form)
+    return render_template(
+        "imports/upload.html",
+        form=form,
+        sources=import_sources(db.session(), current_user.newsroom_id)[:SOURCES_SHOWN],
+    )
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
