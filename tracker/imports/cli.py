@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from tracker import clock, db
 from tracker.files.storage import LocalStorage
-from tracker.imports import service
+from tracker.imports import restore, service
 from tracker.imports.csvfile import CsvFileError, parse_csv
 from tracker.models import Newsroom, User
 
@@ -98,6 +98,42 @@ def _mapping(value: str | None, headers: list[str]) -> service.Mapping:
     return service.Mapping.from_dict({**guessed, **given})
 
 
+def _restore(data: bytes, name: str, room: Newsroom, user: User, dry_run: bool) -> None:
+    """The tracker's own export: every request and its timeline, no mapping needed."""
+    storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
+    today = clock.today(room.timezone or current_app.config["TIMEZONE"])
+    session = db.session()
+    try:
+        result = restore.restore_export(session, data, user, today, storage, source=name)
+    except service.ImportFailure as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from None
+    except BaseException:
+        session.rollback()
+        raise
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    click.echo(f"{name}: the tracker's own export (no mapping needed).")
+    click.echo(
+        f"{'Would restore' if dry_run else 'Restored'} {result.requests} requests with "
+        f"{result.entries} timeline entries into {room.name!r}, owned by {user.email}."
+    )
+    click.echo("Statuses: " + "; ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items())))
+    if result.institutions_created:
+        click.echo("Institutions created:")
+        for institution in result.institutions_created:
+            click.echo(f"  {institution}")
+    if result.files_not_restored:
+        click.echo(
+            f"warning: {result.files_not_restored} attached files are not in the export; "
+            "each entry's note names them."
+        )
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+
+
 def _by_kind(problems: list[service.Problem]) -> dict[str, list[int]]:
     """Problem code -> the rows it was found on, in the order first found."""
     kinds: dict[str, list[int]] = {}
@@ -156,8 +192,12 @@ def import_csv_command(
             f"{file.name} is larger than {current_app.config['MAX_UPLOAD_MB']}"
             " MB (TRACKER_MAX_UPLOAD_MB)."
         )
+    data = file.read_bytes()
+    if restore.is_export(data):
+        _restore(data, file.name, room, user, dry_run)
+        return
     try:
-        table = parse_csv(file.read_bytes())
+        table = parse_csv(data)
     except CsvFileError as exc:
         raise click.ClickException(f"{file.name}: {exc}") from None
     chosen = _mapping(mapping, table.headers)

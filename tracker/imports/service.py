@@ -72,6 +72,7 @@ _GUESSES: dict[str, tuple[str, ...]] = {
     ),
     "completed_on": (
         "date",
+        "responded_on",
         "completed",
         "completed on",
         "completed_on",
@@ -91,7 +92,7 @@ _GUESSES: dict[str, tuple[str, ...]] = {
         "public body",
         "organisme",
     ),
-    "law": ("law", "law_code", "act", "statute", "loi"),
+    "law": ("law_code", "law", "act", "statute", "loi"),
 }
 # Decisions as spreadsheets spell them (compared without case, accents or extra spaces) -> a
 # response outcome. Open-data FOI summaries use the first spellings of each group.
