@@ -32,7 +32,9 @@ def _mapping_help() -> str:
         f"creates); date_format ({', '.join(service.DATE_FORMATS)}); default_outcome (for "
         f"completed rows whose decision is empty or unknown: "
         f"{', '.join(service.requests.RESPONSE_OUTCOMES)}); as_of (as --as-of); "
-        "confirm_new_year (yes: accept 1 January dates). Keys not given are guessed from "
+        "confirm_new_year (yes: 1 January dates are real, not placeholders); "
+        "confirm_same_date_column (yes: one column holds both the received and the "
+        "completed date). Keys not given are guessed from "
         "the column names; the export's own columns are recognised. E.g. "
         '\'{"received_on": "date_accepted", "default_institution": "City of Toronto", '
         '"default_law": "ca-on-mfippa"}\'.'
@@ -242,6 +244,8 @@ def import_csv_command(
         )
     for severity, label, n in plan.summary():
         click.echo(f"{n:>7} {severity}: {label}")
+    for notice in plan.notices:
+        click.echo(f"warning: {notice}")
     if plan.unknown_decisions:
         click.echo("Decisions the tracker does not know:")
         for wording, n in plan.unknown_decisions.items():

@@ -165,6 +165,8 @@ EARLIEST_PLAUSIBLE = date(1967, 7, 4)
 TITLE_LENGTH = 120
 #: The ``as_of`` value that keeps unanswered requests open (a spreadsheet still being tracked).
 LIVE = "today"
+#: The value of a mapping's confirmation keys.
+CONFIRMED = "yes"
 Severity = Literal["error", "warning"]
 
 
@@ -204,6 +206,10 @@ class Mapping:
     # The day the file's figures are measured against: requests it leaves unanswered are
     # "unanswered as of" it. "" = the file's latest date; "today" = keep them open, counting.
     as_of: str = ""
+    # "yes": one column really holds both the received and the completed date.
+    confirm_same_date_column: str = ""
+    # "yes": 1 January dates in the file are real, not placeholders.
+    confirm_new_year: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Mapping:
@@ -275,6 +281,21 @@ class Mapping:
                 f"Unknown date format {self.date_format!r}; pick one of {', '.join(DATE_FORMATS)}.",
                 "date_format",
             )
+        for flag in ("confirm_same_date_column", "confirm_new_year"):
+            if getattr(self, flag) not in ("", CONFIRMED):
+                raise MappingError(f"{flag} takes {CONFIRMED!r} or nothing.", flag)
+        if (
+            self.received_on is not None
+            and self.received_on == self.completed_on
+            and self.confirm_same_date_column != CONFIRMED
+        ):
+            raise MappingError(
+                f"The column {self.received_on!r} is chosen for both the received and the "
+                "completed date: every request would be answered the day it was received, "
+                "on time in 0 days. Pick the right column, or confirm that one column holds "
+                "both (confirm_same_date_column).",
+                "completed_on",
+            )
         if self.as_of not in ("", LIVE):
             try:
                 date.fromisoformat(self.as_of)
@@ -331,6 +352,7 @@ PROBLEM_LABELS: dict[str, str] = {
     "still_open": "No completion date (imported as open)",
     "unanswered_as_of": "No completion date (unanswered as of the file's date)",
     "after_as_of": "Date after the as-of date",
+    "new_year_confirmed": "1 January (confirmed as real)",
     "closed_without_date": "Closed, but no date (closed on the as-of date)",
     "outcome_unknown": "No decision column (outcome unknown)",
     "title_shortened": "Title shortened",
@@ -391,6 +413,8 @@ class ImportPlan:
     unknown_decisions: dict[str, int] = field(default_factory=dict)
     # Spelling kept -> the other spellings of that institution in the file.
     institution_variants: dict[str, list[str]] = field(default_factory=dict)
+    # Warnings about the whole file (the mapping), not one row.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -687,11 +711,19 @@ class _RowReader:
         if value.month == 1 and value.day == 1:
             # New Year's Day is a holiday in every jurisdiction the tracker knows; exports
             # use 1 January as a placeholder (1301-01-01 ... 3101-01-01 in Toronto's data).
+            if self.mapping.confirm_new_year == CONFIRMED:
+                problem(
+                    "new_year_confirmed",
+                    f"The {label} date {raw} is 1 January, kept as you confirmed.",
+                    "warning",
+                )
+                return value
             problem(
                 "placeholder_date",
                 f"The {label} date {raw} is 1 January, a public "
                 "holiday when offices are closed: spreadsheets use it "
-                "as a placeholder. Put the real date.",
+                "as a placeholder. Put the real date, or confirm that the file's "
+                "1 January dates are real (confirm_new_year).",
             )
             return None
         return value
@@ -916,6 +948,14 @@ def build_plan(
         )
     problems.sort(key=lambda p: (p.row, p.severity != "error"))
     planned.sort(key=lambda r: r.rows[0])
+    notices = []
+    answered = [r for r in planned if r.valid and r.responses]
+    if len(answered) > 1 and all(r.responses[-1][0] == r.received_on for r in answered):
+        notices.append(
+            f"Every one of the {len(answered)} answered requests would be answered on time in "
+            "0 days, on the day it was received: check that the received and completed dates "
+            "come from the right columns."
+        )
     return ImportPlan(
         total_rows=len(values),
         requests=planned,
@@ -926,6 +966,7 @@ def build_plan(
         as_of=as_of,
         unknown_decisions=dict(unknown_decisions.most_common()),
         institution_variants=variants,
+        notices=notices,
     )
 
 
