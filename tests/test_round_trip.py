@@ -207,3 +207,35 @@ def test_the_export_s_requests_csv_maps_itself(app, frozen_today):
     assert (mapping.title, mapping.text, mapping.file_number) == ("title", "text", "file_number")
     assert (mapping.received_on, mapping.completed_on) == ("received_on", "responded_on")
     assert (mapping.institution, mapping.law) == ("institution", "law_code")
+
+
+def test_the_export_uploaded_on_the_import_page(app, client, auth, frozen_today):
+    import io
+
+    from tests.conftest import page
+
+    _newsroom(app)
+    before = _snapshot(app, "The Star")
+    with app.app_context():
+        session = db.session()
+        room = session.scalar(sa.select(Newsroom).where(Newsroom.name == "The Star"))
+        data = newsroom_zip(session, room, TODAY, "http://tracker.test")
+    h.quick_user(app, TARGET, newsroom="Empty newsroom", role="editor")
+    auth.login(TARGET)
+    uploaded = auth.post(
+        "/imports/", {"file": (io.BytesIO(data), "star.zip")}, content_type="multipart/form-data"
+    )
+    assert uploaded.status_code == 302 and uploaded.headers["Location"].endswith("/restore")
+    soup = page(client.get(uploaded.headers["Location"]))
+    assert soup.select_one("#restore-requests").get_text() == "8"
+    assert _snapshot(app, "Empty newsroom") == {}  # the check wrote nothing
+    # Someone else's token is not found.
+    h.quick_user(app, "other@example.org", newsroom="Other")
+    auth.logout()
+    auth.login("other@example.org")
+    assert client.get(uploaded.headers["Location"]).status_code == 404
+    auth.logout()
+    auth.login(TARGET)
+    done = auth.post(uploaded.headers["Location"], {})
+    assert done.status_code == 302
+    assert _snapshot(app, "Empty newsroom") == before

@@ -14,7 +14,7 @@ from tracker import clock, db
 from tracker.display import reader_timezone
 from tracker.exports.service import safe_cell
 from tracker.files.storage import LocalStorage
-from tracker.imports import service
+from tracker.imports import restore, service
 from tracker.imports.csvfile import CsvFileError, CsvTable, parse_csv
 from tracker.imports.forms import ImportForm, MappingForm, UploadForm
 from tracker.imports.store import StoredUpload, UploadStore
@@ -65,6 +65,17 @@ def upload() -> str | Response:
                 f"The file is larger than {current_app.config['MAX_UPLOAD_MB']}"
                 " MB, the most the tracker accepts. Split it in parts."
             )
+        elif restore.is_export(data):
+            token = _store().save(
+                data,
+                {
+                    "user_id": current_user.id,
+                    "newsroom_id": current_user.newsroom_id,
+                    "filename": safe_display_name(form.file.data.filename or "export.zip"),
+                    "kind": "export",
+                },
+            )
+            return redirect(url_for("imports.restore_check", token=token))
         else:
             try:
                 parse_csv(data)
@@ -212,4 +223,64 @@ def run(token: str) -> str | Response:
     if result.skipped_rows:
         message += f" Left out {len(result.skipped_rows)} rows with errors."
     flash(message, "success")
+    return redirect(url_for("requests.index", sort="received"))
+
+
+def _export_upload(token: str) -> StoredUpload:
+    """The current user's uploaded export under this token (anyone else's is 404)."""
+    upload = _store().load(token)
+    if upload is None or upload.meta.get("user_id") != current_user.id:
+        abort(404)
+    if upload.meta.get("kind") != "export" or not restore.is_export(upload.data):
+        abort(404)
+    return upload
+
+
+def _restore(upload: StoredUpload) -> restore.RestoreResult:
+    storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
+    return restore.restore_export(
+        db.session(),
+        upload.data,
+        current_user,
+        _today(),
+        storage,
+        source=upload.meta.get("filename") or "export.zip",
+    )
+
+
+@bp.get("/<token>/restore")
+@login_required
+def restore_check(token: str) -> str:
+    """The tracker's own export: what importing it would write (the same code, rolled back)."""
+    upload = _export_upload(token)
+    session = db.session()
+    try:
+        result, error = _restore(upload), None
+    except service.ImportFailure as exc:
+        result, error = None, str(exc)
+    finally:
+        session.rollback()
+    return render_template(
+        "imports/restore.html", upload=upload, result=result, error=error, form=ImportForm()
+    )
+
+
+@bp.post("/<token>/restore")
+@login_required
+def restore_run(token: str) -> Response:
+    """Import the export: every request and its timeline, in one transaction, or nothing."""
+    upload = _export_upload(token)
+    if not ImportForm().validate_on_submit():
+        abort(400)
+    try:
+        with db.transaction():
+            result = _restore(upload)
+    except service.ImportFailure as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("imports.restore_check", token=token))
+    _store().delete(token)
+    flash(
+        f"Restored {result.requests} requests with {result.entries} timeline entries.",
+        "success",
+    )
     return redirect(url_for("requests.index", sort="received"))
