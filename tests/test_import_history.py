@@ -15,7 +15,14 @@ from tests.conftest import page
 from tracker import clock, db, deadlines
 from tracker.imports import service
 from tracker.imports.csvfile import parse_csv
-from tracker.models import ImportBatch, InfoRequest, Institution, Newsroom, TimelineEvent
+from tracker.models import (
+    ImportBatch,
+    ImportedRequest,
+    InfoRequest,
+    Institution,
+    Newsroom,
+    TimelineEvent,
+)
 from tracker.requests.describe import lateness
 from tracker.scorecards.service import compute
 
@@ -89,7 +96,10 @@ def test_unanswered_in_an_old_file_is_late_as_of_the_file_not_today(app, runner,
             3,
             3,
         )
-        assert {r.import_id for r in found.values()} == {batch.id}
+        linked = db.session().scalars(
+            sa.select(ImportedRequest.request_id).where(ImportedRequest.import_id == batch.id)
+        )
+        assert set(linked) == {r.id for r in found.values()}
 
 
 def test_as_of_option_and_today(app, runner, tmp_path, editor):
