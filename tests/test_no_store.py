@@ -20,6 +20,7 @@ SECRET_ROUTES = {
     "/imports/<token>",
     "/imports/<token>/check",
     "/imports/<token>/report.csv",
+    "/imports/<token>/restore",
     "/calendar/<secret>.ics",
     "/alerts/unsubscribe/<token>",
     "/password/reset/<token>",
