@@ -1,0 +1,226 @@
+"""Recompute the stored dates of requests computed under other deadline rules.
+
+Each request stores the fingerprint of the rules that computed its derived columns
+(``service.store_state``). When the rules or the holiday data change, this walks every request
+whose fingerprint differs (NULL included) in batches of ids, derives its state again with the
+current rules, reports each column that moved with the reason the explanation gives, and
+stores the new state with the current fingerprint. A batch is one transaction: a run stopped
+half-way resumes where it stopped, and memory stays flat at any number of requests.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from tracker import clock, deadlines, revisions
+from tracker.models import InfoRequest, Newsroom
+from tracker.requests import service
+from tracker.requests.state import RequestState
+
+log = logging.getLogger("tracker.recompute")
+
+BATCH_SIZE = 500
+# Explanation steps that say how the due date was reached, in the words of the page.
+_WHY_STEPS = ("Extension", "Pause", "Count", "Roll")
+
+
+@dataclass(frozen=True)
+class Move:
+    """One stored column of one request that the current rules change."""
+
+    request_id: int
+    field: str
+    old: date | str | None
+    new: date | str | None
+    why: str
+
+    def line(self) -> str:
+        """The move as one tab-separated line: request, column, old -> new, why."""
+        old = "-" if self.old is None else str(self.old)
+        new = "-" if self.new is None else str(self.new)
+        return f"request {self.request_id}\t{self.field}\t{old} -> {new}\t{self.why}"
+
+
+@dataclass
+class Summary:
+    """What a run found: requests with an old fingerprint, and how many of them moved."""
+
+    fingerprint: str
+    dry_run: bool = False
+    checked: int = 0
+    moved_requests: int = 0
+    moves: int = 0
+    failed: int = 0  # the engine refused them (e.g. a date outside the holiday data)
+
+    def line(self) -> str:
+        """The closing line of the command."""
+        verb = "would be" if self.dry_run else "were"
+        return (
+            f"{self.checked} request(s) computed under other rules; {self.moved_requests} "
+            f"{verb} moved ({self.moves} date(s) or status(es) changed), "
+            f"{self.checked - self.moved_requests - self.failed} unchanged"
+            + (f", {self.failed} failed (left as they were)" if self.failed else "")
+            + f"; rules {self.fingerprint}"
+            + (" (dry run: nothing written)" if self.dry_run else "")
+        )
+
+
+def _stale(current: str) -> sa.ColumnElement[bool]:
+    return sa.or_(InfoRequest.rules_fingerprint.is_(None), InfoRequest.rules_fingerprint != current)
+
+
+def _status(stored: str, derived: str) -> str:
+    # A request that became overdue is left to the overdue sweep, which flags it with its
+    # deemed-refusal entry and alert (it runs right after, in the scheduler or `sweep`).
+    if stored == "awaiting" and derived == "overdue":
+        return stored
+    return derived
+
+
+def _why_due(request: InfoRequest, state: RequestState) -> str:
+    explanation = state.explanation or deadlines.explain(
+        request.law_code,
+        state.clock_start,
+        extension_days=state.extension_days,
+        province=service.province_of(request),
+        pauses=state.pauses,
+    )
+    texts = [s.text for s in explanation.steps if s.label in _WHY_STEPS]
+    if not texts:
+        texts = [explanation.as_text().splitlines()[0]]
+    return "current rules: " + " ".join(texts)
+
+
+def _why_complaint(request: InfoRequest, state: RequestState) -> str:
+    law = deadlines.LAWS[request.law_code]
+    window = law.complaint_window
+    if state.complaint_due_on is None or window is None:
+        return f"current rules: {law.complaint_body}, no time limit counted"
+    trigger = state.complaint_trigger or "trigger"
+    start = state.responded_on if trigger == "response" else state.due_on
+    return (
+        f"current rules: {window.length} {window.unit} days ({law.cite(window.section)}) "
+        f"counted from the {trigger} ({start.isoformat() if start else '-'})"
+    )
+
+
+def _moves(request: InfoRequest, state: RequestState, status: str) -> list[Move]:
+    new: dict[str, Any] = {
+        "due_on": state.due_on,
+        "complaint_due_on": state.complaint_due_on,
+        "status": status,
+        "responded_on": state.responded_on,
+        "closed_on": state.closed_on,
+    }
+    moves = []
+    for name in service.DERIVED_COLUMNS:
+        old = getattr(request, name)
+        if old == new[name]:
+            continue
+        if name == "due_on":
+            why = _why_due(request, state)
+        elif name == "complaint_due_on":
+            why = _why_complaint(request, state)
+        elif name == "status":
+            why = f"derived from the timeline with the due date {state.due_on.isoformat()}"
+        else:
+            why = "derived from the timeline"
+        moves.append(Move(request.id, name, old, new[name], why))
+    return moves
+
+
+def recompute_stale(
+    db: Session,
+    default_tz: str,
+    *,
+    dry_run: bool = False,
+    batch_size: int = BATCH_SIZE,
+    report: Callable[[Move], None] | None = None,
+    refused: Callable[[int, str], None] | None = None,
+    after_batch: Callable[[], None] | None = None,
+) -> Summary:
+    """Recompute every request whose stored rules fingerprint is not the current one; call
+    ``report`` with each column that moves (and ``refused`` with each request the engine
+    refuses, which keeps its old fingerprint); with ``dry_run`` write nothing."""
+    current = deadlines.rules_fingerprint()
+    summary = Summary(fingerprint=current, dry_run=dry_run)
+    todays = {
+        newsroom_id: clock.today(tz or default_tz)
+        for newsroom_id, tz in db.execute(sa.select(Newsroom.id, Newsroom.timezone))
+    }
+    locking = not dry_run and db.get_bind().dialect.name == "postgresql"
+    last_id = 0
+    while True:
+        ids = db.scalars(
+            sa.select(InfoRequest.id)
+            .where(InfoRequest.id > last_id, _stale(current))
+            .order_by(InfoRequest.id)
+            .limit(batch_size)
+        ).all()
+        if not ids:
+            break
+        last_id = ids[-1]
+        query = (
+            sa.select(InfoRequest)
+            .where(InfoRequest.id.in_(ids), _stale(current))
+            .options(
+                joinedload(InfoRequest.institution, innerjoin=True),
+                selectinload(InfoRequest.events),
+            )
+            .order_by(InfoRequest.id)
+        )
+        if locking:
+            # A reporter's edit of the same request waits for this batch instead of being
+            # overwritten by a state derived before it.
+            query = query.with_for_update(of=InfoRequest)
+        unchanged = []
+        for request in db.scalars(query).unique():
+            summary.checked += 1
+            today = todays.get(request.newsroom_id) or clock.today(default_tz)
+            try:
+                state = service.state_of(request, today)
+            except ValueError as exc:
+                summary.failed += 1
+                log.error("recompute-deadlines: request %d: %s", request.id, exc)
+                if refused is not None:
+                    refused(request.id, str(exc))
+                continue
+            status = _status(request.status, state.status)
+            moves = _moves(request, state, status)
+            if not moves:
+                unchanged.append(request.id)
+                continue
+            summary.moved_requests += 1
+            summary.moves += len(moves)
+            for move in moves:
+                log.info("recompute-deadlines: %s", move.line())
+                if report is not None:
+                    report(move)
+            if not dry_run:
+                service.store_state(request, state, status)
+        if dry_run:
+            db.rollback()
+        else:
+            if unchanged:
+                # Only the fingerprint: updated_at is kept and no figure changes.
+                db.execute(
+                    sa.update(InfoRequest)
+                    .where(InfoRequest.id.in_(unchanged), _stale(current))
+                    .values(rules_fingerprint=current, updated_at=InfoRequest.updated_at)
+                    .execution_options(
+                        synchronize_session=False, **{revisions.FIGURES_UNCHANGED: True}
+                    )
+                )
+            db.commit()
+        db.expunge_all()
+        if after_batch is not None:
+            after_batch()
+    log.info("recompute-deadlines: %s", summary.line())
+    return summary
