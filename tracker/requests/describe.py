@@ -35,6 +35,16 @@ class ExtensionCheck:
 
 
 @dataclass(frozen=True)
+class OutdatedColumn:
+    """A stored column that rules other than the current ones computed, and that the
+    current rules change."""
+
+    name: str  # "due_on", "complaint_due_on" or "status"
+    stored: date | str | None
+    current: date | str | None
+
+
+@dataclass(frozen=True)
 class Deadline:
     """Everything the request page shows about the deadline."""
 
@@ -45,6 +55,10 @@ class Deadline:
     extensions: tuple[ExtensionCheck, ...]
     complaint_window_open: bool | None  # None: the law states no window
     deemed_refusal_window_end: date | None  # last day to complain of the deemed refusal
+    # False when the stored columns were computed under other deadline rules: pages then show
+    # the state derived here (which the explanation matches) and ``outdated`` says what moved.
+    rules_current: bool = True
+    outdated: tuple[OutdatedColumn, ...] = ()
 
 
 def _lateness(
@@ -68,9 +82,24 @@ def row_lateness(row: Any, today: date) -> Lateness:
     return _lateness(row.law_code, row.due_on, row.responded_on, today, row.institution_province)
 
 
+def _outdated(request: InfoRequest, state: RequestState) -> tuple[OutdatedColumn, ...]:
+    derived = {
+        "due_on": state.due_on,
+        "complaint_due_on": state.complaint_due_on,
+        "status": state.status,
+    }
+    return tuple(
+        OutdatedColumn(name, getattr(request, name), value)
+        for name, value in derived.items()
+        if getattr(request, name) != value
+    )
+
+
 def describe(request: InfoRequest, today: date) -> Deadline:
-    """Derive the clock, explain the due date, check each extension against the law."""
+    """Derive the clock, explain the due date, check each extension against the law, and
+    say which stored columns other deadline rules computed."""
     state = state_of(request, today)
+    rules_current = request.rules_fingerprint == deadlines.rules_fingerprint()
     province = province_of(request)
     explanation = state.explanation or deadlines.explain(
         request.law_code,
@@ -111,4 +140,6 @@ def describe(request: InfoRequest, today: date) -> Deadline:
         extensions=checks,
         complaint_window_open=window_open,
         deemed_refusal_window_end=refusal_window,
+        rules_current=rules_current,
+        outdated=() if rules_current else _outdated(request, state),
     )
