@@ -214,7 +214,8 @@ def recompute_stale(
 ) -> Summary:
     """Recompute every request whose stored rules fingerprint is not the current one; call
     ``report`` with each column that moves (and ``refused`` with each request the engine
-    refuses, which keeps its old fingerprint); with ``dry_run`` write nothing."""
+    refuses, which keeps its old fingerprint), or else log them; with ``dry_run`` write
+    nothing."""
     current = deadlines.rules_fingerprint()
     summary = Summary(fingerprint=current, dry_run=dry_run)
     todays = {
@@ -255,8 +256,9 @@ def recompute_stale(
             summary.moves += len(moves)
             moved[request.id] = (state, status)
             for move in moves:
-                log.info("recompute-deadlines: %s", move.line())
-                if report is not None:
+                if report is None:  # a command prints them instead
+                    log.info("recompute-deadlines: %s", move.line())
+                else:
                     report(move)
         if dry_run:
             db.rollback()
@@ -266,7 +268,11 @@ def recompute_stale(
         db.expunge_all()
         if after_batch is not None:
             after_batch()
-    log.info("recompute-deadlines: %s", summary.line())
+    log.log(
+        logging.INFO if summary.checked else logging.DEBUG,
+        "recompute-deadlines: %s",
+        summary.line(),
+    )
     return summary
 
 
