@@ -333,9 +333,7 @@ def test_db_upgrade_recomputes_after_migrating(app, runner, stale):
 # --- pages ----------------------------------------------------------------------------------
 
 
-def test_the_request_page_never_shows_a_stale_date_beside_a_fresh_explanation(
-    app, client, stale
-):
+def test_the_request_page_never_shows_a_stale_date_beside_a_fresh_explanation(app, client, stale):
     AuthActions(client).login()
     rid = stale["wrong_due"]
     right = stale["rows"][rid]
