@@ -207,7 +207,7 @@ def recompute_stale(
     default_tz: str,
     *,
     dry_run: bool = False,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     report: Callable[[Move], None] | None = None,
     refused: Callable[[int, str], None] | None = None,
     after_batch: Callable[[], None] | None = None,
@@ -218,6 +218,7 @@ def recompute_stale(
     nothing."""
     current = deadlines.rules_fingerprint()
     summary = Summary(fingerprint=current, dry_run=dry_run)
+    batch_size = batch_size or BATCH_SIZE
     todays = {
         newsroom_id: clock.today(tz or default_tz)
         for newsroom_id, tz in db.execute(sa.select(Newsroom.id, Newsroom.timezone))
