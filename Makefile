@@ -1,24 +1,49 @@
 # The two commands: `make run` (install and start the tracker) and `make test` (install and run
-# the whole suite). Each does its own set-up from a fresh clone.
+# the whole suite). Each does its own set-up from a fresh clone, installing the exact versions
+# (and hashes) of requirements/*.txt; `make lock` writes those files again from setup.cfg.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app tracker
+PIP_INSTALL := $(PY) -m pip install --quiet --require-hashes
+# The tracker itself, with the locked setuptools and wheel and no dependency of its own.
+PIP_INSTALL_SELF := $(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+PIP_TOOLS ?= pip-tools>=7.4,<8
 
-.PHONY: run test install install-test bench lint clean
+.PHONY: run test install install-test install-deploy lock bench lint clean
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+$(VENV)/.installed: requirements/run.txt setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PIP_INSTALL) -r requirements/run.txt
+	$(PIP_INSTALL_SELF)
+	$(PY) -m pip check  # fails when setup.cfg asks for something the lock lacks: make lock
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
+	$(PIP_INSTALL) -r requirements/test.txt
+	touch $@
+
+$(VENV)/.installed-deploy: $(VENV)/.installed requirements/deploy.txt
+	$(PIP_INSTALL) -r requirements/deploy.txt
 	touch $@
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+## The production set (the tracker and gunicorn), for the README's deployment recipe.
+install-deploy: $(VENV)/.installed-deploy
+
+## Write requirements/*.txt again from setup.cfg and requirements/build.in, keeping the pinned
+## versions that still fit (`make lock UPGRADE=1` takes the newest that fit instead).
+lock:
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet '$(PIP_TOOLS)'
+	$(PIP_COMPILE) --output-file requirements/run.txt setup.cfg requirements/build.in
+	$(PIP_COMPILE) --extra test --extra deploy --constraint requirements/run.txt \
+		--output-file requirements/test.txt setup.cfg requirements/build.in
+	$(PIP_COMPILE) --extra deploy --constraint requirements/run.txt \
+		--output-file requirements/deploy.txt setup.cfg requirements/build.in
 
 ## Start the tracker on http://127.0.0.1:5000 (SQLite by default), migrations applied first.
 run: install

@@ -146,6 +146,7 @@ REQUEST_COLS = (
     "complaint_due_on",
     "responded_on",
     "closed_on",
+    "rules_fingerprint",
     "created_at",
     "updated_at",
 )
@@ -621,6 +622,7 @@ class Generator:
                 state.complaint_due_on,
                 state.responded_on,
                 state.closed_on,
+                deadlines.rules_fingerprint(),  # computed by these rules: nothing to recompute
                 at_noon(received),
                 at_noon(max(e.occurred_on for e in events)),
             )

@@ -304,3 +304,78 @@ def test_scorecard_job_stores_what_changed_and_deletes_what_can_no_longer_be_ser
     # ... and gone the day after.
     run_job(day + timedelta(days=2))
     assert {d for _, _, d in stored()} == {day + timedelta(days=1), day + timedelta(days=2)}
+
+
+def test_the_scheduler_recomputes_dates_of_other_rules_before_its_jobs(app, make_user, schedulers):
+    import sqlalchemy as sa
+
+    from tracker import db
+    from tracker.models import InfoRequest, TimelineEvent
+
+    reporter = make_user("reporter@example.org").id
+    late = add_request(
+        app, reporter, add_institution(app, reporter, "CBSA"), "Old request", date(2026, 6, 1)
+    )
+    with app.app_context(), db.transaction() as session:
+        session.execute(
+            sa.update(InfoRequest)
+            .where(InfoRequest.id == late)
+            .values(due_on=date(2026, 5, 28), rules_fingerprint="0123456789abcdef")
+        )
+    app.extensions["engine"].dispose()
+    proc = schedulers("--run-seconds", "4")
+    moved = proc.wait_for(f"request {late}\tdue_on\t2026-05-28 -> 2026-06-01")
+    assert "recompute-deadlines" in moved  # logged
+    proc.wait_for("scheduler started")
+    assert proc.proc.wait(20) == 0
+    with app.app_context():
+        session = db.session()
+        assert session.get(InfoRequest, late).due_on == date(2026, 6, 1)
+        # The sweep ran after the recompute: its deemed refusal is the right date's.
+        keys = session.scalars(
+            sa.select(TimelineEvent.dedupe_key).where(TimelineEvent.kind == "deemed_refusal")
+        ).all()
+    assert keys == ["deemed_refusal:2026-06-01"]
+
+
+def test_the_start_recompute_stops_between_batches_when_the_lock_is_lost(app, make_user):
+    import sqlalchemy as sa
+
+    from tracker import db
+    from tracker.models import InfoRequest
+    from tracker.requests import recompute
+    from tracker.scheduler import recompute_job
+
+    reporter = make_user("reporter@example.org").id
+    cbsa = add_institution(app, reporter, "CBSA")
+    ids = [add_request(app, reporter, cbsa, f"R{n}", date(2026, 6, n + 1)) for n in range(3)]
+    with app.app_context(), db.transaction() as session:
+        session.execute(sa.update(InfoRequest).values(rules_fingerprint=None))
+    lock = DatabaseLock(app.extensions["engine"], 60)
+    assert lock.try_acquire()
+    stop = threading.Event()
+    renewals = []
+
+    def renew() -> bool:
+        renewals.append(1)
+        lock.held = len(renewals) < 2  # taken by another scheduler after the first batch
+        return lock.held
+
+    lock.renew = renew  # type: ignore[method-assign]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(recompute, "BATCH_SIZE", 1)
+        assert recompute_job(app, lock, stop) is False
+    with app.app_context():
+        stored = {
+            row.id: row.rules_fingerprint
+            for row in db.session().execute(
+                sa.select(InfoRequest.id, InfoRequest.rules_fingerprint)
+            )
+        }
+    # The first two batches were committed (the lock was lost after the second); not the third.
+    assert [stored[i] is not None for i in ids] == [True, True, False]
+    # With the lock kept and no signal, it runs to the end.
+    lock.renew = lambda: True  # type: ignore[method-assign]
+    assert recompute_job(app, lock, stop) is True
+    stop.set()
+    assert recompute_job(app, lock, stop) is True  # nothing left to do: no batch, no check

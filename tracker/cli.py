@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from tracker import db
 from tracker.auth import service as accounts
+from tracker.requests import recompute
 
 
 @click.command("create-user")
@@ -42,6 +43,27 @@ def create_user_command(
     click.echo(f"created {user.role} {user.email} in newsroom {user.newsroom.name!r}")
 
 
+def run_recompute(dry_run: bool = False) -> recompute.Summary:
+    """Recompute the requests stored under other deadline rules, printing what moved."""
+    return recompute.recompute_stale(
+        db.session(),
+        current_app.config["TIMEZONE"],
+        dry_run=dry_run,
+        report=lambda move: click.echo(move.line()),
+        refused=lambda request_id, why: click.echo(
+            f"request {request_id}\tnot recomputed: {why}", err=True
+        ),
+    )
+
+
+@click.command("recompute-deadlines")
+@click.option("--dry-run", is_flag=True, help="Print what would move; write nothing.")
+@with_appcontext
+def recompute_deadlines_command(dry_run: bool) -> None:
+    """Recompute the dates of every request computed under other deadline rules."""
+    click.echo(run_recompute(dry_run).line())
+
+
 def register(app: Flask) -> None:
     """Attach every command to the app's CLI."""
     from tracker.alerts.commands import sweep_command
@@ -56,6 +78,7 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(db_cli)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(recompute_deadlines_command)
     app.cli.add_command(deadline_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)

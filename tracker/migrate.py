@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
@@ -48,13 +49,24 @@ def _reachable() -> None:
         raise click.ClickException(str(exc)) from None
 
 
+def _has_fingerprints(app: Flask) -> bool:
+    columns = sa.inspect(app.extensions["engine"]).get_columns("info_request")
+    return any(c["name"] == "rules_fingerprint" for c in columns)
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def upgrade_command(revision: str) -> None:
-    """Apply migrations up to REVISION (default: head)."""
+    """Apply migrations up to REVISION (default: head), then recompute the dates computed
+    under other deadline rules."""
+    from tracker.cli import run_recompute
+
     _reachable()
-    upgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    upgrade(app, revision)
     click.echo(f"database at {revision}")
+    if _has_fingerprints(app):
+        click.echo(run_recompute().line())
 
 
 @db_cli.command("downgrade")

@@ -264,6 +264,9 @@ class InfoRequest(Base):
     complaint_due_on: Mapped[date | None] = mapped_column(sa.Date)
     responded_on: Mapped[date | None] = mapped_column(sa.Date)
     closed_on: Mapped[date | None] = mapped_column(sa.Date)
+    # The rules that computed the columns above (tracker.deadlines.rules_fingerprint); NULL or
+    # another value: `flask --app tracker recompute-deadlines` recomputes them (migration 0008).
+    rules_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -196,6 +196,32 @@ def scorecard_job(session: Session, config: Mapping[str, Any]) -> None:
         log.info("scorecards: %d refreshed, %d old snapshot(s) deleted", refreshed, pruned)
 
 
+class _Interrupted(Exception):
+    """The lock was lost, or a signal came, between two batches of recompute-deadlines."""
+
+
+def recompute_job(app: Flask, lock: DatabaseLock, stop: threading.Event) -> bool:
+    """Recompute the dates stored under other deadline rules, once, before the other jobs
+    (the sweep and the alerts then read current dates); False when the lock was lost or a
+    signal came meanwhile. It renews the lock between batches."""
+    from tracker.requests.recompute import recompute_stale
+
+    def between_batches() -> None:
+        if stop.is_set() or not lock.renew():
+            raise _Interrupted
+
+    with app.app_context():
+        try:
+            recompute_stale(db.session(), app.config["TIMEZONE"], after_batch=between_batches)
+        except _Interrupted:
+            db.session().rollback()
+            return False
+        except Exception:  # the jobs run all the same; the next start tries again
+            log.exception("recompute-deadlines failed")
+            db.session().rollback()
+    return True
+
+
 def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, Any]], None]) -> None:
     if not lock.held:
         return
@@ -316,6 +342,10 @@ def run_scheduler(
                 stop.wait(poll_seconds)
             if stop.is_set():
                 break
+            if not recompute_job(app, lock, stop):
+                if not stop.is_set():
+                    echo("scheduler lock lost; waiting to take it again")
+                continue
             scheduler = build_scheduler(app, lock)
             jobs = ", ".join(job.id for job in scheduler.get_jobs())
 

@@ -6,7 +6,7 @@ account ends sessions on the server, across gunicorn workers, and idle or old on
 A new table: sessions made before it are not in it and end at the upgrade (people log in again).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-07 10:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import tracker.db
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -182,8 +182,13 @@ def detail(request: InfoRequest, found: Deadline, user: User) -> dict[str, Any]:
     """Everything about a request: facts, status, lateness, deadline, complaint, timeline."""
     events = list(request.events)
     corrected_by = {e.corrects_id: e.id for e in events if e.corrects_id is not None}
+    facts = summary(request, found.lateness)
+    for column in found.outdated:  # stored under other rules: the dates the explanation gives
+        facts[column.name] = _day(column.current) if column.name != "status" else column.current
+        if column.name == "status":
+            facts["status_label"] = STATUS_LABELS[str(column.current)]
     return {
-        **summary(request, found.lateness),
+        **facts,
         "text": request.text,
         "law": law(request.law_code),
         "created_at": _instant(request.created_at),

@@ -44,6 +44,7 @@ from .engine import (
     working_days_between,
 )
 from .explain import AppliedPause, Explanation, Roll, SkippedDay, Step, explain
+from .fingerprint import rules_fingerprint as rules_fingerprint
 from .laws import (
     EXTENSION_REASONS,
     LAW_CODES,

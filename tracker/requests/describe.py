@@ -44,6 +44,16 @@ class ExtensionCheck:
 
 
 @dataclass(frozen=True)
+class OutdatedColumn:
+    """A stored column that rules other than the current ones computed, and that the
+    current rules change."""
+
+    name: str  # "due_on", "complaint_due_on" or "status"
+    stored: date | str | None
+    current: date | str | None
+
+
+@dataclass(frozen=True)
 class Deadline:
     """Everything the request page shows about the deadline."""
 
@@ -57,6 +67,10 @@ class Deadline:
     # The reporter's windows with their triggers and sources (earlier reading; the later one
     # where the law reads two ways), as the page and the packet show them.
     windows: tuple[deadlines.ReporterWindow, ...] = ()
+    # False when the stored columns were computed under other deadline rules: pages then show
+    # the state derived here (which the explanation matches) and ``outdated`` says what moved.
+    rules_current: bool = True
+    outdated: tuple[OutdatedColumn, ...] = ()
 
 
 def _lateness(
@@ -96,9 +110,24 @@ def row_lateness(row: Any, today: date) -> Lateness:
     )
 
 
+def _outdated(request: InfoRequest, state: RequestState) -> tuple[OutdatedColumn, ...]:
+    derived = {
+        "due_on": state.due_on,
+        "complaint_due_on": state.complaint_due_on,
+        "status": state.status,
+    }
+    return tuple(
+        OutdatedColumn(name, getattr(request, name), value)
+        for name, value in derived.items()
+        if getattr(request, name) != value
+    )
+
+
 def describe(request: InfoRequest, today: date) -> Deadline:
-    """Derive the clock, explain the due date, check each extension against the law."""
+    """Derive the clock, explain the due date, check each extension against the law, and
+    say which stored columns other deadline rules computed."""
     state = state_of(request, today)
+    rules_current = request.rules_fingerprint == deadlines.rules_fingerprint()
     province = province_of(request)
     explanation = state.explanation or deadlines.explain(
         request.law_code,
@@ -153,4 +182,6 @@ def describe(request: InfoRequest, today: date) -> Deadline:
         complaint_window_open=window_open,
         deemed_refusal_window_end=refusal_window,
         windows=windows,
+        rules_current=rules_current,
+        outdated=() if rules_current else _outdated(request, state),
     )

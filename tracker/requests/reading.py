@@ -78,6 +78,8 @@ class RequestFacts:
     responded_on: date | None
     institution: InstitutionFacts
     events: list[EntryFacts] = field(default_factory=list)
+    complaint_due_on: date | None = None
+    rules_fingerprint: str | None = None  # the deadline rules that computed the stored dates
 
 
 _REQUEST_COLUMNS = (
@@ -93,6 +95,8 @@ _REQUEST_COLUMNS = (
     InfoRequest.due_on,
     InfoRequest.responded_on,
 )
+# Read by name: what describe() compares with the dates the current rules give.
+_STORED_COLUMNS = (InfoRequest.complaint_due_on, InfoRequest.rules_fingerprint)
 
 
 _INSTITUTION_COLUMNS = (
@@ -109,6 +113,7 @@ def _statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
     request = (
         sa.select(
             *_REQUEST_COLUMNS,
+            *_STORED_COLUMNS,
             *_INSTITUTION_COLUMNS,
         )
         .join(Institution, Institution.id == InfoRequest.institution_id)
@@ -160,6 +165,8 @@ def request_facts(db: Session, request_id: int, newsroom_id: int) -> RequestFact
     facts = RequestFacts(
         *row[: len(_REQUEST_COLUMNS)],
         institution=_institution(row),
+        complaint_due_on=row.complaint_due_on,
+        rules_fingerprint=row.rules_fingerprint,
     )
     entry: EntryFacts | None = None
     for r in conn.execute(timeline_statement, {"request_id": request_id}):

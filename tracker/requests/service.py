@@ -504,15 +504,28 @@ def state_of(request: InfoRequest, today: date) -> RequestState:
     )
 
 
-def recompute(db: Session, request: InfoRequest, today: date) -> RequestState:
-    """Store the derived status, due date and windows; sync extension and complaint rows."""
-    db.expire(request, ["events"])
-    state = state_of(request, today)
-    request.status = state.status
+# The columns a request stores from its derived state (see store_state), in the order
+# recompute-deadlines reports them.
+DERIVED_COLUMNS = ("due_on", "complaint_due_on", "status", "responded_on", "closed_on")
+
+
+def store_state(request: InfoRequest, state: RequestState, status: str | None = None) -> None:
+    """Write a derived state into the request's columns, with the fingerprint of the rules
+    that computed it: the one place those columns are written (``status`` overrides the
+    derived status, for recompute-deadlines)."""
+    request.status = status or state.status
     request.due_on = state.due_on
     request.complaint_due_on = state.complaint_due_on
     request.responded_on = state.responded_on
     request.closed_on = state.closed_on
+    request.rules_fingerprint = deadlines.rules_fingerprint()
+
+
+def recompute(db: Session, request: InfoRequest, today: date) -> RequestState:
+    """Store the derived status, due date and windows; sync extension and complaint rows."""
+    db.expire(request, ["events"])
+    state = state_of(request, today)
+    store_state(request, state)
     live = {x.event_id for x in state.extensions}
     for extension in db.scalars(sa.select(Extension).where(Extension.request_id == request.id)):
         extension.superseded = extension.event_id not in live
