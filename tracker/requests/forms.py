@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker import deadlines
 from tracker.laws import law_choices, province_choices
 from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS
-from tracker.requests.service import RESPONSE_OUTCOMES
+from tracker.requests.service import MAX_EXTENSION_DAYS, RESPONSE_OUTCOMES
 
 GROUND_LABELS = {
     "delay": "Delay or deemed refusal",
@@ -135,6 +135,7 @@ class ExtensionForm(EventForm):
         validators=[
             InputRequired(message="Enter the number of days."),
             NumberRange(min=1, message="An extension is at least one day."),
+            NumberRange(max=MAX_EXTENSION_DAYS, message=f"At most {MAX_EXTENSION_DAYS} days."),
         ],
     )
     reason = SelectField("Reason given", validators=[DataRequired()])

@@ -34,6 +34,9 @@ RESPONSE_OUTCOMES: dict[str, str] = {
     "refused": "Access refused",
     "no_records": "No records exist",
 }
+# The most days an extension notice may be typed with, on the web and in the API (no law
+# allows nearer this than a year; the deadline's checks name the statute's own limit).
+MAX_EXTENSION_DAYS = 3650
 # Entries a reporter adds by hand (the system adds "filed", "deemed_refusal", "imported").
 REPORTER_KINDS: dict[str, str] = {
     "acknowledgement": "Acknowledgement received",
@@ -290,6 +293,8 @@ def _check_event(request: InfoRequest, data: EventData, today: date) -> dict[str
         days = details.get("days")
         if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
             raise RequestError("An extension is a positive number of days.", "days")
+        if days > MAX_EXTENSION_DAYS:
+            raise RequestError(f"At most {MAX_EXTENSION_DAYS} days.", "days")
         reasons = {r.code for r in deadlines.extension_reasons(request.law_code)}
         if details.get("reason") not in reasons:
             raise RequestError("Pick the reason the law names.", "reason")
