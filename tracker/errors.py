@@ -81,13 +81,13 @@ def _unexpected(exc: Exception) -> tuple[str | Response, int]:
 
 
 def _nul_field() -> str | None:
-    """The name of the first path part, query parameter, form field or file name holding a NUL
-    character (no database keeps one in text: PostgreSQL refuses it), or None."""
+    """The name of the first path part, query parameter or form field holding a NUL character
+    (no database keeps one in text: PostgreSQL refuses it), or None. Uploaded files' names
+    are cleaned instead (service.safe_display_name), as they come from the sender's disk."""
     pairs = [
         *(request.view_args or {}).items(),
         *request.args.items(multi=True),
         *request.form.items(multi=True),
-        *((name, upload.filename or "") for name, upload in request.files.items(multi=True)),
     ]
     for name, value in pairs:
         if "\x00" in name or "\x00" in str(value):
