@@ -208,7 +208,12 @@ def update_request(request_id: int) -> Response:
     info_request = _owned_request(request_id)
     if not service.can_edit(user(), info_request):
         raise ApiError(403, "Only the request's owner or an editor can change it.")
-    fields = inputs.request_fields(_json_body(), creating=False)
+    body = _json_body()
+    # The version the client read: an edit of a request changed since is a 409, not applied.
+    expected = inputs.integer(body, "version", minimum=1, maximum=inputs.MAX_ID, nullable=True)
+    fields = inputs.request_fields(
+        {name: value for name, value in body.items() if name != "version"}, creating=False
+    )
     current = {name: getattr(info_request, name) for name in inputs.REQUEST_FIELDS}
     if "law_code" not in fields and info_request.law_code == info_request.institution.law_code:
         current["law_code"] = None  # keep following the institution's law
@@ -230,7 +235,17 @@ def update_request(request_id: int) -> Response:
     )
     try:
         with db.transaction() as session:
-            service.update_request(session, user(), info_request, data, today())
+            service.update_request(
+                session, user(), info_request, data, today(), expected_version=expected
+            )
+    except service.ConflictError as exc:
+        raise ApiError(
+            409,
+            f"The request was changed since version {exc.expected}: it is now version "
+            f"{exc.current.version}. Nothing was saved; read it again, then send your change "
+            "with its new version.",
+            "version",
+        ) from None
     except service.RequestError as exc:
         raise _refused(exc) from None
     except IntegrityError:

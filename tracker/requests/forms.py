@@ -7,6 +7,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -69,6 +70,8 @@ class RequestForm(FlaskForm):
         description="Day 0: the count starts the next day.",
     )
     file_number = StringField("Institution's file number", validators=[Optional(), Length(max=100)])
+    # The request's version when the form was opened (editing only): see update_request.
+    version = HiddenField()
     submit = SubmitField("Save request")
 
     def __init__(
