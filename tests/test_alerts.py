@@ -21,6 +21,7 @@ from alerts_helpers import (
 
 from tracker import clock, db
 from tracker.alerts import service
+from tracker.db import make_engine
 from tracker.models import Alert
 
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
@@ -318,3 +319,74 @@ def test_preferences_choose_the_kinds(app, runner, make_user, smtp):
     sweep(runner)
     mine = [s for r, s in smtp.handler.received() if r == "reporter@example.org"]
     assert mine == ["Overdue, deemed refused: Officer complaints (was due 2026-11-17)"]
+
+
+def _break_connection(app: Any, session: Any) -> None:
+    """Cut the session's database connection from outside, as a network failure or a
+    restarted database server would."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        pid = conn.scalar(sa.text("SELECT pg_backend_pid()"))
+        other = make_engine(app.config["DATABASE_URL"])
+        with other.begin() as admin:
+            admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        other.dispose()
+    else:
+        conn.connection.dbapi_connection.close()
+
+
+def test_connection_lost_between_claim_and_mark_is_settled_next_run(
+    app, runner, make_user, smtp, monkeypatch
+):
+    n = prepare_newsroom(app, make_user)
+    real_mark_sent = service._mark_sent
+    broken: list[int] = []
+
+    def lose_the_database(session: Any, alert_id: int) -> None:
+        if not broken:  # the first mail has left; the database goes before it is marked
+            broken.append(alert_id)
+            _break_connection(app, session)
+        real_mark_sent(session, alert_id)
+
+    monkeypatch.setattr(service, "_mark_sent", lose_the_database)
+    with pytest.raises(sa.exc.DBAPIError):
+        with clock.frozen_now(NOW), clock.frozen(TODAY), app.app_context():
+            service.run_all(db.session(), app.config)
+    monkeypatch.undo()
+    assert len(smtp.handler.messages) == 1
+    assert [a.id for a in alerts(app) if a.status == "sending"] == broken
+
+    # The next run, even past the 10-minute stale limit: the row is settled as sent, not
+    # resent and not reported as unknown; the others go.
+    later = sweep(runner, NOW + timedelta(minutes=30))
+    assert later["alerts failed"] == 0
+    row = next(a for a in alerts(app) if a.id == broken[0])
+    assert row.status == "sent" and row.last_error is None and row.sent_at is not None
+    assert all(a.status == "sent" for a in alerts(app))
+    assert sorted(smtp.handler.received()) == sorted(expected_mails(n))  # each exactly once
+    assert sweep(runner, NOW + timedelta(hours=2))["alerts sent"] == 0
+
+
+def test_connection_lost_at_the_claim_leaves_the_alert_to_the_next_run(
+    app, runner, make_user, smtp, monkeypatch
+):
+    n = prepare_newsroom(app, make_user)
+    real_claim = service._claim
+
+    def claim_then_lose(session: Any, alert_id: int, *when: Any) -> bool:
+        real_claim(session, alert_id, *when)  # committed: the row says "sending"
+        _break_connection(app, session)
+        session.execute(sa.text("SELECT 1"))  # the next statement finds the database gone
+        return True
+
+    monkeypatch.setattr(service, "_claim", claim_then_lose)
+    with pytest.raises(sa.exc.DBAPIError):
+        with clock.frozen_now(NOW), clock.frozen(TODAY), app.app_context():
+            service.run_all(db.session(), app.config)
+    monkeypatch.undo()
+    assert smtp.handler.messages == []  # nothing left
+    assert len([a for a in alerts(app) if a.status == "sending"]) == 1
+    later = sweep(runner, NOW + timedelta(minutes=1))
+    assert later["alerts failed"] == 0
+    assert all(a.status == "sent" for a in alerts(app))
+    assert sorted(smtp.handler.received()) == sorted(expected_mails(n))

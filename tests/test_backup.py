@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import secrets
+import shutil
+import threading
 from datetime import date
 
 import pytest
@@ -11,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL
+from tracker import backup as backup_module
 from tracker import clock, create_app, db
 from tracker.auth.service import NewUser, create_user
 from tracker.db import Base, make_engine
@@ -135,3 +139,110 @@ def test_restore_refuses_a_tampered_file(app, runner, empty_target, tmp_path):
     stored.write_bytes(b"altered")
     result = empty_target.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup")])
     assert result.exit_code == 1 and "does not match its hash" in result.output
+
+
+NOTES = 100
+
+
+def _rows(app) -> dict[str, list[dict]]:
+    with app.extensions["engine"].connect() as conn:
+        return {
+            t.name: sorted(
+                (
+                    {k: str(v) for k, v in row._mapping.items()}
+                    for row in conn.execute(sa.select(t))
+                ),
+                key=lambda r: sorted(r.items()),
+            )
+            for t in Base.metadata.sorted_tables
+        }
+
+
+def test_backup_while_a_client_writes_restores_one_consistent_moment(
+    app, runner, empty_target, tmp_path, monkeypatch
+):
+    _populate(app)
+    written = threading.Semaphore(0)
+    errors: list[BaseException] = []
+
+    def write_notes() -> None:
+        """A reporter adding 100 notes, each with a file, one transaction each."""
+        try:
+            with app.app_context(), clock.frozen(date(2024, 3, 20)):
+                session = db.session()
+                for n in range(NOTES):
+                    with db.transaction() as tx:
+                        user = tx.scalar(sa.select(service.User))
+                        request = service.load_request(tx, 1)
+                        service.add_event(
+                            tx,
+                            user,
+                            request,
+                            service.EventData(
+                                "note",
+                                date(2024, 3, 1),
+                                f"Note {n}",
+                                uploads=(
+                                    service.Upload(
+                                        f"note-{n}.txt", "text/plain", io.BytesIO(b"note %d" % n)
+                                    ),
+                                ),
+                            ),
+                            date(2024, 3, 20),
+                            LocalStorage(app.config["ATTACHMENTS_DIR"]),
+                            10_000,
+                        )
+                    session.expunge_all()
+                    written.release()
+        except BaseException as exc:  # pragma: no cover - reported by the test
+            errors.append(exc)
+
+    real_copy = shutil.copy2
+    copying = threading.Event()
+
+    def copy_while_notes_are_written(source, destination):
+        # The backup copies files after reading the database: let the client write more
+        # meanwhile, as it would on a busy server.
+        if not copying.is_set():
+            copying.set()
+            for _ in range(10):
+                assert written.acquire(timeout=60)
+        return real_copy(source, destination)
+
+    monkeypatch.setattr(backup_module.shutil, "copy2", copy_while_notes_are_written)
+    writer = threading.Thread(target=write_notes)
+    writer.start()
+    for _ in range(10):
+        assert written.acquire(timeout=60)
+    result = runner.invoke(args=["backup", str(tmp_path / "backup")])
+    writer.join(120)
+    monkeypatch.undo()
+    assert errors == [] and result.exit_code == 0, result.output
+
+    restored = empty_target.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup")])
+    assert restored.exit_code == 0, restored.output
+    after, now = _rows(empty_target), _rows(app)
+    notes = [r for r in after["timeline_event"] if r["kind"] == "note"]
+    assert 10 <= len(notes) < NOTES  # a moment in the middle of the writing
+    # The moment itself: every row of the source up to the last note the backup holds.
+    last = max(int(r["id"]) for r in after["timeline_event"])
+    kept = {
+        "timeline_event": lambda r: int(r["id"]) <= last,
+        "attachment": lambda r: int(r["event_id"]) <= last,
+    }
+    # Each note raised the newsroom's data revision: the restored one is the snapshot's.
+    (revision,) = after.pop("data_revision")
+    (current,) = now.pop("data_revision")
+    assert int(revision["revision"]) == int(current["revision"]) - (NOTES - len(notes))
+    for table, rows in now.items():
+        keep = kept.get(table, lambda r: True)
+        assert after[table] == [r for r in rows if keep(r)], table
+    copy = LocalStorage(empty_target.config["ATTACHMENTS_DIR"])
+    original = LocalStorage(app.config["ATTACHMENTS_DIR"])
+    for row in after["attachment"]:
+        assert copy.path_for(row["sha256"]).read_bytes() == (
+            original.path_for(row["sha256"]).read_bytes()
+        )
+        assert (
+            hashlib.sha256(copy.path_for(row["sha256"]).read_bytes()).hexdigest() == (row["sha256"])
+        )

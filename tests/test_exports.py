@@ -224,3 +224,43 @@ def test_export_page_links(client, auth, newsroom):
     soup = page(client.get("/exports/"))
     links = {a["href"] for a in soup.select("a.button")}
     assert links == {"/exports/requests.csv", "/exports/newsroom.zip"}
+
+
+def _semicolon_cells(raw: str) -> list[str]:
+    """Every cell a spreadsheet in a comma-decimal locale (French) sees: it splits on ";"."""
+    return [c for line in raw.splitlines() for c in line.split(";")] + [
+        c for row in csv.reader(io.StringIO(raw, newline=""), delimiter=";") for c in row
+    ]
+
+
+def test_formulas_are_neutralised_for_a_semicolon_reading_too(app, client, auth, newsroom):
+    with app.app_context(), db.transaction() as session:
+        owner = session.get(User, newsroom["reporter"].id)
+        requests.create_request(
+            session,
+            owner,
+            requests.RequestData(
+                institution_id=newsroom["rcmp"],
+                title='Budget;=HYPERLINK("http://evil");+1; -2;@SUM(A1)',
+                received_on=date(2024, 5, 1),
+                file_number="X;=1+1",
+                text="a, b;\t=cmd|' /C calc'!A0",
+            ),
+            TODAY,
+        )
+    assert safe_cell("a;=1+1") == "a;'=1+1" and safe_cell("a; -2") == "a;' -2"
+    assert safe_cell("=a;@b") == "'=a;'@b" and safe_cell("a;b") == "a;b"
+    auth.login("ed@example.org")
+    raw = client.get("/exports/requests.csv?q=budget").get_data(as_text=True)[1:]
+    (row,) = read_csv("\ufeff" + raw)
+    assert row["title"] == "Budget;'=HYPERLINK(\"http://evil\");'+1;' -2;'@SUM(A1)"
+    for cell in _semicolon_cells(raw):
+        assert not cell.strip().strip('"').lstrip().startswith(("=", "+", "-", "@")), cell
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/exports/newsroom.zip").data))
+    for name in archive.namelist():
+        if name.endswith(".csv"):
+            for cell in _semicolon_cells(archive.read(name).decode("utf-8-sig")):
+                assert not cell.strip().strip('"').startswith(("=", "+", "-", "@")), (name, cell)
+    # The separator is stated where a reader of the files looks.
+    assert "comma-separated" in archive.read("README.txt").decode()
+    assert "comma-separated" in page(client.get("/exports/")).get_text()

@@ -162,10 +162,14 @@ def test_every_sort_has_overdue_and_other_requests_and_ties_in_due_dates(app, fi
 
 
 def test_a_cursor_that_does_not_parse_gives_the_typed_page(filled):
-    """Cursors are read from the URL: one that does not parse (a NUL character included,
-    which no PostgreSQL text holds) is ignored, never a 500."""
-    for sort, cursor in (("institution", "%00~2024-01-01~1"), ("due", "2024-01-01~1%00")):
+    """Cursors are read from the URL: one that does not parse is ignored, never a 500; one
+    holding a NUL character (which no PostgreSQL text holds) is a 400 naming it."""
+    for sort, cursor in (("institution", "~2024-01-01~1"), ("due", "2024-01-01~1x")):
         typed = ids(filled.get(f"/requests/?sort={sort}&page=2"))
         assert len(typed) == 25
         assert ids(filled.get(f"/requests/?sort={sort}&page=2&after={cursor}")) == typed
         assert ids(filled.get(f"/requests/?sort={sort}&page=2&before={cursor}")) == typed
+    for sort, cursor in (("institution", "%00~2024-01-01~1"), ("due", "2024-01-01~1%00")):
+        for param in ("after", "before"):
+            response = filled.get(f"/requests/?sort={sort}&page=2&{param}={cursor}")
+            assert response.status_code == 400, (sort, param)

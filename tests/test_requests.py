@@ -556,10 +556,15 @@ def test_withdrawal_before_receipt_is_refused(client, reporter):
 
 
 @pytest.mark.parametrize(
-    "query", ["?page=%C2%B2", "?institution=99999999999999999999", "?q=a%00b", "?owner=%D9%A3"]
+    "query", ["?page=%C2%B2", "?institution=99999999999999999999", "?owner=%D9%A3"]
 )
 def test_odd_list_parameters_give_a_normal_page(client, reporter, query):
     assert client.get(f"/requests/{query}").status_code == 200
+
+
+def test_a_nul_character_in_the_search_is_refused_naming_it(client, reporter):
+    response = client.get("/requests/?q=a%00b")
+    assert response.status_code == 400 and "'q'" in page(response).get_text()
 
 
 def test_failed_alerts_are_shown_on_the_dashboard(app, client, reporter):

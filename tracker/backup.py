@@ -40,12 +40,21 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _row_counts(app: Flask) -> dict[str, int]:
+def _row_counts(conn: sa.Connection) -> dict[str, int]:
+    return {
+        t.name: conn.scalar(sa.select(sa.func.count()).select_from(t)) or 0
+        for t in Base.metadata.sorted_tables
+    }
+
+
+def _live_counts(app: Flask) -> dict[str, int]:
     with app.extensions["engine"].connect() as conn:
-        return {
-            t.name: conn.scalar(sa.select(sa.func.count()).select_from(t)) or 0
-            for t in Base.metadata.sorted_tables
-        }
+        return _row_counts(conn)
+
+
+def _contents(conn: sa.Connection) -> tuple[dict[str, int], list[str]]:
+    """The row counts and the attachments' hashes, as this connection sees the database."""
+    return _row_counts(conn), sorted(set(conn.scalars(sa.select(Attachment.sha256))))
 
 
 def _program(name: str) -> str:
@@ -80,6 +89,48 @@ def _pg_args(url: str, *, dump: bool = False) -> tuple[list[str], dict[str, str]
     return args, env
 
 
+def _sqlite_copy(source_path: str, target: Path) -> None:
+    """Copy a SQLite database with its online backup API in one step: the copy is the
+    database as of one moment, whatever other connections write meanwhile."""
+    source = sqlite3.connect(source_path, timeout=30)
+    dest = sqlite3.connect(target)
+    try:
+        with dest:
+            source.backup(dest, pages=-1)
+    finally:
+        dest.close()
+        source.close()
+
+
+def _pg_dump(engine: sa.Engine, url: str, target: Path) -> tuple[dict[str, int], list[str]]:
+    """``pg_dump`` of the snapshot of one REPEATABLE READ transaction, which also counts the
+    rows and lists the files: the dump, the counts and the files are of the same moment."""
+    pg_dump = _program("pg_dump")
+    args, env = _pg_args(url, dump=True)
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
+        with conn.begin():
+            snapshot = conn.scalar(sa.text("SELECT pg_export_snapshot()"))
+            # Fixed arguments, no shell (bandit B603).
+            result = subprocess.run(  # nosec B603
+                [
+                    pg_dump,
+                    "--format=custom",
+                    "--no-owner",
+                    f"--snapshot={snapshot}",
+                    *args,
+                    "--file",
+                    str(target),
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode != 0:
+                raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+            return _contents(conn)
+
+
 def backup(app: Flask, target: Path) -> dict[str, Any]:
     """Write a backup folder; refuse a target that exists and is not empty."""
     if target.exists() and any(target.iterdir()):
@@ -87,42 +138,31 @@ def backup(app: Flask, target: Path) -> dict[str, Any]:
     target.mkdir(parents=True, exist_ok=True)
     url = app.config["DATABASE_URL"]
     engine = app.extensions["engine"]
+    # The counts and the files are those of the copied database itself (one snapshot), not
+    # of the live one a moment later: restore checks against them.
     if engine.dialect.name == "sqlite":
-        source = sqlite3.connect(make_url(url).database or "")
-        dest = sqlite3.connect(target / "database.sqlite")
-        with dest:
-            source.backup(dest)
-        dest.close()
-        source.close()
         database = "database.sqlite"
-    elif engine.dialect.name == "postgresql":
-        pg_dump = _program("pg_dump")
-        args, env = _pg_args(url, dump=True)
-        # Fixed arguments, no shell (bandit B603).
-        result = subprocess.run(  # nosec B603
-            [
-                pg_dump,
-                "--format=custom",
-                "--no-owner",
-                *args,
-                "--file",
-                str(target / "database.pgdump"),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+        _sqlite_copy(make_url(url).database or "", target / database)
+        uri = f"{(target / database).resolve().as_uri()}?immutable=1"
+        # Read as the file it is (immutable: no -wal or -shm file next to it).
+        copy = sa.create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(uri, uri=True),
+            poolclass=sa.pool.NullPool,
         )
-        if result.returncode != 0:
-            raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        try:
+            with copy.connect() as conn:
+                counts, hashes = _contents(conn)
+        finally:
+            copy.dispose()
+    elif engine.dialect.name == "postgresql":
         database = "database.pgdump"
+        counts, hashes = _pg_dump(engine, url, target / database)
     else:
         raise BackupError(f"no backup method for {engine.dialect.name}")
 
     storage = LocalStorage(app.config["ATTACHMENTS_DIR"])
     files_dir = LocalStorage(target / "attachments")
-    with engine.connect() as conn:
-        hashes = sorted(set(conn.scalars(sa.select(Attachment.sha256))))
     missing = [h for h in hashes if not storage.exists(h)]
     for sha in hashes:
         if sha in missing:
@@ -134,7 +174,7 @@ def backup(app: Flask, target: Path) -> dict[str, Any]:
         "tracker_version": __version__,
         "database": database,
         "dialect": engine.dialect.name,
-        "rows": _row_counts(app),
+        "rows": counts,
         "files": {sha: _sha256(files_dir.path_for(sha)) for sha in hashes if sha not in missing},
         "missing_files": missing,
     }
@@ -151,7 +191,7 @@ def restore(app: Flask, source: Path) -> dict[str, Any]:
     engine = app.extensions["engine"]
     tables = set(sa.inspect(engine).get_table_names())
     if tables & {"info_request", "newsroom"}:
-        counts = _row_counts(app)
+        counts = _live_counts(app)
         if any(counts.values()):
             raise BackupError("the target database is not empty; restore only into an empty one")
     for sha, expected in manifest["files"].items():
@@ -201,7 +241,7 @@ def restore(app: Flask, source: Path) -> dict[str, Any]:
         destination = storage.path_for(sha)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(LocalStorage(source / "attachments").path_for(sha), destination)
-    restored = _row_counts(app)
+    restored = _live_counts(app)
     if restored != manifest["rows"]:
         raise BackupError(f"row counts differ after restore: {restored} != {manifest['rows']}")
     return manifest

@@ -80,8 +80,41 @@ def _unexpected(exc: Exception) -> tuple[str | Response, int]:
     ), 500
 
 
+def _nul_field() -> str | None:
+    """The name of the first path part, query parameter or form field holding a NUL character
+    (no database keeps one in text: PostgreSQL refuses it), or None. Uploaded files' names
+    are cleaned instead (service.safe_display_name), as they come from the sender's disk."""
+    pairs = [
+        *(request.view_args or {}).items(),
+        *request.args.items(multi=True),
+        *request.form.items(multi=True),
+    ]
+    for name, value in pairs:
+        if "\x00" in name or "\x00" in str(value):
+            return name.replace("\x00", "")
+    return None
+
+
+def refuse_nul_characters() -> tuple[str | Response, int] | None:
+    """Answer 400, naming the field, to a request whose text holds a NUL character."""
+    if request.method == "OPTIONS":
+        return None
+    field = _nul_field()
+    if field is None:
+        return None
+    reason = (
+        f"The field {field!r} holds a NUL character (U+0000), which no text may contain; "
+        "nothing was saved. Remove it and send again."
+    )
+    if _wants_json():
+        return jsonify(error="Bad Request", reason=reason, field=field), 400
+    return render_template("errors/error.html", code=400, title="Bad Request", message=reason), 400
+
+
 def register_errorhandlers(app: Flask) -> None:
-    """Render every HTTP error and unexpected exception in the tracker's layout."""
+    """Render every HTTP error and unexpected exception in the tracker's layout; refuse NUL
+    characters before any view reads them."""
+    app.before_request(refuse_nul_characters)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

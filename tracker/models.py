@@ -269,6 +269,9 @@ class InfoRequest(Base):
     rules_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Raised by every edit of the facts above (tracker.requests.service.update_request): an
+    # edit made from a form showing an older version is refused, never applied over another.
+    version: Mapped[int] = mapped_column(server_default=sa.text("1"), default=1)
 
     institution: Mapped[Institution] = relationship(back_populates="requests")
     owner: Mapped[User] = relationship()

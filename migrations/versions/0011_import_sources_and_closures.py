@@ -11,7 +11,7 @@ triggers of 0004, and older migrations' tests write through the models): the ind
 and created again with a plain CREATE INDEX.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-07 10:00:00
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 import tracker.db
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,12 @@ been "sending" for longer than ``stale_after`` it is marked "failed" with a last
 the outcome is unknown, and it shows among ``failed_alerts_for``; ``requeue_alert`` sends it
 again when a person asks. Mails carry a stable Message-ID so such a manual resend is recognisable.
 
+A lost database is not a crash: when the connection breaks between claiming a row and marking
+it, the sender still knows what happened (the mail left, or it did not), keeps that in a file
+of the instance folder and writes it at the start of the next delivery: the row becomes
+"sent", or "pending" again if the mail never left. Only a row whose sender itself stopped
+is left to the unknown-outcome rule above.
+
 Retries: a temporary failure (server down, 4xx answer) puts the row back to "pending" with
 ``next_attempt_at`` = now + ALERT_RETRY_SECONDS * 2^(tries-1) (at most 6 hours); after
 ALERT_MAX_ATTEMPTS tries it is "failed" with the server's answer. A permanent refusal (5xx for
@@ -23,11 +29,15 @@ the sender or the recipient) fails that alert at once and the batch goes on.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -373,13 +383,13 @@ def give_up_stale(db: Session, config: Mapping[str, Any]) -> int:
     return count
 
 
-def _claim(db: Session, alert_id: int) -> bool:
+def _claim(db: Session, alert_id: int, claimed_at: datetime) -> bool:
     """pending -> sending, for one sender only; committed before the mail leaves."""
     claimed = (
         db.execute(
             sa.update(Alert)
             .where(Alert.id == alert_id, Alert.status == "pending")
-            .values(status="sending", sending_since=clock.now(), attempts=Alert.attempts + 1)
+            .values(status="sending", sending_since=claimed_at, attempts=Alert.attempts + 1)
             .execution_options(synchronize_session=False)
         ).rowcount
         == 1
@@ -388,19 +398,22 @@ def _claim(db: Session, alert_id: int) -> bool:
     return claimed
 
 
-def _mark_sent(db: Session, alert_id: int) -> None:
-    db.execute(
-        sa.update(Alert)
-        .where(Alert.id == alert_id, Alert.status == "sending")
-        .values(status="sent", sent_at=clock.now(), last_error=None)
-        .execution_options(synchronize_session=False)
-    )
+def _settle(db: Session, alert_id: int, claimed_at: datetime | None, values: dict[str, Any]) -> int:
+    """Write the outcome of this sender's try, if the row is still its claim ("sending")."""
+    query = sa.update(Alert).where(Alert.id == alert_id, Alert.status == "sending")
+    if claimed_at is not None:
+        query = query.where(Alert.sending_since == claimed_at)
+    count = db.execute(query.values(**values).execution_options(synchronize_session=False))
     db.commit()
+    return count.rowcount
 
 
-def _mark_failed_try(
-    db: Session, alert: Alert, error: mail.MailError, config: Mapping[str, Any]
-) -> str:
+def _mark_sent(db: Session, alert_id: int) -> None:
+    _settle(db, alert_id, None, {"status": "sent", "sent_at": clock.now(), "last_error": None})
+
+
+def _failed_try(alert: Alert, error: mail.MailError, config: Mapping[str, Any]) -> dict[str, Any]:
+    """The row's new values after a failed try: retried later, or failed for good."""
     max_attempts = int(config.get("ALERT_MAX_ATTEMPTS") or 10)
     if error.permanent or alert.attempts >= max_attempts:
         status, when = "failed", alert.next_attempt_at
@@ -412,18 +425,91 @@ def _mark_failed_try(
     else:
         status, answer = "pending", error.answer
         when = clock.now() + backoff(alert.attempts, int(config.get("ALERT_RETRY_SECONDS") or 60))
-    db.execute(
-        sa.update(Alert)
-        .where(Alert.id == alert.id, Alert.status == "sending")
-        .values(status=status, last_error=answer[:2000], next_attempt_at=when)
-        .execution_options(synchronize_session=False)
+    return {"status": status, "last_error": answer[:2000], "next_attempt_at": when}
+
+
+# Outcomes a sender knew but could not write because the database went away between claiming
+# a row and marking it: kept in a file of the instance folder (one JSON line each) and written
+# at the start of the next delivery, by this process or the next (a cron ``sweep``).
+OUTCOMES_FILE = "alert-outcomes.jsonl"
+
+
+def _outcomes_path(config: Mapping[str, Any]) -> Path:
+    return Path(config["INSTANCE_PATH"]) / OUTCOMES_FILE
+
+
+def _remember(config: Mapping[str, Any], outcome: dict[str, Any]) -> None:
+    """Keep an outcome the database could not take, for ``settle_interrupted``."""
+    path = _outcomes_path(config)
+    line = json.dumps(outcome, default=datetime.isoformat)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError:
+        # Not even the disk: the row stays "sending" and is given up as unknown (never resent).
+        log.exception("could not keep the outcome of alert %s: %s", outcome["alert"], line)
+        return
+    log.warning(
+        "database lost while marking alert %s %s; it will be settled on the next delivery",
+        outcome["alert"],
+        outcome["values"]["status"],
     )
-    db.commit()
-    return status
+
+
+def settle_interrupted(db: Session, config: Mapping[str, Any]) -> int:
+    """Write the outcomes kept by ``_remember``: a row left "sending" by a sender that lost
+    the database becomes "sent", or goes back to "pending" when the mail did not leave (never
+    resent when it did). Returns how many rows were settled."""
+    path = _outcomes_path(config)
+    if path.exists():
+        # Taken whole, so outcomes kept meanwhile by another process go to a new file.
+        os.replace(path, path.with_name(f"{OUTCOMES_FILE}.{uuid.uuid4().hex}.settling"))
+    taken = sorted(path.parent.glob(f"{OUTCOMES_FILE}.*.settling"))
+    settled = 0
+    for part in taken:
+        try:
+            lines = part.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            continue  # settled by another process (a cron sweep beside the scheduler)
+        for line in lines:
+            if not line.strip():
+                continue
+            outcome = json.loads(line)
+            values = {
+                name: datetime.fromisoformat(value)
+                if name in ("sent_at", "next_attempt_at") and value
+                else value
+                for name, value in outcome["values"].items()
+            }
+            done = _settle(
+                db, outcome["alert"], datetime.fromisoformat(outcome["claimed_at"]), values
+            )
+            if done:
+                log.info("alert %s settled as %s", outcome["alert"], values["status"])
+            settled += done
+        part.unlink(missing_ok=True)
+    return settled
+
+
+def _lost_database(db: Session) -> None:
+    """Drop the session's broken connection, so that nothing more is tried on it."""
+    try:
+        db.rollback()
+    except sa.exc.SQLAlchemyError:
+        db.invalidate()
 
 
 def deliver_pending(db: Session, config: Mapping[str, Any], *, limit: int = 500) -> Delivery:
-    """Send the outbox's due rows once each; retry later on temporary failures."""
+    """Send the outbox's due rows once each; retry later on temporary failures.
+
+    If the database goes away after a row was claimed, what this sender knows (sent, or not
+    sent and to be retried) is kept on disk and written at the start of the next delivery;
+    the error is raised.
+    """
+    settle_interrupted(db, config)
     result = Delivery(failed=give_up_stale(db, config))
     ids = list(
         db.scalars(
@@ -435,32 +521,47 @@ def deliver_pending(db: Session, config: Mapping[str, Any], *, limit: int = 500)
     )
     with mail.Mailer(config) as mailer:
         for alert_id in ids:
-            if not _claim(db, alert_id):
-                continue  # another sender has it
-            alert = db.get(Alert, alert_id, populate_existing=True)
-            if alert is None:
-                continue  # deleted with its user or request since it was listed
+            claimed_at = clock.now()
+            # Until the mail leaves, the outcome is "not sent": back to pending, untried.
+            outcome: dict[str, Any] = {
+                "alert": alert_id,
+                "claimed_at": claimed_at,
+                "values": {"status": "pending", "next_attempt_at": claimed_at},
+            }
             try:
-                mailer.send(mail.build_message(alert, config))
-            except mail.MailError as error:
-                status = _mark_failed_try(db, alert, error, config)
-                if status == "failed":
-                    result.failed += 1
-                    log.warning(
-                        "alert %s to %s failed: %s", alert.id, alert.recipient, error.answer
-                    )
-                else:
-                    result.retrying += 1
-                    log.info(
-                        "alert %s to %s will be retried: %s",
-                        alert.id,
-                        alert.recipient,
-                        error.answer,
-                    )
-                if error.connection_lost:
-                    break  # the server is away: leave the rest pending, untried
-                continue
-            _mark_sent(db, alert_id)
+                if not _claim(db, alert_id, claimed_at):
+                    continue  # another sender has it
+                alert = db.get(Alert, alert_id, populate_existing=True)
+                if alert is None:
+                    continue  # deleted with its user or request since it was listed
+                try:
+                    mailer.send(mail.build_message(alert, config))
+                except mail.MailError as error:
+                    values = _failed_try(alert, error, config)
+                    outcome["values"] = values
+                    _settle(db, alert_id, claimed_at, values)
+                    if values["status"] == "failed":
+                        result.failed += 1
+                        log.warning(
+                            "alert %s to %s failed: %s", alert.id, alert.recipient, error.answer
+                        )
+                    else:
+                        result.retrying += 1
+                        log.info(
+                            "alert %s to %s will be retried: %s",
+                            alert.id,
+                            alert.recipient,
+                            error.answer,
+                        )
+                    if error.connection_lost:
+                        break  # the server is away: leave the rest pending, untried
+                    continue
+                outcome["values"] = {"status": "sent", "sent_at": clock.now(), "last_error": None}
+                _mark_sent(db, alert_id)
+            except sa.exc.SQLAlchemyError:
+                _remember(config, outcome)
+                _lost_database(db)
+                raise
             result.sent += 1
     return result
 

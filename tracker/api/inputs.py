@@ -10,13 +10,14 @@ from typing import Any
 from tracker import deadlines
 from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS, STATUSES
 from tracker.requests.queries import SORTS, RequestFilters, decode_cursor
-from tracker.requests.service import REPORTER_KINDS, RESPONSE_OUTCOMES
+from tracker.requests.service import MAX_EXTENSION_DAYS, REPORTER_KINDS, RESPONSE_OUTCOMES
 from tracker.requests.state import CLOSURES
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
-MAX_EXTENSION_DAYS = 3650
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DIGITS = re.compile(r"[0-9]{1,10}")
+# JSON may escape half of a UTF-16 pair ("\\ud800"): Python keeps it, no database can.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class InputError(ValueError):
@@ -78,6 +79,11 @@ def text(
         raise InputError("Must be a string.", field)
     if "\x00" in value:
         raise InputError("Must not contain NUL characters.", field)
+    if _SURROGATE.search(value):
+        raise InputError(
+            "Must be valid Unicode: a lone surrogate (\\ud800-\\udfff) is not a character.",
+            field,
+        )
     if len(value) > max_length:
         raise InputError(f"At most {max_length} characters.", field)
     return value

@@ -64,7 +64,10 @@ ERRORS = {
     },
     "403": _error("Only the request's owner or an editor may change it."),
     "404": _error("No such object in your newsroom (another newsroom's objects are 404 too)."),
-    "409": _error("The change conflicts with stored facts (e.g. a file number in use)."),
+    "409": _error(
+        "The change conflicts with stored facts (e.g. a file number in use), or the request "
+        "was changed since the `version` sent (field `version`)."
+    ),
     "422": _error("A field was refused; `field` names it (details.<name> inside details)."),
 }
 
@@ -131,6 +134,12 @@ def _schemas() -> dict[str, Any]:
         "law": _ref("Law"),
         "created_at": INSTANT,
         "updated_at": INSTANT,
+        "version": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Raised by every edit of the request's facts; send it back with "
+            "an update to have it refused (409) if someone changed the request meanwhile.",
+        },
         "can_edit": {"type": "boolean"},
         "deadline": _ref("Deadline"),
         "timeline": {"type": "array", "items": _ref("TimelineEvent")},
@@ -393,6 +402,12 @@ def _schemas() -> dict[str, Any]:
                     "text": {"type": "string", "maxLength": 100_000},
                     "sent_on": _nullable(DATE),
                     "file_number": _nullable({"type": "string", "maxLength": 100}),
+                    "version": {
+                        **_nullable({"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+                        "description": "The request's `version` as you read it: if it "
+                        "changed since, the answer is 409 and nothing is saved. Omit it to "
+                        "apply the change whatever happened meanwhile.",
+                    },
                 },
                 required=[],
             ),

@@ -193,6 +193,7 @@ def detail(request: InfoRequest, found: Deadline, user: User) -> dict[str, Any]:
         "law": law(request.law_code),
         "created_at": _instant(request.created_at),
         "updated_at": _instant(request.updated_at),
+        "version": request.version,
         "can_edit": can_edit(user, request),
         "deadline": deadline(request, found),
         "timeline": [event(e, corrected_by) for e in events],

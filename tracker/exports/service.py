@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -26,6 +27,9 @@ from tracker.requests.service import KIND_LABELS
 # A spreadsheet treats a cell starting with one of these as a formula (tab and carriage return
 # too: some programs strip them and read the next character).
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets in locales whose decimal mark is a comma (French, German...) read a CSV file
+# with semicolons between cells: there every ";" inside one of our cells starts a new cell.
+_AFTER_SEMICOLON = re.compile(r";(?=\s*[=+\-@])")
 REQUEST_COLUMNS: tuple[str, ...] = (
     "id",
     "file_number",
@@ -48,8 +52,13 @@ REQUEST_COLUMNS: tuple[str, ...] = (
 
 
 def safe_cell(value: Any) -> Any:
-    """The value, with a leading apostrophe when a spreadsheet would run it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """The value, with an apostrophe before each start a spreadsheet would run as a formula:
+    the cell's own start, and each one a semicolon-separated reading would make (``;=``)."""
+    if not isinstance(value, str):
+        return value
+    if ";" in value:
+        value = _AFTER_SEMICOLON.sub(";'", value)
+    if value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
@@ -126,8 +135,14 @@ institutions.csv  the newsroom's institutions and the law that governs each
 extensions.csv    extensions claimed (superseded = replaced by a correction)
 complaints.csv    complaints and appeals, with their findings
 
+The files are comma-separated (RFC 4180), UTF-8 with a byte-order mark. A spreadsheet set to
+a locale whose decimal mark is a comma (French, German...) expects semicolons: open them with
+its text import (LibreOffice: Separator options, Comma; Excel: Data, From Text/CSV,
+Delimiter: Comma) rather than by double-clicking.
+
 Text cells that start with = + - @ are prefixed with an apostrophe so that spreadsheets do not
-run them as formulas.
+run them as formulas; so is any such start after a semicolon inside a cell (";=" becomes
+";'="), which a semicolon-separated reading would make the start of a cell.
 """
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from tracker import clock, db
 from tracker.display import reader_timezone
 from tracker.exports import service
+from tracker.files.downloads import content_disposition
 from tracker.requests.queries import RequestFilters
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -15,7 +16,7 @@ bp = Blueprint("exports", __name__, url_prefix="/exports")
 
 def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from tracker import clock, db
 from tracker.display import reader_timezone
 from tracker.exports.service import safe_cell
+from tracker.files.downloads import content_disposition
 from tracker.files.storage import LocalStorage
 from tracker.imports import restore, service
 from tracker.imports.csvfile import CsvFileError, CsvTable, parse_csv
@@ -182,7 +183,7 @@ def report(token: str) -> Response:
     return Response(
         "\ufeff" + out.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}-problems.csv"'},
+        headers={"Content-Disposition": content_disposition(f"{name}-problems.csv")},
     )
 
 

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from tracker.exports.service import safe_cell as exports_safe_cell
 from tracker.files.storage import LocalStorage
 from tracker.models import InfoRequest
 from tracker.packets.dossier import Dossier, PacketFile, gather
@@ -29,8 +30,6 @@ CHUNK = 1024 * 1024
 PACKET_FORMAT = 1
 # Stay clear of the 4 GiB ZIP limit: zipfile adds room for the header, so mark big entries.
 ZIP64_FROM = 2**31
-# Formula prefixes a spreadsheet would execute (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TIMELINE_COLUMNS = (
     "entry",
     "occurred_on",
@@ -81,8 +80,8 @@ class Packet:
 
 
 def safe_cell(value: str) -> str:
-    """A spreadsheet shows this cell as text, never runs it as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """A spreadsheet shows this cell as text, never runs it as a formula (in any locale)."""
+    return exports_safe_cell(value)
 
 
 def timeline_csv(d: Dossier) -> bytes:

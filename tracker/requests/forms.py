@@ -9,6 +9,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -20,7 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker import deadlines
 from tracker.laws import law_choices, province_choices
 from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS
-from tracker.requests.service import RESPONSE_OUTCOMES
+from tracker.requests.service import MAX_EXTENSION_DAYS, RESPONSE_OUTCOMES
 from tracker.requests.state import CLOSURES
 
 GROUND_LABELS = {
@@ -72,6 +73,8 @@ class RequestForm(FlaskForm):
         description="Day 0: the count starts the next day.",
     )
     file_number = StringField("Institution's file number", validators=[Optional(), Length(max=100)])
+    # The request's version when the form was opened (editing only): see update_request.
+    version = HiddenField()
     submit = SubmitField("Save request")
 
     def __init__(
@@ -138,6 +141,7 @@ class ExtensionForm(EventForm):
         validators=[
             InputRequired(message="Enter the number of days."),
             NumberRange(min=1, message="An extension is at least one day."),
+            NumberRange(max=MAX_EXTENSION_DAYS, message=f"At most {MAX_EXTENSION_DAYS} days."),
         ],
     )
     reason = SelectField("Reason given", validators=[DataRequired()])

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker import deadlines
+from tracker import deadlines, revisions
 from tracker.files.storage import LocalStorage
 from tracker.models import (
     COMPLAINT_FINDINGS,
@@ -42,6 +42,9 @@ RESPONSE_OUTCOMES: dict[str, str] = {
     # For imported files that record a response but not what it was.
     "unknown": "Outcome not known (the source does not say)",
 }
+# The most days an extension notice may be typed with, on the web and in the API (no law
+# allows nearer this than a year; the deadline's checks name the statute's own limit).
+MAX_EXTENSION_DAYS = 3650
 # Entries a reporter adds by hand (the system adds "filed", "deemed_refusal", "imported").
 REPORTER_KINDS: dict[str, str] = {
     "acknowledgement": "Acknowledgement received",
@@ -87,6 +90,18 @@ class RequestError(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class ConflictError(RequestError):
+    """The request's facts were edited by someone else since the form showed version
+    ``expected``; ``current`` is the request as it now is (nothing was changed)."""
+
+    def __init__(self, current: InfoRequest, expected: int) -> None:
+        super().__init__(
+            "Someone else changed this request since you opened the form: nothing was saved. "
+            "Their version is shown beside yours; keep what should stay and save again."
+        )
+        self.current, self.expected = current, expected
 
 
 @dataclass(frozen=True)
@@ -237,12 +252,52 @@ _EDIT_FIELDS = (
 )
 
 
+def lock_request(db: Session, request: InfoRequest) -> None:
+    """Hold the request's row until the transaction ends and read it afresh, timeline included.
+
+    Two people adding entries at once (an extension and a final response) are then recomputed
+    one after the other, the second over a timeline that holds the first's entry; without the
+    lock each recomputed without the other's entry and the last to commit stored its dates.
+    PostgreSQL: ``SELECT ... FOR UPDATE`` (another writer of this request waits for COMMIT).
+    SQLite serialises writers but lets a transaction read before it writes: a write that
+    changes nothing takes the database's write lock first, so every read after it is current.
+    """
+    if db.get_bind().dialect.name == "sqlite":
+        db.execute(
+            sa.update(InfoRequest)
+            .where(InfoRequest.id == request.id)
+            .values(version=InfoRequest.version, updated_at=InfoRequest.updated_at)
+            # Changes nothing the scorecard reads (tracker.revisions).
+            .execution_options(synchronize_session=False, **{revisions.FIGURES_UNCHANGED: True})
+        )
+    # Fetched, not only run: the ORM refreshes the request's attributes as it reads the row.
+    db.scalars(
+        sa.select(InfoRequest)
+        .where(InfoRequest.id == request.id)
+        .with_for_update(of=InfoRequest)
+        .execution_options(populate_existing=True)
+    ).all()
+    db.expire(request, ["events"])
+
+
 def update_request(
-    db: Session, user: User, request: InfoRequest, data: RequestData, today: date
+    db: Session,
+    user: User,
+    request: InfoRequest,
+    data: RequestData,
+    today: date,
+    expected_version: int | None = None,
 ) -> list[str]:
-    """Change a request's facts; the change is written to the timeline as a note."""
+    """Change a request's facts; the change is written to the timeline as a note.
+
+    With ``expected_version`` (the version the form or the API client read), an edit of a
+    request someone else changed since raises ``ConflictError`` and changes nothing.
+    """
+    lock_request(db, request)
     if not can_edit(user, request):
         raise RequestError("Only the request's owner or an editor can change it.")
+    if expected_version is not None and request.version != expected_version:
+        raise ConflictError(request, expected_version)
     _check_request(data, today)
     institution = _institution(db, user.newsroom_id, data.institution_id)
     _check_law_version(data.law_code or institution.law_code, data.received_on)
@@ -273,6 +328,7 @@ def update_request(
     if not changes:
         return []
     request.institution = institution
+    request.version += 1
     described = ", ".join(name.replace("_", " ") for name in changes if name != "text")
     note = (
         "Request details edited: "
@@ -310,6 +366,8 @@ def _check_event(request: InfoRequest, data: EventData, today: date) -> dict[str
         days = details.get("days")
         if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
             raise RequestError("An extension is a positive number of days.", "days")
+        if days > MAX_EXTENSION_DAYS:
+            raise RequestError(f"At most {MAX_EXTENSION_DAYS} days.", "days")
         reasons = {
             r.code for r in deadlines.extension_reasons(request.law_code, request.received_on)
         }
@@ -377,6 +435,7 @@ def add_event(
     corrects: TimelineEvent | None = None,
 ) -> TimelineEvent:
     """Add a timeline entry (or a correction of one) with its files; recompute the clock."""
+    lock_request(db, request)
     if not can_edit(user, request):
         raise RequestError("Only the request's owner or an editor can add to its timeline.")
     if corrects is not None and corrects.request_id != request.id:

@@ -95,8 +95,42 @@ def _request_data(form: RequestForm, institution_id: int) -> service.RequestData
     )
 
 
-def _save_request(form: RequestForm, existing: InfoRequest | None) -> InfoRequest | None:
-    """Create or update from a validated form; put refusals beside their fields."""
+def _their_version(form: RequestForm, current: InfoRequest) -> dict[str, str]:
+    """The saved value of each field where it differs from what the form sent, as shown."""
+    saved = {
+        "institution_id": (str(current.institution_id), current.institution.name),
+        "law_code": (
+            "" if current.law_code == current.institution.law_code else current.law_code,
+            deadlines.LAWS[current.law_code].name,
+        ),
+        "title": (current.title, current.title),
+        "text": (current.text, current.text or "(empty)"),
+        "sent_on": (current.sent_on, current.sent_on.isoformat() if current.sent_on else "(none)"),
+        "received_on": (current.received_on, current.received_on.isoformat()),
+        "file_number": (current.file_number or "", current.file_number or "(none)"),
+    }
+    sent = {name: getattr(form, name).data for name in saved}
+    sent["text"] = (sent["text"] or "").strip()
+    sent["title"] = (sent["title"] or "").strip()
+    sent["file_number"] = (sent["file_number"] or "").strip()
+    return {name: shown for name, (value, shown) in saved.items() if sent[name] != value}
+
+
+def _expected_version() -> int | None:
+    """The version the edit form was opened at (None when the post carries none; 0, which no
+    request has, when it is not a number)."""
+    raw = request.form.get("version")
+    if raw is None:
+        return None
+    return int(raw) if raw.isdigit() and len(raw) <= 9 else 0
+
+
+def _save_request(
+    form: RequestForm, existing: InfoRequest | None
+) -> InfoRequest | dict[str, str] | None:
+    """Create or update from a validated form; put refusals beside their fields. An edit of a
+    request changed meanwhile gives the saved values of the fields that differ."""
+    expected = _expected_version() if existing is not None else None
     try:
         with db.transaction() as session:
             if form.institution_id.data:
@@ -114,8 +148,14 @@ def _save_request(form: RequestForm, existing: InfoRequest | None) -> InfoReques
             data = _request_data(form, institution_id)
             if existing is None:
                 return service.create_request(session, current_user, data, today())
-            service.update_request(session, current_user, existing, data, today())
+            service.update_request(
+                session, current_user, existing, data, today(), expected_version=expected
+            )
             return existing
+    except service.ConflictError as exc:
+        _add_error(form, None, str(exc))
+        form.version.data = str(exc.current.version)
+        return _their_version(form, exc.current)
     except InstitutionError as exc:
         _add_error(form, "new_institution", str(exc))
     except service.RequestError as exc:
@@ -133,7 +173,7 @@ def create() -> str | Response:
         form.institution_id.data = request.args["institution"]
     if form.validate_on_submit():
         saved = _save_request(form, None)
-        if saved is not None:
+        if isinstance(saved, InfoRequest):
             flash(f"Request logged. Due {saved.due_on.isoformat()}.", "success")
             return redirect(url_for("requests.show", request_id=saved.id))
     return render_template("requests/form.html", form=form, info_request=None)
@@ -152,12 +192,20 @@ def edit(request_id: int) -> str | Response:
     form = RequestForm(options, obj=info_request)
     if request.method == "GET":
         form.institution_id.data = str(info_request.institution_id)
+        form.version.data = str(info_request.version)
         if info_request.law_code == info_request.institution.law_code:
             form.law_code.data = ""
-    if form.validate_on_submit() and _save_request(form, info_request) is not None:
-        flash("Request saved.", "success")
-        return redirect(url_for("requests.show", request_id=info_request.id))
-    return render_template("requests/form.html", form=form, info_request=info_request)
+    theirs: dict[str, str] = {}
+    if form.validate_on_submit():
+        saved = _save_request(form, info_request)
+        if isinstance(saved, dict):
+            theirs = saved
+        elif saved is not None:
+            flash("Request saved.", "success")
+            return redirect(url_for("requests.show", request_id=info_request.id))
+    return render_template(
+        "requests/form.html", form=form, info_request=info_request, theirs=theirs
+    )
 
 
 @bp.get("/requests/<int:request_id>")
