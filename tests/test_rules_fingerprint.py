@@ -81,8 +81,9 @@ def test_the_fingerprint_is_stable_when_nothing_that_counts_changes(rules_copy):
 )
 def test_the_fingerprint_changes_with_any_rule_or_data_file(rules_copy, change):
     version = metadata.version("holidays")
-    (rules_copy / "data").mkdir()
-    (rules_copy / "data" / "non_working_days.csv").write_text("date,rule\n2022-09-19,mourning\n")
+    table = rules_copy / "data" / "non_working_days.csv"  # the package's frozen holiday table
+    table.parent.mkdir(exist_ok=True)
+    table.write_text("date,rule\n2022-09-19,mourning\n")
     before = fingerprint.compute_fingerprint(rules_copy, version)
     laws = rules_copy / "laws.py"
     if change == "edit a law":
@@ -90,7 +91,7 @@ def test_the_fingerprint_changes_with_any_rule_or_data_file(rules_copy, change):
     elif change == "add a holiday table":
         (rules_copy / "holidays_2015_2035.csv").write_text("date,jurisdiction\n")
     elif change == "edit a table in a subfolder":
-        (rules_copy / "data" / "non_working_days.csv").write_text("date,rule\n")
+        table.write_text("date,rule\n")
     elif change == "rename a module":
         laws.rename(rules_copy / "statutes.py")
     else:
