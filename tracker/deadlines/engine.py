@@ -550,7 +550,7 @@ def check_extension(
                     Problem(
                         "commissioner-permission-required",
                         f"An extension of {days} {unit} exceeds the {rule.max_days} the head may take alone; "
-                        "longer needs the Commissioner's permission. Only "
+                        f"longer needs the {rule.approver}'s permission. Only "
                         f"{rule.max_days} {unit} count toward the due date until a permission is recorded.",
                         max_cite,
                     )
