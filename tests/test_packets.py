@@ -338,6 +338,15 @@ BODIES: dict[str, tuple[str, ...]] = {
         "Access Act (Qc) s.52",
         "Access Act (Qc) s.135",
     ),
+    "ca-nb-rtippa": (
+        "To: Ombud New Brunswick",
+        "RTIPPA (N.B.) s.11(1)",
+        "RTIPPA (N.B.) s.11(2)",
+        "RTIPPA (N.B.) s.67(1)(a)(i)",
+        "Destinataire : Ombud du Nouveau-Brunswick",
+        "paragraphe 11(2)",
+        "alinéa 67(3)a)",
+    ),
     "us-foia": (
         "To: the agency's FOIA appeal authority (Institution us-foia)",
         "5 U.S.C. 552(a)(6)(A)(i)",
@@ -524,3 +533,25 @@ def test_french_renders_with_reportlabs_own_font_when_the_system_has_none(tmp_pa
     )
     assert result.stdout.strip().endswith("Vera.ttf")
     assert "Accusé « reçu » — œuvre, ça’t à" in PdfReader(out).pages[0].extract_text()
+
+
+def test_new_brunswick_letter_is_in_english_and_french(app, runner, reporter, tmp_path):
+    built = bare_request(
+        app,
+        REPORTER,
+        law="ca-nb-rtippa",
+        received=date(2026, 1, 5),
+        institution="Ville de Moncton",
+        text="Documents.",
+    )
+    out = tmp_path / "nb.zip"
+    assert _packet(runner, built.request_id, out).exit_code == 0
+    entries = read_zip(out)
+    letter = _words(entries["complaint-letter.txt"].decode())
+    english = letter.index("Dear Ombud")
+    french = letter.index("VERSION FRANÇAISE")
+    assert english < french
+    assert "Loi sur le droit à l'information et la protection de la vie privée" in letter
+    assert "soit au plus tard le 2026-02-17" in letter  # 30 business days, Family Day skipped
+    pdf = _words(pdf_text(entries["packet.pdf"]))
+    assert "Ombud du Nouveau-Brunswick" in pdf and "équivaut à un refus" in pdf

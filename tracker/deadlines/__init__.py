@@ -47,9 +47,11 @@ from .explain import AppliedPause, Explanation, Roll, SkippedDay, Step, explain
 from .fingerprint import rules_fingerprint as rules_fingerprint
 from .laws import (
     EXTENSION_REASONS,
+    LAW_CODE_ALIASES,
     LAW_CODES,
     LAW_VERSIONS,
     LAWS,
+    SCHEMA_LAW_CODES,
     ComplaintWindow,
     ExtensionReason,
     ExtensionRule,
@@ -65,9 +67,11 @@ __all__ = [
     "HOLIDAYS_VERSION",
     "LAWS",
     "LAW_CODES",
+    "LAW_CODE_ALIASES",
     "LAW_VERSIONS",
     "MAX_YEAR",
     "MIN_YEAR",
+    "SCHEMA_LAW_CODES",
     "AppliedPause",
     "ComplaintWindow",
     "Explanation",
