@@ -159,7 +159,7 @@ def _wtforms_field(f: kinds.Field, law: deadlines.Law) -> Any:
 def _details(form: EventForm) -> dict[str, object]:
     """The kind's facts as typed: text stripped, dates as YYYY-MM-DD."""
     out: dict[str, object] = {}
-    for f in form.kind.fields:
+    for f in form.kind.fields if form.kind is not None else ():
         if f.name not in form:
             continue
         value = form[f.name].data
