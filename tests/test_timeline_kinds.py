@@ -11,9 +11,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from api_helpers import bearer, info_request, institution, quick_user, token
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import csrf_token, page
 from tracker import clock, db, deadlines
+from tracker.api import inputs
 from tracker.models import EVENT_KINDS, InfoRequest, TimelineEvent
 from tracker.timeline import kinds
 
@@ -244,3 +247,35 @@ def test_a_declared_kind_reads_in_words_and_a_duplicate_is_refused(phone_kind):
     assert PHONE.code in kinds.pause_kinds("fee")[0]
     with pytest.raises(ValueError, match="already declared"):
         kinds.register(PHONE)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_the_api_and_the_service_agree_on_every_bounded_number(data):
+    """For any whole number, the API's reading and the service's check of a declared integer
+    accept it or refuse it together, naming the same field."""
+    code, f = data.draw(
+        st.sampled_from([(c, f) for c, f in _bounded_fields() if f.type == "integer"])
+    )
+    value = data.draw(st.integers(min_value=-(2**40), max_value=2**40))
+    law = deadlines.law_in_force("ca-atia", date(2024, 2, 1))
+    declared = kinds.get(code)
+    assert declared is not None
+    details = {g.name: _valid(g, law) for g in declared.fields if g.required}
+    details[f.name] = value
+    body = {"kind": code, "occurred_on": "2024-02-10", "details": details}
+    context = kinds.Context("ca-atia", law, date(2024, 2, 1), date(2024, 2, 10), TODAY)
+    try:
+        inputs.event_fields(body)
+        api_refused = None
+    except inputs.InputError as exc:
+        api_refused = exc.field
+    try:
+        kinds.clean(code, details, context)
+        service_refused = None
+    except kinds.KindError as exc:
+        service_refused = exc.field
+    within = f.minimum <= value <= (f.maximum or 0)
+    assert (api_refused is None) == within == (service_refused is None), (code, value)
+    if not within:
+        assert api_refused == f"details.{f.name}" and service_refused == f.name
