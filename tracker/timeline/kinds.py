@@ -703,15 +703,9 @@ register(
         ),
     )
 )
-register(
-    Kind(
-        "deemed_refusal",
-        "Deemed refusal",
-        added_by="system",
-        after_receipt=False,
-        summary=lambda d: "",
-    )
-)
+# Added by the overdue sweep (tracker/sweep.py) the day after the due date; its note cites
+# the law's section, its details carry the due date.
+register(Kind("deemed_refusal", "Deemed refusal", added_by="system", after_receipt=False))
 register(
     Kind(
         "withdrawn",
