@@ -549,7 +549,8 @@ def test_bc_permission_needs_its_date_and_windows_are_served(app, client, key):
         headers=key,
         json={"kind": "extension", "occurred_on": "2024-02-20", "details": details},
     )
-    error_of(refused, 422, "commissioner_permission_on")
+    # Named under details, as every other fact of an entry (it was the bare name).
+    error_of(refused, 422, "details.commissioner_permission_on")
     deadline = client.get(f"/api/v1/requests/{rid}/deadline", headers=key).get_json()
     # BC FIPPA s.53(3): no time limit to ask for a review of a failure to respond.
     assert [w["kind"] for w in deadline["windows"]] == ["no-limit"]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, utcnow
 from tracker.deadlines import SCHEMA_LAW_CODES
+from tracker.timeline import kinds
 
 ROLES: tuple[str, ...] = ("reporter", "editor", "admin")
 
@@ -24,24 +25,8 @@ STATUSES: tuple[str, ...] = (
     "closed",  # the complaint was decided or the request withdrawn
 )
 
-EVENT_KINDS: tuple[str, ...] = (
-    "filed",
-    "acknowledgement",
-    "extension",
-    "fee_notice",
-    "fee_paid",
-    "clarification_requested",
-    "clarification_answered",
-    "transfer",
-    "partial_release",
-    "final_response",
-    "complaint_filed",
-    "complaint_finding",
-    "deemed_refusal",
-    "withdrawn",
-    "imported",
-    "note",
-)
+# Declared in tracker.timeline.kinds; a new kind needs a migration widening this CHECK.
+EVENT_KINDS: tuple[str, ...] = kinds.codes()
 
 ALERT_KINDS: tuple[str, ...] = (
     "due_in_7",
@@ -55,20 +40,8 @@ ALERT_KINDS: tuple[str, ...] = (
 )
 ALERT_STATUSES: tuple[str, ...] = ("pending", "sending", "sent", "failed")
 
-COMPLAINT_GROUNDS: tuple[str, ...] = (
-    "delay",
-    "extension",
-    "fees",
-    "exemptions",
-    "missing_records",
-    "other",
-)
-COMPLAINT_FINDINGS: tuple[str, ...] = (
-    "well_founded",
-    "not_well_founded",
-    "resolved",
-    "discontinued",
-)
+COMPLAINT_GROUNDS: tuple[str, ...] = tuple(kinds.COMPLAINT_GROUNDS)
+COMPLAINT_FINDINGS: tuple[str, ...] = tuple(kinds.COMPLAINT_FINDINGS)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

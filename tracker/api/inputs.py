@@ -8,10 +8,10 @@ from datetime import date
 from typing import Any
 
 from tracker import deadlines
-from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS, STATUSES
+from tracker.models import STATUSES
 from tracker.requests.queries import SORTS, RequestFilters, decode_cursor
-from tracker.requests.service import MAX_EXTENSION_DAYS, REPORTER_KINDS, RESPONSE_OUTCOMES
-from tracker.requests.state import CLOSURES
+from tracker.requests.service import REPORTER_KINDS
+from tracker.timeline import kinds
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -269,26 +269,52 @@ def request_fields(body: Mapping[str, Any], *, creating: bool) -> dict[str, Any]
     return {name: values[name] for name in REQUEST_FIELDS if name in body}
 
 
-# Kind-specific details an entry may carry (the web forms' fields, tracker.requests.forms).
-DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
-    "extension": (
-        "days",
-        "reason",
-        "notice_on",
-        "commissioner_notified",
-        "commissioner_permission",
-        "commissioner_permission_on",
-    ),
-    "fee_notice": ("amount",),
-    "fee_paid": ("amount",),
-    "transfer": ("to_institution",),
-    "partial_release": ("pages",),
-    "final_response": ("outcome", "pages"),
-    "complaint_filed": ("body", "grounds", "body_file_number"),
-    "complaint_finding": ("finding",),
-    "withdrawn": ("closure",),
-}
+def detail_fields() -> dict[str, tuple[str, ...]]:
+    """Kind -> the details an entry of it may carry (declared in tracker.timeline.kinds)."""
+    return {
+        k.code: tuple(f.name for f in k.fields)
+        for k in kinds.every()
+        if k.added_by == "reporter" and k.fields
+    }
+
+
 EVENT_FIELDS = ("kind", "occurred_on", "note", "details", "corrects_id")
+
+
+def _detail(raw: Mapping[str, Any], f: kinds.Field) -> Any:
+    """One declared detail, read with the registry's type and limits (the form's too)."""
+    field = f"details.{f.name}"
+    nullable = not f.required
+    if f.type == "integer":
+        return integer(
+            raw,
+            f.name,
+            minimum=f.minimum,
+            maximum=f.maximum if f.maximum is not None else MAX_ID,
+            required=f.required,
+            nullable=nullable,
+            field=field,
+        )
+    if f.type == "date":
+        found = a_date(raw, f.name, required=f.required, nullable=nullable, field=field)
+        return found.isoformat() if found else None
+    if f.type == "boolean":
+        return boolean(raw, f.name, field)
+    if f.type == "choice" and not f.by_law:
+        return choice(
+            raw,
+            f.name,
+            tuple(f.every_option()),
+            required=f.required,
+            nullable=nullable,
+            field=field,
+        )
+    # Text, or a choice the request's law decides (the service checks it against the law).
+    limit = f.maximum if f.type == "text" and f.maximum else kinds.MAX_CODE_LENGTH
+    value = text(raw, f.name, max_length=limit, required=f.required, nullable=nullable, field=field)
+    if value is not None and f.required and not value.strip():
+        raise InputError(f.missing, field)
+    return value.strip() if value is not None else None
 
 
 def event_fields(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -298,78 +324,19 @@ def event_fields(body: Mapping[str, Any]) -> dict[str, Any]:
     if kind is None:  # required=True already refuses a missing kind; this narrows the type
         raise InputError("This field is required.", "kind")
     occurred_on = a_date(body, "occurred_on", required=True)
-    note = text(body, "note", max_length=100_000) or ""
+    note = text(body, "note", max_length=kinds.NOTE_MAX_LENGTH) or ""
     corrects_id = integer(body, "corrects_id", minimum=1, maximum=MAX_ID, nullable=True)
     raw = body.get("details", {})
     if not isinstance(raw, dict):
         raise InputError("Must be an object.", "details")
-    only(raw, DETAIL_FIELDS.get(kind, ()), "details.")
+    declared = kinds.get(kind)
+    fields = declared.fields if declared is not None else ()
+    only(raw, tuple(f.name for f in fields), "details.")
     details: dict[str, Any] = {}
-
-    def put(name: str, value: Any) -> None:
+    for f in fields:
+        value = _detail(raw, f)
         if value is not None:
-            details[name] = value
-
-    def f(name: str) -> str:
-        return f"details.{name}"
-
-    if kind == "extension":
-        put(
-            "days",
-            integer(
-                raw, "days", minimum=1, maximum=MAX_EXTENSION_DAYS, required=True, field=f("days")
-            ),
-        )
-        put("reason", text(raw, "reason", max_length=64, required=True, field=f("reason")))
-        notice = a_date(raw, "notice_on", nullable=True, field=f("notice_on"))
-        put("notice_on", notice.isoformat() if notice else None)
-        put(
-            "commissioner_notified",
-            boolean(raw, "commissioner_notified", f("commissioner_notified")),
-        )
-        # BC FIPPA s.10(1), Alberta s.14(1): the service refuses a permission without its date.
-        put(
-            "commissioner_permission",
-            boolean(raw, "commissioner_permission", f("commissioner_permission")),
-        )
-        permission_on = a_date(
-            raw, "commissioner_permission_on", nullable=True, field=f("commissioner_permission_on")
-        )
-        put("commissioner_permission_on", permission_on.isoformat() if permission_on else None)
-    elif kind in ("fee_notice", "fee_paid"):
-        details["amount"] = (text(raw, "amount", max_length=50, field=f("amount")) or "").strip()
-    elif kind == "transfer":
-        target = (
-            text(raw, "to_institution", max_length=300, required=True, field=f("to_institution"))
-            or ""
-        )
-        if not target.strip():
-            raise InputError("Name the institution it was transferred to.", f("to_institution"))
-        details["to_institution"] = target.strip()
-    elif kind == "partial_release":
-        details["pages"] = integer(
-            raw, "pages", minimum=0, maximum=10_000_000, nullable=True, field=f("pages")
-        )
-    elif kind == "final_response":
-        put(
-            "outcome",
-            choice(raw, "outcome", tuple(RESPONSE_OUTCOMES), required=True, field=f("outcome")),
-        )
-        details["pages"] = integer(
-            raw, "pages", minimum=0, maximum=10_000_000, nullable=True, field=f("pages")
-        )
-    elif kind == "complaint_filed":
-        put("grounds", choice(raw, "grounds", COMPLAINT_GROUNDS, required=True, field=f("grounds")))
-        put("body", (text(raw, "body", max_length=200, field=f("body")) or "").strip() or None)
-        details["body_file_number"] = (
-            text(raw, "body_file_number", max_length=100, field=f("body_file_number")) or ""
-        ).strip()
-    elif kind == "complaint_finding":
-        put(
-            "finding", choice(raw, "finding", COMPLAINT_FINDINGS, required=True, field=f("finding"))
-        )
-    elif kind == "withdrawn":
-        put("closure", choice(raw, "closure", tuple(CLOSURES), field=f("closure")))
+            details[f.name] = value
     return {
         "kind": kind,
         "occurred_on": occurred_on,

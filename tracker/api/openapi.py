@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from tracker import deadlines
-from tracker.api.inputs import DETAIL_FIELDS, MAX_CURSOR, MAX_EXTENSION_DAYS, MAX_ID
-from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS, EVENT_KINDS, STATUSES
+from tracker.api import inputs
+from tracker.api.inputs import MAX_CURSOR, MAX_ID
+from tracker.models import STATUSES
 from tracker.requests.queries import COUNT_LIMIT, SORTS
-from tracker.requests.service import REPORTER_KINDS, RESPONSE_OUTCOMES
-from tracker.requests.state import CLOSURES
+from tracker.timeline import kinds
 
 JSON = "application/json"
 
@@ -28,6 +28,45 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
             "enum": [*schema["enum"], None],
         }
     return {**schema, "type": [schema["type"], "null"]}
+
+
+def _detail_schema(f: kinds.Field) -> dict[str, Any]:
+    """A declared detail's schema: the type and limits the API reads it with."""
+    schema: dict[str, Any]
+    if f.type == "integer":
+        schema = {"type": "integer", "minimum": f.minimum, "maximum": f.maximum or MAX_ID}
+    elif f.type == "date":
+        schema = dict(DATE)
+    elif f.type == "boolean":
+        return {"type": "boolean", "description": f.label}
+    elif f.type == "choice":
+        schema = {"type": "string", "enum": f.every_option()}
+        if f.by_law:
+            schema["maxLength"] = kinds.MAX_CODE_LENGTH
+    else:
+        schema = {"type": "string", "maxLength": f.maximum or 100_000}
+        if f.required:
+            schema["minLength"] = 1
+    if not f.required:
+        schema = _nullable(schema)
+    described = f.description if isinstance(f.description, str) else ""
+    schema["description"] = f"{f.label}." + (f" {described}" if described else "")
+    if f.by_law:
+        schema["description"] += " One of the reasons the request's law names."
+    if f.default:
+        schema["description"] += f" Default {f.default}."
+    return schema
+
+
+def _detail_properties() -> dict[str, Any]:
+    """Every reporter kind's declared details (tracker.timeline.kinds), by name."""
+    properties: dict[str, Any] = {}
+    for kind in kinds.every():
+        if kind.added_by != "reporter":
+            continue
+        for f in kind.fields:
+            properties.setdefault(f.name, _detail_schema(f))
+    return properties
 
 
 def _obj(
@@ -144,59 +183,16 @@ def _schemas() -> dict[str, Any]:
         "deadline": _ref("Deadline"),
         "timeline": {"type": "array", "items": _ref("TimelineEvent")},
     }
-    details_any = {
-        "type": "object",
-        "description": "Kind-specific facts: "
-        + "; ".join(f"{kind}: {', '.join(names)}" for kind, names in DETAIL_FIELDS.items()),
-    }
+    detail_fields = inputs.detail_fields()
+    listed = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in detail_fields.items())
+    details_any = {"type": "object", "description": "Kind-specific facts: " + listed}
     event_details = {
         "type": "object",
         "additionalProperties": False,
         "description": "Kind-specific facts; allowed keys depend on `kind`: "
-        + "; ".join(f"{kind}: {', '.join(names)}" for kind, names in DETAIL_FIELDS.items())
+        + listed
         + ". Other kinds take none.",
-        "properties": {
-            "days": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": MAX_EXTENSION_DAYS,
-                "description": "extension: days of extension, in the law's unit.",
-            },
-            "reason": {
-                "type": "string",
-                "maxLength": 64,
-                "enum": sorted(
-                    {
-                        r.code
-                        for code in deadlines.LAW_CODES
-                        for r in deadlines.extension_reasons(code)
-                    }
-                ),
-                "description": "extension: a reason the request's law names.",
-            },
-            "notice_on": _nullable(DATE),
-            "commissioner_notified": {"type": "boolean"},
-            "commissioner_permission": {
-                "type": "boolean",
-                "description": "extension (BC FIPPA s.10(1), Alberta): the Commissioner gave "
-                "permission for a longer extension; needs commissioner_permission_on.",
-            },
-            "commissioner_permission_on": _nullable(DATE),
-            "amount": {"type": "string", "maxLength": 50},
-            "to_institution": {"type": "string", "minLength": 1, "maxLength": 300},
-            "pages": _nullable({"type": "integer", "minimum": 0, "maximum": 10_000_000}),
-            "outcome": {"type": "string", "enum": list(RESPONSE_OUTCOMES)},
-            "body": {"type": "string", "maxLength": 200},
-            "grounds": {"type": "string", "enum": list(COMPLAINT_GROUNDS)},
-            "body_file_number": {"type": "string", "maxLength": 100},
-            "finding": {"type": "string", "enum": list(COMPLAINT_FINDINGS)},
-            "closure": {
-                "type": "string",
-                "enum": list(CLOSURES),
-                "description": "withdrawn: how the request ended without an answer "
-                "(default withdrawn); its clock stops that day.",
-            },
-        },
+        "properties": _detail_properties(),
     }
     return {
         "Error": {
@@ -358,7 +354,7 @@ def _schemas() -> dict[str, Any]:
         "TimelineEvent": _obj(
             {
                 "id": {"type": "integer"},
-                "kind": {"type": "string", "enum": list(EVENT_KINDS)},
+                "kind": {"type": "string", "enum": list(kinds.codes())},
                 "kind_label": STRING,
                 "occurred_on": DATE,
                 "note": STRING,
@@ -415,12 +411,12 @@ def _schemas() -> dict[str, Any]:
         },
         "EventCreate": _obj(
             {
-                "kind": {"type": "string", "enum": list(REPORTER_KINDS)},
+                "kind": {"type": "string", "enum": list(kinds.REPORTER_KINDS)},
                 "occurred_on": {
                     **DATE,
                     "description": "Not in the future; an institution's act not before receipt.",
                 },
-                "note": {"type": "string", "maxLength": 100_000},
+                "note": {"type": "string", "maxLength": kinds.NOTE_MAX_LENGTH},
                 "details": event_details,
                 "corrects_id": {
                     **_nullable(ID),

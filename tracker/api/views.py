@@ -19,12 +19,10 @@ from tracker.files.storage import LocalStorage
 from tracker.models import InfoRequest, Institution, TimelineEvent, User
 from tracker.requests import queries, service
 from tracker.requests.describe import describe, lateness
+from tracker.timeline import kinds
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-
-# Service refusals name form fields; kind-specific ones live under "details" in the API.
-_DETAIL_FIELDS = {"days", "reason", "notice_on", "outcome", "grounds", "finding"}
 
 
 class ApiError(Exception):
@@ -110,8 +108,9 @@ def _json_body() -> dict[str, Any]:
 
 
 def _refused(exc: service.RequestError) -> ApiError:
+    # Service refusals name form fields; a kind's declared ones live under "details" here.
     field = exc.field
-    if field in _DETAIL_FIELDS:
+    if field in kinds.field_names():
         field = f"details.{field}"
     return ApiError(422, str(exc), field)
 

@@ -31,10 +31,18 @@ from tracker.institutions.service import InstitutionData, InstitutionError, crea
 from tracker.models import ImportBatch, ImportedRequest, Institution, TimelineEvent, User
 from tracker.requests import service as requests
 from tracker.sweep import deadline_key
+from tracker.timeline import kinds
 
 EXPORT_FILES = ("requests.csv", "timeline.csv", "institutions.csv")
-#: Entries the system writes: copied as they are (the "filed" entry is made again).
-SYSTEM_KINDS = ("deemed_refusal", "imported")
+
+
+def _system_kind(kind: str) -> bool:
+    """True for entries the tracker writes itself (tracker.timeline.kinds, added_by): they
+    are copied as they are (the "filed" entry is made again)."""
+    declared = kinds.get(kind)
+    return declared is not None and declared.added_by == "system"
+
+
 #: The largest export read (uncompressed), against ZIP bombs.
 MAX_UNCOMPRESSED = 2 * 1024**3
 
@@ -200,7 +208,7 @@ def _restore_request(
             note = f"{note}\n[Files not in the export: {entry['attachments']}]".strip()
         if kind == "filed":
             continue
-        if kind in SYSTEM_KINDS:
+        if _system_kind(kind):
             event = TimelineEvent(
                 request=created,
                 kind=kind,

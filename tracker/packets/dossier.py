@@ -18,11 +18,11 @@ from tracker.models import InfoRequest, Newsroom, TimelineEvent, User
 from tracker.requests.describe import describe
 from tracker.requests.service import (
     KIND_LABELS,
-    RESPONSE_OUTCOMES,
     event_facts,
     province_of,
 )
 from tracker.requests.state import RequestState, effective_events
+from tracker.timeline import kinds
 
 STATUS_LABELS: dict[str, str] = {
     "awaiting": "Awaiting a response (within the statutory period)",
@@ -33,19 +33,9 @@ STATUS_LABELS: dict[str, str] = {
     "closed": "Closed",
 }
 FINDING_LABELS: dict[str, str] = {
-    "well_founded": "well-founded",
-    "not_well_founded": "not well-founded",
-    "resolved": "resolved",
-    "discontinued": "discontinued",
+    code: label.lower() for code, label in kinds.COMPLAINT_FINDINGS.items()
 }
-GROUNDS_LABELS: dict[str, str] = {
-    "delay": "delay",
-    "extension": "extension of time",
-    "fees": "fees",
-    "exemptions": "exemptions applied",
-    "missing_records": "missing records",
-    "other": "other",
-}
+GROUNDS_LABELS: dict[str, str] = kinds.GROUNDS_IN_PROSE
 
 # Characters Windows, macOS or unzip tools refuse or misread in a file name.
 _FORBIDDEN = set('<>:"/\\|?*')
@@ -219,38 +209,8 @@ def _person(user: User | None) -> str:
 
 
 def _details_text(kind: str, details: dict[str, Any], law: deadlines.Law) -> str:
-    """Kind-specific facts of an entry in words."""
-    if not details:
-        return ""
-    if kind == "extension":
-        reasons = {r.code: r for r in (law.extension.reasons if law.extension else ())}
-        reason = reasons.get(str(details.get("reason")))
-        why = (
-            f"{reason.label} ({law.cite(reason.section)})" if reason else str(details.get("reason"))
-        )
-        return (
-            f"{details.get('days')} days; ground: {why}; notice dated {details.get('notice_on')}; "
-            f"Commissioner notified: {'yes' if details.get('commissioner_notified') else 'no'}"
-        )
-    if kind == "final_response":
-        return RESPONSE_OUTCOMES.get(str(details.get("outcome")), str(details.get("outcome")))
-    if kind == "complaint_filed":
-        parts = [
-            f"to {details.get('body')}",
-            f"grounds: {GROUNDS_LABELS.get(str(details.get('grounds')), details.get('grounds'))}",
-        ]
-        if details.get("body_file_number"):
-            parts.append(f"file number {details['body_file_number']}")
-        return "; ".join(parts)
-    if kind == "complaint_finding":
-        return "finding: " + FINDING_LABELS.get(
-            str(details.get("finding")), str(details.get("finding"))
-        )
-    return "; ".join(
-        f"{key.replace('_', ' ')}: {value}"
-        for key, value in sorted(details.items())
-        if value not in (None, "", [], {})
-    )
+    """Kind-specific facts of an entry in words (as the kind's declaration reads them)."""
+    return kinds.record(kind, details, law)
 
 
 def _files(

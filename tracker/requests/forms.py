@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -20,24 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from tracker import deadlines
 from tracker.laws import law_choices, province_choices
-from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS
-from tracker.requests.service import MAX_EXTENSION_DAYS, RESPONSE_OUTCOMES
-from tracker.requests.state import CLOSURES
-
-GROUND_LABELS = {
-    "delay": "Delay or deemed refusal",
-    "extension": "Extension of time",
-    "fees": "Fees",
-    "exemptions": "Exemptions applied",
-    "missing_records": "Missing records",
-    "other": "Other",
-}
-FINDING_LABELS = {
-    "well_founded": "Well-founded",
-    "not_well_founded": "Not well-founded",
-    "resolved": "Resolved",
-    "discontinued": "Discontinued",
-}
+from tracker.timeline import kinds
 
 
 class RequestForm(FlaskForm):
@@ -124,174 +108,89 @@ class EventForm(FlaskForm):
         validators=[InputRequired(message="Enter the date.")],
         description="The date on the letter or notice.",
     )
-    note = TextAreaField("Note", validators=[Optional(), Length(max=20_000)])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=kinds.NOTE_MAX_LENGTH)])
     files = MultipleFileField("Files", description="Letters, PDFs, saved e-mails (.eml), scans.")
     submit = SubmitField("Add to timeline")
+    kind: kinds.Kind | None = None
 
     def details(self) -> dict[str, object]:
         """The kind-specific facts typed in this form."""
         return {}
 
 
-class ExtensionForm(EventForm):
-    """An extension notice: days, the reason the law names, notice date, Commissioner."""
-
-    days = IntegerField(
-        "Days of extension",
-        validators=[
-            InputRequired(message="Enter the number of days."),
-            NumberRange(min=1, message="An extension is at least one day."),
-            NumberRange(max=MAX_EXTENSION_DAYS, message=f"At most {MAX_EXTENSION_DAYS} days."),
-        ],
-    )
-    reason = SelectField("Reason given", validators=[DataRequired()])
-    notice_on = DateField(
-        "Notice date",
-        validators=[Optional()],
-        description="When the institution sent the notice (default: the date above).",
-    )
-    commissioner_notified = BooleanField("The institution says it notified the Commissioner")
-    # BC FIPPA s.10(1), Alberta s.14(1): beyond 30 days only with the Commissioner's permission.
-    commissioner_permission = BooleanField(
-        "The Commissioner gave permission for a longer extension"
-    )
-    commissioner_permission_on = DateField(
-        "Date of the Commissioner's permission",
-        validators=[Optional()],
-        description="Required with the permission: without it only 30 days count.",
-    )
-
-    def __init__(
-        self, law_code: str, *args: object, received: date | None = None, **kwargs: object
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        law = deadlines.law_in_force(law_code, received) if received else deadlines.LAWS[law_code]
-        unit = "working days" if law.unit == "working" else "calendar days"
-        self.days.description = f"In {unit}, as this law counts them."
-        reasons = law.extension.reasons if law.extension else ()
-        self.reason.choices = [
-            ("", "— pick one —"),
-            *[(r.code, f"{r.label} ({law.cite(r.section)})") for r in reasons],
+def _wtforms_field(f: kinds.Field, law: deadlines.Law) -> Any:
+    """The WTForms field for a declared field, with the registry's limits and messages."""
+    description = f.describe(law)
+    if f.type == "integer":
+        validators: list[Any] = [
+            InputRequired(message=f.missing) if f.required else Optional(),
+            NumberRange(min=f.minimum, message=f.below or None),
         ]
-        if law.extension is None or law.extension.max_kind != "permission":
-            del self.commissioner_permission
-            del self.commissioner_permission_on
-
-    def details(self) -> dict[str, object]:
-        out: dict[str, object] = {
-            "days": self.days.data,
-            "reason": self.reason.data,
-            "notice_on": (self.notice_on.data or self.occurred_on.data).isoformat()
-            if (self.notice_on.data or self.occurred_on.data)
-            else None,
-            "commissioner_notified": bool(self.commissioner_notified.data),
-        }
-        if "commissioner_permission" in self:
-            out["commissioner_permission"] = bool(self.commissioner_permission.data)
-            permission_on = self.commissioner_permission_on.data
-            out["commissioner_permission_on"] = permission_on.isoformat() if permission_on else None
-        return out
-
-
-class FeeForm(EventForm):
-    """A fee notice or estimate, or its payment."""
-
-    amount = StringField("Amount", validators=[Optional(), Length(max=50)])
-
-    def details(self) -> dict[str, object]:
-        return {"amount": (self.amount.data or "").strip()}
-
-
-class TransferForm(EventForm):
-    """A transfer to another institution (ATIA s.8: the receipt date is kept)."""
-
-    to_institution = StringField("Transferred to", validators=[DataRequired(), Length(max=300)])
-
-    def details(self) -> dict[str, object]:
-        return {"to_institution": (self.to_institution.data or "").strip()}
-
-
-class ReleaseForm(EventForm):
-    """A partial release of records."""
-
-    pages = IntegerField("Pages released", validators=[Optional(), NumberRange(min=0)])
-
-    def details(self) -> dict[str, object]:
-        return {"pages": self.pages.data}
-
-
-class FinalResponseForm(EventForm):
-    """The institution's final response."""
-
-    outcome = SelectField(
-        "Response",
-        validators=[DataRequired()],
-        choices=[("", "— pick one —"), *RESPONSE_OUTCOMES.items()],
-    )
-    pages = IntegerField("Pages released", validators=[Optional(), NumberRange(min=0)])
-
-    def details(self) -> dict[str, object]:
-        return {"outcome": self.outcome.data, "pages": self.pages.data}
-
-
-class ComplaintForm(EventForm):
-    """A complaint or appeal to the body the law names."""
-
-    body = StringField("Filed with", validators=[DataRequired(), Length(max=200)])
-    grounds = SelectField(
-        "Grounds",
-        validators=[DataRequired()],
-        choices=[("", "— pick one —"), *[(g, GROUND_LABELS[g]) for g in COMPLAINT_GROUNDS]],
-    )
-    body_file_number = StringField(
-        "The body's file number", validators=[Optional(), Length(max=100)]
+        if f.maximum is not None:
+            validators.append(NumberRange(max=f.maximum, message=f.above()))
+        return IntegerField(f.label, validators=validators, description=description)
+    if f.type == "text":
+        return StringField(
+            f.label,
+            validators=[
+                DataRequired(message=f.missing) if f.required else Optional(),
+                *([Length(max=f.maximum, message=f.above())] if f.maximum else []),
+            ],
+            description=description,
+        )
+    if f.type == "date":
+        return DateField(
+            f.label,
+            validators=[InputRequired(message=f.missing) if f.required else Optional()],
+            description=description,
+        )
+    if f.type == "boolean":
+        return BooleanField(f.label, description=description)
+    options = f.options(law)
+    return SelectField(
+        f.label,
+        validators=[DataRequired(message=f.missing) if f.required else Optional()],
+        choices=options if f.default else [("", "— pick one —"), *options],
+        default=f.default,
+        description=description,
     )
 
-    def details(self) -> dict[str, object]:
-        return {
-            "body": (self.body.data or "").strip(),
-            "grounds": self.grounds.data,
-            "body_file_number": (self.body_file_number.data or "").strip(),
-        }
+
+def _details(form: EventForm) -> dict[str, object]:
+    """The kind's facts as typed: text stripped, dates as YYYY-MM-DD."""
+    out: dict[str, object] = {}
+    for f in form.kind.fields if form.kind is not None else ():
+        if f.name not in form:
+            continue
+        value = form[f.name].data
+        if f.type == "text":
+            value = (value or "").strip()
+        elif f.type == "date":
+            value = value.isoformat() if value else None
+        elif f.type == "boolean":
+            value = bool(value)
+        elif f.type == "choice":
+            value = value or f.default
+        out[f.name] = value
+    return out
 
 
-class FindingForm(EventForm):
-    """The body's finding on the complaint."""
-
-    finding = SelectField(
-        "Finding",
-        validators=[DataRequired()],
-        choices=[("", "— pick one —"), *[(f, FINDING_LABELS[f]) for f in COMPLAINT_FINDINGS]],
+def event_form(
+    kind_code: str, law_code: str, received: date | None = None, **kwargs: Any
+) -> EventForm:
+    """The form for an entry of this kind under the request's law, built from its declaration
+    (tracker.timeline.kinds): a field per declared fact that concerns this law."""
+    kind = kinds.get(kind_code)
+    law = deadlines.law_in_force(law_code, received) if received else deadlines.LAWS[law_code]
+    fields = {
+        f.name: _wtforms_field(f, law)
+        for f in (kind.fields if kind is not None else ())
+        if f.applies_to(law)
+    }
+    form_class = type(
+        f"{kind_code.title().replace('_', '')}Form",
+        (EventForm,),
+        {**fields, "kind": kind, "details": _details},
     )
-
-    def details(self) -> dict[str, object]:
-        return {"finding": self.finding.data}
-
-
-class ClosureForm(EventForm):
-    """The request ended without a final response: its clock stops on this day."""
-
-    closure = SelectField(
-        "How it ended",
-        validators=[Optional()],
-        default="withdrawn",
-        choices=list(CLOSURES.items()),
-        description="Days late are counted up to this day, and only if the due date had "
-        "already passed.",
-    )
-
-    def details(self) -> dict[str, object]:
-        return {"closure": self.closure.data or "withdrawn"}
-
-
-FORMS_BY_KIND: dict[str, type[EventForm]] = {
-    "withdrawn": ClosureForm,
-    "extension": ExtensionForm,
-    "fee_notice": FeeForm,
-    "fee_paid": FeeForm,
-    "transfer": TransferForm,
-    "partial_release": ReleaseForm,
-    "final_response": FinalResponseForm,
-    "complaint_filed": ComplaintForm,
-    "complaint_finding": FindingForm,
-}
+    form: EventForm = form_class(**kwargs)
+    return form

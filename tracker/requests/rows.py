@@ -17,8 +17,8 @@ from markupsafe import Markup, escape
 
 from tracker.display import format_date, format_datetime, format_filesize, late_cell, status_badge
 from tracker.requests.describe import Lateness
-from tracker.requests.service import KIND_LABELS, REPORTER_KINDS, RESPONSE_OUTCOMES
-from tracker.requests.state import CLOSURES
+from tracker.requests.service import KIND_LABELS, REPORTER_KINDS
+from tracker.timeline import kinds
 
 
 def list_rows(
@@ -42,37 +42,10 @@ def list_rows(
     return Markup("\n".join(rows))  # nosec B704
 
 
-def _fact(details: Mapping[str, Any], key: str) -> str:
-    """A fact of an entry's details, escaped; empty when the entry has none."""
-    return str(escape(details[key])) if key in details else ""
-
-
 def _facts_line(kind: str, d: Mapping[str, Any]) -> str:
     """What an entry of this kind records beyond its date and note, as a paragraph."""
-    if kind == "extension":
-        notified = " · Commissioner notified" if d.get("commissioner_notified") else ""
-        return (
-            f"<p>{_fact(d, 'days')} days · reason: {_fact(d, 'reason')} · notice "
-            f"{_fact(d, 'notice_on')}{notified}</p>"
-        )
-    if kind == "final_response":
-        outcome = (
-            str(escape(RESPONSE_OUTCOMES.get(d["outcome"], d["outcome"]))) if "outcome" in d else ""
-        )
-        pages = f" · {_fact(d, 'pages')} pages" if d.get("pages") else ""
-        return f"<p>{outcome}{pages}</p>"
-    if kind == "complaint_filed":
-        number = f" · file {_fact(d, 'body_file_number')}" if d.get("body_file_number") else ""
-        return f"<p>Filed with {_fact(d, 'body')} · grounds: {_fact(d, 'grounds')}{number}</p>"
-    if kind == "complaint_finding":
-        return f"<p>Finding: {_fact(d, 'finding').replace('_', ' ')}</p>"
-    if kind == "withdrawn" and d.get("closure"):
-        return f"<p>{escape(CLOSURES.get(d['closure'], d['closure']))}</p>"
-    if kind == "transfer":
-        return f"<p>To {_fact(d, 'to_institution')}</p>"
-    if kind in ("fee_notice", "fee_paid") and d.get("amount"):
-        return f"<p>Amount: {_fact(d, 'amount')}</p>"
-    return ""
+    text = kinds.summary(kind, d)
+    return f"<p>{escape(text)}</p>" if text else ""
 
 
 def timeline_entries(

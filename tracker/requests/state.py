@@ -12,33 +12,28 @@ from datetime import date, timedelta
 from typing import Any
 
 from tracker import deadlines
+from tracker.timeline import kinds
 
-# What a pair of timeline entries does to the clock, per law (start kind, end kind).
+# What a pause does to the clock, per law: the kinds that start and end each pause are
+# declared in tracker.timeline.kinds (``Clock.pause_starts`` / ``pause_ends``).
 # Fee notices: UK FOIA s.10(2) and FOISA s.10(2) disregard the days until payment; BC FIPPA
 # s.7(4) stops the clock until the fee is paid; US FOIA 5 U.S.C. 552(a)(6)(A)(ii)(II) tolls
 # for fee clarification. Clarification: US FOIA (6)(A)(ii)(I) tolls; UK FOIA and FOISA s.1(3)
-# restart the clock on the day the clarification is received (handled as a restart below).
-PAUSE_RULES: dict[str, dict[tuple[str, str], str]] = {
-    "uk-foia": {("fee_notice", "fee_paid"): "FOIA s.10(2)"},
-    "uk-sct-foisa": {("fee_notice", "fee_paid"): "FOISA s.10(2)"},
-    "ca-bc-fippa": {("fee_notice", "fee_paid"): "BC FIPPA s.7(4)"},
+# restart the clock on the day the clarification is received (``Clock.restarts``, below).
+PAUSE_RULES: dict[str, dict[str, str]] = {
+    "uk-foia": {"fee": "FOIA s.10(2)"},
+    "uk-sct-foisa": {"fee": "FOISA s.10(2)"},
+    "ca-bc-fippa": {"fee": "BC FIPPA s.7(4)"},
     "us-foia": {
-        ("fee_notice", "fee_paid"): "5 U.S.C. 552(a)(6)(A)(ii)(II)",
-        ("clarification_requested", "clarification_answered"): "5 U.S.C. 552(a)(6)(A)(ii)(I)",
+        "fee": "5 U.S.C. 552(a)(6)(A)(ii)(II)",
+        "clarification": "5 U.S.C. 552(a)(6)(A)(ii)(I)",
     },
 }
 RESTART_RULES: dict[str, str] = {"uk-foia": "FOIA s.1(3)", "uk-sct-foisa": "FOISA s.1(3)"}
 
-# How a request ends without a final response (the "withdrawn" entry's ``closure``). Each
-# stops the clock on the day it closed.
-CLOSURES: dict[str, str] = {
-    "withdrawn": "Withdrawn by the requester",
-    "discontinued": "Discontinued",
-    "abandoned": "Abandoned",
-    "transferred": "Transferred to another institution and closed here",
-    "closed_unanswered": "Closed without an answer",
-    "unanswered_as_of": "Unanswered as of its source's date; nothing later is known",
-}
+# How a request ends without a final response (the "withdrawn" entry's ``closure``): declared
+# with the kinds; each stops the clock on the day it closed.
+CLOSURES = kinds.CLOSURES
 
 
 def clock_end(responded_on: date | None, closed_on: date | None, today: date) -> date:
@@ -132,12 +127,13 @@ def _pauses(
     rules = PAUSE_RULES.get(law, {})
     closed: list[tuple[date, date]] = []
     open_since: date | None = None
-    for start_kind, end_kind in rules:
+    for pause in rules:
+        start_kinds, end_kinds = kinds.pause_kinds(pause)
         started: date | None = None
         for event in events:
-            if event.kind == start_kind and started is None:
+            if event.kind in start_kinds and started is None:
                 started = event.occurred_on
-            elif event.kind == end_kind and started is not None:
+            elif event.kind in end_kinds and started is not None:
                 # The clock runs again the day after the fee is paid or the answer arrives.
                 if event.occurred_on > started:
                     closed.append((started, event.occurred_on - timedelta(days=1)))
@@ -206,14 +202,16 @@ def derive_state(
 ) -> RequestState:
     """Derive status, due date and complaint window from the entries in force."""
     live = effective_events(events)
-    kinds = {e.kind for e in live}
+    present = {e.kind for e in live}
+    restarts, extends = kinds.with_clock("restarts"), kinds.with_clock("extends")
+    acknowledges, responds = kinds.with_clock("acknowledges"), kinds.with_clock("responds")
+    complains, finds = kinds.with_clock("complaint"), kinds.with_clock("finding")
+    closes = kinds.with_clock("closes")
 
     clock_start, restarted_by = received_on, None
     if law in RESTART_RULES:
         answers = [
-            e.occurred_on
-            for e in live
-            if e.kind == "clarification_answered" and e.occurred_on >= received_on
+            e.occurred_on for e in live if e.kind in restarts and e.occurred_on >= received_on
         ]
         if answers:
             clock_start, restarted_by = max(answers), RESTART_RULES[law]
@@ -222,17 +220,13 @@ def derive_state(
         law,
         province,
         clock_start,
-        tuple(_extension(law, province, clock_start, e) for e in live if e.kind == "extension"),
+        tuple(_extension(law, province, clock_start, e) for e in live if e.kind in extends),
     )
     extension_days = sum(x.days_counted for x in extensions)
     pauses, open_since = _pauses(law, [e for e in live if e.occurred_on >= clock_start], today)
     # NY POL s.89(3)(a): the 20 business days run from the acknowledgement's own date.
     acknowledged_on = min(
-        (
-            e.occurred_on
-            for e in live
-            if e.kind == "acknowledgement" and e.occurred_on >= clock_start
-        ),
+        (e.occurred_on for e in live if e.kind in acknowledges and e.occurred_on >= clock_start),
         default=None,
     )
     if deadlines.law_in_force(law, clock_start).acknowledgement_days is None:
@@ -260,15 +254,15 @@ def derive_state(
         )
     )
 
-    finals = [e for e in live if e.kind == "final_response"]
+    finals = [e for e in live if e.kind in responds]
     responded_on = max((e.occurred_on for e in finals), default=None)
-    complaints = [e for e in live if e.kind == "complaint_filed"]
-    findings = [e for e in live if e.kind == "complaint_finding"]
+    complaints = [e for e in live if e.kind in complains]
+    findings = [e for e in live if e.kind in finds]
     complaint_pending = bool(complaints) and (
         not findings
         or max(c.occurred_on for c in complaints) > max(f.occurred_on for f in findings)
     )
-    withdrawn = [e for e in live if e.kind == "withdrawn"]
+    withdrawn = [e for e in live if e.kind in closes]
 
     closed_on: date | None = None
     closure: str | None = None
@@ -292,7 +286,7 @@ def derive_state(
 
     complaint_due_on: date | None = None
     trigger: str | None = None
-    if "withdrawn" not in kinds:
+    if not present & closes:
         if responded_on is not None and responded_on <= due_on:
             complaint_due_on = deadlines.response_complaint_deadline(
                 law, responded_on, due=due_on, province=province, received=received_on

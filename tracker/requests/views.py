@@ -26,10 +26,11 @@ from tracker.institutions.service import InstitutionData, InstitutionError, crea
 from tracker.models import Attachment, InfoRequest, TimelineEvent
 from tracker.requests import queries, reading, service
 from tracker.requests.describe import describe, lateness
-from tracker.requests.forms import FORMS_BY_KIND, EventForm, RequestForm
+from tracker.requests.forms import RequestForm, event_form
 from tracker.requests.rows import list_rows, timeline_entries
 from tracker.requests.state import CLOSURES
 from tracker.tenancy import load_owned_request_or_404
+from tracker.timeline import kinds
 
 bp = Blueprint("requests", __name__)
 
@@ -238,15 +239,6 @@ def show(request_id: int) -> str:
     )
 
 
-def _event_form(
-    kind: str, law_code: str, received: date | None = None, **kwargs: object
-) -> EventForm:
-    form_class = FORMS_BY_KIND.get(kind, EventForm)
-    if form_class.__name__ == "ExtensionForm":
-        return form_class(law_code, received=received, **kwargs)  # type: ignore[call-arg]
-    return form_class(**kwargs)
-
-
 def _uploads(files: list[FileStorage]) -> tuple[service.Upload, ...]:
     return tuple(
         service.Upload(
@@ -264,22 +256,20 @@ def _event_page(
         abort(404)
     if not service.can_edit(current_user, info_request):
         abort(403)
-    form = _event_form(kind, info_request.law_code, info_request.received_on)
-    if request.method == "GET":
-        if original is not None:
-            form.occurred_on.data = original.occurred_on
-            for name, value in (original.details or {}).items():
-                field = getattr(form, name, None)
-                if field is not None and value not in (None, ""):
-                    field.data = (
-                        date.fromisoformat(value)
-                        if name in ("notice_on", "commissioner_permission_on")
-                        else value
-                    )
-        else:
-            form.occurred_on.data = today()
-            if kind == "complaint_filed":
-                form.body.data = deadlines.LAWS[info_request.law_code].complaint_body  # type: ignore[attr-defined]
+    form = event_form(kind, info_request.law_code, info_request.received_on)
+    declared = kinds.get(kind)
+    law = deadlines.law_in_force(info_request.law_code, info_request.received_on)
+    if request.method == "GET" and declared is not None:
+        form.occurred_on.data = original.occurred_on if original is not None else today()
+        for f in declared.fields:
+            if f.name not in form:
+                continue
+            if original is not None:
+                value = (original.details or {}).get(f.name)
+                if value not in (None, ""):
+                    form[f.name].data = date.fromisoformat(value) if f.type == "date" else value
+            elif f.initial is not None:
+                form[f.name].data = f.initial(law)
     if form.validate_on_submit():
         data = service.EventData(
             kind=kind,
@@ -314,6 +304,7 @@ def _event_page(
         info_request=info_request,
         kind=kind,
         kind_label=service.KIND_LABELS[kind],
+        kind_help=declared.help(law) if declared is not None and declared.help else "",
         original=original,
         law=deadlines.LAWS[info_request.law_code],
     )

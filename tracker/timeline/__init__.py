@@ -1,0 +1,1 @@
+"""A request's timeline: the registry of entry kinds (``tracker.timeline.kinds``)."""

@@ -1,0 +1,729 @@
+"""Every kind of timeline entry, declared once.
+
+A ``Kind`` says what the entry is called, who adds it (the reporter, or the tracker itself),
+the facts it records (``Field``: type, limits, choices), how it reads in the timeline (the
+request page's line and the packet's chronology) and what it does to the clock (``Clock``).
+The web form (``tracker.requests.forms.event_form``), the API's input and schema
+(``tracker.api.inputs``, ``tracker.api.openapi``), the service's checks
+(``tracker.requests.service``), the page, the packet and the state derivation
+(``tracker.requests.state``) all read this registry. Pure: no Flask, no database.
+
+A new kind is one ``register(Kind(...))`` call below, plus a migration that widens the
+``timeline_event.kind`` CHECK constraint (``tracker.models.EVENT_KINDS`` is read from here
+when the models are imported) and its tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from tracker import deadlines
+
+# The most days an extension notice may be typed with, on the web and in the API (no law
+# allows nearer this than a year; the deadline's checks name the statute's own limit).
+MAX_EXTENSION_DAYS = 3650
+MAX_PAGES = 10_000_000
+# A note on any entry, on the web and in the API.
+NOTE_MAX_LENGTH = 100_000
+# The longest code a law-dependent choice (an extension's reason) may be sent with.
+MAX_CODE_LENGTH = 64
+
+RESPONSE_OUTCOMES: dict[str, str] = {
+    "full": "All records disclosed",
+    "partial": "Records disclosed in part",
+    "refused": "Access refused",
+    "no_records": "No records exist",
+    # For imported files that record a response but not what it was.
+    "unknown": "Outcome not known (the source does not say)",
+}
+# How a request ends without a final response (the "withdrawn" entry's ``closure``). Each
+# stops the clock on the day it closed.
+CLOSURES: dict[str, str] = {
+    "withdrawn": "Withdrawn by the requester",
+    "discontinued": "Discontinued",
+    "abandoned": "Abandoned",
+    "transferred": "Transferred to another institution and closed here",
+    "closed_unanswered": "Closed without an answer",
+    "unanswered_as_of": "Unanswered as of its source's date; nothing later is known",
+}
+COMPLAINT_GROUNDS: dict[str, str] = {
+    "delay": "Delay or deemed refusal",
+    "extension": "Extension of time",
+    "fees": "Fees",
+    "exemptions": "Exemptions applied",
+    "missing_records": "Missing records",
+    "other": "Other",
+}
+# The grounds as the packet's sentences name them.
+GROUNDS_IN_PROSE: dict[str, str] = {
+    "delay": "delay",
+    "extension": "extension of time",
+    "fees": "fees",
+    "exemptions": "exemptions applied",
+    "missing_records": "missing records",
+    "other": "other",
+}
+COMPLAINT_FINDINGS: dict[str, str] = {
+    "well_founded": "Well-founded",
+    "not_well_founded": "Not well-founded",
+    "resolved": "Resolved",
+    "discontinued": "Discontinued",
+}
+
+FieldType = Literal["integer", "text", "choice", "date", "boolean"]
+LawText = str | Callable[[deadlines.Law], str]
+
+
+class KindError(ValueError):
+    """A fact refused; ``field`` names the detail it belongs beside."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Field:
+    """One fact an entry records: its type, limits and choices, the same on every input."""
+
+    name: str
+    label: str
+    type: FieldType
+    required: bool = False
+    # integer: the smallest and largest value; text: ``maximum`` is the most characters.
+    minimum: int = 0
+    maximum: int | None = None
+    unit: str = ""  # an integer's unit in words ("days", "pages")
+    # choice: code -> label, or the law's own list (an extension's reasons).
+    choices: Mapping[str, str] | Callable[[deadlines.Law], Sequence[tuple[str, str]]] | None = None
+    default: str | None = None  # a choice's value when none is given
+    description: LawText = ""
+    initial: Callable[[deadlines.Law], str] | None = None  # prefilled on a new entry's form
+    # Shown on the form only under the laws it concerns (None: every law).
+    applies: Callable[[deadlines.Law], bool] | None = None
+    missing: str = "This field is required."  # a required value missing or not one of the choices
+    below: str = ""  # an integer under ``minimum``
+
+    def options(self, law: deadlines.Law) -> list[tuple[str, str]]:
+        """The choices under this law, as (code, label)."""
+        if self.choices is None:
+            return []
+        if callable(self.choices):
+            return list(self.choices(law))
+        return list(self.choices.items())
+
+    @property
+    def by_law(self) -> bool:
+        """True when the choices depend on the request's law."""
+        return callable(self.choices)
+
+    def every_option(self) -> list[str]:
+        """Every code this field can take under some law (for the API's schema)."""
+        if self.choices is None:
+            return []
+        if not callable(self.choices):
+            return list(self.choices)
+        return sorted(
+            {
+                code
+                for versions in deadlines.LAW_VERSIONS.values()
+                for law in versions
+                for code, _ in self.choices(law)
+            }
+        )
+
+    def applies_to(self, law: deadlines.Law) -> bool:
+        """True when the form asks for this field under ``law``."""
+        return self.applies is None or self.applies(law)
+
+    def describe(self, law: deadlines.Law) -> str:
+        """The help text under this law."""
+        return self.description(law) if callable(self.description) else self.description
+
+    def above(self) -> str:
+        """The message for a value over ``maximum``."""
+        if self.type == "text":
+            return f"At most {self.maximum} characters."
+        return f"At most {self.maximum}{' ' + self.unit if self.unit else ''}."
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What an entry does to the request's clock (read by ``tracker.requests.state``)."""
+
+    # The pause it starts or ends ("fee", "clarification"); the laws that pause for it and
+    # their sections are ``state.PAUSE_RULES``.
+    pause_starts: str | None = None
+    pause_ends: str | None = None
+    restarts: bool = False  # the count starts again on its date (``state.RESTART_RULES``)
+    acknowledges: bool = False  # NY POL s.89(3)(a): the 20 business days run from it
+    extends: bool = False  # its ``days`` move the due date, as far as the law allows
+    responds: bool = False  # the final response: the clock stops, the response window opens
+    closes: bool = False  # ends the request without a response: the clock stops
+    complaint: bool = False  # a complaint or appeal is pending from its date
+    finding: bool = False  # the body decided the complaint
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a kind's own check reads: the request's law (in force on receipt) and dates."""
+
+    law_code: str
+    law: deadlines.Law
+    received_on: date
+    occurred_on: date
+    today: date
+
+
+Details = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of timeline entry."""
+
+    code: str
+    label: str
+    added_by: Literal["reporter", "system"] = "reporter"
+    fields: tuple[Field, ...] = ()
+    # Something the institution did (or a step after it): it cannot predate receipt.
+    after_receipt: bool = True
+    clock: Clock = field(default_factory=Clock)
+    # The request page's line for its facts ("" for none); default: its fields in words.
+    summary: Callable[[Mapping[str, Any]], str] | None = None
+    # The packet's chronology (PDF and timeline.csv); default: every detail, "name: value".
+    record: Callable[[Mapping[str, Any], deadlines.Law], str] | None = None
+    # Rules across fields, after each field was checked (may change the details).
+    check: Callable[[Details, Context], None] | None = None
+    # Help shown above the form under a law ("" for none).
+    help: Callable[[deadlines.Law], str] | None = None
+
+    def field_named(self, name: str) -> Field | None:
+        """The field called ``name``, if the kind has one."""
+        return next((f for f in self.fields if f.name == name), None)
+
+
+_KINDS: dict[str, Kind] = {}
+# with_clock's answers, read on every derivation; emptied when a kind is declared or dropped.
+_ROLES: dict[str, frozenset[str]] = {}
+
+
+def register(kind: Kind) -> Kind:
+    """Declare a kind (the order of declaration is the order of the lists)."""
+    if kind.code in _KINDS:
+        raise ValueError(f"timeline kind {kind.code!r} is already declared")
+    _KINDS[kind.code] = kind
+    _ROLES.clear()
+    return kind
+
+
+def unregister(code: str) -> None:
+    """Forget a kind (tests that declare a throwaway one)."""
+    _KINDS.pop(code, None)
+    _ROLES.clear()
+
+
+def get(code: str) -> Kind | None:
+    """The kind with this code."""
+    return _KINDS.get(code)
+
+
+def every() -> tuple[Kind, ...]:
+    """Every declared kind, in declaration order."""
+    return tuple(_KINDS.values())
+
+
+def codes() -> tuple[str, ...]:
+    """Every kind's code (the CHECK constraint's list)."""
+    return tuple(_KINDS)
+
+
+def with_clock(role: str) -> frozenset[str]:
+    """The codes of the kinds whose ``Clock`` has ``role`` set (e.g. "responds")."""
+    found = _ROLES.get(role)
+    if found is None:
+        found = _ROLES[role] = frozenset(k.code for k in _KINDS.values() if getattr(k.clock, role))
+    return found
+
+
+def pause_kinds(pause: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The kinds that start and that end a pause."""
+    return (
+        frozenset(k.code for k in _KINDS.values() if k.clock.pause_starts == pause),
+        frozenset(k.code for k in _KINDS.values() if k.clock.pause_ends == pause),
+    )
+
+
+def field_names() -> frozenset[str]:
+    """Every field name of every kind."""
+    return frozenset(f.name for k in _KINDS.values() for f in k.fields)
+
+
+class _Labels(Mapping[str, str]):
+    """code -> label of the declared kinds (all, or the reporter's), read live."""
+
+    def __init__(self, added_by: str | None) -> None:
+        self._added_by = added_by
+
+    def _kinds(self) -> list[Kind]:
+        return [k for k in _KINDS.values() if self._added_by in (None, k.added_by)]
+
+    def __getitem__(self, code: str) -> str:
+        kind = _KINDS.get(code)
+        if kind is None or self._added_by not in (None, kind.added_by):
+            raise KeyError(code)
+        return kind.label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([k.code for k in self._kinds()])
+
+    def __len__(self) -> int:
+        return len(self._kinds())
+
+
+LABELS: Mapping[str, str] = _Labels(None)
+REPORTER_KINDS: Mapping[str, str] = _Labels("reporter")
+
+
+# -- Reading an entry -------------------------------------------------------------------------
+
+
+def _shown(f: Field, value: Any) -> str:
+    if f.type == "choice" and f.choices is not None and not callable(f.choices):
+        return str(f.choices.get(value, value))
+    if f.type == "integer" and f.unit:
+        return f"{value} {f.unit}"
+    if f.type == "boolean":
+        return f.label
+    return f"{f.label}: {value}"
+
+
+def summary(code: str, details: Mapping[str, Any]) -> str:
+    """The request page's line for an entry's facts, in plain text ("" for none)."""
+    kind = _KINDS.get(code)
+    if kind is None:
+        return ""
+    if kind.summary is not None:
+        return kind.summary(details)
+    return " · ".join(
+        _shown(f, details[f.name])
+        for f in kind.fields
+        if details.get(f.name) not in (None, "", False)
+    )
+
+
+def _every_detail(details: Mapping[str, Any], law: deadlines.Law) -> str:
+    return "; ".join(
+        f"{key.replace('_', ' ')}: {value}"
+        for key, value in sorted(details.items())
+        if value not in (None, "", [], {})
+    )
+
+
+def record(code: str, details: Mapping[str, Any], law: deadlines.Law) -> str:
+    """The packet's words for an entry's facts (chronology and timeline.csv)."""
+    if not details:
+        return ""
+    kind = _KINDS.get(code)
+    if kind is None or kind.record is None:
+        return _every_detail(details, law)
+    return kind.record(details, law)
+
+
+# -- Checking an entry's facts ----------------------------------------------------------------
+
+
+def _integer(f: Field, value: Any) -> int | None:
+    if value is None or value == "":
+        if f.required:
+            raise KindError(f.missing, f.name)
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise KindError(f.below or "Must be a whole number.", f.name)
+    if value < f.minimum:
+        raise KindError(f.below or f"At least {f.minimum}.", f.name)
+    if f.maximum is not None and value > f.maximum:
+        raise KindError(f.above(), f.name)
+    return value
+
+
+def _date(f: Field, value: Any) -> str | None:
+    if value is None or value == "":
+        if f.required:
+            raise KindError(f.missing, f.name)
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise KindError("Give the date as YYYY-MM-DD.", f.name) from None
+
+
+def clean(code: str, details: Mapping[str, Any], context: Context) -> Details:
+    """The entry's details checked field by field, then by the kind's own rules.
+
+    Types, required values, choices (under the request's law) and numeric limits are
+    checked here, for the web and the API alike; text lengths are the inputs' (the form's
+    and the API's, from the same ``Field``). Details no field declares are kept as given.
+    """
+    kind = _KINDS.get(code)
+    if kind is None:
+        raise KindError("Pick what happened from the list.", "kind")
+    out: Details = dict(details)
+    for f in kind.fields:
+        value = out.get(f.name)
+        cleaned: Any
+        if f.type == "integer":
+            cleaned = _integer(f, value)
+        elif f.type == "date":
+            cleaned = _date(f, value)
+        elif f.type == "boolean":
+            out[f.name] = bool(value)  # a box left unticked is a "no" worth keeping
+            continue
+        elif f.type == "text":
+            cleaned = str(value or "").strip()
+            if f.required and not cleaned:
+                raise KindError(f.missing, f.name)
+        else:
+            cleaned = value or f.default
+            if cleaned is None and not f.required:
+                pass
+            elif cleaned not in {code for code, _ in f.options(context.law)}:
+                raise KindError(f.missing, f.name)
+        # A fact left out stays out (an import's response without pages); one sent is kept.
+        if f.name in out or cleaned not in (None, ""):
+            out[f.name] = cleaned
+    if kind.check is not None:
+        kind.check(out, context)
+    return out
+
+
+# -- The kinds --------------------------------------------------------------------------------
+
+
+def _reasons(law: deadlines.Law) -> list[tuple[str, str]]:
+    reasons = law.extension.reasons if law.extension else ()
+    return [(r.code, f"{r.label} ({law.cite(r.section)})") for r in reasons]
+
+
+def _by_permission(law: deadlines.Law) -> bool:
+    # BC FIPPA s.10(1), Alberta s.14(1): beyond 30 days only with the Commissioner's permission.
+    return law.extension is not None and law.extension.max_kind == "permission"
+
+
+def _within(value: date, context: Context, message: str, name: str) -> None:
+    if value < context.received_on or value > context.today:
+        raise KindError(message, name)
+
+
+def _check_extension(d: Details, context: Context) -> None:
+    notice_on = date.fromisoformat(d.get("notice_on") or context.occurred_on.isoformat())
+    _within(notice_on, context, "The notice date must fall between receipt and today.", "notice_on")
+    d["notice_on"] = notice_on.isoformat()
+    # BC FIPPA s.10(1), Alberta s.14(1): a permission counts only with its date.
+    permission_on = d.get("commissioner_permission_on")
+    if d.get("commissioner_permission") and permission_on is None:
+        raise KindError(
+            "Give the date of the Commissioner's permission; without it only the days the "
+            "head may take alone count.",
+            "commissioner_permission_on",
+        )
+    if permission_on is not None:
+        _within(
+            date.fromisoformat(permission_on),
+            context,
+            "The permission's date must fall between receipt and today.",
+            "commissioner_permission_on",
+        )
+        d["commissioner_permission"] = True
+    else:
+        d.pop("commissioner_permission_on", None)
+        d.pop("commissioner_permission", None)
+
+
+def _extension_summary(d: Mapping[str, Any]) -> str:
+    notified = " · Commissioner notified" if d.get("commissioner_notified") else ""
+    return (
+        f"{d.get('days', '')} days · reason: {d.get('reason', '')} · notice "
+        f"{d.get('notice_on', '')}{notified}"
+    )
+
+
+def _extension_record(d: Mapping[str, Any], law: deadlines.Law) -> str:
+    reasons = {r.code: r for r in (law.extension.reasons if law.extension else ())}
+    reason = reasons.get(str(d.get("reason")))
+    why = f"{reason.label} ({law.cite(reason.section)})" if reason else str(d.get("reason"))
+    return (
+        f"{d.get('days')} days; ground: {why}; notice dated {d.get('notice_on')}; "
+        f"Commissioner notified: {'yes' if d.get('commissioner_notified') else 'no'}"
+    )
+
+
+def _response_summary(d: Mapping[str, Any]) -> str:
+    outcome = RESPONSE_OUTCOMES.get(d["outcome"], d["outcome"]) if "outcome" in d else ""
+    pages = f" · {d['pages']} pages" if d.get("pages") else ""
+    return f"{outcome}{pages}"
+
+
+def _complaint_summary(d: Mapping[str, Any]) -> str:
+    number = f" · file {d['body_file_number']}" if d.get("body_file_number") else ""
+    return f"Filed with {d.get('body', '')} · grounds: {d.get('grounds', '')}{number}"
+
+
+def _complaint_record(d: Mapping[str, Any], law: deadlines.Law) -> str:
+    grounds = str(d.get("grounds"))
+    parts = [
+        f"to {d.get('body')}",
+        f"grounds: {GROUNDS_IN_PROSE.get(grounds, d.get('grounds'))}",
+    ]
+    if d.get("body_file_number"):
+        parts.append(f"file number {d['body_file_number']}")
+    return "; ".join(parts)
+
+
+def _complaint_body(d: Details, context: Context) -> None:
+    if not d.get("body"):
+        d["body"] = deadlines.LAWS[context.law_code].complaint_body
+
+
+def _acknowledgement_help(law: deadlines.Law) -> str:
+    if not law.acknowledgement_section:
+        return ""
+    return (
+        f"{law.name}: give the date of the acknowledgement. If it came within {law.length} "
+        f"business days of receipt, the {law.acknowledgement_days} business days to grant or "
+        f"deny run from that date ({law.cite(law.acknowledgement_section)})."
+    )
+
+
+def _extension_help(law: deadlines.Law) -> str:
+    return (
+        f"{law.name}: the reasons offered are those the law names. The tracker checks the "
+        "notice date and length against the law and shows any problem on the request page."
+    )
+
+
+def _unit(law: deadlines.Law) -> str:
+    unit = "working days" if law.unit == "working" else "calendar days"
+    return f"In {unit}, as this law counts them."
+
+
+_AMOUNT = Field("amount", "Amount", "text", maximum=50)
+_PAGES = Field("pages", "Pages released", "integer", maximum=MAX_PAGES, unit="pages")
+
+register(Kind("filed", "Request filed", added_by="system", after_receipt=False))
+register(
+    Kind(
+        "acknowledgement",
+        "Acknowledgement received",
+        clock=Clock(acknowledges=True),
+        help=_acknowledgement_help,
+    )
+)
+register(
+    Kind(
+        "extension",
+        "Extension notice",
+        fields=(
+            Field(
+                "days",
+                "Days of extension",
+                "integer",
+                required=True,
+                minimum=1,
+                maximum=MAX_EXTENSION_DAYS,
+                unit="days",
+                description=_unit,
+                missing="Enter the number of days.",
+                below="An extension is at least one day.",
+            ),
+            Field(
+                "reason",
+                "Reason given",
+                "choice",
+                required=True,
+                choices=_reasons,
+                missing="Pick the reason the law names.",
+            ),
+            Field(
+                "notice_on",
+                "Notice date",
+                "date",
+                description="When the institution sent the notice (default: the date above).",
+            ),
+            Field(
+                "commissioner_notified",
+                "The institution says it notified the Commissioner",
+                "boolean",
+            ),
+            Field(
+                "commissioner_permission",
+                "The Commissioner gave permission for a longer extension",
+                "boolean",
+                applies=_by_permission,
+            ),
+            Field(
+                "commissioner_permission_on",
+                "Date of the Commissioner's permission",
+                "date",
+                description="Required with the permission: without it only 30 days count.",
+                applies=_by_permission,
+            ),
+        ),
+        clock=Clock(extends=True),
+        summary=_extension_summary,
+        record=_extension_record,
+        check=_check_extension,
+        help=_extension_help,
+    )
+)
+register(
+    Kind(
+        "fee_notice",
+        "Fee notice or estimate",
+        fields=(_AMOUNT,),
+        clock=Clock(pause_starts="fee"),
+        summary=lambda d: f"Amount: {d['amount']}" if d.get("amount") else "",
+    )
+)
+register(
+    Kind(
+        "fee_paid",
+        "Fee paid or waived",
+        fields=(_AMOUNT,),
+        clock=Clock(pause_ends="fee"),
+        summary=lambda d: f"Amount: {d['amount']}" if d.get("amount") else "",
+    )
+)
+register(
+    Kind(
+        "clarification_requested",
+        "Clarification requested by the institution",
+        clock=Clock(pause_starts="clarification"),
+    )
+)
+register(
+    Kind(
+        "clarification_answered",
+        "Clarification sent by the reporter",
+        clock=Clock(pause_ends="clarification", restarts=True),
+    )
+)
+register(
+    Kind(
+        "transfer",
+        "Transferred to another institution",
+        # ATIA s.8: the receipt date is kept, so the clock does not move.
+        fields=(
+            Field(
+                "to_institution",
+                "Transferred to",
+                "text",
+                required=True,
+                maximum=300,
+                missing="Name the institution it was transferred to.",
+            ),
+        ),
+        summary=lambda d: f"To {d.get('to_institution', '')}",
+    )
+)
+register(Kind("partial_release", "Partial release", fields=(_PAGES,)))
+register(
+    Kind(
+        "final_response",
+        "Final response",
+        fields=(
+            Field(
+                "outcome",
+                "Response",
+                "choice",
+                required=True,
+                choices=RESPONSE_OUTCOMES,
+                missing="Pick what the response was.",
+            ),
+            _PAGES,
+        ),
+        clock=Clock(responds=True),
+        summary=_response_summary,
+        record=lambda d, law: RESPONSE_OUTCOMES.get(str(d.get("outcome")), str(d.get("outcome"))),
+    )
+)
+register(
+    Kind(
+        "complaint_filed",
+        "Complaint or appeal filed",
+        fields=(
+            Field(
+                "body",
+                "Filed with",
+                "text",
+                maximum=200,
+                description="Left empty: the body the law names.",
+                initial=lambda law: deadlines.LAWS[law.code].complaint_body,
+            ),
+            Field(
+                "grounds",
+                "Grounds",
+                "choice",
+                required=True,
+                choices=COMPLAINT_GROUNDS,
+                missing="Pick the grounds of the complaint.",
+            ),
+            Field("body_file_number", "The body's file number", "text", maximum=100),
+        ),
+        clock=Clock(complaint=True),
+        summary=_complaint_summary,
+        record=_complaint_record,
+        check=_complaint_body,
+    )
+)
+register(
+    Kind(
+        "complaint_finding",
+        "Finding on the complaint",
+        fields=(
+            Field(
+                "finding",
+                "Finding",
+                "choice",
+                required=True,
+                choices=COMPLAINT_FINDINGS,
+                missing="Pick the finding.",
+            ),
+        ),
+        clock=Clock(finding=True),
+        summary=lambda d: f"Finding: {str(d.get('finding', '')).replace('_', ' ')}",
+        record=lambda d, law: (
+            "finding: "
+            + COMPLAINT_FINDINGS.get(str(d.get("finding")), str(d.get("finding"))).lower()
+        ),
+    )
+)
+# Added by the overdue sweep (tracker/sweep.py) the day after the due date; its note cites
+# the law's section, its details carry the due date.
+register(Kind("deemed_refusal", "Deemed refusal", added_by="system", after_receipt=False))
+register(
+    Kind(
+        "withdrawn",
+        "Closed without an answer (withdrawn, abandoned, transferred)",
+        fields=(
+            Field(
+                "closure",
+                "How it ended",
+                "choice",
+                choices=CLOSURES,
+                default="withdrawn",
+                description="Days late are counted up to this day, and only if the due date "
+                "had already passed.",
+                missing="Pick how the request ended.",
+            ),
+        ),
+        clock=Clock(closes=True),
+    )
+)
+register(Kind("imported", "Imported", added_by="system", after_receipt=False))
+register(Kind("note", "Note", after_receipt=False))
