@@ -43,7 +43,9 @@ from tracker.scorecards import snapshots
 log = logging.getLogger("tracker.scheduler")
 
 LOCK_NAME = "scheduler"
-# pg_try_advisory_lock key: "ATIS" as a number; any constant shared by all schedulers.
+# pg_try_advisory_lock keys: "ATIS" as a number, and the tracker's schema (advisory locks are
+# per database: two trackers, or two test runs, in separate schemas of one database must not
+# take each other's lock).
 ADVISORY_KEY = 0x41544953
 
 
@@ -124,7 +126,10 @@ class AdvisoryLock(DatabaseLock):
         if self._conn is None:
             self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         self.held = bool(
-            self._conn.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY})
+            self._conn.scalar(
+                sa.text("SELECT pg_try_advisory_lock(:key, hashtext(current_schema()))"),
+                {"key": ADVISORY_KEY},
+            )
         )
         return self.held
 
@@ -144,7 +149,10 @@ class AdvisoryLock(DatabaseLock):
         """Unlock and close the connection."""
         if self._conn is not None and self.held:
             with contextlib.suppress(sa.exc.SQLAlchemyError):
-                self._conn.scalar(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+                self._conn.scalar(
+                    sa.text("SELECT pg_advisory_unlock(:key, hashtext(current_schema()))"),
+                    {"key": ADVISORY_KEY},
+                )
         self.held = False
         self._drop()
 
