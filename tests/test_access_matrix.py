@@ -11,6 +11,7 @@ alerts, tokens and imports are not theirs to touch.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -51,6 +52,7 @@ class Ids:
     owner: int = 0
     colleague: int = 0
     import_token: str = ""
+    export_token: str = ""
     feed_secret: str = ""
     owner_token: str = ""
     revoked_token: str = ""
@@ -122,6 +124,15 @@ def world(app) -> Ids:
     ids.import_token = UploadStore(Path(app.instance_path) / "imports").save(
         b"file number;title;received\nNJ-2;Operation Nightjar II;2024-01-05\n",
         {"user_id": ids.owner, "newsroom_id": 1, "filename": "nightjar.csv"},
+    )
+    export = io.BytesIO()
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr("institutions.csv", "id,name,law_code\n")
+        archive.writestr("requests.csv", "id,title,institution,law_code,received_on\n")
+        archive.writestr("timeline.csv", "id,request_id,kind,occurred_on,note,details\n")
+    ids.export_token = UploadStore(Path(app.instance_path) / "imports").save(
+        export.getvalue(),
+        {"user_id": ids.owner, "newsroom_id": 1, "filename": "export.zip", "kind": "export"},
     )
     return ids
 
@@ -197,6 +208,8 @@ def matrix(ids: Ids) -> list[Case]:
         Case("/imports/<token>/check", "GET", f"/imports/{ids.import_token}/check"),
         Case("/imports/<token>/import", "POST", f"/imports/{ids.import_token}/import", {}),
         Case("/imports/<token>/report.csv", "GET", f"/imports/{ids.import_token}/report.csv"),
+        Case("/imports/<token>/restore", "GET", f"/imports/{ids.export_token}/restore"),
+        Case("/imports/<token>/restore", "POST", f"/imports/{ids.export_token}/restore", {}),
         Case(
             "/settings/people/<int:user_id>/role",
             "POST",
@@ -375,6 +388,7 @@ def test_the_owner_reaches_everything(app, world):
         f"/files/{world.attachment}",
         f"/institutions/{world.institution}",
         f"/imports/{world.import_token}",
+        f"/imports/{world.export_token}/restore",
         f"/calendar/{world.feed_secret}.ics",
         f"/requests/{world.request}/packet.zip",
     ):
@@ -418,6 +432,8 @@ def test_reporters_read_the_newsrooms_requests_but_change_only_their_own(app, wo
         ("/imports/<token>", "GET"),
         ("/imports/<token>/check", "GET"),
         ("/imports/<token>/import", "POST"),
+        ("/imports/<token>/restore", "GET"),
+        ("/imports/<token>/restore", "POST"),
     ):
         assert send(colleague, by_case[key]).status_code == 404, key
     assert colleague.get("/settings/people/").status_code == 403

@@ -67,6 +67,6 @@ def test_import_preview_mapping_check_and_import(app, live_server, browser_page,
         tab.wait_for_selector(".flash-success")
         assert "Imported 59 requests from 63 rows" in tab.locator(".flash-success").inner_text()
         assert "Left out 6 rows with errors" in tab.locator(".flash-success").inner_text()
-        assert "New institutions: City of Calgary" in tab.locator(".flash-success").inner_text()
+        assert "1 new institution: “City of Calgary”" in tab.locator(".flash-success").inner_text()
         assert "25 of" not in tab.locator(".count").inner_text()
         assert tab.locator(".count").inner_text().startswith("59 requests")

@@ -111,7 +111,16 @@ def test_dry_run_reports_every_problem_by_row_and_writes_nothing(app, runner, ed
     ) in out
     assert "row 15 (AP-2011-01100): error: Unknown decision 'correction'" in out
     assert "row 65 (AP-2011-02229): error: No received date" in out
-    assert "row 9 (AG-2011-00175): warning: No completion date" in out
+    # Warnings are grouped, one line per kind with a count (issue 17; this pinned one line
+    # per row before); a request without a response is unanswered as of the file's date.
+    assert (
+        "warning: No completion date (unanswered as of the file's date): 5 rows "
+        "(9, 32, 34, 36, 40), e.g. row 9: No completion date: imported as unanswered as of "
+        "2014-12-08"
+    ) in out
+    assert "row 9 (AG-2011-00175): warning" not in out
+    assert "Figures as of 2014-12-08" in out
+    assert "Decisions the tracker does not know:\n  'correction': 2 rows" in out
     assert "109 requests ready, 21 with errors" in out
     assert "Dry run: nothing was written." in out
     assert count(app, InfoRequest) == 0 and count(app, Institution) == 0
@@ -175,11 +184,22 @@ def test_skip_invalid_imports_the_rest_with_deadlines_and_timeline(app, runner, 
         assert imported.occurred_on == TODAY
         assert imported.details["source"] == "toronto-sample.csv"
         assert imported.details["rows"] == [30]
-        # Still open (no completion date): deadline computed, overdue as of today.
-        assert requests["AG-2011-00175"].status == "overdue"
-        # Discontinued: withdrawn, closed, no response.
-        withdrawn = [r for r in requests.values() if any(e.kind == "withdrawn" for e in r.events)]
-        assert withdrawn and all(r.status == "closed" and r.responded_on is None for r in withdrawn)
+        # No completion date: unanswered as of the file's latest date (2014-12-08), not
+        # overdue and counting today (issue 17; this pinned "overdue" before).
+        unanswered = requests["AG-2011-00175"]
+        assert unanswered.status == "closed" and unanswered.closed_on == date(2014, 12, 8)
+        assert unanswered.events[-2].details == {"closure": "unanswered_as_of"}
+        assert "Unanswered as of 2014-12-08" in unanswered.events[-2].note
+        # Discontinued: closed as discontinued on the row's date, no response.
+        discontinued = [
+            r
+            for r in requests.values()
+            if any(e.details.get("closure") == "discontinued" for e in r.events)
+        ]
+        assert discontinued and all(
+            r.status == "closed" and r.responded_on is None for r in discontinued
+        )
+        assert imported.details["as_of"] == "2014-12-08"
 
 
 def test_rows_sharing_a_file_number_are_one_request(app, runner, tmp_path, editor):
@@ -262,7 +282,7 @@ def test_law_column_unknown_law_and_missing_institution(app, runner, tmp_path, e
     assert "row 5 (A-4): error: The received date '2024-02-30' is not a date" in out
     assert "row 6 (A-5): error: The received date 2027-02-03 is in the future" in out
     assert "1 requests ready" in out
-    assert "New institutions: Ministry of Finance (ca-on-mfippa)" in out
+    assert "New institutions:\n  Ministry of Finance (ca-on-mfippa)\n" in out
 
 
 def test_missing_columns_are_named(app, runner, tmp_path, editor):

@@ -288,7 +288,18 @@ def test_an_import(app, client, runner, editor, tmp_path):
     )
     mapping = {"title": "title", "default_law": "ca-on-mfippa"}
     result = runner.invoke(
-        args=["import-csv", str(path), "--newsroom", "The Star", "--mapping", json.dumps(mapping)]
+        args=[
+            "import-csv",
+            str(path),
+            "--newsroom",
+            "The Star",
+            "--mapping",
+            json.dumps(mapping),
+            # P-2 stays open and counting (issue 17: by default it is "unanswered as of" the
+            # file's latest date, 2024-03-20, before its due date, and not late).
+            "--as-of",
+            "today",
+        ]
     )
     assert result.exit_code == 0, result.output
     rows, _, _ = view(app, client)

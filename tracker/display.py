@@ -123,6 +123,8 @@ def late_cell(late: Lateness) -> Markup:
         )
     if late.days_left is not None:
         return Markup(f"{late.days_left} day{'' if late.days_left == 1 else 's'} left")  # nosec B704
+    if late.stopped_by == "closure":
+        return Markup("closed before the due date")  # nosec B704
     return Markup("on time")  # nosec B704
 
 

@@ -165,6 +165,22 @@ class Institution(Base):
     requests: Mapped[list[InfoRequest]] = relationship(back_populates="institution")
 
 
+class ImportBatch(Base):
+    """One CSV import: its file, the day its figures are measured against, who ran it."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    # Requests the file leaves unanswered are "unanswered as of" this day; None: kept open.
+    as_of: Mapped[date | None] = mapped_column(sa.Date)
+    imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    requests: Mapped[int] = mapped_column(default=0)
+    rows: Mapped[int] = mapped_column(default=0)
+
+
 class InfoRequest(Base):
     """An access-to-information request sent by a reporter to an institution."""
 
@@ -203,7 +219,9 @@ class InfoRequest(Base):
             "law_code",
             "due_on",
             "responded_on",
+            "closed_on",
             "status",
+            "import_id",
             "id",
         ),
         # Search (LIKE '%term%') through trigram indexes, on PostgreSQL only (pg_trgm).
@@ -234,6 +252,8 @@ class InfoRequest(Base):
     complaint_due_on: Mapped[date | None] = mapped_column(sa.Date)
     responded_on: Mapped[date | None] = mapped_column(sa.Date)
     closed_on: Mapped[date | None] = mapped_column(sa.Date)
+    # The import that brought it (migration 0011), for scorecards of one source.
+    import_id: Mapped[int | None] = mapped_column(sa.ForeignKey("import_batch.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Raised by every edit of the facts above (tracker.requests.service.update_request): an

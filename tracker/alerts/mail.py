@@ -22,6 +22,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from tracker import clock, deadlines
 from tracker.models import Alert, InfoRequest, User
+from tracker.requests.state import clock_end
 
 log = logging.getLogger("tracker.alerts.mail")
 
@@ -126,7 +127,9 @@ def request_facts(request: InfoRequest, today: date) -> dict[str, Any]:
     province = _province(request)
     due = request.due_on
     days_left = (due - today).days
-    late, working_late = _late(request.law_code, due, today, province) if due < today else (0, 0)
+    # Counted to the response or the closing when there is one (state.clock_end), as on the page.
+    until = clock_end(request.responded_on, request.closed_on, today)
+    late, working_late = _late(request.law_code, due, until, province) if due < until else (0, 0)
     window = law.complaint_window
     complaint_due = request.complaint_due_on
     return {

@@ -11,6 +11,7 @@ from tracker import deadlines
 from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS, STATUSES
 from tracker.requests.queries import SORTS, RequestFilters, decode_cursor
 from tracker.requests.service import MAX_EXTENSION_DAYS, REPORTER_KINDS, RESPONSE_OUTCOMES
+from tracker.requests.state import CLOSURES
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -278,6 +279,7 @@ DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
     "final_response": ("outcome", "pages"),
     "complaint_filed": ("body", "grounds", "body_file_number"),
     "complaint_finding": ("finding",),
+    "withdrawn": ("closure",),
 }
 EVENT_FIELDS = ("kind", "occurred_on", "note", "details", "corrects_id")
 
@@ -350,6 +352,8 @@ def event_fields(body: Mapping[str, Any]) -> dict[str, Any]:
         put(
             "finding", choice(raw, "finding", COMPLAINT_FINDINGS, required=True, field=f("finding"))
         )
+    elif kind == "withdrawn":
+        put("closure", choice(raw, "closure", tuple(CLOSURES), field=f("closure")))
     return {
         "kind": kind,
         "occurred_on": occurred_on,

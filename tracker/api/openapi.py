@@ -9,6 +9,7 @@ from tracker.api.inputs import DETAIL_FIELDS, MAX_CURSOR, MAX_EXTENSION_DAYS, MA
 from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS, EVENT_KINDS, STATUSES
 from tracker.requests.queries import COUNT_LIMIT, SORTS
 from tracker.requests.service import REPORTER_KINDS, RESPONSE_OUTCOMES
+from tracker.requests.state import CLOSURES
 
 JSON = "application/json"
 
@@ -97,6 +98,15 @@ def _schemas() -> dict[str, Any]:
             "calendar_days_late": {"type": "integer", "minimum": 0},
             "business_days_late": {"type": "integer", "minimum": 0},
             "days_left": _nullable({"type": "integer", "minimum": 0}),
+            "counted_to": {
+                **DATE,
+                "description": "The day days late are counted to: the final response, the "
+                "day the request closed without one, or today.",
+            },
+            "counting": {
+                "type": "boolean",
+                "description": "True while no response or closing stopped the clock.",
+            },
         }
     )
     summary_props = {
@@ -174,6 +184,12 @@ def _schemas() -> dict[str, Any]:
             "grounds": {"type": "string", "enum": list(COMPLAINT_GROUNDS)},
             "body_file_number": {"type": "string", "maxLength": 100},
             "finding": {"type": "string", "enum": list(COMPLAINT_FINDINGS)},
+            "closure": {
+                "type": "string",
+                "enum": list(CLOSURES),
+                "description": "withdrawn: how the request ended without an answer "
+                "(default withdrawn); its clock stops that day.",
+            },
         },
     }
     return {

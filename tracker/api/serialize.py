@@ -59,6 +59,8 @@ def lateness(value: Lateness) -> dict[str, Any]:
         "calendar_days_late": value.calendar_days_late,
         "business_days_late": value.business_days_late,
         "days_left": value.days_left,
+        "counted_to": value.until.isoformat() if value.until else None,
+        "counting": value.counting,
     }
 
 

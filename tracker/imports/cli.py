@@ -12,12 +12,33 @@ from flask.cli import with_appcontext
 
 from tracker import clock, db
 from tracker.files.storage import LocalStorage
-from tracker.imports import service
+from tracker.imports import restore, service
 from tracker.imports.csvfile import CsvFileError, parse_csv
 from tracker.models import Newsroom, User
 
 #: Files with more requests than this get a progress bar.
 PROGRESS_FROM = 200
+#: Rows named in a warning's summary line before "and N more".
+ROWS_NAMED = 10
+
+
+def _mapping_help() -> str:
+    """Every mapping key, for --help."""
+    columns = "; ".join(f"{key}: {label}" for key, label in service.COLUMN_FIELDS.items())
+    return (
+        "Column mapping as a JSON object or a file holding one. Keys naming a column of "
+        f"the file: {columns}. Other keys: default_institution (the institution of rows "
+        "without one); default_law (a law code, also the law of institutions the import "
+        f"creates); date_format ({', '.join(service.DATE_FORMATS)}); default_outcome (for "
+        f"completed rows whose decision is empty or unknown: "
+        f"{', '.join(service.requests.RESPONSE_OUTCOMES)}); as_of (as --as-of); "
+        "confirm_new_year (yes: 1 January dates are real, not placeholders); "
+        "confirm_same_date_column (yes: one column holds both the received and the "
+        "completed date). Keys not given are guessed from "
+        "the column names; the export's own columns are recognised. E.g. "
+        '\'{"received_on": "date_accepted", "default_institution": "City of Toronto", '
+        '"default_law": "ca-on-mfippa"}\'.'
+    )
 
 
 def _newsroom(name: str) -> Newsroom:
@@ -79,6 +100,50 @@ def _mapping(value: str | None, headers: list[str]) -> service.Mapping:
     return service.Mapping.from_dict({**guessed, **given})
 
 
+def _restore(data: bytes, name: str, room: Newsroom, user: User, dry_run: bool) -> None:
+    """The tracker's own export: every request and its timeline, no mapping needed."""
+    storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
+    today = clock.today(room.timezone or current_app.config["TIMEZONE"])
+    session = db.session()
+    try:
+        result = restore.restore_export(session, data, user, today, storage, source=name)
+    except service.ImportFailure as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from None
+    except BaseException:
+        session.rollback()
+        raise
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    click.echo(f"{name}: the tracker's own export (no mapping needed).")
+    click.echo(
+        f"{'Would restore' if dry_run else 'Restored'} {result.requests} requests with "
+        f"{result.entries} timeline entries into {room.name!r}, owned by {user.email}."
+    )
+    click.echo("Statuses: " + "; ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items())))
+    if result.institutions_created:
+        click.echo("Institutions created:")
+        for institution in result.institutions_created:
+            click.echo(f"  {institution}")
+    if result.files_not_restored:
+        click.echo(
+            f"warning: {result.files_not_restored} attached files are not in the export; "
+            "each entry's note names them."
+        )
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+
+
+def _by_kind(problems: list[service.Problem]) -> dict[str, list[int]]:
+    """Problem code -> the rows it was found on, in the order first found."""
+    kinds: dict[str, list[int]] = {}
+    for problem in problems:
+        kinds.setdefault(problem.code, []).append(problem.row)
+    return kinds
+
+
 @click.command("import-csv")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--newsroom", required=True, help="The newsroom that receives the requests.")
@@ -86,10 +151,16 @@ def _mapping(value: str | None, headers: list[str]) -> service.Mapping:
     "--mapping",
     default=None,
     metavar="JSON",
-    help="Column mapping as a JSON object or a file holding one, e.g. "
-    '\'{"received_on": "date_accepted", "default_institution": "City of '
-    'Toronto", "default_law": "ca-on-mfippa"}\'. Keys not given are guessed '
-    "from the column names.",
+    help=_mapping_help(),
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="The day the file's figures are measured against (YYYY-MM-DD): a request it "
+    "leaves unanswered is imported as unanswered as of that day, not late and counting "
+    "today. Default: the latest date in the file. 'today' keeps such requests open.",
 )
 @click.option(
     "--owner",
@@ -112,6 +183,7 @@ def import_csv_command(
     owner: str | None,
     dry_run: bool,
     skip_invalid: bool,
+    as_of: str | None,
 ) -> None:
     """Import existing requests from a CSV file, all or nothing, after checking every row."""
     room = _newsroom(newsroom)
@@ -122,17 +194,24 @@ def import_csv_command(
             f"{file.name} is larger than {current_app.config['MAX_UPLOAD_MB']}"
             " MB (TRACKER_MAX_UPLOAD_MB)."
         )
+    data = file.read_bytes()
+    if restore.is_export(data):
+        _restore(data, file.name, room, user, dry_run)
+        return
     try:
-        table = parse_csv(file.read_bytes())
+        table = parse_csv(data)
     except CsvFileError as exc:
         raise click.ClickException(f"{file.name}: {exc}") from None
     chosen = _mapping(mapping, table.headers)
+    if as_of is not None:
+        chosen.as_of = as_of.strip()
     today = clock.today(room.timezone or current_app.config["TIMEZONE"])
     try:
         plan = service.build_plan(db.session(), room.id, table, chosen, today)
     except service.MappingError as exc:
+        where = "--as-of" if exc.field == "as_of" else "--mapping"
         raise click.ClickException(
-            f"{exc} (set it with --mapping; columns: {', '.join(table.headers)})"
+            f"{exc} (set it with {where}; columns: {', '.join(table.headers)})"
         ) from None
 
     click.echo(
@@ -141,23 +220,50 @@ def import_csv_command(
     )
     click.echo("Mapping: " + ", ".join(f"{k}={v!r}" for k, v in chosen.to_dict().items() if v))
     click.echo(plan.grouping_text())
-    for problem in plan.problems:
+    click.echo(
+        f"Figures as of {plan.as_of.isoformat()}: requests without a response are imported as "
+        "unanswered as of that day."
+        if plan.as_of
+        else "Figures as of today: requests without a response stay open."
+    )
+    # Errors row by row (each must be fixed or left out); warnings one line per kind.
+    for problem in plan.errors:
         click.echo(
             f"row {problem.row}"
             f"{' (' + problem.file_number + ')' if problem.file_number else ''}: "
             f"{problem.severity}: {problem.message}"
         )
+    for code, rows in _by_kind(plan.warnings).items():
+        named = ", ".join(map(str, rows[:ROWS_NAMED]))
+        more = f" and {len(rows) - ROWS_NAMED} more" if len(rows) > ROWS_NAMED else ""
+        first = next(p for p in plan.warnings if p.code == code)
+        click.echo(
+            f"warning: {service.PROBLEM_LABELS.get(code, code)}: {len(rows)} "
+            f"row{'s' if len(rows) != 1 else ''} ({named}{more}), e.g. row {first.row}: "
+            f"{first.message}"
+        )
     for severity, label, n in plan.summary():
         click.echo(f"{n:>7} {severity}: {label}")
+    for notice in plan.notices:
+        click.echo(f"warning: {notice}")
+    if plan.unknown_decisions:
+        click.echo("Decisions the tracker does not know:")
+        for wording, n in plan.unknown_decisions.items():
+            click.echo(f"  {wording!r}: {n} row{'s' if n != 1 else ''}")
+    if plan.institution_variants:
+        click.echo("Spellings of one institution, imported under the first:")
+        for kept, others in plan.institution_variants.items():
+            click.echo(f"  {kept}")
+            for other in others:
+                click.echo(f"    also written: {other}")
     click.echo(
         f"{len(plan.valid_requests)} requests ready, {len(plan.invalid_requests)} with "
         f"errors ({len(plan.blocked_rows)} rows), {len(plan.warnings)} warnings."
     )
     if plan.new_institutions:
-        click.echo(
-            "New institutions: "
-            + "; ".join(f"{name} ({law})" for name, law in plan.new_institutions.items())
-        )
+        click.echo("New institutions:")
+        for name, law in plan.new_institutions.items():
+            click.echo(f"  {name} ({law})")
     if dry_run:
         click.echo("Dry run: nothing was written.")
         return
@@ -200,6 +306,8 @@ def import_csv_command(
         f"{room.name!r}, owned by {user.email}."
     )
     if result.institutions_created:
-        click.echo("Institutions created: " + ", ".join(result.institutions_created))
+        click.echo("Institutions created:")
+        for name in result.institutions_created:
+            click.echo(f"  {name}")
     if result.skipped_rows:
         click.echo(f"Left out {len(result.skipped_rows)} rows with errors.")

@@ -10,6 +10,14 @@ from dataclasses import dataclass
 DELIMITERS: dict[str, str] = {",": "comma", ";": "semicolon", "\t": "tab"}
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 _NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+# Files people upload by mistake, by their first bytes.
+_NOT_CSV: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"{\\rtf", "an RTF document"),
+)
 
 
 class CsvFileError(ValueError):
@@ -47,6 +55,12 @@ def decode(data: bytes) -> tuple[str, bool]:
     """UTF-8 text with or without a byte-order mark; anything else is refused with a reason."""
     if not data.strip():
         raise CsvFileError("The file is empty.")
+    for magic, kind in _NOT_CSV:
+        if data.startswith(magic):
+            raise CsvFileError(
+                f"This is {kind}, not a CSV file. Upload the spreadsheet saved as "
+                '"CSV UTF-8" (comma- or semicolon-separated).'
+            )
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise CsvFileError(
             "This is an Excel workbook, not a CSV file. In your spreadsheet "

@@ -7,11 +7,12 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
-from tracker.imports.service import COLUMN_FIELDS, DATE_FORMATS, Mapping
+from tracker.imports.service import COLUMN_FIELDS, CONFIRMED, DATE_FORMATS, Mapping
 from tracker.laws import law_choices
 from tracker.requests.service import RESPONSE_OUTCOMES
 
 NOT_IN_FILE = ""
+_CONFIRMATIONS = ("confirm_same_date_column", "confirm_new_year")
 _HELP = {
     "title": "Leave empty to use the first line of the text.",
     "file_number": "Rows with the same file number are one request (one row per release "
@@ -63,6 +64,22 @@ class MappingForm(FlaskForm):
         validators=[Optional()],
         description="Leave on 'report it' to see those rows in the check.",
     )
+    as_of = StringField(
+        "Figures as of",
+        validators=[Optional(), Length(max=10)],
+        description="YYYY-MM-DD. A request the file leaves unanswered is "
+        '"unanswered as of" this day, not late and counting today. Empty: the latest date '
+        'in the file. Type "today" to keep such requests open (a spreadsheet you still '
+        "keep up).",
+    )
+    confirm_same_date_column = BooleanField(
+        "One column really holds both the received and the completed date",
+        description="Every request would then be answered the day it was received.",
+    )
+    confirm_new_year = BooleanField(
+        "The file's 1 January dates are real",
+        description="Otherwise they are reported as likely placeholders.",
+    )
     submit = SubmitField("Check the file (dry run)")
 
     def __init__(self, headers: list[str], *args: object, **kwargs: object) -> None:
@@ -78,13 +95,18 @@ class MappingForm(FlaskForm):
     def fill(self, mapping: Mapping) -> None:
         """Show a mapping (guessed or saved) in the fields."""
         for name, value in mapping.to_dict().items():
-            getattr(self, name).data = value or ""
+            if name in _CONFIRMATIONS:
+                getattr(self, name).data = value == CONFIRMED
+            else:
+                getattr(self, name).data = value or ""
 
     def mapping(self) -> Mapping:
         """The mapping as chosen."""
-        return Mapping.from_dict(
-            {name: (getattr(self, name).data or None) for name in Mapping.__dataclass_fields__}
-        )
+        values = {}
+        for name in Mapping.__dataclass_fields__:
+            data = getattr(self, name).data
+            values[name] = (CONFIRMED if data else "") if name in _CONFIRMATIONS else data or None
+        return Mapping.from_dict(values)
 
 
 class ImportForm(FlaskForm):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
@@ -21,8 +22,8 @@ from sqlalchemy.orm import Session
 from tracker import clock, deadlines
 from tracker.files.storage import LocalStorage
 from tracker.imports.csvfile import CsvTable
-from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import InfoRequest, Institution, User
+from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
+from tracker.models import ImportBatch, InfoRequest, Institution, User
 from tracker.requests import service as requests
 
 #: Mapping keys that name a column of the file, with the label the preview page shows.
@@ -71,6 +72,7 @@ _GUESSES: dict[str, tuple[str, ...]] = {
     ),
     "completed_on": (
         "date",
+        "responded_on",
         "completed",
         "completed on",
         "completed_on",
@@ -90,10 +92,10 @@ _GUESSES: dict[str, tuple[str, ...]] = {
         "public body",
         "organisme",
     ),
-    "law": ("law", "law_code", "act", "statute", "loi"),
+    "law": ("law_code", "law", "act", "statute", "loi"),
 }
-# Decisions as spreadsheets spell them -> a response outcome, or "withdrawn" for requests that
-# ended without a response. Open-data FOI summaries use the first spellings of each group.
+# Decisions as spreadsheets spell them (compared without case, accents or extra spaces) -> a
+# response outcome. Open-data FOI summaries use the first spellings of each group.
 DECISIONS: dict[str, str] = {
     "all disclosed": "full",
     "disclosed in full": "full",
@@ -101,30 +103,59 @@ DECISIONS: dict[str, str] = {
     "full": "full",
     "granted": "full",
     "full release": "full",
+    "communique en totalite": "full",
+    "acces total": "full",
     "disclosed in part": "partial",
     "partially disclosed": "partial",
     "partial": "partial",
     "partial disclosure": "partial",
     "partial release": "partial",
     "partly disclosed": "partial",
+    "communique en partie": "partial",
+    "communication partielle": "partial",
+    "acces partiel": "partial",
     "nothing disclosed": "refused",
     "refused": "refused",
     "denied": "refused",
     "access refused": "refused",
     "exempt": "refused",
     "all exempt": "refused",
+    "refuse": "refused",
+    "refusee": "refused",
+    "acces refuse": "refused",
     "no records": "no_records",
     "no records exist": "no_records",
     "no_records": "no_records",
     "no responsive records": "no_records",
     "does not exist": "no_records",
     "records do not exist": "no_records",
-    "discontinued": "withdrawn",
+    "aucun document": "no_records",
+    "unknown": "unknown",
+}
+# Decisions saying the request ended without a response -> how it closed (state.CLOSURES):
+# the clock stops on the row's date, English and French wordings.
+CLOSING_DECISIONS: dict[str, str] = {
+    "discontinued": "discontinued",
     "withdrawn": "withdrawn",
-    "abandoned": "withdrawn",
+    "withdrew": "withdrawn",
+    "retire": "withdrawn",
+    "retiree": "withdrawn",
+    "desistement": "withdrawn",
     "cancelled": "withdrawn",
     "canceled": "withdrawn",
-    "closed": "withdrawn",
+    "annule": "withdrawn",
+    "annulee": "withdrawn",
+    "abandoned": "abandoned",
+    "abandonne": "abandoned",
+    "abandonnee": "abandoned",
+    "abandon": "abandoned",
+    "transferred": "transferred",
+    "transfered": "transferred",
+    "transfere": "transferred",
+    "transferee": "transferred",
+    "closed": "closed_unanswered",
+    "ferme": "closed_unanswered",
+    "fermee": "closed_unanswered",
 }
 for _code, _label in requests.RESPONSE_OUTCOMES.items():
     DECISIONS.setdefault(_label.lower(), _code)
@@ -132,6 +163,10 @@ for _code, _label in requests.RESPONSE_OUTCOMES.items():
 # date in a spreadsheet is a placeholder or a typo.
 EARLIEST_PLAUSIBLE = date(1967, 7, 4)
 TITLE_LENGTH = 120
+#: The ``as_of`` value that keeps unanswered requests open (a spreadsheet still being tracked).
+LIVE = "today"
+#: The value of a mapping's confirmation keys.
+CONFIRMED = "yes"
 Severity = Literal["error", "warning"]
 
 
@@ -168,6 +203,13 @@ class Mapping:
     date_format: str = "iso"
     # Outcome for a completed row whose decision is empty or unknown ("" = report a problem).
     default_outcome: str = ""
+    # The day the file's figures are measured against: requests it leaves unanswered are
+    # "unanswered as of" it. "" = the file's latest date; "today" = keep them open, counting.
+    as_of: str = ""
+    # "yes": one column really holds both the received and the completed date.
+    confirm_same_date_column: str = ""
+    # "yes": 1 January dates in the file are real, not placeholders.
+    confirm_new_year: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Mapping:
@@ -239,6 +281,30 @@ class Mapping:
                 f"Unknown date format {self.date_format!r}; pick one of {', '.join(DATE_FORMATS)}.",
                 "date_format",
             )
+        for flag in ("confirm_same_date_column", "confirm_new_year"):
+            if getattr(self, flag) not in ("", CONFIRMED):
+                raise MappingError(f"{flag} takes {CONFIRMED!r} or nothing.", flag)
+        if (
+            self.received_on is not None
+            and self.received_on == self.completed_on
+            and self.confirm_same_date_column != CONFIRMED
+        ):
+            raise MappingError(
+                f"The column {self.received_on!r} is chosen for both the received and the "
+                "completed date: every request would be answered the day it was received, "
+                "on time in 0 days. Pick the right column, or confirm that one column holds "
+                "both (confirm_same_date_column).",
+                "completed_on",
+            )
+        if self.as_of not in ("", LIVE):
+            try:
+                date.fromisoformat(self.as_of)
+            except ValueError:
+                raise MappingError(
+                    f"The as-of date {self.as_of!r} is not a date: write YYYY-MM-DD, or "
+                    f"{LIVE!r} to keep requests without a response open.",
+                    "as_of",
+                ) from None
         if self.default_outcome and self.default_outcome not in requests.RESPONSE_OUTCOMES:
             raise MappingError(
                 f"Unknown outcome {self.default_outcome!r}; pick one of "
@@ -284,6 +350,11 @@ PROBLEM_LABELS: dict[str, str] = {
     "too_long": "Value too long",
     "extra_cells": "More cells than column names",
     "still_open": "No completion date (imported as open)",
+    "unanswered_as_of": "No completion date (unanswered as of the file's date)",
+    "after_as_of": "Date after the as-of date",
+    "new_year_confirmed": "1 January (confirmed as real)",
+    "closed_without_date": "Closed, but no date (closed on the as-of date)",
+    "outcome_unknown": "No decision column (outcome unknown)",
     "title_shortened": "Title shortened",
     "decision_defaulted": "Decision taken from the default",
 }
@@ -301,7 +372,8 @@ class RowValues:
     law_code: str | None
     received_on: date | None
     completed_on: date | None
-    outcome: str | None  # a RESPONSE_OUTCOMES code, "withdrawn", or None (open)
+    outcome: str | None  # a RESPONSE_OUTCOMES code, or None (no response)
+    closure: str | None  # a state.CLOSURES key: the decision says it ended unanswered
     decision_text: str
 
 
@@ -320,6 +392,8 @@ class PlannedRequest:
     # (date, outcome) of each release package, oldest first; the last is the final response.
     responses: list[tuple[date, str]]
     decisions: list[str]
+    # (day, how) when it ended without a response: a closing decision, or "unanswered as of".
+    closure: tuple[date, str] | None = None
     valid: bool = True
 
 
@@ -334,6 +408,13 @@ class ImportPlan:
     groups: dict[str, list[int]]
     new_institutions: dict[str, str]  # name -> law code
     delimiter_name: str = "comma"
+    as_of: date | None = None  # None: unanswered requests stay open
+    # Decision wordings the import does not know -> how many rows (never silently ignored).
+    unknown_decisions: dict[str, int] = field(default_factory=dict)
+    # Spelling kept -> the other spellings of that institution in the file.
+    institution_variants: dict[str, list[str]] = field(default_factory=dict)
+    # Warnings about the whole file (the mapping), not one row.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -420,8 +501,20 @@ def resolve_law(value: str) -> str | None:
     return _law_aliases().get(value.strip().lower())
 
 
+def _plain(value: str) -> str:
+    """Lower case without accents: "Abandonnée" -> "abandonnee"."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _decision_key(value: str) -> str:
-    return " ".join(value.strip().lower().replace("_", " ").split())
+    return " ".join(_plain(value.strip()).replace("_", " ").replace("-", " ").split())
+
+
+def name_key(name: str) -> str:
+    """What two spellings of one institution share: letters and digits, without case,
+    accents, spaces or punctuation ("Ville de Montréal" and "ville de montreal.")."""
+    return "".join(ch for ch in _plain(name) if ch.isalnum())
 
 
 def derive_title(text: str, fallback: str) -> str:
@@ -438,9 +531,10 @@ def derive_title(text: str, fallback: str) -> str:
 class _RowReader:
     """Reads one row through the mapping, collecting its problems."""
 
-    def __init__(self, mapping: Mapping, today: date) -> None:
+    def __init__(self, mapping: Mapping, today: date, as_of: date | None = None) -> None:
         self.mapping = mapping
         self.today = today
+        self.as_of = as_of
         self.aliases = _law_aliases()
         self.default_law = mapping.default_law or None
 
@@ -490,9 +584,35 @@ class _RowReader:
             problem("too_long", "The file number is longer than 100 characters.")
 
         decision_text = self.cell(record, "decision")
+        key = _decision_key(decision_text)
         outcome: str | None = None
-        if self.cell(record, "completed_on"):
-            outcome = DECISIONS.get(_decision_key(decision_text)) if decision_text else None
+        closure = CLOSING_DECISIONS.get(key) if decision_text else None
+        completed_cell = self.cell(record, "completed_on")
+        if closure is not None:
+            if not completed_cell:
+                if self.as_of is None:
+                    problem(
+                        "closed_without_date",
+                        f"Decision {decision_text!r} closes the request, but the row has no "
+                        "date: put the date it closed, or give an as-of date.",
+                    )
+                else:
+                    problem(
+                        "closed_without_date",
+                        f"Decision {decision_text!r} with no date: closed on the as-of date, "
+                        f"{self.as_of.isoformat()}.",
+                        "warning",
+                    )
+        elif completed_cell:
+            if self.mapping.decision is None:
+                outcome = "unknown"
+                problem(
+                    "outcome_unknown",
+                    "The file has no decision column: the response's outcome is unknown.",
+                    "warning",
+                )
+            else:
+                outcome = DECISIONS.get(key) if decision_text else None
             if outcome is None and self.mapping.default_outcome:
                 outcome = self.mapping.default_outcome
                 problem(
@@ -505,8 +625,8 @@ class _RowReader:
                 problem(
                     "unknown_decision",
                     f"Unknown decision {decision_text!r}. Use all disclosed, disclosed in "
-                    "part, nothing disclosed, no records or discontinued, or choose an "
-                    "outcome for unknown decisions.",
+                    "part, nothing disclosed, no records, discontinued, withdrawn or "
+                    "abandoned, or choose an outcome for unknown decisions.",
                 )
             elif outcome is None:
                 problem(
@@ -514,12 +634,26 @@ class _RowReader:
                     "Completed, but the decision is empty: fill it or "
                     "choose an outcome for empty decisions.",
                 )
-        elif self.mapping.completed_on and received is not None:
+        elif decision_text and key not in DECISIONS:
             problem(
-                "still_open",
-                "No completion date: imported as a request still waiting for its response.",
+                "unknown_decision",
+                f"Unknown decision {decision_text!r} (the row has no completion date).",
                 "warning",
             )
+        if not completed_cell and closure is None and received is not None:
+            if self.as_of is not None:
+                problem(
+                    "unanswered_as_of",
+                    f"No completion date: imported as unanswered as of "
+                    f"{self.as_of.isoformat()} (the file says nothing later).",
+                    "warning",
+                )
+            else:
+                problem(
+                    "still_open",
+                    "No completion date: imported as a request still waiting for its response.",
+                    "warning",
+                )
 
         text = self.cell(record, "text")
         title = self.cell(record, "title")
@@ -540,6 +674,7 @@ class _RowReader:
             received_on=received,
             completed_on=completed,
             outcome=outcome,
+            closure=closure,
             decision_text=decision_text,
         ), problems
 
@@ -576,11 +711,19 @@ class _RowReader:
         if value.month == 1 and value.day == 1:
             # New Year's Day is a holiday in every jurisdiction the tracker knows; exports
             # use 1 January as a placeholder (1301-01-01 ... 3101-01-01 in Toronto's data).
+            if self.mapping.confirm_new_year == CONFIRMED:
+                problem(
+                    "new_year_confirmed",
+                    f"The {label} date {raw} is 1 January, kept as you confirmed.",
+                    "warning",
+                )
+                return value
             problem(
                 "placeholder_date",
                 f"The {label} date {raw} is 1 January, a public "
                 "holiday when offices are closed: spreadsheets use it "
-                "as a placeholder. Put the real date.",
+                "as a placeholder. Put the real date, or confirm that the file's "
+                "1 January dates are real (confirm_new_year).",
             )
             return None
         return value
@@ -591,12 +734,39 @@ class _RowReader:
 
 def _combine(outcomes: list[str]) -> str:
     """One outcome for a request answered in several packages."""
-    answered = {o for o in outcomes if o != "withdrawn"}
-    if not answered:
-        return "withdrawn"
-    if len(answered) == 1:
-        return next(iter(answered))
+    known = {o for o in outcomes if o != "unknown"}
+    if not known:
+        return "unknown"
+    if len(known) == 1:
+        return next(iter(known))
     return "partial"
+
+
+def resolve_as_of(mapping: Mapping, table: CsvTable, today: date) -> date | None:
+    """The day the file's figures are measured against: the mapping's, else the latest
+    plausible date the file holds (received or completed), else today; None when unanswered
+    requests are to stay open ("today")."""
+    if mapping.as_of == LIVE:
+        return None
+    if mapping.as_of:
+        chosen = date.fromisoformat(mapping.as_of)
+        if chosen > today:
+            raise MappingError(f"The as-of date {chosen.isoformat()} is in the future.", "as_of")
+        return chosen
+    latest: date | None = None
+    for column in (mapping.received_on, mapping.completed_on):
+        if column is None:
+            continue
+        for _, record in table.records():
+            try:
+                value = parse_date(record.get(column) or "", mapping.date_format)
+            except ValueError:
+                continue
+            if (value.month, value.day) == (1, 1):
+                continue  # a likely placeholder (see _RowReader._date)
+            if EARLIEST_PLAUSIBLE <= value <= today and (latest is None or value > latest):
+                latest = value
+    return latest or today
 
 
 def build_plan(
@@ -604,7 +774,8 @@ def build_plan(
 ) -> ImportPlan:
     """Read every row through the mapping and report every problem; writes nothing."""
     mapping.check(table.headers)
-    reader = _RowReader(mapping, today)
+    as_of = resolve_as_of(mapping, table, today)
+    reader = _RowReader(mapping, today, as_of)
     problems: list[Problem] = []
     values: list[RowValues] = []
     for number, record in table.records():
@@ -623,11 +794,55 @@ def build_plan(
             )
         values.append(row)
         problems.extend(row_problems)
+    if as_of is not None:
+        for row in values:
+            late = [d for d in (row.received_on, row.completed_on) if d and d > as_of]
+            if late:
+                problems.append(
+                    Problem(
+                        row.row,
+                        "error",
+                        "after_as_of",
+                        f"The row has a date ({late[0].isoformat()}) after the as-of date "
+                        f"{as_of.isoformat()}: choose a later as-of date.",
+                        row.file_number,
+                    )
+                )
+    unknown_decisions = Counter(
+        r.decision_text
+        for r in values
+        if r.decision_text
+        and _decision_key(r.decision_text) not in DECISIONS
+        and _decision_key(r.decision_text) not in CLOSING_DECISIONS
+    )
 
+    # Spellings of one institution (case, accents, spaces, punctuation) are one: an
+    # institution already in the tracker keeps its name, else the file's first spelling.
     institutions = {
-        i.name.lower(): i
-        for i in db.scalars(sa.select(Institution).where(Institution.newsroom_id == newsroom_id))
+        name_key(i.name): i
+        for i in db.scalars(
+            sa.select(Institution)
+            .where(Institution.newsroom_id == newsroom_id)
+            .order_by(Institution.id.desc())
+        )
     }
+    spellings: dict[str, dict[str, None]] = defaultdict(dict)
+    for row in values:
+        if row.institution:
+            spellings[name_key(row.institution)].setdefault(row.institution)
+    kept: dict[str, str] = {}
+    variants: dict[str, list[str]] = {}
+    for key, names in spellings.items():
+        existing = institutions.get(key)
+        first = existing.name if existing is not None else next(iter(names))
+        kept[key] = first
+        others = [n for n in names if n != first]
+        if others:
+            variants[first] = others
+    for row in values:
+        if row.institution:
+            row.institution = kept[name_key(row.institution)]
+
     taken = {
         (inst_id, number)
         for inst_id, number in db.execute(
@@ -642,7 +857,7 @@ def build_plan(
     singles: list[list[RowValues]] = []
     for row in values:
         if row.file_number and row.institution:
-            grouped[(row.institution.lower(), row.file_number)].append(row)
+            grouped[(name_key(row.institution), row.file_number)].append(row)
         else:
             singles.append([row])
     groups = {
@@ -676,7 +891,7 @@ def build_plan(
                 f"number {first.file_number} but name different laws "
                 f"({', '.join(laws)}).",
             )
-        institution = institutions.get(first.institution.lower())
+        institution = institutions.get(name_key(first.institution)) if first.institution else None
         law_code = laws[0] if laws else (institution.law_code if institution else None)
         if first.institution and law_code is None:
             group_problem(
@@ -704,6 +919,17 @@ def build_plan(
         merged: dict[date, list[str]] = defaultdict(list)
         for day, outcome in responses:
             merged[day].append(outcome)
+        closure: tuple[date, str] | None = None
+        if not responses:
+            closings = sorted(
+                (day, r.closure)
+                for r in rows
+                if r.closure and (day := r.completed_on or as_of) is not None
+            )
+            if closings:
+                closure = closings[-1]
+            elif as_of is not None and received_dates and any(not r.completed_on for r in rows):
+                closure = (as_of, "unanswered_as_of")
         planned.append(
             PlannedRequest(
                 rows=numbers,
@@ -716,11 +942,20 @@ def build_plan(
                 received_on=received_dates[0] if received_dates else today,
                 responses=[(d, _combine(o)) for d, o in merged.items()],
                 decisions=list(dict.fromkeys(r.decision_text for r in rows if r.decision_text)),
+                closure=closure,
                 valid=not any(n in error_rows for n in numbers),
             )
         )
     problems.sort(key=lambda p: (p.row, p.severity != "error"))
     planned.sort(key=lambda r: r.rows[0])
+    notices = []
+    answered = [r for r in planned if r.valid and r.responses]
+    if len(answered) > 1 and all(r.responses[-1][0] == r.received_on for r in answered):
+        notices.append(
+            f"Every one of the {len(answered)} answered requests would be answered on time in "
+            "0 days, on the day it was received: check that the received and completed dates "
+            "come from the right columns."
+        )
     return ImportPlan(
         total_rows=len(values),
         requests=planned,
@@ -728,6 +963,10 @@ def build_plan(
         groups=groups,
         new_institutions=new_institutions,
         delimiter_name=table.delimiter_name,
+        as_of=as_of,
+        unknown_decisions=dict(unknown_decisions.most_common()),
+        institution_variants=variants,
+        notices=notices,
     )
 
 
@@ -764,61 +1003,44 @@ def run_import(
     todo = plan.valid_requests
     if not todo:
         raise ImportRefused("Nothing was imported: no request in the file is free of errors.")
+    batch = ImportBatch(
+        newsroom_id=owner.newsroom_id,
+        filename=source[:255],
+        as_of=plan.as_of,
+        imported_by_id=owner.id,
+        requests=len(todo),
+        rows=sum(len(r.rows) for r in todo),
+    )
+    db.add(batch)
     institution_ids: dict[str, int] = {}
     created: list[str] = []
     for name, law_code in plan.new_institutions.items():
-        if any(r.institution_name == name and r.institution_id is None for r in todo):
+        first = next(
+            (r for r in todo if r.institution_name == name and r.institution_id is None), None
+        )
+        if first is None:
+            continue
+        try:
             institution = create_institution(
                 db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
             )
-            institution_ids[name] = institution.id
-            created.append(name)
+        except InstitutionError as exc:
+            raise ImportRefused(
+                f"Nothing was imported: row {first.rows[0]}: the institution {name!r} "
+                f"was refused: {exc}"
+            ) from exc
+        institution_ids[name] = institution.id
+        created.append(name)
     imported_at = clock.now().isoformat(timespec="seconds")
-    for done, planned in enumerate(todo, start=1):
-        institution_id = planned.institution_id or institution_ids[planned.institution_name]
-        try:
-            info_request = requests.create_request(
-                db,
-                owner,
-                requests.RequestData(
-                    institution_id=institution_id,
-                    title=planned.title,
-                    received_on=planned.received_on,
-                    law_code=planned.law_code,
-                    text=planned.text,
-                    file_number=planned.file_number,
-                ),
-                today,
-            )
-            # Earlier packages are partial releases; the last is the final response, whose
-            # outcome sums up every package (all disclosed + nothing disclosed = in part).
-            overall = _combine([outcome for _, outcome in planned.responses])
-            for index, (day, _) in enumerate(planned.responses):
-                final = index == len(planned.responses) - 1
-                kind = (
-                    ("withdrawn" if overall == "withdrawn" else "final_response")
-                    if final
-                    else "partial_release"
-                )
-                details = {"outcome": overall} if kind == "final_response" else {}
-                note = (
-                    f"Decision in the spreadsheet: {', '.join(planned.decisions)}."
-                    if final and planned.decisions
-                    else "Release package (from the import)."
-                )
-                requests.add_event(
-                    db,
-                    owner,
-                    info_request,
-                    requests.EventData(kind=kind, occurred_on=day, note=note, details=details),
-                    today,
-                    storage,
-                    0,
-                )
+    planned = todo[0]
+    try:
+        db.flush()
+        for done, planned in enumerate(todo, start=1):
+            written = _write_request(db, planned, owner, today, storage, batch, institution_ids)
             requests.record_import(
                 db,
                 owner,
-                info_request,
+                written,
                 today,
                 _import_note(planned, source),
                 {
@@ -826,16 +1048,24 @@ def run_import(
                     "rows": planned.rows,
                     "decisions": planned.decisions,
                     "imported_at": imported_at,
+                    "as_of": plan.as_of.isoformat() if plan.as_of else None,
                 },
             )
-        except requests.RequestError as exc:
-            raise ImportRefused(
-                f"Nothing was imported: row {planned.rows[0]} "
-                f"({planned.file_number or planned.title}) was refused: "
-                f"{exc}"
-            ) from exc
-        if progress is not None:
-            progress(done)
+            if progress is not None:
+                progress(done)
+    except requests.RequestError as exc:
+        raise ImportRefused(
+            f"Nothing was imported: row {planned.rows[0]} "
+            f"({planned.file_number or planned.title}) was refused: {exc}"
+        ) from exc
+    except sa.exc.IntegrityError as exc:
+        # The dry run checks what the database checks; should a row slip through anyway
+        # (another import writing at the same time), the report names it, never a 500.
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+        raise ImportRefused(
+            f"Nothing was imported: row {planned.rows[0]} "
+            f"({planned.file_number or planned.title}) was refused by the database: {reason}"
+        ) from exc
     skipped = sorted(n for r in plan.invalid_requests for n in r.rows)
     return ImportResult(
         requests=len(todo),
@@ -843,6 +1073,66 @@ def run_import(
         institutions_created=created,
         skipped_rows=skipped,
     )
+
+
+def _write_request(
+    db: Session,
+    planned: PlannedRequest,
+    owner: User,
+    today: date,
+    storage: LocalStorage,
+    batch: ImportBatch,
+    institution_ids: dict[str, int],
+) -> InfoRequest:
+    """One planned request through the request service: its packages, its final response
+    or how it closed."""
+    institution_id = planned.institution_id or institution_ids[planned.institution_name]
+    info_request = requests.create_request(
+        db,
+        owner,
+        requests.RequestData(
+            institution_id=institution_id,
+            title=planned.title,
+            received_on=planned.received_on,
+            law_code=planned.law_code,
+            text=planned.text,
+            file_number=planned.file_number,
+        ),
+        today,
+    )
+    info_request.import_id = batch.id
+    # Earlier packages are partial releases; the last is the final response, whose outcome
+    # sums up every package (all disclosed + nothing disclosed = in part).
+    overall = _combine([outcome for _, outcome in planned.responses])
+    decided = f"Decision in the spreadsheet: {', '.join(planned.decisions)}."
+    events: list[requests.EventData] = []
+    for index, (day, _) in enumerate(planned.responses):
+        final = index == len(planned.responses) - 1
+        events.append(
+            requests.EventData(
+                kind="final_response" if final else "partial_release",
+                occurred_on=day,
+                note=decided
+                if final and planned.decisions
+                else "Release package (from the import).",
+                details={"outcome": overall} if final else {},
+            )
+        )
+    if planned.closure is not None:
+        day, closure = planned.closure
+        note = (
+            f"Unanswered as of {day.isoformat()}: the imported file says nothing later."
+            if closure == "unanswered_as_of"
+            else decided
+        )
+        events.append(
+            requests.EventData(
+                kind="withdrawn", occurred_on=day, note=note, details={"closure": closure}
+            )
+        )
+    for data in events:
+        requests.add_event(db, owner, info_request, data, today, storage, 0)
+    return info_request
 
 
 def _import_note(planned: PlannedRequest, source: str) -> str:

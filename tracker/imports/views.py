@@ -15,14 +15,16 @@ from tracker.display import reader_timezone
 from tracker.exports.service import safe_cell
 from tracker.files.downloads import content_disposition
 from tracker.files.storage import LocalStorage
-from tracker.imports import service
+from tracker.imports import restore, service
 from tracker.imports.csvfile import CsvFileError, CsvTable, parse_csv
 from tracker.imports.forms import ImportForm, MappingForm, UploadForm
 from tracker.imports.store import StoredUpload, UploadStore
 from tracker.requests.service import safe_display_name
+from tracker.scorecards.service import import_sources
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 PREVIEW_ROWS = 5
+SOURCES_SHOWN = 20
 REPORT_ROWS_SHOWN = 500
 
 
@@ -64,6 +66,17 @@ def upload() -> str | Response:
                 f"The file is larger than {current_app.config['MAX_UPLOAD_MB']}"
                 " MB, the most the tracker accepts. Split it in parts."
             )
+        elif restore.is_export(data):
+            token = _store().save(
+                data,
+                {
+                    "user_id": current_user.id,
+                    "newsroom_id": current_user.newsroom_id,
+                    "filename": safe_display_name(form.file.data.filename or "export.zip"),
+                    "kind": "export",
+                },
+            )
+            return redirect(url_for("imports.restore_check", token=token))
         else:
             try:
                 parse_csv(data)
@@ -79,7 +92,11 @@ def upload() -> str | Response:
                     },
                 )
                 return redirect(url_for("imports.preview", token=token))
-    return render_template("imports/upload.html", form=form)
+    return render_template(
+        "imports/upload.html",
+        form=form,
+        sources=import_sources(db.session(), current_user.newsroom_id)[:SOURCES_SHOWN],
+    )
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -97,6 +114,7 @@ def preview(token: str) -> str | Response:
         mapping = form.mapping()
         try:
             mapping.check(table.headers)
+            service.resolve_as_of(mapping, table, _today())
         except service.MappingError as exc:
             target = getattr(form, exc.field or "", None)
             (target.errors if target is not None else form.form_errors).append(str(exc))
@@ -120,7 +138,11 @@ def check(token: str) -> str | Response:
     upload, table = _upload(token)
     if not upload.meta.get("mapping"):
         return redirect(url_for("imports.preview", token=token))
-    plan = _plan(upload, table)
+    try:
+        plan = _plan(upload, table)
+    except service.MappingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("imports.preview", token=token))
     return render_template(
         "imports/check.html",
         plan=plan,
@@ -140,7 +162,10 @@ def report(token: str) -> Response:
     upload, table = _upload(token)
     if not upload.meta.get("mapping"):
         abort(404)
-    plan = _plan(upload, table)
+    try:
+        plan = _plan(upload, table)
+    except service.MappingError:
+        abort(404)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "file_number", "severity", "problem", "message"])
@@ -172,9 +197,9 @@ def run(token: str) -> str | Response:
     form = ImportForm()
     if not form.validate_on_submit():
         abort(400)
-    plan = _plan(upload, table)
     storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
     try:
+        plan = _plan(upload, table)
         with db.transaction() as session:
             result = service.run_import(
                 session,
@@ -191,8 +216,72 @@ def run(token: str) -> str | Response:
     _store().delete(token)
     message = f"Imported {result.requests} requests from {result.rows} rows."
     if result.institutions_created:
-        message += f" New institutions: {', '.join(result.institutions_created)}."
+        n = len(result.institutions_created)
+        message += f" {n} new institution{'s' if n != 1 else ''}: " + "; ".join(
+            f"“{name}”" for name in result.institutions_created
+        )
+        message += "."
     if result.skipped_rows:
         message += f" Left out {len(result.skipped_rows)} rows with errors."
     flash(message, "success")
+    return redirect(url_for("requests.index", sort="received"))
+
+
+def _export_upload(token: str) -> StoredUpload:
+    """The current user's uploaded export under this token (anyone else's is 404)."""
+    upload = _store().load(token)
+    if upload is None or upload.meta.get("user_id") != current_user.id:
+        abort(404)
+    if upload.meta.get("kind") != "export" or not restore.is_export(upload.data):
+        abort(404)
+    return upload
+
+
+def _restore(upload: StoredUpload) -> restore.RestoreResult:
+    storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
+    return restore.restore_export(
+        db.session(),
+        upload.data,
+        current_user,
+        _today(),
+        storage,
+        source=upload.meta.get("filename") or "export.zip",
+    )
+
+
+@bp.get("/<token>/restore")
+@login_required
+def restore_check(token: str) -> str:
+    """The tracker's own export: what importing it would write (the same code, rolled back)."""
+    upload = _export_upload(token)
+    session = db.session()
+    try:
+        result, error = _restore(upload), None
+    except service.ImportFailure as exc:
+        result, error = None, str(exc)
+    finally:
+        session.rollback()
+    return render_template(
+        "imports/restore.html", upload=upload, result=result, error=error, form=ImportForm()
+    )
+
+
+@bp.post("/<token>/restore")
+@login_required
+def restore_run(token: str) -> Response:
+    """Import the export: every request and its timeline, in one transaction, or nothing."""
+    upload = _export_upload(token)
+    if not ImportForm().validate_on_submit():
+        abort(400)
+    try:
+        with db.transaction():
+            result = _restore(upload)
+    except service.ImportFailure as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("imports.restore_check", token=token))
+    _store().delete(token)
+    flash(
+        f"Restored {result.requests} requests with {result.entries} timeline entries.",
+        "success",
+    )
     return redirect(url_for("requests.index", sort="received"))

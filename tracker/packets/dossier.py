@@ -408,7 +408,7 @@ def gather(request: InfoRequest, *, generated_at: datetime, today: date, tz: str
     )
     calendar_late = deadline.lateness.calendar_days_late
     business_late = deadline.lateness.business_days_late
-    as_of = state.responded_on or today
+    as_of = deadline.lateness.until or today
     late = calendar_late > 0
     deemed = state.due_on + timedelta(days=1) if late and law.deemed_refusal_section else None
     complaints = _complaints(request)

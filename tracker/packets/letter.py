@@ -218,6 +218,16 @@ def letter_blocks(d: Dossier) -> list[str]:
         blocks.append(
             f"The institution responded on {d.responded_on.isoformat()}, within the deadline."
         )
+    elif d.late and d.state.closed_on is not None:
+        blocks.append(
+            f"The request closed on {d.state.closed_on.isoformat()} without a response: {late} "
+            "after the deadline."
+        )
+    elif d.state.closed_on is not None:
+        blocks.append(
+            f"The request closed on {d.state.closed_on.isoformat()}, before the deadline, "
+            "without a response."
+        )
     elif d.late:
         blocks.append(
             f"As of {d.today.isoformat()} the institution has not responded: {late} "

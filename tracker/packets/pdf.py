@@ -32,6 +32,7 @@ from reportlab.platypus.flowables import Flowable
 
 from tracker.packets.dossier import FINDING_LABELS, GROUNDS_LABELS, Dossier, the
 from tracker.packets.letter import letter_blocks
+from tracker.requests.state import CLOSURES
 
 # DejaVu covers Latin, Greek and Cyrillic (Debian: fonts-dejavu-core); reportlab's own Vera
 # (Latin-1 and Mac Roman: é à ç œ ’ « » —) is the fallback on machines without it.
@@ -172,6 +173,11 @@ def _cover(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     summary = [(f"Due date: {d.due_on.strftime('%A')} {d.due_on.isoformat()} ({law.period_text}).")]
     if d.responded_on is not None:
         summary.append(f"Final response: {d.responded_on.isoformat()}.")
+    elif d.state.closed_on is not None:
+        summary.append(
+            f"Closed without a final response on {d.state.closed_on.isoformat()}: "
+            f"{CLOSURES.get(d.state.closure or '', d.state.closure)}."
+        )
     else:
         summary.append(f"No final response recorded as of {d.today.isoformat()}.")
     if d.late:
@@ -272,6 +278,8 @@ def _lateness(d: Dossier, s: _Styles) -> list[Flowable]:
         when = (
             f"the final response of {d.responded_on.isoformat()}"
             if d.responded_on
+            else f"{d.lateness_as_of.isoformat()}, when it closed without a final response"
+            if d.state.closed_on is not None
             else f"{d.today.isoformat()}, with no final response"
         )
         lines.append(
@@ -288,6 +296,11 @@ def _lateness(d: Dossier, s: _Styles) -> list[Flowable]:
             lines.append(f"The {law.name} names no deemed refusal; the delay itself is the breach.")
     elif d.responded_on is not None:
         lines.append(f"Answered on {d.responded_on.isoformat()}, within the deadline: not late.")
+    elif d.state.closed_on is not None:
+        lines.append(
+            f"Closed on {d.state.closed_on.isoformat()}, before the due date, without a final "
+            "response: never late, and no deemed refusal."
+        )
     else:
         left = (d.due_on - d.today).days
         lines.append(

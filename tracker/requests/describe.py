@@ -9,7 +9,7 @@ from typing import Any
 from tracker import deadlines
 from tracker.models import InfoRequest
 from tracker.requests.service import province_of, state_of
-from tracker.requests.state import ExtensionFact, RequestState
+from tracker.requests.state import ExtensionFact, RequestState, clock_end, still_counting
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,16 @@ class Lateness:
 
     calendar_days_late: int
     business_days_late: int
-    days_left: int | None  # None once late or answered
+    days_left: int | None  # None once late, answered or closed
+    # The day the days late are counted to (the response, the closing, or today), and what
+    # stopped the clock there: "response", "closure", or None ("and counting").
+    until: date | None = None
+    stopped_by: str | None = None
+
+    @property
+    def counting(self) -> bool:
+        """True while nothing stopped the clock: the days late still grow each day."""
+        return self.stopped_by is None
 
     @property
     def is_late(self) -> bool:
@@ -48,24 +57,40 @@ class Deadline:
 
 
 def _lateness(
-    law: str, due: date, responded: date | None, today: date, province: str | None
+    law: str,
+    due: date,
+    responded: date | None,
+    closed: date | None,
+    today: date,
+    province: str | None,
 ) -> Lateness:
-    calendar, business = deadlines.days_late(law, due, responded or today, province=province)
-    days_left = (due - today).days if responded is None and due >= today else None
-    return Lateness(calendar, business, days_left)
+    until = clock_end(responded, closed, today)
+    stopped_by = None
+    if not still_counting(responded, closed):
+        stopped_by = "response" if responded is not None else "closure"
+    calendar, business = deadlines.days_late(law, due, until, province=province)
+    days_left = (due - today).days if stopped_by is None and due >= today else None
+    return Lateness(calendar, business, days_left, until, stopped_by)
 
 
 def lateness(request: InfoRequest, today: date) -> Lateness:
     """How late the response is (or was), or how many days are left (from stored columns)."""
     return _lateness(
-        request.law_code, request.due_on, request.responded_on, today, province_of(request)
+        request.law_code,
+        request.due_on,
+        request.responded_on,
+        request.closed_on,
+        today,
+        province_of(request),
     )
 
 
 def row_lateness(row: Any, today: date) -> Lateness:
     """lateness() for a plain row carrying the institution's province as a column (the
     dashboard's). The engine ignores the province under laws that fix their own calendar."""
-    return _lateness(row.law_code, row.due_on, row.responded_on, today, row.institution_province)
+    return _lateness(
+        row.law_code, row.due_on, row.responded_on, row.closed_on, today, row.institution_province
+    )
 
 
 def describe(request: InfoRequest, today: date) -> Deadline:
@@ -97,7 +122,9 @@ def describe(request: InfoRequest, today: date) -> Deadline:
         for x in state.extensions
     )
     window_open = None if state.complaint_due_on is None else today <= state.complaint_due_on
-    late = _lateness(request.law_code, state.due_on, state.responded_on, today, province)
+    late = _lateness(
+        request.law_code, state.due_on, state.responded_on, state.closed_on, today, province
+    )
     refusal_window = (
         deadlines.deemed_refusal_complaint_deadline(request.law_code, state.due_on, province)
         if late.is_late

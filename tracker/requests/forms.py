@@ -20,6 +20,7 @@ from tracker import deadlines
 from tracker.laws import law_choices, province_choices
 from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS
 from tracker.requests.service import MAX_EXTENSION_DAYS, RESPONSE_OUTCOMES
+from tracker.requests.state import CLOSURES
 
 GROUND_LABELS = {
     "delay": "Delay or deemed refusal",
@@ -247,7 +248,24 @@ class FindingForm(EventForm):
         return {"finding": self.finding.data}
 
 
+class ClosureForm(EventForm):
+    """The request ended without a final response: its clock stops on this day."""
+
+    closure = SelectField(
+        "How it ended",
+        validators=[Optional()],
+        default="withdrawn",
+        choices=list(CLOSURES.items()),
+        description="Days late are counted up to this day, and only if the due date had "
+        "already passed.",
+    )
+
+    def details(self) -> dict[str, object]:
+        return {"closure": self.closure.data or "withdrawn"}
+
+
 FORMS_BY_KIND: dict[str, type[EventForm]] = {
+    "withdrawn": ClosureForm,
     "extension": ExtensionForm,
     "fee_notice": FeeForm,
     "fee_paid": FeeForm,

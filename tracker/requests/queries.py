@@ -545,7 +545,7 @@ class Dashboard:
     """What needs a reporter's attention today."""
 
     # Rows of DASHBOARD_COLUMNS: id, title, law_code, status, due_on, responded_on,
-    # complaint_due_on, institution_name, institution_province.
+    # closed_on, complaint_due_on, institution_name, institution_province.
     overdue: list[sa.Row[Any]]
     due_soon: list[sa.Row[Any]]
     complaint_closing: list[sa.Row[Any]]
@@ -571,6 +571,7 @@ DASHBOARD_COLUMNS = (
     InfoRequest.status,
     InfoRequest.due_on,
     InfoRequest.responded_on,
+    InfoRequest.closed_on,
     InfoRequest.complaint_due_on,
     Institution.name.label("institution_name"),
     Institution.province.label("institution_province"),

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from tracker.display import format_date, format_datetime, format_filesize, late_cell, status_badge
 from tracker.requests.describe import Lateness
 from tracker.requests.service import KIND_LABELS, REPORTER_KINDS, RESPONSE_OUTCOMES
+from tracker.requests.state import CLOSURES
 
 
 def list_rows(
@@ -65,6 +66,8 @@ def _facts_line(kind: str, d: Mapping[str, Any]) -> str:
         return f"<p>Filed with {_fact(d, 'body')} · grounds: {_fact(d, 'grounds')}{number}</p>"
     if kind == "complaint_finding":
         return f"<p>Finding: {_fact(d, 'finding').replace('_', ' ')}</p>"
+    if kind == "withdrawn" and d.get("closure"):
+        return f"<p>{escape(CLOSURES.get(d['closure'], d['closure']))}</p>"
     if kind == "transfer":
         return f"<p>To {_fact(d, 'to_institution')}</p>"
     if kind in ("fee_notice", "fee_paid") and d.get("amount"):

@@ -26,13 +26,21 @@ from tracker.models import (
     TimelineEvent,
     User,
 )
-from tracker.requests.state import EventFact, RequestState, derive_state, effective_events
+from tracker.requests.state import (
+    CLOSURES,
+    EventFact,
+    RequestState,
+    derive_state,
+    effective_events,
+)
 
 RESPONSE_OUTCOMES: dict[str, str] = {
     "full": "All records disclosed",
     "partial": "Records disclosed in part",
     "refused": "Access refused",
     "no_records": "No records exist",
+    # For imported files that record a response but not what it was.
+    "unknown": "Outcome not known (the source does not say)",
 }
 # The most days an extension notice may be typed with, on the web and in the API (no law
 # allows nearer this than a year; the deadline's checks name the statute's own limit).
@@ -50,7 +58,7 @@ REPORTER_KINDS: dict[str, str] = {
     "final_response": "Final response",
     "complaint_filed": "Complaint or appeal filed",
     "complaint_finding": "Finding on the complaint",
-    "withdrawn": "Request withdrawn",
+    "withdrawn": "Closed without an answer (withdrawn, abandoned, transferred)",
     "note": "Note",
 }
 KIND_LABELS: dict[str, str] = {
@@ -366,6 +374,10 @@ def _check_event(request: InfoRequest, data: EventData, today: date) -> dict[str
         details.setdefault("body", deadlines.LAWS[request.law_code].complaint_body)
         if not str(details["body"]).strip():
             details["body"] = deadlines.LAWS[request.law_code].complaint_body
+    elif data.kind == "withdrawn":
+        details["closure"] = details.get("closure") or "withdrawn"
+        if details["closure"] not in CLOSURES:
+            raise RequestError("Pick how the request ended.", "closure")
     elif data.kind == "complaint_finding" and details.get("finding") not in COMPLAINT_FINDINGS:
         raise RequestError("Pick the finding.", "finding")
     return details

@@ -29,6 +29,32 @@ PAUSE_RULES: dict[str, dict[tuple[str, str], str]] = {
 }
 RESTART_RULES: dict[str, str] = {"uk-foia": "FOIA s.1(3)", "uk-sct-foisa": "FOISA s.1(3)"}
 
+# How a request ends without a final response (the "withdrawn" entry's ``closure``). Each
+# stops the clock on the day it closed.
+CLOSURES: dict[str, str] = {
+    "withdrawn": "Withdrawn by the requester",
+    "discontinued": "Discontinued",
+    "abandoned": "Abandoned",
+    "transferred": "Transferred to another institution and closed here",
+    "closed_unanswered": "Closed without an answer",
+    "unanswered_as_of": "Unanswered as of its source's date; nothing later is known",
+}
+
+
+def clock_end(responded_on: date | None, closed_on: date | None, today: date) -> date:
+    """The day a request's lateness is measured to: its final response, else the day it closed
+    without one, else today. The one definition every page, export, mail and packet uses."""
+    if responded_on is not None:
+        return responded_on
+    if closed_on is not None:
+        return min(closed_on, today)
+    return today
+
+
+def still_counting(responded_on: date | None, closed_on: date | None) -> bool:
+    """True while nothing stopped the clock: no final response and not closed."""
+    return responded_on is None and closed_on is None
+
 
 @dataclass(frozen=True)
 class EventFact:
@@ -74,6 +100,8 @@ class RequestState:
     # The day-by-day walk that found the due date when the clock was paused (see
     # derive_state); None when the engine's calendar arrays found it without walking.
     explanation: deadlines.Explanation | None = field(default=None, compare=False, repr=False)
+    # How it closed without a final response (a CLOSURES key), when it did.
+    closure: str | None = None
 
 
 def effective_events(events: Iterable[EventFact]) -> list[EventFact]:
@@ -179,8 +207,11 @@ def derive_state(
     withdrawn = [e for e in live if e.kind == "withdrawn"]
 
     closed_on: date | None = None
+    closure: str | None = None
     if withdrawn:
-        status, closed_on = "closed", max(e.occurred_on for e in withdrawn)
+        last = max(withdrawn, key=lambda e: (e.occurred_on, e.id))
+        status, closed_on = "closed", last.occurred_on
+        closure = str(last.details.get("closure") or "withdrawn")
     elif complaint_pending:
         status = "in_complaint"
     elif responded_on is not None:
@@ -230,4 +261,5 @@ def derive_state(
         complaint_trigger=trigger,
         closed_on=closed_on,
         explanation=explanation,
+        closure=closure,
     )

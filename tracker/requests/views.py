@@ -28,6 +28,7 @@ from tracker.requests import queries, reading, service
 from tracker.requests.describe import describe, lateness
 from tracker.requests.forms import FORMS_BY_KIND, EventForm, RequestForm
 from tracker.requests.rows import list_rows, timeline_entries
+from tracker.requests.state import CLOSURES
 from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("requests", __name__)
@@ -227,6 +228,7 @@ def show(request_id: int) -> str:
         events=events,
         corrected_by=corrected_by,
         kinds=service.REPORTER_KINDS,
+        closures=CLOSURES,
         can_edit=service.can_edit(current_user, info_request),
         one_day=timedelta(days=1),
         complaints=[e for e in events if e.kind == "complaint_filed" and e.id not in corrected_by],

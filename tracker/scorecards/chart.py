@@ -6,6 +6,7 @@ has a title and a description for screen readers, and every bar carries its numb
 
 from __future__ import annotations
 
+import textwrap
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -32,8 +33,23 @@ def _fmt(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def _shorten(text: str, limit: int = 38) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+LABEL_CHARS = 34  # about what 13px text fits in LABEL_WIDTH
+LABEL_LINES = 3
+LINE_HEIGHT = 15
+
+
+def label_lines(name: str) -> list[str]:
+    """An institution's name wrapped to the label column, whole up to three lines; a longer
+    one ends with an ellipsis (the full name is the label's tooltip and in the description)."""
+    lines = textwrap.wrap(name, LABEL_CHARS, break_long_words=True) or [""]
+    if len(lines) > LABEL_LINES:
+        last = lines[LABEL_LINES - 1]
+        lines = [*lines[: LABEL_LINES - 1], last[: LABEL_CHARS - 1].rstrip() + "…"]
+    return lines
+
+
+def _row_height(name: str) -> int:
+    return max(BAR_HEIGHT, len(label_lines(name)) * LINE_HEIGHT + 4)
 
 
 def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int = 25) -> str:
@@ -43,7 +59,8 @@ def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int 
         key=lambda s: (-(s.median_days_late or 0), -(s.worst_days_late or 0), s.name),
     )
     shown = late[:limit]
-    height = TOP + max(1, len(shown)) * (BAR_HEIGHT + GAP) + BOTTOM
+    rows = [_row_height(s.name) for s in shown]
+    height = TOP + (sum(rows) + GAP * len(rows) if shown else BAR_HEIGHT + GAP) + BOTTOM
     ET.register_namespace("", SVG_NS)
     svg = ET.Element(
         f"{{{SVG_NS}}}svg",
@@ -96,21 +113,32 @@ def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int 
         empty.text = "No late requests."
     scale_max = max([s.worst_days_late or 0 for s in shown] + [1])
     bar_space = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 20
+    y = TOP
     for index, score in enumerate(shown):
-        y = TOP + index * (BAR_HEIGHT + GAP)
+        if index:
+            y += rows[index - 1] + GAP
         group = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"class": "bar"})
+        ET.SubElement(group, f"{{{SVG_NS}}}title").text = score.name
+        lines = label_lines(score.name)
         label = ET.SubElement(
             group,
             f"{{{SVG_NS}}}text",
             {
                 "x": str(LABEL_WIDTH - 8),
-                "y": str(y + BAR_HEIGHT * 0.7),
+                "y": str(y + BAR_HEIGHT * 0.7 if len(lines) == 1 else y + 12),
                 "font-size": "13",
                 "text-anchor": "end",
                 "fill": INK,
             },
         )
-        label.text = _shorten(score.name)
+        if len(lines) == 1:
+            label.text = lines[0]
+        for number, line in enumerate(lines if len(lines) > 1 else []):
+            ET.SubElement(
+                label,
+                f"{{{SVG_NS}}}tspan",
+                {"x": str(LABEL_WIDTH - 8), "dy": "0" if number == 0 else str(LINE_HEIGHT)},
+            ).text = line
         worst_w = bar_space * (score.worst_days_late or 0) / scale_max
         median_w = bar_space * (score.median_days_late or 0) / scale_max
         ET.SubElement(

@@ -1,8 +1,9 @@
 """Scorecards per institution and per law, computed with SQL aggregates.
 
 A request is *judged* once it is answered or its due date has passed unanswered: requests
-still within their period, and requests withdrawn before an answer, are counted as filed but
-neither on time nor late. Days are calendar days (the primary measure in RULES.md).
+still within their period, and requests closed without an answer before their due date, are
+counted as filed but neither on time nor late. A request closed without an answer after its
+due date is late, by the days up to its closing (state.clock_end). Days are calendar days (the primary measure in RULES.md).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from tracker import clock, deadlines
-from tracker.models import Complaint, Extension, InfoRequest, Institution
+from tracker.models import Complaint, Extension, ImportBatch, InfoRequest, Institution
 
 
 class days_between(FunctionElement[int]):
@@ -132,8 +133,10 @@ def compute(
     today: date,
     received_from: date | None = None,
     received_to: date | None = None,
+    import_id: int | None = None,
 ) -> Scorecards:
-    """Scorecards of a newsroom's requests (optionally those received in a date range).
+    """Scorecards of a newsroom's requests (optionally those received in a date range, or
+    those one import brought).
 
     One statement, which returns one row per institution and one per law: the counts and the
     medians are computed by the database (see ``_by_percentiles`` and ``_by_histograms``).
@@ -145,13 +148,19 @@ def compute(
         scope.append(r.received_on >= received_from)
     if received_to is not None:
         scope.append(r.received_on <= received_to)
+    if import_id is not None:
+        scope.append(r.import_id == import_id)
 
     answered = r.responded_on.is_not(None)
     on_time = sa.and_(answered, r.responded_on <= r.due_on)
-    # Unanswered past the due date is late (a deemed refusal) unless withdrawn ("closed").
-    late_open = sa.and_(r.responded_on.is_(None), r.due_on < today, r.status != "closed")
+    # Unanswered past the due date is late (a deemed refusal); a request closed without an
+    # answer (withdrawn, abandoned, ...) stopped its clock that day: late only if it was
+    # already past due then, and counted to that day (state.clock_end, in SQL).
+    today_ = sa.literal(today, sa.Date)
+    until = sa.func.coalesce(r.responded_on, r.closed_on, today_)
+    late_open = sa.and_(r.responded_on.is_(None), r.due_on < sa.func.coalesce(r.closed_on, today_))
     late = sa.or_(sa.and_(answered, r.responded_on > r.due_on), late_open)
-    days_late = days_between(sa.func.coalesce(r.responded_on, sa.literal(today, sa.Date)), r.due_on)
+    days_late = days_between(until, r.due_on)
     # The newsroom's requests, one row each, with what the scorecard counts of them; the
     # covering index ix_info_request_scorecard (migration 0005) holds every column read here.
     requests = (
@@ -390,4 +399,15 @@ def _score(key: str, name: str, law_code: str, values: list[Any]) -> Score:
         median_days_to_answer=float(to_answer) if to_answer is not None else None,
         median_days_late=float(late_by) if late_by is not None else None,
         worst_days_late=int(worst) if worst is not None else None,
+    )
+
+
+def import_sources(db: Session, newsroom_id: int) -> list[ImportBatch]:
+    """The newsroom's imports, newest first: the sources a scorecard can be restricted to."""
+    return list(
+        db.scalars(
+            sa.select(ImportBatch)
+            .where(ImportBatch.newsroom_id == newsroom_id)
+            .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
+        )
     )

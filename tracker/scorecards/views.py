@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from tracker import clock, db
 from tracker.display import reader_timezone
 from tracker.exports.service import write_csv
+from tracker.models import ImportBatch
 from tracker.scorecards import rendered, service
 from tracker.scorecards.chart import days_late_chart
 from tracker.scorecards.rows import score_rows
@@ -25,18 +26,33 @@ def _day(name: str) -> date | None:
         return None
 
 
+def _source() -> ImportBatch | None:
+    """The import the scorecard is restricted to (``?source=ID``), when it is the newsroom's."""
+    value = (request.args.get("source") or "").strip()
+    if not value.isdigit() or len(value) > 12:
+        return None
+    found = db.session().get(ImportBatch, int(value))
+    return found if found is not None and found.newsroom_id == current_user.newsroom_id else None
+
+
 def _scorecard() -> rendered.Scorecard:
+    source = _source()
     return rendered.scorecard(
         db.session(),
         current_user.newsroom_id,
         clock.today(reader_timezone()),
         _day("from"),
         _day("to"),
+        source.id if source is not None else None,
     )
 
 
 def _range_args() -> dict[str, str]:
-    return {k: v.isoformat() for k, v in (("from", _day("from")), ("to", _day("to"))) if v}
+    args = {k: v.isoformat() for k, v in (("from", _day("from")), ("to", _day("to"))) if v}
+    source = _source()
+    if source is not None:
+        args["source"] = str(source.id)
+    return args
 
 
 def _chart(card: rendered.Scorecard) -> str:
@@ -60,6 +76,7 @@ def index() -> str:
         range_args=_range_args(),
         received_from=_day("from"),
         received_to=_day("to"),
+        source=_source(),
         chart=_chart(card),
     )
 

@@ -1,0 +1,105 @@
+"""Import sources, and the scorecard's covering index with the closing day
+
+Issue 17: a request closed without an answer stops its clock on the day it closed, so the
+scorecard reads ``closed_on``; scorecards can be restricted to one import, so each import is a
+row of ``import_batch`` (file, "as of" day, who, when) and each request it brought points to it
+(``info_request.import_id``). Both columns join the covering index of 0005, which the scorecard
+reads alone.
+
+No batch copy of info_request (it would drop the search index triggers of 0004): on SQLite the
+column is added with a plain ALTER TABLE ... ADD COLUMN ... REFERENCES (allowed for a column
+whose default is NULL), and the index is dropped and created again.
+
+Revision ID: 0011
+Revises: 0007
+Create Date: 2026-12-07 10:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import tracker.db
+
+revision = "0011"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+OLD_COLUMNS = [
+    "newsroom_id",
+    "received_on",
+    "institution_id",
+    "law_code",
+    "due_on",
+    "responded_on",
+    "status",
+    "id",
+]
+NEW_COLUMNS = [
+    "newsroom_id",
+    "received_on",
+    "institution_id",
+    "law_code",
+    "due_on",
+    "responded_on",
+    "closed_on",
+    "status",
+    "import_id",
+    "id",
+]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "import_batch",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("newsroom_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("as_of", sa.Date(), nullable=True),
+        sa.Column("imported_by_id", sa.Integer(), nullable=True),
+        sa.Column("imported_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("requests", sa.Integer(), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["imported_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_import_batch_imported_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["newsroom_id"], ["newsroom.id"], name=op.f("fk_import_batch_newsroom_id_newsroom")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_batch")),
+    )
+    op.create_index(
+        op.f("ix_import_batch_newsroom_id"), "import_batch", ["newsroom_id"], unique=False
+    )
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "ALTER TABLE info_request ADD COLUMN import_id INTEGER "
+            "CONSTRAINT fk_info_request_import_id_import_batch REFERENCES import_batch (id)"
+        )
+    else:
+        op.add_column("info_request", sa.Column("import_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            op.f("fk_info_request_import_id_import_batch"),
+            "info_request",
+            "import_batch",
+            ["import_id"],
+            ["id"],
+        )
+    op.drop_index("ix_info_request_scorecard", table_name="info_request")
+    op.create_index("ix_info_request_scorecard", "info_request", NEW_COLUMNS, unique=False)
+    # What the scorecard counts changed (closed requests): stored ones are not served again.
+    op.execute("DELETE FROM scorecard_snapshot")
+
+
+def downgrade() -> None:
+    op.drop_index("ix_info_request_scorecard", table_name="info_request")
+    op.create_index("ix_info_request_scorecard", "info_request", OLD_COLUMNS, unique=False)
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(
+            op.f("fk_info_request_import_id_import_batch"), "info_request", type_="foreignkey"
+        )
+    op.drop_column("info_request", "import_id")
+    op.drop_index(op.f("ix_import_batch_newsroom_id"), table_name="import_batch")
+    op.drop_table("import_batch")

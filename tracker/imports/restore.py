@@ -1,0 +1,241 @@
+"""Importing the tracker's own export (newsroom.zip): every request with its timeline.
+
+The export's CSVs are read back without a mapping: institutions.csv gives the institutions,
+requests.csv the requests, timeline.csv every entry, replayed through the request service in the
+order it was recorded (corrections after what they correct), so extensions, complaints,
+findings, closures and the derived status and dates come from the same code as requests logged
+by hand. Attachments are not in the export: an entry that had files says so in a note.
+
+The dry run is the same code in a transaction that is rolled back: what it accepts, the import
+writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker import deadlines
+from tracker.exports.service import FORMULA_TRIGGERS
+from tracker.files.storage import LocalStorage
+from tracker.imports.service import ImportRefused, name_key
+from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
+from tracker.models import ImportBatch, Institution, TimelineEvent, User
+from tracker.requests import service as requests
+from tracker.sweep import deadline_key
+
+EXPORT_FILES = ("requests.csv", "timeline.csv", "institutions.csv")
+#: Entries the system writes: copied as they are (the "filed" entry is made again).
+SYSTEM_KINDS = ("deemed_refusal", "imported")
+#: The largest export read (uncompressed), against ZIP bombs.
+MAX_UNCOMPRESSED = 2 * 1024**3
+
+
+def is_export(data: bytes) -> bool:
+    """True for a ZIP holding the tracker export's requests, timeline and institutions."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        return False
+    return all(name in names for name in EXPORT_FILES)
+
+
+def _unneutralise(value: str) -> str:
+    """A cell as it was before the export neutralised it (the apostrophe before = + - @)."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
+    text = archive.read(name).decode("utf-8-sig")
+    return [
+        {k: _unneutralise(v or "") for k, v in row.items()}
+        for row in csv.DictReader(io.StringIO(text, newline=""))
+    ]
+
+
+def _day(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@dataclass
+class RestoreResult:
+    """What the restore wrote (or, in a dry run, would write)."""
+
+    requests: int = 0
+    entries: int = 0
+    institutions_created: list[str] = field(default_factory=list)
+    files_not_restored: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def restore_export(
+    db: Session, data: bytes, owner: User, today: date, storage: LocalStorage, *, source: str
+) -> RestoreResult:
+    """Write the export's institutions, requests and timelines into the owner's newsroom in
+    the caller's transaction; ``ImportRefused`` names the request and the reason."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ImportRefused("The file is not a ZIP archive.") from exc
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
+        raise ImportRefused("The archive is too large once uncompressed.")
+    with archive:
+        institutions = _read(archive, "institutions.csv")
+        request_rows = _read(archive, "requests.csv")
+        timeline = _read(archive, "timeline.csv")
+    result = RestoreResult()
+    batch = ImportBatch(
+        newsroom_id=owner.newsroom_id,
+        filename=source[:255],
+        as_of=None,
+        imported_by_id=owner.id,
+        requests=len(request_rows),
+        rows=len(request_rows),
+    )
+    db.add(batch)
+    db.flush()
+
+    existing = {
+        name_key(i.name): i
+        for i in db.scalars(
+            sa.select(Institution).where(Institution.newsroom_id == owner.newsroom_id)
+        )
+    }
+    by_name: dict[str, int] = {}
+    for row in institutions:
+        found = existing.get(name_key(row["name"]))
+        if found is None:
+            if row["law_code"] not in deadlines.LAWS:
+                raise ImportRefused(
+                    f"Nothing was imported: institutions.csv, {row['name']!r}: unknown law "
+                    f"{row['law_code']!r}."
+                )
+            try:
+                found = create_institution(
+                    db,
+                    owner.newsroom_id,
+                    InstitutionData(
+                        name=row["name"],
+                        law_code=row["law_code"],
+                        province=row.get("province") or None,
+                        access_email=row.get("access_email") or None,
+                    ),
+                )
+            except InstitutionError as exc:
+                raise ImportRefused(
+                    f"Nothing was imported: institutions.csv, {row['name']!r}: {exc}"
+                ) from exc
+            existing[name_key(row["name"])] = found
+            result.institutions_created.append(found.name)
+        by_name[row["name"]] = found.id
+
+    entries: dict[str, list[dict[str, str]]] = {}
+    for entry in timeline:
+        entries.setdefault(entry["request_id"], []).append(entry)
+    for number, row in enumerate(request_rows, start=2):
+        where = f"requests.csv row {number} ({row.get('file_number') or row.get('title')})"
+        try:
+            _restore_request(
+                db, row, entries.get(row["id"], []), by_name, owner, today, storage, batch, result
+            )
+        except (requests.RequestError, ValueError, KeyError) as exc:
+            raise ImportRefused(f"Nothing was imported: {where} was refused: {exc}") from exc
+        except (sa.exc.IntegrityError, sa.exc.DataError) as exc:
+            reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+            raise ImportRefused(
+                f"Nothing was imported: {where} was refused by the database: {reason}"
+            ) from exc
+    return result
+
+
+def _restore_request(
+    db: Session,
+    row: dict[str, str],
+    timeline: list[dict[str, str]],
+    institutions: dict[str, int],
+    owner: User,
+    today: date,
+    storage: LocalStorage,
+    batch: ImportBatch,
+    result: RestoreResult,
+) -> None:
+    if row["institution"] not in institutions:
+        raise ValueError(f"its institution {row['institution']!r} is not in institutions.csv")
+    created = requests.create_request(
+        db,
+        owner,
+        requests.RequestData(
+            institution_id=institutions[row["institution"]],
+            title=row["title"],
+            received_on=date.fromisoformat(row["received_on"]),
+            law_code=row["law_code"],
+            text=row.get("text", ""),
+            sent_on=_day(row.get("sent_on", "")),
+            file_number=row.get("file_number") or None,
+        ),
+        today,
+    )
+    created.import_id = batch.id
+    new_ids: dict[str, TimelineEvent] = {}
+    for entry in sorted(timeline, key=lambda e: int(e["id"])):
+        kind = entry["kind"]
+        details: dict[str, Any] = json.loads(entry["details"] or "{}")
+        occurred_on = date.fromisoformat(entry["occurred_on"])
+        note = entry["note"]
+        if entry.get("attachments"):
+            result.files_not_restored += len(entry["attachments"].split("; "))
+            note = f"{note}\n[Files not in the export: {entry['attachments']}]".strip()
+        if kind == "filed":
+            continue
+        if kind in SYSTEM_KINDS:
+            event = TimelineEvent(
+                request=created,
+                kind=kind,
+                occurred_on=occurred_on,
+                note=note,
+                details=details,
+                recorded_by_id=owner.id if kind == "imported" else None,
+                dedupe_key=deadline_key(date.fromisoformat(details["due_on"]))
+                if kind == "deemed_refusal" and details.get("due_on")
+                else None,
+            )
+            db.add(event)
+            db.flush()
+        else:
+            corrects = new_ids.get(entry.get("corrects_id") or "")
+            event = requests.add_event(
+                db,
+                owner,
+                created,
+                requests.EventData(kind=kind, occurred_on=occurred_on, note=note, details=details),
+                today,
+                storage,
+                0,
+                corrects=corrects,
+            )
+        new_ids[entry["id"]] = event
+        result.entries += 1
+    requests.record_import(
+        db,
+        owner,
+        created,
+        today,
+        f"Restored from {batch.filename} (request {row['id']} there).",
+        {"source": batch.filename, "export_id": row["id"]},
+    )
+    state = requests.recompute(db, created, today)
+    result.requests += 1
+    result.statuses[state.status] = result.statuses.get(state.status, 0) + 1
