@@ -10,9 +10,9 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -75,23 +75,42 @@ def _cell(value: Any) -> Any:
     return safe_cell(value)
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """CSV text with a byte-order mark (so spreadsheets read UTF-8), every cell made safe."""
+BATCH = 1000  # rows read from the database, and written, at a time
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """CSV text in pieces of BATCH lines: a byte-order mark (so spreadsheets read UTF-8) and
+    the header first, every cell made safe. Joined, the pieces are ``write_csv``'s text."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(header)
-    for row in rows:
+    for n, row in enumerate(rows, 1):
         writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
+        if n % BATCH == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text with a byte-order mark (so spreadsheets read UTF-8), every cell made safe."""
+    return "".join(csv_chunks(header, rows))
+
+
+def _streamed(db: Session, statement: Any) -> Any:
+    """The statement's result read BATCH rows at a time (a server-side cursor on PostgreSQL)."""
+    return db.execute(statement.execution_options(yield_per=BATCH))
 
 
 def filtered_requests(
     db: Session, newsroom_id: int, filters: queries.RequestFilters
-) -> list[InfoRequest]:
-    """Every request the list page shows for these filters (all pages), in its order."""
+) -> Iterator[InfoRequest]:
+    """Every request the list page shows for these filters (all pages), in its order, read
+    BATCH at a time."""
     fts = filters.searchable and sqlite_search_index(db)
-    return list(db.scalars(queries.ordered(newsroom_id, filters, fts=fts)))
+    return _streamed(db, queries.ordered(newsroom_id, filters, fts=fts)).scalars()
 
 
 def _request_rows(items: Iterable[InfoRequest], today: date, base_url: str) -> Iterable[list[Any]]:
@@ -118,13 +137,20 @@ def _request_rows(items: Iterable[InfoRequest], today: date, base_url: str) -> I
         ]
 
 
+def requests_csv_chunks(
+    db: Session, newsroom_id: int, filters: queries.RequestFilters, today: date, base_url: str
+) -> Iterator[str]:
+    """The filtered request list as CSV, one line per request, in pieces as rows are read."""
+    return csv_chunks(
+        REQUEST_COLUMNS, _request_rows(filtered_requests(db, newsroom_id, filters), today, base_url)
+    )
+
+
 def requests_csv(
     db: Session, newsroom_id: int, filters: queries.RequestFilters, today: date, base_url: str
 ) -> str:
     """The filtered request list as CSV, one line per request."""
-    return write_csv(
-        REQUEST_COLUMNS, _request_rows(filtered_requests(db, newsroom_id, filters), today, base_url)
-    )
+    return "".join(requests_csv_chunks(db, newsroom_id, filters, today, base_url))
 
 
 README = """ATI tracker export of {newsroom}, made {today}.
@@ -146,170 +172,226 @@ run them as formulas; so is any such start after a semicolon inside a cell (";="
 """
 
 
-def newsroom_zip(db: Session, newsroom: Newsroom, today: date, base_url: str) -> bytes:
-    """All of a newsroom's data: requests, timeline, institutions, extensions, complaints."""
-    nid = newsroom.id
-    all_requests = list(
-        db.scalars(
-            sa.select(InfoRequest)
-            .where(InfoRequest.newsroom_id == nid)
-            .options(joinedload(InfoRequest.institution), joinedload(InfoRequest.owner))
-            .order_by(InfoRequest.id)
+TIMELINE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "request_id",
+    "file_number",
+    "kind",
+    "kind_label",
+    "occurred_on",
+    "note",
+    "details",
+    "recorded_by",
+    "recorded_at",
+    "corrects_id",
+    "attachments",
+)
+INSTITUTION_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "law_code",
+    "law",
+    "province",
+    "access_email",
+    "archived_at",
+    "requests",
+)
+EXTENSION_COLUMNS: tuple[str, ...] = (
+    "id",
+    "request_id",
+    "file_number",
+    "days",
+    "reason",
+    "notice_on",
+    "commissioner_notified",
+    "superseded",
+)
+COMPLAINT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "request_id",
+    "file_number",
+    "body",
+    "grounds",
+    "filed_on",
+    "body_file_number",
+    "finding",
+    "finding_on",
+    "superseded",
+)
+# The ZIP's entries are dated with the export's day, not the moment of writing.
+_ZIP_TIME = (0, 0, 0)
+Progress = Callable[[int], None]
+
+
+def newsroom_row_count(db: Session, newsroom_id: int) -> int:
+    """How many CSV lines the newsroom's export holds (its progress bar's end)."""
+    in_room = sa.select(InfoRequest.id).where(InfoRequest.newsroom_id == newsroom_id)
+    total = 0
+    for model in (TimelineEvent, Extension, Complaint):
+        total += db.scalar(
+            sa.select(sa.func.count()).select_from(model).where(model.request_id.in_(in_room))
         )
-    )
-    events = db.scalars(
-        sa.select(TimelineEvent)
-        .join(TimelineEvent.request)
+    for model in (InfoRequest, Institution):
+        total += db.scalar(
+            sa.select(sa.func.count()).select_from(model).where(model.newsroom_id == newsroom_id)
+        )
+    return int(total)
+
+
+def _timeline_rows(db: Session, nid: int) -> Iterator[list[Any]]:
+    events = _streamed(
+        db,
+        sa.select(TimelineEvent, InfoRequest.file_number)
+        .join(InfoRequest, InfoRequest.id == TimelineEvent.request_id)
         .where(InfoRequest.newsroom_id == nid)
-        .options(
-            joinedload(TimelineEvent.request),
-            joinedload(TimelineEvent.recorded_by),
-            selectinload(TimelineEvent.attachments),
-        )
-        .order_by(TimelineEvent.request_id, TimelineEvent.occurred_on, TimelineEvent.id)
+        .options(joinedload(TimelineEvent.recorded_by), selectinload(TimelineEvent.attachments))
+        .order_by(TimelineEvent.request_id, TimelineEvent.occurred_on, TimelineEvent.id),
     )
-    counts = dict(
-        db.execute(
-            sa.select(InfoRequest.institution_id, sa.func.count())
-            .where(InfoRequest.newsroom_id == nid)
-            .group_by(InfoRequest.institution_id)
-        ).all()
+    for e, number in events:
+        yield [
+            e.id,
+            e.request_id,
+            number,
+            e.kind,
+            KIND_LABELS.get(e.kind, e.kind),
+            e.occurred_on,
+            e.note,
+            e.details or {},
+            (e.recorded_by.name or e.recorded_by.email) if e.recorded_by else "system",
+            e.recorded_at,
+            e.corrects_id,
+            "; ".join(a.original_name for a in e.attachments),
+        ]
+
+
+def _institution_rows(db: Session, nid: int) -> Iterator[list[Any]]:
+    counts = (
+        sa.select(InfoRequest.institution_id, sa.func.count().label("n"))
+        .where(InfoRequest.newsroom_id == nid)
+        .group_by(InfoRequest.institution_id)
+        .subquery()
     )
-    institutions = db.scalars(
-        sa.select(Institution)
+    institutions = _streamed(
+        db,
+        sa.select(Institution, sa.func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.institution_id == Institution.id)
         .where(Institution.newsroom_id == nid)
-        .order_by(sa.func.lower(Institution.name))
+        .order_by(sa.func.lower(Institution.name)),
     )
-    extensions = db.execute(
+    for i, n in institutions:
+        yield [
+            i.id,
+            i.name,
+            i.law_code,
+            deadlines.LAWS[i.law_code].name,
+            i.province,
+            i.access_email,
+            i.archived_at,
+            n,
+        ]
+
+
+def _extension_rows(db: Session, nid: int) -> Iterator[list[Any]]:
+    extensions = _streamed(
+        db,
         sa.select(Extension, InfoRequest.file_number)
         .join(InfoRequest, InfoRequest.id == Extension.request_id)
         .where(InfoRequest.newsroom_id == nid)
-        .order_by(Extension.id)
+        .order_by(Extension.id),
     )
-    complaints = db.execute(
+    for x, number in extensions:
+        yield [
+            x.id,
+            x.request_id,
+            number,
+            x.days,
+            x.reason,
+            x.notice_on,
+            x.commissioner_notified,
+            x.superseded,
+        ]
+
+
+def _complaint_rows(db: Session, nid: int) -> Iterator[list[Any]]:
+    complaints = _streamed(
+        db,
         sa.select(Complaint, InfoRequest.file_number)
         .join(InfoRequest, InfoRequest.id == Complaint.request_id)
         .where(InfoRequest.newsroom_id == nid)
-        .order_by(Complaint.id)
+        .order_by(Complaint.id),
     )
-    files = {
-        "README.txt": README.format(newsroom=newsroom.name, today=today.isoformat()),
-        "requests.csv": write_csv(REQUEST_COLUMNS, _request_rows(all_requests, today, base_url)),
-        "timeline.csv": write_csv(
-            (
-                "id",
-                "request_id",
-                "file_number",
-                "kind",
-                "kind_label",
-                "occurred_on",
-                "note",
-                "details",
-                "recorded_by",
-                "recorded_at",
-                "corrects_id",
-                "attachments",
-            ),
-            (
-                [
-                    e.id,
-                    e.request_id,
-                    e.request.file_number,
-                    e.kind,
-                    KIND_LABELS.get(e.kind, e.kind),
-                    e.occurred_on,
-                    e.note,
-                    e.details or {},
-                    (e.recorded_by.name or e.recorded_by.email) if e.recorded_by else "system",
-                    e.recorded_at,
-                    e.corrects_id,
-                    "; ".join(a.original_name for a in e.attachments),
-                ]
-                for e in events
-            ),
-        ),
-        "institutions.csv": write_csv(
-            (
-                "id",
-                "name",
-                "law_code",
-                "law",
-                "province",
-                "access_email",
-                "archived_at",
-                "requests",
-            ),
-            (
-                [
-                    i.id,
-                    i.name,
-                    i.law_code,
-                    deadlines.LAWS[i.law_code].name,
-                    i.province,
-                    i.access_email,
-                    i.archived_at,
-                    counts.get(i.id, 0),
-                ]
-                for i in institutions
-            ),
-        ),
-        "extensions.csv": write_csv(
-            (
-                "id",
-                "request_id",
-                "file_number",
-                "days",
-                "reason",
-                "notice_on",
-                "commissioner_notified",
-                "superseded",
-            ),
-            (
-                [
-                    x.id,
-                    x.request_id,
-                    number,
-                    x.days,
-                    x.reason,
-                    x.notice_on,
-                    x.commissioner_notified,
-                    x.superseded,
-                ]
-                for x, number in extensions
-            ),
-        ),
-        "complaints.csv": write_csv(
-            (
-                "id",
-                "request_id",
-                "file_number",
-                "body",
-                "grounds",
-                "filed_on",
-                "body_file_number",
-                "finding",
-                "finding_on",
-                "superseded",
-            ),
-            (
-                [
-                    c.id,
-                    c.request_id,
-                    number,
-                    c.body,
-                    c.grounds,
-                    c.filed_on,
-                    c.body_file_number,
-                    c.finding,
-                    c.finding_on,
-                    c.superseded,
-                ]
-                for c, number in complaints
-            ),
-        ),
-    }
+    for c, number in complaints:
+        yield [
+            c.id,
+            c.request_id,
+            number,
+            c.body,
+            c.grounds,
+            c.filed_on,
+            c.body_file_number,
+            c.finding,
+            c.finding_on,
+            c.superseded,
+        ]
+
+
+def _all_requests(db: Session, nid: int) -> Iterator[InfoRequest]:
+    yield from _streamed(
+        db,
+        sa.select(InfoRequest)
+        .where(InfoRequest.newsroom_id == nid)
+        .options(joinedload(InfoRequest.institution), joinedload(InfoRequest.owner))
+        .order_by(InfoRequest.id),
+    ).scalars()
+
+
+def _counted(rows: Iterable[list[Any]], progress: Progress | None) -> Iterator[list[Any]]:
+    """The rows, telling ``progress`` how many were written every BATCH rows."""
+    n = 0
+    for n, row in enumerate(rows, 1):
+        yield row
+        if progress is not None and n % BATCH == 0:
+            progress(BATCH)
+    if progress is not None and n % BATCH:
+        progress(n % BATCH)
+
+
+def write_newsroom_zip(
+    db: Session,
+    newsroom: Newsroom,
+    today: date,
+    base_url: str,
+    target: IO[bytes],
+    progress: Progress | None = None,
+) -> None:
+    """Write all of a newsroom's data (requests, timeline, institutions, extensions,
+    complaints) as a ZIP of CSVs into ``target``, each table read and written BATCH rows at
+    a time, so memory does not grow with the newsroom. ``progress`` is told how many lines
+    were written as they are."""
+    nid = newsroom.id
+    tables: list[tuple[str, Sequence[str], Iterable[list[Any]]]] = [
+        ("requests.csv", REQUEST_COLUMNS, _request_rows(_all_requests(db, nid), today, base_url)),
+        ("timeline.csv", TIMELINE_COLUMNS, _timeline_rows(db, nid)),
+        ("institutions.csv", INSTITUTION_COLUMNS, _institution_rows(db, nid)),
+        ("extensions.csv", EXTENSION_COLUMNS, _extension_rows(db, nid)),
+        ("complaints.csv", COMPLAINT_COLUMNS, _complaint_rows(db, nid)),
+    ]
+    stamp = (today.year, today.month, today.day, *_ZIP_TIME)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo("README.txt", stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        text = README.format(newsroom=newsroom.name, today=today.isoformat())
+        archive.writestr(info, text.encode("utf-8"))
+        for name, header, rows in tables:
+            info = zipfile.ZipInfo(name, stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as entry:
+                for piece in csv_chunks(header, _counted(rows, progress)):
+                    entry.write(piece.encode("utf-8"))
+
+
+def newsroom_zip(db: Session, newsroom: Newsroom, today: date, base_url: str) -> bytes:
+    """All of a newsroom's data as ZIP bytes (tests, small newsrooms; see write_newsroom_zip)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
-            archive.writestr(name, text.encode("utf-8"))
+    write_newsroom_zip(db, newsroom, today, base_url, buffer)
     return buffer.getvalue()
