@@ -29,7 +29,7 @@ NEW_KINDS = OLD_KINDS + ", 'export_ready'"
 
 def _alert_kinds(kinds: str) -> None:
     with op.batch_alter_table("alert") as batch:
-        batch.drop_constraint("ck_alert_kind", type_="check")
+        batch.drop_constraint(op.f("ck_alert_kind"), type_="check")
         batch.create_check_constraint("kind", f"kind IN ({kinds})")
 
 
