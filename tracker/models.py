@@ -520,6 +520,9 @@ class ScorecardSnapshot(Base):
     formula: Mapped[str] = mapped_column(sa.String(64))
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # The figures per (institution, law) the payload was summed from (JSON text, read only
+    # to bring a stale snapshot up to date: tracker.scorecards.incremental).
+    groups: Mapped[str | None] = mapped_column(sa.Text)
 
 
 EXPORT_JOB_STATUSES: tuple[str, ...] = ("queued", "running", "ready", "failed", "expired")
@@ -574,3 +577,19 @@ class ExportWaiter(Base):
         sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ScorecardChange(Base):
+    """Which institutions a newsroom's data revision touched (NULL: any or all of them),
+    written with the revision (tracker.revisions.bump), so a stored scorecard can be brought
+    up to date by recomputing those institutions alone."""
+
+    __tablename__ = "scorecard_change"
+    __table_args__ = (
+        sa.Index("ix_scorecard_change_newsroom_id_revision", "newsroom_id", "revision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(sa.BigInteger)
+    institution_id: Mapped[int | None] = mapped_column()

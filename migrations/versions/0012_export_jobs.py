@@ -1,9 +1,11 @@
-"""Export jobs: a newsroom's full export built in the background
+"""Export jobs, and scorecards brought up to date per institution
 
 Issue 25: past ``TRACKER_EXPORT_BACKGROUND_REQUESTS`` requests the newsroom's ZIP is built by
 the scheduler. ``export_job`` is the queue (one queued or running job per newsroom, through
 the unique ``active_key``), ``export_waiter`` the users who asked (each mailed once), and the
-outbox learns the kind ``export_ready``.
+outbox learns the kind ``export_ready``. ``scorecard_change`` records which institutions each
+data revision touched and ``scorecard_snapshot.groups`` the figures per (institution, law),
+so a stale scorecard is brought up to date by recomputing those institutions alone.
 
 Revision ID: 0012
 Revises: 0007
@@ -94,9 +96,31 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("job_id", "user_id", name=op.f("pk_export_waiter")),
     )
     _alert_kinds(NEW_KINDS)
+    op.add_column("scorecard_snapshot", sa.Column("groups", sa.Text(), nullable=True))
+    op.create_table(
+        "scorecard_change",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("newsroom_id", sa.Integer(), nullable=False),
+        sa.Column("revision", sa.BigInteger(), nullable=False),
+        sa.Column("institution_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["newsroom_id"],
+            ["newsroom.id"],
+            name=op.f("fk_scorecard_change_newsroom_id_newsroom"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_scorecard_change")),
+    )
+    op.create_index(
+        "ix_scorecard_change_newsroom_id_revision", "scorecard_change", ["newsroom_id", "revision"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_scorecard_change_newsroom_id_revision", table_name="scorecard_change")
+    op.drop_table("scorecard_change")
+    with op.batch_alter_table("scorecard_snapshot") as batch:
+        batch.drop_column("groups")
     op.execute("DELETE FROM alert WHERE kind = 'export_ready'")
     _alert_kinds(OLD_KINDS)
     op.drop_table("export_waiter")
