@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from tests.conftest import csrf_token, page
 from tracker import clock, db
 from tracker.exports import jobs, service
+from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
 from tracker.models import Alert, ExportJob, ExportWaiter, Newsroom, User
 from tracker.requests import service as requests
@@ -60,6 +61,24 @@ def room(app, make_user):
                 ),
                 TODAY,
             )
+            if n == 0:
+                requests.add_event(
+                    session,
+                    owner,
+                    made,
+                    requests.EventData(
+                        kind="note",
+                        occurred_on=date(2024, 2, 1),
+                        note="letters",
+                        uploads=(
+                            requests.Upload("b.pdf", "application/pdf", io.BytesIO(b"%PDF b")),
+                            requests.Upload("=a.pdf", "application/pdf", io.BytesIO(b"%PDF a")),
+                        ),
+                    ),
+                    TODAY,
+                    LocalStorage(app.config["ATTACHMENTS_DIR"]),
+                    10_000,
+                )
             if n % 2:
                 requests.add_event(
                     session,
@@ -139,7 +158,7 @@ def test_a_large_newsroom_is_exported_in_the_background(app, client, auth, room)
         session.expire_all()
         job = session.get(ExportJob, job.id)
         assert (job.status, job.active_key, job.rows_done) == ("ready", None, job.rows_total)
-        assert job.rows_total == 6 + 9 + 1  # requests, timeline entries, institutions
+        assert job.rows_total == 6 + 10 + 1  # requests, timeline entries, institutions
         assert job.expires_at == NOW + timedelta(hours=24)
         mails = session.scalars(sa.select(Alert).order_by(Alert.recipient)).all()
         assert [(m.kind, m.recipient) for m in mails] == [
@@ -278,7 +297,7 @@ def test_the_export_command_writes_a_checked_zip(app, runner, room, tmp_path):
         args=["export", "The Star", "--output", str(target), "--today", "2024-06-03"]
     )
     assert result.exit_code == 0, result.output
-    assert "16 lines" in result.output
+    assert "17 lines" in result.output
     assert not (tmp_path / "star.zip.part").exists()
     with app.app_context():
         session = db.session()
@@ -290,3 +309,56 @@ def test_the_export_command_writes_a_checked_zip(app, runner, room, tmp_path):
     assert again.exit_code != 0 and "--force" in again.output
     missing = runner.invoke(args=["export", "Nobody", "--output", str(tmp_path / "x.zip")])
     assert missing.exit_code != 0 and "No newsroom named" in missing.output
+
+
+def test_the_zip_s_plain_row_tables_equal_the_orm_reading(app, room):
+    """requests.csv and timeline.csv are read as plain rows: the same cells as the ORM objects
+    the export read before (and the list's CSV still reads) give."""
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from tracker.models import InfoRequest, TimelineEvent
+    from tracker.requests.service import KIND_LABELS
+
+    with app.app_context():
+        session = db.session()
+        newsroom = session.get(Newsroom, room)
+        tables = _tables(service.newsroom_zip(session, newsroom, TODAY, "http://t"))
+        ordered = session.scalars(
+            sa.select(InfoRequest)
+            .where(InfoRequest.newsroom_id == room)
+            .options(joinedload(InfoRequest.institution), joinedload(InfoRequest.owner))
+            .order_by(InfoRequest.id)
+        ).all()
+        expected_requests = service.write_csv(
+            service.REQUEST_COLUMNS, service._request_rows(ordered, TODAY, "http://t")
+        )
+        events = session.scalars(
+            sa.select(TimelineEvent)
+            .join(TimelineEvent.request)
+            .where(InfoRequest.newsroom_id == room)
+            .options(selectinload(TimelineEvent.attachments))
+            .order_by(TimelineEvent.request_id, TimelineEvent.occurred_on, TimelineEvent.id)
+        ).all()
+        expected_timeline = service.write_csv(
+            service.TIMELINE_COLUMNS,
+            (
+                [
+                    e.id,
+                    e.request_id,
+                    e.request.file_number,
+                    e.kind,
+                    KIND_LABELS.get(e.kind, e.kind),
+                    e.occurred_on,
+                    e.note,
+                    e.details or {},
+                    (e.recorded_by.name or e.recorded_by.email) if e.recorded_by else "system",
+                    e.recorded_at,
+                    e.corrects_id,
+                    "; ".join(a.original_name for a in e.attachments),
+                ]
+                for e in events
+            ),
+        )
+    assert "b.pdf;' =a.pdf" in expected_timeline
+    assert tables["requests.csv"].decode("utf-8") == expected_requests
+    assert tables["timeline.csv"].decode("utf-8") == expected_timeline

@@ -15,13 +15,22 @@ from datetime import date, datetime
 from typing import IO, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from tracker import deadlines
 from tracker.db import sqlite_search_index
-from tracker.models import Complaint, Extension, InfoRequest, Institution, Newsroom, TimelineEvent
+from tracker.models import (
+    Attachment,
+    Complaint,
+    Extension,
+    InfoRequest,
+    Institution,
+    Newsroom,
+    TimelineEvent,
+    User,
+)
 from tracker.requests import queries
-from tracker.requests.describe import lateness
+from tracker.requests.describe import lateness, row_lateness
 from tracker.requests.service import KIND_LABELS
 
 # A spreadsheet treats a cell starting with one of these as a formula (tab and carriage return
@@ -239,29 +248,52 @@ def newsroom_row_count(db: Session, newsroom_id: int) -> int:
 
 
 def _timeline_rows(db: Session, nid: int) -> Iterator[list[Any]]:
+    """The timeline's lines, read as plain rows (an ORM object each cost 130 us a line) with
+    each batch's attachment names read in one statement."""
+    e, r = TimelineEvent, InfoRequest
     events = _streamed(
         db,
-        sa.select(TimelineEvent, InfoRequest.file_number)
-        .join(InfoRequest, InfoRequest.id == TimelineEvent.request_id)
-        .where(InfoRequest.newsroom_id == nid)
-        .options(joinedload(TimelineEvent.recorded_by), selectinload(TimelineEvent.attachments))
-        .order_by(TimelineEvent.request_id, TimelineEvent.occurred_on, TimelineEvent.id),
-    )
-    for e, number in events:
-        yield [
+        sa.select(
             e.id,
             e.request_id,
-            number,
+            r.file_number,
             e.kind,
-            KIND_LABELS.get(e.kind, e.kind),
             e.occurred_on,
             e.note,
-            e.details or {},
-            (e.recorded_by.name or e.recorded_by.email) if e.recorded_by else "system",
+            e.details,
+            User.name.label("user_name"),
+            User.email.label("user_email"),
             e.recorded_at,
             e.corrects_id,
-            "; ".join(a.original_name for a in e.attachments),
-        ]
+        )
+        .join(r, r.id == e.request_id)
+        .outerjoin(User, User.id == e.recorded_by_id)
+        .where(r.newsroom_id == nid)
+        .order_by(e.request_id, e.occurred_on, e.id),
+    )
+    for batch in events.partitions():
+        names: dict[int, list[str]] = {}
+        for event_id, name in db.execute(
+            sa.select(Attachment.event_id, Attachment.original_name)
+            .where(Attachment.event_id.in_([row.id for row in batch]))
+            .order_by(Attachment.id)
+        ):
+            names.setdefault(event_id, []).append(name)
+        for row in batch:
+            yield [
+                row.id,
+                row.request_id,
+                row.file_number,
+                row.kind,
+                KIND_LABELS.get(row.kind, row.kind),
+                row.occurred_on,
+                row.note,
+                row.details or {},
+                (row.user_name or row.user_email) if row.user_email else "system",
+                row.recorded_at,
+                row.corrects_id,
+                "; ".join(names.get(row.id, ())),
+            ]
 
 
 def _institution_rows(db: Session, nid: int) -> Iterator[list[Any]]:
@@ -335,14 +367,55 @@ def _complaint_rows(db: Session, nid: int) -> Iterator[list[Any]]:
         ]
 
 
-def _all_requests(db: Session, nid: int) -> Iterator[InfoRequest]:
-    yield from _streamed(
+def _all_request_rows(db: Session, nid: int, today: date, base_url: str) -> Iterator[list[Any]]:
+    """The newsroom's requests as lines, read as plain rows (as ``_request_rows`` reads ORM
+    objects: the same cells)."""
+    r = InfoRequest
+    rows = _streamed(
         db,
-        sa.select(InfoRequest)
-        .where(InfoRequest.newsroom_id == nid)
-        .options(joinedload(InfoRequest.institution), joinedload(InfoRequest.owner))
-        .order_by(InfoRequest.id),
-    ).scalars()
+        sa.select(
+            r.id,
+            r.file_number,
+            r.title,
+            Institution.name.label("institution_name"),
+            Institution.province.label("institution_province"),
+            r.law_code,
+            r.status,
+            User.name.label("owner_name"),
+            User.email.label("owner_email"),
+            r.sent_on,
+            r.received_on,
+            r.due_on,
+            r.responded_on,
+            r.complaint_due_on,
+            r.closed_on,
+            r.text,
+        )
+        .join(Institution, Institution.id == r.institution_id)
+        .join(User, User.id == r.owner_id)
+        .where(r.newsroom_id == nid)
+        .order_by(r.id),
+    )
+    for row in rows:
+        yield [
+            row.id,
+            row.file_number,
+            row.title,
+            row.institution_name,
+            row.law_code,
+            deadlines.LAWS[row.law_code].name,
+            row.status,
+            row.owner_name or row.owner_email,
+            row.sent_on,
+            row.received_on,
+            row.due_on,
+            row.responded_on,
+            row_lateness(row, today).calendar_days_late,
+            row.complaint_due_on,
+            row.closed_on,
+            row.text,
+            f"{base_url}/requests/{row.id}",
+        ]
 
 
 def _counted(rows: Iterable[list[Any]], progress: Progress | None) -> Iterator[list[Any]]:
@@ -370,7 +443,7 @@ def write_newsroom_zip(
     were written as they are."""
     nid = newsroom.id
     tables: list[tuple[str, Sequence[str], Iterable[list[Any]]]] = [
-        ("requests.csv", REQUEST_COLUMNS, _request_rows(_all_requests(db, nid), today, base_url)),
+        ("requests.csv", REQUEST_COLUMNS, _all_request_rows(db, nid, today, base_url)),
         ("timeline.csv", TIMELINE_COLUMNS, _timeline_rows(db, nid)),
         ("institutions.csv", INSTITUTION_COLUMNS, _institution_rows(db, nid)),
         ("extensions.csv", EXTENSION_COLUMNS, _extension_rows(db, nid)),
