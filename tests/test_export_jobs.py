@@ -362,3 +362,29 @@ def test_the_zip_s_plain_row_tables_equal_the_orm_reading(app, room):
     assert "b.pdf;' =a.pdf" in expected_timeline
     assert tables["requests.csv"].decode("utf-8") == expected_requests
     assert tables["timeline.csv"].decode("utf-8") == expected_timeline
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"sort": "institution"},
+        {"sort": "days_late"},
+        {"sort": "received", "q": "request"},
+        {"overdue": "1"},
+    ],
+)
+def test_the_list_csv_s_plain_rows_equal_the_orm_reading(app, room, args):
+    from werkzeug.datastructures import MultiDict
+
+    with app.app_context():
+        session = db.session()
+        filters = RequestFilters.from_args(MultiDict(args))
+        orm = service.write_csv(
+            service.REQUEST_COLUMNS,
+            service._request_rows(
+                service.filtered_requests(session, room, filters), TODAY, "http://t"
+            ),
+        )
+        assert service.requests_csv(session, room, filters, TODAY, "http://t") == orm
+        assert orm.count("\n") > 1

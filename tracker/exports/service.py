@@ -122,6 +122,13 @@ def filtered_requests(
     return _streamed(db, queries.ordered(newsroom_id, filters, fts=fts)).scalars()
 
 
+def _filtered_rows(db: Session, newsroom_id: int, filters: queries.RequestFilters) -> Any:
+    """``filtered_requests`` as plain rows of ``_request_columns`` (same rows, same order)."""
+    fts = filters.searchable and sqlite_search_index(db)
+    statement = queries.ordered(newsroom_id, filters, fts=fts)
+    return _streamed(db, statement.with_only_columns(*_request_columns()).options())
+
+
 def _request_rows(items: Iterable[InfoRequest], today: date, base_url: str) -> Iterable[list[Any]]:
     for r in items:
         late = lateness(r, today).calendar_days_late
@@ -151,7 +158,8 @@ def requests_csv_chunks(
 ) -> Iterator[str]:
     """The filtered request list as CSV, one line per request, in pieces as rows are read."""
     return csv_chunks(
-        REQUEST_COLUMNS, _request_rows(filtered_requests(db, newsroom_id, filters), today, base_url)
+        REQUEST_COLUMNS,
+        _plain_request_rows(_filtered_rows(db, newsroom_id, filters), today, base_url),
     )
 
 
@@ -367,35 +375,31 @@ def _complaint_rows(db: Session, nid: int) -> Iterator[list[Any]]:
         ]
 
 
-def _all_request_rows(db: Session, nid: int, today: date, base_url: str) -> Iterator[list[Any]]:
-    """The newsroom's requests as lines, read as plain rows (as ``_request_rows`` reads ORM
-    objects: the same cells)."""
+def _request_columns() -> list[Any]:
     r = InfoRequest
-    rows = _streamed(
-        db,
-        sa.select(
-            r.id,
-            r.file_number,
-            r.title,
-            Institution.name.label("institution_name"),
-            Institution.province.label("institution_province"),
-            r.law_code,
-            r.status,
-            User.name.label("owner_name"),
-            User.email.label("owner_email"),
-            r.sent_on,
-            r.received_on,
-            r.due_on,
-            r.responded_on,
-            r.complaint_due_on,
-            r.closed_on,
-            r.text,
-        )
-        .join(Institution, Institution.id == r.institution_id)
-        .join(User, User.id == r.owner_id)
-        .where(r.newsroom_id == nid)
-        .order_by(r.id),
-    )
+    return [
+        r.id,
+        r.file_number,
+        r.title,
+        Institution.name.label("institution_name"),
+        Institution.province.label("institution_province"),
+        r.law_code,
+        r.status,
+        User.name.label("owner_name"),
+        User.email.label("owner_email"),
+        r.sent_on,
+        r.received_on,
+        r.due_on,
+        r.responded_on,
+        r.complaint_due_on,
+        r.closed_on,
+        r.text,
+    ]
+
+
+def _plain_request_rows(rows: Iterable[Any], today: date, base_url: str) -> Iterator[list[Any]]:
+    """Request lines from plain rows of ``_request_columns`` (the cells ``_request_rows``
+    makes of ORM objects)."""
     for row in rows:
         yield [
             row.id,
@@ -416,6 +420,21 @@ def _all_request_rows(db: Session, nid: int, today: date, base_url: str) -> Iter
             row.text,
             f"{base_url}/requests/{row.id}",
         ]
+
+
+def _all_request_rows(db: Session, nid: int, today: date, base_url: str) -> Iterator[list[Any]]:
+    """The newsroom's requests as lines, read as plain rows (an ORM object each cost 104 us
+    a line)."""
+    r = InfoRequest
+    rows = _streamed(
+        db,
+        sa.select(*_request_columns())
+        .join(Institution, Institution.id == r.institution_id)
+        .join(User, User.id == r.owner_id)
+        .where(r.newsroom_id == nid)
+        .order_by(r.id),
+    )
+    yield from _plain_request_rows(rows, today, base_url)
 
 
 def _counted(rows: Iterable[list[Any]], progress: Progress | None) -> Iterator[list[Any]]:
