@@ -19,7 +19,10 @@ the record, or another day, range or formula, and the scorecard is computed whol
 
 from __future__ import annotations
 
+import base64
 import json
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -158,78 +161,162 @@ def _score(key: str, name: str, law_code: str, members: Iterable[Group]) -> Scor
     )
 
 
-def cards(
-    db: Session, all_groups: list[Group], today: date, computed_at: datetime | None = None
-) -> Scorecards:
-    """The scorecards per institution and per law summed from the groups (the institutions'
-    names and laws read now)."""
-    by_institution: dict[int, list[Group]] = defaultdict(list)
-    by_law: dict[str, list[Group]] = defaultdict(list)
-    for g in all_groups:
-        if g.filed:
-            by_institution[g.institution_id].append(g)
-            by_law[g.law_code].append(g)
-    names = {
+def _names(db: Session, institution_ids: Collection[int]) -> dict[int, tuple[str, str]]:
+    return {
         i: (name, law)
         for i, name, law in db.execute(
             sa.select(Institution.id, Institution.name, Institution.law_code).where(
-                Institution.id.in_(sorted(by_institution))
+                Institution.id.in_(sorted(institution_ids))
             )
         )
     }
+
+
+def _merged(
+    law_code: str, members: Iterable[Group], sign: int = 1, into: Group | None = None
+) -> Group:
+    """The members' figures added to (or, ``sign`` -1, taken from) ``into`` or a new group."""
+    total = into if into is not None else Group(0, law_code)
+    for g in members:
+        total.filed += sign * g.filed
+        total.answered += sign * g.answered
+        total.on_time += sign * g.on_time
+        total.extended += sign * g.extended
+        total.complaints += sign * g.complaints
+        total.well_founded += sign * g.well_founded
+        for mine, theirs in ((total.to_answer, g.to_answer), (total.late_by, g.late_by)):
+            for days, n in theirs.items():
+                left = mine.get(days, 0) + sign * n
+                if left:
+                    mine[days] = left
+                else:
+                    mine.pop(days, None)
+    return total
+
+
+def _sorted(institutions: list[Score], laws: list[Score]) -> None:
+    institutions.sort(key=lambda s: (s.name.lower(), s.key))
+    laws.sort(key=lambda s: s.name.lower())
+
+
+def _pack(histogram: dict[int, int]) -> str:
+    flat = array("q")
+    for days in sorted(histogram):
+        flat.extend((days, histogram[days]))
+    if sys.byteorder == "big":
+        flat.byteswap()
+    return base64.b64encode(flat.tobytes()).decode("ascii")
+
+
+def _unpack(text: str) -> dict[int, int]:
+    flat = array("q")
+    flat.frombytes(base64.b64decode(text))
+    if sys.byteorder == "big":
+        flat.byteswap()
+    return dict(zip(flat[0::2], flat[1::2], strict=True))
+
+
+def _row(g: Group) -> list[object]:
+    return [
+        g.institution_id,
+        g.law_code,
+        g.filed,
+        g.answered,
+        g.on_time,
+        g.extended,
+        g.complaints,
+        g.well_founded,
+        _pack(g.to_answer),
+        _pack(g.late_by),
+    ]
+
+
+def _group(row: list[object]) -> Group:
+    """A stored group, its histograms decoded."""
+    i, law, filed, answered, on_time, extended, complaints, founded, a, b = row
+    return Group(
+        int(i),  # type: ignore[call-overload]
+        str(law),
+        int(filed),  # type: ignore[call-overload]
+        int(answered),  # type: ignore[call-overload]
+        int(on_time),  # type: ignore[call-overload]
+        int(extended),  # type: ignore[call-overload]
+        int(complaints),  # type: ignore[call-overload]
+        int(founded),  # type: ignore[call-overload]
+        _unpack(str(a)),
+        _unpack(str(b)),
+    )
+
+
+def whole(
+    db: Session, all_groups: list[Group], today: date, computed_at: datetime | None = None
+) -> tuple[Scorecards, str]:
+    """The scorecards summed from every group, and what to keep of them: each group and each
+    law's sum, their histograms packed (``_pack``: read back without a Python object per
+    day unless needed)."""
+    by_institution: dict[int, list[Group]] = defaultdict(list)
+    by_law: dict[str, list[Group]] = defaultdict(list)
+    for g in all_groups:
+        by_institution[g.institution_id].append(g)
+        by_law[g.law_code].append(g)
+    names = _names(db, by_institution)
     institutions = [
         _score(str(i), names[i][0], names[i][1], members)
         for i, members in by_institution.items()
         if i in names
     ]
-    laws = [_score(law, deadlines.LAWS[law].name, law, members) for law, members in by_law.items()]
-    institutions.sort(key=lambda s: (s.name.lower(), s.key))
-    laws.sort(key=lambda s: s.name.lower())
-    return Scorecards(today, institutions, laws, computed_at or clock.now())
+    sums = {law: _merged(law, members) for law, members in by_law.items()}
+    laws = [_score(law, deadlines.LAWS[law].name, law, [g]) for law, g in sums.items()]
+    _sorted(institutions, laws)
+    kept = {"groups": [_row(g) for g in all_groups], "laws": [_row(g) for g in sums.values()]}
+    cards = Scorecards(today, institutions, laws, computed_at or clock.now())
+    return cards, json.dumps(kept, separators=(",", ":"))
 
 
-def encode(all_groups: list[Group]) -> str:
-    """The groups as JSON text (kept beside a snapshot)."""
-    return json.dumps(
-        [
-            [
-                g.institution_id,
-                g.law_code,
-                g.filed,
-                g.answered,
-                g.on_time,
-                g.extended,
-                g.complaints,
-                g.well_founded,
-                sorted(g.to_answer.items()),
-                sorted(g.late_by.items()),
-            ]
-            for g in all_groups
-        ],
-        separators=(",", ":"),
-    )
-
-
-def decode(text: str) -> list[Group]:
-    """The groups kept as JSON text."""
-    return [
-        Group(i, law, filed, answered, on_time, extended, complaints, founded, dict(a), dict(b))
-        for i, law, filed, answered, on_time, extended, complaints, founded, a, b in json.loads(
-            text
-        )
-    ]
-
-
-def updated(
+def brought_up_to_date(
     db: Session,
     newsroom_id: int,
     today: date,
     received_from: date | None,
     received_to: date | None,
-    kept: list[Group],
+    stored: Scorecards,
+    kept_text: str,
     institutions: Collection[int],
-) -> list[Group]:
-    """The kept groups with those of ``institutions`` computed afresh."""
+    computed_at: datetime | None = None,
+) -> tuple[Scorecards, str]:
+    """A stored scorecard with the institutions in ``institutions`` computed afresh: their
+    groups are read again; each law they count under gets its stored sum minus their old
+    groups plus their new ones; every other institution and law keeps its stored score."""
     touched = set(institutions)
+    kept = json.loads(kept_text)
+    old = [_group(row) for row in kept["groups"] if row[0] in touched]
     fresh = groups(db, newsroom_id, today, received_from, received_to, touched) if touched else []
-    return [g for g in kept if g.institution_id not in touched] + fresh
+    affected = {g.law_code for g in old} | {g.law_code for g in fresh}
+    sums = {row[1]: row for row in kept["laws"]}
+    new_sums: dict[str, Group] = {}
+    for law in affected:
+        base = _group(sums[law]) if law in sums else Group(0, law)
+        base.institution_id = 0
+        _merged(law, [g for g in old if g.law_code == law], -1, base)
+        _merged(law, [g for g in fresh if g.law_code == law], 1, base)
+        if base.filed:
+            new_sums[law] = base
+    by_institution: dict[int, list[Group]] = defaultdict(list)
+    for g in fresh:
+        by_institution[g.institution_id].append(g)
+    names = _names(db, by_institution)
+    institutions_ = [s for s in stored.institutions if int(s.key) not in touched] + [
+        _score(str(i), names[i][0], names[i][1], members)
+        for i, members in by_institution.items()
+        if i in names
+    ]
+    laws = [s for s in stored.laws if s.key not in affected] + [
+        _score(law, deadlines.LAWS[law].name, law, [g]) for law, g in new_sums.items()
+    ]
+    _sorted(institutions_, laws)
+    rows = [row for row in kept["groups"] if row[0] not in touched] + [_row(g) for g in fresh]
+    law_rows = [row for law, row in sums.items() if law not in affected] + [
+        _row(g) for g in new_sums.values()
+    ]
+    cards = Scorecards(today, institutions_, laws, computed_at or clock.now())
+    return cards, json.dumps({"groups": rows, "laws": law_rows}, separators=(",", ":"))

@@ -259,14 +259,15 @@ def up_to_date(
     computed_at = clock.now()
     s = ScorecardSnapshot
     base = db.execute(
-        sa.select(s.revision, s.formula, s.groups).where(
+        sa.select(
+            s.revision, s.formula, s.groups, s.computed_at, sa.cast(s.payload, sa.Text)
+        ).where(
             s.newsroom_id == newsroom_id,
             s.received_from == (received_from or OPEN_FROM),
             s.received_to == (received_to or OPEN_TO),
             s.day == day,
         )
     ).first()
-    kept = None
     if (
         base is not None
         and base.groups is not None
@@ -275,18 +276,20 @@ def up_to_date(
     ):
         touched = _touched(db, newsroom_id, int(base.revision), revision)
         if touched is not None:
-            kept = incremental.updated(
+            stored = _decode(base[4], day, base.computed_at)
+            return incremental.brought_up_to_date(
                 db,
                 newsroom_id,
                 day,
                 received_from,
                 received_to,
-                incremental.decode(base.groups),
+                stored,
+                base.groups,
                 touched,
+                computed_at,
             )
-    if kept is None:
-        kept = incremental.groups(db, newsroom_id, day, received_from, received_to)
-    return incremental.cards(db, kept, day, computed_at), incremental.encode(kept)
+    every = incremental.groups(db, newsroom_id, day, received_from, received_to)
+    return incremental.whole(db, every, day, computed_at)
 
 
 def refresh(db: Session, default_tz: str) -> tuple[int, int]:
