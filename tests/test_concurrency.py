@@ -236,3 +236,50 @@ def test_an_api_update_with_an_old_version_is_a_409(app, client, editor):
         )
     bad = client.patch(f"/api/v1/requests/{request_id}", json={"version": "two"}, headers=headers)
     assert bad.status_code == 422 and bad.get_json()["field"] == "version"
+
+
+def test_two_api_updates_of_different_fields_at_once_keep_both(app, editor, monkeypatch):
+    from api_helpers import bearer, token
+
+    from tracker.api import views as api_views
+
+    _, ids = _requests(app, editor, 6)
+    headers = bearer(token(app, "ed@example.org"))
+    real_body = api_views._json_body
+
+    def slow_body():
+        # Between reading the request and writing it, as on a loaded server.
+        time.sleep(0.02)
+        return real_body()
+
+    monkeypatch.setattr(api_views, "_json_body", slow_body)
+    errors: list[BaseException] = []
+
+    def patch(request_id: int, body: dict[str, Any], start) -> None:
+        try:
+            start.wait(30)
+            answer = app.test_client().patch(
+                f"/api/v1/requests/{request_id}", json=body, headers=headers
+            )
+            assert answer.status_code == 200, answer.get_json()
+        except BaseException as exc:  # pragma: no cover - reported by the test
+            errors.append(exc)
+
+    for request_id in ids:
+        start = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=patch, args=(request_id, body, start))
+            for body in ({"title": "New title"}, {"file_number": f"F-{request_id}"})
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert errors == []
+    with app.app_context():
+        rows = db.session().execute(
+            sa.select(
+                InfoRequest.id, InfoRequest.title, InfoRequest.file_number, InfoRequest.version
+            ).where(InfoRequest.id.in_(ids))
+        )
+        assert sorted(rows) == [(i, "New title", f"F-{i}", 3) for i in ids]

@@ -333,3 +333,14 @@ def test_every_api_body_takes_generated_json_without_a_500(client, site, data):
     if response.status_code >= 400:
         answer = response.get_json()
         assert set(answer) <= {"error", "reason", "field"} and answer["reason"]
+
+
+def test_nul_in_the_login_and_password_forms_is_refused(app, make_user):
+    make_user(EDITOR, newsroom="Le Devoir", role="editor")
+    anonymous = app.test_client()
+    for url in ("/login", "/password/forgot"):
+        fields = form_fields(anonymous, url)
+        for name in fields:
+            token = csrf_token(anonymous, url)
+            response = anonymous.post(url, data={**fields, name: NUL, "csrf_token": token})
+            assert response.status_code == 400, (url, name, response.status_code)

@@ -470,7 +470,11 @@ def settle_interrupted(db: Session, config: Mapping[str, Any]) -> int:
     taken = sorted(path.parent.glob(f"{OUTCOMES_FILE}.*.settling"))
     settled = 0
     for part in taken:
-        for line in part.read_text(encoding="utf-8").splitlines():
+        try:
+            lines = part.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            continue  # settled by another process (a cron sweep beside the scheduler)
+        for line in lines:
             if not line.strip():
                 continue
             outcome = json.loads(line)
@@ -486,7 +490,7 @@ def settle_interrupted(db: Session, config: Mapping[str, Any]) -> int:
             if done:
                 log.info("alert %s settled as %s", outcome["alert"], values["status"])
             settled += done
-        part.unlink()
+        part.unlink(missing_ok=True)
     return settled
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from tracker import clock, csrf, db
 from tracker.api import inputs, openapi, serialize
@@ -202,6 +203,32 @@ def get_request(request_id: int) -> Response:
     return jsonify(_detail(_owned_request(request_id)))
 
 
+def _merged(
+    session: Session, info_request: InfoRequest, fields: dict[str, Any]
+) -> service.RequestData:
+    """The request's current facts with the fields sent in a PATCH."""
+    current = {name: getattr(info_request, name) for name in inputs.REQUEST_FIELDS}
+    institution = session.get(Institution, info_request.institution_id)
+    if "law_code" not in fields and info_request.law_code == institution.law_code:
+        current["law_code"] = None  # keep following the institution's law
+    merged = {**current, **fields}
+    if merged["title"] is None or merged["received_on"] is None:
+        raise ApiError(
+            422,
+            "This field cannot be empty.",
+            "title" if merged["title"] is None else "received_on",
+        )
+    return service.RequestData(
+        institution_id=merged["institution_id"],
+        title=merged["title"],
+        received_on=merged["received_on"],
+        law_code=merged["law_code"],
+        text=merged["text"] or "",
+        sent_on=merged["sent_on"],
+        file_number=merged["file_number"],
+    )
+
+
 @bp.patch("/requests/<int:request_id>")
 def update_request(request_id: int) -> Response:
     """Change some of a request's facts; the change is noted in its timeline."""
@@ -214,27 +241,12 @@ def update_request(request_id: int) -> Response:
     fields = inputs.request_fields(
         {name: value for name, value in body.items() if name != "version"}, creating=False
     )
-    current = {name: getattr(info_request, name) for name in inputs.REQUEST_FIELDS}
-    if "law_code" not in fields and info_request.law_code == info_request.institution.law_code:
-        current["law_code"] = None  # keep following the institution's law
-    merged = {**current, **fields}
-    if merged["title"] is None or merged["received_on"] is None:
-        raise ApiError(
-            422,
-            "This field cannot be empty.",
-            "title" if merged["title"] is None else "received_on",
-        )
-    data = service.RequestData(
-        institution_id=merged["institution_id"],
-        title=merged["title"],
-        received_on=merged["received_on"],
-        law_code=merged["law_code"],
-        text=merged["text"] or "",
-        sent_on=merged["sent_on"],
-        file_number=merged["file_number"],
-    )
     try:
         with db.transaction() as session:
+            # The fields not sent keep their values as of now, read under the request's lock:
+            # another client's change to them meanwhile is never written back over.
+            service.lock_request(session, info_request)
+            data = _merged(session, info_request, fields)
             service.update_request(
                 session, user(), info_request, data, today(), expected_version=expected
             )

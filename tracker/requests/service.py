@@ -259,12 +259,13 @@ def lock_request(db: Session, request: InfoRequest) -> None:
             # Changes nothing the scorecard reads (tracker.revisions).
             .execution_options(synchronize_session=False, **{revisions.FIGURES_UNCHANGED: True})
         )
-    db.execute(
+    # Fetched, not only run: the ORM refreshes the request's attributes as it reads the row.
+    db.scalars(
         sa.select(InfoRequest)
         .where(InfoRequest.id == request.id)
         .with_for_update(of=InfoRequest)
         .execution_options(populate_existing=True)
-    )
+    ).all()
     db.expire(request, ["events"])
 
 
