@@ -271,7 +271,11 @@ def test_migrations_keep_every_row_of_a_populated_database(app, runner):
     # Down to the first revision and up again, with the data in the tables.
     downgrade(app, "0001")
     at_first = _rows(app)
-    assert {t: len(r) for t, r in at_first.items()} == {t: len(r) for t, r in at_head.items()}
+    # Tables newer than 0001 that the demo leaves empty (import_batch, imported_request: it
+    # imports nothing) are dropped on the way down; every other row is kept.
+    assert {t: len(r) for t, r in at_first.items()} == {
+        t: len(r) for t, r in at_head.items() if r or t in at_first
+    }
     assert _cut(at_head, at_first) == _cut(at_first, at_first)
     upgrade(app)
     again = _rows(app)

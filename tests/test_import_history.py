@@ -15,7 +15,14 @@ from tests.conftest import page
 from tracker import clock, db, deadlines
 from tracker.imports import service
 from tracker.imports.csvfile import parse_csv
-from tracker.models import ImportBatch, InfoRequest, Institution, Newsroom, TimelineEvent
+from tracker.models import (
+    ImportBatch,
+    ImportedRequest,
+    InfoRequest,
+    Institution,
+    Newsroom,
+    TimelineEvent,
+)
 from tracker.requests.describe import lateness
 from tracker.scorecards.service import compute
 
@@ -89,7 +96,10 @@ def test_unanswered_in_an_old_file_is_late_as_of_the_file_not_today(app, runner,
             3,
             3,
         )
-        assert {r.import_id for r in found.values()} == {batch.id}
+        linked = db.session().scalars(
+            sa.select(ImportedRequest.request_id).where(ImportedRequest.import_id == batch.id)
+        )
+        assert set(linked) == {r.id for r in found.values()}
 
 
 def test_as_of_option_and_today(app, runner, tmp_path, editor):
@@ -317,3 +327,40 @@ def test_the_calgary_file_invents_no_days(app, runner, editor):
         (calgary,) = compute(session, newsroom_id, TODAY).institutions
     assert calgary.worst_days_late < 400
     assert deadlines.LAWS["ca-ab-foip"]
+
+
+def test_the_pages_say_unanswered_as_of_and_list_wordings_and_spellings(
+    app, client, auth, runner, tmp_path, editor
+):
+    text = FILE_2016 + "H-4,Odd,2016-01-04,2016-01-20,sent to the moon,city of toronto.\n"
+    auth.login("editor@example.org")
+    uploaded = auth.post(
+        "/imports/",
+        {"file": (io.BytesIO(text.encode()), "h.csv")},
+        content_type="multipart/form-data",
+    )
+    mapping = {
+        "title": "title",
+        "file_number": "file number",
+        "received_on": "received",
+        "completed_on": "completed",
+        "decision": "decision",
+        "institution": "institution",
+        "default_law": "ca-on-mfippa",
+        "date_format": "iso",
+    }
+    check = auth.post(uploaded.headers["Location"], mapping).headers["Location"]
+    soup = page(client.get(check))
+    wordings = [td.get_text() for td in soup.select("#unknown-decisions td")]
+    assert wordings == ["sent to the moon", "1"]
+    variants = soup.select_one("#institution-variants").get_text(" ", strip=True)
+    assert "City of Toronto" in variants and "city of toronto." in variants
+
+    assert run(runner, write(tmp_path, FILE_2016)).exit_code == 0
+    rid = requests_by_number(app)["H-1"].id
+    shown = page(client.get(f"/requests/{rid}"))
+    lateness_text = shown.select_one("#lateness").get_text(" ", strip=True)
+    assert "121 calendar days late" in lateness_text
+    assert "counted to" in lateness_text and "still unanswered then" in lateness_text
+    assert "and counting" not in lateness_text
+    assert "Unanswered as of its source" in shown.select_one("#closure").get_text()

@@ -182,6 +182,19 @@ class ImportBatch(Base):
     rows: Mapped[int] = mapped_column(default=0)
 
 
+class ImportedRequest(Base):
+    """A request an import brought (migration 0011), for scorecards of one source."""
+
+    __tablename__ = "imported_request"
+
+    import_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True
+    )
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class InfoRequest(Base):
     """An access-to-information request sent by a reporter to an institution."""
 
@@ -222,7 +235,6 @@ class InfoRequest(Base):
             "responded_on",
             "closed_on",
             "status",
-            "import_id",
             "id",
         ),
         # Search (LIKE '%term%') through trigram indexes, on PostgreSQL only (pg_trgm).
@@ -253,8 +265,6 @@ class InfoRequest(Base):
     complaint_due_on: Mapped[date | None] = mapped_column(sa.Date)
     responded_on: Mapped[date | None] = mapped_column(sa.Date)
     closed_on: Mapped[date | None] = mapped_column(sa.Date)
-    # The import that brought it (migration 0011), for scorecards of one source.
-    import_id: Mapped[int | None] = mapped_column(sa.ForeignKey("import_batch.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Raised by every edit of the facts above (tracker.requests.service.update_request): an

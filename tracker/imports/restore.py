@@ -28,7 +28,7 @@ from tracker.exports.service import FORMULA_TRIGGERS
 from tracker.files.storage import LocalStorage
 from tracker.imports.service import ImportRefused, name_key
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.models import ImportBatch, Institution, TimelineEvent, User
+from tracker.models import ImportBatch, ImportedRequest, Institution, TimelineEvent, User
 from tracker.requests import service as requests
 from tracker.sweep import deadline_key
 
@@ -188,7 +188,7 @@ def _restore_request(
         ),
         today,
     )
-    created.import_id = batch.id
+    db.add(ImportedRequest(import_id=batch.id, request_id=created.id))
     new_ids: dict[str, TimelineEvent] = {}
     for entry in sorted(timeline, key=lambda e: int(e["id"])):
         kind = entry["kind"]

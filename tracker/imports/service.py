@@ -23,7 +23,7 @@ from tracker import clock, deadlines
 from tracker.files.storage import LocalStorage
 from tracker.imports.csvfile import CsvTable
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.models import ImportBatch, InfoRequest, Institution, User
+from tracker.models import ImportBatch, ImportedRequest, InfoRequest, Institution, User
 from tracker.requests import service as requests
 
 #: Mapping keys that name a column of the file, with the label the preview page shows.
@@ -1100,7 +1100,7 @@ def _write_request(
         ),
         today,
     )
-    info_request.import_id = batch.id
+    db.add(ImportedRequest(import_id=batch.id, request_id=info_request.id))
     # Earlier packages are partial releases; the last is the final response, whose outcome
     # sums up every package (all disclosed + nothing disclosed = in part).
     overall = _combine([outcome for _, outcome in planned.responses])

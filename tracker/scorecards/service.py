@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from tracker import clock, deadlines
-from tracker.models import Complaint, Extension, ImportBatch, InfoRequest, Institution
+from tracker.models import (
+    Complaint,
+    Extension,
+    ImportBatch,
+    ImportedRequest,
+    InfoRequest,
+    Institution,
+)
 
 
 class days_between(FunctionElement[int]):
@@ -146,7 +153,11 @@ def scoped(
     if received_to is not None:
         scope.append(r.received_on <= received_to)
     if import_id is not None:
-        scope.append(r.import_id == import_id)
+        scope.append(
+            r.id.in_(
+                sa.select(ImportedRequest.request_id).where(ImportedRequest.import_id == import_id)
+            )
+        )
     if institutions is not None:
         scope.append(r.institution_id.in_(sorted(institutions)))
 
