@@ -95,26 +95,32 @@ def request_export(db: Session, user: User, today: date) -> ExportJob:
     """Queue the newsroom's export for ``user``, or join the job already queued or running;
     the user is mailed when it is ready. The caller commits."""
     insert = _insert(db)
-    db.execute(
-        insert(ExportJob.__table__)
-        .values(
-            newsroom_id=user.newsroom_id,
-            active_key=user.newsroom_id,
-            status="queued",
-            requested_by_id=user.id,
-            day=today,
-            requested_at=clock.now(),
-            attempts=0,
-            rows_done=0,
-            rows_total=0,
+    job = None
+    while job is None:
+        db.execute(
+            insert(ExportJob.__table__)
+            .values(
+                newsroom_id=user.newsroom_id,
+                active_key=user.newsroom_id,
+                status="queued",
+                requested_by_id=user.id,
+                day=today,
+                requested_at=clock.now(),
+                attempts=0,
+                rows_done=0,
+                rows_total=0,
+            )
+            .on_conflict_do_nothing(index_elements=["active_key"])
         )
-        .on_conflict_do_nothing(index_elements=["active_key"])
-    )
-    job = db.scalars(
-        sa.select(ExportJob)
-        .where(ExportJob.active_key == user.newsroom_id)
-        .execution_options(populate_existing=True)
-    ).one()
+        # Locked (PostgreSQL) until this user is among its waiters: the worker marks it
+        # ready, and reads whom to mail, only after. None when the job in the way finished
+        # between the two statements (READ COMMITTED): a new one is queued on the next turn.
+        job = db.scalars(
+            sa.select(ExportJob)
+            .where(ExportJob.active_key == user.newsroom_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
     db.execute(
         insert(ExportWaiter.__table__)
         .values(job_id=job.id, user_id=user.id, asked_at=clock.now())
