@@ -156,6 +156,26 @@ def main(argv: list[str] | None = None) -> int:
         today = clock.today()
         lines: list[str] = []
 
+        def save() -> None:
+            """Write what is measured so far (a step that fails later keeps the others)."""
+            if args.no_results:
+                return
+            write_section(
+                SECTION,
+                f"{label}, {total:,} requests",
+                [
+                    f"- date: {date.today().isoformat()}; {machine()}",
+                    f"- measured newsroom: {count:,} requests",
+                    *lines,
+                ],
+                intro=[
+                    "Run: `.venv/bin/python bench/exports.py --database URL [--backup]` on a "
+                    "database filled by bench/generate.py. Targets: memory growth under "
+                    f"{MEMORY_TARGET_MB} MB for each step, a scorecard after a change under "
+                    f"{SCORECARD_TARGET_S:.0f} s.",
+                ],
+            )
+
         def report(name: str, seconds: float, growth: float, extra: str = "") -> None:
             verdict = "ok" if growth < MEMORY_TARGET_MB else "OVER"
             line = (
@@ -164,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(line, flush=True)
             lines.append(line)
+            save()
 
         assert client.get("/exports/").status_code == 200  # warm up
         seconds, growth, size = measured(lambda: drain(client.get("/exports/newsroom.zip")))
@@ -194,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(line, flush=True)
         lines.append(line)
+        save()
 
         if args.backup:
             from tracker.backup import backup
@@ -208,22 +230,6 @@ def main(argv: list[str] | None = None) -> int:
                 "missing (the generator writes attachment rows without files)",
             )
 
-    if not args.no_results:
-        write_section(
-            SECTION,
-            f"{label}, {total:,} requests",
-            [
-                f"- date: {date.today().isoformat()}; {machine()}",
-                f"- measured newsroom: {count:,} requests",
-                *lines,
-            ],
-            intro=[
-                "Run: `.venv/bin/python bench/exports.py --database URL [--backup]` on a "
-                "database filled by bench/generate.py. Targets: memory growth under "
-                f"{MEMORY_TARGET_MB} MB for each step, a scorecard after a change under "
-                f"{SCORECARD_TARGET_S:.0f} s.",
-            ],
-        )
     return 0
 
 
