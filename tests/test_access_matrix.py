@@ -59,6 +59,7 @@ class Ids:
     outsider_token: str = ""
     colleague_token: str = ""
     editor_token: str = ""
+    export_job: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -134,6 +135,13 @@ def world(app) -> Ids:
         export.getvalue(),
         {"user_id": ids.owner, "newsroom_id": 1, "filename": "export.zip", "kind": "export"},
     )
+    with app.app_context(), db.transaction() as session:
+        from tracker.exports import jobs
+
+        owner = user_by_email(session, OWNER)
+        ids.export_job = jobs.request_export(session, owner, TODAY).id
+    with app.app_context():
+        assert jobs.work(db.session(), app.config) == 1  # a prepared export holding Nightjar
     return ids
 
 
@@ -233,6 +241,11 @@ def matrix(ids: Ids) -> list[Case]:
             "POST",
             f"/settings/people/{ids.colleague}/password-link",
             {},
+        ),
+        Case(
+            "/exports/jobs/<int:job_id>/download",
+            "GET",
+            f"/exports/jobs/{ids.export_job}/download",
         ),
         # Scorecards are per newsroom: another newsroom's user gets their own, empty ones.
         Case("/scorecards/<kind>.csv", "GET", "/scorecards/institutions.csv", outsider=200),

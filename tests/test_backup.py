@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import secrets
 import shutil
 import threading
@@ -234,6 +235,8 @@ def test_backup_while_a_client_writes_restores_one_consistent_moment(
     (revision,) = after.pop("data_revision")
     (current,) = now.pop("data_revision")
     assert int(revision["revision"]) == int(current["revision"]) - (NOTES - len(notes))
+    # What each revision touched is recorded with it (scorecard_change): up to the snapshot's.
+    kept["scorecard_change"] = lambda r: int(r["revision"]) <= int(revision["revision"])
     for table, rows in now.items():
         keep = kept.get(table, lambda r: True)
         assert after[table] == [r for r in rows if keep(r)], table
@@ -246,3 +249,31 @@ def test_backup_while_a_client_writes_restores_one_consistent_moment(
         assert (
             hashlib.sha256(copy.path_for(row["sha256"]).read_bytes()).hexdigest() == (row["sha256"])
         )
+
+
+def test_backup_and_restore_report_progress_and_list_files_outside_the_manifest(
+    app, runner, empty_target, tmp_path
+):
+    _populate(app)
+    result = runner.invoke(args=["backup", str(tmp_path / "backup")])
+    assert result.exit_code == 0, result.output
+    assert "database: 1/1" in result.stderr and "files: 1/1" in result.stderr
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert (manifest["file_count"], manifest["missing_count"]) == (1, 0)
+    (line,) = (tmp_path / "backup" / "files.txt").read_text().splitlines()
+    sha, copy_hash = line.split(" ")
+    assert sha == copy_hash  # content-addressed: the copy's hash is its name
+    assert not (tmp_path / "backup" / ".hashes").exists()
+    restored = empty_target.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup")])
+    assert restored.exit_code == 0, restored.output
+    assert "checking files: 1/1" in restored.stderr and "files: 1/1" in restored.stderr
+
+
+def test_a_missing_file_is_counted_and_named(app, runner, tmp_path):
+    _populate(app)
+    with app.app_context():
+        sha = db.session().scalar(sa.text("SELECT sha256 FROM attachment"))
+    LocalStorage(app.config["ATTACHMENTS_DIR"]).path_for(sha).unlink()
+    result = runner.invoke(args=["backup", "--quiet", str(tmp_path / "backup")])
+    assert result.exit_code == 0 and "backed up 1 requests, 0 files" in result.output
+    assert f"1 files were already missing: {sha}" in result.stderr

@@ -221,7 +221,7 @@ def test_sweep_killed_mid_way_then_the_next_completes_without_duplicates(app, ru
 # a downgrade below their migration drops them, and they start empty again after the upgrade
 # (every scorecard is computed afresh). No request data lives there. Login sessions (0009) go
 # the same way: below it nobody stays logged in.
-DERIVED_TABLES = {"data_revision", "scorecard_snapshot", "user_session"}
+DERIVED_TABLES = {"data_revision", "scorecard_snapshot", "scorecard_change", "user_session"}
 
 
 def _rows(app) -> dict[str, list[dict[str, Any]]]:

@@ -122,7 +122,7 @@ def test_a_write_during_the_computation_is_never_hidden_by_the_cache(
     cached(app, client)
     with app.app_context(), db.transaction() as session:
         session.get(Institution, star["City of Toronto"]).name = "Toronto"
-    real = rendered.service.compute
+    real = rendered.snapshots.up_to_date
 
     def compute_then_a_colleague_writes(*args, **kwargs):
         cards = real(*args, **kwargs)
@@ -130,9 +130,9 @@ def test_a_write_during_the_computation_is_never_hidden_by_the_cache(
             session.get(Institution, star["RCMP"]).name = "GRC"
         return cards
 
-    monkeypatch.setattr(rendered.service, "compute", compute_then_a_colleague_writes)
+    monkeypatch.setattr(rendered.snapshots, "up_to_date", compute_then_a_colleague_writes)
     assert {"RCMP", "Toronto"} <= set(view(app, client)[0])
-    monkeypatch.setattr(rendered.service, "compute", real)
+    monkeypatch.setattr(rendered.snapshots, "up_to_date", real)
     rows = view(app, client)[0]
     assert {"GRC", "Toronto"} <= set(rows) and "RCMP" not in rows
     assert "GRC" in client.get("/scorecards/days-late.svg").get_data(as_text=True)

@@ -461,7 +461,7 @@ def test_a_write_committed_during_the_computation_is_never_hidden(
     """The revision is read before the figures are: a colleague's write committed after the
     figures were read, before they are stored, leaves them tagged with the revision before
     the write, which is never served. (Read after, it would be the new one.)"""
-    real = service.compute
+    real = snapshots.up_to_date
 
     def compute_then_a_colleague_writes(*args, **kwargs):
         cards = real(*args, **kwargs)
@@ -469,9 +469,9 @@ def test_a_write_committed_during_the_computation_is_never_hidden(
             session.get(Institution, star["RCMP"]).name = "GRC"
         return cards
 
-    monkeypatch.setattr(service, "compute", compute_then_a_colleague_writes)
+    monkeypatch.setattr(snapshots, "up_to_date", compute_then_a_colleague_writes)
     assert "RCMP" in view(app, client)[0]  # figures read before the write
-    monkeypatch.setattr(service, "compute", real)
+    monkeypatch.setattr(snapshots, "up_to_date", real)
     rows, statements, _ = view(app, client)
     assert reads_requests(statements) and "GRC" in rows and "RCMP" not in rows
 

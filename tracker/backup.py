@@ -13,6 +13,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,37 @@ def _live_counts(app: Flask) -> dict[str, int]:
         return _row_counts(conn)
 
 
-def _contents(conn: sa.Connection) -> tuple[dict[str, int], list[str]]:
-    """The row counts and the attachments' hashes, as this connection sees the database."""
-    return _row_counts(conn), sorted(set(conn.scalars(sa.select(Attachment.sha256))))
+# Hashes read from the database, and files listed, this many at a time (flat memory).
+BATCH = 5000
+FILES_LIST = "files.txt"
+MISSING_SHOWN = 100  # missing files named in the manifest (all are counted)
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def _contents(conn: sa.Connection, listing: Path) -> tuple[dict[str, int], int]:
+    """The row counts as this connection sees the database, and its attachments' distinct
+    hashes written to ``listing`` one a line in order (read BATCH at a time, never all in
+    memory); the number of hashes."""
+    n = 0
+    hashes = conn.execution_options(yield_per=BATCH).scalars(
+        sa.select(Attachment.sha256).distinct().order_by(Attachment.sha256)
+    )
+    with listing.open("w", encoding="ascii") as out:
+        for sha in hashes:
+            out.write(sha + "\n")
+            n += 1
+    return _row_counts(conn), n
+
+
+def _listed(listing: Path) -> Iterator[str]:
+    with listing.open(encoding="ascii") as lines:
+        for line in lines:
+            if line.strip():
+                yield line.strip()
 
 
 def _program(name: str) -> str:
@@ -102,7 +131,9 @@ def _sqlite_copy(source_path: str, target: Path) -> None:
         source.close()
 
 
-def _pg_dump(engine: sa.Engine, url: str, target: Path) -> tuple[dict[str, int], list[str]]:
+def _pg_dump(
+    engine: sa.Engine, url: str, target: Path, listing: Path
+) -> tuple[dict[str, int], int]:
     """``pg_dump`` of the snapshot of one REPEATABLE READ transaction, which also counts the
     rows and lists the files: the dump, the counts and the files are of the same moment."""
     pg_dump = _program("pg_dump")
@@ -128,16 +159,20 @@ def _pg_dump(engine: sa.Engine, url: str, target: Path) -> tuple[dict[str, int],
             )
             if result.returncode != 0:
                 raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
-            return _contents(conn)
+            return _contents(conn, listing)
 
 
-def backup(app: Flask, target: Path) -> dict[str, Any]:
-    """Write a backup folder; refuse a target that exists and is not empty."""
+def backup(app: Flask, target: Path, progress: Progress = _no_progress) -> dict[str, Any]:
+    """Write a backup folder; refuse a target that exists and is not empty. Memory stays
+    flat whatever the size: the database is copied by SQLite or ``pg_dump``, the files'
+    hashes go through a list on disk; ``progress(stage, done, total)`` is told how far."""
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} exists and is not empty")
     target.mkdir(parents=True, exist_ok=True)
     url = app.config["DATABASE_URL"]
     engine = app.extensions["engine"]
+    hashes = target / ".hashes"
+    progress("database", 0, 1)
     # The counts and the files are those of the copied database itself (one snapshot), not
     # of the live one a moment later: restore checks against them.
     if engine.dialect.name == "sqlite":
@@ -152,38 +187,70 @@ def backup(app: Flask, target: Path) -> dict[str, Any]:
         )
         try:
             with copy.connect() as conn:
-                counts, hashes = _contents(conn)
+                counts, total = _contents(conn, hashes)
         finally:
             copy.dispose()
     elif engine.dialect.name == "postgresql":
         database = "database.pgdump"
-        counts, hashes = _pg_dump(engine, url, target / database)
+        counts, total = _pg_dump(engine, url, target / database, hashes)
     else:
         raise BackupError(f"no backup method for {engine.dialect.name}")
+    progress("database", 1, 1)
 
     storage = LocalStorage(app.config["ATTACHMENTS_DIR"])
     files_dir = LocalStorage(target / "attachments")
-    missing = [h for h in hashes if not storage.exists(h)]
-    for sha in hashes:
-        if sha in missing:
-            continue
-        destination = files_dir.path_for(sha)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(storage.path_for(sha), destination)
+    copied = missing = 0
+    shown: list[str] = []
+    with (target / FILES_LIST).open("w", encoding="ascii") as listing:
+        for done, sha in enumerate(_listed(hashes), 1):
+            if storage.exists(sha):
+                destination = files_dir.path_for(sha)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(storage.path_for(sha), destination)
+                # The copy's own hash: restore checks each file against it.
+                listing.write(f"{sha} {_sha256(destination)}\n")
+                copied += 1
+            else:
+                missing += 1
+                if len(shown) < MISSING_SHOWN:
+                    shown.append(sha)
+            if done % 100 == 0 or done == total:
+                progress("files", done, total)
+    hashes.unlink()
     manifest = {
         "tracker_version": __version__,
         "database": database,
         "dialect": engine.dialect.name,
         "rows": counts,
-        "files": {sha: _sha256(files_dir.path_for(sha)) for sha in hashes if sha not in missing},
-        "missing_files": missing,
+        "files_list": FILES_LIST,
+        "file_count": copied,
+        "missing_count": missing,
+        "missing_files": shown,
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return manifest
 
 
-def restore(app: Flask, source: Path) -> dict[str, Any]:
-    """Restore a backup folder into an empty database and attachments folder."""
+def _backed_up_files(source: Path, manifest: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(name, SHA-256 of the copy) of each file in a backup: its list, or an older backup's
+    manifest."""
+    if "files" in manifest:
+        yield from manifest["files"].items()
+        return
+    with (source / manifest["files_list"]).open(encoding="ascii") as lines:
+        for line in lines:
+            if line.strip():
+                sha, _, expected = line.strip().partition(" ")
+                yield sha, expected
+
+
+def _file_count(manifest: dict[str, Any]) -> int:
+    return len(manifest["files"]) if "files" in manifest else int(manifest["file_count"])
+
+
+def restore(app: Flask, source: Path, progress: Progress = _no_progress) -> dict[str, Any]:
+    """Restore a backup folder into an empty database and attachments folder (in flat
+    memory: the files are checked and copied one at a time from the backup's list)."""
     manifest_path = source / "manifest.json"
     if not manifest_path.exists():
         raise BackupError(f"{source} holds no manifest.json: not a tracker backup")
@@ -194,9 +261,14 @@ def restore(app: Flask, source: Path) -> dict[str, Any]:
         counts = _live_counts(app)
         if any(counts.values()):
             raise BackupError("the target database is not empty; restore only into an empty one")
-    for sha, expected in manifest["files"].items():
-        if _sha256(LocalStorage(source / "attachments").path_for(sha)) != expected:
+    total = _file_count(manifest)
+    backed_up = LocalStorage(source / "attachments")
+    for done, (sha, expected) in enumerate(_backed_up_files(source, manifest), 1):
+        if _sha256(backed_up.path_for(sha)) != expected:
             raise BackupError(f"file {sha} in the backup does not match its hash")
+        if done % 100 == 0 or done == total:
+            progress("checking files", done, total)
+    progress("database", 0, 1)
     url = app.config["DATABASE_URL"]
     if manifest["database"] == "database.sqlite":
         if engine.dialect.name != "sqlite":
@@ -236,49 +308,72 @@ def restore(app: Flask, source: Path) -> dict[str, Any]:
         )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+    progress("database", 1, 1)
     storage = LocalStorage(app.config["ATTACHMENTS_DIR"])
-    for sha in manifest["files"]:
+    for done, (sha, _expected) in enumerate(_backed_up_files(source, manifest), 1):
         destination = storage.path_for(sha)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(LocalStorage(source / "attachments").path_for(sha), destination)
+        shutil.copy2(backed_up.path_for(sha), destination)
+        if done % 100 == 0 or done == total:
+            progress("files", done, total)
     restored = _live_counts(app)
     if restored != manifest["rows"]:
         raise BackupError(f"row counts differ after restore: {restored} != {manifest['rows']}")
     return manifest
 
 
+def _reporter(verbose: bool) -> Progress:
+    """Progress on standard error, a line per stage and every tenth of the files."""
+    said: dict[str, int] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        step = max(1, total // 10)
+        last = said.get(stage)
+        if last is None or done == total or done - last >= step:
+            said[stage] = done
+            click.echo(f"{stage}: {done:,}/{total:,}", err=True)
+
+    return report if verbose else _no_progress
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(path_type=Path))
+@click.option("--quiet", is_flag=True, help="No progress lines on standard error.")
 @with_appcontext
-def backup_command(path: Path) -> None:
+def backup_command(path: Path, quiet: bool) -> None:
     """Back up the database and every original file into the folder PATH."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
-        manifest = backup(current_app._get_current_object(), path)  # type: ignore[attr-defined]
+        manifest = backup(app, path, _reporter(not quiet))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     rows = manifest["rows"]
     click.echo(
         f"backed up {rows.get('info_request', 0)} requests, "
-        f"{len(manifest['files'])} files to {path}"
+        f"{manifest['file_count']} files to {path}"
     )
-    if manifest["missing_files"]:
+    if manifest["missing_count"]:
+        more = manifest["missing_count"] - len(manifest["missing_files"])
         click.echo(
-            f"warning: {len(manifest['missing_files'])} files were already missing: "
-            + ", ".join(manifest["missing_files"]),
+            f"warning: {manifest['missing_count']} files were already missing: "
+            + ", ".join(manifest["missing_files"])
+            + (f" and {more} more" if more else ""),
             err=True,
         )
 
 
 @click.command("restore")
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--quiet", is_flag=True, help="No progress lines on standard error.")
 @with_appcontext
-def restore_command(path: Path) -> None:
+def restore_command(path: Path, quiet: bool) -> None:
     """Restore a backup folder into an empty database and attachments folder."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
-        manifest = restore(current_app._get_current_object(), path)  # type: ignore[attr-defined]
+        manifest = restore(app, path, _reporter(not quiet))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
         f"restored {manifest['rows'].get('info_request', 0)} requests, "
-        f"{len(manifest['files'])} files from {path}"
+        f"{_file_count(manifest)} files from {path}"
     )

@@ -70,6 +70,7 @@ def register(app: Flask) -> None:
     from tracker.backup import backup_command, restore_command
     from tracker.deadline_command import deadline_command
     from tracker.demo import demo_command
+    from tracker.exports.cli import export_command
     from tracker.imports.cli import import_csv_command
     from tracker.migrate import db_cli
     from tracker.packets.cli import packet_command
@@ -88,3 +89,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(sweep_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(import_csv_command)
+    app.cli.add_command(export_command)

@@ -73,6 +73,12 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "10",
         "How often the scheduler recomputes the scorecards whose data or day changed.",
     ),
+    "EXPORT_BACKGROUND_REQUESTS": (
+        "10000",
+        "A newsroom with more requests than this gets its full export (ZIP) prepared in the "
+        "background by the scheduler, with progress and a download link; smaller ones at once.",
+    ),
+    "EXPORT_KEEP_HOURS": ("48", "How long a prepared export stays downloadable."),
     "SCHEDULER_LEASE_SECONDS": (
         "60",
         "SQLite: how long the scheduler lock lasts unless renewed "
@@ -161,6 +167,8 @@ def build_config(
         "SWEEP_MINUTES",
         "DELIVER_SECONDS",
         "SCORECARD_MINUTES",
+        "EXPORT_BACKGROUND_REQUESTS",
+        "EXPORT_KEEP_HOURS",
         "SCHEDULER_LEASE_SECONDS",
         "SESSION_IDLE_MINUTES",
         "SESSION_MAX_HOURS",

@@ -37,6 +37,7 @@ ALERT_KINDS: tuple[str, ...] = (
     "complaint_closes_in_3",
     "weekly_digest",
     "password_reset",
+    "export_ready",
 )
 ALERT_STATUSES: tuple[str, ...] = ("pending", "sending", "sent", "failed")
 
@@ -524,3 +525,76 @@ class ScorecardSnapshot(Base):
     formula: Mapped[str] = mapped_column(sa.String(64))
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # The figures per (institution, law) the payload was summed from (JSON text, read only
+    # to bring a stale snapshot up to date: tracker.scorecards.incremental).
+    groups: Mapped[str | None] = mapped_column(sa.Text)
+
+
+EXPORT_JOB_STATUSES: tuple[str, ...] = ("queued", "running", "ready", "failed", "expired")
+
+
+class ExportJob(Base):
+    """A newsroom's full export built in the background by the scheduler
+    (tracker.exports.jobs): queued, running (with progress), then ready (a checked ZIP kept
+    until ``expires_at``) or failed. ``active_key`` holds the newsroom's id while the job is
+    queued or running, so a newsroom has at most one such job (NULLs never conflict)."""
+
+    __tablename__ = "export_job"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", EXPORT_JOB_STATUSES), name="status"),
+        sa.UniqueConstraint("active_key"),
+        sa.Index("ix_export_job_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("newsroom.id", ondelete="CASCADE"), index=True
+    )
+    active_key: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # The day the export is "as of" (days late are counted to it).
+    day: Mapped[date] = mapped_column(sa.Date)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    rows_done: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    rows_total: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    size: Mapped[int | None] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class ExportWaiter(Base):
+    """A user who asked for an export job: each is mailed once when it is ready."""
+
+    __tablename__ = "export_waiter"
+
+    job_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("export_job.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ScorecardChange(Base):
+    """Which institutions a newsroom's data revision touched (NULL: any or all of them),
+    written with the revision (tracker.revisions.bump), so a stored scorecard can be brought
+    up to date by recomputing those institutions alone."""
+
+    __tablename__ = "scorecard_change"
+    __table_args__ = (
+        sa.Index("ix_scorecard_change_newsroom_id_revision", "newsroom_id", "revision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(sa.BigInteger)
+    institution_id: Mapped[int | None] = mapped_column()

@@ -43,6 +43,7 @@ from tracker.models import (
     InfoRequest,
     Institution,
     Newsroom,
+    ScorecardChange,
 )
 
 # The tables the scorecard reads (tracker.scorecards.service.compute).
@@ -73,6 +74,10 @@ class Changes:
     newsrooms: set[int] = field(default_factory=set)
     requests: set[int] = field(default_factory=set)
     everything: bool = False
+    # The institutions whose scorecard figures may have changed (scorecard_change), and
+    # whether some could not be named (then any of the newsroom's may have).
+    institutions: set[int] = field(default_factory=set)
+    any_institution: bool = False
 
     def __bool__(self) -> bool:
         return self.everything or bool(self.newsrooms or self.requests)
@@ -110,6 +115,12 @@ def _after_flush(session: Session, _context: Any) -> None:
         if isinstance(obj, _BY_NEWSROOM):
             ids, known = _values(obj, "newsroom_id")
             found.newsrooms |= ids
+            if isinstance(obj, InfoRequest):
+                places, named = _values(obj, "institution_id")
+            else:
+                places, named = _values(obj, "id")
+            found.institutions |= places
+            found.any_institution |= not named
         elif isinstance(obj, _BY_REQUEST):
             ids, known = _values(obj, "request_id")
             found.requests |= ids
@@ -152,14 +163,22 @@ def _before_commit(session: Session) -> None:
 def _owners_known(session: Session, found: Changes) -> Changes:
     """The same changes with the requests already in the session replaced by their newsroom
     (no query); the others are looked up by ``bump``, or, when very many, every newsroom."""
-    resolved = Changes(set(found.newsrooms), set(), found.everything)
+    resolved = Changes(
+        set(found.newsrooms),
+        set(),
+        found.everything,
+        set(found.institutions),
+        found.any_institution,
+    )
     for request_id in found.requests:
         loaded = session.identity_map.get(identity_key(InfoRequest, request_id))
         newsroom_id = loaded.__dict__.get("newsroom_id") if loaded is not None else None
-        if newsroom_id is None:
+        institution_id = loaded.__dict__.get("institution_id") if loaded is not None else None
+        if newsroom_id is None or institution_id is None:
             resolved.requests.add(request_id)
         else:
             resolved.newsrooms.add(newsroom_id)
+            resolved.institutions.add(institution_id)
     if len(resolved.requests) + len(resolved.newsrooms) > MAX_LISTED:
         resolved.everything = True
     return resolved
@@ -198,3 +217,40 @@ def bump(session: Session | sa.Connection, found: Changes | None = None) -> None
         ["newsroom_id", "revision"], rows.order_by(newsroom.c.id)
     ).on_conflict_do_update(index_elements=["newsroom_id"], set_={"revision": table.c.revision + 1})
     session.execute(statement)
+    if sa.inspect(conn).has_table(ScorecardChange.__tablename__):
+        _record_institutions(session, conn, found)
+
+
+def _record_institutions(
+    session: Session | sa.Connection, conn: sa.Connection, found: Changes
+) -> None:
+    """Write which institutions the new revisions touched (NULL: any), beside them."""
+    institutions: set[int] | None = None
+    if not (found.everything or found.any_institution):
+        institutions = set(found.institutions)
+        if found.requests:
+            places = session.execute(
+                sa.select(InfoRequest.id, InfoRequest.institution_id).where(
+                    InfoRequest.id.in_(found.requests)
+                )
+            ).all()
+            if len(places) == len(found.requests):
+                institutions |= {place for _, place in places}
+            else:  # a request deleted since: its institution is not known
+                institutions = None
+    if institutions is not None and (not institutions or len(institutions) > MAX_LISTED):
+        institutions = None
+    table = DataRevision.__table__
+    revisions = sa.select(table.c.newsroom_id, table.c.revision)
+    if not found.everything:
+        owners = sa.select(InfoRequest.newsroom_id).where(InfoRequest.id.in_(found.requests))
+        revisions = revisions.where(
+            sa.or_(table.c.newsroom_id.in_(found.newsrooms), table.c.newsroom_id.in_(owners))
+        )
+    rows = [
+        {"newsroom_id": newsroom_id, "revision": revision, "institution_id": place}
+        for newsroom_id, revision in session.execute(revisions)
+        for place in (sorted(institutions) if institutions is not None else [None])
+    ]
+    if rows:
+        session.execute(sa.insert(ScorecardChange.__table__), rows)

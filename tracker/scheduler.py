@@ -230,6 +230,15 @@ def recompute_job(app: Flask, lock: DatabaseLock, stop: threading.Event) -> bool
     return True
 
 
+def export_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Build the queued background exports (large newsrooms), delete the expired ones."""
+    from tracker.exports import jobs
+
+    ready = jobs.work(session, config)
+    if ready:
+        log.info("exports: %d ready", ready)
+
+
 def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, Any]], None]) -> None:
     if not lock.held:
         return
@@ -242,12 +251,13 @@ JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "deliver-alerts": deliver_job,
     "planner-statistics": statistics_job,
     "scorecards": scorecard_job,
+    "exports": export_job,
 }
 
 
 def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
-    """A BlockingScheduler with the sweep, delivery, statistics, scorecard and lock-renewal
-    jobs registered."""
+    """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export and
+    lock-renewal jobs registered."""
     scheduler = BlockingScheduler(
         timezone=app.config["TIMEZONE"],
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -278,6 +288,12 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             "refresh the scorecards whose data or day changed",
             IntervalTrigger(minutes=app.config["SCORECARD_MINUTES"]),
             timedelta(seconds=2),
+        ),
+        (
+            "exports",
+            "build the newsrooms' background exports",
+            IntervalTrigger(seconds=app.config["DELIVER_SECONDS"]),
+            timedelta(seconds=3),
         ),
     )
     for job_id, name, trigger, delay in jobs:

@@ -32,6 +32,10 @@ LONG_HEADERS = email.policy.default.clone(max_line_length=998)
 SUBJECT_MAX = 300
 
 
+# Mails a user asked for once (an export is ready): nothing to unsubscribe from.
+ASKED_FOR = frozenset({"export_ready"})
+
+
 class MailError(Exception):
     """A try that did not deliver: ``answer`` is what the server said (or the socket error)."""
 
@@ -242,9 +246,10 @@ def build_message(alert: Alert, config: Mapping[str, Any]) -> EmailMessage:
     # Stable per alert: a copy sent again by hand threads with (or is dropped as) the first.
     message["Message-ID"] = f"<alert-{alert.id}.{digest}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"
-    link = unsubscribe_url(config, alert.user_id, alert.kind)
-    message["List-Unsubscribe"] = f"<{link}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
+    if alert.kind not in ASKED_FOR:
+        link = unsubscribe_url(config, alert.user_id, alert.kind)
+        message["List-Unsubscribe"] = f"<{link}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
     message.set_content(alert.body_text)
     if alert.body_html:
         message.add_alternative(alert.body_html, subtype="html")

@@ -107,8 +107,11 @@ def scorecard(
     revision, stored = snapshots.find(db, newsroom_id, today, received_from, received_to)
     if stored is not None:
         return Scorecard(stored.identity, stored.day, stored.computed_at, stored.cards)
-    cards = service.compute(db, newsroom_id, today, received_from, received_to)
-    snapshots.store(db, newsroom_id, cards, revision, received_from, received_to)
+    # Brought up to date from the stale snapshot where only some institutions changed.
+    cards, groups = snapshots.up_to_date(
+        db, newsroom_id, today, revision, received_from, received_to
+    )
+    snapshots.store(db, newsroom_id, cards, revision, received_from, received_to, groups)
     # The identity the stored snapshot carries: a later view served from it reuses these parts.
     # Should another worker's figures (a later revision) have replaced it, theirs is another.
     name = snapshots.identity(

@@ -8,6 +8,7 @@ due date is late, by the days up to its closing (state.clock_end). Days are cale
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -134,6 +135,58 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
+def scoped(
+    newsroom_id: int,
+    today: date,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    import_id: int | None = None,
+    institutions: Collection[int] | None = None,
+) -> sa.Subquery:
+    """The newsroom's requests in scope (a received range, one import, some institutions),
+    one row each, with what the scorecard counts of them: id, institution, law, days to
+    answer, days late, answered on time (1 or 0)."""
+    r = InfoRequest
+    scope: list[ColumnElement[bool]] = [r.newsroom_id == newsroom_id]
+    if received_from is not None:
+        scope.append(r.received_on >= received_from)
+    if received_to is not None:
+        scope.append(r.received_on <= received_to)
+    if import_id is not None:
+        scope.append(
+            r.id.in_(
+                sa.select(ImportedRequest.request_id).where(ImportedRequest.import_id == import_id)
+            )
+        )
+    if institutions is not None:
+        scope.append(r.institution_id.in_(sorted(institutions)))
+
+    answered = r.responded_on.is_not(None)
+    on_time = sa.and_(answered, r.responded_on <= r.due_on)
+    # Unanswered past the due date is late (a deemed refusal); a request closed without an
+    # answer (withdrawn, abandoned, ...) stopped its clock that day: late only if it was
+    # already past due then, and counted to that day (state.clock_end, in SQL).
+    today_ = sa.literal(today, sa.Date)
+    until = sa.func.coalesce(r.responded_on, r.closed_on, today_)
+    late_open = sa.and_(r.responded_on.is_(None), r.due_on < sa.func.coalesce(r.closed_on, today_))
+    late = sa.or_(sa.and_(answered, r.responded_on > r.due_on), late_open)
+    days_late = days_between(until, r.due_on)
+    # The covering index ix_info_request_scorecard (migrations 0005, 0011) holds every column
+    # read here.
+    return (
+        sa.select(
+            r.id,
+            r.institution_id,
+            r.law_code,
+            sa.case((answered, days_between(r.responded_on, r.received_on))).label("to_answer"),
+            sa.case((late, days_late)).label("late_by"),
+            sa.case((on_time, 1), else_=0).label("on_time"),
+        )
+        .where(*scope)
+        .subquery("scoped")
+    )
+
+
 def compute(
     db: Session,
     newsroom_id: int,
@@ -149,43 +202,7 @@ def compute(
     medians are computed by the database (see ``_by_percentiles`` and ``_by_histograms``).
     """
     computed_at = clock.now()
-    r = InfoRequest
-    scope: list[ColumnElement[bool]] = [r.newsroom_id == newsroom_id]
-    if received_from is not None:
-        scope.append(r.received_on >= received_from)
-    if received_to is not None:
-        scope.append(r.received_on <= received_to)
-    if import_id is not None:
-        scope.append(
-            r.id.in_(
-                sa.select(ImportedRequest.request_id).where(ImportedRequest.import_id == import_id)
-            )
-        )
-
-    answered = r.responded_on.is_not(None)
-    on_time = sa.and_(answered, r.responded_on <= r.due_on)
-    # Unanswered past the due date is late (a deemed refusal); a request closed without an
-    # answer (withdrawn, abandoned, ...) stopped its clock that day: late only if it was
-    # already past due then, and counted to that day (state.clock_end, in SQL).
-    today_ = sa.literal(today, sa.Date)
-    until = sa.func.coalesce(r.responded_on, r.closed_on, today_)
-    late_open = sa.and_(r.responded_on.is_(None), r.due_on < sa.func.coalesce(r.closed_on, today_))
-    late = sa.or_(sa.and_(answered, r.responded_on > r.due_on), late_open)
-    days_late = days_between(until, r.due_on)
-    # The newsroom's requests, one row each, with what the scorecard counts of them; the
-    # covering index ix_info_request_scorecard (migration 0005) holds every column read here.
-    requests = (
-        sa.select(
-            r.id,
-            r.institution_id,
-            r.law_code,
-            sa.case((answered, days_between(r.responded_on, r.received_on))).label("to_answer"),
-            sa.case((late, days_late)).label("late_by"),
-            sa.case((on_time, 1), else_=0).label("on_time"),
-        )
-        .where(*scope)
-        .subquery("scoped")
-    )
+    requests = scoped(newsroom_id, today, received_from, received_to, import_id)
     build = _by_percentiles if db.get_bind().dialect.name == "postgresql" else _by_histograms
     institutions: list[Score] = []
     laws: list[Score] = []
@@ -205,11 +222,11 @@ def compute(
 # well-founded complaints, worst days late, median days to answer, median days late.
 
 
-def _extended_ids() -> sa.Select[tuple[int]]:
+def extended_ids() -> sa.Select[tuple[int]]:
     return sa.select(Extension.request_id).where(Extension.superseded.is_(False))
 
 
-def _complaints_per_request() -> sa.Subquery:
+def complaints_per_request() -> sa.Subquery:
     return (
         sa.select(
             Complaint.request_id,
@@ -227,7 +244,7 @@ def _by_percentiles(requests: sa.Subquery) -> sa.Select[Any]:
     (GROUPING SETS), medians by ``percentile_cont(0.5)`` (the mean of the two middle values
     for an even count, as ``statistics.median``)."""
     q = requests.c
-    complaints = _complaints_per_request()
+    complaints = complaints_per_request()
     grouped = (
         sa.select(
             q.institution_id,
@@ -236,7 +253,7 @@ def _by_percentiles(requests: sa.Subquery) -> sa.Select[Any]:
             sa.func.count(q.to_answer).label("answered"),
             sa.func.sum(q.on_time).label("on_time"),
             sa.func.count(q.late_by).label("late"),
-            _count(q.id.in_(_extended_ids())).label("extended"),
+            _count(q.id.in_(extended_ids())).label("extended"),
             sa.func.sum(complaints.c.n).label("complaints"),
             sa.func.sum(complaints.c.well_founded).label("well_founded"),
             sa.func.max(q.late_by).label("worst"),
@@ -283,11 +300,11 @@ def _by_histograms(requests: sa.Subquery) -> sa.CompoundSelect:
     )
     extended = (
         sa.select(*keys, sa.func.count().label("n"))
-        .where(q.id.in_(_extended_ids()))
+        .where(q.id.in_(extended_ids()))
         .group_by(*keys)
         .cte("extended")
     )
-    per_request = _complaints_per_request()
+    per_request = complaints_per_request()
     complaints = (
         sa.select(
             *keys,

@@ -28,8 +28,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tracker import clock, deadlines
-from tracker.models import DataRevision, Newsroom, ScorecardSnapshot
-from tracker.scorecards import service
+from tracker.models import DataRevision, Newsroom, ScorecardChange, ScorecardSnapshot
+from tracker.scorecards import incremental, service
 from tracker.scorecards.service import Score, Scorecards
 
 log = logging.getLogger("tracker.scorecards")
@@ -44,7 +44,7 @@ def formula() -> str:
     module and service.py) and the laws' names. A deployment that changes any of them makes
     every stored snapshot stale instead of serving figures the new code would not give."""
     digest = hashlib.sha256()
-    for module in (service.__file__, __file__):
+    for module in (service.__file__, incremental.__file__, __file__):
         digest.update(Path(module).read_bytes())
     names = sorted((code, law.name) for code, law in deadlines.LAWS.items())
     digest.update(json.dumps(names).encode())
@@ -168,8 +168,9 @@ def store(
     revision: int,
     received_from: date | None = None,
     received_to: date | None = None,
+    groups: str | None = None,
 ) -> bool:
-    """Keep a computed scorecard (replacing an older one for the same day and range) and
+    """Keep a computed scorecard (with its ``groups``, see tracker.scorecards.incremental) (replacing an older one for the same day and range) and
     commit; True if stored. Two workers storing at once is no error: the upsert keeps the
     higher revision. A failure to store is logged and leaves the figures to be shown."""
     table = ScorecardSnapshot.__table__
@@ -187,8 +188,11 @@ def store(
         "formula": formula(),
         "computed_at": cards.computed_at,
         "payload": _encode(cards),
+        "groups": groups,
     }
-    updated = {k: insert.excluded[k] for k in ("revision", "formula", "computed_at", "payload")}
+    updated = {
+        k: insert.excluded[k] for k in ("revision", "formula", "computed_at", "payload", "groups")
+    }
     statement = insert.values(values).on_conflict_do_update(
         index_elements=["newsroom_id", "received_from", "received_to", "day"],
         set_=updated,
@@ -205,22 +209,87 @@ def store(
 
 
 def prune(db: Session, oldest_day: date) -> int:
-    """Delete the snapshots that can no longer be served (an older revision or formula) and
-    those of days before ``oldest_day``; return how many."""
+    """Delete the snapshots of days before ``oldest_day`` and of an older formula, and the
+    change records no kept snapshot can use; return how many snapshots. A snapshot of an
+    older revision is kept while its day is current: it is never served, but it is what the
+    next view brings up to date (tracker.scorecards.incremental)."""
     s = ScorecardSnapshot
-    current = sa.func.coalesce(
+    deleted = db.execute(sa.delete(s).where(sa.or_(s.day < oldest_day, s.formula != formula())))
+    c = ScorecardChange
+    oldest_kept = sa.func.coalesce(
+        sa.select(sa.func.min(s.revision)).where(s.newsroom_id == c.newsroom_id).scalar_subquery(),
         sa.select(DataRevision.revision)
-        .where(DataRevision.newsroom_id == s.newsroom_id)
+        .where(DataRevision.newsroom_id == c.newsroom_id)
         .scalar_subquery(),
-        0,
     )
-    deleted = db.execute(
-        sa.delete(s).where(
-            sa.or_(s.day < oldest_day, s.formula != formula(), s.revision != current)
-        )
-    ).rowcount
+    db.execute(sa.delete(c).where(c.revision <= oldest_kept))
     db.commit()
-    return deleted
+    return deleted.rowcount
+
+
+def _touched(db: Session, newsroom_id: int, since: int, upto: int) -> set[int] | None:
+    """The institutions the revisions after ``since`` up to ``upto`` touched; None when one
+    of them touched any or all, or is not recorded."""
+    if upto == since:
+        return set()
+    c = ScorecardChange
+    rows = db.execute(
+        sa.select(c.revision, c.institution_id).where(
+            c.newsroom_id == newsroom_id, c.revision > since, c.revision <= upto
+        )
+    ).all()
+    if {r for r, _ in rows} != set(range(since + 1, upto + 1)):
+        return None
+    touched = {i for _, i in rows}
+    return None if None in touched else touched  # type: ignore[return-value]
+
+
+def up_to_date(
+    db: Session,
+    newsroom_id: int,
+    day: date,
+    revision: int,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> tuple[Scorecards, str]:
+    """The figures at ``revision`` (read before this is called), with their groups: the
+    stored snapshot of the same day and range brought up to date by recomputing only the
+    institutions changed since (``scorecard_change``), or computed whole when that cannot be
+    done."""
+    computed_at = clock.now()
+    s = ScorecardSnapshot
+    base = db.execute(
+        sa.select(
+            s.revision, s.formula, s.groups, s.computed_at, sa.cast(s.payload, sa.Text)
+        ).where(
+            s.newsroom_id == newsroom_id,
+            s.received_from == (received_from or OPEN_FROM),
+            s.received_to == (received_to or OPEN_TO),
+            s.day == day,
+        )
+    ).first()
+    if (
+        base is not None
+        and base.groups is not None
+        and base.formula == formula()
+        and base.revision <= revision
+    ):
+        touched = _touched(db, newsroom_id, int(base.revision), revision)
+        if touched is not None:
+            stored = _decode(base[4], day, base.computed_at)
+            return incremental.brought_up_to_date(
+                db,
+                newsroom_id,
+                day,
+                received_from,
+                received_to,
+                stored,
+                base.groups,
+                touched,
+                computed_at,
+            )
+    every = incremental.groups(db, newsroom_id, day, received_from, received_to)
+    return incremental.whole(db, every, day, computed_at)
 
 
 def refresh(db: Session, default_tz: str) -> tuple[int, int]:
@@ -234,8 +303,8 @@ def refresh(db: Session, default_tz: str) -> tuple[int, int]:
         days.append(day)
         revision, stored = find(db, newsroom_id, day)
         if stored is None:
-            cards = service.compute(db, newsroom_id, day)
-            refreshed += store(db, newsroom_id, cards, revision)
+            cards, groups = up_to_date(db, newsroom_id, day, revision)
+            refreshed += store(db, newsroom_id, cards, revision, groups=groups)
     db.commit()
     # Yesterday's are kept: a reader in another time zone may still be on that day.
     return refreshed, prune(db, min(days) - timedelta(days=1))

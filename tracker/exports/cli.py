@@ -1,0 +1,65 @@
+"""``flask --app tracker export NEWSROOM --output PATH.zip``: the newsroom's full export."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
+
+from tracker import clock, db
+from tracker.alerts.commands import _parse_day
+from tracker.exports import jobs, service
+from tracker.models import Newsroom
+
+
+@click.command("export")
+@click.argument("newsroom")
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The ZIP to write (written under a temporary name, checked, then renamed).",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option(
+    "--today",
+    default=None,
+    callback=_parse_day,
+    help="Count days late to this day (YYYY-MM-DD; default: today in the newsroom's zone).",
+)
+@with_appcontext
+def export_command(newsroom: str, output: Path, force: bool, today: date | None) -> None:
+    """Write all of a newsroom's data as a ZIP of CSVs, with a progress bar."""
+    session = db.session()
+    room = session.scalar(sa.select(Newsroom).where(Newsroom.name == newsroom))
+    if room is None:
+        raise click.ClickException(f"No newsroom named {newsroom!r}.")
+    if output.exists() and not force:
+        raise click.ClickException(f"{output} exists; use --force to replace it.")
+    day = today or clock.today(room.timezone or current_app.config["TIMEZONE"])
+    total = service.newsroom_row_count(session, room.id)
+    part = output.with_name(output.name + ".part")
+    done = [0]
+    with click.progressbar(length=total, label=f"Exporting {room.name}", file=sys.stderr) as bar:
+
+        def progress(rows: int) -> None:
+            done[0] += rows
+            bar.update(rows)
+
+        try:
+            with part.open("wb") as handle:
+                service.write_newsroom_zip(
+                    session, room, day, current_app.config["BASE_URL"], handle, progress
+                )
+            jobs.check_zip(part, done[0])
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+    os.replace(part, output)
+    click.echo(f"{output}: {done[0]} lines, {output.stat().st_size} bytes")
