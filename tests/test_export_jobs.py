@@ -275,6 +275,7 @@ def test_a_prepared_export_expires(app, client, auth, room):
     auth.login("rita@example.org")
     assert client.get(f"/exports/jobs/{job_id}/download").status_code == 200
     with clock.frozen_now(NOW + timedelta(hours=24, seconds=1)), app.app_context():
+        auth.login("rita@example.org")  # a day later the first login's session has ended
         assert client.get(f"/exports/jobs/{job_id}/download").status_code == 404
         assert jobs.prune(db.session(), app.config) == 1
         assert db.session().get(ExportJob, job_id).status == "expired"
