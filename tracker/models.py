@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, utcnow
-from tracker.deadlines import LAW_CODES
+from tracker.deadlines import SCHEMA_LAW_CODES
 
 ROLES: tuple[str, ...] = ("reporter", "editor", "admin")
 
@@ -143,7 +143,7 @@ class Institution(Base):
     __tablename__ = "institution"
     __table_args__ = (
         sa.UniqueConstraint("newsroom_id", "name"),
-        sa.CheckConstraint(_in("law_code", LAW_CODES), name="law_code"),
+        sa.CheckConstraint(_in("law_code", SCHEMA_LAW_CODES), name="law_code"),
         # The list sorted by institution walks this order (migration 0007).
         sa.Index(
             "ix_institution_newsroom_lower_name_id",
@@ -170,7 +170,7 @@ class InfoRequest(Base):
 
     __tablename__ = "info_request"
     __table_args__ = (
-        sa.CheckConstraint(_in("law_code", LAW_CODES), name="law_code"),
+        sa.CheckConstraint(_in("law_code", SCHEMA_LAW_CODES), name="law_code"),
         sa.CheckConstraint(_in("status", STATUSES), name="status"),
         sa.CheckConstraint(
             "sent_on IS NULL OR sent_on <= received_on", name="sent_before_received"

@@ -46,9 +46,11 @@ from .engine import (
 from .explain import AppliedPause, Explanation, Roll, SkippedDay, Step, explain
 from .laws import (
     EXTENSION_REASONS,
+    LAW_CODE_ALIASES,
     LAW_CODES,
     LAW_VERSIONS,
     LAWS,
+    SCHEMA_LAW_CODES,
     ComplaintWindow,
     ExtensionReason,
     ExtensionRule,
@@ -64,9 +66,11 @@ __all__ = [
     "HOLIDAYS_VERSION",
     "LAWS",
     "LAW_CODES",
+    "LAW_CODE_ALIASES",
     "LAW_VERSIONS",
     "MAX_YEAR",
     "MIN_YEAR",
+    "SCHEMA_LAW_CODES",
     "AppliedPause",
     "ComplaintWindow",
     "Explanation",

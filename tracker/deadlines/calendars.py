@@ -28,13 +28,32 @@ import hashlib
 import io
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
 import holidays
 from dateutil.easter import easter
+
+from ._rules import (
+    _WEEKDAY_NAMES,
+    FRI,
+    MON,
+    SAT,
+    SUN,
+    THU,
+    CalendarSet,
+    Holiday,
+    Reading,
+    _canada_day,
+    _easter_days,
+    _next_weekday_free,
+    _Rows,
+    _thanksgiving_ca,
+    _victoria_day,
+    nth_weekday,
+)
+from .provinces import atlantic, west_north
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -50,8 +69,6 @@ HOLIDAYS_VERSION: str = (
     f"statute table {TABLE_VERSION} for {TABLE_FIRST_YEAR}-{TABLE_LAST_YEAR}"
 )
 
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 # Canadian subdivisions python-holidays knows (a test checks this against the library).
 CA_PROVINCES: tuple[str, ...] = (
     "AB",
@@ -70,16 +87,6 @@ CA_PROVINCES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Holiday:
-    """One non-working day: its date, its human name, how the date is found, and the law."""
-
-    day: date
-    name: str
-    rule: str
-    section: str
-
-
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(
@@ -88,84 +95,11 @@ def _check_year(year: int) -> None:
         )
 
 
-# --- date rules -------------------------------------------------------------------------
-
-
-def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
-    """Return the n-th given weekday of a month (n = -1: the last one)."""
-    if n < 0:
-        nxt = date(year + month // 12, month % 12 + 1, 1)
-        last = nxt - timedelta(days=1)
-        return last - timedelta(days=(last.weekday() - weekday) % 7)
-    first = date(year, month, 1)
-    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-
-
-def monday_before(year: int, month: int, day: int) -> date:
-    """Return the last Monday strictly before a date (Victoria Day: before 25 May)."""
-    d = date(year, month, day) - timedelta(days=1)
-    return d - timedelta(days=d.weekday())
-
-
-def _next_weekday_free(d: date, taken: set[date]) -> date:
-    """Return the first Monday-to-Friday day after d that is not already taken."""
-    d += timedelta(days=1)
-    while d.weekday() >= SAT or d in taken:
-        d += timedelta(days=1)
-    return d
-
-
-class _Rows:
-    """A year's holidays being built: rows in order, one per (date, name)."""
-
-    def __init__(self, year: int) -> None:
-        self.year = year
-        self.rows: list[Holiday] = []
-
-    def add(self, d: date, name: str, rule: str, section: str) -> None:
-        if d.year == self.year:
-            self.rows.append(Holiday(d, name, rule, section))
-
-    def days(self) -> set[date]:
-        return {h.day for h in self.rows}
-
-    def done(self) -> list[Holiday]:
-        return sorted(self.rows, key=lambda h: (h.day, h.name))
-
-
 # --- Canada -----------------------------------------------------------------------------
 
 _IA = "Interpretation Act (R.S.C. 1985, c. I-21) s.35(1)"
 _IA_PROCLAIMED = f"{_IA}: day appointed by proclamation"
-_HOLIDAYS_ACT = "Holidays Act (R.S.C. 1985, c. H-5) s.2"
 _TBS = "TBS ATI Manual 7.1.1 (next work day): federal offices closed"
-
-
-def _canada_day(rows: _Rows, section: str) -> None:
-    # Holidays Act s.2: Canada Day is 1 July, or 2 July when 1 July is a Sunday.
-    y = rows.year
-    if date(y, 7, 1).weekday() == SUN:
-        rows.add(
-            date(y, 7, 2), "Canada Day", f"2 July, 1 July being a Sunday ({_HOLIDAYS_ACT})", section
-        )
-    else:
-        rows.add(date(y, 7, 1), "Canada Day", f"1 July ({_HOLIDAYS_ACT})", section)
-
-
-def _easter_days(rows: _Rows, section: str) -> None:
-    e = easter(rows.year)
-    rows.add(e - timedelta(days=2), "Good Friday", "Friday before Easter Sunday", section)
-    rows.add(e + timedelta(days=1), "Easter Monday", "Monday after Easter Sunday", section)
-
-
-def _victoria_day(rows: _Rows, section: str, name: str = "Victoria Day") -> None:
-    y = rows.year
-    rows.add(monday_before(y, 5, 25), name, "Monday before 25 May", section)
-
-
-def _thanksgiving_ca(rows: _Rows, section: str) -> None:
-    y = rows.year
-    rows.add(nth_weekday(y, 10, MON, 2), "Thanksgiving Day", "second Monday in October", section)
 
 
 def _section_35(rows: _Rows) -> None:
@@ -878,16 +812,6 @@ def _uk_sct(year: int, province: str | None) -> list[Holiday]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """A day the statute can be read two ways about, and which reading the calendar took."""
-
-    day: date
-    name: str
-    counted: bool  # whether this calendar treats the day as a holiday
-    why: str  # both readings and the source of each, as a sentence
-
-
 _MOURNING_2022 = "National Day of Mourning (Queen Elizabeth II)"
 _US_MOURNING = (
     (date(2018, 12, 5), "National Day of Mourning (President George H. W. Bush)"),
@@ -981,6 +905,8 @@ def alternative_readings(key: str, year: int) -> tuple[Reading, ...]:
                         "window takes the earlier reading, so it is not counted.",
                     )
                 )
+    for more_readings in _READINGS:
+        out += more_readings(key, year)
     return tuple(out)
 
 
@@ -1091,6 +1017,21 @@ CALENDAR_DESCRIPTIONS: dict[str, str] = {
         "s.1(3)); Saturdays and Sundays"
     ),
 }
+_READINGS: list[Callable[[str, int], tuple[Reading, ...]]] = []
+
+
+def _register(cals: CalendarSet) -> None:
+    """Add a province module's calendars (builders, descriptions, window keys, readings)."""
+    _BUILDERS.update(cals.builders)
+    CALENDAR_DESCRIPTIONS.update(cals.descriptions)
+    SAME_LIST.update(cals.same_list)
+    _READINGS.append(cals.readings)
+
+
+# Provincial and territorial calendars: one module each region, one line each.
+_register(atlantic.CALENDARS)
+_register(west_north.CALENDARS)
+
 # Calendar keys whose days depend on a province (the institution's, Canadian federal laws).
 PROVINCE_KEYS: frozenset[str] = frozenset({"ca-federal"})
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
@@ -229,6 +230,9 @@ class Mapping:
                 "institution every request went to.",
                 "default_institution",
             )
+        # Import only: ca-ab-atia is Alberta's Access to Information Act, kept as a version
+        # of ca-ab-foip.
+        self.default_law = deadlines.LAW_CODE_ALIASES.get(self.default_law, self.default_law)
         if self.default_law and self.default_law not in deadlines.LAWS:
             raise MappingError(
                 f"Unknown law {self.default_law!r}; the laws are {', '.join(deadlines.LAWS)}.",
@@ -407,17 +411,31 @@ def parse_date(value: str, date_format: str) -> date:
     raise ValueError(value)
 
 
+def _law_key(value: str) -> str:
+    """A law's name or code as the import compares it: no case, no accents, single spaces."""
+    plain = unicodedata.normalize("NFKD", value.strip().casefold())
+    return " ".join("".join(ch for ch in plain if not unicodedata.combining(ch)).split())
+
+
 def _law_aliases() -> dict[str, str]:
     aliases: dict[str, set[str]] = defaultdict(set)
     for code, law in deadlines.LAWS.items():
-        for alias in (code, law.name, law.short_name, code.rsplit("-", 1)[-1]):
-            aliases[alias.strip().lower()].add(code)
-    return {alias: next(iter(codes)) for alias, codes in aliases.items() if len(codes) == 1}
+        names = [code, law.name, law.short_name, code.rsplit("-", 1)[-1], *law.aliases]
+        if code.startswith("ca-") and law.province_mode == "fixed" and law.default_province:
+            # A Canadian province or territory names its law when it has only one.
+            names += [law.default_province, law.jurisdiction]
+        for alias in names:
+            aliases[_law_key(alias)].add(code)
+    found = {alias: next(iter(codes)) for alias, codes in aliases.items() if len(codes) == 1}
+    # Import only: other codes for a law the tracker keeps under one code.
+    for alias, code in deadlines.LAW_CODE_ALIASES.items():
+        found[_law_key(alias)] = code
+    return found
 
 
 def resolve_law(value: str) -> str | None:
     """A law code from a code, a name or an unambiguous short name; None when unknown."""
-    return _law_aliases().get(value.strip().lower())
+    return _law_aliases().get(_law_key(value))
 
 
 def _decision_key(value: str) -> str:
@@ -468,7 +486,7 @@ class _RowReader:
         law_code = None
         law_text = self.cell(record, "law")
         if law_text:
-            law_code = self.aliases.get(law_text.lower())
+            law_code = self.aliases.get(_law_key(law_text))
             if law_code is None:
                 problem(
                     "unknown_law",

@@ -1,0 +1,95 @@
+"""Law codes: the schema allows every code (migration 0013), the import knows each law by code,
+name and province, and Alberta's Access to Information Act is an alias on import only."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tracker import db, deadlines
+from tracker.imports.service import Mapping, MappingError, resolve_law
+from tracker.models import Institution, Newsroom
+
+
+def test_schema_codes_keep_the_form_order_and_include_every_registered_law():
+    codes = deadlines.SCHEMA_LAW_CODES
+    assert len(set(codes)) == len(codes)
+    assert set(deadlines.LAW_CODES) <= set(codes)
+    # The forms show the registered laws in the schema's order.
+    assert list(deadlines.LAW_CODES) == [c for c in codes if c in deadlines.LAWS]
+    assert list(deadlines.LAWS) == list(deadlines.LAW_CODES)
+    for code in (
+        "ca-nl-atippa",
+        "ca-ns-foipop",
+        "ca-ns-mga",
+        "ca-nb-rtippa",
+        "ca-pe-foipp",
+        "ca-mb-fippa",
+        "ca-sk-foip",
+        "ca-sk-lafoip",
+        "ca-yt-atippa",
+        "ca-nt-atipp",
+        "ca-nu-atipp",
+    ):
+        assert code in codes
+    assert "ca-ab-atia" not in codes
+
+
+@pytest.mark.parametrize("code", ["ca-nl-atippa", "ca-nu-atipp"])
+def test_database_accepts_the_new_codes(app, code):
+    with app.app_context():
+        with db.transaction() as session:
+            newsroom = Newsroom(name="Le Devoir")
+            session.add(newsroom)
+            session.flush()
+            session.add(Institution(newsroom_id=newsroom.id, name="Dept", law_code=code))
+        count = db.session().scalar(
+            sa.select(sa.func.count()).select_from(Institution).where(Institution.law_code == code)
+        )
+        assert count == 1
+
+
+def test_database_refuses_an_unknown_code(app):
+    with app.app_context():
+        with pytest.raises(sa.exc.IntegrityError):
+            with db.transaction() as session:
+                newsroom = Newsroom(name="Le Soleil")
+                session.add(newsroom)
+                session.flush()
+                session.add(
+                    Institution(newsroom_id=newsroom.id, name="Dept", law_code="ca-ab-atia")
+                )
+
+
+def test_alberta_access_to_information_act_is_an_import_alias():
+    assert resolve_law("ca-ab-atia") == "ca-ab-foip"
+    assert resolve_law(" CA-AB-ATIA ") == "ca-ab-foip"
+    mapping = Mapping.from_dict({"received_on": "r", "title": "t", "default_law": "ca-ab-atia"})
+    mapping.default_institution = "City of Calgary"
+    mapping.check(["r", "t"])
+    assert mapping.default_law == "ca-ab-foip"
+    with pytest.raises(ValueError):
+        deadlines.get_law("ca-ab-atia")
+
+
+def test_unknown_default_law_still_refused():
+    mapping = Mapping.from_dict(
+        {"received_on": "r", "title": "t", "default_law": "ca-xx", "default_institution": "X"}
+    )
+    with pytest.raises(MappingError):
+        mapping.check(["r", "t"])
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Alberta", "ca-ab-foip"),
+        ("BC", "ca-bc-fippa"),
+        ("quebec", "ca-qc-access"),
+        ("Québec", "ca-qc-access"),
+        ("Ontario", None),  # two Ontario laws: the province alone does not say which
+        ("CA", None),  # California's state code, not Canada: never a province alias
+    ],
+)
+def test_law_by_province(text, code):
+    assert resolve_law(text) == code
