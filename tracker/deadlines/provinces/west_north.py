@@ -271,7 +271,7 @@ CALENDARS = CalendarSet(
             "Days Government of Nunavut offices close (later reading, for the public body; "
             "the ATIPP Act as amended by S.Nu. 2012, c. 13, in force 2013-05-11): New "
             "Year's Day, Good Friday, Easter Monday, Victoria Day, National Indigenous Peoples "
-            "Day, Canada Day, Nunavut Day, Civic Holiday, Labour Day, 30 September from 2021, "
+            "Day, Canada Day (Holidays Act s.2), Nunavut Day, Civic Holiday, Labour Day, 30 September from 2021, "
             "Thanksgiving, Remembrance Day, Christmas Day, Boxing Day, and the next working "
             "day for a holiday on a weekend; Saturdays and Sundays"
         ),
@@ -631,16 +631,12 @@ _TERR_WINDOW_NOTE = (
 )
 
 
-def _reasonable_extension(unit: str) -> ExtensionRule:
+def _reasonable_extension(unit: str, section: str = "s.11(1)") -> ExtensionRule:
     return ExtensionRule(
         unit=unit,  # type: ignore[arg-type]
-        sections=("s.11(1)",),
-        reasons=(
-            ExtensionReason(
-                "reasonable-period", "Extension for a reasonable period", "s.11(1)"
-            ),
-        ),
-        notice_section="s.11(1)",
+        sections=(section,),
+        reasons=(ExtensionReason("reasonable-period", "Extension for a reasonable period", section),),
+        notice_section=section,
         max_days=None,  # "for a reasonable period"
     )
 
@@ -724,6 +720,7 @@ _NU_V1 = replace(
     holiday_calendar="Days Government of Nunavut offices close; Saturdays and Sundays",
     calendar_key="ca-nu",
     count_citation="ATIPP Act (Nu.): 30 days counted from the day after receipt",
+    extension=_reasonable_extension("calendar", "extension of the time limit"),
     complaint_body=_NU_BODY,
     complaint_window=_window(
         30, "request for review", _NU_BODY, "Interpretation Act (Nunavut)", note=_TERR_WINDOW_NOTE
@@ -752,7 +749,7 @@ _NU_V2 = replace(
     length=25,
     count_citation="ATIPP Act (Nu.) as amended by S.Nu. 2012, c. 13: 25 business days (later reading), the day after receipt being day 1",
     roll_citation=None,
-    extension=_reasonable_extension("working"),
+    extension=_reasonable_extension("working", "extension of the time limit"),
     act_citation="S.N.W.T. (Nu.) 1994, c. 20, as amended by S.Nu. 2012, c. 13 (in force 2013-05-11)",
     effective_from=date(2013, 5, 11),
 )
