@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from tracker.deadlines import (
     LAW_CODES,
+    LAW_VERSIONS,
     LAWS,
     due_date,
     explain,
@@ -22,8 +23,10 @@ from tracker.deadlines.calendars import CA_PROVINCES
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 laws = st.sampled_from(LAW_CODES)
-# From the latest first version of any law (NY POL s.89(3)(a) as amended in 2005).
-dates = st.dates(min_value=date(2005, 7, 1), max_value=date(2080, 12, 31))
+# From the latest first version of any law (Saskatchewan's FOIP and LA FOIP as counted under
+# The Legislation Act, in force 2019-05-15).
+FIRST = max(versions[0].effective_from for versions in LAW_VERSIONS.values())
+dates = st.dates(min_value=FIRST, max_value=date(2080, 12, 31))
 extensions = st.integers(min_value=0, max_value=60)
 
 
