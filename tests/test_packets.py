@@ -338,6 +338,41 @@ BODIES: dict[str, tuple[str, ...]] = {
         "Access Act (Qc) s.52",
         "Access Act (Qc) s.135",
     ),
+    # West and North (received 2026-01-05: Manitoba's 45 days, Yukon's Act of 2018, the
+    # Northwest Territories' 2019 amendments, Nunavut's later reading).
+    "ca-mb-fippa": (
+        "To: Manitoba Ombudsman",
+        "FIPPA (Man.) s.11(1)",
+        "FIPPA (Man.) s.11(2)",
+        "FIPPA (Man.) s.59",
+        "takes complaints in English and French",
+    ),
+    "ca-sk-foip": (
+        "To: Saskatchewan Information and Privacy Commissioner",
+        "FOIP (Sask.) s.7(2)",
+        "FOIP (Sask.) s.7(5)",
+        "FOIP (Sask.) s.49(1)",
+    ),
+    "ca-sk-lafoip": (
+        "To: Saskatchewan Information and Privacy Commissioner",
+        "LA FOIP (Sask.) s.7(2)",
+        "LA FOIP (Sask.) s.38(1)",
+    ),
+    "ca-yt-atippa": (
+        "To: Yukon Information and Privacy Commissioner",
+        "ATIPP Act (Yukon) time limit for responding",
+        "ATIPP Act (Yukon) complaint to the Commissioner",
+    ),
+    "ca-nt-atipp": (
+        "To: Information and Privacy Commissioner of the Northwest Territories",
+        "ATIPP Act (N.W.T.) request for review",
+        "takes complaints in English and French",
+    ),
+    "ca-nu-atipp": (
+        "To: Information and Privacy Commissioner of Nunavut",
+        "ATIPP Act (Nu.) request for review",
+        "English, French, Inuktitut and Inuinnaqtun",
+    ),
     "us-foia": (
         "To: the agency's FOIA appeal authority (Institution us-foia)",
         "5 U.S.C. 552(a)(6)(A)(i)",

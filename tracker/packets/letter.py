@@ -24,6 +24,8 @@ class LetterRules:
     extension_section: str | None  # where an extension can be challenged
     remedy: str
     before: str = ""  # a step the law expects first (internal review)
+    # The languages the body takes complaints in, where it takes more than English.
+    languages: tuple[str, ...] = ()
 
 
 RULES: dict[str, LetterRules] = {
@@ -158,11 +160,91 @@ RULES: dict[str, LetterRules] = {
         "Commissioner: this application under s.47(1), made within six months of that answer "
         "or of the end of those 20 working days (s.47(4)).",
     ),
+    # Manitoba FIPPA s.11(1) (30 days; 45 from 2022-01-01), s.11(2) (failure to respond is a
+    # refusal); complaint to the Ombudsman under s.59, an extension under s.15(1).
+    "ca-mb-fippa": LetterRules(
+        "complaint",
+        "Dear Ombudsman",
+        ("s.11(1)", "s.11(2)"),
+        "s.59",
+        "s.15(1)",
+        "I ask the Ombudsman to investigate and to recommend that the public body respond to "
+        "the request in full without further delay.",
+        languages=("English", "French"),
+    ),
+    # Saskatchewan FOIP s.7(2) (30 days), s.7(5) (deemed refusal); review s.49(1), which
+    # also covers an extension under s.12.
+    "ca-sk-foip": LetterRules(
+        "application for review",
+        "Dear Commissioner",
+        ("s.7(2)", "s.7(5)"),
+        "s.49(1)",
+        "s.49(1)",
+        "I ask the Commissioner to review the deemed refusal and to recommend that the "
+        "government institution respond to the application without further delay.",
+    ),
+    # LA FOIP s.7(2), s.7(5); review s.38(1), within one year (s.38(2)).
+    "ca-sk-lafoip": LetterRules(
+        "application for review",
+        "Dear Commissioner",
+        ("s.7(2)", "s.7(5)"),
+        "s.38(1)",
+        "s.38(1)",
+        "I ask the Commissioner to review the deemed refusal and to recommend that the local "
+        "authority respond to the application without further delay.",
+    ),
+    # Yukon's former Act (R.S.Y. 2002, c. 1): s.11 (time limit), review by the Commissioner
+    # under s.48.
+    "ca-yt-atippa": LetterRules(
+        "request for review",
+        "Dear Commissioner",
+        ("s.11",),
+        "s.48",
+        "s.48",
+        "I ask the Commissioner to review the failure to respond and to recommend that the "
+        "public body respond to the request without further delay.",
+        languages=("English", "French"),
+    ),
+    # Northwest Territories ATIPP Act: sections cited by subject where the text was not read;
+    # the extension provision is s.11(1).
+    "ca-nt-atipp": LetterRules(
+        "request for review",
+        "Dear Commissioner",
+        ("time limit for responding", "failure to respond within the time limit"),
+        "request for review",
+        "s.11(1)",
+        "I ask the Commissioner to review the failure to respond and to order the public body "
+        "to respond to the request without further delay.",
+        languages=("English", "French"),
+    ),
+    # Nunavut ATIPP Act: sections cited by subject (the text in force could not be read).
+    "ca-nu-atipp": LetterRules(
+        "request for review",
+        "Dear Commissioner",
+        ("time limit for responding", "failure to respond within the time limit"),
+        "request for review",
+        "extension of the time limit",
+        "I ask the Commissioner to review the failure to respond and to recommend that the "
+        "public body respond to the request without further delay.",
+        languages=("English", "French", "Inuktitut", "Inuinnaqtun"),
+    ),
 }
 
 # Versions whose sections differ from the first (law code, day the version took effect).
 VERSION_RULES: dict[tuple[str, date], LetterRules] = {
     # Alberta's Access to Information Act (S.A. 2024, c. ), from 2025-06-11.
+    # Yukon's Act of 2018, in force 2021-04-01: a complaint to the Commissioner, cited by
+    # subject (its section numbers could not be read).
+    ("ca-yt-atippa", date(2021, 4, 1)): LetterRules(
+        "complaint",
+        "Dear Commissioner",
+        ("time limit for responding",),
+        "complaint to the Commissioner",
+        "complaint to the Commissioner",
+        "I ask the Commissioner to investigate the late response and to recommend that the "
+        "public body respond to the request without further delay.",
+        languages=("English", "French"),
+    ),
     ("ca-ab-foip", date(2025, 6, 11)): LetterRules(
         "request for review",
         "Dear Commissioner",
@@ -192,8 +274,15 @@ def letter_blocks(d: Dossier) -> list[str]:
     complaint_cite = cite(rules.complaint_section)
     deemed_cite = cite(law.deemed_refusal_section) if law.deemed_refusal_section else None
     file_number = d.file_number or "[no file number recorded]"
+    draft = "DRAFT: check every fact against the enclosed files, edit, then sign."
+    if rules.languages:
+        draft += (
+            f" The {law.complaint_body} takes complaints in "
+            f"{', '.join(rules.languages[:-1])} and {rules.languages[-1]}: it may be sent "
+            "in any of them."
+        )
     blocks = [
-        "DRAFT: check every fact against the enclosed files, edit, then sign.",
+        draft,
         "\n".join([d.reporter_name, d.newsroom, d.reporter_email]),
         d.generated_local.date().isoformat(),
         "\n".join(
