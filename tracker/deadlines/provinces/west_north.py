@@ -120,7 +120,12 @@ def _ca_mb(year: int, province: str | None) -> list[Holiday]:
             "third Monday in February, from 2008",
             f"{_MB_IA} item 2.1 (S.M. 2007, c. 18)",
         )
-    rows.add(nth_weekday(y, 8, MON, 1), "Terry Fox Day (Civic Holiday)", "first Monday in August", _MB_LATER)
+    rows.add(
+        nth_weekday(y, 8, MON, 1),
+        "Terry Fox Day (Civic Holiday)",
+        "first Monday in August",
+        _MB_LATER,
+    )
     if y >= 2021:
         rows.add(
             date(y, 9, 30),
@@ -145,7 +150,12 @@ def _ca_sk(year: int, province: str | None) -> list[Holiday]:
     y = year
     _common(rows, _SK_LATER, easter_monday=False)
     if y >= 2007:
-        rows.add(nth_weekday(y, 2, MON, 3), "Family Day", "third Monday in February, from 2007", _SK_LATER)
+        rows.add(
+            nth_weekday(y, 2, MON, 3),
+            "Family Day",
+            "third Monday in February, from 2007",
+            _SK_LATER,
+        )
     rows.add(nth_weekday(y, 8, MON, 1), "Saskatchewan Day", "first Monday in August", _SK_LATER)
     _closures(rows, _SK_LATER)
     return rows.done()
@@ -161,7 +171,9 @@ def _ca_yt(year: int, province: str | None) -> list[Holiday]:
     rows = _Rows(year)
     y = year
     _common(rows, _YT_LATER, easter_monday=True)
-    rows.add(_yt_heritage_day(y), "Heritage Day", "Friday before the last Sunday in February", _YT_LATER)
+    rows.add(
+        _yt_heritage_day(y), "Heritage Day", "Friday before the last Sunday in February", _YT_LATER
+    )
     if y >= 2017:
         rows.add(date(y, 6, 21), "National Indigenous Peoples Day", "21 June, from 2017", _YT_LATER)
     rows.add(nth_weekday(y, 8, MON, 3), "Discovery Day", "third Monday in August", _YT_LATER)
@@ -220,7 +232,7 @@ def _ca_nu(year: int, province: str | None) -> list[Holiday]:
 
 def _readings(key: str, year: int) -> tuple[Reading, ...]:
     out: list[Reading] = []
-    if key == "ca-mb" and 2021 <= year:
+    if key == "ca-mb" and year >= 2021:
         out.append(
             Reading(
                 date(year, 9, 30),
@@ -506,7 +518,12 @@ _SK_FOIP = _sk(
     "application for review, within one year",
     "s.34(1)",
     "S.S. 1990-91, c. F-22.01",
-    ("FOIP Saskatchewan", "Saskatchewan FOIP", "FOIP (SK)", "The Freedom of Information and Protection of Privacy Act (Saskatchewan)"),
+    (
+        "FOIP Saskatchewan",
+        "Saskatchewan FOIP",
+        "FOIP (SK)",
+        "The Freedom of Information and Protection of Privacy Act (Saskatchewan)",
+    ),
 )
 _SK_LAFOIP = _sk(
     "ca-sk-lafoip",
@@ -516,7 +533,13 @@ _SK_LAFOIP = _sk(
     "s.38(2)",
     "s.33(1)",
     "S.S. 1990-91, c. L-27.1",
-    ("LA FOIP", "LAFOIP", "LA FOIP Saskatchewan", "Saskatchewan LA FOIP", "The Local Authority Freedom of Information and Protection of Privacy Act"),
+    (
+        "LA FOIP",
+        "LAFOIP",
+        "LA FOIP Saskatchewan",
+        "Saskatchewan LA FOIP",
+        "The Local Authority Freedom of Information and Protection of Privacy Act",
+    ),
 )
 
 
@@ -635,7 +658,9 @@ def _reasonable_extension(unit: str, section: str = "s.11(1)") -> ExtensionRule:
     return ExtensionRule(
         unit=unit,  # type: ignore[arg-type]
         sections=(section,),
-        reasons=(ExtensionReason("reasonable-period", "Extension for a reasonable period", section),),
+        reasons=(
+            ExtensionReason("reasonable-period", "Extension for a reasonable period", section),
+        ),
         notice_section=section,
         max_days=None,  # "for a reasonable period"
     )
@@ -695,11 +720,7 @@ _NT_V2 = replace(
     extension=ExtensionRule(
         unit="working",
         sections=("s.11(1)",),
-        reasons=(
-            ExtensionReason(
-                "extension", "Extension by the head (s.11(1))", "s.11(1)"
-            ),
-        ),
+        reasons=(ExtensionReason("extension", "Extension by the head (s.11(1))", "s.11(1)"),),
         notice_section="s.11(1)",
         max_days=20,  # s.11(1): "for a period not exceeding 20 business days"
         max_section="s.11(1)",

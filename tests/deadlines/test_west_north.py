@@ -1,0 +1,194 @@
+"""Manitoba, Saskatchewan, Yukon, the Northwest Territories and Nunavut, counted by hand from
+the statutes (tracker/deadlines/provinces/west_north.py says which texts were read).
+
+Each expected date below was counted on a calendar, not taken from the engine: the comment
+beside it shows the count.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tracker.deadlines import (
+    deemed_refusal_complaint_deadline,
+    due_date,
+    explain,
+    law_in_force,
+    lawful_extension_days,
+    reporter_windows,
+    response_complaint_deadline,
+)
+from tracker.deadlines.calendars import get_calendar
+from tracker.imports.service import resolve_law
+
+WEST_NORTH = (
+    "ca-mb-fippa",
+    "ca-sk-foip",
+    "ca-sk-lafoip",
+    "ca-yt-atippa",
+    "ca-nt-atipp",
+    "ca-nu-atipp",
+)
+
+
+@pytest.mark.parametrize(
+    ("law", "received", "due", "why"),
+    [
+        # FIPPA (Man.) s.11(1) before S.M. 2021, c. 43: 30 days; 2022-01-30 is a Sunday.
+        ("ca-mb-fippa", date(2021, 12, 31), date(2022, 1, 31), "30 days, Sunday rolled"),
+        # From 2022-01-01: 45 days; day 30 is 2022-01-31, day 45 Tuesday 2022-02-15.
+        ("ca-mb-fippa", date(2022, 1, 1), date(2022, 2, 15), "45 days"),
+        # FOIP (Sask.) s.7(2): 30 days after 2024-03-30 reach Monday 2024-04-29.
+        ("ca-sk-foip", date(2024, 3, 30), date(2024, 4, 29), "Saturday receipt"),
+        # LA FOIP s.7(2): 2024-02-01 + 30 = Saturday 2024-03-02; the office is closed
+        # (Legislation Act s.2-28(6)), so Monday 2024-03-04.
+        ("ca-sk-lafoip", date(2024, 2, 1), date(2024, 3, 4), "Saturday rolled"),
+        # Northwest Territories before 2021-07-30: 30 calendar days, 2021-08-28 a Saturday.
+        ("ca-nt-atipp", date(2021, 7, 29), date(2021, 8, 30), "30 calendar days"),
+        # From 2021-07-30 (a Friday): 20 business days; Monday 2021-08-02 (Civic Holiday) is
+        # skipped: 3-6 Aug (4), 9-13 (9), 16-20 (14), 23-27 (19), Monday 30 Aug (20).
+        ("ca-nt-atipp", date(2021, 7, 30), date(2021, 8, 30), "20 business days"),
+        # Nunavut before 2013-05-11: 30 days, 2013-06-09 a Sunday.
+        ("ca-nu-atipp", date(2013, 5, 10), date(2013, 6, 10), "30 days"),
+        # From 2013-05-11 (a Saturday): 25 business days, Victoria Day 2013-05-20 skipped:
+        # 13-17 May (5), 21-24 (9), 27-31 (14), 3-7 June (19), 10-14 (24), 17 June (25).
+        ("ca-nu-atipp", date(2013, 5, 11), date(2013, 6, 17), "25 business days"),
+        # Yukon's former Act s.11: 2017-07-20 + 30 = Saturday 2017-08-19; Monday 21 August was
+        # Discovery Day, when government offices close, so Tuesday 22 August (the later
+        # reading: the Yukon government itself gave 21 August for a request of that day).
+        ("ca-yt-atippa", date(2017, 7, 20), date(2017, 8, 22), "30 days, weekend rolled"),
+        # The Act of 2018 (from 2021-04-01): 30 days; 2021-05-01 is a Saturday.
+        ("ca-yt-atippa", date(2021, 4, 1), date(2021, 5, 3), "30 days under the 2018 Act"),
+    ],
+)
+def test_due_dates_counted_by_hand(law: str, received: date, due: date, why: str) -> None:
+    assert due_date(law, received) == due, why
+    assert explain(law, received).due == due
+
+
+@pytest.mark.parametrize(
+    ("law", "first"),
+    [
+        ("ca-mb-fippa", date(2007, 1, 1)),
+        ("ca-sk-foip", date(2019, 5, 15)),
+        ("ca-sk-lafoip", date(2019, 5, 15)),
+        ("ca-yt-atippa", date(2015, 1, 1)),
+        ("ca-nt-atipp", date(1996, 12, 31)),
+        ("ca-nu-atipp", date(1999, 4, 1)),
+    ],
+)
+def test_a_request_before_the_first_version_names_its_date(law: str, first: date) -> None:
+    with pytest.raises(ValueError, match=first.isoformat()):
+        due_date(law, date.fromordinal(first.toordinal() - 1))
+    assert law_in_force(law, first).effective_from == first
+
+
+def test_each_version_cites_its_own_act() -> None:
+    assert law_in_force("ca-mb-fippa", date(2021, 12, 31)).length == 30
+    assert "S.M. 2021, c. 43" in law_in_force("ca-mb-fippa", date(2022, 1, 1)).act_citation
+    assert law_in_force("ca-nt-atipp", date(2021, 7, 29)).unit == "calendar"
+    assert law_in_force("ca-nt-atipp", date(2021, 7, 30)).unit == "working"
+    assert law_in_force("ca-yt-atippa", date(2021, 3, 31)).act_citation == "R.S.Y. 2002, c. 1"
+    assert "2018" in law_in_force("ca-yt-atippa", date(2021, 4, 1)).act_citation
+
+
+def test_extensions_count_only_as_far_as_each_act_allows() -> None:
+    # Manitoba s.15(1): up to 30 (45 from 2022) more days, longer if the Ombudsman agrees.
+    assert lawful_extension_days("ca-mb-fippa", date(2021, 3, 1), [(60, "volume", False)]) == [30]
+    assert lawful_extension_days("ca-mb-fippa", date(2024, 3, 1), [(60, "volume", False)]) == [45]
+    assert lawful_extension_days("ca-mb-fippa", date(2024, 3, 1), [(60, "volume", True)]) == [60]
+    # Saskatchewan s.12(1): "a reasonable period not exceeding 30 days", with no way past it.
+    assert lawful_extension_days("ca-sk-foip", date(2024, 3, 1), [(40, "volume", True)]) == [30]
+    # Northwest Territories from 2021-07-30: at most 20 business days without the
+    # Commissioner; before, "a reasonable period".
+    assert lawful_extension_days("ca-nt-atipp", date(2024, 3, 1), [(25, "extension", False)]) == [
+        20
+    ]
+    assert lawful_extension_days(
+        "ca-nt-atipp", date(2020, 3, 1), [(45, "reasonable-period", False)]
+    ) == [45]
+
+
+def test_saskatchewan_review_within_one_year_is_not_moved() -> None:
+    # LA FOIP s.38(2): one year after notice, or after the expiration of the time (s.7(5)).
+    assert deemed_refusal_complaint_deadline(
+        "ca-sk-lafoip", date(2024, 3, 1), received=date(2024, 1, 31)
+    ) == date(2025, 3, 1)  # a Saturday: the earlier reading does not move it
+    assert response_complaint_deadline(
+        "ca-sk-foip", date(2024, 2, 29), received=date(2024, 2, 1)
+    ) == date(2025, 2, 28)  # 29 February: the month's last day a year later
+
+
+def test_reporter_windows_are_not_moved_and_say_why() -> None:
+    # Manitoba: 60 days after silence from 2024-03-14 reach Monday 2024-05-13 ... and from
+    # 2024-02-22, 60 days reach 2024-04-22; a window ending on a Saturday stays there.
+    (w,) = reporter_windows("ca-mb-fippa", received=date(2024, 1, 8), due=date(2024, 2, 24))
+    assert w.end == date(2024, 4, 24)
+    (w,) = reporter_windows("ca-nt-atipp", received=date(2024, 2, 1), due=date(2024, 3, 2))
+    assert w.end == date(2024, 4, 1)  # 2 March + 30 days
+    (w,) = reporter_windows("ca-nu-atipp", received=date(2024, 1, 8), due=date(2024, 2, 9))
+    assert w.end == date(2024, 3, 10)  # a Sunday, left where it falls
+    assert w.later_end == date(2024, 3, 11)
+    assert "could not read the list of holidays" in w.text and "2024-03-11" in w.text
+
+
+def test_silence_is_named_as_each_act_names_it() -> None:
+    for law, received in (
+        ("ca-mb-fippa", date(2024, 3, 1)),
+        ("ca-sk-foip", date(2024, 3, 1)),
+        ("ca-nt-atipp", date(2024, 3, 1)),
+    ):
+        text = explain(law, received).as_text()
+        assert "treated as refused" in text, law
+    # Yukon's Act of 2018: a complaint that the response is late, not a deemed refusal.
+    text = explain("ca-yt-atippa", date(2024, 3, 1)).as_text()
+    assert "complain to the Information and Privacy Commissioner" in text
+    assert "treated as refused" not in text
+
+
+def test_calendars_give_the_section_of_each_day() -> None:
+    mb = get_calendar("ca-mb", None, (5, 6))
+    (riel,) = mb.holiday_detail(date(2024, 2, 19))
+    assert "s.23(1) item 2.1" in riel.section
+    assert mb.non_working_reason(date(2024, 9, 30)) == "National Day for Truth and Reconciliation"
+    sk = get_calendar("ca-sk", None, (5, 6))
+    assert sk.is_working(date(2024, 9, 30))  # not a holiday in Saskatchewan
+    assert "s.2-28(6)" in sk.holiday_detail(date(2024, 8, 5))[0].section
+    nu = get_calendar("ca-nu", None, (5, 6))
+    assert nu.non_working_reason(date(2024, 7, 9)) == "Nunavut Day"
+    yt = get_calendar("ca-yt", None, (5, 6))
+    assert yt.non_working_reason(date(2024, 8, 19)) == "Discovery Day"
+    nt = get_calendar("ca-nt", None, (5, 6))
+    assert nt.non_working_reason(date(2024, 6, 21)) == "National Indigenous Peoples Day"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("ca-mb-fippa", "ca-mb-fippa"),
+        ("Manitoba", "ca-mb-fippa"),
+        (
+            "Loi sur l'acces a l'information et la protection de la vie privee (Manitoba)",
+            "ca-mb-fippa",
+        ),
+        ("FOIP (Sask.)", "ca-sk-foip"),
+        ("LA FOIP", "ca-sk-lafoip"),
+        ("Yukon", "ca-yt-atippa"),
+        ("Northwest Territories", "ca-nt-atipp"),
+        ("Territoires du Nord-Ouest", "ca-nt-atipp"),
+        ("Nunavut", "ca-nu-atipp"),
+        ("Access to Information and Protection of Privacy Act (Nunavut)", "ca-nu-atipp"),
+    ],
+)
+def test_import_recognises_the_laws_by_code_name_and_province(text: str, code: str) -> None:
+    assert resolve_law(text) == code
+
+
+def test_every_west_north_law_has_its_letter() -> None:
+    from tracker.packets.letter import rules_for
+
+    for law in WEST_NORTH:
+        for version in (law_in_force(law, date(2024, 3, 1)),):
+            assert rules_for(law, version.effective_from).complaint_section
