@@ -429,6 +429,39 @@ def test_letter_names_the_body_the_law_names(app, runner, reporter, tmp_path, la
     assert _words(pdf_text(entries["packet.pdf"])).count(BODIES[law][0].removeprefix("To: ")) >= 1
 
 
+@pytest.mark.parametrize(
+    ("law", "words"),
+    [
+        (
+            "ca-nt-atipp",
+            ("À : Information and Privacy Commissioner of the Northwest", "20 jours ouvrables"),
+        ),
+        ("ca-nu-atipp", ("Territoires", "25 jours ouvrables")),
+        ("ca-mb-fippa", ("Madame l'Ombudsman", "FIPPA (Man.), art. 11(2)", "45 jours civils")),
+        ("ca-sk-foip", ()),
+        ("ca-atia", ()),
+    ],
+)
+def test_bodies_that_work_in_french_get_a_french_letter(
+    app, runner, reporter, tmp_path, law, words
+):
+    built = bare_request(
+        app, REPORTER, law=law, received=date(2026, 1, 5), institution=f"Organisme {law}", text="x"
+    )
+    out = tmp_path / f"{law}.zip"
+    assert _packet(runner, built.request_id, out).exit_code == 0
+    entries = read_zip(out)
+    if not words:
+        assert "complaint-letter-fr.txt" not in entries
+        return
+    letter = _words(entries["complaint-letter-fr.txt"].decode())
+    assert "PROJET" in letter and "après l'échéance" in letter
+    assert "délai prévu par la loi" in letter and "refus de communication" in letter
+    for word in words[1:] if law == "ca-nu-atipp" else words:
+        assert word in letter, word
+    assert "complaint-letter-fr.txt" in entries["manifest.json"].decode()
+
+
 def test_missing_file_fails_naming_it_and_leaves_no_archive(app, runner, seed, tmp_path):
     gone = storage(app).path_for(hashlib.sha256(FILES["response"][1]).hexdigest())
     gone.unlink()

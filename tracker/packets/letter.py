@@ -232,7 +232,6 @@ RULES: dict[str, LetterRules] = {
 
 # Versions whose sections differ from the first (law code, day the version took effect).
 VERSION_RULES: dict[tuple[str, date], LetterRules] = {
-    # Alberta's Access to Information Act (S.A. 2024, c. ), from 2025-06-11.
     # Yukon's Act of 2018, in force 2021-04-01: a complaint to the Commissioner, cited by
     # subject (its section numbers could not be read).
     ("ca-yt-atippa", date(2021, 4, 1)): LetterRules(
@@ -245,6 +244,7 @@ VERSION_RULES: dict[tuple[str, date], LetterRules] = {
         "public body respond to the request without further delay.",
         languages=("English", "French"),
     ),
+    # Alberta's Access to Information Act (S.A. 2024, c. ), from 2025-06-11.
     ("ca-ab-foip", date(2025, 6, 11)): LetterRules(
         "request for review",
         "Dear Commissioner",
