@@ -3,6 +3,8 @@ name and province, and Alberta's Access to Information Act is an alias on import
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -93,3 +95,42 @@ def test_unknown_default_law_still_refused():
 )
 def test_law_by_province(text, code):
     assert resolve_law(text) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ca-nb-rtippa",
+        "Right to Information and Protection of Privacy Act (New Brunswick)",
+        "Loi sur le droit à l'information et la protection de la vie privée",
+        "LOI SUR LE DROIT A L'INFORMATION ET LA PROTECTION DE LA VIE PRIVEE",
+        "RTIPPA",
+        "New Brunswick",
+        "Nouveau-Brunswick",
+        "NB",
+    ],
+)
+def test_new_brunswick_by_code_name_french_name_and_province(text):
+    assert resolve_law(text) == "ca-nb-rtippa"
+
+
+def test_import_row_with_the_french_name(app, runner, make_user, tmp_path):
+    make_user("ed@example.org", newsroom="Acadie Nouvelle", role="editor")
+    path = tmp_path / "nb.csv"
+    path.write_text(
+        "numéro;titre;reçu;loi\n"
+        "NB-1;Contrats;2024-03-01;Loi sur le droit à l'information et la protection de la vie "
+        "privée\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "file_number": "numéro",
+        "title": "titre",
+        "received_on": "reçu",
+        "law": "loi",
+        "default_institution": "Ville de Moncton",
+    }
+    args = ["import-csv", str(path), "--newsroom", "Acadie Nouvelle", "--dry-run"]
+    result = runner.invoke(args=[*args, "--mapping", json.dumps(mapping)])
+    assert result.exit_code == 0, result.output
+    assert "Ville de Moncton (ca-nb-rtippa)" in result.output

@@ -373,6 +373,15 @@ BODIES: dict[str, tuple[str, ...]] = {
         "ATIPP Act (Nu.) request for review",
         "English, French, Inuktitut and Inuinnaqtun",
     ),
+    "ca-nb-rtippa": (
+        "To: Ombud New Brunswick",
+        "RTIPPA (N.B.) s.11(1)",
+        "RTIPPA (N.B.) s.11(2)",
+        "RTIPPA (N.B.) s.67(1)(a)(i)",
+        "Destinataire : Ombud du Nouveau-Brunswick",
+        "paragraphe 11(2)",
+        "alinéa 67(3)a)",
+    ),
     "us-foia": (
         "To: the agency's FOIA appeal authority (Institution us-foia)",
         "5 U.S.C. 552(a)(6)(A)(i)",
@@ -452,14 +461,13 @@ def test_bodies_that_work_in_french_get_a_french_letter(
     assert _packet(runner, built.request_id, out).exit_code == 0
     entries = read_zip(out)
     if not words:
-        assert "complaint-letter-fr.txt" not in entries
+        assert "VERSION FRANÇAISE" not in entries["complaint-letter.txt"].decode()
         return
-    letter = _words(entries["complaint-letter-fr.txt"].decode())
-    assert "PROJET" in letter and "après l'échéance" in letter
+    letter = _words(entries["complaint-letter.txt"].decode().split("VERSION FRANÇAISE")[1])
+    assert "Objet : " in letter and "après l'échéance" in letter
     assert "délai prévu par la loi" in letter and "refus de communication" in letter
     for word in words[1:] if law == "ca-nu-atipp" else words:
         assert word in letter, word
-    assert "complaint-letter-fr.txt" in entries["manifest.json"].decode()
 
 
 def test_missing_file_fails_naming_it_and_leaves_no_archive(app, runner, seed, tmp_path):
@@ -592,3 +600,25 @@ def test_french_renders_with_reportlabs_own_font_when_the_system_has_none(tmp_pa
     )
     assert result.stdout.strip().endswith("Vera.ttf")
     assert "Accusé « reçu » — œuvre, ça’t à" in PdfReader(out).pages[0].extract_text()
+
+
+def test_new_brunswick_letter_is_in_english_and_french(app, runner, reporter, tmp_path):
+    built = bare_request(
+        app,
+        REPORTER,
+        law="ca-nb-rtippa",
+        received=date(2026, 1, 5),
+        institution="Ville de Moncton",
+        text="Documents.",
+    )
+    out = tmp_path / "nb.zip"
+    assert _packet(runner, built.request_id, out).exit_code == 0
+    entries = read_zip(out)
+    letter = _words(entries["complaint-letter.txt"].decode())
+    english = letter.index("Dear Ombud")
+    french = letter.index("VERSION FRANÇAISE")
+    assert english < french
+    assert "Loi sur le droit à l'information et la protection de la vie privée" in letter
+    assert "soit au plus tard le 2026-02-17" in letter  # 30 business days, Family Day skipped
+    pdf = _words(pdf_text(entries["packet.pdf"]))
+    assert "Ombud du Nouveau-Brunswick" in pdf and "équivaut à un refus" in pdf

@@ -33,7 +33,8 @@ CASES = [
     ("ca-federal", "QC", "2024-06-24", True, "s.35(1)(a): Québec's 24 June"),
     ("ca-federal", "MB", "2024-02-19", True, "s.35(1)(a): Louis Riel Day"),
     # Ontario Legislation Act, 2006 s.88.
-    ("ca-on", None, "2024-08-05", False, "Civic Holiday is not in s.88"),
+    ("ca-on", None, "2024-08-05", True, "Civic Holiday: offices closed, s.89 (institution)"),
+    ("ca-on-ia", None, "2024-08-05", False, "Civic Holiday is not in s.88 (reporter)"),
     ("ca-on", None, "2024-09-30", False, "NDTR is not in s.88"),
     ("ca-on", None, "2024-11-11", True, "Remembrance Day: s.88(1)"),
     ("ca-on", None, "2024-12-26", True, "Boxing Day: s.88(1)"),
@@ -55,6 +56,9 @@ CASES = [
     ("ca-bc", None, "2019-02-18", True, "Family Day, third Monday from 2019"),
     ("ca-bc", None, "2019-02-11", False, "not the second Monday any more"),
     ("ca-bc", None, "2022-09-19", True, "s.29(d): day of mourning appointed by proclamation"),
+    ("ca-bc-ia", None, "2022-09-19", False, "day of mourning: the reporter's earlier reading"),
+    ("ca-bc-ia", None, "2022-09-30", False, "NDTR in BC only from 2023 (reporter)"),
+    ("ca-bc-ia", None, "2023-09-30", True, "NDTR from 2023 (reporter)"),
     # Alberta Interpretation Act s.28(1)(v).
     ("ca-ab", None, "2024-04-01", True, "Easter Monday"),
     ("ca-ab", None, "2024-02-19", True, "Alberta Family Day"),

@@ -162,10 +162,16 @@ def _oracle(row: dict[str, str]) -> str | None:
         last = (date(y + m // 12, m % 12 + 1, 1) - one).day
         return date(y, m, min(day0.day, last)).isoformat()
     if window.unit == "working":
+        # The reporter's reading: the window's own calendar where the law names one (BC: the
+        # s.29 list without the 2022 day of mourning), with its weekly rest days.
+        if law.window_calendar:
+            wclosed, wrest = _closed(law.window_calendar[0], province), set(law.window_calendar[1])
+        else:
+            wclosed, wrest = closed, rest
         d, n = day0, window.length
         while n:
             d += one
-            n -= 0 if off(d) else 1
+            n -= 0 if (d.weekday() in wrest or d in wclosed) else 1
         return d.isoformat()
     d = day0 + timedelta(days=window.length)
     if window.roll == "working":

@@ -100,6 +100,7 @@ def _check_year(year: int) -> None:
 _IA = "Interpretation Act (R.S.C. 1985, c. I-21) s.35(1)"
 _IA_PROCLAIMED = f"{_IA}: day appointed by proclamation"
 _TBS = "TBS ATI Manual 7.1.1 (next work day): federal offices closed"
+_MOURNING_2022 = "National Day of Mourning (Queen Elizabeth II)"
 
 
 def _section_35(rows: _Rows) -> None:
@@ -219,7 +220,24 @@ def _ca_province_additions(year: int, province: str) -> list[Holiday]:
 _ON = "Legislation Act, 2006 (S.O. 2006, c. 21, Sch. F) s.88"
 
 
+_ON_OFFICES = (
+    "Legislation Act, 2006 s.89: the time is extended to the next day the office is open; "
+    "Ontario government offices close on the Civic Holiday"
+)
+
+
 def _ca_on(year: int, province: str | None) -> list[Holiday]:
+    # The institution's calendar (the LATER reading): the s.88 holidays, and the Civic
+    # Holiday (first Monday in August), when Ontario government offices close: s.89 extends a
+    # time limit expiring on a day the office is not open to the next day it is. The reporter's
+    # windows use "ca-on-ia", the s.88 list alone (the earlier reading).
+    rows = _Rows(year)
+    rows.rows += _ca_on_ia(year, province)
+    rows.add(nth_weekday(year, 8, MON, 1), "Civic Holiday", "first Monday in August", _ON_OFFICES)
+    return rows.done()
+
+
+def _ca_on_ia(year: int, province: str | None) -> list[Holiday]:
     # Legislation Act, 2006 s.87 "holiday" = the days of s.88: Sunday, New Year's Day,
     # Family Day, Good Friday, Easter Monday, Victoria Day, Canada Day, Labour Day,
     # Thanksgiving Day, Remembrance Day, Christmas Day, Boxing Day, and any day fixed as a
@@ -274,6 +292,23 @@ _BC = 'Interpretation Act (R.S.B.C. 1996, c. 238) s.29 "holiday"'
 
 
 def _ca_bc(year: int, province: str | None) -> list[Holiday]:
+    # The public body's calendar (the LATER reading): the s.29 list with the 2022 day of
+    # mourning, which s.29(d) may make a holiday. The reporter's windows use "ca-bc-ia".
+    rows = _Rows(year)
+    rows.rows += _ca_bc_ia(year, province)
+    if year == 2022:
+        rows.add(
+            date(2022, 9, 19),
+            _MOURNING_2022,
+            "one-off: appointed by proclamation of the Governor General",
+            f"{_BC} (d): day of general mourning",
+        )
+    return rows.done()
+
+
+def _ca_bc_ia(year: int, province: str | None) -> list[Holiday]:
+    # The reporter's windows (the EARLIER reading): the same list without the 2022 day of
+    # mourning, which the province did not make a statutory holiday.
     # s.29 "holiday": (a) Sunday, Christmas Day, Good Friday and Easter Monday; (b) Canada
     # Day, Victoria Day, British Columbia Day, Labour Day, Remembrance Day and New Year's
     # Day; (c) December 26; (d) a day set by the Parliament of Canada or the Legislature, or
@@ -305,13 +340,6 @@ def _ca_bc(year: int, province: str | None) -> list[Holiday]:
         nth_weekday(y, 8, MON, 1), "British Columbia Day", "first Monday in August", f"{_BC} (b)"
     )
     rows.add(nth_weekday(y, 9, MON, 1), "Labour Day", "first Monday in September", f"{_BC} (b)")
-    if y == 2022:
-        rows.add(
-            date(2022, 9, 19),
-            "National Day of Mourning (Queen Elizabeth II)",
-            "one-off: appointed by proclamation of the Governor General",
-            f"{_BC} (d): day of general mourning",
-        )
     if y >= 2023:
         rows.add(
             date(y, 9, 30),
@@ -812,7 +840,6 @@ def _uk_sct(year: int, province: str | None) -> list[Holiday]:
     ]
 
 
-_MOURNING_2022 = "National Day of Mourning (Queen Elizabeth II)"
 _US_MOURNING = (
     (date(2018, 12, 5), "National Day of Mourning (President George H. W. Bush)"),
     (date(2025, 1, 9), "National Day of Mourning (President Jimmy Carter)"),
@@ -853,28 +880,30 @@ def alternative_readings(key: str, year: int) -> tuple[Reading, ...]:
                         "reporter's window takes the earlier reading.",
                     )
                 )
-    elif key == "ca-on":
+    elif key in ("ca-on", "ca-on-ia"):
         out.append(
             Reading(
                 nth_weekday(year, 8, MON, 1),
                 "Civic Holiday",
-                False,
-                "The Civic Holiday is not among the holidays of the Legislation Act, 2006 s.88, "
-                "so it counts as a working day; Ontario government offices close that day, and "
-                "a later reading would let an institution answer the next day. A requester's "
-                "appeal window takes the earlier reading.",
+                key == "ca-on",
+                "The Civic Holiday is not among the holidays of the Legislation Act, 2006 s.88; "
+                "Ontario government offices close that day, and s.89 extends a time limit "
+                "expiring on a day the office is not open to the next day it is. The "
+                "institution's deadline takes that later reading (the day counts); a "
+                "requester's appeal window takes the earlier one (s.88 alone: it does not).",
             )
         )
-    elif key == "ca-bc" and year == 2022:
+    elif key in ("ca-bc", "ca-bc-ia") and year == 2022:
         out.append(
             Reading(
                 date(2022, 9, 19),
                 _MOURNING_2022,
-                True,
+                key == "ca-bc",
                 "Interpretation Act (B.C.) s.29(d) makes a holiday of a day appointed by "
                 "proclamation of the Governor General as a day of general mourning, so it counts "
-                "(later reading, for the public body's deadline); the province did not make it a "
-                "statutory holiday, so a reporter's own window should not rely on it.",
+                "for the public body's deadline (later reading); the province did not make it a "
+                "statutory holiday, so a reporter's own window does not count it (earlier "
+                "reading).",
             )
         )
     elif key == "us-ca" and 2016 <= year <= 2020:
@@ -925,12 +954,13 @@ _BUILDERS: dict[str, Callable[[int, str | None], list[Holiday]]] = {
     # The reporter's windows (weekend_days=(6,)): a time limit moves only past a day the
     # interpretation act calls a holiday, never past a Saturday or an office closure. These
     # statute lists hold no office closures, so they are the law's own list.
-    "ca-on-ia": _ca_on,
+    "ca-on-ia": _ca_on_ia,
+    "ca-bc-ia": _ca_bc_ia,
     "ca-ab-ia": _ca_ab,
     "ca-qc-ia": _ca_qc,
 }
 # Reporter's-window keys that hold exactly the same statute list as the law's calendar.
-SAME_LIST: dict[str, str] = {"ca-on-ia": "ca-on", "ca-ab-ia": "ca-ab", "ca-qc-ia": "ca-qc"}
+SAME_LIST: dict[str, str] = {"ca-ab-ia": "ca-ab", "ca-qc-ia": "ca-qc"}
 # What each calendar counts, in a sentence a reporter can check (for Law.holiday_calendar).
 CALENDAR_DESCRIPTIONS: dict[str, str] = {
     "ca-federal": (
@@ -951,14 +981,21 @@ CALENDAR_DESCRIPTIONS: dict[str, str] = {
     "ca-on": (
         "Ontario holidays of the Legislation Act, 2006 s.88 (New Year's Day, Family Day, Good "
         "Friday, Easter Monday, Victoria Day, Canada Day, Labour Day, Thanksgiving, Remembrance "
-        "Day, Christmas Day, Boxing Day, with the substitute days of s.88(3)-(5); not the Civic "
-        "Holiday); Saturdays and Sundays"
+        "Day, Christmas Day, Boxing Day, with the substitute days of s.88(3)-(5)) and the Civic "
+        "Holiday, when Ontario government offices close (s.89: the next day the office is "
+        "open); Saturdays and Sundays"
     ),
     "ca-bc": (
         "British Columbia holidays of the Interpretation Act s.29 (New Year's Day, Family Day, "
         "Good Friday, Easter Monday, Victoria Day, Canada Day, British Columbia Day, Labour Day, "
         "the National Day for Truth and Reconciliation from 2023, Thanksgiving, Remembrance Day, "
         "Christmas Day, 26 December), with no substitute days; Saturdays and Sundays"
+    ),
+    "ca-bc-ia": (
+        "British Columbia holidays of the Interpretation Act s.29 for the reporter's windows: "
+        "the same list without the national day of mourning of 19 September 2022, which the "
+        "province did not make a statutory holiday; Saturdays and Sundays (FIPPA Schedule 1 "
+        '"day")'
     ),
     "ca-ab": (
         "Alberta holidays of the Interpretation Act s.28(1)(v) (New Year's Day, Alberta Family "

@@ -151,8 +151,10 @@ def _window_end(
 ) -> tuple[date, date]:
     """(earlier reading, later reading) of a window's last day; day 1 is the day after day0."""
     if window.unit == "working":
-        end = cal.add_working_days(day0, window.length)
-        return end, end
+        # The reporter's reading counts on the window's own calendar where the law names one
+        # (BC: without the 2022 day of mourning); the later reading on the law's calendar.
+        end = window_calendar(law_obj, cal).add_working_days(day0, window.length)
+        return end, cal.add_working_days(day0, window.length)
     if window.unit == "months":
         end = _add_months(day0, window.length)
         return end, cal.next_working_on_or_after(end)
@@ -320,6 +322,18 @@ def _window_text(
         return text, later, source
     if window.note and window.status == "statute" and window.unit != "calendar":
         text += f" {window.note}"
+    if later != end and window.unit == "working":
+        # A day the law's calendar may count as a holiday and the window's calendar does not
+        # (BC: the 2022 day of mourning, s.29(d)).
+        source = (
+            f"skipping only {holidays_text or 'the interpretation act holidays'}; read with "
+            "the institution's calendar, it would end on "
+            f"{later.strftime('%A')} {later.isoformat()}"
+        )
+        text += (
+            f" The tracker shows the earlier of two readings, {source}. File by {end.isoformat()}."
+        )
+        return text, later, source
     return text, None, None
 
 
@@ -538,7 +552,7 @@ def check_extension(
                     Problem(
                         "commissioner-permission-required",
                         f"An extension of {days} {unit} exceeds the {rule.max_days} the head may take alone; "
-                        "longer needs the Commissioner's permission. Only "
+                        f"longer needs the {rule.approver}'s permission. Only "
                         f"{rule.max_days} {unit} count toward the due date until a permission is recorded.",
                         max_cite,
                     )

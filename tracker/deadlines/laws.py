@@ -321,6 +321,13 @@ _BC = Law(
     act_citation="R.S.B.C. 1996, c. 165",
     effective_from=date(1993, 10, 4),
     pause_sections=("s.7(4) (fee estimate: the clock stops until the fee is paid or waived)",),
+    # The review window counts FIPPA "days" (Schedule 1: not a Saturday or a holiday) on the
+    # s.29 list without the 2022 day of mourning (the earlier reading).
+    window_calendar=("ca-bc-ia", _SAT_SUN),
+    window_holiday_text=(
+        "Saturdays and the holidays of the Interpretation Act (B.C.) s.29, not the day of "
+        "mourning of 19 September 2022"
+    ),
 )
 
 _AB = Law(

@@ -48,6 +48,8 @@ class ExtensionRule:
     guidance_max_days: int | None = None
     guidance_citation: str | None = None
     note: str = ""
+    # Who gives the permission of max_kind "permission" (NB RTIPPA s.11(4): the Ombud).
+    approver: str = "Commissioner"
 
     @property
     def reason_codes(self) -> tuple[str, ...]:

@@ -228,6 +228,53 @@ RULES: dict[str, LetterRules] = {
         "public body respond to the request without further delay.",
         languages=("English", "French", "Inuktitut", "Inuinnaqtun"),
     ),
+    # NB RTIPPA s.11(1) (30 business days), s.11(2) (silence is a refusal); complaint to the
+    # Ombud s.67(1)(a)(i), within 40 business days (s.67(3)(a)); extension s.67(1)(a)(ii).
+    "ca-nb-rtippa": LetterRules(
+        "complaint",
+        "Dear Ombud",
+        ("s.11(1)", "s.11(2)"),
+        "s.67(1)(a)(i)",
+        "s.67(1)(a)(ii)",
+        "I ask the Ombud to investigate the refusal and to recommend that the public body "
+        "respond to the request in full without further delay.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FrenchLetter:
+    """The French version of a letter, for a body that works in both official languages."""
+
+    law_name: str
+    body: str
+    salutation: str
+    period: str  # e.g. "paragraphe 11(1)"
+    deemed: str
+    complaint: str
+    window: str  # the complaint window as a sentence
+    remedy: str
+
+
+# New Brunswick's Act is bilingual (Loi sur le droit à l'information et la protection de la vie
+# privée, L.N.-B. 2009, ch. R-10.6) and the Ombud works in English and French.
+FRENCH: dict[str, FrenchLetter] = {
+    "ca-nb-rtippa": FrenchLetter(
+        law_name="Loi sur le droit à l'information et la protection de la vie privée",
+        body="Ombud du Nouveau-Brunswick",
+        salutation="Madame l'Ombud, Monsieur l'Ombud",
+        period="paragraphe 11(1)",
+        deemed="paragraphe 11(2)",
+        complaint="sous-alinéa 67(1)a)(i)",
+        window=(
+            "Le délai pour déposer une plainte est de 40 jours ouvrables (alinéa 67(3)a); jour "
+            "ouvrable : article 1); l'Ombud peut le proroger (paragraphe 67(4))."
+        ),
+        remedy=(
+            "Je demande à l'Ombud d'enquêter sur ce refus et de recommander à l'organisme "
+            "public de répondre à la demande intégralement et sans autre délai."
+        ),
+    ),
 }
 
 # Versions whose sections differ from the first (law code, day the version took effect).
@@ -396,6 +443,87 @@ def letter_blocks(d: Dossier) -> list[str]:
         enclosed.append(". No original documents are attached yet.")
     blocks.append("".join(enclosed))
     blocks.append("\n".join(["Yours sincerely,", "", "[signature]", d.reporter_name, d.newsroom]))
+    french = FRENCH.get(law.code)
+    if french is not None:
+        blocks.extend(_french_blocks(d, french))
+    else:
+        # Letters built from the law's own data (letter_fr imports this module's rules).
+        from tracker.packets.letter_fr import letter_blocks_fr
+
+        own = letter_blocks_fr(d)
+        if own is not None:
+            # Without the draft line, the sender's address and the date, given above.
+            blocks.extend(["VERSION FRANÇAISE", *own[3:]])
+    return blocks
+
+
+def _fr_day(d: date) -> str:
+    return d.isoformat()
+
+
+def _french_blocks(d: Dossier, fr: FrenchLetter) -> list[str]:
+    """The letter again in French (the same facts, the law's French section numbers)."""
+    file_number = d.file_number or "[aucun numéro de dossier]"
+    exp = d.explanation
+    unit = "jours civils" if exp.unit == "calendar" else "jours ouvrables"
+    blocks = [
+        "VERSION FRANÇAISE",
+        "\n".join(
+            [
+                f"Destinataire : {fr.body}",
+                f"Objet : Plainte en vertu de la {fr.law_name}",
+                f"Organisme public : {d.institution}; son numéro de dossier : {file_number}",
+                f"Demande : « {d.title} », reçue le {_fr_day(d.received_on)}",
+            ]
+        ),
+        f"{fr.salutation},",
+        f"Je dépose la présente plainte en vertu du {fr.complaint} de la {fr.law_name} au "
+        f"sujet du traitement, par {d.institution}, de ma demande reçue le "
+        f"{_fr_day(d.received_on)}.",
+        f"Selon le {fr.period}, l'organisme public devait répondre dans les "
+        f"{exp.base_length} {unit}"
+        + (f", prorogés de {exp.extension_days} {unit}" if exp.extension_days else "")
+        + f" suivant la réception de la demande, soit au plus tard le {_fr_day(d.due_on)}.",
+    ]
+    if d.responded_on is not None and d.late:
+        blocks.append(
+            f"L'organisme public a répondu le {_fr_day(d.responded_on)}, après l'expiration "
+            "du délai."
+        )
+    elif d.responded_on is not None:
+        blocks.append(f"L'organisme public a répondu le {_fr_day(d.responded_on)}, dans le délai.")
+    elif d.late:
+        blocks.append(
+            f"Au {_fr_day(d.today)}, l'organisme public n'a pas répondu : le délai est expiré "
+            f"depuis {d.days_late_calendar} jour(s) civil(s) ({d.days_late_business} jour(s) "
+            "ouvrable(s))."
+        )
+    else:
+        blocks.append(
+            f"Au {_fr_day(d.today)}, le délai n'est pas expiré; une plainte pour retard ne peut "
+            f"être déposée qu'après le {_fr_day(d.due_on)}."
+        )
+    if d.late:
+        blocks.append(
+            f"Selon le {fr.deemed}, le défaut de répondre dans le délai équivaut à un refus de "
+            "communication. Je me plains de ce refus et du retard."
+        )
+    else:
+        blocks.append(
+            "[Exposer les motifs de la plainte : exceptions invoquées, droits exigés, "
+            "documents manquants ou autres.]"
+        )
+    blocks.append(fr.window)
+    blocks.append(fr.remedy)
+    blocks.append(
+        "Pièces jointes : le dossier de preuve (packet.pdf, timeline.csv, manifest.json) "
+        "décrit ci-dessus."
+    )
+    blocks.append(
+        "\n".join(
+            ["Veuillez agréer mes salutations distinguées.", "", "[signature]", d.reporter_name]
+        )
+    )
     return blocks
 
 

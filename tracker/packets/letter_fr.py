@@ -1,13 +1,11 @@
-"""The draft complaint letter in French, for the bodies that take complaints in French
+"""The French version of the complaint letter, for the bodies that take complaints in French
 (Manitoba's Ombudsman, the Information and Privacy Commissioners of Yukon, the Northwest
-Territories and Nunavut): the same facts and sections as the English letter (letter.py).
-
-A draft, like the English one: the reporter checks every fact, edits and signs it.
+Territories and Nunavut): the same facts and sections as the English letter (letter.py),
+which appends it under "VERSION FRANÇAISE", built from the law's own data.
 """
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from datetime import date
 
@@ -238,19 +236,3 @@ def letter_blocks_fr(d: Dossier) -> list[str] | None:
         )
     )
     return blocks
-
-
-def draft_letter_fr(d: Dossier) -> str | None:
-    """The French letter as plain text (paragraphs wrapped at 78 columns), or None."""
-    blocks = letter_blocks_fr(d)
-    if blocks is None:
-        return None
-    out = []
-    for block in blocks:
-        if "\n" in block:
-            out.append(block)
-        else:
-            out.append(
-                textwrap.fill(block, width=78, break_long_words=False, break_on_hyphens=False)
-            )
-    return "\n\n".join(out) + "\n"

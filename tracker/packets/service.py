@@ -23,7 +23,6 @@ from tracker.files.storage import LocalStorage
 from tracker.models import InfoRequest
 from tracker.packets.dossier import Dossier, PacketFile, gather
 from tracker.packets.letter import draft_letter
-from tracker.packets.letter_fr import draft_letter_fr
 from tracker.packets.pdf import render_pdf
 
 CHUNK = 1024 * 1024
@@ -156,9 +155,6 @@ def write_archive(d: Dossier, storage: LocalStorage, target: BinaryIO) -> None:
         "complaint-letter.txt": draft_letter(d).encode("utf-8"),
         "timeline.csv": timeline_csv(d),
     }
-    french = draft_letter_fr(d)  # the bodies that take complaints in French too
-    if french is not None:
-        generated["complaint-letter-fr.txt"] = french.encode("utf-8")
     generated["manifest.json"] = manifest_json(d, generated)
     originals = {f.path: f for f in d.files}
     stamp = d.generated_at.timetuple()[:6]

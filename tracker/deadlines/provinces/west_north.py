@@ -360,6 +360,7 @@ def _mb_extension(days: int) -> ExtensionRule:
         max_days=days,  # s.15(1): "up to an additional N days, or for a longer period if the Ombudsman agrees"
         max_section="s.15(1)",
         max_kind="permission",
+        approver="Ombudsman",
     )
 
 
