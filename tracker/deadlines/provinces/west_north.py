@@ -382,11 +382,11 @@ _MB_V1 = Law(
     complaint_body=_MB_BODY,
     complaint_window=_window(
         60,
-        "s.59 (complaint to the Ombudsman, within 60 days)",
+        "s.59 (complaint to the Ombudsman)",
         _MB_BODY,
         "Interpretation Act (Manitoba)",
         stage="complaint",
-        note="After silence the head is treated as having refused access (s.11(2)); the 60 days run from the day after the due date.",
+        note="60 days after notice of the decision (the period the Manitoba government and the Ombudsman state); after silence the head is treated as having refused access (s.11(2)) and the 60 days run from the day after the due date.",
     ),
     province_mode="fixed",
     default_province="MB",
