@@ -264,9 +264,9 @@ CALENDARS = CalendarSet(
             "Sundays"
         ),
         "ca-yt": (
-            "Days Yukon government offices close (later reading, for the public body; ATIPP "
-            "Act s.11 time limit): New Year's Day, Heritage Day, Good Friday, Easter Monday, "
-            "Victoria Day, National Indigenous Peoples Day from 2017, Canada Day, Discovery "
+            "Days Yukon government offices close (later reading, for the public body): New "
+            "Year's Day, Heritage Day, Good Friday, Easter Monday, Victoria Day, National "
+            "Indigenous Peoples Day from 2017, Canada Day (Holidays Act s.2), Discovery "
             "Day, Labour Day, 30 September from 2023, Thanksgiving, Remembrance Day, "
             "Christmas Day, Boxing Day, and the next working day for a holiday on a weekend; "
             "Saturdays and Sundays"
