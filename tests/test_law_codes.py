@@ -134,3 +134,57 @@ def test_import_row_with_the_french_name(app, runner, make_user, tmp_path):
     result = runner.invoke(args=[*args, "--mapping", json.dumps(mapping)])
     assert result.exit_code == 0, result.output
     assert "Ville de Moncton (ca-nb-rtippa)" in result.output
+
+
+def _institutions(app) -> list[tuple[str, str]]:
+    with app.extensions["engine"].connect() as conn:
+        rows = conn.execute(sa.text("SELECT name, law_code FROM institution ORDER BY id"))
+        return [tuple(r) for r in rows]
+
+
+def test_migration_0013_keeps_rows_and_refuses_a_downgrade_that_would_orphan_them(app):
+    from tracker.migrate import downgrade, upgrade
+
+    downgrade(app, "0009")
+    engine = app.extensions["engine"]
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO newsroom (name, created_at) VALUES ('N', '2026-01-01')"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO institution (newsroom_id, name, law_code, created_at) "
+                "VALUES (1, 'City', 'ca-on-mfippa', '2026-01-01')"
+            )
+        )
+        with pytest.raises(sa.exc.IntegrityError):
+            with conn.begin_nested():
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO institution (newsroom_id, name, law_code, created_at) "
+                        "VALUES (1, 'Moncton', 'ca-nb-rtippa', '2026-01-01')"
+                    )
+                )
+    upgrade(app)
+    assert _institutions(app) == [("City", "ca-on-mfippa")]
+    with engine.begin() as conn:  # a new connection sees the new list
+        conn.execute(
+            sa.text(
+                "INSERT INTO institution (newsroom_id, name, law_code, created_at) "
+                "VALUES (1, 'Moncton', 'ca-nb-rtippa', '2026-01-01')"
+            )
+        )
+        with pytest.raises(sa.exc.IntegrityError):
+            with conn.begin_nested():
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO institution (newsroom_id, name, law_code, created_at) "
+                        "VALUES (1, 'X', 'ca-xx', '2026-01-01')"
+                    )
+                )
+    with pytest.raises(RuntimeError, match="ca-nb-rtippa"):
+        downgrade(app, "0009")
+    assert _institutions(app) == [("City", "ca-on-mfippa"), ("Moncton", "ca-nb-rtippa")]
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM institution WHERE law_code = 'ca-nb-rtippa'"))
+    downgrade(app, "0009")
+    upgrade(app)
+    assert _institutions(app) == [("City", "ca-on-mfippa")]

@@ -3,21 +3,26 @@
 Issue 24 adds the Atlantic, Prairie and northern laws (ca-nl-atippa, ca-ns-foipop, ca-ns-mga,
 ca-nb-rtippa, ca-pe-foipp, ca-mb-fippa, ca-sk-foip, ca-sk-lafoip, ca-yt-atippa, ca-nt-atipp,
 ca-nu-atipp). ``institution.law_code`` and ``info_request.law_code`` are checked against the
-list of codes: the constraints are dropped and made again with the longer list (the lists are
-written out here, not imported, so the migration means the same thing whatever the code says
-later). Downgrading fails while a row uses a new code, rather than losing the row.
+list of codes; the lists are written out here, not imported, so the migration means the same
+thing whatever the code says later. Downgrading refuses while a row uses a new code, rather
+than losing or orphaning the row.
 
-SQLite: batch mode rebuilds both tables (copy and move). The copy of info_request drops the
-search index triggers of 0004, so they are made again and the index rebuilt; the expression
-index of 0007 on institution is made again too. PostgreSQL alters the constraints in place.
+PostgreSQL: each constraint is dropped and made again with the other list.
+
+SQLite: no table is copied. A batch copy (copy-and-move) DROPs the old table, and with
+foreign keys on, dropping ``info_request`` deletes the rows that refer to it through ON DELETE
+CASCADE and dropping ``institution`` fails; it also loses the search triggers of 0004. A CHECK
+constraint does not change how rows are stored, so the constraint's text is rewritten in the
+schema itself (SQLite's documented writable_schema procedure for such changes, with the
+schema version bumped so that every connection reloads it), after checking that every row
+satisfies the new list.
 
 Revision ID: 0013
 Revises: 0009
 Create Date: 2026-12-07 11:00:00
 """
 
-
-import warnings
+import re
 
 import sqlalchemy as sa
 from alembic import op
@@ -44,58 +49,59 @@ def _condition(codes: tuple[str, ...]) -> str:
     return "law_code IN ({})".format(", ".join(f"'{c}'" for c in codes))
 
 
-def _has_search_index() -> bool:
-    query = sa.text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :n")
-    return op.get_bind().scalar(query, {"n": "info_request_search"}) == 1
+def _check_rows(codes: tuple[str, ...]) -> None:
+    """Refuse when a row holds a code the target list does not allow."""
+    conn = op.get_bind()
+    for table in TABLES:
+        query = sa.text(
+            f"SELECT DISTINCT law_code FROM {table} WHERE NOT ({_condition(codes)})"
+        )
+        found = sorted(conn.scalars(query))
+        if found:
+            raise RuntimeError(
+                f"{table} has rows under {', '.join(found)}, which revision "
+                f"{'0009' if codes == OLD else '0013'} does not allow: move or delete them first"
+            )
+
+
+def _sqlite_rewrite(codes: tuple[str, ...]) -> None:
+    conn = op.get_bind()
+    version = conn.exec_driver_sql("PRAGMA schema_version").scalar()
+    conn.exec_driver_sql("PRAGMA writable_schema = ON")
+    try:
+        for table in TABLES:
+            sql = conn.scalar(
+                sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :n"),
+                {"n": table},
+            )
+            pattern = re.compile(
+                rf"CONSTRAINT ck_{table}_law_code CHECK \(law_code IN \([^)]*\)\)"
+            )
+            new_sql, count = pattern.subn(
+                f"CONSTRAINT ck_{table}_law_code CHECK ({_condition(codes)})", sql
+            )
+            if count != 1:
+                raise RuntimeError(f"{table}: the law_code CHECK constraint was not found once")
+            conn.execute(
+                sa.text("UPDATE sqlite_master SET sql = :s WHERE type = 'table' AND name = :n"),
+                {"s": new_sql, "n": table},
+            )
+        conn.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        conn.exec_driver_sql("PRAGMA writable_schema = OFF")
+    problems = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+    if problems != ["ok"]:
+        raise RuntimeError(f"SQLite integrity check after 0013: {problems[:5]}")
 
 
 def _swap(codes: tuple[str, ...]) -> None:
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    search = sqlite and _has_search_index()
+    _check_rows(codes)
+    if op.get_bind().dialect.name == "sqlite":
+        _sqlite_rewrite(codes)
+        return
     for table in TABLES:
-        with warnings.catch_warnings():
-            # SQLite cannot reflect 0007's expression index: it is made again below.
-            warnings.filterwarnings("ignore", "Skipped unsupported reflection", sa.exc.SAWarning)
-            with op.batch_alter_table(table, recreate="auto") as batch_op:
-                batch_op.drop_constraint(op.f(f"ck_{table}_law_code"), type_="check")
-                batch_op.create_check_constraint(op.f(f"ck_{table}_law_code"), _condition(codes))
-    if sqlite:
-        # The batch copy loses what SQLite's reflection cannot read back.
-        op.execute("DROP INDEX IF EXISTS ix_institution_newsroom_lower_name_id")
-        op.create_index(
-            "ix_institution_newsroom_lower_name_id",
-            "institution",
-            ["newsroom_id", sa.text("lower(name)"), "id"],
-            unique=False,
-        )
-    if search:
-        table = "info_request_search"
-        for name, body in _TRIGGERS.items():
-            op.execute(f"DROP TRIGGER IF EXISTS {name}")
-            op.execute(f"CREATE TRIGGER {name} {body}")
-        op.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
-
-
-# Migration 0004's triggers, written out (a migration does not import another).
-_COLUMNS = "title, text, file_number"
-_NEW_ROW = "new.id, new.title, new.text, new.file_number"
-_OLD_ROW = "'delete', old.id, old.title, old.text, old.file_number"
-_T = "info_request_search"
-_TRIGGERS = {
-    f"{_T}_insert": (
-        "AFTER INSERT ON info_request BEGIN "
-        f"INSERT INTO {_T} (rowid, {_COLUMNS}) VALUES ({_NEW_ROW}); END"
-    ),
-    f"{_T}_delete": (
-        "AFTER DELETE ON info_request BEGIN "
-        f"INSERT INTO {_T} ({_T}, rowid, {_COLUMNS}) VALUES ({_OLD_ROW}); END"
-    ),
-    f"{_T}_update": (
-        f"AFTER UPDATE OF {_COLUMNS} ON info_request BEGIN "
-        f"INSERT INTO {_T} ({_T}, rowid, {_COLUMNS}) VALUES ({_OLD_ROW}); "
-        f"INSERT INTO {_T} (rowid, {_COLUMNS}) VALUES ({_NEW_ROW}); END"
-    ),
-}
+        op.drop_constraint(op.f(f"ck_{table}_law_code"), table, type_="check")
+        op.create_check_constraint(op.f(f"ck_{table}_law_code"), table, _condition(codes))
 
 
 def upgrade() -> None:
