@@ -192,3 +192,20 @@ def test_every_west_north_law_has_its_letter() -> None:
     for law in WEST_NORTH:
         for version in (law_in_force(law, date(2024, 3, 1)),):
             assert rules_for(law, version.effective_from).complaint_section
+
+
+def test_a_saskatchewan_clarification_restarts_the_clock() -> None:
+    # FOIP (Sask.) s.6(4): where more detail is invited, the application is deemed made when
+    # the record is identified. Received 2024-03-01, clarified 2024-03-11: 30 days from
+    # 2024-03-11 reach Wednesday 2024-04-10 (instead of Sunday 2024-03-31, rolled to 04-01).
+    from tracker.requests.state import EventFact, derive_state
+
+    events = [
+        EventFact(1, "clarification_requested", date(2024, 3, 4)),
+        EventFact(2, "clarification_answered", date(2024, 3, 11)),
+    ]
+    for law in ("ca-sk-foip", "ca-sk-lafoip"):
+        state = derive_state(law, None, date(2024, 3, 1), events, date(2024, 3, 20))
+        assert state.due_on == date(2024, 4, 10), law
+    plain = derive_state("ca-sk-foip", None, date(2024, 3, 1), [], date(2024, 3, 20))
+    assert plain.due_on == date(2024, 4, 1)
