@@ -193,41 +193,6 @@ RULES: dict[str, LetterRules] = {
         "I ask the Commissioner to review the deemed refusal and to recommend that the local "
         "authority respond to the application without further delay.",
     ),
-    # Yukon's former Act (R.S.Y. 2002, c. 1): s.11 (time limit), review by the Commissioner
-    # under s.48.
-    "ca-yt-atippa": LetterRules(
-        "request for review",
-        "Dear Commissioner",
-        ("s.11",),
-        "s.48",
-        "s.48",
-        "I ask the Commissioner to review the failure to respond and to recommend that the "
-        "public body respond to the request without further delay.",
-        languages=("English", "French"),
-    ),
-    # Northwest Territories ATIPP Act: sections cited by subject where the text was not read;
-    # the extension provision is s.11(1).
-    "ca-nt-atipp": LetterRules(
-        "request for review",
-        "Dear Commissioner",
-        ("time limit for responding", "failure to respond within the time limit"),
-        "request for review",
-        "s.11(1)",
-        "I ask the Commissioner to review the failure to respond and to order the public body "
-        "to respond to the request without further delay.",
-        languages=("English", "French"),
-    ),
-    # Nunavut ATIPP Act: sections cited by subject (the text in force could not be read).
-    "ca-nu-atipp": LetterRules(
-        "request for review",
-        "Dear Commissioner",
-        ("time limit for responding", "failure to respond within the time limit"),
-        "request for review",
-        "extension of the time limit",
-        "I ask the Commissioner to review the failure to respond and to recommend that the "
-        "public body respond to the request without further delay.",
-        languages=("English", "French", "Inuktitut", "Inuinnaqtun"),
-    ),
     # NB RTIPPA s.11(1) (30 business days), s.11(2) (silence is a refusal); complaint to the
     # Ombud s.67(1)(a)(i), within 40 business days (s.67(3)(a)); extension s.67(1)(a)(ii).
     "ca-nb-rtippa": LetterRules(
@@ -279,18 +244,6 @@ FRENCH: dict[str, FrenchLetter] = {
 
 # Versions whose sections differ from the first (law code, day the version took effect).
 VERSION_RULES: dict[tuple[str, date], LetterRules] = {
-    # Yukon's Act of 2018, in force 2021-04-01: a complaint to the Commissioner, cited by
-    # subject (its section numbers could not be read).
-    ("ca-yt-atippa", date(2021, 4, 1)): LetterRules(
-        "complaint",
-        "Dear Commissioner",
-        ("time limit for responding",),
-        "complaint to the Commissioner",
-        "complaint to the Commissioner",
-        "I ask the Commissioner to investigate the late response and to recommend that the "
-        "public body respond to the request without further delay.",
-        languages=("English", "French"),
-    ),
     # Alberta's Access to Information Act (S.A. 2024, c. ), from 2025-06-11.
     ("ca-ab-foip", date(2025, 6, 11)): LetterRules(
         "request for review",

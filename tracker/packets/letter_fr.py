@@ -1,7 +1,6 @@
 """The French version of the complaint letter, for the bodies that take complaints in French
-(Manitoba's Ombudsman, the Information and Privacy Commissioners of Yukon, the Northwest
-Territories and Nunavut): the same facts and sections as the English letter (letter.py),
-which appends it under "VERSION FRANÇAISE", built from the law's own data.
+(Manitoba's Ombudsman): the same facts and sections as the English letter (letter.py), which
+appends it under "VERSION FRANÇAISE", built from the law's own data.
 """
 
 from __future__ import annotations
@@ -27,12 +26,6 @@ class FrenchRules:
     remedy: str
 
 
-_COMMISSAIRE = "Madame la Commissaire, Monsieur le Commissaire"
-_REVIEW_REMEDY = (
-    "Je demande au commissaire d'examiner le défaut de répondre et {verb} à l'organisme "
-    "public de répondre à la demande sans autre délai."
-)
-
 RULES_FR: dict[tuple[str, date | None], FrenchRules] = {
     ("ca-mb-fippa", None): FrenchRules(
         "plainte",
@@ -42,46 +35,6 @@ RULES_FR: dict[tuple[str, date | None], FrenchRules] = {
         "Je demande à l'ombudsman d'enquêter et de recommander à l'organisme public de "
         "répondre à la demande en entier sans autre délai.",
     ),
-    ("ca-yt-atippa", None): FrenchRules(
-        "demande de révision",
-        "la",
-        _COMMISSAIRE,
-        "Loi sur l'accès à l'information et la protection de la vie privée (Yukon)",
-        _REVIEW_REMEDY.format(verb="de recommander"),
-    ),
-    ("ca-yt-atippa", date(2021, 4, 1)): FrenchRules(
-        "plainte",
-        "la",
-        _COMMISSAIRE,
-        "Loi sur l'accès à l'information et la protection de la vie privée (Yukon, 2018)",
-        "Je demande au commissaire d'enquêter sur la réponse tardive et de recommander à "
-        "l'organisme public de répondre à la demande sans autre délai.",
-    ),
-    ("ca-nt-atipp", None): FrenchRules(
-        "demande de révision",
-        "la",
-        _COMMISSAIRE,
-        "Loi sur l'accès à l'information et la protection de la vie privée "
-        "(Territoires du Nord-Ouest)",
-        _REVIEW_REMEDY.format(verb="d'ordonner"),
-    ),
-    ("ca-nu-atipp", None): FrenchRules(
-        "demande de révision",
-        "la",
-        _COMMISSAIRE,
-        "Loi sur l'accès à l'information et la protection de la vie privée (Nunavut)",
-        _REVIEW_REMEDY.format(verb="de recommander"),
-    ),
-}
-
-# Provisions the tracker cites by subject (their numbers could not be read), in French.
-_SUBJECTS = {
-    "time limit for responding": "délai de réponse",
-    "failure to respond within the time limit": "défaut de répondre dans le délai",
-    "failure to respond in time": "défaut de répondre dans le délai",
-    "request for review": "demande de révision",
-    "extension of the time limit": "prorogation du délai",
-    "complaint to the Commissioner": "plainte au commissaire",
 }
 
 
@@ -91,12 +44,9 @@ def rules_fr(law: deadlines.Law) -> FrenchRules | None:
 
 
 def _cite(law: deadlines.Law, section: str) -> str:
-    """A section as French cites it: "FIPPA (Man.), art. 11(1)", or the subject in French."""
+    """A section as French cites it: "FIPPA (Man.), art. 11(1)"."""
     if section.startswith("s."):
         return f"{law.short_name}, art. {section[2:]}"
-    for english, french in _SUBJECTS.items():
-        if section.startswith(english):
-            return f"{law.short_name}, {french}{section[len(english) :]}"
     return law.cite(section)
 
 
