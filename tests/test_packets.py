@@ -338,6 +338,25 @@ BODIES: dict[str, tuple[str, ...]] = {
         "Access Act (Qc) s.52",
         "Access Act (Qc) s.135",
     ),
+    # Manitoba and Saskatchewan (received 2026-01-05: Manitoba's 45 days).
+    "ca-mb-fippa": (
+        "To: Manitoba Ombudsman",
+        "FIPPA (Man.) s.11(1)",
+        "FIPPA (Man.) s.11(2)",
+        "FIPPA (Man.) s.59",
+        "takes complaints in English and French",
+    ),
+    "ca-sk-foip": (
+        "To: Saskatchewan Information and Privacy Commissioner",
+        "FOIP (Sask.) s.7(2)",
+        "FOIP (Sask.) s.7(5)",
+        "FOIP (Sask.) s.49(1)",
+    ),
+    "ca-sk-lafoip": (
+        "To: Saskatchewan Information and Privacy Commissioner",
+        "LA FOIP (Sask.) s.7(2)",
+        "LA FOIP (Sask.) s.38(1)",
+    ),
     "ca-nb-rtippa": (
         "To: Ombud New Brunswick",
         "RTIPPA (N.B.) s.11(1)",
@@ -401,6 +420,33 @@ def test_letter_names_the_body_the_law_names(app, runner, reporter, tmp_path, la
     assert "after the deadline" in letter
     # The same letter is in the PDF.
     assert _words(pdf_text(entries["packet.pdf"])).count(BODIES[law][0].removeprefix("To: ")) >= 1
+
+
+@pytest.mark.parametrize(
+    ("law", "words"),
+    [
+        ("ca-mb-fippa", ("Madame l'Ombudsman", "FIPPA (Man.), art. 11(2)", "45 jours civils")),
+        ("ca-sk-foip", ()),
+        ("ca-atia", ()),
+    ],
+)
+def test_bodies_that_work_in_french_get_a_french_letter(
+    app, runner, reporter, tmp_path, law, words
+):
+    built = bare_request(
+        app, REPORTER, law=law, received=date(2026, 1, 5), institution=f"Organisme {law}", text="x"
+    )
+    out = tmp_path / f"{law}.zip"
+    assert _packet(runner, built.request_id, out).exit_code == 0
+    entries = read_zip(out)
+    if not words:
+        assert "VERSION FRANÇAISE" not in entries["complaint-letter.txt"].decode()
+        return
+    letter = _words(entries["complaint-letter.txt"].decode().split("VERSION FRANÇAISE")[1])
+    assert "Objet : " in letter and "après l'échéance" in letter
+    assert "délai prévu par la loi" in letter and "refus de communication" in letter
+    for word in words:
+        assert word in letter, word
 
 
 def test_missing_file_fails_naming_it_and_leaves_no_archive(app, runner, seed, tmp_path):

@@ -154,6 +154,13 @@ def _oracle(row: dict[str, str]) -> str | None:
         window, day0 = law.window_after_refusal, date.fromisoformat(args["due"])
     if window is None:
         return None
+    if window.unit == "months":
+        # "Within one year after" (Saskatchewan FOIP, LA FOIP s.38(2)): the same day of the
+        # month, months later (the month's last day when it has none); never moved.
+        m = day0.month - 1 + window.length
+        y, m = day0.year + m // 12, m % 12 + 1
+        last = (date(y + m // 12, m % 12 + 1, 1) - one).day
+        return date(y, m, min(day0.day, last)).isoformat()
     if window.unit == "working":
         # The reporter's reading: the window's own calendar where the law names one (BC: the
         # s.29 list without the 2022 day of mourning), with its weekly rest days.

@@ -308,7 +308,9 @@ def _window_text(
                 f"past {holidays_text or 'a holiday'}"
             )
         else:
-            why = "the law does not move the last day"
+            # A window whose last day is left where it falls says why where it can
+            # (e.g. an interpretation act whose holiday list could not be read).
+            why = window.roll_citation or "the law does not move the last day"
         source = (
             "read as rolling to the next working day like the institution's deadline, it would "
             f"end on {later.strftime('%A')} {later.isoformat()}"

@@ -24,6 +24,8 @@ class LetterRules:
     extension_section: str | None  # where an extension can be challenged
     remedy: str
     before: str = ""  # a step the law expects first (internal review)
+    # The languages the body takes complaints in, where it takes more than English.
+    languages: tuple[str, ...] = ()
 
 
 RULES: dict[str, LetterRules] = {
@@ -158,6 +160,39 @@ RULES: dict[str, LetterRules] = {
         "Commissioner: this application under s.47(1), made within six months of that answer "
         "or of the end of those 20 working days (s.47(4)).",
     ),
+    # Manitoba FIPPA s.11(1) (30 days; 45 from 2022-01-01), s.11(2) (failure to respond is a
+    # refusal); complaint to the Ombudsman under s.59, an extension under s.15(1).
+    "ca-mb-fippa": LetterRules(
+        "complaint",
+        "Dear Ombudsman",
+        ("s.11(1)", "s.11(2)"),
+        "s.59",
+        "s.15(1)",
+        "I ask the Ombudsman to investigate and to recommend that the public body respond to "
+        "the request in full without further delay.",
+        languages=("English", "French"),
+    ),
+    # Saskatchewan FOIP s.7(2) (30 days), s.7(5) (deemed refusal); review s.49(1), which
+    # also covers an extension under s.12.
+    "ca-sk-foip": LetterRules(
+        "application for review",
+        "Dear Commissioner",
+        ("s.7(2)", "s.7(5)"),
+        "s.49(1)",
+        "s.49(1)",
+        "I ask the Commissioner to review the deemed refusal and to recommend that the "
+        "government institution respond to the application without further delay.",
+    ),
+    # LA FOIP s.7(2), s.7(5); review s.38(1), within one year (s.38(2)).
+    "ca-sk-lafoip": LetterRules(
+        "application for review",
+        "Dear Commissioner",
+        ("s.7(2)", "s.7(5)"),
+        "s.38(1)",
+        "s.38(1)",
+        "I ask the Commissioner to review the deemed refusal and to recommend that the local "
+        "authority respond to the application without further delay.",
+    ),
     # NB RTIPPA s.11(1) (30 business days), s.11(2) (silence is a refusal); complaint to the
     # Ombud s.67(1)(a)(i), within 40 business days (s.67(3)(a)); extension s.67(1)(a)(ii).
     "ca-nb-rtippa": LetterRules(
@@ -239,8 +274,15 @@ def letter_blocks(d: Dossier) -> list[str]:
     complaint_cite = cite(rules.complaint_section)
     deemed_cite = cite(law.deemed_refusal_section) if law.deemed_refusal_section else None
     file_number = d.file_number or "[no file number recorded]"
+    draft = "DRAFT: check every fact against the enclosed files, edit, then sign."
+    if rules.languages:
+        draft += (
+            f" The {law.complaint_body} takes complaints in "
+            f"{', '.join(rules.languages[:-1])} and {rules.languages[-1]}: it may be sent "
+            "in any of them."
+        )
     blocks = [
-        "DRAFT: check every fact against the enclosed files, edit, then sign.",
+        draft,
         "\n".join([d.reporter_name, d.newsroom, d.reporter_email]),
         d.generated_local.date().isoformat(),
         "\n".join(
@@ -367,6 +409,14 @@ def letter_blocks(d: Dossier) -> list[str]:
     french = FRENCH.get(law.code)
     if french is not None:
         blocks.extend(_french_blocks(d, french))
+    else:
+        # Letters built from the law's own data (letter_fr imports this module's rules).
+        from tracker.packets.letter_fr import letter_blocks_fr
+
+        own = letter_blocks_fr(d)
+        if own is not None:
+            # Without the draft line, the sender's address and the date, given above.
+            blocks.extend(["VERSION FRANÇAISE", *own[3:]])
     return blocks
 
 

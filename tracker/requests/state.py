@@ -29,7 +29,14 @@ PAUSE_RULES: dict[str, dict[str, str]] = {
         "clarification": "5 U.S.C. 552(a)(6)(A)(ii)(I)",
     },
 }
-RESTART_RULES: dict[str, str] = {"uk-foia": "FOIA s.1(3)", "uk-sct-foisa": "FOISA s.1(3)"}
+# Saskatchewan FOIP and LA FOIP s.6(4): where more detail is invited, the application is
+# deemed made when the record is identified (the clarification's answer starts the clock).
+RESTART_RULES: dict[str, str] = {
+    "uk-foia": "FOIA s.1(3)",
+    "uk-sct-foisa": "FOISA s.1(3)",
+    "ca-sk-foip": "FOIP (Sask.) s.6(4)",
+    "ca-sk-lafoip": "LA FOIP (Sask.) s.6(4)",
+}
 
 # How a request ends without a final response (the "withdrawn" entry's ``closure``): declared
 # with the kinds; each stops the clock on the day it closed.
