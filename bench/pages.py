@@ -12,7 +12,8 @@ with its parameters. A bare route, served by the same app and client, replays ex
 statements through the same engine and fetches every row, and nothing else: no ORM, no
 template, no deadline engine. Page and bare route are timed alternately (at least --rounds of
 each) so the machine's load touches both alike. Reported: median and 95th percentile of each,
-and page/bare on the medians (target: at most 3; at 1,000,000 requests no page over 5). The
+and page/bare on the medians, as information. Target (issue 18): every page's p95 at most
+30 ms (the scorecard's first view, which computes the figures, is reported apart). The
 plans of the page's statements on info_request (EXPLAIN QUERY PLAN / EXPLAIN) are printed.
 Figures go to the "## Pages" section of bench/RESULTS.md (one block per database and scale).
 
@@ -50,7 +51,8 @@ from bench.results import machine, server_label, write_section  # noqa: E402
 from tracker import clock, create_app  # noqa: E402
 
 SECTION = "## Pages"
-TARGET, CEILING = 3.0, 5.0
+P95_TARGET_MS = 30.0
+LIVE = "scorecard, first view (computed live)"  # computes the figures: not a page target
 Statement = tuple[str, Any]
 
 
@@ -78,7 +80,9 @@ class Timing:
         """One line of the report."""
         pm, bm = statistics.median(self.page), statistics.median(self.bare)
         verdict = (
-            "PASS" if self.ratio <= TARGET else ("over 3x" if self.ratio <= CEILING else "FAIL")
+            "n/a (computes)"
+            if self.name == LIVE
+            else ("PASS" if self.p95(self.page) * 1000 <= P95_TARGET_MS else "FAIL")
         )
         return (
             f"| {self.name} | {self.statements} | {pm * 1000:.1f} | {self.p95(self.page) * 1000:.1f} "
@@ -315,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
                 plan_lines += [f"  {name}: {url}", *plans(engine, replays[key])]
         print("\nQuery plans:\n" + "\n".join(plan_lines))
         worst = max(t.ratio for t in results)
+        worst_p95 = max((t.p95(t.page) * 1000 for t in results if t.name != LIVE), default=0.0)
         scale = chosen["total"]
         with engine.connect() as conn:
             all_requests = conn.execute(sa.text("SELECT count(*) FROM info_request")).scalar_one()
@@ -328,12 +333,13 @@ def main(argv: list[str] | None = None) -> int:
         "of each page and of its bare route, alternating",
         "",
         "| page | SQL statements | page median ms | page p95 ms | bare median ms | bare p95 ms "
-        "| page/bare (medians) | target 3x |",
+        "| page/bare (medians) | p95 <= 30 ms |",
         "|---|---|---|---|---|---|---|---|",
         *[t.line() for t in results],
         "",
-        f"- worst ratio: {worst:.2f} (target <= {TARGET:g}; ceiling at 1,000,000: {CEILING:g}): "
-        + ("PASS" if worst <= TARGET else ("within ceiling" if worst <= CEILING else "FAIL")),
+        f"- worst page/bare ratio (information): {worst:.2f}",
+        f"- worst p95 (scorecard's first view apart): {worst_p95:.1f} ms (target <= "
+        f"{P95_TARGET_MS:g} ms): " + ("PASS" if worst_p95 <= P95_TARGET_MS else "FAIL"),
     ]
     print("\n".join(lines))
     if not args.no_results and not only:
@@ -344,8 +350,10 @@ def main(argv: list[str] | None = None) -> int:
             intro=[
                 "Run: `.venv/bin/python bench/pages.py --database URL` on a database filled by "
                 "`bench/generate.py`. Each page against a bare route replaying exactly the "
-                "page's SQL statements in the same run. Target: page/bare <= 3 on the medians, "
-                "none over 5 at 1,000,000 requests. The query plans are in the command's output.",
+                "page's SQL statements in the same run, as information. Target (issue 18): every "
+                "page's p95 <= 30 ms at 100,000 and 1,000,000 requests (the scorecard's first "
+                "view computes the figures and is reported apart). The query plans are in the "
+                "command's output.",
             ],
         )
     return 0

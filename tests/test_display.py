@@ -4,15 +4,41 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from bs4 import BeautifulSoup
-from flask import url_for
+from flask import get_template_attribute, url_for
 
 from tests.conftest import page
-from tracker.display import format_date, late_cell, request_links, select_options, status_badge
+from tracker.display import format_date, format_figure, request_links
 from tracker.requests.describe import Lateness
 
 
-def test_options_are_escaped_and_only_the_chosen_one_is_selected():
+@pytest.fixture
+def macros(app):
+    """The display macros of templates/_display.html, called as functions."""
+    with app.test_request_context("/"):
+        yield {
+            name: get_template_attribute("_display.html", name)
+            for name in ("options", "status_badge", "late_cell")
+        }
+
+
+@pytest.fixture
+def select_options(macros):
+    return macros["options"]
+
+
+@pytest.fixture
+def status_badge(macros):
+    return macros["status_badge"]
+
+
+@pytest.fixture
+def late_cell(macros):
+    return macros["late_cell"]
+
+
+def test_options_are_escaped_and_only_the_chosen_one_is_selected(select_options):
     html = str(select_options([(1, "A <b>&co</b>"), (2, 'The "Board"'), (12, "Twelve")], 2))
     soup = BeautifulSoup(f"<select>{html}</select>", "html.parser")
     options = soup.select("option")
@@ -25,7 +51,7 @@ def test_options_are_escaped_and_only_the_chosen_one_is_selected():
     assert soup.select("b") == []
 
 
-def test_options_from_a_mapping_and_values_that_need_escaping():
+def test_options_from_a_mapping_and_values_that_need_escaping(select_options):
     html = str(select_options({'x" onfocus="alert(1)': "X", "due": "Due date"}, "due"))
     soup = BeautifulSoup(f"<select>{html}</select>", "html.parser")
     assert [o["value"] for o in soup.select("option")] == ['x" onfocus="alert(1)', "due"]
@@ -68,7 +94,7 @@ def test_weekday_names_are_english_whatever_the_locale():
     assert format_date(None) == "—"
 
 
-def test_status_badge_and_late_cell_say_what_the_page_shows():
+def test_status_badge_and_late_cell_say_what_the_page_shows(status_badge, late_cell):
     badge = BeautifulSoup(str(status_badge("overdue")), "html.parser").span
     assert badge["class"] == ["badge", "late"]
     assert badge.get_text() == "Overdue: deemed refused"
@@ -78,9 +104,19 @@ def test_status_badge_and_late_cell_say_what_the_page_shows():
     assert str(late_cell(Lateness(0, 0, 1))) == "1 day left"
     assert str(late_cell(Lateness(0, 0, 5))) == "5 days left"
     assert str(late_cell(Lateness(0, 0, None))) == "on time"
+    assert (
+        str(late_cell(Lateness(0, 0, None, stopped_by="closure"))) == "closed before the due date"
+    )
 
 
-def test_the_same_options_with_another_choice_mark_only_that_one():
+def test_scorecard_figures_drop_a_whole_float_s_decimal():
+    assert format_figure(None) == "—"
+    assert format_figure(12.0, "%") == "12%"
+    assert format_figure(12.5) == "12.5"
+    assert format_figure(7) == "7"
+
+
+def test_the_same_options_with_another_choice_mark_only_that_one(select_options):
     pairs = [(n, f"Institution {n}") for n in range(1, 300)]
     for chosen in (7, 250, 7, None, "nope"):
         soup = BeautifulSoup(

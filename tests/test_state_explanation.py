@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker import deadlines
+from tracker.models import InfoRequest, Institution, TimelineEvent
 from tracker.requests.describe import describe
-from tracker.requests.reading import EntryFacts, InstitutionFacts, RequestFacts
 from tracker.requests.state import EventFact, derive_state
 
 LAWS_WITH_PAUSES = ("us-foia", "uk-foia", "ca-bc-fippa", "ca-atia")
@@ -56,21 +56,19 @@ def test_the_explanation_shown_is_the_walk_that_found_the_due_date(case):
     if state.explanation is not None:  # kept only when the clock was paused
         assert state.pauses
         assert state.explanation == fresh
-    facts = RequestFacts(
+    facts = InfoRequest(
         id=1,
         newsroom_id=1,
         owner_id=1,
         law_code=law,
         title="t",
         text="",
-        file_number=None,
         received_on=received,
         status=state.status,
         due_on=state.due_on,
-        responded_on=None,
-        institution=InstitutionFacts(1, "Institution", law, None),
+        institution=Institution(id=1, name="Institution", law_code=law, province=None),
         events=[
-            EntryFacts(e.id, e.kind, e.occurred_on, "", e.details, None, None, None)  # type: ignore[arg-type]
+            TimelineEvent(id=e.id, kind=e.kind, occurred_on=e.occurred_on, details=e.details)
             for e in events
         ],
     )

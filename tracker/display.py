@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import functools
-import html
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
 from tracker.laws import law_label
-
-if TYPE_CHECKING:
-    from tracker.requests.describe import Lateness
 
 
 def reader_timezone() -> ZoneInfo:
@@ -60,34 +55,13 @@ def format_filesize(size: int) -> str:
     return f"{value:.1f} {units[index]}"
 
 
-@functools.lru_cache(maxsize=128)
-def _escaped_options(pairs: tuple[tuple[Any, str], ...]) -> tuple[list[str], dict[str, int]]:
-    """Each pair as an escaped ``<option>``, and where each value sits. Cached: a newsroom's
-    institutions and reporters (hundreds) are the same from one list page to the next."""
-    options, where = [], {}
-    for value, label in pairs:
-        text = str(value)
-        where.setdefault(text, len(options))
-        options.append(f'<option value="{html.escape(text)}">{html.escape(label)}</option>')
-    return options, where
-
-
-def select_options(
-    choices: Mapping[Any, str] | Iterable[tuple[Any, str]], selected: object = None
-) -> Markup:
-    """``<option>`` elements for (value, label) pairs, the one equal to ``selected`` marked.
-
-    Built in Python, not a Jinja loop, from escaped options cached by their pairs: the list
-    page's filters offer every institution and reporter of a newsroom (hundreds)."""
-    pairs = choices.items() if isinstance(choices, Mapping) else choices
-    options, where = _escaped_options(tuple(pairs))
-    index = None if selected is None else where.get(str(selected))
-    if index is not None:
-        options = options.copy()
-        options[index] = options[index].replace(">", " selected>", 1)
-    # Every value and label went through html.escape() (the same five characters as
-    # markupsafe's escape, with plain str methods).
-    return Markup("".join(options))  # nosec B704
+def format_figure(value: float | None, suffix: str = "") -> str:
+    """A scorecard's figure: a dash when there is none, a whole float without its ".0"."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value)}{suffix}"
+    return f"{value}{suffix}"
 
 
 STATUS_LABELS: dict[str, str] = {
@@ -106,26 +80,6 @@ STATUS_BADGES: dict[str, str] = {
     "on_hold": "soon",
     "in_complaint": "soon",
 }
-
-
-def status_badge(status: str) -> Markup:
-    """A request's status as a coloured badge."""
-    label = html.escape(STATUS_LABELS.get(status, status))
-    return Markup(f'<span class="badge {STATUS_BADGES.get(status, "")}">{label}</span>')  # nosec B704
-
-
-def late_cell(late: Lateness) -> Markup:
-    """How late a request is (calendar and business days), or the days it has left."""
-    if late.is_late:
-        return Markup(  # nosec B704
-            f'<strong class="late-text">{late.calendar_days_late} days late</strong> '
-            f'<span class="help">({late.business_days_late} business days)</span>'
-        )
-    if late.days_left is not None:
-        return Markup(f"{late.days_left} day{'' if late.days_left == 1 else 's'} left")  # nosec B704
-    if late.stopped_by == "closure":
-        return Markup("closed before the due date")  # nosec B704
-    return Markup("on time")  # nosec B704
 
 
 # A number no id reaches in a test or a newsroom, put where the id goes and replaced by it.
@@ -171,12 +125,11 @@ def page_link(endpoint: str) -> str:
 def register_filters(app: Flask) -> None:
     """Make the formatters and labels available in templates."""
     app.jinja_env.globals["status_labels"] = STATUS_LABELS
-    app.jinja_env.globals["select_options"] = select_options
-    app.jinja_env.globals["status_badge"] = status_badge
-    app.jinja_env.globals["late_cell"] = late_cell
+    app.jinja_env.globals["status_badges"] = STATUS_BADGES
     app.jinja_env.globals["link"] = page_link
     app.context_processor(lambda: {"request_url": request_links()})
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(law_label, "law_label")
     app.add_template_filter(format_filesize, "filesize")
+    app.add_template_filter(format_figure, "figure")

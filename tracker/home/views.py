@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from tracker import clock, db
 from tracker.alerts.service import failed_alerts_for
 from tracker.display import reader_timezone
-from tracker.home.rows import closing_rows, due_soon_rows, overdue_rows
 from tracker.requests.describe import row_lateness
 from tracker.requests.queries import dashboard as dashboard_query
 
@@ -28,7 +27,4 @@ def dashboard() -> str:
         today=today,
         lateness={r.id: row_lateness(r, today) for r in shown},
         failed_alerts=failed_alerts_for(db.session(), current_user, limit=20),
-        overdue_rows=overdue_rows,
-        due_soon_rows=due_soon_rows,
-        closing_rows=closing_rows,
     )

@@ -24,10 +24,9 @@ from tracker.display import id_links, reader_timezone
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
 from tracker.models import Attachment, InfoRequest, TimelineEvent
-from tracker.requests import queries, reading, service
+from tracker.requests import queries, reading, service, timeline
 from tracker.requests.describe import describe, lateness
 from tracker.requests.forms import RequestForm, event_form
-from tracker.requests.rows import list_rows, timeline_entries
 from tracker.requests.state import CLOSURES
 from tracker.tenancy import load_owned_request_or_404
 from tracker.timeline import kinds
@@ -80,7 +79,6 @@ def index() -> str:
         owners=queries.owners(session, current_user.newsroom_id),
         laws=[(code, law.name) for code, law in deadlines.LAWS.items()],
         args=args,
-        list_rows=list_rows,
     )
 
 
@@ -213,29 +211,26 @@ def edit(request_id: int) -> str | Response:
 @login_required
 def show(request_id: int) -> str:
     """The request: its deadline explained, status, complaint window, and timeline."""
-    info_request = reading.request_facts(db.session(), request_id, current_user.newsroom_id)
+    info_request = reading.request_page(db.session(), request_id, current_user.newsroom_id)
     if info_request is None:
         abort(404)
     now = today()
     events = info_request.events
-    corrected_by: dict[int, reading.EntryFacts] = {
-        e.corrects_id: e for e in events if e.corrects_id is not None
-    }
+    corrected_by = {e.corrects_id: e for e in events if e.corrects_id is not None}
+    can_edit = service.can_edit(current_user, info_request)
     return render_template(
         "requests/show.html",
         info_request=info_request,
         deadline=describe(info_request, now),
         today=now,
-        events=events,
-        corrected_by=corrected_by,
+        entries=timeline.entries(events, corrected_by, can_edit=can_edit),
         kinds=service.REPORTER_KINDS,
         closures=CLOSURES,
-        can_edit=service.can_edit(current_user, info_request),
+        can_edit=can_edit,
         one_day=timedelta(days=1),
         complaints=[e for e in events if e.kind == "complaint_filed" and e.id not in corrected_by],
         correct_url=id_links("requests.correct_event", "event_id", request_id=info_request.id),
         download_url=id_links("requests.download", "attachment_id"),
-        timeline_entries=timeline_entries,
     )
 
 
