@@ -1,11 +1,24 @@
-"""Reading JSON bodies and query strings strictly: every refusal names its field."""
+"""What the API accepts: request bodies and query strings as pydantic models, read strictly
+(a number is a JSON number, a date a YYYY-MM-DD string), every refusal naming its field."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+    create_model,
+)
+from pydantic_core import PydanticCustomError, core_schema
 
 from tracker import deadlines
 from tracker.models import COMPLAINT_FINDINGS, COMPLAINT_GROUNDS, STATUSES
@@ -14,366 +27,229 @@ from tracker.requests.service import MAX_EXTENSION_DAYS, REPORTER_KINDS, RESPONS
 from tracker.requests.state import CLOSURES
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+MAX_CURSOR = 400  # a cursor is a row's sort key as links.next and links.prev carry it
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DIGITS = re.compile(r"[0-9]{1,10}")
 # JSON may escape half of a UTF-16 pair ("\\ud800"): Python keeps it, no database can.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class InputError(ValueError):
-    """Input the API refuses: an HTTP status, a reason and the field it concerns."""
+class ApiError(Exception):
+    """An error answered as JSON ``{"error", "reason", "field"}`` with a 4xx status."""
 
-    def __init__(self, reason: str, field: str | None = None, status: int = 422) -> None:
+    def __init__(self, status: int, reason: str, field: str | None = None) -> None:
         super().__init__(reason)
-        self.reason, self.field, self.status = reason, field, status
+        self.status, self.reason, self.field = status, reason, field
 
 
-def body_object(data: Any) -> dict[str, Any]:
-    """The parsed JSON body, which must be an object."""
-    if not isinstance(data, dict):
-        raise InputError("Send a JSON object with Content-Type: application/json.", None, 400)
-    return data
+@dataclass(frozen=True)
+class Choice:
+    """A string that must be one of ``options`` (an ``enum`` in the OpenAPI document)."""
+
+    options: tuple[str, ...]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.literal_schema(list(self.options))
 
 
-def only(body: Mapping[str, Any], allowed: tuple[str, ...], prefix: str = "") -> None:
-    """Refuse fields the operation does not know."""
-    for name in body:
-        if name not in allowed:
-            raise InputError(
-                f"Unknown field; expected one of: {', '.join(allowed) or 'none'}.",
-                prefix + str(name),
-            )
-
-
-_ABSENT = object()
-
-
-def _raw(body: Mapping[str, Any], name: str, field: str, *, required: bool, nullable: bool) -> Any:
-    """The field's value, or ``_ABSENT`` when it is missing (refused if required) or an
-    allowed null."""
-    if name not in body:
-        if required:
-            raise InputError("This field is required.", field)
-        return _ABSENT
-    value = body[name]
-    if value is None and nullable:
-        return _ABSENT
-    return value
-
-
-def text(
-    body: Mapping[str, Any],
-    name: str,
-    *,
-    max_length: int,
-    required: bool = False,
-    nullable: bool = False,
-    field: str | None = None,
-) -> str | None:
-    """A string field (no NUL characters), at most ``max_length`` long."""
-    field = field or name
-    value = _raw(body, name, field, required=required, nullable=nullable)
-    if value is _ABSENT:
-        return None
-    if not isinstance(value, str):
-        raise InputError("Must be a string.", field)
+def _unicode(value: str) -> str:
     if "\x00" in value:
-        raise InputError("Must not contain NUL characters.", field)
+        raise PydanticCustomError("nul", "Must not contain NUL characters.")
     if _SURROGATE.search(value):
-        raise InputError(
+        raise PydanticCustomError(
+            "surrogate",
             "Must be valid Unicode: a lone surrogate (\\ud800-\\udfff) is not a character.",
-            field,
         )
-    if len(value) > max_length:
-        raise InputError(f"At most {max_length} characters.", field)
     return value
 
 
-def choice(
-    body: Mapping[str, Any],
-    name: str,
-    options: Any,
-    *,
-    required: bool = False,
-    nullable: bool = False,
-    field: str | None = None,
-) -> str | None:
-    """A string that must be one of ``options``."""
-    value = text(body, name, max_length=100, required=required, nullable=nullable, field=field)
-    if value is not None and value not in options:
-        raise InputError(f"Must be one of: {', '.join(options)}.", field or name)
-    return value
-
-
-def parse_date(value: Any, field: str) -> date:
-    """A YYYY-MM-DD date."""
+def _day(value: Any) -> Any:
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise InputError("Must be a date written YYYY-MM-DD.", field)
+        raise PydanticCustomError("date_format", "Must be a date written YYYY-MM-DD.")
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InputError("This is not a real date.", field) from None
+        raise PydanticCustomError("date_real", "This is not a real date.") from None
 
 
-def a_date(
-    body: Mapping[str, Any],
-    name: str,
-    *,
-    required: bool = False,
-    nullable: bool = False,
-    field: str | None = None,
-) -> date | None:
-    """A date field."""
-    field = field or name
-    value = _raw(body, name, field, required=required, nullable=nullable)
-    return None if value is _ABSENT else parse_date(value, field)
+def _digits(value: Any) -> Any:
+    if not isinstance(value, str) or not _DIGITS.fullmatch(value):
+        raise PydanticCustomError("digits", f"Must be a whole number from 1 to {MAX_ID}.")
+    return int(value)
 
 
-def integer(
-    body: Mapping[str, Any],
-    name: str,
-    *,
-    minimum: int,
-    maximum: int,
-    required: bool = False,
-    nullable: bool = False,
-    field: str | None = None,
-) -> int | None:
-    """A whole number between ``minimum`` and ``maximum``."""
-    field = field or name
-    value = _raw(body, name, field, required=required, nullable=nullable)
-    if value is _ABSENT:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise InputError("Must be a whole number.", field)
-    if not minimum <= value <= maximum:
-        raise InputError(f"Must be between {minimum} and {maximum}.", field)
-    return value
+def _absent(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
 
 
-def boolean(body: Mapping[str, Any], name: str, field: str) -> bool | None:
-    """A true/false field."""
-    if name not in body:
-        return None
-    if not isinstance(body[name], bool):
-        raise InputError("Must be true or false.", field)
-    return body[name]
+def absent() -> Any:
+    """The default of a field that may be left out but not sent as null."""
+    return Field(None, json_schema_extra=_absent)
 
 
-_QUERY = (
-    "status",
-    "institution",
-    "law",
-    "owner",
-    "overdue",
-    "q",
-    "sort",
-    "page",
-    "after",
-    "before",
-)
-# A cursor is a row's sort key as links.next and links.prev carry it (see queries.encode_cursor).
-MAX_CURSOR = 400
+def _text(max_length: int, min_length: int = 0, strip: bool = False) -> StringConstraints:
+    return StringConstraints(min_length=min_length, max_length=max_length, strip_whitespace=strip)
 
 
-def filters(args: Mapping[str, str]) -> RequestFilters:
-    """The list page's filters, read strictly: a value that does not parse (an empty one
-    included, except for ``q``) is a 400."""
-    for name in args:
-        if name not in _QUERY:
-            raise InputError(f"Unknown parameter; expected one of: {', '.join(_QUERY)}.", name, 400)
+Unicode = AfterValidator(_unicode)  # every string: no NUL, no lone surrogate
+Day = Annotated[date, BeforeValidator(_day)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+QueryId = Annotated[int, BeforeValidator(_digits), Field(ge=1, le=MAX_ID)]
+LawCode = Annotated[str, Choice(deadlines.LAW_CODES)]
+Title = Annotated[str, _text(300, min_length=1), Unicode]
+LongText = Annotated[str, _text(100_000), Unicode]
+FileNumber = Annotated[str, _text(100), Unicode]
+Words = Annotated[str, _text(200), Unicode]
+Cursor = Annotated[str, _text(MAX_CURSOR, min_length=1), Unicode]
+Pages = Annotated[int, Field(ge=0, le=10_000_000)]
 
-    def number(name: str, default: int | None) -> int | None:
-        raw = args.get(name)
-        if raw is None:
-            return default
-        if not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= MAX_ID:
-            raise InputError(f"Must be a whole number from 1 to {MAX_ID}.", name, 400)
-        return int(raw)
 
-    def one_of(name: str, options: Any) -> str | None:
-        raw = args.get(name)
-        if raw is not None and raw not in options:
-            raise InputError(f"Must be one of: {', '.join(options)}.", name, 400)
-        return raw
+class Body(BaseModel):
+    """A JSON object read strictly: no unknown field, no type coerced."""
 
-    overdue = args.get("overdue", "false")
-    if overdue not in ("true", "false", "1", "0"):
-        raise InputError("Must be true or false.", "overdue", 400)
-    q = args.get("q", "")
-    if "\x00" in q or len(q) > 200:
-        raise InputError("At most 200 characters, without NUL characters.", "q", 400)
-    found = RequestFilters(
-        status=one_of("status", STATUSES),
-        institution_id=number("institution", None),
-        law_code=one_of("law", deadlines.LAW_CODES),
-        owner_id=number("owner", None),
-        overdue=overdue in ("true", "1"),
-        q=q.strip(),
-        sort=one_of("sort", SORTS) or "due",
-        page=min(number("page", 1) or 1, 1_000_000),
-        after=args.get("after"),
-        before=args.get("before"),
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class RequestCreate(Body):
+    """A request to log; its deadline is computed, never sent."""
+
+    institution_id: Id = Field(description="One of your newsroom's institutions.")
+    title: Title
+    received_on: Day = Field(
+        description="When the institution received it (day 0 of the count); not in the future."
     )
-    _check_cursors(found, "page" in args)
-    return found
+    law_code: LawCode | None = Field(None, description="Omit or null: the institution's law.")
+    text: LongText = ""
+    sent_on: Day | None = Field(None, description="On or before received_on.")
+    file_number: FileNumber | None = Field(None, description="Unique per institution.")
 
 
-def _check_cursors(found: RequestFilters, paged: bool) -> None:
-    """A cursor must be one the list's links carry, for this sort, with its page number."""
-    if found.after is not None and found.before is not None:
-        raise InputError("Send after or before, not both.", "before", 400)
-    name, cursor = ("after", found.after) if found.after is not None else ("before", found.before)
-    if cursor is None:
-        return
-    if len(cursor) > MAX_CURSOR or decode_cursor(found, cursor) is None:
-        raise InputError(
-            "Not a cursor of this list and sort: follow links.next or links.prev as given.",
-            name,
-            400,
-        )
-    if not paged or found.page < 2:
-        raise InputError(
-            "A cursor comes with the number of the page it leads to (2 or more), as in "
-            "links.next and links.prev.",
-            "page",
-            400,
-        )
+class RequestUpdate(Body):
+    """Only the fields sent change."""
+
+    institution_id: Id = absent()
+    title: Title = absent()
+    received_on: Day = absent()
+    law_code: LawCode | None = None
+    text: LongText = absent()
+    sent_on: Day | None = None
+    file_number: FileNumber | None = None
+    version: Id | None = Field(
+        None,
+        description="The request's `version` as you read it: if it changed since, the answer "
+        "is 409 and nothing is saved. Omit it to apply the change whatever happened meanwhile.",
+    )
 
 
-REQUEST_FIELDS = (
-    "institution_id",
-    "title",
-    "received_on",
-    "law_code",
-    "text",
-    "sent_on",
-    "file_number",
-)
-
-
-def request_fields(body: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
-    """The request fields present in a create (required ones enforced) or update body."""
-    only(body, REQUEST_FIELDS)
-    values = {
-        "institution_id": integer(
-            body, "institution_id", minimum=1, maximum=MAX_ID, required=creating
-        ),
-        "title": text(body, "title", max_length=300, required=creating),
-        "received_on": a_date(body, "received_on", required=creating),
-        "law_code": choice(body, "law_code", deadlines.LAW_CODES, nullable=True),
-        "text": text(body, "text", max_length=100_000),
-        "sent_on": a_date(body, "sent_on", nullable=True),
-        "file_number": text(body, "file_number", max_length=100, nullable=True),
-    }
-    return {name: values[name] for name in REQUEST_FIELDS if name in body}
-
-
-# Kind-specific details an entry may carry (the web forms' fields, tracker.requests.forms).
-DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
-    "extension": (
-        "days",
-        "reason",
-        "notice_on",
-        "commissioner_notified",
-        "commissioner_permission",
-        "commissioner_permission_on",
-    ),
-    "fee_notice": ("amount",),
-    "fee_paid": ("amount",),
-    "transfer": ("to_institution",),
-    "partial_release": ("pages",),
-    "final_response": ("outcome", "pages"),
-    "complaint_filed": ("body", "grounds", "body_file_number"),
-    "complaint_finding": ("finding",),
-    "withdrawn": ("closure",),
-}
-EVENT_FIELDS = ("kind", "occurred_on", "note", "details", "corrects_id")
-
-
-def event_fields(body: Mapping[str, Any]) -> dict[str, Any]:
-    """A timeline entry's kind, date, note, details and the entry it corrects."""
-    only(body, EVENT_FIELDS)
-    kind = choice(body, "kind", tuple(REPORTER_KINDS), required=True)
-    if kind is None:  # required=True already refuses a missing kind; this narrows the type
-        raise InputError("This field is required.", "kind")
-    occurred_on = a_date(body, "occurred_on", required=True)
-    note = text(body, "note", max_length=100_000) or ""
-    corrects_id = integer(body, "corrects_id", minimum=1, maximum=MAX_ID, nullable=True)
-    raw = body.get("details", {})
-    if not isinstance(raw, dict):
-        raise InputError("Must be an object.", "details")
-    only(raw, DETAIL_FIELDS.get(kind, ()), "details.")
-    details: dict[str, Any] = {}
-
-    def put(name: str, value: Any) -> None:
-        if value is not None:
-            details[name] = value
-
-    def f(name: str) -> str:
-        return f"details.{name}"
-
-    if kind == "extension":
-        put(
-            "days",
-            integer(
-                raw, "days", minimum=1, maximum=MAX_EXTENSION_DAYS, required=True, field=f("days")
-            ),
-        )
-        put("reason", text(raw, "reason", max_length=64, required=True, field=f("reason")))
-        notice = a_date(raw, "notice_on", nullable=True, field=f("notice_on"))
-        put("notice_on", notice.isoformat() if notice else None)
-        put(
-            "commissioner_notified",
-            boolean(raw, "commissioner_notified", f("commissioner_notified")),
-        )
+_REASONS = sorted({r.code for c in deadlines.LAW_CODES for r in deadlines.extension_reasons(c)})
+# The details each kind of entry takes (the web forms' fields, tracker.requests.forms): name ->
+# (type, default); ``...`` marks a required one. Limits and choices live in the types.
+DETAILS: dict[str, dict[str, tuple[Any, Any]]] = {
+    "extension": {
+        "days": (Annotated[int, Field(ge=1, le=MAX_EXTENSION_DAYS)], ...),
+        "reason": (Annotated[str, Choice(tuple(_REASONS))], ...),
+        "notice_on": (Day | None, None),
+        "commissioner_notified": (bool | None, None),
         # BC FIPPA s.10(1), Alberta s.14(1): the service refuses a permission without its date.
-        put(
-            "commissioner_permission",
-            boolean(raw, "commissioner_permission", f("commissioner_permission")),
+        "commissioner_permission": (bool | None, None),
+        "commissioner_permission_on": (Day | None, None),
+    },
+    "fee_notice": {"amount": (Annotated[str, _text(50, strip=True), Unicode], "")},
+    "fee_paid": {"amount": (Annotated[str, _text(50, strip=True), Unicode], "")},
+    "transfer": {
+        "to_institution": (Annotated[str, _text(300, min_length=1, strip=True), Unicode], ...)
+    },
+    "partial_release": {"pages": (Pages | None, None)},
+    "final_response": {
+        "outcome": (Annotated[str, Choice(tuple(RESPONSE_OUTCOMES))], ...),
+        "pages": (Pages | None, None),
+    },
+    "complaint_filed": {
+        "grounds": (Annotated[str, Choice(COMPLAINT_GROUNDS)], ...),
+        "body": (Annotated[str, _text(200, strip=True), Unicode], ""),  # blank: the law's body
+        "body_file_number": (Annotated[str, _text(100, strip=True), Unicode], ""),
+    },
+    "complaint_finding": {"finding": (Annotated[str, Choice(COMPLAINT_FINDINGS)], ...)},
+    "withdrawn": {"closure": (Annotated[str, Choice(tuple(CLOSURES))] | None, None)},
+}
+
+
+def entry_model(kind: str, details: dict[str, tuple[Any, Any]]) -> type[Body]:
+    """The body of a new timeline entry of this kind, with its own details object."""
+    name = "".join(part.title() for part in kind.split("_"))
+    details_model = create_model(f"{name}Details", __base__=Body, **details)  # type: ignore[call-overload]
+    return create_model(
+        f"{name}Entry",
+        __base__=Body,
+        __doc__=f"{REPORTER_KINDS[kind]}.",
+        kind=(Literal[kind], ...),
+        occurred_on=(Day, Field(description="Not in the future; not before receipt.")),
+        note=(LongText, ""),
+        corrects_id=(Id | None, Field(None, description="The entry this one corrects.")),
+        details=(details_model, Field(default_factory=dict, validate_default=True)),
+    )
+
+
+ENTRY_MODELS = {kind: entry_model(kind, DETAILS.get(kind, {})) for kind in REPORTER_KINDS}
+_ENTRY = Annotated[Union[tuple(ENTRY_MODELS.values())], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+
+
+class EventCreate(RootModel[_ENTRY]):
+    """A timeline entry to add: its ``kind`` decides which details it takes."""
+
+
+class RequestQuery(BaseModel):
+    """The list page's filters; a value that does not parse (an empty one included, except
+    for ``q``) is a 400."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    status: Annotated[str, Choice(STATUSES)] = absent()
+    institution: QueryId = Field(None, json_schema_extra=_absent, description="Institution id.")
+    law: LawCode = absent()
+    owner: QueryId = Field(None, json_schema_extra=_absent, description="Owner's user id.")
+    overdue: Literal["true", "false", "1", "0"] = "false"
+    q: Words = Field("", description="Words in the title, text or file number.")
+    sort: Annotated[str, Choice(tuple(SORTS))] = "due"
+    page: QueryId = Field(1, description="25 requests a page; one past the last gives the last.")
+    after: Cursor = Field(
+        None, json_schema_extra=_absent, description="A cursor, as links.next carries it."
+    )
+    before: Cursor = Field(
+        None, json_schema_extra=_absent, description="A cursor, as links.prev carries it."
+    )
+
+    def filters(self) -> RequestFilters:
+        """The list's filters; a cursor must be one the list's links carry, for this sort,
+        with the number of the page it leads to."""
+        found = RequestFilters(
+            status=self.status,
+            institution_id=self.institution,
+            law_code=self.law,
+            owner_id=self.owner,
+            overdue=self.overdue in ("true", "1"),
+            q=self.q.strip(),
+            sort=self.sort,
+            page=min(self.page, 1_000_000),
+            after=self.after,
+            before=self.before,
         )
-        permission_on = a_date(
-            raw, "commissioner_permission_on", nullable=True, field=f("commissioner_permission_on")
+        if found.after is not None and found.before is not None:
+            raise ApiError(400, "Send after or before, not both.", "before")
+        name, cursor = (
+            ("after", found.after) if found.after is not None else ("before", found.before)
         )
-        put("commissioner_permission_on", permission_on.isoformat() if permission_on else None)
-    elif kind in ("fee_notice", "fee_paid"):
-        details["amount"] = (text(raw, "amount", max_length=50, field=f("amount")) or "").strip()
-    elif kind == "transfer":
-        target = (
-            text(raw, "to_institution", max_length=300, required=True, field=f("to_institution"))
-            or ""
-        )
-        if not target.strip():
-            raise InputError("Name the institution it was transferred to.", f("to_institution"))
-        details["to_institution"] = target.strip()
-    elif kind == "partial_release":
-        details["pages"] = integer(
-            raw, "pages", minimum=0, maximum=10_000_000, nullable=True, field=f("pages")
-        )
-    elif kind == "final_response":
-        put(
-            "outcome",
-            choice(raw, "outcome", tuple(RESPONSE_OUTCOMES), required=True, field=f("outcome")),
-        )
-        details["pages"] = integer(
-            raw, "pages", minimum=0, maximum=10_000_000, nullable=True, field=f("pages")
-        )
-    elif kind == "complaint_filed":
-        put("grounds", choice(raw, "grounds", COMPLAINT_GROUNDS, required=True, field=f("grounds")))
-        put("body", (text(raw, "body", max_length=200, field=f("body")) or "").strip() or None)
-        details["body_file_number"] = (
-            text(raw, "body_file_number", max_length=100, field=f("body_file_number")) or ""
-        ).strip()
-    elif kind == "complaint_finding":
-        put(
-            "finding", choice(raw, "finding", COMPLAINT_FINDINGS, required=True, field=f("finding"))
-        )
-    elif kind == "withdrawn":
-        put("closure", choice(raw, "closure", tuple(CLOSURES), field=f("closure")))
-    return {
-        "kind": kind,
-        "occurred_on": occurred_on,
-        "note": note,
-        "details": details,
-        "corrects_id": corrects_id,
-    }
+        if cursor is None:
+            return found
+        if decode_cursor(found, cursor) is None:
+            raise ApiError(
+                400, "Not a cursor of this list and sort: follow links.next or links.prev.", name
+            )
+        if "page" not in self.model_fields_set or found.page < 2:
+            raise ApiError(
+                400,
+                "A cursor comes with the number of the page it leads to (2 or more), as in "
+                "links.next and links.prev.",
+                "page",
+            )
+        return found
