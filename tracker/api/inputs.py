@@ -82,9 +82,9 @@ def _absent(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
 
 
-def absent() -> Any:
+def absent(description: str | None = None, alias: str | None = None) -> Any:
     """The default of a field that may be left out but not sent as null."""
-    return Field(None, json_schema_extra=_absent)
+    return Field(None, json_schema_extra=_absent, description=description, alias=alias)
 
 
 def _text(max_length: int, min_length: int = 0, strip: bool = False) -> StringConstraints:
@@ -94,7 +94,7 @@ def _text(max_length: int, min_length: int = 0, strip: bool = False) -> StringCo
 Unicode = AfterValidator(_unicode)  # every string: no NUL, no lone surrogate
 Day = Annotated[date, BeforeValidator(_day)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-QueryId = Annotated[int, BeforeValidator(_digits), Field(ge=1, le=MAX_ID)]
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_digits)]
 LawCode = Annotated[str, Choice(deadlines.LAW_CODES)]
 Title = Annotated[str, _text(300, min_length=1), Unicode]
 LongText = Annotated[str, _text(100_000), Unicode]
@@ -141,17 +141,22 @@ class RequestUpdate(Body):
     )
 
 
+_DAYS = "Days of extension, in the law's unit."
+_REASON = "A reason the request's law names."
+_PERMISSION = "BC FIPPA s.10(1), Alberta: the Commissioner allowed a longer extension; needs "
+_PERMISSION += "commissioner_permission_on."
+_CLOSURE = "How the request ended without an answer (default withdrawn); its clock stops that day."
 _REASONS = sorted({r.code for c in deadlines.LAW_CODES for r in deadlines.extension_reasons(c)})
 # The details each kind of entry takes (the web forms' fields, tracker.requests.forms): name ->
 # (type, default); ``...`` marks a required one. Limits and choices live in the types.
 DETAILS: dict[str, dict[str, tuple[Any, Any]]] = {
     "extension": {
-        "days": (Annotated[int, Field(ge=1, le=MAX_EXTENSION_DAYS)], ...),
-        "reason": (Annotated[str, Choice(tuple(_REASONS))], ...),
+        "days": (Annotated[int, Field(ge=1, le=MAX_EXTENSION_DAYS, description=_DAYS)], ...),
+        "reason": (Annotated[str, Choice(tuple(_REASONS)), Field(description=_REASON)], ...),
         "notice_on": (Day | None, None),
         "commissioner_notified": (bool | None, None),
         # BC FIPPA s.10(1), Alberta s.14(1): the service refuses a permission without its date.
-        "commissioner_permission": (bool | None, None),
+        "commissioner_permission": (bool | None, Field(None, description=_PERMISSION)),
         "commissioner_permission_on": (Day | None, None),
     },
     "fee_notice": {"amount": (Annotated[str, _text(50, strip=True), Unicode], "")},
@@ -170,7 +175,12 @@ DETAILS: dict[str, dict[str, tuple[Any, Any]]] = {
         "body_file_number": (Annotated[str, _text(100, strip=True), Unicode], ""),
     },
     "complaint_finding": {"finding": (Annotated[str, Choice(COMPLAINT_FINDINGS)], ...)},
-    "withdrawn": {"closure": (Annotated[str, Choice(tuple(CLOSURES))] | None, None)},
+    "withdrawn": {
+        "closure": (
+            Annotated[str, Choice(tuple(CLOSURES))] | None,
+            Field(None, description=_CLOSURE),
+        )
+    },
 }
 
 
@@ -195,7 +205,7 @@ _ENTRY = Annotated[Union[tuple(ENTRY_MODELS.values())], Field(discriminator="kin
 
 
 class EventCreate(RootModel[_ENTRY]):
-    """A timeline entry to add: its ``kind`` decides which details it takes."""
+    """A timeline entry to add: its `kind` decides which `details` it takes."""
 
 
 class RequestQuery(BaseModel):
@@ -205,34 +215,24 @@ class RequestQuery(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
     status: Annotated[str, Choice(STATUSES)] = absent()
-    institution: QueryId = Field(None, json_schema_extra=_absent, description="Institution id.")
-    law: LawCode = absent()
-    owner: QueryId = Field(None, json_schema_extra=_absent, description="Owner's user id.")
+    institution_id: QueryId = absent("Institution id.", alias="institution")
+    law_code: LawCode = absent(alias="law")
+    owner_id: QueryId = absent("Owner's user id.", alias="owner")
     overdue: Literal["true", "false", "1", "0"] = "false"
     q: Words = Field("", description="Words in the title, text or file number.")
     sort: Annotated[str, Choice(tuple(SORTS))] = "due"
     page: QueryId = Field(1, description="25 requests a page; one past the last gives the last.")
-    after: Cursor = Field(
-        None, json_schema_extra=_absent, description="A cursor, as links.next carries it."
-    )
-    before: Cursor = Field(
-        None, json_schema_extra=_absent, description="A cursor, as links.prev carries it."
-    )
+    after: Cursor = absent("A cursor, as links.next carries it (with its page).")
+    before: Cursor = absent("A cursor, as links.prev carries it (with its page).")
 
     def filters(self) -> RequestFilters:
         """The list's filters; a cursor must be one the list's links carry, for this sort,
         with the number of the page it leads to."""
         found = RequestFilters(
-            status=self.status,
-            institution_id=self.institution,
-            law_code=self.law,
-            owner_id=self.owner,
+            **self.model_dump(exclude={"overdue", "q", "page"}),
             overdue=self.overdue in ("true", "1"),
             q=self.q.strip(),
-            sort=self.sort,
             page=min(self.page, 1_000_000),
-            after=self.after,
-            before=self.before,
         )
         if found.after is not None and found.before is not None:
             raise ApiError(400, "Send after or before, not both.", "before")
