@@ -13,6 +13,8 @@ from tests import api_helpers as h
 from tests.conftest import page
 from tracker import clock, db
 from tracker.models import ApiToken, InfoRequest, TimelineEvent
+from tracker.requests.service import MAX_EXTENSION_DAYS, REPORTER_KINDS
+from tracker.timeline import kinds
 
 REPORTER = "reporter@example.org"
 COLLEAGUE = "colleague@example.org"
@@ -565,3 +567,109 @@ def test_bc_permission_needs_its_date_and_windows_are_served(app, client, key):
     deadline = client.get(f"/api/v1/requests/{rid}/deadline", headers=key).get_json()
     assert deadline["extensions"][0]["days_counted"] == 45
     assert deadline["extensions"][0]["permission_on"] == "2024-02-19"
+
+
+# --- Typed models: strict reading, and the document generated from the same models ------------
+
+STRICT_REFUSALS = [
+    (
+        "POST",
+        "",
+        {"institution_id": "INST", "title": "x", "received_on": "2024-02-01"},
+        "institution_id",
+    ),
+    (
+        "POST",
+        "",
+        {"institution_id": True, "title": "x", "received_on": "2024-02-01"},
+        "institution_id",
+    ),
+    ("POST", "", {"institution_id": 1, "title": 5, "received_on": "2024-02-01"}, "title"),
+    ("POST", "", {"institution_id": 1, "title": "a\x00b", "received_on": "2024-02-01"}, "title"),
+    ("POST", "", {"institution_id": 1, "title": "x", "received_on": 20240201}, "received_on"),
+    ("POST", "", {"institution_id": 1, "title": "x", "received_on": "2024-2-1"}, "received_on"),
+    ("POST", "", {"institution_id": 1, "title": "x", "received_on": "20240201"}, "received_on"),
+    ("PATCH", "/RID", {"version": True}, "version"),
+    ("PATCH", "/RID", {"text": None}, "text"),
+    ("PATCH", "/RID", {"sent_on": "2024-02-30"}, "sent_on"),
+    (
+        "POST",
+        "/RID/events",
+        {"kind": "extension", "occurred_on": "2024-02-10", "details": {"days": "30"}},
+        "details.days",
+    ),
+    (
+        "POST",
+        "/RID/events",
+        {
+            "kind": "extension",
+            "occurred_on": "2024-02-10",
+            "details": {"days": 30, "reason": "volume", "commissioner_notified": "yes"},
+        },
+        "details.commissioner_notified",
+    ),
+    (
+        "POST",
+        "/RID/events",
+        {"kind": "transfer", "occurred_on": "2024-02-10", "details": {"to_institution": "  "}},
+        "details.to_institution",
+    ),
+    ("POST", "/RID/events", {"kind": "note", "occurred_on": "2024-02-10", "note": 7}, "note"),
+    ("POST", "/RID/events", {"occurred_on": "2024-02-10"}, "kind"),
+    (
+        "POST",
+        "/RID/events",
+        {"kind": "note", "occurred_on": "2024-02-10", "corrects_id": "1"},
+        "corrects_id",
+    ),
+]
+
+
+def test_json_types_are_read_strictly_and_each_refusal_names_its_field(app, client, key):
+    inst = h.institution(app, REPORTER)
+    rid = h.info_request(app, REPORTER, inst)
+    for method, path, payload, field in STRICT_REFUSALS:
+        payload = {k: str(inst) if v == "INST" else v for k, v in payload.items()}  # "5", not 5
+        url = "/api/v1/requests" + path.replace("RID", str(rid))
+        body = error_of(client.open(url, method=method, headers=key, json=payload), 422, field)
+        assert set(body) == {"error", "reason", "field"} and "pydantic" not in body["reason"]
+    with app.app_context():
+        assert db.session().scalar(sa.select(sa.func.count(InfoRequest.id))) == 1
+        assert db.session().scalars(sa.select(TimelineEvent.kind)).all() == ["filed"]
+        assert db.session().get(InfoRequest, rid).version == 1
+
+
+def test_a_body_that_is_not_an_object_is_400_on_every_operation(app, client, key):
+    rid = h.info_request(app, REPORTER, h.institution(app, REPORTER))
+    for method, url in (
+        ("PATCH", f"/api/v1/requests/{rid}"),
+        ("POST", f"/api/v1/requests/{rid}/events"),
+        ("POST", "/api/v1/requests"),
+    ):
+        for data in ("[]", '"text"', "{not json", "null"):
+            response = client.open(
+                url, method=method, headers={**key, "Content-Type": "application/json"}, data=data
+            )
+            error_of(response, 400)
+
+
+def test_the_document_describes_each_kinds_details_from_the_models(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    mapping = schemas["EventCreate"]["discriminator"]["mapping"]
+    assert set(mapping) == set(REPORTER_KINDS)
+    for kind in REPORTER_KINDS:
+        entry = schemas[mapping[kind].rsplit("/", 1)[1]]
+        assert entry["properties"]["kind"]["const"] == kind
+        details = schemas[entry["properties"]["details"]["$ref"].rsplit("/", 1)[1]]
+        declared = kinds.get(kind)
+        assert declared is not None
+        assert set(details["properties"]) == {f.name for f in declared.fields}
+        assert details["additionalProperties"] is False
+    # The same limit as the web form's (tracker.requests.service), read from one place.
+    assert schemas["ExtensionDetails"]["properties"]["days"]["maximum"] == MAX_EXTENSION_DAYS
+    lateness = schemas["Lateness"]
+    assert {"counted_to", "counting"} <= set(lateness["required"])
+    assert doc["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    page = next(p for p in doc["paths"]["/requests"]["get"]["parameters"] if p["name"] == "page")
+    assert page["schema"]["minimum"] == 1 and page["in"] == "query"

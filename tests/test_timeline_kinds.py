@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from api_helpers import bearer, info_request, institution, quick_user, token
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from tests.conftest import csrf_token, page
 from tracker import clock, db, deadlines
-from tracker.api import inputs
+from tracker.api import inputs, openapi
 from tracker.models import EVENT_KINDS, InfoRequest, TimelineEvent
 from tracker.timeline import kinds
 
@@ -129,11 +130,18 @@ def test_a_kind_declared_once_is_in_the_form_the_api_the_timeline_and_the_clock(
     assert [o["value"] for o in form.select("#tone option")] == ["", "helpful", "evasive"]
     # The API's schema lists it and its limits.
     schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
-    assert code in schema["EventCreate"]["properties"]["kind"]["enum"]
+    entry = schema["EventCreate"]["discriminator"]["mapping"][code].rsplit("/", 1)[1]
+    assert schema[entry]["properties"]["kind"]["const"] == code
     assert code in schema["TimelineEvent"]["properties"]["kind"]["enum"]
-    details = schema["EventCreate"]["properties"]["details"]["properties"]
+    details_ref = schema[entry]["properties"]["details"]["$ref"].rsplit("/", 1)[1]
+    details = schema[details_ref]["properties"]
     assert details["minutes"]["maximum"] == 240
-    assert details["tone"]["enum"] == ["helpful", "evasive", None]
+    assert schema[details_ref]["required"] == ["minutes"]
+    assert details["spoke_with"]["anyOf"][0]["maxLength"] == 80
+    assert details["tone"]["anyOf"] == [
+        {"enum": ["helpful", "evasive"], "type": "string"},
+        {"type": "null"},
+    ]
 
     # Over its limit: refused beside the field on the web, 422 naming it in the API.
     before = _entries(app)
@@ -266,10 +274,10 @@ def test_the_api_and_the_service_agree_on_every_bounded_number(data):
     body = {"kind": code, "occurred_on": "2024-02-10", "details": details}
     context = kinds.Context("ca-atia", law, date(2024, 2, 1), date(2024, 2, 10), TODAY)
     try:
-        inputs.event_fields(body)
+        inputs.EventCreate.model_validate(body)
         api_refused = None
-    except inputs.InputError as exc:
-        api_refused = exc.field
+    except ValidationError as exc:
+        api_refused = openapi.refused_field(exc.errors(include_url=False)[0], exc.title)
     try:
         kinds.clean(code, details, context)
         service_refused = None

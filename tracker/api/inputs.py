@@ -1,346 +1,271 @@
-"""Reading JSON bodies and query strings strictly: every refusal names its field."""
+"""What the API accepts: request bodies and query strings as pydantic models, read strictly
+(a number is a JSON number, a date a YYYY-MM-DD string), every refusal naming its field."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+    create_model,
+)
+from pydantic_core import PydanticCustomError, core_schema
 
 from tracker import deadlines
 from tracker.models import STATUSES
 from tracker.requests.queries import SORTS, RequestFilters, decode_cursor
-from tracker.requests.service import REPORTER_KINDS
 from tracker.timeline import kinds
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+MAX_CURSOR = 400  # a cursor is a row's sort key as links.next and links.prev carry it
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DIGITS = re.compile(r"[0-9]{1,10}")
 # JSON may escape half of a UTF-16 pair ("\\ud800"): Python keeps it, no database can.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class InputError(ValueError):
-    """Input the API refuses: an HTTP status, a reason and the field it concerns."""
+class ApiError(Exception):
+    """An error answered as JSON ``{"error", "reason", "field"}`` with a 4xx status."""
 
-    def __init__(self, reason: str, field: str | None = None, status: int = 422) -> None:
+    def __init__(self, status: int, reason: str, field: str | None = None) -> None:
         super().__init__(reason)
-        self.reason, self.field, self.status = reason, field, status
+        self.status, self.reason, self.field = status, reason, field
 
 
-def body_object(data: Any) -> dict[str, Any]:
-    """The parsed JSON body, which must be an object."""
-    if not isinstance(data, dict):
-        raise InputError("Send a JSON object with Content-Type: application/json.", None, 400)
-    return data
+@dataclass(frozen=True)
+class Choice:
+    """A string that must be one of ``options`` (an ``enum`` in the OpenAPI document)."""
+
+    options: tuple[str, ...]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.literal_schema(list(self.options))
 
 
-def only(body: Mapping[str, Any], allowed: tuple[str, ...], prefix: str = "") -> None:
-    """Refuse fields the operation does not know."""
-    for name in body:
-        if name not in allowed:
-            raise InputError(
-                f"Unknown field; expected one of: {', '.join(allowed) or 'none'}.",
-                prefix + str(name),
-            )
-
-
-_ABSENT = object()
-
-
-def _raw(body: Mapping[str, Any], name: str, field: str, *, required: bool, nullable: bool) -> Any:
-    """The field's value, or ``_ABSENT`` when it is missing (refused if required) or an
-    allowed null."""
-    if name not in body:
-        if required:
-            raise InputError("This field is required.", field)
-        return _ABSENT
-    value = body[name]
-    if value is None and nullable:
-        return _ABSENT
-    return value
-
-
-def text(
-    body: Mapping[str, Any],
-    name: str,
-    *,
-    max_length: int,
-    required: bool = False,
-    nullable: bool = False,
-    field: str | None = None,
-) -> str | None:
-    """A string field (no NUL characters), at most ``max_length`` long."""
-    field = field or name
-    value = _raw(body, name, field, required=required, nullable=nullable)
-    if value is _ABSENT:
-        return None
-    if not isinstance(value, str):
-        raise InputError("Must be a string.", field)
+def _unicode(value: str) -> str:
     if "\x00" in value:
-        raise InputError("Must not contain NUL characters.", field)
+        raise PydanticCustomError("nul", "Must not contain NUL characters.")
     if _SURROGATE.search(value):
-        raise InputError(
+        raise PydanticCustomError(
+            "surrogate",
             "Must be valid Unicode: a lone surrogate (\\ud800-\\udfff) is not a character.",
-            field,
         )
-    if len(value) > max_length:
-        raise InputError(f"At most {max_length} characters.", field)
     return value
 
 
-def choice(
-    body: Mapping[str, Any],
-    name: str,
-    options: Any,
-    *,
-    required: bool = False,
-    nullable: bool = False,
-    field: str | None = None,
-) -> str | None:
-    """A string that must be one of ``options``."""
-    value = text(body, name, max_length=100, required=required, nullable=nullable, field=field)
-    if value is not None and value not in options:
-        raise InputError(f"Must be one of: {', '.join(options)}.", field or name)
-    return value
-
-
-def parse_date(value: Any, field: str) -> date:
-    """A YYYY-MM-DD date."""
+def _day(value: Any) -> Any:
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise InputError("Must be a date written YYYY-MM-DD.", field)
+        raise PydanticCustomError("date_format", "Must be a date written YYYY-MM-DD.")
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InputError("This is not a real date.", field) from None
+        raise PydanticCustomError("date_real", "This is not a real date.") from None
 
 
-def a_date(
-    body: Mapping[str, Any],
-    name: str,
-    *,
-    required: bool = False,
-    nullable: bool = False,
-    field: str | None = None,
-) -> date | None:
-    """A date field."""
-    field = field or name
-    value = _raw(body, name, field, required=required, nullable=nullable)
-    return None if value is _ABSENT else parse_date(value, field)
+def _digits(value: Any) -> Any:
+    if not isinstance(value, str) or not _DIGITS.fullmatch(value):
+        raise PydanticCustomError("digits", f"Must be a whole number from 1 to {MAX_ID}.")
+    return int(value)
 
 
-def integer(
-    body: Mapping[str, Any],
-    name: str,
-    *,
-    minimum: int,
-    maximum: int,
-    required: bool = False,
-    nullable: bool = False,
-    field: str | None = None,
-) -> int | None:
-    """A whole number between ``minimum`` and ``maximum``."""
-    field = field or name
-    value = _raw(body, name, field, required=required, nullable=nullable)
-    if value is _ABSENT:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise InputError("Must be a whole number.", field)
-    if not minimum <= value <= maximum:
-        raise InputError(f"Must be between {minimum} and {maximum}.", field)
-    return value
+def _absent(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
 
 
-def boolean(body: Mapping[str, Any], name: str, field: str) -> bool | None:
-    """A true/false field."""
-    if name not in body:
-        return None
-    if not isinstance(body[name], bool):
-        raise InputError("Must be true or false.", field)
-    return body[name]
+def absent(description: str | None = None, alias: str | None = None) -> Any:
+    """The default of a field that may be left out but not sent as null."""
+    return Field(None, json_schema_extra=_absent, description=description, alias=alias)
 
 
-_QUERY = (
-    "status",
-    "institution",
-    "law",
-    "owner",
-    "overdue",
-    "q",
-    "sort",
-    "page",
-    "after",
-    "before",
-)
-# A cursor is a row's sort key as links.next and links.prev carry it (see queries.encode_cursor).
-MAX_CURSOR = 400
+def _text(max_length: int, min_length: int = 0, strip: bool = False) -> StringConstraints:
+    return StringConstraints(min_length=min_length, max_length=max_length, strip_whitespace=strip)
 
 
-def filters(args: Mapping[str, str]) -> RequestFilters:
-    """The list page's filters, read strictly: a value that does not parse (an empty one
-    included, except for ``q``) is a 400."""
-    for name in args:
-        if name not in _QUERY:
-            raise InputError(f"Unknown parameter; expected one of: {', '.join(_QUERY)}.", name, 400)
+Unicode = AfterValidator(_unicode)  # every string: no NUL, no lone surrogate
+Day = Annotated[date, BeforeValidator(_day)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_digits)]
+LawCode = Annotated[str, Choice(deadlines.LAW_CODES)]
+Title = Annotated[str, _text(300, min_length=1), Unicode]
+LongText = Annotated[str, _text(kinds.NOTE_MAX_LENGTH), Unicode]
+FileNumber = Annotated[str, _text(100), Unicode]
+Words = Annotated[str, _text(200), Unicode]
+Cursor = Annotated[str, _text(MAX_CURSOR, min_length=1), Unicode]
 
-    def number(name: str, default: int | None) -> int | None:
-        raw = args.get(name)
-        if raw is None:
-            return default
-        if not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= MAX_ID:
-            raise InputError(f"Must be a whole number from 1 to {MAX_ID}.", name, 400)
-        return int(raw)
 
-    def one_of(name: str, options: Any) -> str | None:
-        raw = args.get(name)
-        if raw is not None and raw not in options:
-            raise InputError(f"Must be one of: {', '.join(options)}.", name, 400)
-        return raw
+class Body(BaseModel):
+    """A JSON object read strictly: no unknown field, no type coerced."""
 
-    overdue = args.get("overdue", "false")
-    if overdue not in ("true", "false", "1", "0"):
-        raise InputError("Must be true or false.", "overdue", 400)
-    q = args.get("q", "")
-    if "\x00" in q or len(q) > 200:
-        raise InputError("At most 200 characters, without NUL characters.", "q", 400)
-    found = RequestFilters(
-        status=one_of("status", STATUSES),
-        institution_id=number("institution", None),
-        law_code=one_of("law", deadlines.LAW_CODES),
-        owner_id=number("owner", None),
-        overdue=overdue in ("true", "1"),
-        q=q.strip(),
-        sort=one_of("sort", SORTS) or "due",
-        page=min(number("page", 1) or 1, 1_000_000),
-        after=args.get("after"),
-        before=args.get("before"),
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class RequestCreate(Body):
+    """A request to log; its deadline is computed, never sent."""
+
+    institution_id: Id = Field(description="One of your newsroom's institutions.")
+    title: Title
+    received_on: Day = Field(
+        description="When the institution received it (day 0 of the count); not in the future."
     )
-    _check_cursors(found, "page" in args)
-    return found
+    law_code: LawCode | None = Field(None, description="Omit or null: the institution's law.")
+    text: LongText = ""
+    sent_on: Day | None = Field(None, description="On or before received_on.")
+    file_number: FileNumber | None = Field(None, description="Unique per institution.")
 
 
-def _check_cursors(found: RequestFilters, paged: bool) -> None:
-    """A cursor must be one the list's links carry, for this sort, with its page number."""
-    if found.after is not None and found.before is not None:
-        raise InputError("Send after or before, not both.", "before", 400)
-    name, cursor = ("after", found.after) if found.after is not None else ("before", found.before)
-    if cursor is None:
-        return
-    if len(cursor) > MAX_CURSOR or decode_cursor(found, cursor) is None:
-        raise InputError(
-            "Not a cursor of this list and sort: follow links.next or links.prev as given.",
-            name,
-            400,
-        )
-    if not paged or found.page < 2:
-        raise InputError(
-            "A cursor comes with the number of the page it leads to (2 or more), as in "
-            "links.next and links.prev.",
-            "page",
-            400,
-        )
+class RequestUpdate(Body):
+    """Only the fields sent change."""
+
+    institution_id: Id = absent()
+    title: Title = absent()
+    received_on: Day = absent()
+    law_code: LawCode | None = None
+    text: LongText = absent()
+    sent_on: Day | None = None
+    file_number: FileNumber | None = None
+    version: Id | None = Field(
+        None,
+        description="The request's `version` as you read it: if it changed since, the answer "
+        "is 409 and nothing is saved. Omit it to apply the change whatever happened meanwhile.",
+    )
 
 
-REQUEST_FIELDS = (
-    "institution_id",
-    "title",
-    "received_on",
-    "law_code",
-    "text",
-    "sent_on",
-    "file_number",
-)
+def _described(f: kinds.Field) -> str:
+    """A detail's description in the document: its label and help, the same on every law."""
+    text = f"{f.label}." + (f" {f.description}" if isinstance(f.description, str) else "")
+    if f.by_law:
+        text += " One of the codes the request's law names: " + ", ".join(f.every_option()) + "."
+    if f.default:
+        text += f" Default {f.default}."
+    return text
 
 
-def request_fields(body: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
-    """The request fields present in a create (required ones enforced) or update body."""
-    only(body, REQUEST_FIELDS)
-    values = {
-        "institution_id": integer(
-            body, "institution_id", minimum=1, maximum=MAX_ID, required=creating
-        ),
-        "title": text(body, "title", max_length=300, required=creating),
-        "received_on": a_date(body, "received_on", required=creating),
-        "law_code": choice(body, "law_code", deadlines.LAW_CODES, nullable=True),
-        "text": text(body, "text", max_length=100_000),
-        "sent_on": a_date(body, "sent_on", nullable=True),
-        "file_number": text(body, "file_number", max_length=100, nullable=True),
-    }
-    return {name: values[name] for name in REQUEST_FIELDS if name in body}
-
-
-def detail_fields() -> dict[str, tuple[str, ...]]:
-    """Kind -> the details an entry of it may carry (declared in tracker.timeline.kinds)."""
-    return {
-        k.code: tuple(f.name for f in k.fields)
-        for k in kinds.every()
-        if k.added_by == "reporter" and k.fields
-    }
-
-
-EVENT_FIELDS = ("kind", "occurred_on", "note", "details", "corrects_id")
-
-
-def _detail(raw: Mapping[str, Any], f: kinds.Field) -> Any:
-    """One declared detail, read with the registry's type and limits (the form's too)."""
-    field = f"details.{f.name}"
-    nullable = not f.required
+def detail_type(f: kinds.Field) -> tuple[Any, Any]:
+    """A declared detail as a pydantic (annotated type, default): its type, limits and choices
+    as tracker.timeline.kinds declares them (``...`` for a required one)."""
+    described = Field(description=_described(f))
+    kind: Any
     if f.type == "integer":
-        return integer(
-            raw,
-            f.name,
-            minimum=f.minimum,
-            maximum=f.maximum if f.maximum is not None else MAX_ID,
-            required=f.required,
-            nullable=nullable,
-            field=field,
-        )
-    if f.type == "date":
-        found = a_date(raw, f.name, required=f.required, nullable=nullable, field=field)
-        return found.isoformat() if found else None
-    if f.type == "boolean":
-        return boolean(raw, f.name, field)
-    if f.type == "choice" and not f.by_law:
-        return choice(
-            raw,
-            f.name,
-            tuple(f.every_option()),
-            required=f.required,
-            nullable=nullable,
-            field=field,
-        )
-    # Text, or a choice the request's law decides (the service checks it against the law).
-    limit = f.maximum if f.type == "text" and f.maximum else kinds.MAX_CODE_LENGTH
-    value = text(raw, f.name, max_length=limit, required=f.required, nullable=nullable, field=field)
-    if value is not None and f.required and not value.strip():
-        raise InputError(f.missing, field)
-    return value.strip() if value is not None else None
+        top = f.maximum if f.maximum is not None else MAX_ID
+        kind = Annotated[int, Field(ge=f.minimum, le=top)]
+    elif f.type == "date":
+        kind = Day
+    elif f.type == "boolean":
+        kind = bool
+    elif f.type == "choice" and not f.by_law:
+        kind = Annotated[str, Choice(tuple(f.every_option()))]
+    else:
+        # Text, or a choice the request's law decides: bounded here, checked by the service
+        # against the request's law (tracker.timeline.kinds.clean).
+        longest = f.maximum if f.type == "text" and f.maximum else kinds.MAX_CODE_LENGTH
+        kind = Annotated[str, _text(longest, min_length=int(f.required), strip=True), Unicode]
+    if f.required:
+        return Annotated[kind, described], ...
+    return Annotated[kind | None, described], None
 
 
-def event_fields(body: Mapping[str, Any]) -> dict[str, Any]:
-    """A timeline entry's kind, date, note, details and the entry it corrects."""
-    only(body, EVENT_FIELDS)
-    kind = choice(body, "kind", tuple(REPORTER_KINDS), required=True)
-    if kind is None:  # required=True already refuses a missing kind; this narrows the type
-        raise InputError("This field is required.", "kind")
-    occurred_on = a_date(body, "occurred_on", required=True)
-    note = text(body, "note", max_length=kinds.NOTE_MAX_LENGTH) or ""
-    corrects_id = integer(body, "corrects_id", minimum=1, maximum=MAX_ID, nullable=True)
-    raw = body.get("details", {})
-    if not isinstance(raw, dict):
-        raise InputError("Must be an object.", "details")
-    declared = kinds.get(kind)
-    fields = declared.fields if declared is not None else ()
-    only(raw, tuple(f.name for f in fields), "details.")
-    details: dict[str, Any] = {}
-    for f in fields:
-        value = _detail(raw, f)
-        if value is not None:
-            details[f.name] = value
-    return {
-        "kind": kind,
-        "occurred_on": occurred_on,
-        "note": note,
-        "details": details,
-        "corrects_id": corrects_id,
-    }
+def entry_model(kind: str, fields: tuple[kinds.Field, ...]) -> type[Body]:
+    """The body of a new timeline entry of this kind, with its own details object."""
+    name = "".join(part.title() for part in kind.split("_"))
+    details = {f.name: detail_type(f) for f in fields}
+    details_model = create_model(f"{name}Details", __base__=Body, **details)  # type: ignore[call-overload]
+    return create_model(
+        f"{name}Entry",
+        __base__=Body,
+        __doc__=f"{kinds.REPORTER_KINDS[kind]}.",
+        kind=(Literal[kind], ...),
+        occurred_on=(Day, Field(description="Not in the future; not before receipt.")),
+        note=(LongText, ""),
+        corrects_id=(Id | None, Field(None, description="The entry this one corrects.")),
+        details=(details_model, Field(default_factory=dict, validate_default=True)),
+    )
+
+
+class _FollowsRegistry:
+    """Validation follows the registry: a kind declared after import is read too."""
+
+    @classmethod
+    def model_validate(cls, obj: Any, **options: Any) -> Any:
+        """The body validated by the model of the registry as it stands."""
+        current = event_model()
+        if current is cls:
+            return super().model_validate(obj, **options)  # type: ignore[misc]
+        return current.model_validate(obj, **options)
+
+
+_BUILT: list[tuple[tuple[kinds.Kind, ...], type[RootModel[Any]]]] = []
+
+
+def event_model() -> type[RootModel[Any]]:
+    """EventCreate for the registry's reporter kinds as they stand (built again after a kind
+    is declared or withdrawn; tracker.timeline.kinds is the only list of details)."""
+    declared = tuple(k for k in kinds.every() if k.added_by == "reporter")
+    if _BUILT and _BUILT[0][0] == declared:
+        return _BUILT[0][1]
+    models = tuple(entry_model(k.code, k.fields) for k in declared)
+    entry = Annotated[Union[models], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+
+    class EventCreate(_FollowsRegistry, RootModel[entry]):  # type: ignore[valid-type]
+        """A timeline entry to add: its `kind` decides which `details` it takes."""
+
+    _BUILT[:] = [(declared, EventCreate)]
+    return EventCreate
+
+
+EventCreate = event_model()
+
+
+class RequestQuery(BaseModel):
+    """The list page's filters; a value that does not parse (an empty one included, except
+    for ``q``) is a 400."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    status: Annotated[str, Choice(STATUSES)] = absent()
+    institution_id: QueryId = absent("Institution id.", alias="institution")
+    law_code: LawCode = absent(alias="law")
+    owner_id: QueryId = absent("Owner's user id.", alias="owner")
+    overdue: Literal["true", "false", "1", "0"] = "false"
+    q: Words = Field("", description="Words in the title, text or file number.")
+    sort: Annotated[str, Choice(tuple(SORTS))] = "due"
+    page: QueryId = Field(1, description="25 requests a page; one past the last gives the last.")
+    after: Cursor = absent("A cursor, as links.next carries it (with its page).")
+    before: Cursor = absent("A cursor, as links.prev carries it (with its page).")
+
+    def filters(self) -> RequestFilters:
+        """The list's filters; a cursor must be one the list's links carry, for this sort,
+        with the number of the page it leads to."""
+        found = RequestFilters(
+            **self.model_dump(exclude={"overdue", "q", "page"}),
+            overdue=self.overdue in ("true", "1"),
+            q=self.q.strip(),
+            page=min(self.page, 1_000_000),
+        )
+        if found.after is not None and found.before is not None:
+            raise ApiError(400, "Send after or before, not both.", "before")
+        name, cursor = (
+            ("after", found.after) if found.after is not None else ("before", found.before)
+        )
+        if cursor is None:
+            return found
+        if decode_cursor(found, cursor) is None:
+            raise ApiError(
+                400, "Not a cursor of this list and sort: follow links.next or links.prev.", name
+            )
+        if "page" not in self.model_fields_set or found.page < 2:
+            raise ApiError(
+                400,
+                "A cursor comes with the number of the page it leads to (2 or more), as in "
+                "links.next and links.prev.",
+                "page",
+            )
+        return found

@@ -1,200 +1,342 @@
-"""JSON shapes of requests, deadlines, timeline entries and institutions (see openapi.py)."""
+"""What the API answers: requests, deadlines, timeline entries and institutions as pydantic
+models (the OpenAPI document's schemas), built from the ORM rows and the deadline engine."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal, TypeVar
 
 from flask import current_app, url_for
+from pydantic import BaseModel, ConfigDict, Field
 
 from tracker import deadlines
+from tracker import models as orm
+from tracker.api.inputs import Choice, LawCode
 from tracker.display import STATUS_LABELS
-from tracker.models import InfoRequest, Institution, TimelineEvent, User
-from tracker.requests.describe import Deadline, Lateness
+from tracker.models import STATUSES, InfoRequest, User
+from tracker.requests.describe import Deadline as Found
+from tracker.requests.describe import Lateness as Late
 from tracker.requests.service import KIND_LABELS, can_edit
 
-
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _instant(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+M = TypeVar("M", bound=BaseModel)
+Status = Annotated[str, Choice(STATUSES)]
+Count = Annotated[int, Field(ge=0)]
 
 
-def person(user: User | None) -> dict[str, Any] | None:
-    """A user as the API shows them: id and name."""
-    return None if user is None else {"id": user.id, "name": user.name}
+class Out(BaseModel):
+    """An object the API answers with; it has exactly these fields."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
 
 
-def law(code: str) -> dict[str, Any]:
-    """A law's code, names and response-period citation."""
-    found = deadlines.LAWS[code]
-    return {
-        "code": code,
-        "name": found.name,
-        "short_name": found.short_name,
-        "jurisdiction": found.jurisdiction,
-        "citation": found.citation,
-    }
+class Error(Out):
+    """Every refusal: 4xx with the status in words, the reason and the field concerned."""
+
+    error: str = Field(description="The HTTP status in words.")
+    reason: str = Field(description="What was wrong, in a sentence.")
+    field: str | None = Field(None, description="The field or parameter concerned.")
 
 
-def institution(row: Institution) -> dict[str, Any]:
-    """An institution of the newsroom."""
-    return {
-        "id": row.id,
-        "name": row.name,
-        "law_code": row.law_code,
-        "province": row.province,
-        "access_email": row.access_email,
-        "archived": row.archived_at is not None,
-        "url": url_for("api.institution", institution_id=row.id),
-    }
+class Person(Out):
+    id: int
+    name: str
 
 
-def lateness(value: Lateness) -> dict[str, Any]:
+class Law(Out):
+    code: LawCode
+    name: str
+    short_name: str
+    jurisdiction: str
+    citation: str
+
+
+class Institution(Out):
+    id: int
+    name: str
+    law_code: LawCode
+    province: str | None
+    access_email: str | None
+    archived: bool
+    url: str
+
+
+class InstitutionList(Out):
+    items: list[Institution]
+
+
+class Lateness(Out):
     """Days late (calendar and business) or days left."""
-    return {
-        "is_late": value.is_late,
-        "calendar_days_late": value.calendar_days_late,
-        "business_days_late": value.business_days_late,
-        "days_left": value.days_left,
-        "counted_to": value.until.isoformat() if value.until else None,
-        "counting": value.counting,
-    }
+
+    is_late: bool
+    calendar_days_late: Count
+    business_days_late: Count
+    days_left: Count | None
+    counted_to: date | None = Field(
+        validation_alias="until",
+        description="The day days late are counted to: the final response, the day the "
+        "request closed without one, or today.",
+    )
+    counting: bool = Field(description="True while no response or closing stopped the clock.")
 
 
-def summary(request: InfoRequest, late: Lateness) -> dict[str, Any]:
+class Named(Out):
+    id: int
+    name: str
+
+
+class RequestSummary(Out):
     """A request as the list shows it."""
+
+    id: int
+    title: str
+    file_number: str | None
+    law_code: LawCode
+    institution: Named
+    owner: Person
+    status: Status
+    status_label: str
+    sent_on: date | None
+    received_on: date
+    due_on: date
+    responded_on: date | None
+    complaint_due_on: date | None
+    closed_on: date | None
+    lateness: Lateness
+    url: str = Field(description="This request in the API.")
+    html_url: str = Field(description="The request's page in the tracker.")
+
+
+class Links(Out):
+    self: str
+    next: str | None = Field(
+        description="The next page, null on the last; it carries a cursor (`after`), so "
+        "every page costs the same to read."
+    )
+    prev: str | None
+
+
+class RequestList(Out):
+    items: list[RequestSummary]
+    total: Count = Field(
+        description="How many requests match; counting stops beyond the limit (10,000): then "
+        "`total` is the limit and `total_exact` false."
+    )
+    total_exact: bool = Field(
+        description="False when counting stopped at the limit. A page typed by number beyond "
+        "the limit counts every match, to know where the end is."
+    )
+    page: Annotated[int, Field(ge=1)]
+    pages: Annotated[int, Field(ge=1)] | None = Field(description="Null when not total_exact.")
+    per_page: Annotated[int, Field(ge=1)]
+    links: Links
+
+
+class Step(Out):
+    label: str
+    text: str
+    citation: str | None
+
+
+class Problem(Out):
+    code: str
+    message: str
+    citation: str
+    severity: Literal["error", "warning"]
+
+
+class ExtensionCheck(Out):
+    event_id: int
+    days: int
+    reason: str
+    notice_on: date
+    commissioner_notified: bool
+    counted: bool = Field(description="False when notice came too late to move the due date.")
+    days_counted: int = Field(
+        description="The days that move the due date: only the lawful part of an extension "
+        "over the statute's cap."
+    )
+    permission_on: date | None
+    problems: list[Problem]
+
+
+class Pause(Out):
+    start: date
+    end: date
+
+
+class Complaint(Out):
+    due_on: date | None
+    trigger: Literal["response", "deemed refusal"] | None
+    window_open: bool | None
+    body: str
+    section: str | None
+    deemed_refusal_window_end: date | None
+
+
+class Window(Out):
+    """A reporter's window: the earlier reading's last day, and the later reading's where
+    the law reads two ways."""
+
+    stage: str
+    body: str
+    trigger: str
+    kind: Literal["statute", "guidance", "no-limit", "next-stage"]
+    end: date | None
+    later_end: date | None
+    citation: str
+    text: str
+
+
+class Deadline(Out):
+    """How the due date was reached, step by step with citations; extension checks."""
+
+    request_id: int
+    law: Law
+    received_on: date
+    clock_start: date
+    restarted_by: str | None
+    extension_days: Count
+    pauses: list[Pause]
+    due_on: date
+    steps: list[Step]
+    sections: list[str]
+    holidays_version: str
+    text: str = Field(description="The explanation as plain text.")
+    lateness: Lateness
+    extensions: list[ExtensionCheck]
+    complaint: Complaint
+    windows: list[Window]
+
+
+class Attachment(Out):
+    id: int
+    original_name: str
+    content_type: str
+    size: Count
+    sha256: str
+
+
+class TimelineEvent(Out):
+    id: int
+    # One of tracker.timeline.kinds' codes (the document's enum is the registry's, see openapi).
+    kind: str
+    kind_label: str
+    occurred_on: date
+    note: str
+    details: dict[str, Any] = Field(description="Kind-specific facts (see EventCreate).")
+    recorded_by: Person | None
+    recorded_at: datetime
+    corrects_id: int | None
+    corrected_by_id: int | None
+    attachments: list[Attachment]
+
+
+class Request(RequestSummary):
+    """Everything about a request: facts, status, lateness, deadline, complaint, timeline."""
+
+    text: str
+    law: Law
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(
+        ge=1,
+        description="Raised by every edit of the request's facts; send it back with an "
+        "update to have it refused (409) if someone changed the request meanwhile.",
+    )
+    can_edit: bool
+    deadline: Deadline
+    timeline: list[TimelineEvent]
+
+
+def _from(model: type[M], row: Any, **computed: Any) -> M:
+    """The model of a row: its fields read from the row's attributes, but those computed."""
+    names = model.model_fields.keys() - computed.keys()
+    return model.model_validate({**{name: getattr(row, name) for name in names}, **computed})
+
+
+def law(code: str) -> Law:
+    """A law's code, names and response-period citation."""
+    return Law.model_validate(deadlines.LAWS[code])
+
+
+def institution(row: orm.Institution) -> Institution:
+    """An institution of the newsroom."""
+    url = url_for("api.institution", institution_id=row.id)
+    return _from(Institution, row, archived=row.archived_at is not None, url=url)
+
+
+def _summary(request: InfoRequest, late: Late) -> dict[str, Any]:
     return {
-        "id": request.id,
-        "title": request.title,
-        "file_number": request.file_number,
-        "law_code": request.law_code,
-        "institution": {"id": request.institution.id, "name": request.institution.name},
-        "owner": person(request.owner),
-        "status": request.status,
+        "institution": request.institution,
         "status_label": STATUS_LABELS[request.status],
-        "sent_on": _day(request.sent_on),
-        "received_on": _day(request.received_on),
-        "due_on": _day(request.due_on),
-        "responded_on": _day(request.responded_on),
-        "complaint_due_on": _day(request.complaint_due_on),
-        "closed_on": _day(request.closed_on),
-        "lateness": lateness(late),
+        "lateness": late,
         "url": url_for("api.get_request", request_id=request.id),
         "html_url": f"{current_app.config['BASE_URL']}/requests/{request.id}",
     }
 
 
-def deadline(request: InfoRequest, found: Deadline) -> dict[str, Any]:
+def summary(request: InfoRequest, late: Late) -> RequestSummary:
+    """A request as the list shows it."""
+    return _from(RequestSummary, request, **_summary(request, late))
+
+
+def deadline(request: InfoRequest, found: Found) -> Deadline:
     """The due date explained step by step, extensions checked, and the complaint window."""
     state, explanation, rule = found.state, found.explanation, found.law.complaint_window
-    return {
-        "request_id": request.id,
-        "law": law(request.law_code),
-        "received_on": _day(request.received_on),
-        "clock_start": _day(state.clock_start),
-        "restarted_by": state.restarted_by,
-        "extension_days": state.extension_days,
-        "pauses": [{"start": _day(a), "end": _day(b)} for a, b in state.pauses],
-        "due_on": _day(state.due_on),
-        "steps": [
-            {"label": s.label, "text": s.text, "citation": s.citation} for s in explanation.steps
+    complaint = Complaint(
+        due_on=state.complaint_due_on,
+        trigger=state.complaint_trigger,
+        window_open=found.complaint_window_open,
+        body=found.law.complaint_body,
+        section=found.law.cite(rule.section) if rule is not None else None,
+        deemed_refusal_window_end=found.deemed_refusal_window_end,
+    )
+    return _from(
+        Deadline,
+        state,
+        request_id=request.id,
+        law=law(request.law_code),
+        received_on=request.received_on,
+        pauses=[Pause(start=a, end=b) for a, b in state.pauses],
+        steps=explanation.steps,
+        sections=list(explanation.sections),
+        holidays_version=explanation.holidays_version,
+        text=explanation.as_text(),
+        lateness=found.lateness,
+        extensions=[
+            _from(ExtensionCheck, c.extension, problems=c.problems) for c in found.extensions
         ],
-        "sections": list(explanation.sections),
-        "holidays_version": explanation.holidays_version,
-        "text": explanation.as_text(),
-        "lateness": lateness(found.lateness),
-        "extensions": [
-            {
-                "event_id": check.extension.event_id,
-                "days": check.extension.days,
-                "reason": check.extension.reason,
-                "notice_on": _day(check.extension.notice_on),
-                "commissioner_notified": check.extension.commissioner_notified,
-                "counted": check.extension.counted,
-                "days_counted": check.extension.days_counted,
-                "permission_on": _day(check.extension.permission_on),
-                "problems": [
-                    {
-                        "code": p.code,
-                        "message": p.message,
-                        "citation": p.citation,
-                        "severity": p.severity,
-                    }
-                    for p in check.problems
-                ],
-            }
-            for check in found.extensions
-        ],
-        "complaint": {
-            "due_on": _day(state.complaint_due_on),
-            "trigger": state.complaint_trigger,
-            "window_open": found.complaint_window_open,
-            "body": found.law.complaint_body,
-            "section": found.law.cite(rule.section) if rule is not None else None,
-            "deemed_refusal_window_end": _day(found.deemed_refusal_window_end),
-        },
-        "windows": [
-            {
-                "stage": w.stage,
-                "body": w.body,
-                "trigger": w.trigger,
-                "kind": w.kind,
-                "end": _day(w.end),
-                "later_end": _day(w.later_end),
-                "citation": w.citation,
-                "text": w.text,
-            }
-            for w in found.windows
-        ],
-    }
+        complaint=complaint,
+        windows=found.windows,
+    )
 
 
-def event(row: TimelineEvent, corrected_by: dict[int, int]) -> dict[str, Any]:
+def event(row: orm.TimelineEvent, corrected_by: dict[int, int]) -> TimelineEvent:
     """A timeline entry with its files (metadata only)."""
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "kind_label": KIND_LABELS.get(row.kind, row.kind),
-        "occurred_on": _day(row.occurred_on),
-        "note": row.note,
-        "details": row.details or {},
-        "recorded_by": person(row.recorded_by),
-        "recorded_at": _instant(row.recorded_at),
-        "corrects_id": row.corrects_id,
-        "corrected_by_id": corrected_by.get(row.id),
-        "attachments": [
-            {
-                "id": a.id,
-                "original_name": a.original_name,
-                "content_type": a.content_type,
-                "size": a.size,
-                "sha256": a.sha256,
-            }
-            for a in row.attachments
-        ],
-    }
+    return _from(
+        TimelineEvent,
+        row,
+        kind_label=KIND_LABELS.get(row.kind, row.kind),
+        details=row.details or {},
+        corrected_by_id=corrected_by.get(row.id),
+    )
 
 
-def detail(request: InfoRequest, found: Deadline, user: User) -> dict[str, Any]:
+def detail(request: InfoRequest, found: Found, user: User) -> Request:
     """Everything about a request: facts, status, lateness, deadline, complaint, timeline."""
     events = list(request.events)
     corrected_by = {e.corrects_id: e.id for e in events if e.corrects_id is not None}
-    facts = summary(request, found.lateness)
+    facts = _summary(request, found.lateness)
     for column in found.outdated:  # stored under other rules: the dates the explanation gives
-        facts[column.name] = _day(column.current) if column.name != "status" else column.current
+        facts[column.name] = column.current
         if column.name == "status":
             facts["status_label"] = STATUS_LABELS[str(column.current)]
-    return {
+    return _from(
+        Request,
+        request,
         **facts,
-        "text": request.text,
-        "law": law(request.law_code),
-        "created_at": _instant(request.created_at),
-        "updated_at": _instant(request.updated_at),
-        "version": request.version,
-        "can_edit": can_edit(user, request),
-        "deadline": deadline(request, found),
-        "timeline": [event(e, corrected_by) for e in events],
-    }
+        law=law(request.law_code),
+        can_edit=can_edit(user, request),
+        deadline=deadline(request, found),
+        timeline=[event(e, corrected_by) for e in events],
+    )

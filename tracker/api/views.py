@@ -1,5 +1,7 @@
-"""The JSON API: requests, timeline entries, deadlines, institutions. Thin: parse, call the
-request service, serialize. Authentication is by personal token only (no cookies, no CSRF)."""
+"""The JSON API: requests, timeline entries, deadlines, institutions. Thin: spectree validates
+the body or query against its pydantic model (tracker.api.inputs), the view calls the request
+service and answers a response model (tracker.api.serialize); the OpenAPI document is generated
+from both. Authentication is by personal token only (no cookies, no CSRF)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from tracker import clock, csrf, db
 from tracker.api import inputs, openapi, serialize
-from tracker.api.inputs import InputError
+from tracker.api.inputs import ApiError
+from tracker.api.openapi import answers, spec
 from tracker.api.service import authenticate
 from tracker.files.storage import LocalStorage
 from tracker.models import InfoRequest, Institution, TimelineEvent, User
@@ -23,14 +26,6 @@ from tracker.timeline import kinds
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-
-
-class ApiError(Exception):
-    """An error answered as JSON ``{"error", "reason", "field"}`` with a 4xx status."""
-
-    def __init__(self, status: int, reason: str, field: str | None = None) -> None:
-        super().__init__(reason)
-        self.status, self.reason, self.field = status, reason, field
 
 
 _TITLES = {
@@ -52,11 +47,6 @@ def _api_error(exc: ApiError) -> tuple[Response, int]:
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="ATI tracker API"'
     return response, exc.status
-
-
-@bp.errorhandler(InputError)
-def _input_error(exc: InputError) -> tuple[Response, int]:
-    return _api_error(ApiError(exc.status, exc.reason, exc.field))
 
 
 @bp.before_request
@@ -103,8 +93,9 @@ def _owned_request(request_id: int) -> InfoRequest:
     return found
 
 
-def _json_body() -> dict[str, Any]:
-    return inputs.body_object(request.get_json(silent=True))
+def _json_body() -> Any:
+    """The request body as its pydantic model validated it."""
+    return request.context.json  # type: ignore[attr-defined]
 
 
 def _refused(exc: service.RequestError) -> ApiError:
@@ -115,7 +106,7 @@ def _refused(exc: service.RequestError) -> ApiError:
     return ApiError(422, str(exc), field)
 
 
-def _detail(info_request: InfoRequest) -> dict[str, Any]:
+def _detail(info_request: InfoRequest) -> serialize.Request:
     return serialize.detail(info_request, describe(info_request, today()), user())
 
 
@@ -128,15 +119,22 @@ def openapi_document() -> Response:
 
 
 @bp.get("/requests")
-def list_requests() -> Response:
-    """The newsroom's requests with the list page's filters, 25 a page, with a next link.
+@spec.validate(
+    query=inputs.RequestQuery,
+    resp=answers(200, serialize.RequestList, 400),
+    validation_error_status=400,
+    operation_id="listRequests",
+)
+def list_requests() -> tuple[serialize.RequestList, int, dict[str, str]]:
+    """List your newsroom's requests.
 
-    The next and previous links carry a cursor (the neighbouring row's sort key), so walking
-    the whole list costs the same on every page; ``page=N`` alone still works. Matches are
-    counted up to COUNT_LIMIT, as on the list page (``total_exact`` says whether counting
-    stopped there); a page typed beyond the limit counts them all, to know where the end is.
+    The list page's filters, 25 a page. Follow `links.next` (also sent as a Link header) to
+    walk the list: it carries a cursor (the last row's sort key), so a deep page costs what
+    the first one does; `page=N` alone still works. Matches are counted up to a limit, as on
+    the list page (`total_exact` says whether counting stopped there); a page typed beyond
+    the limit counts them all, to know where the end is.
     """
-    filters = inputs.filters(request.args)
+    filters = request.context.query.filters()  # type: ignore[attr-defined]
     page = queries.list_requests(
         db.session(), user().newsroom_id, filters, count_limit=queries.COUNT_LIMIT
     )
@@ -147,41 +145,34 @@ def list_requests() -> Response:
         return url_for("api.list_requests", **args, **params) if params else None
 
     here = {"after": filters.after, "before": filters.before} if page.page > 1 else {}
-    links = {
-        "self": link({"page": page.page, **here}),
-        "next": link(page.next_params),
-        "prev": link(page.prev_params),
-    }
-    response = jsonify(
-        {
-            "items": [serialize.summary(r, lateness(r, now)) for r in page.items],
-            # Beyond the limit: more than `total` match, and the number of pages is unknown.
-            "total": page.total if page.exact else page.count_limit,
-            "total_exact": page.exact,
-            "page": page.page,
-            "pages": page.pages if page.exact else None,
-            "per_page": page.per_page,
-            "links": links,
-        }
+    links = serialize.Links(
+        self=link({"page": page.page, **here}) or "",
+        next=link(page.next_params),
+        prev=link(page.prev_params),
     )
-    if links["next"]:
-        response.headers["Link"] = f'<{links["next"]}>; rel="next"'
-    return response
+    body = serialize.RequestList(
+        items=[serialize.summary(r, lateness(r, now)) for r in page.items],
+        # Beyond the limit: more than `total` match, and the number of pages is unknown.
+        total=page.total if page.exact else page.count_limit,
+        total_exact=page.exact,
+        page=page.page,
+        pages=page.pages if page.exact else None,
+        per_page=page.per_page,
+        links=links,
+    )
+    return body, 200, {"Link": f'<{links.next}>; rel="next"'} if links.next else {}
 
 
 @bp.post("/requests")
-def create_request() -> tuple[Response, int, dict[str, str]]:
+@spec.validate(
+    json=inputs.RequestCreate,
+    resp=answers(201, serialize.Request, 400, 409, 422),
+    operation_id="createRequest",
+)
+def create_request() -> tuple[serialize.Request, int, dict[str, str]]:
     """Log a request; its deadline is computed by the request service."""
-    fields = inputs.request_fields(_json_body(), creating=True)
-    data = service.RequestData(
-        institution_id=fields["institution_id"],
-        title=fields["title"],
-        received_on=fields["received_on"],
-        law_code=fields.get("law_code"),
-        text=fields.get("text") or "",
-        sent_on=fields.get("sent_on"),
-        file_number=fields.get("file_number"),
-    )
+    body: inputs.RequestCreate = _json_body()
+    data = service.RequestData(**body.model_dump())
     try:
         with db.transaction() as session:
             created = service.create_request(session, user(), data, today())
@@ -193,61 +184,56 @@ def create_request() -> tuple[Response, int, dict[str, str]]:
         ) from None
     loaded = _owned_request(created.id)
     location = url_for("api.get_request", request_id=created.id)
-    return jsonify(_detail(loaded)), 201, {"Location": location}
+    return _detail(loaded), 201, {"Location": location}
 
 
 @bp.get("/requests/<int:request_id>")
-def get_request(request_id: int) -> Response:
-    """A request with its deadline explanation, status, lateness, complaint window, timeline."""
-    return jsonify(_detail(_owned_request(request_id)))
+@spec.validate(
+    resp=answers(200, serialize.Request, 404),
+    operation_id="getRequest",
+    path_parameter_descriptions={"request_id": "The request's id."},
+)
+def get_request(request_id: int) -> serialize.Request:
+    """A request: deadline explained, status, lateness, complaint window, timeline."""
+    return _detail(_owned_request(request_id))
+
+
+_FACTS = ("institution_id", "title", "received_on", "law_code", "text", "sent_on", "file_number")
 
 
 def _merged(
-    session: Session, info_request: InfoRequest, fields: dict[str, Any]
+    session: Session, info_request: InfoRequest, body: inputs.RequestUpdate
 ) -> service.RequestData:
     """The request's current facts with the fields sent in a PATCH."""
-    current = {name: getattr(info_request, name) for name in inputs.REQUEST_FIELDS}
+    current = {name: getattr(info_request, name) for name in _FACTS}
     institution = session.get(Institution, info_request.institution_id)
-    if "law_code" not in fields and info_request.law_code == institution.law_code:
+    if "law_code" not in body.model_fields_set and info_request.law_code == institution.law_code:
         current["law_code"] = None  # keep following the institution's law
-    merged = {**current, **fields}
-    if merged["title"] is None or merged["received_on"] is None:
-        raise ApiError(
-            422,
-            "This field cannot be empty.",
-            "title" if merged["title"] is None else "received_on",
-        )
-    return service.RequestData(
-        institution_id=merged["institution_id"],
-        title=merged["title"],
-        received_on=merged["received_on"],
-        law_code=merged["law_code"],
-        text=merged["text"] or "",
-        sent_on=merged["sent_on"],
-        file_number=merged["file_number"],
-    )
+    sent = body.model_dump(include=body.model_fields_set - {"version"})
+    return service.RequestData(**{**current, **sent})
 
 
 @bp.patch("/requests/<int:request_id>")
-def update_request(request_id: int) -> Response:
-    """Change some of a request's facts; the change is noted in its timeline."""
+@spec.validate(
+    json=inputs.RequestUpdate,
+    resp=answers(200, serialize.Request, 400, 403, 404, 409, 422),
+    operation_id="updateRequest",
+    path_parameter_descriptions={"request_id": "The request's id."},
+)
+def update_request(request_id: int) -> serialize.Request:
+    """Change a request's facts; the change is noted in its timeline."""
     info_request = _owned_request(request_id)
     if not service.can_edit(user(), info_request):
         raise ApiError(403, "Only the request's owner or an editor can change it.")
-    body = _json_body()
-    # The version the client read: an edit of a request changed since is a 409, not applied.
-    expected = inputs.integer(body, "version", minimum=1, maximum=inputs.MAX_ID, nullable=True)
-    fields = inputs.request_fields(
-        {name: value for name, value in body.items() if name != "version"}, creating=False
-    )
+    body: inputs.RequestUpdate = _json_body()
     try:
         with db.transaction() as session:
             # The fields not sent keep their values as of now, read under the request's lock:
             # another client's change to them meanwhile is never written back over.
             service.lock_request(session, info_request)
-            data = _merged(session, info_request, fields)
+            data = _merged(session, info_request, body)
             service.update_request(
-                session, user(), info_request, data, today(), expected_version=expected
+                session, user(), info_request, data, today(), expected_version=body.version
             )
     except service.ConflictError as exc:
         raise ApiError(
@@ -264,28 +250,34 @@ def update_request(request_id: int) -> Response:
             409,
             "The change conflicts with the request's timeline or another request's file number.",
         ) from None
-    return jsonify(_detail(_owned_request(request_id)))
+    return _detail(_owned_request(request_id))
 
 
 @bp.post("/requests/<int:request_id>/events")
-def add_event(request_id: int) -> tuple[Response, int, dict[str, str]]:
+@spec.validate(
+    json=inputs.EventCreate,
+    resp=answers(201, serialize.TimelineEvent, 400, 403, 404, 409, 422),
+    operation_id="addEvent",
+    path_parameter_descriptions={"request_id": "The request's id."},
+)
+def add_event(request_id: int) -> tuple[serialize.TimelineEvent, int, dict[str, str]]:
     """Add a timeline entry (or a correction of one); the clock is recomputed."""
     info_request = _owned_request(request_id)
     if not service.can_edit(user(), info_request):
         raise ApiError(403, "Only the request's owner or an editor can add to its timeline.")
-    fields = inputs.event_fields(_json_body())
+    entry = _json_body().root
     corrects = None
-    if fields["corrects_id"] is not None:
-        corrects = db.session().get(TimelineEvent, fields["corrects_id"])
+    if entry.corrects_id is not None:
+        corrects = db.session().get(TimelineEvent, entry.corrects_id)
         if corrects is None or corrects.request_id != info_request.id:
             raise ApiError(422, "No entry with this id in this request's timeline.", "corrects_id")
-        if corrects.kind != fields["kind"]:
+        if corrects.kind != entry.kind:
             raise ApiError(
                 422,
                 f"A correction has the kind of the entry it corrects ({corrects.kind}).",
                 "kind",
             )
-    if fields["kind"] == "withdrawn" and fields["occurred_on"] < info_request.received_on:
+    if entry.kind == "withdrawn" and entry.occurred_on < info_request.received_on:
         # The request cannot be closed before it was received (info_request check constraint).
         raise ApiError(
             422,
@@ -294,10 +286,11 @@ def add_event(request_id: int) -> tuple[Response, int, dict[str, str]]:
             "occurred_on",
         )
     data = service.EventData(
-        kind=fields["kind"],
-        occurred_on=fields["occurred_on"],
-        note=fields["note"],
-        details=fields["details"],
+        kind=entry.kind,
+        occurred_on=entry.occurred_on,
+        note=entry.note,
+        # A fact left out stays out, as on the web (tracker.timeline.kinds.clean).
+        details=entry.details.model_dump(mode="json", exclude_unset=True),
     )
     try:
         with db.transaction() as session:
@@ -319,31 +312,38 @@ def add_event(request_id: int) -> tuple[Response, int, dict[str, str]]:
     row = next(e for e in loaded.events if e.id == added.id)
     corrected_by = {e.corrects_id: e.id for e in loaded.events if e.corrects_id is not None}
     location = url_for("api.get_request", request_id=request_id) + f"#event-{added.id}"
-    return jsonify(serialize.event(row, corrected_by)), 201, {"Location": location}
+    return serialize.event(row, corrected_by), 201, {"Location": location}
 
 
 @bp.get("/requests/<int:request_id>/deadline")
-def get_deadline(request_id: int) -> Response:
+@spec.validate(
+    resp=answers(200, serialize.Deadline, 404),
+    operation_id="getDeadline",
+    path_parameter_descriptions={"request_id": "The request's id."},
+)
+def get_deadline(request_id: int) -> serialize.Deadline:
     """How the due date was reached, step by step with citations; extension checks."""
     info_request = _owned_request(request_id)
-    return jsonify(serialize.deadline(info_request, describe(info_request, today())))
+    return serialize.deadline(info_request, describe(info_request, today()))
 
 
 @bp.get("/institutions")
-def list_institutions() -> Response:
-    """The newsroom's institutions, archived ones included (flagged)."""
+@spec.validate(resp=answers(200, serialize.InstitutionList), operation_id="listInstitutions")
+def list_institutions() -> serialize.InstitutionList:
+    """Your newsroom's institutions, archived ones included (flagged)."""
     rows = db.session().scalars(
         sa.select(Institution)
         .where(Institution.newsroom_id == user().newsroom_id)
         .order_by(sa.func.lower(Institution.name), Institution.id)
     )
-    return jsonify({"items": [serialize.institution(row) for row in rows]})
+    return serialize.InstitutionList(items=[serialize.institution(row) for row in rows])
 
 
 @bp.get("/institutions/<int:institution_id>")
-def institution(institution_id: int) -> Response:
+@spec.validate(resp=answers(200, serialize.Institution, 404), operation_id="getInstitution")
+def institution(institution_id: int) -> serialize.Institution:
     """One of the newsroom's institutions."""
     row = db.session().get(Institution, institution_id) if institution_id <= inputs.MAX_ID else None
     if row is None or row.newsroom_id != user().newsroom_id:
         raise ApiError(404, "No institution with this id in your newsroom.")
-    return jsonify(serialize.institution(row))
+    return serialize.institution(row)
