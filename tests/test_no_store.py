@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from api_helpers import bearer, info_request, institution, quick_user, token
 
 from tests.conftest import page
-from tracker import db
-from tracker.models import Attachment, TimelineEvent
+from tracker import clock, db
+from tracker.exports import jobs
+from tracker.models import Attachment, TimelineEvent, User
 
 EMAIL = "editor@example.org"
 # Routes addressed by a secret rather than a session (tested on their own elsewhere).
@@ -43,12 +44,18 @@ def test_every_authenticated_page_and_download_is_no_store(app, client, auth):
         s = db.session()
         aid = s.scalar(sa.select(Attachment.id))
         eid = s.scalar(sa.select(TimelineEvent.id).order_by(TimelineEvent.id.desc()))
+        # A newsroom export prepared in the background (issue 25), ready to download.
+        editor = s.scalar(sa.select(User).where(User.email == EMAIL))
+        job_id = jobs.request_export(s, editor, clock.today(app.config["TIMEZONE"])).id
+        s.commit()
+        assert jobs.work(s, app.config) == 1
     values = {
         "request_id": rid,
         "institution_id": iid,
         "attachment_id": aid,
         "event_id": eid,
         "kind": "institutions",
+        "job_id": job_id,
     }
     secret = token(app, EMAIL)
     tried: list[str] = []
@@ -69,6 +76,7 @@ def test_every_authenticated_page_and_download_is_no_store(app, client, auth):
         f"/files/{aid}",
         f"/requests/{rid}/packet.zip",
         "/exports/requests.csv",
+        f"/exports/jobs/{job_id}/download",
         "/settings/people/",
         "/account/sessions",
         "/api/v1/requests",
