@@ -192,7 +192,8 @@ class Desk:
 
     def colleague(self, email: str, **user: Any) -> Desk:
         """Another account's desk in the same transaction (made in this newsroom if new)."""
-        user.setdefault("newsroom", self.user.newsroom.name)
+        if "newsroom" not in user:
+            user["newsroom"] = self.user.newsroom.name
         return Desk(
             self.app, self.session, account(self.session, email, **user), self.today, self.storage
         )

@@ -45,67 +45,31 @@ def entry(session, user, request, kind, day, **details):
 
 
 @pytest.fixture
-def newsroom(app, make_user):
+def newsroom(app):
     """RCMP (ATIA): on time, 4 days late + upheld complaint, extended and 62 days overdue, not
     yet due. City (MFIPPA): 10 days late, withdrawn. Another newsroom's late request."""
-    reporter = make_user("rep@example.org", newsroom="The Star")
-    outsider = make_user("out@example.org", newsroom="Other Paper")
-    with app.app_context(), db.transaction() as session:
-        user = session.get(User, reporter.id)
-        rcmp = create_institution(
-            session, user.newsroom_id, InstitutionData(name="RCMP", law_code="ca-atia")
+    with builders.desk(app, "rep@example.org", newsroom="The Star", today=TODAY) as desk:
+        rcmp = desk.institution("RCMP", "ca-atia")
+        city = desk.institution("City of Toronto", "ca-on-mfippa")
+        on_time = desk.request(rcmp, "On time", received=date(2024, 2, 1))  # due 2024-03-04
+        on_time.final_response(date(2024, 2, 20), outcome="full")
+        (
+            desk.request(rcmp, "Four days late", received=date(2024, 2, 1))
+            .final_response(date(2024, 3, 8), outcome="partial")
+            .complaint(date(2024, 3, 10), grounds="delay")
+            .finding(date(2024, 5, 1), finding="well_founded")
         )
-        city = create_institution(
-            session,
-            user.newsroom_id,
-            InstitutionData(name="City of Toronto", law_code="ca-on-mfippa"),
-        )
-
-        def new(institution, received, title):
-            return requests.create_request(
-                session,
-                user,
-                requests.RequestData(
-                    institution_id=institution.id, title=title, received_on=received
-                ),
-                TODAY,
-            )
-
-        on_time = new(rcmp, date(2024, 2, 1), "On time")  # due 2024-03-04
-        entry(session, user, on_time, "final_response", date(2024, 2, 20), outcome="full")
-        late = new(rcmp, date(2024, 2, 1), "Four days late")
-        entry(session, user, late, "final_response", date(2024, 3, 8), outcome="partial")
-        entry(session, user, late, "complaint_filed", date(2024, 3, 10), grounds="delay")
-        entry(session, user, late, "complaint_finding", date(2024, 5, 1), finding="well_founded")
-        extended = new(rcmp, date(2024, 2, 1), "Extended, never answered")
-        entry(
-            session,
-            user,
-            extended,
-            "extension",
-            date(2024, 2, 10),
-            days=30,
-            reason="volume",
-            notice_on="2024-02-10",
+        desk.request(rcmp, "Extended, never answered", received=date(2024, 2, 1)).extension(
+            date(2024, 2, 10), days=30, reason="volume"
         )  # due 2024-04-02
-        new(rcmp, date(2024, 5, 30), "Not yet due")
-        slow = new(city, date(2024, 1, 2), "Ten days late")  # due 2024-02-01
-        entry(session, user, slow, "final_response", date(2024, 2, 11), outcome="refused")
-        gone = new(city, date(2024, 1, 2), "Withdrawn")
-        entry(session, user, gone, "withdrawn", date(2024, 1, 10))
-        other = session.get(User, outsider.id)
-        elsewhere = create_institution(
-            session, other.newsroom_id, InstitutionData(name="Elsewhere", law_code="ca-atia")
-        )
-        requests.create_request(
-            session,
-            other,
-            requests.RequestData(
-                institution_id=elsewhere.id, title="Not ours", received_on=date(2023, 1, 3)
-            ),
-            TODAY,
-        )
-    return reporter
+        desk.request(rcmp, "Not yet due", received=date(2024, 5, 30))
+        desk.request(city, "Ten days late", received=date(2024, 1, 2)).final_response(
+            date(2024, 2, 11), outcome="refused"
+        )  # due 2024-02-01
+        desk.request(city, "Withdrawn", received=date(2024, 1, 2)).withdrawn(date(2024, 1, 10))
+        outsider = desk.colleague("out@example.org", newsroom="Other Paper")
+        outsider.request("Elsewhere", "Not ours", received=date(2023, 1, 3))
+        return desk.user
 
 
 def test_scores_per_institution_and_per_law(app, newsroom):
