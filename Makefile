@@ -11,6 +11,11 @@ PIP_INSTALL_SELF := $(PY) -m pip install --quiet --no-deps --no-build-isolation 
 PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
 PIP_TOOLS ?= pip-tools>=7.4,<8
+# The suite runs in this many processes (pytest-xdist; 0: one process, no xdist). Each has its
+# own template database and PostgreSQL schemas; a test file stays in one process (loadfile), so
+# a module's shared dataset is built once.
+TEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test install install-test install-deploy lock bench lint clean
 
@@ -59,10 +64,10 @@ lint: install-test
 ## Lint, then the whole suite on SQLite, then on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
 test: install-test lint
 	@bash scripts/ensure-chromium.sh
-	TRACKER_TEST_DATABASE_URL= $(PY) -m pytest -p no:cacheprovider
+	TRACKER_TEST_DATABASE_URL= $(PYTEST)
 	@if [ -n "$$TRACKER_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL: $$TRACKER_TEST_DATABASE_URL"; \
-	  $(PY) -m pytest -p no:cacheprovider; \
+	  $(PYTEST); \
 	else echo "(set TRACKER_TEST_DATABASE_URL=postgresql://127.0.0.1:5432/test to run the suite on PostgreSQL too)"; fi
 
 ## Benchmarks (minutes; figures go to bench/RESULTS.md). Not part of `make test`.

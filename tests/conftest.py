@@ -2,18 +2,24 @@
 
 The suite runs on SQLite by default and on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
 Each test gets an empty database migrated to head: a copy of a migrated SQLite file, or on
-PostgreSQL this run's own schema with every table truncated.
+PostgreSQL this run's own schema with every table truncated. Modules whose tests only read
+build their data once (`module_app`, below). Under pytest-xdist each worker is a process of
+its own, with its own template and schemas.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
@@ -42,6 +48,33 @@ def fast_password_hashing() -> Iterator[None]:
     accounts.HASH_METHOD = original
 
 
+class _TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the whole run, keyed by name and checked
+    against the source's checksum (Jinja's own check): each test builds a new app, and a new
+    app compiled every template it rendered again, 60-150 ms a test. The apps of a run all
+    share one set of Jinja options, so one compiled template serves them all."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._compiled.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)  # ignored when the source's checksum differs
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def compiled_templates_shared() -> Iterator[None]:
+    """Every Flask app of the run reads compiled templates from one cache."""
+    original = Flask.jinja_options
+    Flask.jinja_options = {**original, "bytecode_cache": _TemplateCache()}
+    yield
+    Flask.jinja_options = original
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     """Say which database this run uses."""
     return f"tracker database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
@@ -55,31 +88,41 @@ def _with_search_path(url: str, schema: str) -> str:
     )
 
 
-@pytest.fixture(scope="session")
-def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Migrate once per run: a SQLite file to copy, or a fresh PostgreSQL schema of this run's
-    own (so that runs at the same time on one database never meet), dropped at the end."""
-    if PG_URL:
-        schema = f"test_{os.getpid()}_{secrets.token_hex(4)}"
-        admin = make_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = _with_search_path(PG_URL, schema)
+@contextmanager
+def _migrated_schema(tmp_path_factory: pytest.TempPathFactory, label: str) -> Iterator[str]:
+    """PostgreSQL: a fresh schema of this process's own (named by its pid, so that runs and
+    xdist workers at the same time on one database never meet), migrated to head and dropped
+    at the end; yields its URL."""
+    assert PG_URL
+    schema = f"{label}_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = _with_search_path(PG_URL, schema)
+    try:
         app = create_app(
             {
                 "DATABASE_URL": url,
                 "SECRET_KEY": "test",
-                "INSTANCE_PATH": str(tmp_path_factory.mktemp("pg-instance")),
+                "INSTANCE_PATH": str(tmp_path_factory.mktemp(f"{label}-instance")),
             }
         )
         upgrade(app)
         app.extensions["engine"].dispose()
-        try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate once per run (per xdist worker): a SQLite file to copy, or a fresh PostgreSQL
+    schema of this process's own, dropped at the end."""
+    if PG_URL:
+        with _migrated_schema(tmp_path_factory, "test") as url:
             yield url
-        finally:
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
         return
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     app = create_app(
@@ -113,16 +156,104 @@ def database_url(database_template: str, tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
-@pytest.fixture
-def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
-    """The settings a test app starts with; tests may change them before using ``app``."""
+def _test_config(database_url: str, instance: Path) -> dict[str, Any]:
     return {
         "TESTING": True,
         "DATABASE_URL": database_url,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "test-secret",
         "BASE_URL": "http://tracker.test",
     }
+
+
+# --- Module datasets: built once, read by every test of a module. ---
+#
+# A module whose tests only read (list pages, search, pagination) builds its data once with
+# `module_app` instead of once per test with `app`. Its dataset lives in a database of its
+# own: a copy of the template on SQLite; on PostgreSQL a second schema of this process,
+# emptied when a module starts (the per-test schema is emptied before every test, so a
+# module's data cannot live there). Tests of the same module that write keep using `app`
+# and get their own empty database as usual. A test that changes a module's dataset fails
+# (`_module_dataset_unchanged`): what it saw is no longer what the next test sees.
+
+
+@pytest.fixture(scope="session")
+def dataset_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """PostgreSQL: the schema the module datasets live in, one module after the other."""
+    assert PG_URL
+    with _migrated_schema(tmp_path_factory, "dataset") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """A tracker app on an empty database at head for this module's dataset, built once by
+    a module-scoped fixture and then only read."""
+    if PG_URL:
+        url = request.getfixturevalue("dataset_template")
+        _truncate_all(url)
+    else:
+        target = tmp_path_factory.mktemp("dataset") / "tracker.sqlite"
+        shutil.copyfile(request.getfixturevalue("database_template"), target)
+        url = f"sqlite:///{target}"
+    application = create_app(_test_config(url, tmp_path_factory.mktemp("dataset-instance")))
+    yield application
+    application.extensions["engine"].dispose()
+
+
+# Tables that reading a page writes to: sessions seen, tokens used, failed logins, cached
+# scorecards. Everything else is the dataset.
+BOOKKEEPING_TABLES = frozenset(
+    {
+        "user_session",
+        "login_failure",
+        "api_token",
+        "calendar_feed",
+        "scheduler_lock",
+        "scorecard_snapshot",
+    }
+)
+
+
+def dataset_digest(app: Flask) -> str:
+    """A digest of every row of the app's database but the bookkeeping tables."""
+    digest = hashlib.sha256()
+    with app.extensions["engine"].connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            if table.name in BOOKKEEPING_TABLES:
+                continue
+            rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+            digest.update(f"{table.name}:{rows!r}".encode())
+    return digest.hexdigest()
+
+
+@contextmanager
+def dataset_unchanged(app: Flask) -> Iterator[None]:
+    """Fail when the block changes the app's data (the bookkeeping tables aside)."""
+    before = dataset_digest(app)
+    yield
+    assert dataset_digest(app) == before, (
+        "this test changed its module's shared dataset: a test that writes takes `app` "
+        "(an empty database of its own), not `module_app`"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _module_dataset_unchanged(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that changes its module's shared dataset."""
+    if "module_app" not in request.fixturenames:
+        yield
+        return
+    with dataset_unchanged(request.getfixturevalue("module_app")):
+        yield
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """The settings a test app starts with; tests may change them before using ``app``."""
+    return _test_config(database_url, tmp_path / "instance")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from tests import api_helpers as h
+from tests import builders
 from tracker import clock, db
 from tracker.requests import queries
 
@@ -19,26 +20,38 @@ N = 60  # three pages of 25, the last one short
 NAMES = ("agence du revenu", "Bank of Canada", "CBSA")  # byte order differs from lower()
 
 
-@pytest.fixture
-def key(app):
+@pytest.fixture(scope="module")
+def dataset(module_app):
     """N requests in the reporter's newsroom (three received on each day, so due dates tie),
-    a few in another newsroom, and the reporter's Authorization header."""
-    with clock.frozen(h.TODAY):
-        h.quick_user(app, REPORTER, name="Marie Reporter")
-        h.quick_user(app, OTHER, name="Olga Other", newsroom="Le Devoir")
-        institutions = [h.institution(app, REPORTER, name) for name in NAMES]
+    a few in another newsroom, and the reporter's API token. Built once: every test here
+    only reads."""
+    with builders.desk(module_app, REPORTER, name="Marie Reporter", today=h.TODAY) as desk:
+        institutions = [desk.institution(name) for name in NAMES]
         for i in range(N):
-            h.info_request(
-                app,
-                REPORTER,
+            desk.request(
                 institutions[i % 3],
-                title=f"Request {i:02d} about {'bridges' if i % 2 else 'ports'}",
-                received_on=date(2023, 1, 2) + timedelta(days=(i // 3) * 17),
+                f"Request {i:02d} about {'bridges' if i % 2 else 'ports'}",
+                received=date(2023, 1, 2) + timedelta(days=(i // 3) * 17),
             )
-        theirs = h.institution(app, OTHER)
+        other = desk.colleague(OTHER, name="Olga Other", newsroom="Le Devoir")
+        theirs = other.institution()
         for i in range(5):
-            h.info_request(app, OTHER, theirs, title=f"Theirs {i}")
-        yield h.bearer(h.token(app, REPORTER))
+            other.request(theirs, f"Theirs {i}")
+    with clock.frozen(h.TODAY):
+        return module_app, h.bearer(h.token(module_app, REPORTER))
+
+
+@pytest.fixture
+def app(dataset):
+    """The module's dataset (conftest's `app` would be an empty database of the test's own)."""
+    return dataset[0]
+
+
+@pytest.fixture
+def key(dataset):
+    """The reporter's Authorization header, today frozen as when the data were made."""
+    with clock.frozen(h.TODAY):
+        yield dataset[1]
 
 
 @pytest.fixture

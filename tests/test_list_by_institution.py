@@ -14,12 +14,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from tests import builders
 from tests.conftest import PG_URL, page
 from tracker import clock, db
-from tracker.auth.service import NewUser, create_user
-from tracker.institutions.service import InstitutionData, create_institution
 from tracker.models import InfoRequest, Institution
-from tracker.requests import queries, service
+from tracker.requests import queries
 
 TODAY = date(2024, 6, 3)
 N = 83  # four pages of 25, the last one short
@@ -29,36 +28,46 @@ NAMES = ("Bank of Canada", "agence du revenu", "CBSA")
 TWINS = ("BANK OF CANADA", "cbsa")
 
 
-@pytest.fixture
-def filled(app, client, auth):
+@pytest.fixture(scope="module")
+def dataset(module_app):
     """N requests over five institutions (two pairs of one name in different cases, with due
     dates in the same range, so an order by name and due date alone would interleave them),
-    some overdue; the editor logged in."""
-    with app.app_context(), db.transaction() as session:
-        user = create_user(session, NewUser("e@example.org", "Ed", "long enough pw", role="editor"))
-        institutions = [
-            create_institution(session, user.newsroom_id, InstitutionData(name, "ca-atia")).id
-            for name in NAMES
-        ]
+    some overdue. Built once: every test here only reads."""
+    with builders.desk(
+        module_app,
+        "e@example.org",
+        newsroom="Ed",
+        password="long enough pw",
+        role="editor",
+        today=TODAY,
+    ) as desk:
+        institutions = [desk.institution(name, "ca-atia").id for name in NAMES]
         for name in TWINS:
-            twin = Institution(newsroom_id=user.newsroom_id, name=name, law_code="ca-atia")
-            session.add(twin)
-            session.flush()
+            twin = Institution(newsroom_id=desk.user.newsroom_id, name=name, law_code="ca-atia")
+            desk.session.add(twin)
+            desk.session.flush()
             institutions.append(twin.id)
         for i in range(N):
-            service.create_request(
-                session,
-                user,
-                service.RequestData(
-                    institution_id=institutions[(i * 3) % len(institutions)],
-                    title=f"Request {i:02d} about {'bridges' if i % 2 else 'ports'}",
-                    received_on=TODAY - timedelta(days=5 + (i % 17) * 7),
-                    file_number=f"F-{i:03d}",
-                ),
-                TODAY,
+            desk.request(
+                institutions[(i * 3) % len(institutions)],
+                f"Request {i:02d} about {'bridges' if i % 2 else 'ports'}",
+                received=TODAY - timedelta(days=5 + (i % 17) * 7),
+                file_number=f"F-{i:03d}",
             )
-    result = app.test_cli_runner().invoke(args=["sweep", "--today", TODAY.isoformat()])
+    result = module_app.test_cli_runner().invoke(args=["sweep", "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
+    return module_app
+
+
+@pytest.fixture
+def app(dataset):
+    """The module's dataset (conftest's `app` would be an empty database of the test's own)."""
+    return dataset
+
+
+@pytest.fixture
+def filled(client, auth):
+    """The editor logged in."""
     auth.login("e@example.org", "long enough pw")
     return client
 

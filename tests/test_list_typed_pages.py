@@ -9,12 +9,10 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests import builders
 from tests.conftest import page
 from tracker import clock, db
-from tracker.auth.service import NewUser, create_user
-from tracker.institutions.service import InstitutionData, create_institution
 from tracker.models import InfoRequest, Institution
-from tracker.requests import service
 
 TODAY = date(2024, 6, 3)
 N = 92  # four pages of 25, the last one short
@@ -28,30 +26,41 @@ INSTITUTIONS = (
 )
 
 
-@pytest.fixture
-def filled(app, client, auth):
+@pytest.fixture(scope="module")
+def dataset(module_app):
     """N requests of one newsroom: several received on each day (so due dates tie and the id
-    decides), some overdue and some not, half of them about bridges; the editor logged in."""
-    with app.app_context(), db.transaction() as session:
-        user = create_user(session, NewUser("e@example.org", "Ed", "long enough pw", role="editor"))
-        institutions = [
-            create_institution(session, user.newsroom_id, InstitutionData(name, law)).id
-            for name, law in INSTITUTIONS
-        ]
+    decides), some overdue and some not, half of them about bridges. Built once: every test
+    here only reads."""
+    with builders.desk(
+        module_app,
+        "e@example.org",
+        newsroom="Ed",
+        password="long enough pw",
+        role="editor",
+        today=TODAY,
+    ) as desk:
+        institutions = [desk.institution(name, law) for name, law in INSTITUTIONS]
         for i in range(N):
-            service.create_request(
-                session,
-                user,
-                service.RequestData(
-                    institution_id=institutions[(i * 7) % len(institutions)],
-                    title=f"Request {i:02d} about {'bridges' if i % 2 else 'ports'}",
-                    received_on=TODAY - timedelta(days=5 + (i % 23) * 6),
-                    file_number=f"F-{i:03d}",
-                ),
-                TODAY,
+            desk.request(
+                institutions[(i * 7) % len(institutions)],
+                f"Request {i:02d} about {'bridges' if i % 2 else 'ports'}",
+                received=TODAY - timedelta(days=5 + (i % 23) * 6),
+                file_number=f"F-{i:03d}",
             )
-    result = app.test_cli_runner().invoke(args=["sweep", "--today", TODAY.isoformat()])
+    result = module_app.test_cli_runner().invoke(args=["sweep", "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
+    return module_app
+
+
+@pytest.fixture
+def app(dataset):
+    """The module's dataset (conftest's `app` would be an empty database of the test's own)."""
+    return dataset
+
+
+@pytest.fixture
+def filled(client, auth):
+    """The editor logged in."""
     auth.login("e@example.org", "long enough pw")
     return client
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests import builders
 from tests.conftest import page
 from tracker import clock, db
 from tracker.institutions.service import InstitutionData, create_institution
@@ -44,67 +45,31 @@ def entry(session, user, request, kind, day, **details):
 
 
 @pytest.fixture
-def newsroom(app, make_user):
+def newsroom(app):
     """RCMP (ATIA): on time, 4 days late + upheld complaint, extended and 62 days overdue, not
     yet due. City (MFIPPA): 10 days late, withdrawn. Another newsroom's late request."""
-    reporter = make_user("rep@example.org", newsroom="The Star")
-    outsider = make_user("out@example.org", newsroom="Other Paper")
-    with app.app_context(), db.transaction() as session:
-        user = session.get(User, reporter.id)
-        rcmp = create_institution(
-            session, user.newsroom_id, InstitutionData(name="RCMP", law_code="ca-atia")
+    with builders.desk(app, "rep@example.org", newsroom="The Star", today=TODAY) as desk:
+        rcmp = desk.institution("RCMP", "ca-atia")
+        city = desk.institution("City of Toronto", "ca-on-mfippa")
+        on_time = desk.request(rcmp, "On time", received=date(2024, 2, 1))  # due 2024-03-04
+        on_time.final_response(date(2024, 2, 20), outcome="full")
+        (
+            desk.request(rcmp, "Four days late", received=date(2024, 2, 1))
+            .final_response(date(2024, 3, 8), outcome="partial")
+            .complaint(date(2024, 3, 10), grounds="delay")
+            .finding(date(2024, 5, 1), finding="well_founded")
         )
-        city = create_institution(
-            session,
-            user.newsroom_id,
-            InstitutionData(name="City of Toronto", law_code="ca-on-mfippa"),
-        )
-
-        def new(institution, received, title):
-            return requests.create_request(
-                session,
-                user,
-                requests.RequestData(
-                    institution_id=institution.id, title=title, received_on=received
-                ),
-                TODAY,
-            )
-
-        on_time = new(rcmp, date(2024, 2, 1), "On time")  # due 2024-03-04
-        entry(session, user, on_time, "final_response", date(2024, 2, 20), outcome="full")
-        late = new(rcmp, date(2024, 2, 1), "Four days late")
-        entry(session, user, late, "final_response", date(2024, 3, 8), outcome="partial")
-        entry(session, user, late, "complaint_filed", date(2024, 3, 10), grounds="delay")
-        entry(session, user, late, "complaint_finding", date(2024, 5, 1), finding="well_founded")
-        extended = new(rcmp, date(2024, 2, 1), "Extended, never answered")
-        entry(
-            session,
-            user,
-            extended,
-            "extension",
-            date(2024, 2, 10),
-            days=30,
-            reason="volume",
-            notice_on="2024-02-10",
+        desk.request(rcmp, "Extended, never answered", received=date(2024, 2, 1)).extension(
+            date(2024, 2, 10), days=30, reason="volume"
         )  # due 2024-04-02
-        new(rcmp, date(2024, 5, 30), "Not yet due")
-        slow = new(city, date(2024, 1, 2), "Ten days late")  # due 2024-02-01
-        entry(session, user, slow, "final_response", date(2024, 2, 11), outcome="refused")
-        gone = new(city, date(2024, 1, 2), "Withdrawn")
-        entry(session, user, gone, "withdrawn", date(2024, 1, 10))
-        other = session.get(User, outsider.id)
-        elsewhere = create_institution(
-            session, other.newsroom_id, InstitutionData(name="Elsewhere", law_code="ca-atia")
-        )
-        requests.create_request(
-            session,
-            other,
-            requests.RequestData(
-                institution_id=elsewhere.id, title="Not ours", received_on=date(2023, 1, 3)
-            ),
-            TODAY,
-        )
-    return reporter
+        desk.request(rcmp, "Not yet due", received=date(2024, 5, 30))
+        desk.request(city, "Ten days late", received=date(2024, 1, 2)).final_response(
+            date(2024, 2, 11), outcome="refused"
+        )  # due 2024-02-01
+        desk.request(city, "Withdrawn", received=date(2024, 1, 2)).withdrawn(date(2024, 1, 10))
+        outsider = desk.colleague("out@example.org", newsroom="Other Paper")
+        outsider.request("Elsewhere", "Not ours", received=date(2023, 1, 3))
+        return desk.user
 
 
 def test_scores_per_institution_and_per_law(app, newsroom):
@@ -323,75 +288,54 @@ def _figures(score):
     )
 
 
-@pytest.fixture
-def varied(app, make_user):
+@pytest.fixture(scope="module")
+def varied(module_app):
     """Five institutions under three laws (one request under a law not its institution's),
     about 120 requests: answered early and late, overdue, withdrawn, not yet due, extended,
-    complained about; hand-made groups with ties and even counts; one with nothing to judge."""
-    reporter = make_user("many@example.org", newsroom="Varied")
+    complained about; hand-made groups with ties and even counts; one with nothing to judge.
+    Built once: the tests that use it only read."""
     rng = random.Random(20240603)
-    with app.app_context(), db.transaction() as session:
-        user = session.get(User, reporter.id)
-
-        def institution(name, law):
-            data = InstitutionData(name=name, law_code=law)
-            return create_institution(session, user.newsroom_id, data)
+    with builders.desk(module_app, "many@example.org", newsroom="Varied", today=TODAY) as desk:
 
         def new(inst, received, law=None):
-            data = requests.RequestData(
-                institution_id=inst.id, title="R", received_on=received, law_code=law
-            )
-            return requests.create_request(session, user, data, TODAY)
+            return desk.request(inst, "R", received=received, law_code=law)
 
-        def answer(request, on):
-            entry(session, user, request, "final_response", on, outcome="full")
-
-        ties = institution("Ties", "ca-atia")  # days to answer 10, 20, 20, 31: median 20
+        ties = desk.institution("Ties", "ca-atia")  # days to answer 10, 20, 20, 31: median 20
         for days in (10, 20, 20, 31):
-            answer(new(ties, date(2024, 1, 8)), date(2024, 1, 8) + timedelta(days=days))
-        pair = institution("Pair", "ca-on-fippa")  # 3 and 8 days: median 5.5
+            new(ties, date(2024, 1, 8)).final_response(date(2024, 1, 8) + timedelta(days=days))
+        pair = desk.institution("Pair", "ca-on-fippa")  # 3 and 8 days: median 5.5
         for days in (3, 8):
-            answer(new(pair, date(2024, 3, 4)), date(2024, 3, 4) + timedelta(days=days))
-        quiet = institution("Quiet", "ca-atia")  # nothing answered, nothing late yet
+            new(pair, date(2024, 3, 4)).final_response(date(2024, 3, 4) + timedelta(days=days))
+        quiet = desk.institution("Quiet", "ca-atia")  # nothing answered, nothing late yet
         new(quiet, TODAY - timedelta(days=2))
-        busy = [institution("Busy A", "ca-atia"), institution("Busy B", "ca-on-mfippa")]
+        busy = [desk.institution("Busy A", "ca-atia"), desk.institution("Busy B", "ca-on-mfippa")]
         for i in range(110):
             received = TODAY - timedelta(days=rng.randint(5, 300))
             law = "ca-on-fippa" if i % 17 == 0 else None
             request = new(rng.choice(busy), received, law)
             fate = rng.random()
             if fate < 0.15:
-                extension_on = received + timedelta(days=5)
-                entry(
-                    session,
-                    user,
-                    request,
-                    "extension",
-                    extension_on,
-                    days=30,
-                    reason="volume",
-                    notice_on=extension_on.isoformat(),
-                )
+                request.extension(received + timedelta(days=5), days=30, reason="volume")
             if fate < 0.6:
                 on = min(TODAY, received + timedelta(days=rng.randint(0, 80)))
-                answer(request, on)
+                request.final_response(on, outcome="full")
                 if fate < 0.25:
-                    entry(session, user, request, "complaint_filed", on, grounds="delay")
+                    request.complaint(on, grounds="delay")
                     if fate < 0.12:
-                        entry(
-                            session, user, request, "complaint_finding", on, finding="well_founded"
-                        )
+                        request.finding(on, finding="well_founded")
             elif fate < 0.7:
-                entry(session, user, request, "withdrawn", received + timedelta(days=3))
-    return reporter
+                request.withdrawn(received + timedelta(days=3))
+        return desk.user
 
 
 @pytest.mark.parametrize(
     "received_from, received_to",
     [(None, None), (date(2024, 1, 1), date(2024, 3, 31)), (TODAY - timedelta(days=60), None)],
 )
-def test_figures_and_medians_equal_a_python_computation(app, varied, received_from, received_to):
-    with app.app_context():
+def test_figures_and_medians_equal_a_python_computation(
+    module_app, varied, received_from, received_to
+):
+    with module_app.app_context():
         session = db.session()
         cards = compute(session, varied.newsroom_id, TODAY, received_from, received_to)
         expected = _expected(session, varied.newsroom_id, TODAY, received_from, received_to)
@@ -401,8 +345,8 @@ def test_figures_and_medians_equal_a_python_computation(app, varied, received_fr
     assert len(cards.laws) >= 2 and all(s.name for s in cards.institutions + cards.laws)
 
 
-def test_medians_with_ties_even_counts_and_nothing_to_judge(app, varied):
-    with app.app_context():
+def test_medians_with_ties_even_counts_and_nothing_to_judge(module_app, varied):
+    with module_app.app_context():
         cards = compute(db.session(), varied.newsroom_id, TODAY)
     by_name = {s.name: s for s in cards.institutions}
     assert by_name["Ties"].median_days_to_answer == 20.0

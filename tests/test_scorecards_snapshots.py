@@ -15,13 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests import builders
 from tests.api_helpers import bearer, token
 from tests.conftest import page
 from tests.test_query_counts import counting
 from tests.test_requests import add_entry, log_request
-from tests.test_scorecards import entry as _entry
 from tracker import clock, db, revisions
-from tracker.institutions.service import InstitutionData, create_institution
 from tracker.models import (
     Complaint,
     Extension,
@@ -30,7 +29,6 @@ from tracker.models import (
     ScorecardSnapshot,
     User,
 )
-from tracker.requests import service as requests
 from tracker.scorecards import rendered, service, snapshots
 from tracker.sweep import flag_overdue
 
@@ -56,53 +54,29 @@ def frozen_today():
 
 
 @pytest.fixture
-def star(app, make_user):
+def star(app):
     """The Star (an editor): RCMP (ATIA) with a request answered on time and complained about,
     one extended and late, one not yet due; City (MFIPPA) with one 10 days late. Another
     newsroom with a request of its own. Returns the ids by name."""
-    make_user(EDITOR, newsroom="The Star", role="editor")
-    make_user("out@example.org", newsroom="Other Paper")
-    ids = {}
-    with app.app_context(), db.transaction() as session:
-        user = session.scalar(sa.select(User).where(User.email == EDITOR))
-        rcmp = create_institution(session, user.newsroom_id, InstitutionData("RCMP", "ca-atia"))
-        city = create_institution(
-            session, user.newsroom_id, InstitutionData("City of Toronto", "ca-on-mfippa")
-        )
-
-        def new(institution, received, title):
-            data = requests.RequestData(
-                institution_id=institution.id, title=title, received_on=received
-            )
-            made = requests.create_request(session, user, data, TODAY)
-            ids[title] = made.id
-            return made
-
-        answered = new(rcmp, date(2024, 2, 1), "On time")  # due 2024-03-04
-        _entry(session, user, answered, "final_response", date(2024, 2, 20), outcome="full")
-        _entry(session, user, answered, "complaint_filed", date(2024, 3, 1), grounds="fees")
-        extended = new(rcmp, date(2024, 2, 1), "Extended")
-        _entry(
-            session,
-            user,
-            extended,
-            "extension",
-            date(2024, 2, 10),
-            days=30,
-            reason="volume",
-            notice_on="2024-02-10",
-        )  # due 2024-04-02, unanswered: 62 days late
-        new(rcmp, date(2024, 5, 30), "Not yet due")  # due 2024-07-02
-        slow = new(city, date(2024, 1, 2), "Ten days late")  # due 2024-02-01
-        _entry(session, user, slow, "final_response", date(2024, 2, 11), outcome="refused")
-        other = session.scalar(sa.select(User).where(User.email == "out@example.org"))
-        elsewhere = create_institution(
-            session, other.newsroom_id, InstitutionData("Elsewhere", "ca-atia")
-        )
-        data = requests.RequestData(
-            institution_id=elsewhere.id, title="Not ours", received_on=date(2023, 1, 3)
-        )
-        ids["Not ours"] = requests.create_request(session, other, data, TODAY).id
+    with builders.desk(app, EDITOR, newsroom="The Star", role="editor", today=TODAY) as desk:
+        rcmp = desk.institution("RCMP", "ca-atia")
+        city = desk.institution("City of Toronto", "ca-on-mfippa")
+        made = {
+            "On time": desk.request(rcmp, "On time", received=date(2024, 2, 1))  # due 2024-03-04
+            .final_response(date(2024, 2, 20), outcome="full")
+            .complaint(date(2024, 3, 1), grounds="fees"),
+            "Extended": desk.request(rcmp, "Extended", received=date(2024, 2, 1)).extension(
+                date(2024, 2, 10), days=30, reason="volume"
+            ),  # due 2024-04-02, unanswered: 62 days late
+            "Not yet due": desk.request(rcmp, "Not yet due", received=date(2024, 5, 30)),
+            "Ten days late": desk.request(
+                city, "Ten days late", received=date(2024, 1, 2)
+            ).final_response(date(2024, 2, 11), outcome="refused"),  # due 2024-02-01
+            "Not ours": desk.colleague("out@example.org", newsroom="Other Paper").request(
+                "Elsewhere", "Not ours", received=date(2023, 1, 3)
+            ),
+        }
+        ids = {title: built.id for title, built in made.items()}
         ids["RCMP"], ids["City of Toronto"] = rcmp.id, city.id
     return ids
 

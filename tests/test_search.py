@@ -129,6 +129,18 @@ def newsroom(app, client):
     return client
 
 
+@pytest.fixture(scope="module")
+def searchable(module_app):
+    """The same newsrooms as `newsroom`, built once for the tests that only search; the
+    editor logged in."""
+    with clock.frozen(TODAY):
+        _add(module_app, "other@example.org", "Elsewhere", [ELSEWHERE])
+        _add(module_app, "ed@example.org", "La Presse", ROWS, role="editor")
+    client = module_app.test_client()
+    AuthActions(client).login("ed@example.org", "long enough pw")
+    return client
+
+
 def listed(client, term: str, **args: str) -> tuple[int, set[str]]:
     """The count and the titles the list page shows for a search."""
     soup = page(client.get("/requests/", query_string={"q": term, **args}))
@@ -142,8 +154,8 @@ def _newsroom_id(app, email: str = "ed@example.org") -> int:
 
 
 @pytest.mark.parametrize("term", list(EXPECTED))
-def test_list_page_search_finds_the_term_anywhere(newsroom, term):
-    count, titles = listed(newsroom, term)
+def test_list_page_search_finds_the_term_anywhere(searchable, term):
+    count, titles = listed(searchable, term)
     assert titles == EXPECTED[term]
     assert count == len(EXPECTED[term])
     assert titles == {row[0] for row in ROWS if substring_match(term, row)}
