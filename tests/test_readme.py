@@ -26,3 +26,10 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
 def test_every_flask_command_in_the_readme_exists(app):
     names = set(re.findall(r"flask --app tracker ([a-z][a-z-]*)", README))
     assert names - set(app.cli.commands) == set()
+
+
+def test_the_readme_lists_every_law_offered_and_no_other():
+    from tracker.deadlines import LAW_CODES
+
+    line = README[README.index("Law codes offered:") : README.index("The database already allows")]
+    assert re.findall(r"`([a-z-]+)`", line) == list(LAW_CODES)
