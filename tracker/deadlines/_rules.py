@@ -123,3 +123,21 @@ class CalendarSet:
     descriptions: dict[str, str]
     same_list: dict[str, str] = field(default_factory=dict)
     readings: Callable[[str, int], tuple[Reading, ...]] = lambda key, year: ()
+
+
+def observe_weekend_holidays(rows: _Rows, section: str) -> None:
+    """A holiday on a Saturday or Sunday: public servants get the next working day off (Monday,
+    or Tuesday when Monday is itself a holiday), cited to ``section``."""
+    taken = rows.days()
+    for h in sorted(rows.rows, key=lambda h: h.day):
+        if h.day.weekday() >= SAT and "(observed)" not in h.name:
+            sub = _next_weekday_free(h.day, taken)
+            taken.add(sub)
+            rows.rows.append(
+                Holiday(
+                    sub,
+                    f"{h.name} (observed)",
+                    f"next working day after {h.name} on a {_WEEKDAY_NAMES[h.day.weekday()]}",
+                    section,
+                )
+            )

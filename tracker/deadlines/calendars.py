@@ -52,6 +52,7 @@ from ._rules import (
     _thanksgiving_ca,
     _victoria_day,
     nth_weekday,
+    observe_weekend_holidays,
 )
 from .provinces import atlantic, west_north
 
@@ -181,19 +182,7 @@ def _ca_federal_base(year: int) -> list[Holiday]:
         )
     # A designated holiday on a Saturday or Sunday moves to the next working day (Mon,
     # or Tue when Monday is itself a holiday): federal offices are closed that day.
-    taken = rows.days()
-    for h in sorted(rows.rows, key=lambda h: h.day):
-        if h.day.weekday() >= SAT:
-            sub = _next_weekday_free(h.day, taken)
-            taken.add(sub)
-            rows.rows.append(
-                Holiday(
-                    sub,
-                    f"{h.name} (observed)",
-                    f"next working day after {h.name} on a {_WEEKDAY_NAMES[h.day.weekday()]}",
-                    _TBS,
-                )
-            )
+    observe_weekend_holidays(rows, _TBS)
     # (Substitutes stay in December or early January: never in another year.)
     return rows.done()
 

@@ -29,42 +29,22 @@ from datetime import date, timedelta
 from dateutil.easter import easter
 
 from .._rules import (
-    _WEEKDAY_NAMES,
     MON,
-    SAT,
     CalendarSet,
     Holiday,
     Reading,
     _canada_day,
-    _next_weekday_free,
     _Rows,
     _thanksgiving_ca,
     _victoria_day,
     nth_weekday,
+    observe_weekend_holidays,
 )
 from ..lawtypes import ComplaintWindow, ExtensionReason, ExtensionRule, Law
 
 _SAT_SUN = (5, 6)
 
 # --- calendars: the later reading (days public offices close) ---------------------------
-
-
-def _closures(rows: _Rows, section: str, *, observed: bool = True) -> None:
-    """A holiday on a Saturday or Sunday: public servants get the next working day off (the
-    later reading for the institution's deadline)."""
-    taken = rows.days()
-    for h in sorted(rows.rows, key=lambda h: h.day):
-        if h.day.weekday() >= SAT and observed and "(observed)" not in h.name:
-            sub = _next_weekday_free(h.day, taken)
-            taken.add(sub)
-            rows.rows.append(
-                Holiday(
-                    sub,
-                    f"{h.name} (observed)",
-                    f"next working day after {h.name} on a {_WEEKDAY_NAMES[h.day.weekday()]}",
-                    section,
-                )
-            )
 
 
 def _common(rows: _Rows, section: str) -> None:
@@ -120,7 +100,7 @@ def _ca_mb(year: int, province: str | None) -> list[Holiday]:
             "30 September, from 2021",
             _MB_LATER,
         )
-    _closures(rows, _MB_LATER)
+    observe_weekend_holidays(rows, _MB_LATER)
     return rows.done()
 
 
@@ -144,7 +124,7 @@ def _ca_sk(year: int, province: str | None) -> list[Holiday]:
             _SK_LATER,
         )
     rows.add(nth_weekday(y, 8, MON, 1), "Saskatchewan Day", "first Monday in August", _SK_LATER)
-    _closures(rows, _SK_LATER)
+    observe_weekend_holidays(rows, _SK_LATER)
     return rows.done()
 
 
