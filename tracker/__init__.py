@@ -52,14 +52,15 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Database, CSRF protection and login sessions (kept on the server, tracker.auth.sessions)."""
+    """Database, languages, CSRF protection and login sessions (kept on the server, tracker.auth.sessions)."""
     from flask import g, request, session
 
-    from tracker import clock, db
+    from tracker import clock, db, i18n
     from tracker.auth import sessions
     from tracker.models import User
 
     db.init_app(app)
+    i18n.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

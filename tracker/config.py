@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: name -> (default, description). The README's configuration table mirrors this.
+# The languages the interface is translated into (tracker/translations/).
+LOCALES = ("en", "fr")
+
 SETTINGS: dict[str, tuple[str | None, str]] = {
     "INSTANCE_PATH": (
         None,
@@ -33,6 +36,10 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "MAX_UPLOAD_MB": ("50", "Largest accepted upload, in megabytes."),
     "BASE_URL": ("http://127.0.0.1:5000", "Public address used in e-mailed links."),
     "LOG_LEVEL": ("INFO", "Logging level."),
+    "DEFAULT_LOCALE": (
+        "en",
+        "The newsroom's language (en or fr) for anyone whose account and browser name neither.",
+    ),
     "SMTP_HOST": (
         None,
         "Mail server for alerts; when unset, alerts are written to the log "
@@ -189,6 +196,11 @@ def build_config(
         ) from exc
     if numbers["PROXY_COUNT"] < 0:
         raise ConfigError("TRACKER_PROXY_COUNT must be 0 or more")
+    locale = (_env("DEFAULT_LOCALE", environ) or "en").strip().lower().replace("-", "_")
+    if locale.split("_")[0] not in LOCALES:
+        raise ConfigError(
+            f"TRACKER_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, not {locale!r}"
+        )
     digest_day = (_env("DIGEST_WEEKDAY", environ) or "monday").strip().lower()
     if digest_day not in WEEKDAYS:
         raise ConfigError(f"TRACKER_DIGEST_WEEKDAY must be a day of the week, not {digest_day!r}")
@@ -211,6 +223,7 @@ def build_config(
         "SMTP_CA_FILE": _env("SMTP_CA_FILE", environ),
         "MAIL_FROM": _env("MAIL_FROM", environ),
         "DIGEST_WEEKDAY": digest_day,
+        "DEFAULT_LOCALE": locale.split("_")[0],
         **numbers,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
