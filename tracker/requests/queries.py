@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.sql.selectable import Join
 
 from tracker.db import SQLITE_SEARCH_TABLE, sqlite_search_index
+from tracker.i18n import lazy_gettext
 from tracker.models import STATUSES, InfoRequest, Institution, User
 from tracker.requests import reading
 from tracker.requests.reading import ListedRequest
@@ -23,10 +24,10 @@ PER_PAGE = 25
 # "more than 10,000", so a page's cost does not grow with the rows it does not show.
 COUNT_LIMIT = 10_000
 SORTS = {
-    "due": "Due date",
-    "days_late": "Days late",
-    "institution": "Institution",
-    "received": "Newest first",
+    "due": lazy_gettext("Due date"),
+    "days_late": lazy_gettext("Days late"),
+    "institution": lazy_gettext("Institution"),
+    "received": lazy_gettext("Newest first"),
 }
 
 
