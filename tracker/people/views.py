@@ -51,6 +51,7 @@ def _page(form: AddPersonForm | None = None, row_errors: dict[int, str] | None =
             action=ActionForm(),
             row_errors=row_errors or {},
             role_labels=service.ROLE_LABELS,
+            role_names=service.ROLE_NAMES,
             invitation_days=service.INVITATION_MAX_AGE.days,
         )
     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.sql.selectable import Join
 
 from tracker.db import SQLITE_SEARCH_TABLE, sqlite_search_index
-from tracker.i18n import lazy_gettext
+from tracker.i18n import format_decimal, lazy_gettext
 from tracker.models import STATUSES, InfoRequest, Institution, User
 from tracker.requests import reading
 from tracker.requests.reading import ListedRequest
@@ -555,7 +555,7 @@ class Dashboard:
     def shown(self, name: str) -> str:
         """A count as the page says it: "10,000+" beyond the limit."""
         n = self.counts[name]
-        return f"{COUNT_LIMIT:,}+" if n > COUNT_LIMIT else f"{n:,}"
+        return f"{format_decimal(COUNT_LIMIT)}+" if n > COUNT_LIMIT else format_decimal(n)
 
     @property
     def more_overdue(self) -> bool:
