@@ -212,11 +212,12 @@ class InfoRequest(Base):
             "status",
             "id",
         ),
-        # Search (LIKE '%term%') through trigram indexes, on PostgreSQL only (pg_trgm).
+        # Search (LIKE '%term%') through trigram indexes, on PostgreSQL only (pg_trgm), of
+        # the text without accents (tracker_unaccent, migration 0016).
         *[
             sa.Index(
                 f"ix_info_request_{column}_trgm",
-                sa.func.lower(sa.column(column)).label(f"lower_{column}"),
+                sa.func.lower(sa.func.tracker_unaccent(sa.column(column))).label(f"lower_{column}"),
                 postgresql_using="gin",
                 postgresql_ops={f"lower_{column}": "gin_trgm_ops"},
             ).ddl_if(dialect="postgresql", callable_=_trigram_ops_visible)
@@ -231,6 +232,9 @@ class InfoRequest(Base):
     law_code: Mapped[str] = mapped_column(sa.String(32))
     title: Mapped[str] = mapped_column(sa.String(300))
     text: Mapped[str] = mapped_column(sa.Text, default="")
+    # The language of its letters, packet and alert mails ("en", "fr"); None: the default
+    # (tracker.language.service.request_language).
+    language: Mapped[str | None] = mapped_column(sa.String(16))
     file_number: Mapped[str | None] = mapped_column(sa.String(100))
     sent_on: Mapped[date | None] = mapped_column(sa.Date)
     received_on: Mapped[date] = mapped_column(sa.Date)

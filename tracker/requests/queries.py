@@ -13,11 +13,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.sql.selectable import Join
 
-from tracker.db import SQLITE_SEARCH_TABLE, sqlite_search_index
+from tracker.db import SQLITE_SEARCH_TABLE, folded, sqlite_search_index
 from tracker.i18n import format_decimal, lazy_gettext
 from tracker.models import STATUSES, InfoRequest, Institution, User
 from tracker.requests import reading
 from tracker.requests.reading import ListedRequest
+from tracker.textfold import fold
 
 PER_PAGE = 25
 # The list and the dashboard count matching requests up to this many; beyond it they say
@@ -143,15 +144,17 @@ def _search(term: str, fts: bool) -> sa.ColumnElement[bool]:
     if fts and len(term) >= FTS_MIN_LENGTH:
         # A phrase of the term's trigrams: a substring match, read from the index. Inside
         # double quotes FTS5 gives meaning to nothing but a doubled double quote.
-        phrase = '"' + term.replace('"', '""') + '"'
+        # The index holds the folded text (migration 0016): the term is folded alike.
+        phrase = '"' + (fold(term) or "").replace('"', '""') + '"'
         matches = sa.select(_SEARCH_INDEX.c.rowid).where(
             sa.literal_column(SQLITE_SEARCH_TABLE).match(phrase)
         )
         return InfoRequest.id.in_(matches)
-    pattern = f"%{_escape_like(term.lower())}%"
+    # Without accents or case on both sides: "policieres" finds "policières" (0016).
+    pattern = folded(sa.literal(f"%{_escape_like(fold(term) or '')}%"))
     return sa.or_(
         *[
-            sa.func.lower(col).like(pattern, escape="\\")
+            folded(col).like(pattern, escape="\\")
             for col in (InfoRequest.title, InfoRequest.text, InfoRequest.file_number)
         ]
     )
