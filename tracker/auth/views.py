@@ -30,7 +30,8 @@ from tracker.auth.forms import (
     LogoutForm,
     ResetPasswordForm,
 )
-from tracker.i18n import _, lazy_gettext, ngettext
+from tracker.i18n import COOKIE_NAME as LOCALE_COOKIE
+from tracker.i18n import _, lazy_gettext, ngettext, normalize_locale
 from tracker.models import Newsroom
 from tracker.people import service as people
 
@@ -79,6 +80,11 @@ def login() -> str | Response | tuple[str, int]:
                 service.record_login_failure(session_, email, client, now)
             else:
                 service.clear_client_failures(session_, email, client)
+                # A language chosen with the switch before logging in becomes the account's
+                # when it has none yet (its letters and packets then default to it too).
+                chosen = normalize_locale(request.cookies.get(LOCALE_COOKIE))
+                if chosen and not normalize_locale(user.locale):
+                    user.locale = chosen
                 secret = sessions.start(
                     session_,
                     user,
