@@ -209,9 +209,7 @@ def build_config(
         )
     from_policy = (_env("MAIL_FROM_POLICY", environ) or "reply-to").strip().lower()
     if from_policy not in ("reply-to", "from"):
-        raise ConfigError(
-            f"TRACKER_MAIL_FROM_POLICY must be reply-to or from, not {from_policy!r}"
-        )
+        raise ConfigError(f"TRACKER_MAIL_FROM_POLICY must be reply-to or from, not {from_policy!r}")
     digest_day = (_env("DIGEST_WEEKDAY", environ) or "monday").strip().lower()
     if digest_day not in WEEKDAYS:
         raise ConfigError(f"TRACKER_DIGEST_WEEKDAY must be a day of the week, not {digest_day!r}")

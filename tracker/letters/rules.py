@@ -173,13 +173,13 @@ def _ground_open(f: LetterFacts, ground: str) -> tuple[bool, date | None]:
     return False, None
 
 
-def _body_stage(f: LetterFacts) -> tuple[str, str | None]:
-    """The outside body and the section it is applied to under, for the law (after any review)."""
+def _body_stage(f: LetterFacts) -> str:
+    """The outside body, for the law (after any review the authority makes first)."""
     law = f.law
     if law.next_stage is not None:
-        return law.next_stage.body, law.next_stage.section
+        return law.next_stage.body
     window = law.complaint_window or law.guidance_window
-    return (window.body if window and window.body else law.complaint_body), None
+    return window.body if window and window.body else law.complaint_body
 
 
 def offers(f: LetterFacts) -> list[Offer]:
@@ -253,7 +253,7 @@ def offers(f: LetterFacts) -> list[Offer]:
                 )
             )
             continue
-        body, stage_section = _body_stage(f)
+        body = _body_stage(f)
         after_review = reviewed.sent_on if reviewed is not None else None
         window_ends = ends
         window_section = law.complaint_window.section if law.complaint_window else None
@@ -275,8 +275,6 @@ def offers(f: LetterFacts) -> list[Offer]:
             if window_ends is not None and today > window_ends:
                 continue
         sections = _complaint_sections(f, ground)
-        if stage_section:
-            sections = (*sections[:-1], law.cite(stage_section))
         out.append(
             Offer(
                 "complaint",

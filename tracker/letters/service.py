@@ -168,6 +168,12 @@ def reporter_of(user: User) -> compose.Reporter:
     )
 
 
+def save_profile(user: User, mailing_address: str, telephone: str) -> None:
+    """Keep the reporter's mailing address and telephone (blank: none)."""
+    user.mailing_address = mailing_address.strip().replace("\r\n", "\n")[:500] or None
+    user.telephone = " ".join(telephone.split())[:40] or None
+
+
 # ---------------------------------------------------------------------------------------------
 # Drafts
 
