@@ -281,8 +281,9 @@ def message_for(letter: Letter, user: User, config: Mapping[str, Any]) -> EmailM
     message["Subject"] = letter.subject
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = letter.message_id
-    message["Content-Language"] = letter.language
     message.set_content(letter.body)
+    # After set_content, which replaces the Content-* headers.
+    message["Content-Language"] = letter.language
     message.policy = LONG_HEADERS
     return message
 
