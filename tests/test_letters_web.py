@@ -256,3 +256,31 @@ def test_from_policy_sends_from_the_reporter(app_config, smtp):
     assert message["Sender"].addresses[0].addr_spec == "alerts@tracker.test"
     with app.app_context():
         assert db.session().scalar(sa.select(User.email)) == REPORTER
+
+
+def test_dashboard_and_alert_mail_name_the_letter_due(app, client, auth, smtp):
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        due = page(client.get("/")).select_one("#letters-due")
+        assert due is not None
+        text = " ".join(due.get_text().split())
+        assert "the window for this letter closes on 2020-05-11" in text
+        link = due.find("a", href=f"/requests/{request_id}/letters")
+        assert "Complaint or appeal about delay" in link.get_text()
+    from tracker.alerts.mail import compose_request_alert
+    from tracker.models import InfoRequest
+
+    with app.app_context(), clock.frozen(TODAY):
+        s = db.session()
+        request = s.get(InfoRequest, request_id)
+        user = s.scalar(sa.select(User).where(User.email == REPORTER))
+        mail = compose_request_alert("overdue", request, user, TODAY, app.config)
+    text = " ".join(mail.text.split())
+    assert (
+        "The window for this letter closes on 2020-05-11: draft it (Complaint or appeal about "
+        f"delay) at http://tracker.test/requests/{request_id}/letters" in text
+    )
+    assert f'href="http://tracker.test/requests/{request_id}/letters"' in mail.html
+    # A reminder, not a robot: nothing was sent by itself.
+    assert smtp.handler.messages == []

@@ -15,20 +15,29 @@ import io
 import re
 import secrets
 from collections.abc import Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker import clock, deadlines
 from tracker.alerts.mail import LONG_HEADERS, Mailer, MailError
 from tracker.files.storage import LocalStorage
 from tracker.i18n import _
 from tracker.letters import compose
-from tracker.letters.rules import ComplaintFact, LetterFacts, Offer, SentLetter, offers
+from tracker.letters.rules import (
+    FOLLOW_UP_DAYS,
+    ComplaintFact,
+    LetterFacts,
+    Offer,
+    SentLetter,
+    due_reminder,
+    offers,
+)
 from tracker.models import InfoRequest, Letter, User
 from tracker.requests import service as requests
 from tracker.requests.state import effective_events
@@ -132,6 +141,62 @@ def letters_of(db: Session, request: InfoRequest) -> list[Letter]:
 def offered(db: Session, request: InfoRequest, today: date) -> list[Offer]:
     """The letters the request's state offers today."""
     return offers(facts_for(request, letters_of(db, request), today))
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A letter due on a request, for the dashboard and the alert mails."""
+
+    request_id: int
+    title: str
+    offer: Offer
+
+
+# Statuses whose requests may have a letter due (not closed).
+_OPEN = ("awaiting", "on_hold", "overdue", "answered", "in_complaint")
+
+
+def reminder_for(db: Session, request: InfoRequest, today: date) -> Offer | None:
+    """The letter whose window closes first on this request (None: none with a date)."""
+    return due_reminder(facts_for(request, letters_of(db, request), today))
+
+
+def reminders(db: Session, newsroom_id: int, today: date, limit: int = 10) -> list[Reminder]:
+    """The newsroom's letters due soonest, in a fixed number of statements: the requests
+    whose due date is within a week or whose complaint window is open, with their timelines
+    and sent letters loaded in one go."""
+    soon = today + timedelta(days=FOLLOW_UP_DAYS)
+    rows = list(
+        db.scalars(
+            sa.select(InfoRequest)
+            .where(
+                InfoRequest.newsroom_id == newsroom_id,
+                InfoRequest.status.in_(_OPEN),
+                sa.or_(
+                    InfoRequest.complaint_due_on >= today,
+                    InfoRequest.due_on.between(today, soon),
+                ),
+            )
+            .order_by(sa.func.coalesce(InfoRequest.complaint_due_on, InfoRequest.due_on))
+            .limit(limit * 3)
+            .options(selectinload(InfoRequest.events), joinedload(InfoRequest.institution))
+        ).unique()
+    )
+    sent: dict[int, list[Letter]] = {}
+    if rows:
+        for letter in db.scalars(
+            sa.select(Letter).where(
+                Letter.request_id.in_([r.id for r in rows]), Letter.status == "sent"
+            )
+        ):
+            sent.setdefault(letter.request_id, []).append(letter)
+    out = []
+    for row in rows:
+        offer = due_reminder(facts_for(row, sent.get(row.id, []), today))
+        if offer is not None:
+            out.append(Reminder(row.id, row.title, offer))
+    out.sort(key=lambda r: (r.offer.window_ends or date.max, r.request_id))
+    return out[:limit]
 
 
 def request_facts(request: InfoRequest) -> compose.RequestFacts:

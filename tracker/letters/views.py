@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker import clock, db
+from tracker.display import reader_timezone
 from tracker.files.downloads import content_disposition
 from tracker.files.storage import LocalStorage
 from tracker.i18n import _
@@ -38,6 +39,14 @@ def _letter_or_404(letter_id: int) -> Letter:
     if letter is None or letter.newsroom_id != current_user.newsroom_id:
         abort(404)
     return letter
+
+
+@bp.app_template_global()
+def letters_due() -> list[service.Reminder]:
+    """The reader's newsroom's letters due soonest (the dashboard's include)."""
+    if not current_user.is_authenticated:
+        return []
+    return service.reminders(db.session(), current_user.newsroom_id, clock.today(reader_timezone()))
 
 
 @bp.route("/requests/<int:request_id>/letters", methods=["GET", "POST"])
