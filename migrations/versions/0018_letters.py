@@ -96,6 +96,7 @@ def downgrade() -> None:
     op.drop_index("ix_letter_request_id_status", table_name="letter")
     op.drop_index(op.f("ix_letter_newsroom_id"), table_name="letter")
     op.drop_table("letter")
-    with op.batch_alter_table("user_account") as batch:
-        batch.drop_column("telephone")
-        batch.drop_column("mailing_address")
+    # A plain DROP COLUMN (SQLite >= 3.35 and PostgreSQL): a batch copy of user_account would
+    # DROP the table, and with foreign keys on SQLite that deletes the rows referring to it.
+    op.execute("ALTER TABLE user_account DROP COLUMN telephone")
+    op.execute("ALTER TABLE user_account DROP COLUMN mailing_address")

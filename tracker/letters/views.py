@@ -3,7 +3,16 @@ downloads (PDF, .eml), and the reporter's details for letters."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -17,6 +26,7 @@ from tracker.letters.forms import DraftForm, LetterForm, ProfileForm, RecordForm
 from tracker.letters.pdf import letter_pdf
 from tracker.models import Letter
 from tracker.packets.dossier import newsroom_timezone
+from tracker.requests.service import can_edit
 from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("letters", __name__)
@@ -41,6 +51,12 @@ def _letter_or_404(letter_id: int) -> Letter:
     return letter
 
 
+def _may_write(info_request) -> None:  # type: ignore[no-untyped-def]
+    """Colleagues read a request's letters; only its owner or an editor writes them (403)."""
+    if not can_edit(current_user, info_request):
+        abort(403)
+
+
 @bp.app_template_global()
 def letters_due() -> list[service.Reminder]:
     """The reader's newsroom's letters due soonest (the dashboard's include)."""
@@ -57,6 +73,8 @@ def index(request_id: int) -> str | Response | tuple[str, int]:
     today = _today(info_request)
     form = DraftForm()
     error = None
+    if request.method == "POST":
+        _may_write(info_request)
     if form.validate_on_submit():
         try:
             with db.transaction() as session:
@@ -101,6 +119,8 @@ def edit(letter_id: int) -> Response | tuple[str, int]:
     """Edit a draft with its live preview; a sent letter is shown as it was sent."""
     letter = _letter_or_404(letter_id)
     form = LetterForm(obj=letter)
+    if request.method == "POST":
+        _may_write(load_owned_request_or_404(letter.request_id))
     if form.validate_on_submit():
         try:
             with db.transaction() as session:
@@ -131,6 +151,7 @@ def send(letter_id: int) -> Response | tuple[str, int]:
     """Send the saved draft by e-mail, only once and only with the box ticked."""
     letter = _letter_or_404(letter_id)
     info_request = load_owned_request_or_404(letter.request_id)
+    _may_write(info_request)
     send_form = SendForm()
     form = LetterForm(formdata=None, obj=letter)
     if not send_form.validate_on_submit():
@@ -173,6 +194,7 @@ def record(letter_id: int) -> Response | tuple[str, int]:
     """Record a letter sent another way on the date given."""
     letter = _letter_or_404(letter_id)
     info_request = load_owned_request_or_404(letter.request_id)
+    _may_write(info_request)
     record_form = RecordForm()
     form = LetterForm(formdata=None, obj=letter)
     error = None
@@ -212,7 +234,6 @@ def record(letter_id: int) -> Response | tuple[str, int]:
 def _download(data: bytes, mimetype: str, name: str) -> Response:
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(name)
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
