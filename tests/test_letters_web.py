@@ -284,3 +284,32 @@ def test_dashboard_and_alert_mail_name_the_letter_due(app, client, auth, smtp):
     assert f'href="http://tracker.test/requests/{request_id}/letters"' in mail.html
     # A reminder, not a robot: nothing was sent by itself.
     assert smtp.handler.messages == []
+
+
+def test_the_request_letter_sent_by_mail_sets_the_sent_and_received_dates(app, client, auth, smtp):
+    from tracker.models import InfoRequest
+
+    day = date(2020, 2, 12)
+    with builders.desk(app, REPORTER, today=day, name="Marie Côté") as desk:
+        rcmp = desk.institution(
+            "Royal Canadian Mounted Police", "ca-atia", access_email="atip-aiprp@rcmp-grc.gc.ca"
+        )
+        request_id = desk.request(
+            rcmp, "Clearview AI", received=date(2020, 2, 10), text="All records about Clearview."
+        ).id
+    with clock.frozen(day):
+        auth.login(REPORTER)
+        assert offers_on(client, request_id) == ["request"]
+        letter_id = draft(auth, request_id, "request")
+        text = page(client.get(f"/letters/{letter_id}")).select_one("textarea").get_text()
+        assert (
+            "I make this request under the Access to Information Act (ATIA s.6), in writing" in text
+        )
+        assert "All records about Clearview." in text
+        assert auth.post(f"/letters/{letter_id}/send", {"confirm": "y"}).status_code == 302
+        assert "request" not in offers_on(client, request_id)
+    with app.app_context():
+        row = db.session().get(InfoRequest, request_id)
+        assert row.sent_on == day and row.received_on == day
+        assert row.due_on == date(2020, 3, 13)  # 30 days from the e-mail's day (ATIA s.7)
+    assert smtp.handler.received()[0][0] == "atip-aiprp@rcmp-grc.gc.ca"

@@ -526,13 +526,37 @@ def _record(
             max_bytes,
         )
     if letter.kind == "request" and request.sent_on is None:
-        request.sent_on = sent_on
+        _request_sent(db, user, request, sent_on, today, by_mail=via == "smtp")
     letter.status = "sent"
     letter.sent_on = sent_on
     letter.sent_at = clock.now()
     letter.sent_via = via
     letter.event_id = event.id
     letter.last_error = None
+
+
+def _request_sent(
+    db: Session, user: User, request: InfoRequest, sent_on: date, today: date, *, by_mail: bool
+) -> None:
+    """The request letter went out: the request's sent date; sent by the tracker's mail and not
+    yet acknowledged, its received date too (an e-mail arrives the day it leaves), so the due
+    date follows until the institution's acknowledgement says otherwise."""
+    acknowledged = any(e.kind in kinds.with_clock("acknowledges") for e in request.events)
+    received = sent_on if by_mail and not acknowledged else request.received_on
+    data = requests.RequestData(
+        institution_id=request.institution_id,
+        title=request.title,
+        received_on=received,
+        law_code=request.law_code,
+        text=request.text or "",
+        sent_on=sent_on,
+        file_number=request.file_number,
+    )
+    try:
+        requests.update_request(db, user, request, data, today)
+    except requests.RequestError:
+        # The mail has left: keep the sent date at least; the reporter fixes the rest.
+        request.sent_on = sent_on
 
 
 def eml_bytes(letter: Letter, user: User, config: Mapping[str, Any]) -> bytes:
