@@ -124,7 +124,8 @@ def _cite(law: deadlines.Law, section: str | None) -> tuple[str, ...]:
 
 def _response_window(f: LetterFacts) -> date | None:
     s = f.state
-    assert s.responded_on is not None
+    if s.responded_on is None:
+        return None
     return deadlines.response_complaint_deadline(
         f.law.code, s.responded_on, due=s.due_on, province=f.province, received=f.received_on
     )

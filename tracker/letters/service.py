@@ -295,6 +295,20 @@ def check_fields(recipient_email: str, subject: str, body: str) -> dict[str, str
     return errors
 
 
+def _request_of(db: Session, letter: Letter) -> InfoRequest:
+    request = db.get(InfoRequest, letter.request_id)
+    if request is None:
+        raise LetterError(_("No such letter."))
+    return request
+
+
+def _letter(db: Session, letter_id: int, **options: Any) -> Letter:
+    letter = db.get(Letter, letter_id, **options)
+    if letter is None:
+        raise LetterError(_("No such letter."))
+    return letter
+
+
 def _editable(user: User, letter: Letter, request: InfoRequest) -> None:
     if not requests.can_edit(user, request):
         raise LetterError(_("Only the request's owner or an editor can write its letters."))
@@ -313,8 +327,7 @@ def update_draft(
     body: str,
 ) -> None:
     """Save the edited draft (refused beside the field when a value cannot be kept)."""
-    request = db.get(InfoRequest, letter.request_id)
-    assert request is not None
+    request = _request_of(db, letter)
     _editable(user, letter, request)
     errors = check_fields(recipient_email, subject, body)
     if errors:
@@ -386,8 +399,7 @@ def send(
         letter = db.get(Letter, letter_id, with_for_update=True)
         if letter is None:
             raise LetterError(_("No such letter."))
-        request = db.get(InfoRequest, letter.request_id)
-        assert request is not None
+        request = _request_of(db, letter)
         _editable(user, letter, request)
         if not letter.recipient_email or not ADDRESS.match(letter.recipient_email):
             raise LetterError(
@@ -409,8 +421,7 @@ def send(
                 _("This letter was already sent: it cannot be changed or sent again.")
             )
     with transaction() as db:
-        letter = db.get(Letter, letter_id, populate_existing=True)
-        assert letter is not None
+        letter = _letter(db, letter_id, populate_existing=True)
         message = message_for(letter, user, config)
     try:
         with Mailer(config) as mailer:
@@ -430,8 +441,7 @@ def send(
             )
         ) from exc
     with transaction() as db:
-        letter = db.get(Letter, letter_id, populate_existing=True)
-        assert letter is not None
+        letter = _letter(db, letter_id, populate_existing=True)
         _record(db, user, letter, today, today, "smtp", storage, max_bytes, eml=bytes(message))
         return letter
 
@@ -447,8 +457,7 @@ def record_sent(
     config: Mapping[str, Any],
 ) -> None:
     """Record a letter sent another way (post, a portal, the reporter's own mail) on a date."""
-    request = db.get(InfoRequest, letter.request_id)
-    assert request is not None
+    request = _request_of(db, letter)
     if not requests.can_edit(user, request):
         raise LetterError(_("Only the request's owner or an editor can write its letters."))
     if letter.status == "sent":
@@ -479,8 +488,7 @@ def _record(
 ) -> None:
     """Mark the letter sent and keep its copy on the timeline; a complaint becomes a
     complaint entry, a request letter the request's sent date."""
-    request = db.get(InfoRequest, letter.request_id)
-    assert request is not None
+    request = _request_of(db, letter)
     how = _("sent by the tracker") if via == "smtp" else _("recorded as sent")
     note = _(
         "Letter %(how)s to %(to)s: %(subject)s (Message-ID %(mid)s)",
