@@ -313,3 +313,110 @@ def test_the_request_letter_sent_by_mail_sets_the_sent_and_received_dates(app, c
         assert row.sent_on == day and row.received_on == day
         assert row.due_on == date(2020, 3, 13)  # 30 days from the e-mail's day (ATIA s.7)
     assert smtp.handler.received()[0][0] == "atip-aiprp@rcmp-grc.gc.ca"
+
+
+def test_two_sends_at_once_send_one_mail(app, smtp):
+    """Two clicks arriving together: one claims the letter, the other is refused."""
+    import threading
+
+    from tracker.files.storage import LocalStorage
+    from tracker.letters import service
+    from tracker.models import InfoRequest
+
+    request_id = seed(app)
+    with app.app_context(), clock.frozen(TODAY), db.transaction() as s:
+        user = s.scalar(sa.select(User).where(User.email == REPORTER))
+        row = s.get(InfoRequest, request_id)
+        letter_id = service.create_draft(s, user, row, "follow_up_overdue", "en", TODAY).id
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def click() -> None:
+        with app.app_context(), clock.frozen(TODAY):
+            user = db.session().scalar(sa.select(User).where(User.email == REPORTER))
+            start.wait()
+            try:
+                service.send(
+                    user,
+                    letter_id,
+                    app.config,
+                    LocalStorage(app.config["ATTACHMENTS_DIR"]),
+                    TODAY,
+                    1_000_000,
+                    transaction=db.transaction,
+                )
+                outcomes.append("sent")
+            except service.LetterError as exc:
+                outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == [
+        "This letter was already sent: it cannot be changed or sent again.",
+        "sent",
+    ], outcomes
+    assert len(smtp.handler.messages) == 1
+    assert letter(app, letter_id).status == "sent"
+
+
+@pytest.mark.parametrize(
+    "law",
+    [
+        "ca-atia",
+        "ca-privacy",
+        "ca-on-fippa",
+        "ca-on-mfippa",
+        "ca-bc-fippa",
+        "ca-ab-foip",
+        "ca-qc-access",
+        "ca-nb-rtippa",
+        "ca-mb-fippa",
+        "ca-sk-foip",
+        "ca-sk-lafoip",
+    ],
+)
+def test_each_canadian_commissioners_form_is_complete(app, law):
+    """Every field of the complaint form, from the profile and the timeline, in both languages."""
+    from tracker import deadlines
+    from tracker.letters import compose
+    from tracker.letters.rules import LetterFacts, offers
+    from tracker.requests.state import derive_state
+
+    received = date(2026, 1, 5)
+    due = deadlines.due_date(law, received)
+    today = due + date.resolution
+    state = derive_state(law, None, received, [], today)
+    facts = LetterFacts(deadlines.law_in_force(law, received), state, today, received)
+    (offer,) = [o for o in offers(facts) if o.key == "complaint:delay"]
+    reporter = compose.Reporter(
+        "Marie Côté", REPORTER, "La Presse", "7 rue Saint-Jacques\nMontréal QC", "514 555 0100"
+    )
+    request = compose.RequestFacts(
+        "Ministry", None, "Records", "", "A-1", received, received, ("2026-01-07 Ack: a.pdf",)
+    )
+    with app.app_context():
+        english = compose.draft(offer, facts, request, reporter, "en").body
+        french = compose.draft(offer, facts, request, reporter, "fr").body
+    for line in (
+        "Complainant: Marie Côté",
+        "Mailing address: 7 rue Saint-Jacques, Montréal QC",
+        "Telephone: 514 555 0100",
+        f"E-mail: {REPORTER}",
+        "On behalf of: La Presse",
+        "Institution: Ministry",
+        "Request number: A-1",
+        "Date of the request: 2026-01-05",
+        "Complaint type: Delay or deemed refusal",
+        "Attached: 2026-01-07 Ack: a.pdf",
+    ):
+        assert line in english, line
+    for line in (
+        "Plaignant : Marie Côté",
+        "Adresse postale : 7 rue Saint-Jacques, Montréal QC",
+        "Type de plainte : Retard ou présomption de refus",
+        "Pièces jointes : 2026-01-07 Ack: a.pdf",
+    ):
+        assert line in french, line
