@@ -110,7 +110,7 @@ def test_a_follow_up_is_sent_once_through_smtp_with_its_copy_on_the_timeline(
         assert "already sent" in page(again).get_text()
     assert len(smtp.handler.messages) == 1
     rcpts, message = smtp.handler.messages[0]
-    assert sorted(rcpts) == sorted(["atip-aiprp@rcmp-grc.gc.ca", REPORTER])
+    assert rcpts == ["atip-aiprp@rcmp-grc.gc.ca"]
     assert message["Subject"] == "Votre dossier A-2019-12345 : réponse en retard"
     assert message["Reply-To"].addresses[0].addr_spec == REPORTER
     assert message["From"].addresses[0].addr_spec == "alerts@tracker.test"
@@ -158,7 +158,7 @@ def test_a_sent_complaint_is_on_the_timeline_and_not_offered_again(app, client, 
             "follow_up_overdue",
             "complaint_follow_up:delay",
         ]
-    assert [r for r, _ in smtp.handler.received()] == ["plaintes@oic-ci.gc.ca", REPORTER]
+    assert [r for r, _ in smtp.handler.received()] == ["plaintes@oic-ci.gc.ca"]
 
 
 def test_bad_input_is_refused_beside_the_field(app, client, auth, smtp):
@@ -420,3 +420,38 @@ def test_each_canadian_commissioners_form_is_complete(app, law):
         "Pièces jointes : 2026-01-07 Ack: a.pdf",
     ):
         assert line in french, line
+
+
+def test_a_refused_mail_leaves_the_draft_with_the_servers_answer(app, client, auth, smtp):
+    request_id = seed(app)
+    smtp.handler.refused_recipients.add("atip-aiprp@rcmp-grc.gc.ca")
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        letter_id = draft(auth, request_id, "follow_up_overdue")
+        refused = auth.post(f"/letters/{letter_id}/send", {"confirm": "y"})
+        assert refused.status_code == 422
+        shown = page(refused)
+        assert "Nothing was sent" in shown.get_text()
+        assert "550 5.1.1" in shown.select_one("#last-error").get_text()
+        smtp.handler.refused_recipients.clear()
+        assert auth.post(f"/letters/{letter_id}/send", {"confirm": "y"}).status_code == 302
+    stored = letter(app, letter_id)
+    assert stored.status == "sent" and stored.last_error is None
+    assert len(smtp.handler.messages) == 1
+
+
+def test_a_letter_left_sending_says_so_and_can_be_recorded(app, client, auth, smtp):
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        letter_id = draft(auth, request_id, "follow_up_overdue")
+        with app.app_context(), db.transaction() as s:  # a crash after the claim
+            s.get(Letter, letter_id).status = "sending"
+        shown = page(client.get(f"/letters/{letter_id}"))
+        assert "does not know whether it left" in shown.select_one("#sending").get_text()
+        assert shown.select_one("#send-form") is None
+        assert auth.post(f"/letters/{letter_id}/send", {"confirm": "y"}).status_code == 409
+        done = auth.post(f"/letters/{letter_id}/record", {"sent_on": TODAY.isoformat()})
+        assert done.status_code == 302
+    assert letter(app, letter_id).status == "sent"
+    assert smtp.handler.messages == []

@@ -355,7 +355,8 @@ def message_for(letter: Letter, user: User, config: Mapping[str, Any]) -> EmailM
         message["From"] = formataddr((user.name, tracker_address))
         message["Reply-To"] = formataddr((user.name, user.email))
     message["To"] = formataddr((letter.recipient_name, letter.recipient_email))
-    message["Cc"] = formataddr((user.name, user.email))
+    # No Cc: a copy to the reporter would still leave when the recipient is refused. The sent
+    # copy is kept on the timeline instead, and replies go to the reporter (Reply-To or From).
     message["Subject"] = letter.subject
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = letter.message_id
