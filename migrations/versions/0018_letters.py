@@ -7,7 +7,7 @@ with its Message-ID kept, or recorded as sent another way on a given date); the 
 the commissioners' complaint forms.
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-07 12:40:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import tracker.db
 
 revision = "0018"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
