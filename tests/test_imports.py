@@ -334,27 +334,59 @@ def test_progress_bar_on_large_files(app, runner, tmp_path, editor):
     assert "Importing" not in small.output
 
 
-def test_a_refusal_half_way_rolls_everything_back(app, runner, tmp_path, editor, monkeypatch):
+def test_a_refusal_half_way_rolls_everything_back(app, tmp_path, editor, monkeypatch):
+    """A file number another import wrote after the dry run: the database refuses it in the
+    third batch; the answer names the row, and the batches already written go too."""
+    from tracker.files.storage import LocalStorage
+    from tracker.imports import bulk, service
     from tracker.requests import service as requests
 
-    real = requests.create_request
-    calls = []
-
-    def refuse_third(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise requests.RequestError("refused for the test")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(requests, "create_request", refuse_third)
+    monkeypatch.setattr(bulk, "BATCH", 2)
     lines = [HEADER] + [
-        f"C-{n};Request {n};2024-01-0{n + 2};;;City of Toronto;ca-on-mfippa\n" for n in range(4)
+        f"C-{n};Request {n};2024-01-0{n + 2};;;City of Toronto;ca-on-mfippa\n" for n in range(6)
     ]
-    result = import_csv(runner, write(tmp_path, "".join(lines)), mapping={"title": "title"})
-    assert result.exit_code == 1
-    assert "Nothing was imported: row 4 (C-2) was refused: refused for the test" in result.output
-    assert count(app, InfoRequest) == 0 and count(app, Institution) == 0
-    assert count(app, TimelineEvent) == 0
+    table = parse_csv("".join(lines).encode())
+    mapping = service.Mapping.from_dict(
+        {**service.guess_mapping(table.headers).to_dict(), "title": "title"}
+    )
+    with app.app_context():
+        session = db.session()
+        user = session.merge(editor)
+        plan = service.build_plan(session, user.newsroom_id, table, mapping, TODAY)
+        assert not plan.errors and len(plan.valid_requests) == 6
+        # Meanwhile someone logs C-4 by hand at the institution the dry run just created.
+        with db.transaction() as other:
+            toronto = Institution(
+                newsroom_id=user.newsroom_id, name="City of Toronto", law_code="ca-on-mfippa"
+            )
+            other.add(toronto)
+            other.flush()
+            requests.create_request(
+                other,
+                user,
+                requests.RequestData(toronto.id, "By hand", date(2024, 1, 2), file_number="C-4"),
+                TODAY,
+            )
+        plan = service.build_plan(session, user.newsroom_id, table, mapping, TODAY)
+        assert [p.code for p in plan.errors] == ["duplicate_file_number"]
+        # The plan made before the request was logged is the one written.
+        stale = service.ImportPlan(**{**plan.__dict__, "problems": []})
+        for planned in stale.requests:
+            planned.valid = True
+            planned.institution_id = toronto.id
+        with pytest.raises(service.ImportRefused) as refused:
+            with db.transaction() as write:
+                service.run_import(
+                    write,
+                    stale,
+                    user,
+                    TODAY,
+                    LocalStorage(tmp_path),
+                    source="c.csv",
+                )
+    assert "Nothing was imported: row 6 (C-4) was refused by the database" in str(refused.value)
+    assert count(app, InfoRequest) == 1 and count(app, Institution) == 1
+    assert count(app, TimelineEvent) == 1
 
 
 # --- the pages --------------------------------------------------------------------------------
