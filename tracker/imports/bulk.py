@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from tracker import clock, deadlines, revisions
 from tracker.db import SQLITE_SEARCH_TABLE, sqlite_search_index
-from tracker.models import ImportedRequest, InfoRequest, Institution, TimelineEvent, User
+from tracker.models import ImportedRequest, InfoRequest, TimelineEvent, User
 from tracker.requests import service as requests
 from tracker.requests.state import EventFact, derive_state
 
@@ -58,9 +58,20 @@ class _Entry:
 
 
 @dataclass(frozen=True)
+class Place:
+    """What the checks and the clock read of a request's institution (it may not exist yet:
+    the import creates it just before writing)."""
+
+    name: str
+    law_code: str
+    province: str | None = None
+
+
+@dataclass(frozen=True)
 class _Prepared:
     """A planned request, checked, with the columns its derived clock fills."""
 
+    institution: str
     request: dict[str, Any]
     entries: tuple[_Entry, ...]
 
@@ -104,7 +115,7 @@ def prepare(
     *,
     newsroom_id: int,
     owner_id: int,
-    institution: Institution,
+    institution: Place,
     today: date,
     imported: _Entry,
     fingerprint: str,
@@ -113,7 +124,7 @@ def prepare(
     clock; ``RowRefused`` names its rows when refused."""
     law_code = planned.law_code or institution.law_code
     data = requests.RequestData(
-        institution_id=institution.id,
+        institution_id=0,  # not read by the checks
         title=planned.title,
         received_on=planned.received_on,
         law_code=law_code,
@@ -152,10 +163,10 @@ def prepare(
     file_number = (planned.file_number or "").strip() or None
     filed = _Entry("filed", planned.received_on, requests.filed_note(None, planned.received_on), {})
     return _Prepared(
+        institution=institution.name,
         request={
             "newsroom_id": newsroom_id,
             "owner_id": owner_id,
-            "institution_id": institution.id,
             "law_code": law_code,
             "title": planned.title.strip(),
             "text": planned.text.strip(),
@@ -173,29 +184,26 @@ def prepare(
     )
 
 
-def write(
-    db: Session,
+def check_all(
     todo: list[Any],
     owner: User,
     today: date,
     *,
-    batch_id: int,
-    institutions: dict[str, Institution],
+    places: dict[str, Place],
     imported: Callable[[Any], _Entry],
     progress: Progress | None = None,
-) -> None:
-    """Check and write the planned requests in the caller's transaction, in batches;
-    ``progress(phase, done)`` after each batch ("checking", then "writing")."""
+) -> list[_Prepared]:
+    """Check every planned request and derive its clock, writing nothing;
+    ``progress("checking", done)`` after each batch. ``RowRefused`` names a refused row."""
     fingerprint = deadlines.rules_fingerprint()
     prepared: list[_Prepared] = []
     for done, planned in enumerate(todo, start=1):
-        institution = institutions[planned.institution_name]
         prepared.append(
             prepare(
                 planned,
                 newsroom_id=owner.newsroom_id,
                 owner_id=owner.id,
-                institution=institution,
+                institution=places[planned.institution_name],
                 today=today,
                 imported=imported(planned),
                 fingerprint=fingerprint,
@@ -203,11 +211,26 @@ def write(
         )
         if progress is not None and (done % BATCH == 0 or done == len(todo)):
             progress("checking", done)
+    return prepared
+
+
+def write(
+    db: Session,
+    prepared: list[_Prepared],
+    todo: list[Any],
+    owner: User,
+    *,
+    batch_id: int,
+    institution_ids: dict[str, int],
+    progress: Progress | None = None,
+) -> None:
+    """Write checked requests in the caller's transaction, in batches;
+    ``progress("writing", done)`` after each."""
     # Every request, entry and link written below is this newsroom's and these institutions':
     # the data revision (tracker.revisions) is raised for them alone, at COMMIT.
     found = revisions.changes(db)
     found.newsrooms.add(owner.newsroom_id)
-    found.institutions |= {i.id for i in institutions.values()}
+    found.institutions |= set(institution_ids.values())
     quiet = {revisions.FIGURES_UNCHANGED: True}
     recorded_at = clock.now()
     done = 0
@@ -224,6 +247,7 @@ def write(
             batch_id,
             recorded_at,
             quiet,
+            institution_ids,
             index=trigger is not None,
         )
         done += len(batch)
@@ -278,13 +302,16 @@ def _write_batch(
     batch_id: int,
     recorded_at: Any,
     quiet: dict[str, Any],
+    institution_ids: dict[str, int],
     *,
     index: bool,
 ) -> None:
     """One batch under a savepoint; a refusal is looked for row by row, then raised."""
     try:
         with db.begin_nested():
-            _insert(db, batch, ids, owner, batch_id, recorded_at, quiet, index=index)
+            _insert(
+                db, batch, ids, owner, batch_id, recorded_at, quiet, institution_ids, index=index
+            )
     except sa.exc.IntegrityError:
         for prepared, planned, request_id in zip(batch, plans, ids, strict=True):
             try:
@@ -297,6 +324,7 @@ def _write_batch(
                         batch_id,
                         recorded_at,
                         quiet,
+                        institution_ids,
                         index=False,
                     )
             except sa.exc.IntegrityError as exc:
@@ -315,6 +343,7 @@ def _insert(
     batch_id: int,
     recorded_at: Any,
     quiet: dict[str, Any],
+    institution_ids: dict[str, int],
     *,
     index: bool,
 ) -> None:
@@ -324,7 +353,10 @@ def _insert(
         sa.insert(InfoRequest.__table__).values(
             created_at=recorded_at, updated_at=recorded_at, version=1
         ),
-        [{**p.request, "id": request_id} for request_id, p in zip(ids, batch, strict=True)],
+        [
+            {**p.request, "id": request_id, "institution_id": institution_ids[p.institution]}
+            for request_id, p in zip(ids, batch, strict=True)
+        ],
         execution_options=quiet,
     )
     db.execute(

@@ -1029,47 +1029,18 @@ def run_import(
     todo = plan.valid_requests
     if not todo:
         raise ImportRefused("Nothing was imported: no request in the file is free of errors.")
-    batch = ImportBatch(
-        newsroom_id=owner.newsroom_id,
-        filename=source[:255],
-        as_of=plan.as_of,
-        imported_by_id=owner.id,
-        requests=len(todo),
-        rows=sum(len(r.rows) for r in todo),
-    )
-    db.add(batch)
-    institution_ids: dict[str, int] = {}
-    created: list[str] = []
-    for name, law_code in plan.new_institutions.items():
-        first = next(
-            (r for r in todo if r.institution_name == name and r.institution_id is None), None
-        )
-        if first is None:
-            continue
-        try:
-            institution = create_institution(
-                db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
-            )
-        except InstitutionError as exc:
-            raise ImportRefused(
-                f"Nothing was imported: row {first.rows[0]}: the institution {name!r} "
-                f"was refused: {exc}"
-            ) from exc
-        institution_ids[name] = institution.id
-        created.append(name)
     imported_at = clock.now().isoformat(timespec="seconds")
-    db.flush()
     wanted = {r.institution_id for r in todo if r.institution_id is not None}
-    institutions: dict[str, Institution] = {
-        i.name: i
-        for i in db.scalars(
+    existing = list(
+        db.scalars(
             sa.select(Institution).where(
                 Institution.id.in_(wanted), Institution.newsroom_id == owner.newsroom_id
             )
         )
-    }
-    for name, institution_id in institution_ids.items():
-        institutions[name] = db.get_one(Institution, institution_id)
+    )
+    places = {i.name: bulk.Place(i.name, i.law_code, i.province) for i in existing}
+    for name, law_code in plan.new_institutions.items():
+        places.setdefault(name, bulk.Place(name, law_code))
 
     def imported(planned: PlannedRequest) -> bulk._Entry:
         return bulk._Entry(
@@ -1086,14 +1057,48 @@ def run_import(
         )
 
     try:
+        # First every request is checked and its clock derived (nothing written yet), then
+        # everything is written.
+        prepared = bulk.check_all(
+            todo, owner, today, places=places, imported=imported, progress=progress
+        )
+        batch = ImportBatch(
+            newsroom_id=owner.newsroom_id,
+            filename=source[:255],
+            as_of=plan.as_of,
+            imported_by_id=owner.id,
+            requests=len(todo),
+            rows=sum(len(r.rows) for r in todo),
+        )
+        db.add(batch)
+        institution_ids = {i.name: i.id for i in existing}
+        created: list[str] = []
+        for name, law_code in plan.new_institutions.items():
+            first = next(
+                (r for r in todo if r.institution_name == name and r.institution_id is None),
+                None,
+            )
+            if first is None:
+                continue
+            try:
+                institution = create_institution(
+                    db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
+                )
+            except InstitutionError as exc:
+                raise ImportRefused(
+                    f"Nothing was imported: row {first.rows[0]}: the institution {name!r} "
+                    f"was refused: {exc}"
+                ) from exc
+            institution_ids[name] = institution.id
+            created.append(name)
+        db.flush()
         bulk.write(
             db,
+            prepared,
             todo,
             owner,
-            today,
             batch_id=batch.id,
-            institutions=institutions,
-            imported=imported,
+            institution_ids=institution_ids,
             progress=progress,
         )
     except bulk.RowRefused as exc:
