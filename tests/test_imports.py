@@ -467,10 +467,20 @@ def test_upload_preview_check_and_import(app, client, auth, editor):
     assert "Nothing was imported: 21 rows have errors" in follow.get_text()
 
     done = auth.post(f"/imports/{token}/import", {"skip_invalid": "y"})
-    assert done.status_code == 302 and "/requests/" in done.headers["Location"]
+    # A small file is imported at once; its page is the report.
+    assert done.status_code == 302 and "/imports/jobs/" in done.headers["Location"]
     assert count(app, InfoRequest) == 109
-    listing = page(client.get(done.headers["Location"]))
-    assert "Imported 109 requests from 113 rows" in listing.get_text()
+    report = page(client.get(done.headers["Location"]))
+    assert "Imported 109 requests from 113 rows" in report.select_one(".flash-success").get_text()
+    assert "Left out 23 rows with errors" in report.select_one(".flash-success").get_text()
+    assert report.select_one("#import-job")["data-status"] == "done"
+    assert report.select_one("#report-total").get_text() == "136"
+    assert report.select_one("#report-imported").get_text() == "113 rows, 109 requests"
+    assert report.select_one("#report-left-out").get_text() == "23 rows"
+    assert ("18", "AP-2011-02138", "error") in {
+        tuple(td.get_text(strip=True) for td in tr.select("td"))[:3]
+        for tr in report.select("#problems tbody tr")
+    }
     assert not (Path(app.instance_path) / "imports" / f"{token}.csv").exists()
     assert client.get(preview_url).status_code == 404
 

@@ -116,3 +116,7 @@ class ImportForm(FlaskForm):
         "Leave out the requests whose rows have errors and import the others"
     )
     submit = SubmitField("Import")
+
+
+class CancelForm(FlaskForm):
+    """Cancel an import (its CSRF token alone)."""

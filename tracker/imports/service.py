@@ -1007,6 +1007,7 @@ class ImportResult:
     rows: int
     institutions_created: list[str] = field(default_factory=list)
     skipped_rows: list[int] = field(default_factory=list)
+    import_id: int | None = None  # the import_batch row
 
 
 def run_import(
@@ -1119,6 +1120,7 @@ def run_import(
         rows=sum(len(r.rows) for r in todo),
         institutions_created=created,
         skipped_rows=skipped,
+        import_id=batch.id,
     )
 
 
