@@ -5,7 +5,7 @@ per newsroom, through the unique ``active_key``), claimed and run by the schedul
 phase, progress, a cancel flag and, once finished, its row-by-row report.
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import tracker.db
 
 revision = "0014"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

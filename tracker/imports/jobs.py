@@ -207,8 +207,8 @@ def _problem(p: service.Problem) -> dict[str, Any]:
     return {
         "row": p.row,
         "severity": p.severity,
-        "label": service.PROBLEM_LABELS.get(p.code, p.code),
-        "message": p.message,
+        "code": p.code,
+        "message": str(p.message),
         "file_number": p.file_number,
     }
 
@@ -223,12 +223,12 @@ def report_of(
     and why, every problem of the dry run; imported and left-out rows add up to the file's."""
     imported_rows = result.rows if result is not None else 0
     return {
-        "message": message,
+        "message": str(message),
         "total_rows": plan.total_rows if plan is not None else total_rows,
         "imported_requests": result.requests if result is not None else 0,
         "imported_rows": imported_rows,
         "left_out_rows": (plan.total_rows if plan is not None else total_rows) - imported_rows,
-        "institutions_created": result.institutions_created if result is not None else [],
+        "institutions_created": list(result.institutions_created) if result is not None else [],
         "as_of": plan.as_of.isoformat() if plan is not None and plan.as_of else None,
         "problems": [_problem(p) for p in plan.problems] if plan is not None else [],
     }

@@ -17,7 +17,7 @@ from tracker.display import reader_timezone
 from tracker.exports.service import safe_cell
 from tracker.files.downloads import content_disposition
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _, ngettext
+from tracker.i18n import _, lazy_gettext, ngettext
 from tracker.imports import jobs, restore, service
 from tracker.imports.csvfile import CsvFileError, CsvTable, parse_csv
 from tracker.imports.forms import CancelForm, ImportForm, MappingForm, UploadForm
@@ -25,8 +25,28 @@ from tracker.imports.store import StoredUpload, UploadStore
 from tracker.models import ImportJob, User
 from tracker.requests.service import safe_display_name
 from tracker.scorecards.service import import_sources
+from tracker.timeline.kinds import CLOSURES
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+DELIMITER_NAMES = {
+    "comma": lazy_gettext("comma-separated"),
+    "semicolon": lazy_gettext("semicolon-separated"),
+    "tab": lazy_gettext("tab-separated"),
+}
+SEVERITY_NAMES = {"error": lazy_gettext("error"), "warning": lazy_gettext("warning")}
+
+
+@bp.context_processor
+def import_words() -> dict[str, object]:
+    """The words the import pages show for the service's codes."""
+    return {
+        "delimiter_names": DELIMITER_NAMES,
+        "severity_names": SEVERITY_NAMES,
+        "closures": CLOSURES,
+    }
+
+
 PREVIEW_ROWS = 5
 SOURCES_SHOWN = 20
 REPORT_ROWS_SHOWN = 500
@@ -69,8 +89,11 @@ def upload() -> str | Response:
         data = form.file.data.stream.read(limit + 1)
         if len(data) > limit:
             form.file.errors.append(
-                f"The file is larger than {current_app.config['MAX_UPLOAD_MB']}"
-                " MB, the most the tracker accepts. Split it in parts."
+                _(
+                    "The file is larger than %(size)s MB, the most the tracker accepts. "
+                    "Split it in parts.",
+                    size=current_app.config["MAX_UPLOAD_MB"],
+                )
             )
         elif restore.is_export(data):
             token = _store().save(
@@ -240,14 +263,20 @@ def _done_message(report: dict[str, Any]) -> str:
     if created:
         parts.append(
             ngettext(
-                "%(num)d new institution: %(names)s.",
-                "%(num)d new institutions: %(names)s.",
+                "%(num)s new institution: %(names)s.",
+                "%(num)s new institutions: %(names)s.",
                 len(created),
                 names="; ".join(f"“{name}”" for name in created),
             )
         )
     if report.get("left_out_rows"):
-        parts.append(_("Left out %(n)s rows with errors.", n=report["left_out_rows"]))
+        parts.append(
+            ngettext(
+                "Left out %(num)s row with errors.",
+                "Left out %(num)s rows with errors.",
+                report["left_out_rows"],
+            )
+        )
     return " ".join(p for p in parts if p)
 
 
@@ -325,7 +354,7 @@ def job_report(job_id: int) -> Response:
                 p["row"],
                 safe_cell(p["file_number"]),
                 p["severity"],
-                p["label"],
+                service.PROBLEM_LABELS.get(p["code"], p["code"]),
                 safe_cell(p["message"]),
             ]
         )
@@ -391,7 +420,11 @@ def restore_run(token: str) -> Response:
         return redirect(url_for("imports.restore_check", token=token))
     _store().delete(token)
     flash(
-        f"Restored {result.requests} requests with {result.entries} timeline entries.",
+        _(
+            "Restored %(requests)s requests with %(entries)s timeline entries.",
+            requests=result.requests,
+            entries=result.entries,
+        ),
         "success",
     )
     return redirect(url_for("requests.index", sort="received"))
