@@ -202,6 +202,29 @@ def test_skip_invalid_imports_the_rest_with_deadlines_and_timeline(app, runner, 
         assert imported.details["as_of"] == "2014-12-08"
 
 
+def test_imported_requests_and_later_ones_are_found_by_search(app, runner, client, auth, editor):
+    """The writer indexes its rows for the list's search itself (SQLite: its per-row
+    trigger is set aside during the import) and puts the trigger back for later requests."""
+    from tracker.requests import service as requests
+
+    assert import_csv(runner, TORONTO, "--skip-invalid").exit_code == 0
+    with app.app_context(), db.transaction() as session:
+        toronto = session.scalar(sa.select(Institution))
+        user = session.merge(editor)
+        requests.create_request(
+            session,
+            user,
+            requests.RequestData(toronto.id, "Zamboni maintenance logs", date(2026, 11, 2)),
+            TODAY,
+        )
+    auth.login("editor@example.org")
+    found = page(client.get("/requests/?q=AG-2011-00904"))
+    assert [a.get_text() for a in found.select("td a[href*='/requests/']")][:1]
+    assert "AG-2011-00904" in found.get_text() and "1 request" in found.get_text()
+    later = page(client.get("/requests/?q=zamboni"))
+    assert "Zamboni maintenance logs" in later.get_text()
+
+
 def test_rows_sharing_a_file_number_are_one_request(app, runner, tmp_path, editor):
     path = write(
         tmp_path,

@@ -49,7 +49,7 @@ class RowRefused(ValueError):
         self.rows, self.label, self.reason, self.by_database = rows, label, reason, by_database
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
     kind: str
     occurred_on: date
@@ -67,12 +67,18 @@ class Place:
     province: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Prepared:
-    """A planned request, checked, with the columns its derived clock fills."""
+    """A planned request, checked: its law, the columns its derived clock fills and its
+    timeline (the rest is read from the plan when written; a few dozen bytes a request)."""
 
     institution: str
-    request: dict[str, Any]
+    law_code: str
+    status: str
+    due_on: date
+    complaint_due_on: date | None
+    responded_on: date | None
+    closed_on: date | None
     entries: tuple[_Entry, ...]
 
 
@@ -113,12 +119,9 @@ def _entries(planned: Any, imported: _Entry) -> list[_Entry]:
 def prepare(
     planned: Any,
     *,
-    newsroom_id: int,
-    owner_id: int,
     institution: Place,
     today: date,
     imported: _Entry,
-    fingerprint: str,
 ) -> _Prepared:
     """Check one planned request and its entries as the request service would, and derive its
     clock; ``RowRefused`` names its rows when refused."""
@@ -160,26 +163,15 @@ def prepare(
         for n, e in enumerate(checked, start=1)
     ]
     state = derive_state(law_code, province, planned.received_on, facts, today)
-    file_number = (planned.file_number or "").strip() or None
     filed = _Entry("filed", planned.received_on, requests.filed_note(None, planned.received_on), {})
     return _Prepared(
         institution=institution.name,
-        request={
-            "newsroom_id": newsroom_id,
-            "owner_id": owner_id,
-            "law_code": law_code,
-            "title": planned.title.strip(),
-            "text": planned.text.strip(),
-            "file_number": file_number,
-            "sent_on": None,
-            "received_on": planned.received_on,
-            "status": state.status,
-            "due_on": state.due_on,
-            "complaint_due_on": state.complaint_due_on,
-            "responded_on": state.responded_on,
-            "closed_on": state.closed_on,
-            "rules_fingerprint": fingerprint,
-        },
+        law_code=law_code,
+        status=state.status,
+        due_on=state.due_on,
+        complaint_due_on=state.complaint_due_on,
+        responded_on=state.responded_on,
+        closed_on=state.closed_on,
         entries=(filed, *checked),
     )
 
@@ -195,18 +187,14 @@ def check_all(
 ) -> list[_Prepared]:
     """Check every planned request and derive its clock, writing nothing;
     ``progress("checking", done)`` after each batch. ``RowRefused`` names a refused row."""
-    fingerprint = deadlines.rules_fingerprint()
     prepared: list[_Prepared] = []
     for done, planned in enumerate(todo, start=1):
         prepared.append(
             prepare(
                 planned,
-                newsroom_id=owner.newsroom_id,
-                owner_id=owner.id,
                 institution=places[planned.institution_name],
                 today=today,
                 imported=imported(planned),
-                fingerprint=fingerprint,
             )
         )
         if progress is not None and (done % BATCH == 0 or done == len(todo)):
@@ -310,7 +298,16 @@ def _write_batch(
     try:
         with db.begin_nested():
             _insert(
-                db, batch, ids, owner, batch_id, recorded_at, quiet, institution_ids, index=index
+                db,
+                batch,
+                plans,
+                ids,
+                owner,
+                batch_id,
+                recorded_at,
+                quiet,
+                institution_ids,
+                index=index,
             )
     except sa.exc.IntegrityError:
         for prepared, planned, request_id in zip(batch, plans, ids, strict=True):
@@ -319,6 +316,7 @@ def _write_batch(
                     _insert(
                         db,
                         [prepared],
+                        [planned],
                         [request_id],
                         owner,
                         batch_id,
@@ -338,6 +336,7 @@ def _write_batch(
 def _insert(
     db: Session,
     batch: list[_Prepared],
+    plans: list[Any],
     ids: list[int],
     owner: User,
     batch_id: int,
@@ -349,13 +348,31 @@ def _insert(
 ) -> None:
     """The batch's requests, their timeline entries and their links to the import (and on
     SQLite, with ``index``, their rows of the search index)."""
+    fingerprint = deadlines.rules_fingerprint()
     db.execute(
         sa.insert(InfoRequest.__table__).values(
             created_at=recorded_at, updated_at=recorded_at, version=1
         ),
         [
-            {**p.request, "id": request_id, "institution_id": institution_ids[p.institution]}
-            for request_id, p in zip(ids, batch, strict=True)
+            {
+                "id": request_id,
+                "newsroom_id": owner.newsroom_id,
+                "owner_id": owner.id,
+                "institution_id": institution_ids[p.institution],
+                "law_code": p.law_code,
+                "title": planned.title.strip(),
+                "text": planned.text.strip(),
+                "file_number": (planned.file_number or "").strip() or None,
+                "sent_on": None,
+                "received_on": planned.received_on,
+                "status": p.status,
+                "due_on": p.due_on,
+                "complaint_due_on": p.complaint_due_on,
+                "responded_on": p.responded_on,
+                "closed_on": p.closed_on,
+                "rules_fingerprint": fingerprint,
+            }
+            for request_id, p, planned in zip(ids, batch, plans, strict=True)
         ],
         execution_options=quiet,
     )
