@@ -1,9 +1,6 @@
-"""Languages (issue 20): user_account.locale, and the request search without accents
+"""Languages (issue 20): a request's language, and the request search without accents
 
-``user_account.locale``: the language a person chose for the interface. NULL (every existing
-account) means no choice: the browser's Accept-Language, else TRACKER_DEFAULT_LOCALE. A value
-the tracker does not speak is ignored when read, so there is no CHECK: adding a language needs
-no migration.
+The second migration of issue 20 (0016 added user_account.locale).
 
 ``info_request.language``: the language of a request's letters, packet and alert mails ("en",
 "fr"); NULL: the default (Québec's laws French, else the reporter's language).
@@ -24,8 +21,8 @@ tokenizer only from SQLite 3.45; the folding in Python works on any version and 
 for short terms alike.) The folding function must be registered on any connection that
 writes info_request: the tracker's engine does it (tracker.db).
 
-Revision ID: 0016
-Revises: 0013
+Revision ID: 0016a
+Revises: 0014
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -36,8 +33,8 @@ from alembic import op
 
 from tracker.db import unaccent_schema
 
-revision = "0016"
-down_revision = "0013"
+revision = "0016a"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
@@ -114,7 +111,6 @@ def _pg_indexes(expression: str) -> None:
 
 
 def upgrade() -> None:
-    op.add_column("user_account", sa.Column("locale", sa.String(16), nullable=True))
     op.add_column("info_request", sa.Column("language", sa.String(16), nullable=True))
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
@@ -147,7 +143,6 @@ def downgrade() -> None:
     else:
         _pg_indexes("lower({column})")
         op.execute("DROP FUNCTION IF EXISTS tracker_unaccent(text)")
-    # Plain DROP COLUMNs (SQLite >= 3.35 and PostgreSQL): a batch copy would DROP the tables,
-    # and with foreign keys on SQLite that deletes the rows referring to them.
+    # A plain DROP COLUMN (SQLite >= 3.35 and PostgreSQL): a batch copy would DROP the table,
+    # and with foreign keys on SQLite that deletes the rows referring to it.
     op.execute("ALTER TABLE info_request DROP COLUMN language")
-    op.execute("ALTER TABLE user_account DROP COLUMN locale")
