@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker import clock, deadlines, revisions
-from tracker.db import SQLITE_FOLD, SQLITE_SEARCH_TABLE, sqlite_search_index
+from tracker.db import SQLITE_SEARCH_TABLE, sqlite_search_index
 from tracker.models import ImportedRequest, InfoRequest, TimelineEvent, User
 from tracker.requests import service as requests
 from tracker.requests.state import EventFact, derive_state
@@ -400,8 +400,8 @@ def _insert(
         db.execute(
             sa.text(
                 # The index holds the folded text (migration 0016a), as the triggers write it.
-                f"INSERT INTO {SQLITE_SEARCH_TABLE} (rowid, title, text, file_number) "
-                f"SELECT id, {SQLITE_FOLD}(title), {SQLITE_FOLD}(text), {SQLITE_FOLD}(file_number) "
+                "INSERT INTO info_request_search (rowid, title, text, file_number) "
+                "SELECT id, tracker_fold(title), tracker_fold(text), tracker_fold(file_number) "
                 "FROM info_request WHERE id BETWEEN :first AND :last"
             ),
             {"first": ids[0], "last": ids[-1]},
