@@ -91,6 +91,9 @@ def test_seed_case_journey_in_french(app, live_server, browser_page, make_user, 
         lateness = text_of(tab, "#lateness")
         assert "731 jours civils de retard" in lateness
         assert "la réponse est arrivée 731 jours après l’échéance" in lateness
+        # The law in French: the statute's own citation and the explanation.
+        assert "(par. 10(3) de la Loi sur l'accès à l'information)" in lateness
+        assert "Vendredi saint" in text_of(tab, "details.explanation")
         timeline = text_of(tab, "#timeline")
         assert "Documents communiqués en partie · 212 pages" in timeline
         assert "Avis de prorogation" in timeline and "Réponse finale" in timeline
@@ -115,6 +118,8 @@ def test_seed_case_journey_in_french(app, live_server, browser_page, make_user, 
             "6. Chronologie",
             "Avis de prorogation",
             "Documents communiqués en partie",
+            "par. 10(3) de la Loi sur l'accès à l'information",
+            "Réception",
         ):
             assert words in pdf, words
 

@@ -31,6 +31,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from tracker.deadlines import french
+from tracker.deadlines.lawtypes import Law
 from tracker.i18n import _, format_date, format_decimal, get_locale, ngettext
 from tracker.packets.dossier import FINDING_LABELS, GROUNDS_LABELS, Dossier, the
 from tracker.packets.letter import letter_blocks
@@ -153,6 +155,11 @@ def _claimed(days: int, unit: str) -> str:
     return f"{days} {unit}" if _english() else _days(days, unit)
 
 
+def _cite(law: Law, section: str) -> str:
+    """A section cited as the packet's language cites it (tracker.deadlines.french)."""
+    return law.cite(section) if _english() else french.cite(law, section)
+
+
 def _english() -> bool:
     locale = get_locale()
     return locale is None or locale.language == "en"
@@ -202,7 +209,7 @@ def _cover(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
         _(
             "Due date: %(date)s (%(cite)s).",
             date=_weekday_day(d.due_on),
-            cite=law.period_text,
+            cite=law.period_text if _english() else _cite(law, law.citation.rsplit(", ", 1)[-1]),
         )
     ]
     if d.responded_on is not None:
@@ -230,7 +237,7 @@ def _cover(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
             _(
                 "Deemed refused from %(date)s (%(cite)s).",
                 date=_day(d.deemed_refusal_on),
-                cite=law.cite(law.deemed_refusal_section),
+                cite=_cite(law, law.deemed_refusal_section),
             )
         )
     summary.append(_("Complaint window: %(text)s", text=d.complaint_window_text))
@@ -261,9 +268,12 @@ def _deadline(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     rows: list[list[Flowable | str]] = [
         [Paragraph(_text(_("Step")), s.cell_bold), Paragraph(_text(_("Computation")), s.cell_bold)]
     ]
+    steps = exp.steps
+    if not _english():
+        steps = french.explanation_steps(exp, _day) or exp.steps
     rows += [
         [Paragraph(_text(step.label), s.cell), Paragraph(_text(step.text), s.cell)]
-        for step in exp.steps
+        for step in steps
     ]
     story.append(_table(rows, [width * 0.16, width * 0.84]))
     if d.state.restarted_by:
@@ -370,7 +380,7 @@ def _lateness(d: Dossier, s: _Styles) -> list[Flowable]:
                 _(
                     "Deemed refusal: from %(date)s, the day after the due date (%(cite)s).",
                     date=_day(d.deemed_refusal_on),
-                    cite=law.cite(law.deemed_refusal_section),
+                    cite=_cite(law, law.deemed_refusal_section),
                 )
             )
         elif not law.deemed_refusal_section:
