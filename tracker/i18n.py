@@ -15,6 +15,7 @@ older than its ``.po`` (a fresh clone, a merge that touched a catalogue).
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request
@@ -102,7 +103,9 @@ def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
             continue
         with po_path.open("rb") as source:
             catalog = read_po(source, locale=po_path.parent.parent.name)
-        partial = mo_path.with_suffix(".mo.tmp")
+        # Beside it under a name of this process's own, then renamed: two workers starting at
+        # once each write whole files, and a reader never sees half of one.
+        partial = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
         with partial.open("wb") as target:
             write_mo(target, catalog)
         partial.replace(mo_path)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.db import folded
+from tracker.i18n import _
 from tracker.models import InfoRequest, Institution
 from tracker.textfold import fold
 
@@ -66,7 +67,9 @@ def _check_unique_name(db: Session, newsroom_id: int, name: str, exclude_id: int
     if exclude_id is not None:
         query = query.where(Institution.id != exclude_id)
     if db.scalar(query) is not None:
-        raise InstitutionError("Your newsroom already has an institution with this name.", "name")
+        raise InstitutionError(
+            _("Your newsroom already has an institution with this name."), "name"
+        )
 
 
 def create_institution(db: Session, newsroom_id: int, data: InstitutionData) -> Institution:
