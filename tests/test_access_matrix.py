@@ -209,6 +209,12 @@ def matrix(ids: Ids) -> list[Case]:
             note,
         ),
         Case("/requests/<int:request_id>/packet.zip", "GET", f"/requests/{r}/packet.zip"),
+        Case(
+            "/requests/<int:request_id>/language",
+            "POST",
+            f"/requests/{r}/language",
+            {"language": "fr"},
+        ),
         Case("/requests/<int:request_id>/letters", "GET", f"/requests/{r}/letters"),
         Case(
             "/requests/<int:request_id>/letters",
@@ -488,6 +494,7 @@ def test_reporters_read_the_newsrooms_requests_but_change_only_their_own(app, wo
         ("/api/v1/requests/<int:request_id>", "PATCH"),
         ("/api/v1/requests/<int:request_id>/events", "POST"),
         ("/requests/<int:request_id>/letters", "POST"),
+        ("/requests/<int:request_id>/language", "POST"),
         ("/letters/<int:letter_id>", "POST"),
         ("/letters/<int:letter_id>/send", "POST"),
         ("/letters/<int:letter_id>/record", "POST"),

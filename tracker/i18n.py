@@ -39,6 +39,7 @@ __all__ = [
     "LOCALE_NAMES",
     "TRANSLATIONS",
     "_",
+    "browser_locale",
     "compile_catalogues",
     "force_locale",
     "format_date",
@@ -84,6 +85,12 @@ def select_locale() -> str:
         chosen = normalize_locale(getattr(user, "locale", None))
         if chosen:
             return chosen
+    return browser_locale()
+
+
+def browser_locale() -> str:
+    """The language the browser asks for (the switch's cookie, else Accept-Language), else
+    the newsroom's: what a page reads when it must not ask the database who is logged in."""
     chosen = normalize_locale(request.cookies.get(COOKIE_NAME))
     if chosen:
         return chosen

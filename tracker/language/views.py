@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,7 @@ from tracker.i18n import COOKIE_NAME, LOCALES, _, force_locale, get_locale, norm
 from tracker.language import service
 from tracker.language.forms import LanguageForm, RequestLanguageForm, SwitchForm
 from tracker.models import InfoRequest
-from tracker.requests.service import RequestError
+from tracker.requests.service import RequestError, can_edit
 from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("language", __name__)
@@ -88,6 +88,8 @@ def request_language_helpers() -> dict[str, object]:
 def request_language(request_id: int) -> Response:
     """Choose the language of a request's letters, packet and alert mails."""
     info_request = load_owned_request_or_404(request_id)
+    if not can_edit(current_user, info_request):
+        abort(403)  # a colleague's request: read, not changed
     form = RequestLanguageForm()
     target = url_for("requests.show", request_id=request_id)
     if not form.validate_on_submit():

@@ -341,8 +341,11 @@ def download(attachment_id: int) -> Response:
         )
         abort(
             410,
-            description=f"The file {attachment.original_name} is missing from the "
-            "tracker's storage. Restore it from a backup.",
+            description=_(
+                "The file %(name)s is missing from the tracker’s storage. Restore it from a "
+                "backup.",
+                name=attachment.original_name,
+            ),
         )
     response = send_file(
         files.path_for(attachment.sha256),

@@ -445,7 +445,7 @@ def _check_extension(d: Details, context: Context) -> None:
     if d.get("commissioner_permission") and permission_on is None:
         raise KindError(
             _(
-                "Give the date of the Commissioner’s permission; without it only the days the "
+                "Give the date of the Commissioner's permission; without it only the days the "
                 "head may take alone count."
             ),
             "commissioner_permission_on",
