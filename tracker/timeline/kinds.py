@@ -155,10 +155,10 @@ class Clock:
     """What an entry does to the request's clock (read by ``tracker.requests.state``)."""
 
     # The pause it starts or ends ("fee", "clarification"); the laws that pause for it and
-    # their sections are ``state.PAUSE_RULES``.
+    # their sections are ``deadlines.PAUSE_RULES`` (tracker/deadlines/clockrules.py).
     pause_starts: str | None = None
     pause_ends: str | None = None
-    restarts: bool = False  # the count starts again on its date (``state.RESTART_RULES``)
+    restarts: bool = False  # the count starts again on its date (``deadlines.RESTART_RULES``)
     acknowledges: bool = False  # NY POL s.89(3)(a): the 20 business days run from it
     extends: bool = False  # its ``days`` move the due date, as far as the law allows
     responds: bool = False  # the final response: the clock stops, the response window opens
