@@ -200,6 +200,9 @@ class Kind:
     check: Callable[[Details, Context], None] | None = None
     # Help shown above the form under a law ("" for none).
     help: Callable[[deadlines.Law], str] | None = None
+    # The heading of one entry from its details, where it depends on them (the overdue sweep's
+    # entry is headed in its law's own words); None: ``label``.
+    heading: Callable[[Mapping[str, Any]], str] | None = None
 
     def field_named(self, name: str) -> Field | None:
         """The field called ``name``, if the kind has one."""
@@ -286,6 +289,16 @@ class _Labels(Mapping[str, str]):
 
 LABELS: Mapping[str, str] = _Labels(None)
 REPORTER_KINDS: Mapping[str, str] = _Labels("reporter")
+
+
+def entry_label(code: str, details: Mapping[str, Any] | None) -> str:
+    """The heading of one entry: its kind's label, or the kind's heading from its details."""
+    kind = _KINDS.get(code)
+    if kind is None:
+        return code
+    if kind.heading is not None:
+        return kind.heading(details or {})
+    return kind.label
 
 
 # -- Reading an entry -------------------------------------------------------------------------
@@ -703,9 +716,29 @@ register(
         ),
     )
 )
+
+
+def _silence_heading(details: Mapping[str, Any]) -> str:
+    # The sweep stores the law's own words (Law.silence_label); an entry stored before it did
+    # names a deemed refusal only where it cites the law's deemed-refusal section.
+    label = details.get("label")
+    if isinstance(label, str) and label:
+        return label
+    return "Deemed refusal" if details.get("section") else "No response by the due date"
+
+
 # Added by the overdue sweep (tracker/sweep.py) the day after the due date; its note cites
-# the law's section, its details carry the due date.
-register(Kind("deemed_refusal", "Deemed refusal", added_by="system", after_receipt=False))
+# the law's section, its details carry the due date and its heading in the law's own words
+# ("Deemed refusal" only for laws that have one: issue 15 part 3).
+register(
+    Kind(
+        "deemed_refusal",
+        "No response by the due date (deemed refusal where the law has one)",
+        added_by="system",
+        after_receipt=False,
+        heading=_silence_heading,
+    )
+)
 register(
     Kind(
         "withdrawn",
