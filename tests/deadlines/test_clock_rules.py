@@ -174,3 +174,35 @@ def test_a_restart_names_its_section_and_an_open_pause_holds_the_request() -> No
         TODAY,
     )
     assert (counting.status, counting.open_pause_since, counting.pauses) == ("awaiting", None, ())
+
+
+def test_us_foia_tolls_only_requests_received_from_2008_12_31() -> None:
+    """Pub. L. 110-175 s.6(a) (121 Stat. 2526) added the tolls of (6)(A)(ii)(I)-(II), in
+    effect one year after its enactment on 31 December 2007 (s.6(a)(2))."""
+    assert deadlines.pause_rules("us-foia", date(2008, 12, 30)) == {}
+    assert set(deadlines.pause_rules("us-foia", date(2008, 12, 31))) == {"fee", "clarification"}
+    # Received Mon 2008-06-02: 20 working days from 3 June, no federal holiday before 4 July:
+    # Mon 30 June; a request for information then tolled nothing.
+    received = date(2008, 6, 2)
+    entries = (
+        ("clarification_requested", date(2008, 6, 4)),
+        ("clarification_answered", date(2008, 6, 10)),
+    )
+    before = derive_state(
+        "us-foia", None, received, _events(("filed", received), *entries), date(2008, 6, 20)
+    )
+    assert (before.due_on, before.pauses) == (date(2008, 6, 30), ())
+    # The same timeline ten years later is tolled.
+    received = date(2018, 6, 4)  # a Monday
+    entries = (
+        ("clarification_requested", date(2018, 6, 6)),
+        ("clarification_answered", date(2018, 6, 12)),
+    )
+    after = derive_state(
+        "us-foia", None, received, _events(("filed", received), *entries), date(2018, 6, 20)
+    )
+    # Without the toll: 20 working days from Tue 5 June reach Mon 2 July 2018. The toll runs
+    # 6-11 June (the answer's day counts): 4 working days, and past Wed 4 July (Independence
+    # Day) the 20th working day is Mon 9 July.
+    assert after.pauses == ((date(2018, 6, 6), date(2018, 6, 11)),)
+    assert after.due_on == date(2018, 7, 9)

@@ -17,6 +17,7 @@ identified (the clarification's answer starts the clock).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 
 # law code -> pause ("fee", "clarification") -> the section that stops the clock for it.
@@ -44,11 +45,21 @@ RESTART_RULES: Mapping[str, str] = MappingProxyType(
     }
 )
 
+# The first received date a law's pauses apply to, where they came later than the law's first
+# version. US FOIA: the tolls of (6)(A)(ii)(I)-(II) were added by the OPEN Government Act of
+# 2007 (Pub. L. 110-175, s.6(a)(1), 121 Stat. 2526), which took effect "1 year after the date
+# of enactment" (s.6(a)(2)); enacted 31 December 2007, so from 31 December 2008.
+PAUSES_FROM: Mapping[str, date] = MappingProxyType({"us-foia": date(2008, 12, 31)})
+
 _NO_PAUSES: Mapping[str, str] = MappingProxyType({})
 
 
-def pause_rules(law_code: str) -> Mapping[str, str]:
-    """The pauses a law's clock stops for, each with its section (empty: none)."""
+def pause_rules(law_code: str, received: date | None = None) -> Mapping[str, str]:
+    """The pauses a law's clock stops for, each with its section (empty: none); with
+    ``received``, only those in force for a request received that day."""
+    start = PAUSES_FROM.get(law_code)
+    if received is not None and start is not None and received < start:
+        return _NO_PAUSES
     return PAUSE_RULES.get(law_code, _NO_PAUSES)
 
 

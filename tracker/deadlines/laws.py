@@ -570,6 +570,10 @@ _US_FOIA = Law(
     province_mode="none",
     default_province=None,
     act_citation="5 U.S.C. 552, as amended by the Electronic Freedom of Information Act Amendments of 1996",
+    # Pub. L. 104-231 s.12(b) (110 Stat. 3054, read in the Statutes at Large): "Sections 7 and
+    # 8 shall take effect one year after the date of the enactment of this Act", approved
+    # 2 October 1996; s.8 is the 20-day time limit (its page was not read). The tolls of
+    # (6)(A)(ii) came later, from 2008-12-31 (clockrules.PAUSES_FROM).
     effective_from=date(1997, 10, 2),
     pause_sections=(
         "(6)(A)(ii)(I)-(II) (tolling for a request for information or fee clarification)",

@@ -108,9 +108,9 @@ def effective_events(events: Iterable[EventFact]) -> list[EventFact]:
 
 
 def _pauses(
-    law: str, events: list[EventFact], today: date
+    law: str, received_on: date, events: list[EventFact], today: date
 ) -> tuple[list[tuple[date, date]], date | None]:
-    rules = deadlines.pause_rules(law)
+    rules = deadlines.pause_rules(law, received_on)
     closed: list[tuple[date, date]] = []
     open_since: date | None = None
     for pause in rules:
@@ -210,7 +210,9 @@ def derive_state(
         tuple(_extension(law, province, clock_start, e) for e in live if e.kind in extends),
     )
     extension_days = sum(x.days_counted for x in extensions)
-    pauses, open_since = _pauses(law, [e for e in live if e.occurred_on >= clock_start], today)
+    pauses, open_since = _pauses(
+        law, received_on, [e for e in live if e.occurred_on >= clock_start], today
+    )
     # NY POL s.89(3)(a): the 20 business days run from the acknowledgement's own date.
     acknowledged_on = min(
         (e.occurred_on for e in live if e.kind in acknowledges and e.occurred_on >= clock_start),
