@@ -67,7 +67,9 @@ def format_figure(value: float | None, suffix: str = "") -> str:
 STATUS_LABELS: dict[str, str] = {
     "awaiting": "Awaiting response",
     "on_hold": "On hold (clock stopped)",
-    "overdue": "Overdue: deemed refused",
+    # Law-neutral: "deemed refused" only where a law has a deemed refusal (issue 15 part 3);
+    # the request page and the sweep's timeline entry say what silence means under its law.
+    "overdue": "Overdue",
     "answered": "Answered",
     "in_complaint": "Complaint pending",
     "closed": "Closed",
