@@ -33,3 +33,9 @@ def test_deemed_refusal_only_where_the_law_has_one(law) -> None:
         assert "deemed refus" not in words
         assert OWN_WORDS[law.code] in law.silence_label
         assert law.silence_section  # the section that gives silence its effect
+
+
+def test_every_laws_words_for_silence_have_their_translation() -> None:
+    from tracker.timeline.kinds import SILENCE_LABELS
+
+    assert {law.silence_label for law in VERSIONS} <= set(SILENCE_LABELS)
