@@ -92,6 +92,12 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "background by the scheduler, with progress and a download link; smaller ones at once.",
     ),
     "EXPORT_KEEP_HOURS": ("48", "How long a prepared export stays downloadable."),
+    "IMPORT_INLINE_ROWS": (
+        "2000",
+        "A CSV import of up to this many rows runs at once, while the page waits (about a "
+        "second); a larger one runs in the background (the scheduler), its page showing "
+        "its progress.",
+    ),
     "SCHEDULER_LEASE_SECONDS": (
         "60",
         "SQLite: how long the scheduler lock lasts unless renewed "
@@ -182,6 +188,7 @@ def build_config(
         "SCORECARD_MINUTES",
         "EXPORT_BACKGROUND_REQUESTS",
         "EXPORT_KEEP_HOURS",
+        "IMPORT_INLINE_ROWS",
         "SCHEDULER_LEASE_SECONDS",
         "SESSION_IDLE_MINUTES",
         "SESSION_MAX_HOURS",

@@ -160,6 +160,59 @@ class ImportBatch(Base):
     rows: Mapped[int] = mapped_column(default=0)
 
 
+IMPORT_JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed", "cancelled")
+
+
+class ImportJob(Base):
+    """A CSV import run in the background by the scheduler (tracker.imports.jobs), or at once
+    for a small file: queued, running (with its phase and progress), then done (its report
+    kept), failed or cancelled (nothing written). ``active_key`` holds the newsroom's id while
+    the job is queued or running, so a newsroom has one import at a time (NULLs never
+    conflict)."""
+
+    __tablename__ = "import_job"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", IMPORT_JOB_STATUSES), name="status"),
+        sa.UniqueConstraint("active_key"),
+        sa.Index("ix_import_job_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("newsroom.id", ondelete="CASCADE"), index=True
+    )
+    active_key: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # The uploaded file (tracker.imports.store), its name and the mapping chosen for it.
+    token: Mapped[str] = mapped_column(sa.String(64))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    mapping: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    skip_invalid: Mapped[bool] = mapped_column(default=False)
+    # The day the import was asked for ("today" for its dates and its as-of default).
+    day: Mapped[date] = mapped_column(sa.Date)
+    rows_total: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    # "reading", "checking" or "writing", and how many requests of ``requests_total`` the
+    # phase has done.
+    phase: Mapped[str | None] = mapped_column(sa.String(16))
+    requests_done: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    requests_total: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    import_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("import_batch.id", ondelete="SET NULL")
+    )
+    # The row-by-row report (tracker.imports.jobs.Report as JSON) once finished.
+    report: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+
+
 class ImportedRequest(Base):
     """A request an import brought (migration 0011), for scorecards of one source."""
 
