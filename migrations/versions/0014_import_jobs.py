@@ -15,7 +15,7 @@ from alembic import op
 import tracker.db
 
 revision = "0014"
-down_revision = "0016"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
