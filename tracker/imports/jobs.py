@@ -119,9 +119,7 @@ def queue_import(
     if inserted is None:
         other = active_job(db, user.newsroom_id)
         raise ImportBusy(busy_message(db, other), other)
-    job = db.get(ImportJob, inserted)
-    assert job is not None  # just committed
-    return job
+    return db.get_one(ImportJob, inserted)
 
 
 def busy_message(db: Session, other: ImportJob | None) -> str:
