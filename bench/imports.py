@@ -229,6 +229,8 @@ def child(kind: str, url: str, rows: int) -> dict[str, Any]:
                     {**service.guess_mapping(table.headers).to_dict(), **MAPPING}
                 )
                 plan = service.build_plan(session, newsroom.id, table, mapping, TODAY)
+                # As the import job does: the plan holds what is written.
+                del table, data
                 planned = time.perf_counter()
                 with db.transaction() as write:
                     result = service.run_import(

@@ -309,6 +309,9 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> str:
         table = parse_csv(upload.data)
         mapping = service.Mapping.from_dict(job.mapping)
         plan = service.build_plan(db, job.newsroom_id, table, mapping, job.day)
+        # The plan holds what the import writes: the file and its parsed rows can go.
+        del table
+        upload = None
         progress("checking", 0, len(plan.valid_requests))
         result = service.run_import(
             db,
