@@ -24,6 +24,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from tracker import clock, deadlines
 from tracker.models import Alert, InfoRequest, User
 from tracker.requests.state import clock_end
+from tracker.urls import base_url
 
 log = logging.getLogger("tracker.alerts.mail")
 
@@ -77,12 +78,12 @@ def read_unsubscribe_token(secret_key: str, token: str) -> tuple[int, str] | Non
 def unsubscribe_url(config: Mapping[str, Any], user_id: int, kind: str) -> str:
     """The one-click link that stops this kind of alert for this user."""
     token = unsubscribe_token(config["SECRET_KEY"], user_id, kind)
-    return f"{config['BASE_URL']}/alerts/unsubscribe/{token}"
+    return f"{base_url(config, mail=True)}/alerts/unsubscribe/{token}"
 
 
 def request_url(config: Mapping[str, Any], request_id: int) -> str:
     """The request's page, as linked from mails."""
-    return f"{config['BASE_URL']}/requests/{request_id}"
+    return f"{base_url(config, mail=True)}/requests/{request_id}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,7 +220,7 @@ def compose_digest(
         "user": user,
         "today": today,
         "plural": _plural,
-        "dashboard_url": f"{config['BASE_URL']}/",
+        "dashboard_url": f"{base_url(config, mail=True)}/",
         "unsubscribe_url": unsubscribe_url(config, user.id, "weekly_digest"),
     }
     subject = f"Weekly digest: {_plural(len(items), 'late request')} as of {today.isoformat()}"
