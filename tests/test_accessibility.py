@@ -91,6 +91,7 @@ def _pages(s: dict[str, Any]) -> list[str]:
         f"/requests/{r}/events/new?kind=final_response",
         f"/requests/{r}/events/new?kind=complaint_filed",
         f"/requests/{r}/events/{e}/correct",
+        f"/requests/{r}/events/{e}/files",
         "/institutions",
         f"/institutions/{s['institution']}",
         "/institutions/new",

@@ -3,14 +3,20 @@ invalid, links follow the address the tracker is served at."""
 
 from __future__ import annotations
 
+import io
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from tests import builders
 from tests.conftest import page
+from tracker import db
 from tracker.auth.reset import reset_url
 from tracker.feeds.views import feed_url
+from tracker.models import TimelineEvent
 from tracker.serve import served_url
 from tracker.urls import base_url
 
@@ -80,3 +86,63 @@ def test_make_run_takes_a_port():
         ["make", "-n", "run", "PORT=8080"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert "serve --host 127.0.0.1 --port 8080" in dry.stdout
+
+
+# --- Item 5: files on entries, corrections from current values, files of a refused form ---
+
+
+@pytest.fixture
+def entry(app):
+    """A request with an acknowledgement carrying one file; (request id, entry id)."""
+    with builders.desk(app, today=date(2024, 3, 1)) as desk:
+        req = desk.request("RCMP", received=date(2024, 2, 1))
+        req.acknowledgement(
+            date(2024, 2, 5), "Acknowledged by phone.", uploads=(builders.upload("a.txt", b"A"),)
+        )
+        return req.id, req.last.id
+
+
+def test_a_second_file_joins_the_entry_without_a_correction(app, entry, auth, client):
+    request_id, event_id = entry
+    auth.login()
+    shown = page(client.get(f"/requests/{request_id}"))
+    link = shown.select_one(f"#entry-{event_id}").find("a", string="Attach a file")
+    assert link["href"] == f"/requests/{request_id}/events/{event_id}/files"
+    response = auth.post(
+        link["href"], {"files": [(io.BytesIO(b"B"), "b.pdf")]}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        session = db.session()
+        events = session.scalars(
+            sa.select(TimelineEvent).where(TimelineEvent.request_id == request_id)
+        ).all()
+        assert [e.corrects_id for e in events] == [None, None]  # filed, acknowledgement
+        names = sorted(a.original_name for a in session.get(TimelineEvent, event_id).attachments)
+        assert names == ["a.txt", "b.pdf"]
+
+
+def test_attaching_nothing_is_refused_beside_the_field(app, entry, auth):
+    request_id, event_id = entry
+    auth.login()
+    refused = page(auth.post(f"/requests/{request_id}/events/{event_id}/files", {}))
+    assert "Choose at least one file." in refused.select_one("#files-error").get_text()
+
+
+def test_a_correction_starts_from_the_entry_and_says_to_choose_files_again(
+    app, entry, auth, client
+):
+    request_id, event_id = entry
+    auth.login()
+    form = page(client.get(f"/requests/{request_id}/events/{event_id}/correct"))
+    assert form.select_one("#note").get_text().strip() == "Acknowledged by phone."
+    assert form.select_one("#occurred_on")["value"] == "2024-02-05"
+    refused = page(
+        auth.post(
+            f"/requests/{request_id}/events/new?kind=acknowledgement",
+            {"occurred_on": "", "files": [(io.BytesIO(b"C"), "lettre.pdf")]},
+            content_type="multipart/form-data",
+        )
+    )
+    assert refused.select_one("#occurred_on-error")
+    assert "lettre.pdf" in refused.select_one("#files-again").get_text()

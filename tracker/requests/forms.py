@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker import deadlines
+from tracker.i18n import lazy_gettext
 from tracker.laws import law_choices, province_choices
 from tracker.timeline import kinds
 
@@ -116,6 +117,16 @@ class EventForm(FlaskForm):
     def details(self) -> dict[str, object]:
         """The kind-specific facts typed in this form."""
         return {}
+
+
+class AttachFilesForm(FlaskForm):
+    """More files for an existing timeline entry (no correction)."""
+
+    files = MultipleFileField(
+        lazy_gettext("Files"),
+        description=lazy_gettext("Letters, PDFs, saved e-mails (.eml), scans."),
+    )
+    submit = SubmitField(lazy_gettext("Attach"))
 
 
 def _wtforms_field(f: kinds.Field, law: deadlines.Law) -> Any:

@@ -22,11 +22,12 @@ from werkzeug.wrappers import Response
 from tracker import clock, db, deadlines
 from tracker.display import id_links, reader_timezone
 from tracker.files.storage import LocalStorage
+from tracker.i18n import ngettext
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
 from tracker.models import Attachment, InfoRequest, TimelineEvent
 from tracker.requests import queries, reading, service, timeline
 from tracker.requests.describe import describe, lateness
-from tracker.requests.forms import RequestForm, event_form
+from tracker.requests.forms import AttachFilesForm, RequestForm, event_form
 from tracker.requests.state import CLOSURES
 from tracker.tenancy import load_owned_request_or_404
 from tracker.timeline import kinds
@@ -230,6 +231,7 @@ def show(request_id: int) -> str:
         one_day=timedelta(days=1),
         complaints=[e for e in events if e.kind == "complaint_filed" and e.id not in corrected_by],
         correct_url=id_links("requests.correct_event", "event_id", request_id=info_request.id),
+        attach_url=id_links("requests.attach_files", "event_id", request_id=info_request.id),
         download_url=id_links("requests.download", "attachment_id"),
     )
 
@@ -256,6 +258,9 @@ def _event_page(
     law = deadlines.law_in_force(info_request.law_code, info_request.received_on)
     if request.method == "GET" and declared is not None:
         form.occurred_on.data = original.occurred_on if original is not None else today()
+        if original is not None:
+            # A correction starts from the entry's current values, its note included.
+            form.note.data = original.note
         for f in declared.fields:
             if f.name not in form:
                 continue
@@ -293,8 +298,11 @@ def _event_page(
                 "success",
             )
             return redirect(url_for("requests.show", request_id=info_request.id) + "#timeline")
+    chosen = [f.filename for f in request.files.getlist("files") if f and f.filename]
     return render_template(
         "requests/event_form.html",
+        # Browsers never keep the files of a form that comes back: say which to choose again.
+        files_dropped=chosen if request.method == "POST" else [],
         form=form,
         info_request=info_request,
         kind=kind,
@@ -324,6 +332,46 @@ def correct_event(request_id: int, event_id: int) -> str | Response:
     if original.kind not in service.REPORTER_KINDS:
         abort(404)
     return _event_page(info_request, original.kind, original)
+
+
+@bp.route("/requests/<int:request_id>/events/<int:event_id>/files", methods=["GET", "POST"])
+@login_required
+def attach_files(request_id: int, event_id: int) -> str | Response:
+    """Attach more files to an entry without correcting it."""
+    info_request = load_owned_request_or_404(request_id)
+    entry = db.session().get(TimelineEvent, event_id)
+    if entry is None or entry.request_id != info_request.id:
+        abort(404)
+    if not service.can_edit(current_user, info_request):
+        abort(403)
+    form = AttachFilesForm()
+    if form.validate_on_submit():
+        try:
+            with db.transaction() as session:
+                count = service.attach_files(
+                    session,
+                    current_user,
+                    session.get(TimelineEvent, event_id),
+                    _uploads(form.files.data or []),
+                    storage(),
+                    current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
+                )
+        except service.RequestError as exc:
+            _add_error(form, exc.field, str(exc))
+        else:
+            flash(
+                ngettext("%(n)s file attached.", "%(n)s files attached.", count, n=count), "success"
+            )
+            return redirect(
+                url_for("requests.show", request_id=info_request.id) + f"#entry-{event_id}"
+            )
+    return render_template(
+        "requests/attach_files.html",
+        form=form,
+        info_request=info_request,
+        entry=entry,
+        kind_label=service.KIND_LABELS.get(entry.kind, entry.kind),
+    )
 
 
 @bp.get("/files/<int:attachment_id>")
