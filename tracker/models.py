@@ -95,6 +95,9 @@ class User(UserMixin, Base):
     # kind -> bool; a missing kind means the default (on) for the alert kinds.
     alert_preferences: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     active: Mapped[bool] = mapped_column(default=True)
+    # A temporary password (demo, `create-user --temporary`): changed at first login before
+    # anything else (migration 0015).
+    must_change_password: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Accounts are deactivated, never deleted: the timeline keeps who recorded what.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
