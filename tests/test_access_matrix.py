@@ -28,6 +28,7 @@ from tracker.feeds.service import issue_feed
 from tracker.files.storage import LocalStorage
 from tracker.imports.store import UploadStore
 from tracker.models import Alert, ApiToken, InfoRequest, Institution, TimelineEvent, User
+from tracker.projects import service as labels
 from tracker.requests import service
 
 OWNER = "owner@example.org"
@@ -112,6 +113,9 @@ def world(app) -> Ids:
         session.flush()
         ids.alert = alert.id
         ids.feed_secret = issue_feed(session, owner)
+        ids.extra["project"] = labels.create_project(
+            session, owner, labels.ProjectData("Nightjar project")
+        ).id
     ids.owner_token = token(app, OWNER)
     ids.revoked_token = token(app, OWNER, "old script")
     ids.outsider_token = token(app, OUTSIDER)
@@ -187,6 +191,25 @@ def matrix(ids: Ids) -> list[Case]:
             note,
         ),
         Case("/requests/<int:request_id>/packet.zip", "GET", f"/requests/{r}/packet.zip"),
+        Case(
+            "/requests/<int:request_id>/events/<int:event_id>/files",
+            "GET",
+            f"/requests/{r}/events/{e}/files",
+        ),
+        Case(
+            "/requests/<int:request_id>/events/<int:event_id>/files",
+            "POST",
+            f"/requests/{r}/events/{e}/files",
+            {},
+        ),
+        Case("/requests/<int:request_id>/labels", "GET", f"/requests/{r}/labels"),
+        Case(
+            "/requests/<int:request_id>/labels",
+            "POST",
+            f"/requests/{r}/labels",
+            {"tags": "nightjar-tag"},
+        ),
+        Case("/projects/<int:project_id>", "GET", f"/projects/{ids.extra.get('project', 0)}"),
         Case("/files/<int:attachment_id>", "GET", f"/files/{ids.attachment}"),
         Case("/institutions/<int:institution_id>", "GET", f"/institutions/{i}"),
         Case("/institutions/<int:institution_id>/edit", "GET", f"/institutions/{i}/edit"),
@@ -435,6 +458,10 @@ def test_reporters_read_the_newsrooms_requests_but_change_only_their_own(app, wo
         ("/requests/<int:request_id>/events/new", "POST"),
         ("/requests/<int:request_id>/events/<int:event_id>/correct", "GET"),
         ("/requests/<int:request_id>/events/<int:event_id>/correct", "POST"),
+        ("/requests/<int:request_id>/events/<int:event_id>/files", "GET"),
+        ("/requests/<int:request_id>/events/<int:event_id>/files", "POST"),
+        ("/requests/<int:request_id>/labels", "GET"),
+        ("/requests/<int:request_id>/labels", "POST"),
         ("/settings/people/<int:user_id>/role", "POST"),
         ("/settings/people/<int:user_id>/deactivate", "POST"),
         ("/settings/people/<int:user_id>/reactivate", "POST"),

@@ -17,6 +17,7 @@ import pytest
 from tests import builders
 from tests.conftest import browser_login
 from tracker import clock
+from tracker.projects import service as labels
 
 pytestmark = pytest.mark.browser
 
@@ -57,12 +58,17 @@ def site(module_app: Any) -> Iterator[dict[str, Any]]:
         answered.final_response(TODAY - timedelta(days=10), outcome="partial")
         answered.complaint(TODAY - timedelta(days=5), grounds="exemptions")
         desk.colleague("reporter@example.org", name="Rita Reporter")
+        project = labels.create_project(
+            desk.session, desk.user, labels.ProjectData("Facial recognition", "Police use")
+        )
+        labels.set_labels(desk.session, late.row, [project.id], ["police", "surveillance"])
         ids = {
             "late": late.id,
             "soon": soon.id,
             "answered": answered.id,
             "event": late.last.id,
             "institution": rcmp.id,
+            "project": project.id,
         }
     server = make_server("127.0.0.1", 0, module_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -92,6 +98,11 @@ def _pages(s: dict[str, Any]) -> list[str]:
         f"/requests/{r}/events/new?kind=complaint_filed",
         f"/requests/{r}/events/{e}/correct",
         f"/requests/{r}/events/{e}/files",
+        f"/requests/{r}/labels",
+        "/projects/",
+        f"/projects/{s['project']}",
+        f"/requests/?project={s['project']}&tag=police",
+        f"/scorecards/?project={s['project']}",
         "/institutions",
         f"/institutions/{s['institution']}",
         "/institutions/new",

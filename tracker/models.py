@@ -257,6 +257,70 @@ class InfoRequest(Base):
     )
 
 
+class Project(Base):
+    """A story or investigation that any number of the newsroom's requests belong to."""
+
+    __tablename__ = "project"
+    __table_args__ = (
+        sa.Index(
+            "uq_project_newsroom_lower_name",
+            "newsroom_id",
+            sa.func.lower(sa.column("name")),
+            unique=True,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RequestProject(Base):
+    """A request's membership of a project."""
+
+    __tablename__ = "request_project"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Tag(Base):
+    """A label a newsroom puts on requests (one row per name, whatever its case)."""
+
+    __tablename__ = "tag"
+    __table_args__ = (
+        sa.Index(
+            "uq_tag_newsroom_lower_name",
+            "newsroom_id",
+            sa.func.lower(sa.column("name")),
+            unique=True,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(50))
+
+
+class RequestTag(Base):
+    """A tag on a request."""
+
+    __tablename__ = "request_tag"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class TimelineEvent(Base):
     """One letter, notice or fact in a request's history. Append-only: corrections point back."""
 

@@ -15,6 +15,7 @@ from sqlalchemy.sql.selectable import Join
 
 from tracker.db import SQLITE_SEARCH_TABLE, sqlite_search_index
 from tracker.models import STATUSES, InfoRequest, Institution, User
+from tracker.projects import service as labels
 from tracker.requests import reading
 from tracker.requests.reading import ListedRequest
 
@@ -41,6 +42,8 @@ class RequestFilters:
     overdue: bool = False
     q: str = ""
     sort: str = "due"
+    project_id: int | None = None
+    tag: str | None = None
     page: int = 1
     # Keyset cursors from the pager's links: the sort key of the row the page starts after
     # (or ends before), so a deep page costs what the first one does.
@@ -68,6 +71,8 @@ class RequestFilters:
             overdue=get("overdue") in ("1", "on", "true"),
             q=(get("q") or "").replace("\x00", "").strip()[:200],
             sort=sort if sort in SORTS else "due",
+            project_id=as_int("project"),
+            tag=" ".join((get("tag") or "").split())[:100] or None,
             page=max(1, min(as_int("page") or 1, 1_000_000)),
             after=(get("after") or "")[:400] or None,
             before=(get("before") or "")[:400] or None,
@@ -174,6 +179,10 @@ def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) ->
         query = query.where(InfoRequest.owner_id == filters.owner_id)
     if filters.overdue:
         query = query.where(InfoRequest.status == "overdue")
+    if filters.project_id:
+        query = query.where(labels.in_project(filters.project_id))
+    if filters.tag:
+        query = query.where(labels.tagged(newsroom_id, filters.tag))
     if filters.q and not filters.searchable:
         return query.where(sa.false())
     if filters.q:

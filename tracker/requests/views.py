@@ -25,6 +25,7 @@ from tracker.files.storage import LocalStorage
 from tracker.i18n import ngettext
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
 from tracker.models import Attachment, InfoRequest, TimelineEvent
+from tracker.projects import service as labels
 from tracker.requests import queries, reading, service, timeline
 from tracker.requests.describe import describe, lateness
 from tracker.requests.forms import AttachFilesForm, RequestForm, event_form
@@ -79,6 +80,8 @@ def index() -> str:
         institutions=queries.institution_options(session, current_user.newsroom_id),
         owners=queries.owners(session, current_user.newsroom_id),
         laws=[(code, law.name) for code, law in deadlines.LAWS.items()],
+        projects=[(p.id, p.name) for p in labels.projects_of(session, current_user.newsroom_id)],
+        tags=[t.name for t in labels.tags_of(session, current_user.newsroom_id)],
         args=args,
     )
 
@@ -222,6 +225,7 @@ def show(request_id: int) -> str:
     return render_template(
         "requests/show.html",
         info_request=info_request,
+        labels=labels.labels_of(db.session(), info_request.id),
         deadline=describe(info_request, now),
         today=now,
         entries=timeline.entries(events, corrected_by, can_edit=can_edit),
