@@ -91,6 +91,8 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16), default="reporter")
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    # The interface's language ("en", "fr"); None: the browser's, else the newsroom's.
+    locale: Mapped[str | None] = mapped_column(sa.String(16))
     alert_email: Mapped[str | None] = mapped_column(sa.String(254))
     # kind -> bool; a missing kind means the default (on) for the alert kinds.
     alert_preferences: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)

@@ -2,7 +2,7 @@
 and tags
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from tracker.db import UTCDateTime
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

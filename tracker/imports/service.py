@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tracker import clock, deadlines
 from tracker.files.storage import LocalStorage
+from tracker.i18n import lazy_gettext
 from tracker.imports.csvfile import CsvTable
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
 from tracker.models import ImportBatch, ImportedRequest, InfoRequest, Institution, User
@@ -28,19 +29,19 @@ from tracker.requests import service as requests
 
 #: Mapping keys that name a column of the file, with the label the preview page shows.
 COLUMN_FIELDS: dict[str, str] = {
-    "title": "Title",
-    "text": "Text of the request (abstract)",
-    "file_number": "File number (identifier)",
-    "received_on": "Received (accepted) date",
-    "completed_on": "Completed (final response) date",
-    "decision": "Decision",
-    "institution": "Institution name",
-    "law": "Law",
+    "title": lazy_gettext("Title"),
+    "text": lazy_gettext("Text of the request (abstract)"),
+    "file_number": lazy_gettext("File number (identifier)"),
+    "received_on": lazy_gettext("Received (accepted) date"),
+    "completed_on": lazy_gettext("Completed (final response) date"),
+    "decision": lazy_gettext("Decision"),
+    "institution": lazy_gettext("Institution name"),
+    "law": lazy_gettext("Law"),
 }
 DATE_FORMATS: dict[str, str] = {
-    "iso": "YYYY-MM-DD (2015-01-08)",
-    "dmy": "DD/MM/YYYY (08/01/2015)",
-    "mdy": "MM/DD/YYYY (01/08/2015)",
+    "iso": lazy_gettext("YYYY-MM-DD (2015-01-08)"),
+    "dmy": lazy_gettext("DD/MM/YYYY (08/01/2015)"),
+    "mdy": lazy_gettext("MM/DD/YYYY (01/08/2015)"),
 }
 # Header names a spreadsheet commonly uses for each field (lower case), best first.
 _GUESSES: dict[str, tuple[str, ...]] = {
@@ -337,29 +338,29 @@ class Problem:
 
 
 PROBLEM_LABELS: dict[str, str] = {
-    "missing_received": "No received date",
-    "bad_date": "Not a date",
-    "placeholder_date": "Placeholder date",
-    "future_date": "Date in the future",
-    "completed_before_received": "Completed before received",
-    "unknown_law": "Unknown law",
-    "no_law": "No law",
-    "missing_institution": "Missing institution",
-    "duplicate_file_number": "File number already in the tracker",
-    "conflicting_rows": "Rows of one file number disagree",
-    "unknown_decision": "Unknown decision",
-    "missing_decision": "Completed without a decision",
-    "missing_title": "No title or text",
-    "too_long": "Value too long",
-    "extra_cells": "More cells than column names",
-    "still_open": "No completion date (imported as open)",
-    "unanswered_as_of": "No completion date (unanswered as of the file's date)",
-    "after_as_of": "Date after the as-of date",
-    "new_year_confirmed": "1 January (confirmed as real)",
-    "closed_without_date": "Closed, but no date (closed on the as-of date)",
-    "outcome_unknown": "No decision column (outcome unknown)",
-    "title_shortened": "Title shortened",
-    "decision_defaulted": "Decision taken from the default",
+    "missing_received": lazy_gettext("No received date"),
+    "bad_date": lazy_gettext("Not a date"),
+    "placeholder_date": lazy_gettext("Placeholder date"),
+    "future_date": lazy_gettext("Date in the future"),
+    "completed_before_received": lazy_gettext("Completed before received"),
+    "unknown_law": lazy_gettext("Unknown law"),
+    "no_law": lazy_gettext("No law"),
+    "missing_institution": lazy_gettext("Missing institution"),
+    "duplicate_file_number": lazy_gettext("File number already in the tracker"),
+    "conflicting_rows": lazy_gettext("Rows of one file number disagree"),
+    "unknown_decision": lazy_gettext("Unknown decision"),
+    "missing_decision": lazy_gettext("Completed without a decision"),
+    "missing_title": lazy_gettext("No title or text"),
+    "too_long": lazy_gettext("Value too long"),
+    "extra_cells": lazy_gettext("More cells than column names"),
+    "still_open": lazy_gettext("No completion date (imported as open)"),
+    "unanswered_as_of": lazy_gettext("No completion date (unanswered as of the file's date)"),
+    "after_as_of": lazy_gettext("Date after the as-of date"),
+    "new_year_confirmed": lazy_gettext("1 January (confirmed as real)"),
+    "closed_without_date": lazy_gettext("Closed, but no date (closed on the as-of date)"),
+    "outcome_unknown": lazy_gettext("No decision column (outcome unknown)"),
+    "title_shortened": lazy_gettext("Title shortened"),
+    "decision_defaulted": lazy_gettext("Decision taken from the default"),
 }
 
 

@@ -15,14 +15,35 @@ from tracker.display import reader_timezone
 from tracker.exports.service import safe_cell
 from tracker.files.downloads import content_disposition
 from tracker.files.storage import LocalStorage
+from tracker.i18n import _, lazy_gettext, ngettext
 from tracker.imports import restore, service
 from tracker.imports.csvfile import CsvFileError, CsvTable, parse_csv
 from tracker.imports.forms import ImportForm, MappingForm, UploadForm
 from tracker.imports.store import StoredUpload, UploadStore
 from tracker.requests.service import safe_display_name
 from tracker.scorecards.service import import_sources
+from tracker.timeline.kinds import CLOSURES
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+DELIMITER_NAMES = {
+    "comma": lazy_gettext("comma-separated"),
+    "semicolon": lazy_gettext("semicolon-separated"),
+    "tab": lazy_gettext("tab-separated"),
+}
+SEVERITY_NAMES = {"error": lazy_gettext("error"), "warning": lazy_gettext("warning")}
+
+
+@bp.context_processor
+def import_words() -> dict[str, object]:
+    """The words the import pages show for the service's codes."""
+    return {
+        "delimiter_names": DELIMITER_NAMES,
+        "severity_names": SEVERITY_NAMES,
+        "closures": CLOSURES,
+    }
+
+
 PREVIEW_ROWS = 5
 SOURCES_SHOWN = 20
 REPORT_ROWS_SHOWN = 500
@@ -63,8 +84,11 @@ def upload() -> str | Response:
         data = form.file.data.stream.read(limit + 1)
         if len(data) > limit:
             form.file.errors.append(
-                f"The file is larger than {current_app.config['MAX_UPLOAD_MB']}"
-                " MB, the most the tracker accepts. Split it in parts."
+                _(
+                    "The file is larger than %(size)s MB, the most the tracker accepts. "
+                    "Split it in parts.",
+                    size=current_app.config["MAX_UPLOAD_MB"],
+                )
             )
         elif restore.is_export(data):
             token = _store().save(
@@ -214,15 +238,25 @@ def run(token: str) -> str | Response:
         flash(str(exc), "error")
         return redirect(url_for("imports.check", token=token))
     _store().delete(token)
-    message = f"Imported {result.requests} requests from {result.rows} rows."
+    message = _(
+        "Imported %(requests)s requests from %(rows)s rows.",
+        requests=result.requests,
+        rows=result.rows,
+    )
     if result.institutions_created:
-        n = len(result.institutions_created)
-        message += f" {n} new institution{'s' if n != 1 else ''}: " + "; ".join(
-            f"“{name}”" for name in result.institutions_created
+        names = "; ".join(f"“{name}”" for name in result.institutions_created)
+        message += " " + ngettext(
+            "%(num)s new institution: %(names)s.",
+            "%(num)s new institutions: %(names)s.",
+            len(result.institutions_created),
+            names=names,
         )
-        message += "."
     if result.skipped_rows:
-        message += f" Left out {len(result.skipped_rows)} rows with errors."
+        message += " " + ngettext(
+            "Left out %(num)s row with errors.",
+            "Left out %(num)s rows with errors.",
+            len(result.skipped_rows),
+        )
     flash(message, "success")
     return redirect(url_for("requests.index", sort="received"))
 
@@ -281,7 +315,11 @@ def restore_run(token: str) -> Response:
         return redirect(url_for("imports.restore_check", token=token))
     _store().delete(token)
     flash(
-        f"Restored {result.requests} requests with {result.entries} timeline entries.",
+        _(
+            "Restored %(requests)s requests with %(entries)s timeline entries.",
+            requests=result.requests,
+            entries=result.entries,
+        ),
         "success",
     )
     return redirect(url_for("requests.index", sort="received"))
