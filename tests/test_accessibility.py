@@ -18,6 +18,7 @@ from tests import builders
 from tests.conftest import browser_login
 from tracker import clock
 from tracker.projects import service as labels
+from tracker.requests import numbers
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +63,8 @@ def site(module_app: Any) -> Iterator[dict[str, Any]]:
             desk.session, desk.user, labels.ProjectData("Facial recognition", "Police use")
         )
         labels.set_labels(desk.session, late.row, [project.id], ["police", "surveillance"])
+        numbers.add_number(desk.session, late.row, "previous", "A-2023-0099")
+        numbers.link_requests(desk.session, desk.user, late.row, "split", soon.row)
         ids = {
             "late": late.id,
             "soon": soon.id,
@@ -99,6 +102,7 @@ def _pages(s: dict[str, Any]) -> list[str]:
         f"/requests/{r}/events/{e}/correct",
         f"/requests/{r}/events/{e}/files",
         f"/requests/{r}/labels",
+        f"/requests/{r}/numbers",
         "/projects/",
         f"/projects/{s['project']}",
         f"/requests/?project={s['project']}&tag=police",

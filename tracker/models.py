@@ -259,6 +259,55 @@ class InfoRequest(Base):
     )
 
 
+# A request's file numbers beside its current one (InfoRequest.file_number), and how two
+# requests are related: declared here, labelled in tracker.requests.numbers.
+NUMBER_KINDS: tuple[str, ...] = ("previous", "appeal", "complaint", "other")
+LINK_KINDS: tuple[str, ...] = ("split", "transferred", "consolidated", "refiled")
+
+
+class RequestNumber(Base):
+    """Another file number of a request: the institution's previous one, an appeal's, the
+    complaint body's (tracker.requests.numbers)."""
+
+    __tablename__ = "request_number"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", NUMBER_KINDS), name="kind"),
+        sa.UniqueConstraint("request_id", "kind", "number"),
+        sa.Index("ix_request_number_lower_number", sa.func.lower(sa.column("number"))),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    number: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RequestLink(Base):
+    """Two requests related: ``from`` was split into, transferred as, consolidated into or
+    refiled as ``to``."""
+
+    __tablename__ = "request_link"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", LINK_KINDS), name="kind"),
+        sa.CheckConstraint("from_request_id <> to_request_id", name="not_itself"),
+        sa.UniqueConstraint("from_request_id", "to_request_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE")
+    )
+    to_request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Project(Base):
     """A story or investigation that any number of the newsroom's requests belong to."""
 

@@ -1,5 +1,5 @@
 """A reporter's workspace (issue 19): temporary passwords to change at first login; projects
-and tags
+and tags; a request's other file numbers and its links to other requests
 
 Revision ID: 0015
 Revises: 0016
@@ -10,6 +10,10 @@ import sqlalchemy as sa
 from alembic import op
 
 from tracker.db import UTCDateTime
+
+# As declared in tracker.models on the day of this migration.
+NUMBER_KINDS = "'previous', 'appeal', 'complaint', 'other'"
+LINK_KINDS = "'split', 'transferred', 'consolidated', 'refiled'"
 
 revision = "0015"
 down_revision = "0016"
@@ -86,9 +90,57 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_request_tag_tag_id", "request_tag", ["tag_id"])
+    op.create_table(
+        "request_number",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "request_id",
+            sa.Integer(),
+            sa.ForeignKey("info_request.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("number", sa.String(100), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(f"kind IN ({NUMBER_KINDS})", name=op.f("ck_request_number_kind")),
+        sa.UniqueConstraint("request_id", "kind", "number"),
+    )
+    op.create_index(
+        "ix_request_number_lower_number", "request_number", [sa.text("lower(number)")]
+    )
+    op.create_table(
+        "request_link",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "from_request_id",
+            sa.Integer(),
+            sa.ForeignKey("info_request.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column(
+            "to_request_id",
+            sa.Integer(),
+            sa.ForeignKey("info_request.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column(
+            "created_by_id",
+            sa.Integer(),
+            sa.ForeignKey("user_account.id", ondelete="SET NULL"),
+            nullable=True,
+        ),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(f"kind IN ({LINK_KINDS})", name=op.f("ck_request_link_kind")),
+        sa.CheckConstraint("from_request_id <> to_request_id", name=op.f("ck_request_link_not_itself")),
+        sa.UniqueConstraint("from_request_id", "to_request_id", "kind"),
+    )
+    op.create_index("ix_request_link_to_request_id", "request_link", ["to_request_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("request_link")
+    op.drop_table("request_number")
     op.drop_table("request_tag")
     op.drop_table("tag")
     op.drop_table("request_project")

@@ -225,3 +225,28 @@ def event_form(
     )
     form: EventForm = form_class(**kwargs)
     return form
+
+
+class NumberForm(FlaskForm):
+    """Another file number of the request."""
+
+    kind = SelectField(lazy_gettext("Kind of number"))
+    number = StringField(lazy_gettext("File number"))
+    submit = SubmitField(lazy_gettext("Add the number"))
+
+
+class LinkForm(FlaskForm):
+    """A link from this request to another."""
+
+    kind = SelectField(lazy_gettext("This request was"))
+    other = StringField(
+        lazy_gettext("Other request"),
+        description=lazy_gettext("Its tracker number (#123) or one of its file numbers."),
+    )
+    submit = SubmitField(lazy_gettext("Link the requests"))
+
+
+class RemoveForm(FlaskForm):
+    """A button that removes a number or a link."""
+
+    submit = SubmitField(lazy_gettext("Remove"))

@@ -17,7 +17,7 @@ from tracker.db import SQLITE_SEARCH_TABLE, sqlite_search_index
 from tracker.i18n import format_decimal, lazy_gettext
 from tracker.models import STATUSES, InfoRequest, Institution, User
 from tracker.projects import service as labels
-from tracker.requests import reading
+from tracker.requests import numbers, reading
 from tracker.requests.reading import ListedRequest
 
 PER_PAGE = 25
@@ -152,13 +152,15 @@ def _search(term: str, fts: bool) -> sa.ColumnElement[bool]:
         matches = sa.select(_SEARCH_INDEX.c.rowid).where(
             sa.literal_column(SQLITE_SEARCH_TABLE).match(phrase)
         )
-        return InfoRequest.id.in_(matches)
+        # A request's other file numbers (tracker.requests.numbers) are not in the index.
+        return sa.or_(InfoRequest.id.in_(matches), numbers.other_numbers(term))
     pattern = f"%{_escape_like(term.lower())}%"
     return sa.or_(
         *[
             sa.func.lower(col).like(pattern, escape="\\")
             for col in (InfoRequest.title, InfoRequest.text, InfoRequest.file_number)
-        ]
+        ],
+        numbers.other_numbers(term),
     )
 
 

@@ -24,11 +24,18 @@ from tracker.display import format_date, id_links, reader_timezone
 from tracker.files.storage import LocalStorage
 from tracker.i18n import _, ngettext
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.models import Attachment, InfoRequest, TimelineEvent
+from tracker.models import LINK_KINDS, NUMBER_KINDS, Attachment, InfoRequest, TimelineEvent
 from tracker.projects import service as labels
-from tracker.requests import queries, reading, service, timeline
+from tracker.requests import numbers, queries, reading, service, timeline
 from tracker.requests.describe import describe, lateness
-from tracker.requests.forms import AttachFilesForm, RequestForm, event_form
+from tracker.requests.forms import (
+    AttachFilesForm,
+    LinkForm,
+    NumberForm,
+    RemoveForm,
+    RequestForm,
+    event_form,
+)
 from tracker.requests.state import CLOSURES
 from tracker.tenancy import load_owned_request_or_404
 from tracker.timeline import kinds
@@ -226,6 +233,8 @@ def show(request_id: int) -> str:
         "requests/show.html",
         info_request=info_request,
         labels=labels.labels_of(db.session(), info_request.id),
+        numbers=numbers.numbers_of(db.session(), info_request),
+        links=numbers.links_of(db.session(), info_request),
         deadline=describe(info_request, now),
         today=now,
         entries=timeline.entries(events, corrected_by, can_edit=can_edit),
@@ -376,6 +385,95 @@ def attach_files(request_id: int, event_id: int) -> str | Response:
         entry=entry,
         kind_label=service.KIND_LABELS.get(entry.kind, entry.kind),
     )
+
+
+def _numbers_page(info_request: InfoRequest, number_form: NumberForm, link_form: LinkForm) -> str:
+    session = db.session()
+    return render_template(
+        "requests/numbers.html",
+        info_request=info_request,
+        numbers=numbers.numbers_of(session, info_request),
+        links=numbers.links_of(session, info_request),
+        number_form=number_form,
+        link_form=link_form,
+        remove=RemoveForm(),
+    )
+
+
+def _number_forms() -> tuple[NumberForm, LinkForm]:
+    number_form = NumberForm(prefix="n")
+    number_form.kind.choices = [(k, str(numbers.NUMBER_LABELS[k])) for k in NUMBER_KINDS]
+    link_form = LinkForm(prefix="l")
+    link_form.kind.choices = [(k, str(numbers.LINK_LABELS[k][0])) for k in LINK_KINDS]
+    return number_form, link_form
+
+
+def _editable(request_id: int) -> InfoRequest:
+    info_request = load_owned_request_or_404(request_id)
+    if not service.can_edit(current_user, info_request):
+        abort(403)
+    return info_request
+
+
+@bp.route("/requests/<int:request_id>/numbers", methods=["GET", "POST"])
+@login_required
+def file_numbers(request_id: int) -> str | Response:
+    """The request's file numbers and links to other requests, with forms to add them."""
+    info_request = _editable(request_id)
+    number_form, link_form = _number_forms()
+    if request.method == "POST":
+        posted = number_form if "n-submit" in request.form else link_form
+        if posted.validate_on_submit():
+            try:
+                with db.transaction() as session:
+                    target = session.get(InfoRequest, info_request.id)
+                    if posted is number_form:
+                        numbers.add_number(
+                            session, target, number_form.kind.data, number_form.number.data or ""
+                        )
+                        message = _("File number added.")
+                    else:
+                        other = numbers.resolve_request(
+                            session, current_user.newsroom_id, link_form.other.data or ""
+                        )
+                        numbers.link_requests(
+                            session, current_user, target, link_form.kind.data, other
+                        )
+                        message = _("Requests linked.")
+            except numbers.NumberError as exc:
+                _add_error(posted, exc.field, str(exc))
+            else:
+                flash(message, "success")
+                return redirect(url_for("requests.file_numbers", request_id=info_request.id))
+    return _numbers_page(info_request, number_form, link_form)
+
+
+@bp.post("/requests/<int:request_id>/numbers/<int:number_id>/remove")
+@login_required
+def remove_number(request_id: int, number_id: int) -> Response:
+    """Forget one of the request's other file numbers."""
+    info_request = _editable(request_id)
+    if not RemoveForm().validate_on_submit():
+        abort(400)
+    with db.transaction() as session:
+        if not numbers.remove_number(session, info_request, number_id):
+            abort(404)
+    flash(_("File number removed."), "success")
+    return redirect(url_for("requests.file_numbers", request_id=request_id))
+
+
+@bp.post("/requests/<int:request_id>/links/<int:link_id>/remove")
+@login_required
+def remove_link(request_id: int, link_id: int) -> Response:
+    """Remove a link between the request and another."""
+    info_request = _editable(request_id)
+    if not RemoveForm().validate_on_submit():
+        abort(400)
+    with db.transaction() as session:
+        if not numbers.unlink(session, info_request, link_id):
+            abort(404)
+    flash(_("Link removed."), "success")
+    return redirect(url_for("requests.file_numbers", request_id=request_id))
 
 
 @bp.get("/files/<int:attachment_id>")
