@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.imports.views import bp as imports_bp
     from tracker.institutions.views import bp as institutions_bp
     from tracker.language.views import bp as language_bp
+    from tracker.letters.views import bp as letters_bp
     from tracker.packets.views import bp as packets_bp
     from tracker.people.views import bp as people_bp
     from tracker.projects.views import bp as projects_bp
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(institutions_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(packets_bp)
+    app.register_blueprint(letters_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(api_tokens_bp)
     app.register_blueprint(api_bp)

@@ -2,7 +2,7 @@
 and tags; a request's other file numbers and its links to other requests
 
 Revision ID: 0015
-Revises: 0016
+Revises: 0014
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -16,7 +16,7 @@ NUMBER_KINDS = "'previous', 'appeal', 'complaint', 'other'"
 LINK_KINDS = "'split', 'transferred', 'consolidated', 'refiled'"
 
 revision = "0015"
-down_revision = "0016"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

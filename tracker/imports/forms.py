@@ -132,3 +132,7 @@ class ImportForm(FlaskForm):
         lazy_gettext("Leave out the requests whose rows have errors and import the others")
     )
     submit = SubmitField(lazy_gettext("Import"))
+
+
+class CancelForm(FlaskForm):
+    """Cancel an import (its CSRF token alone)."""

@@ -7,6 +7,7 @@ deadlines come from the same code as requests logged by hand.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -22,9 +23,10 @@ from sqlalchemy.orm import Session
 from tracker import clock, deadlines
 from tracker.files.storage import LocalStorage
 from tracker.i18n import lazy_gettext
+from tracker.imports import bulk
 from tracker.imports.csvfile import CsvTable
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.models import ImportBatch, ImportedRequest, InfoRequest, Institution, User
+from tracker.models import ImportBatch, InfoRequest, Institution, User
 from tracker.requests import numbers as request_numbers
 from tracker.requests import service as requests
 
@@ -526,10 +528,12 @@ def _plain(value: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=4096)
 def _decision_key(value: str) -> str:
     return " ".join(_plain(value.strip()).replace("_", " ").replace("-", " ").split())
 
 
+@functools.lru_cache(maxsize=4096)
 def name_key(name: str) -> str:
     """What two spellings of one institution share: letters and digits, without case,
     accents, spaces or punctuation ("Ville de Montréal" and "ville de montreal.")."""
@@ -1007,6 +1011,7 @@ class ImportResult:
     rows: int
     institutions_created: list[str] = field(default_factory=list)
     skipped_rows: list[int] = field(default_factory=list)
+    import_id: int | None = None  # the import_batch row
 
 
 def run_import(
@@ -1018,7 +1023,7 @@ def run_import(
     *,
     source: str,
     skip_invalid: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: bulk.Progress | None = None,
 ) -> ImportResult:
     """Write the plan's requests in the caller's transaction; any failure writes nothing."""
     if plan.errors and not skip_invalid:
@@ -1029,136 +1034,98 @@ def run_import(
     todo = plan.valid_requests
     if not todo:
         raise ImportRefused("Nothing was imported: no request in the file is free of errors.")
-    batch = ImportBatch(
-        newsroom_id=owner.newsroom_id,
-        filename=source[:255],
-        as_of=plan.as_of,
-        imported_by_id=owner.id,
-        requests=len(todo),
-        rows=sum(len(r.rows) for r in todo),
-    )
-    db.add(batch)
-    institution_ids: dict[str, int] = {}
-    created: list[str] = []
-    for name, law_code in plan.new_institutions.items():
-        first = next(
-            (r for r in todo if r.institution_name == name and r.institution_id is None), None
-        )
-        if first is None:
-            continue
-        try:
-            institution = create_institution(
-                db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
-            )
-        except InstitutionError as exc:
-            raise ImportRefused(
-                f"Nothing was imported: row {first.rows[0]}: the institution {name!r} "
-                f"was refused: {exc}"
-            ) from exc
-        institution_ids[name] = institution.id
-        created.append(name)
     imported_at = clock.now().isoformat(timespec="seconds")
-    planned = todo[0]
-    try:
-        db.flush()
-        for done, planned in enumerate(todo, start=1):
-            written = _write_request(db, planned, owner, today, storage, batch, institution_ids)
-            requests.record_import(
-                db,
-                owner,
-                written,
-                today,
-                _import_note(planned, source),
-                {
-                    "source": source,
-                    "rows": planned.rows,
-                    "decisions": planned.decisions,
-                    "imported_at": imported_at,
-                    "as_of": plan.as_of.isoformat() if plan.as_of else None,
-                },
+    wanted = {r.institution_id for r in todo if r.institution_id is not None}
+    existing = list(
+        db.scalars(
+            sa.select(Institution).where(
+                Institution.id.in_(wanted), Institution.newsroom_id == owner.newsroom_id
             )
-            if progress is not None:
-                progress(done)
-    except requests.RequestError as exc:
-        raise ImportRefused(
-            f"Nothing was imported: row {planned.rows[0]} "
-            f"({planned.file_number or planned.title}) was refused: {exc}"
-        ) from exc
+        )
+    )
+    places = {i.name: bulk.Place(i.name, i.law_code, i.province) for i in existing}
+    for name, law_code in plan.new_institutions.items():
+        places.setdefault(name, bulk.Place(name, law_code))
+
+    def imported(planned: PlannedRequest) -> bulk._Entry:
+        return bulk._Entry(
+            "imported",
+            today,
+            _import_note(planned, source),
+            {
+                "source": source,
+                "rows": planned.rows,
+                "decisions": planned.decisions,
+                "imported_at": imported_at,
+                "as_of": plan.as_of.isoformat() if plan.as_of else None,
+            },
+        )
+
+    try:
+        # First every request is checked and its clock derived (nothing written yet), then
+        # everything is written.
+        prepared = bulk.check_all(
+            todo, owner, today, places=places, imported=imported, progress=progress
+        )
+        batch = ImportBatch(
+            newsroom_id=owner.newsroom_id,
+            filename=source[:255],
+            as_of=plan.as_of,
+            imported_by_id=owner.id,
+            requests=len(todo),
+            rows=sum(len(r.rows) for r in todo),
+        )
+        db.add(batch)
+        institution_ids = {i.name: i.id for i in existing}
+        created: list[str] = []
+        for name, law_code in plan.new_institutions.items():
+            first = next(
+                (r for r in todo if r.institution_name == name and r.institution_id is None),
+                None,
+            )
+            if first is None:
+                continue
+            try:
+                institution = create_institution(
+                    db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
+                )
+            except InstitutionError as exc:
+                raise ImportRefused(
+                    f"Nothing was imported: row {first.rows[0]}: the institution {name!r} "
+                    f"was refused: {exc}"
+                ) from exc
+            institution_ids[name] = institution.id
+            created.append(name)
+        db.flush()
+        bulk.write(
+            db,
+            prepared,
+            todo,
+            owner,
+            batch_id=batch.id,
+            institution_ids=institution_ids,
+            progress=progress,
+        )
+    except bulk.RowRefused as exc:
+        where = f"row {exc.rows[0]} ({exc.label})"
+        if exc.by_database:
+            # The dry run checks what the database checks; should a row slip through anyway
+            # (another import writing at the same time), the report names it, never a 500.
+            raise ImportRefused(
+                f"Nothing was imported: {where} was refused by the database: {exc.reason}"
+            ) from exc
+        raise ImportRefused(f"Nothing was imported: {where} was refused: {exc.reason}") from exc
     except sa.exc.IntegrityError as exc:
-        # The dry run checks what the database checks; should a row slip through anyway
-        # (another import writing at the same time), the report names it, never a 500.
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
-        raise ImportRefused(
-            f"Nothing was imported: row {planned.rows[0]} "
-            f"({planned.file_number or planned.title}) was refused by the database: {reason}"
-        ) from exc
+        raise ImportRefused(f"Nothing was imported: the database refused: {reason}") from exc
     skipped = sorted(n for r in plan.invalid_requests for n in r.rows)
     return ImportResult(
         requests=len(todo),
         rows=sum(len(r.rows) for r in todo),
         institutions_created=created,
         skipped_rows=skipped,
+        import_id=batch.id,
     )
-
-
-def _write_request(
-    db: Session,
-    planned: PlannedRequest,
-    owner: User,
-    today: date,
-    storage: LocalStorage,
-    batch: ImportBatch,
-    institution_ids: dict[str, int],
-) -> InfoRequest:
-    """One planned request through the request service: its packages, its final response
-    or how it closed."""
-    institution_id = planned.institution_id or institution_ids[planned.institution_name]
-    info_request = requests.create_request(
-        db,
-        owner,
-        requests.RequestData(
-            institution_id=institution_id,
-            title=planned.title,
-            received_on=planned.received_on,
-            law_code=planned.law_code,
-            text=planned.text,
-            file_number=planned.file_number,
-        ),
-        today,
-    )
-    db.add(ImportedRequest(import_id=batch.id, request_id=info_request.id))
-    # Earlier packages are partial releases; the last is the final response, whose outcome
-    # sums up every package (all disclosed + nothing disclosed = in part).
-    overall = _combine([outcome for _, outcome in planned.responses])
-    decided = f"Decision in the spreadsheet: {', '.join(planned.decisions)}."
-    events: list[requests.EventData] = []
-    for index, (day, _) in enumerate(planned.responses):
-        final = index == len(planned.responses) - 1
-        events.append(
-            requests.EventData(
-                kind="final_response" if final else "partial_release",
-                occurred_on=day,
-                note=decided
-                if final and planned.decisions
-                else "Release package (from the import).",
-                details={"outcome": overall} if final else {},
-            )
-        )
-    if planned.closure is not None:
-        day, closure = planned.closure
-        note = (
-            f"Unanswered as of {day.isoformat()}: the imported file says nothing later."
-            if closure == "unanswered_as_of"
-            else decided
-        )
-        events.append(
-            requests.EventData(
-                kind="withdrawn", occurred_on=day, note=note, details={"closure": closure}
-            )
-        )
-    for data in events:
-        requests.add_event(db, owner, info_request, data, today, storage, 0)
-    return info_request
 
 
 def _import_note(planned: PlannedRequest, source: str) -> str:
