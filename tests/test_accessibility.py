@@ -103,6 +103,7 @@ def _pages(s: dict[str, Any]) -> list[str]:
         f"/requests/{r}/events/{e}/files",
         f"/requests/{r}/labels",
         f"/requests/{r}/numbers",
+        f"/requests/{r}/people",
         "/projects/",
         f"/projects/{s['project']}",
         f"/requests/?project={s['project']}&tag=police",

@@ -33,6 +33,8 @@ NEWER_TABLES = (
     "tag",
     "request_tag",
     "request_number",
+    "request_watcher",
+    "reminder",
     "request_link",
 )
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="the FTS5 index exists on SQLite only")

@@ -38,6 +38,7 @@ ALERT_KINDS: tuple[str, ...] = (
     "weekly_digest",
     "password_reset",
     "export_ready",
+    "reminder",  # a person's own "remind me on DATE" (tracker.reminders), migration 0015
 )
 ALERT_STATUSES: tuple[str, ...] = ("pending", "sending", "sent", "failed")
 
@@ -362,6 +363,41 @@ class RequestLink(Base):
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RequestWatcher(Base):
+    """A colleague who receives a request's alerts as its owner does."""
+
+    __tablename__ = "request_watcher"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reminder(Base):
+    """ "Remind me on DATE" about a request: mailed through the alert outbox on that day
+    (tracker.reminders), whatever the request's status."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (sa.Index("ix_reminder_remind_on_queued", "remind_on", "queued_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), index=True
+    )
+    remind_on: Mapped[date] = mapped_column(sa.Date)
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When its mail went into the outbox (NULL: not yet).
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Project(Base):

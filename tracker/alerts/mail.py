@@ -202,7 +202,7 @@ def compose_request_alert(
         **facts,
         # The letter due (never sent by the alert itself), with the page that drafts it.
         "letter_due": reminder_for(session, request, today) if session is not None else None,
-        "letters_url": f"{config['BASE_URL']}/requests/{request.id}/letters",
+        "letters_url": f"{base_url(config, mail=True)}/requests/{request.id}/letters",
         "kind": kind,
         "user": user,
         "today": today,

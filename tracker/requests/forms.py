@@ -250,3 +250,17 @@ class RemoveForm(FlaskForm):
     """A button that removes a number or a link."""
 
     submit = SubmitField(lazy_gettext("Remove"))
+
+
+class ReassignForm(FlaskForm):
+    """Hand the request to another reporter (editors)."""
+
+    owner = SelectField(lazy_gettext("New reporter"), coerce=int, validate_choice=False)
+    submit = SubmitField(lazy_gettext("Reassign"))
+
+
+class WatcherForm(FlaskForm):
+    """A colleague who will receive the request's alerts."""
+
+    user = SelectField(lazy_gettext("Colleague"), coerce=int, validate_choice=False)
+    submit = SubmitField(lazy_gettext("Add as a watcher"))

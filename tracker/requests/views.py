@@ -24,16 +24,18 @@ from tracker.display import format_date, id_links, reader_timezone
 from tracker.files.storage import LocalStorage
 from tracker.i18n import _, ngettext
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.models import LINK_KINDS, NUMBER_KINDS, Attachment, InfoRequest, TimelineEvent
+from tracker.models import LINK_KINDS, NUMBER_KINDS, Attachment, InfoRequest, TimelineEvent, User
 from tracker.projects import service as labels
-from tracker.requests import numbers, queries, reading, service, timeline
+from tracker.requests import numbers, people, queries, reading, service, timeline
 from tracker.requests.describe import describe, lateness
 from tracker.requests.forms import (
     AttachFilesForm,
     LinkForm,
     NumberForm,
+    ReassignForm,
     RemoveForm,
     RequestForm,
+    WatcherForm,
     event_form,
 )
 from tracker.requests.state import CLOSURES
@@ -235,6 +237,8 @@ def show(request_id: int) -> str:
         labels=labels.labels_of(db.session(), info_request.id),
         numbers=numbers.numbers_of(db.session(), info_request),
         links=numbers.links_of(db.session(), info_request),
+        watchers=people.watchers_of(db.session(), info_request.id),
+        owner=db.session().get(User, info_request.owner_id),
         deadline=describe(info_request, now),
         today=now,
         entries=timeline.entries(events, corrected_by, can_edit=can_edit),
@@ -474,6 +478,70 @@ def remove_link(request_id: int, link_id: int) -> Response:
             abort(404)
     flash(_("Link removed."), "success")
     return redirect(url_for("requests.file_numbers", request_id=request_id))
+
+
+def _people_forms(info_request: InfoRequest) -> tuple[ReassignForm, WatcherForm]:
+    everyone = people.colleagues(db.session(), current_user.newsroom_id)
+    reassign = ReassignForm(prefix="r")
+    reassign.owner.choices = [(u.id, u.name) for u in everyone if u.id != info_request.owner_id]
+    watcher = WatcherForm(prefix="w")
+    watcher.user.choices = [(u.id, u.name) for u in everyone if u.id != info_request.owner_id]
+    return reassign, watcher
+
+
+@bp.route("/requests/<int:request_id>/people", methods=["GET", "POST"])
+@login_required
+def request_people(request_id: int) -> str | Response:
+    """The request's reporter (editors reassign it) and the colleagues watching it."""
+    info_request = _editable(request_id)
+    reassign_form, watcher_form = _people_forms(info_request)
+    if request.method == "POST":
+        posted = reassign_form if "r-submit" in request.form else watcher_form
+        if posted.validate_on_submit():
+            try:
+                with db.transaction() as session:
+                    target = session.get(InfoRequest, info_request.id)
+                    if posted is reassign_form:
+                        people.reassign(
+                            session, current_user, target, reassign_form.owner.data, today()
+                        )
+                        message = _("Request reassigned.")
+                    else:
+                        added = people.add_watcher(
+                            session, current_user, target, watcher_form.user.data
+                        )
+                        message = _("%(name)s now receives this request's alerts.", name=added.name)
+            except people.PeopleError as exc:
+                _add_error(posted, exc.field, str(exc))
+            else:
+                flash(message, "success")
+                return redirect(url_for("requests.request_people", request_id=request_id))
+    return render_template(
+        "requests/people.html",
+        info_request=info_request,
+        watchers=people.watchers_of(db.session(), info_request.id),
+        reassign_form=reassign_form,
+        watcher_form=watcher_form,
+        remove=RemoveForm(),
+    )
+
+
+@bp.post("/requests/<int:request_id>/watchers/<int:user_id>/remove")
+@login_required
+def remove_watcher(request_id: int, user_id: int) -> Response:
+    """Stop a colleague watching the request."""
+    info_request = load_owned_request_or_404(request_id)
+    if not RemoveForm().validate_on_submit():
+        abort(400)
+    try:
+        with db.transaction() as session:
+            removed = people.remove_watcher(session, current_user, info_request, user_id)
+    except people.PeopleError:
+        abort(403)
+    if not removed:
+        abort(404)
+    flash(_("Watcher removed."), "success")
+    return redirect(url_for("requests.show", request_id=request_id))
 
 
 @bp.get("/files/<int:attachment_id>")
