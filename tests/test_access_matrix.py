@@ -227,6 +227,14 @@ def matrix(ids: Ids) -> list[Case]:
         Case("/requests/<int:request_id>/labels", "GET", f"/requests/{r}/labels"),
         Case("/requests/<int:request_id>/numbers", "GET", f"/requests/{r}/numbers"),
         Case("/requests/<int:request_id>/people", "GET", f"/requests/{r}/people"),
+        Case("/requests/<int:request_id>/remind", "GET", f"/requests/{r}/remind"),
+        Case(
+            "/requests/<int:request_id>/remind",
+            "POST",
+            f"/requests/{r}/remind",
+            {"remind_on": "2099-01-01", "note": "x"},
+        ),
+        Case("/reminders/<int:reminder_id>/delete", "POST", "/reminders/1/delete", {}),
         Case(
             "/requests/<int:request_id>/people",
             "POST",

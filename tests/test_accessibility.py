@@ -18,6 +18,7 @@ from tests import builders
 from tests.conftest import browser_login
 from tracker import clock
 from tracker.projects import service as labels
+from tracker.reminders import service as reminders
 from tracker.requests import numbers
 
 pytestmark = pytest.mark.browser
@@ -65,6 +66,9 @@ def site(module_app: Any) -> Iterator[dict[str, Any]]:
         labels.set_labels(desk.session, late.row, [project.id], ["police", "surveillance"])
         numbers.add_number(desk.session, late.row, "previous", "A-2023-0099")
         numbers.link_requests(desk.session, desk.user, late.row, "split", soon.row)
+        reminders.add_reminder(
+            desk.session, desk.user, late.row, TODAY + timedelta(days=3), "Call them", TODAY
+        )
         ids = {
             "late": late.id,
             "soon": soon.id,
@@ -104,6 +108,7 @@ def _pages(s: dict[str, Any]) -> list[str]:
         f"/requests/{r}/labels",
         f"/requests/{r}/numbers",
         f"/requests/{r}/people",
+        f"/requests/{r}/remind",
         "/projects/",
         f"/projects/{s['project']}",
         f"/requests/?project={s['project']}&tag=police",

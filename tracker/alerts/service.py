@@ -50,6 +50,7 @@ from tracker.alerts import mail
 from tracker.config import WEEKDAYS
 from tracker.i18n import lazy_gettext
 from tracker.models import Alert, InfoRequest, User
+from tracker.reminders.service import plan_reminders
 from tracker.requests.people import watchers_by_request
 
 log = logging.getLogger("tracker.alerts")
@@ -327,6 +328,8 @@ def plan_alerts(db: Session, config: Mapping[str, Any], *, dry_run: bool = False
         if dry_run:
             queued += len(fresh)
             continue
+        # Personal reminders due today go out through the same outbox (tracker.reminders).
+        queued += plan_reminders(db, today, newsroom_ids, config)
         now = clock.now()
         for item in fresh:
             if item.request is not None:

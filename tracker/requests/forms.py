@@ -264,3 +264,23 @@ class WatcherForm(FlaskForm):
 
     user = SelectField(lazy_gettext("Colleague"), coerce=int, validate_choice=False)
     submit = SubmitField(lazy_gettext("Add as a watcher"))
+
+
+BULK_ACTIONS = (
+    ("tag", lazy_gettext("Tag them")),
+    ("project", lazy_gettext("Add them to a project")),
+    ("reassign", lazy_gettext("Reassign them (editors)")),
+    ("export", lazy_gettext("Export them as CSV")),
+)
+
+
+class BulkForm(FlaskForm):
+    """One action on the list's chosen rows."""
+
+    action = SelectField(lazy_gettext("With the chosen requests"), choices=BULK_ACTIONS)
+    tags = StringField(
+        lazy_gettext("Tags"), description=lazy_gettext("For “Tag them”: separated by commas.")
+    )
+    project = SelectField(lazy_gettext("Project"), coerce=int, validate_choice=False)
+    owner = SelectField(lazy_gettext("New reporter"), coerce=int, validate_choice=False)
+    submit = SubmitField(lazy_gettext("Apply"))

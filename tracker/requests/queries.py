@@ -32,6 +32,19 @@ SORTS = {
 }
 
 
+MAX_CHOSEN = 1000
+
+
+def parse_ids(raw: str) -> tuple[int, ...]:
+    """Request ids from ``1,2,3`` (what does not parse is dropped; at most MAX_CHOSEN)."""
+    found = []
+    for part in raw.split(",")[:MAX_CHOSEN]:
+        part = part.strip()
+        if part.isascii() and part.isdigit() and len(part) <= 12:
+            found.append(int(part))
+    return tuple(dict.fromkeys(found))
+
+
 @dataclass(frozen=True)
 class RequestFilters:
     """What the list page filters and sorts by; unknown values are ignored, never an error."""
@@ -45,6 +58,8 @@ class RequestFilters:
     sort: str = "due"
     project_id: int | None = None
     tag: str | None = None
+    # Chosen rows (the list's bulk export): ``?ids=1,2,3``.
+    ids: tuple[int, ...] | None = None
     page: int = 1
     # Keyset cursors from the pager's links: the sort key of the row the page starts after
     # (or ends before), so a deep page costs what the first one does.
@@ -74,6 +89,7 @@ class RequestFilters:
             sort=sort if sort in SORTS else "due",
             project_id=as_int("project"),
             tag=" ".join((get("tag") or "").split())[:100] or None,
+            ids=parse_ids(get("ids") or "") or None,
             page=max(1, min(as_int("page") or 1, 1_000_000)),
             after=(get("after") or "")[:400] or None,
             before=(get("before") or "")[:400] or None,
@@ -182,6 +198,8 @@ def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) ->
         query = query.where(InfoRequest.owner_id == filters.owner_id)
     if filters.overdue:
         query = query.where(InfoRequest.status == "overdue")
+    if filters.ids:
+        query = query.where(InfoRequest.id.in_(filters.ids))
     if filters.project_id:
         query = query.where(labels.in_project(filters.project_id))
     if filters.tag:

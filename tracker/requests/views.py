@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -30,6 +31,7 @@ from tracker.requests import numbers, people, queries, reading, service, timelin
 from tracker.requests.describe import describe, lateness
 from tracker.requests.forms import (
     AttachFilesForm,
+    BulkForm,
     LinkForm,
     NumberForm,
     ReassignForm,
@@ -63,10 +65,21 @@ def _add_error(form: object, name: str | None, message: str) -> None:
         field.errors = [*field.errors, message]
 
 
-@bp.get("/requests/")
-@login_required
-def index() -> str:
-    """The newsroom's requests, filtered, searched, sorted and paged."""
+def _bulk_form() -> BulkForm:
+    session = db.session()
+    form = BulkForm(prefix="b")
+    form.project.choices = [
+        (0, _("— choose —")),
+        *[(p.id, p.name) for p in labels.projects_of(session, current_user.newsroom_id)],
+    ]
+    form.owner.choices = [
+        (0, _("— choose —")),
+        *[(u.id, u.name) for u in people.colleagues(session, current_user.newsroom_id)],
+    ]
+    return form
+
+
+def _list_page(bulk: BulkForm, chosen: set[int] | None = None) -> str:
     session = db.session()
     filters = queries.RequestFilters.from_args(request.args)
     result = queries.list_requests(
@@ -92,7 +105,79 @@ def index() -> str:
         projects=[(p.id, p.name) for p in labels.projects_of(session, current_user.newsroom_id)],
         tags=[t.name for t in labels.tags_of(session, current_user.newsroom_id)],
         args=args,
+        bulk=bulk,
+        chosen=chosen or set(),
     )
+
+
+@bp.get("/requests/")
+@login_required
+def index() -> str:
+    """The newsroom's requests, filtered, searched, sorted and paged."""
+    return _list_page(_bulk_form())
+
+
+@bp.post("/requests/bulk")
+@login_required
+def bulk() -> str | Response:
+    """Tag, add to a project, reassign or export the list's chosen rows."""
+    form = _bulk_form()
+    chosen = set(queries.parse_ids(",".join(request.form.getlist("ids"))))
+    back = url_for("requests.index", **queries.list_params(request.args))
+    if not form.validate_on_submit():
+        return _list_page(form, chosen)
+    if not chosen:
+        _add_error(form, "action", _("Tick at least one request in the list."))
+        return _list_page(form, chosen)
+    action = form.action.data
+    if action == "export":
+        return redirect(url_for("exports.requests_csv", ids=",".join(map(str, sorted(chosen)))))
+    try:
+        with db.transaction() as session:
+            mine = [
+                r
+                for r in session.scalars(
+                    sa.select(InfoRequest).where(
+                        InfoRequest.newsroom_id == current_user.newsroom_id,
+                        InfoRequest.id.in_(chosen),
+                    )
+                )
+            ]
+            editable = [r for r in mine if service.can_edit(current_user, r)]
+            if len(editable) < len(mine):
+                raise people.PeopleError(
+                    _("You can change only your own requests: untick the others."), "action"
+                )
+            ids = [r.id for r in editable]
+            if action == "tag":
+                names = labels.split_tags(form.tags.data or "")
+                if not names:
+                    raise labels.LabelError(_("Type the tags to add."), "tags")
+                labels.add_tags(session, current_user.newsroom_id, names, ids)
+                message = _("Tagged %(n)s requests.", n=len(ids))
+            elif action == "project":
+                project = labels.project_of(
+                    session, current_user.newsroom_id, form.project.data or 0
+                )
+                if project is None:
+                    raise labels.LabelError(_("Choose a project."), "project")
+                labels.add_to_project(session, current_user.newsroom_id, project, ids)
+                message = _("%(n)s requests are in %(name)s.", n=len(ids), name=project.name)
+            else:
+                if not current_user.is_editor:
+                    raise people.PeopleError(_("Only an editor can reassign a request."), "action")
+                count = 0
+                for r in editable:
+                    if r.owner_id != form.owner.data:
+                        people.reassign(session, current_user, r, form.owner.data, today())
+                        count += 1
+                message = _("Reassigned %(n)s requests.", n=count)
+    except (labels.LabelError, people.PeopleError) as exc:
+        field = {"user": "owner"}.get(exc.field or "", exc.field)
+        _add_error(form, field, str(exc))
+        return _list_page(form, chosen)
+    flash(message, "success")
+    return redirect(back)
 
 
 def _request_data(form: RequestForm, institution_id: int) -> service.RequestData:
