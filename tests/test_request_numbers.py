@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from tests import builders
 from tests.conftest import page
 from tracker import clock, db
-from tracker.models import InfoRequest, RequestLink, RequestNumber
+from tracker.models import LINK_KINDS, NUMBER_KINDS, InfoRequest, RequestLink, RequestNumber
 from tracker.requests import numbers
 
 TODAY = date(2024, 6, 3)
@@ -127,3 +127,8 @@ def test_the_import_treats_any_number_as_taken(app, two, runner, tmp_path):
             ]
         )
     assert "already has a request with file number B-22" in result.output
+
+
+def test_every_kind_of_number_and_link_has_its_labels():
+    assert set(numbers.NUMBER_LABELS) == {"current", *NUMBER_KINDS}
+    assert set(numbers.LINK_LABELS) == set(LINK_KINDS)

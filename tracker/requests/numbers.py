@@ -43,7 +43,6 @@ LINK_LABELS = {
     "consolidated": (lazy_gettext("Consolidated into"), lazy_gettext("Consolidated from")),
     "refiled": (lazy_gettext("Refiled as"), lazy_gettext("Refiled from")),
 }
-assert set(NUMBER_LABELS) == {"current", *NUMBER_KINDS} and set(LINK_LABELS) == set(LINK_KINDS)
 
 
 class NumberError(ValueError):
