@@ -406,6 +406,17 @@ def test_imported_requests_are_found(app, runner, make_user):
     _integrity_check(app)
 
 
+def _add_missing_columns(engine: sa.Engine, table: sa.Table) -> list[str]:
+    """Add the model's columns an older schema lacks (nullable, no default); their names."""
+    present = {c["name"] for c in sa.inspect(engine).get_columns(table.name)}
+    added = [c for c in table.columns if c.name not in present]
+    with engine.begin() as conn:
+        for column in added:
+            kind = column.type.compile(dialect=engine.dialect)
+            conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+    return [c.name for c in added]
+
+
 @sqlite_only
 def test_upgrade_indexes_existing_rows_and_without_the_index_search_scans(app, client):
     """Migration 0004 on a populated database: before it the search scans, after it the index
@@ -415,20 +426,15 @@ def test_upgrade_indexes_existing_rows_and_without_the_index_search_scans(app, c
     downgrade(app, "0003")
     with app.app_context():
         assert not db.sqlite_search_index(db.session())
-    # Logging in needs the sessions table of 0009: made for the while, dropped before upgrading.
-    sessions_table = Base.metadata.tables["user_session"]
-    sessions_table.create(app.extensions["engine"])
-    # So do the models' newer column and tables the pages read (migration 0015).
+    # Logging in needs the sessions table of 0009 and the account's later columns (language,
+    # letter details): made for the while, dropped before upgrading.
     engine = app.extensions["engine"]
+    sessions_table = Base.metadata.tables["user_session"]
+    sessions_table.create(engine)
+    later_columns = _add_missing_columns(engine, Base.metadata.tables["user_account"])
+    # So do the tables of migration 0015 the pages read.
     newer = [t for t in Base.metadata.sorted_tables if t.name in NEWER_TABLES]
-    accounts = Base.metadata.tables["user_account"]
     with engine.begin() as conn:
-        present = {c["name"] for c in sa.inspect(conn).get_columns("user_account")}
-        added = [c for c in accounts.columns if c.name not in present]
-        for column in added:  # nullable, or a flag that defaults to false
-            kind = column.type.compile(dialect=conn.dialect)
-            extra = " NOT NULL DEFAULT 0" if column.server_default is not None else ""
-            conn.exec_driver_sql(f"ALTER TABLE user_account ADD COLUMN {column.name} {kind}{extra}")
         for table in newer:
             table.create(conn)
     AuthActions(client).login("ed@example.org", "long enough pw")
@@ -438,12 +444,12 @@ def test_upgrade_indexes_existing_rows_and_without_the_index_search_scans(app, c
         "VIRTUAL TABLE" in line for plan in _search_plans(app, "wildfire") for line in plan
     )
 
-    sessions_table.drop(app.extensions["engine"])
+    sessions_table.drop(engine)
     with engine.begin() as conn:
         for table in reversed(newer):
             table.drop(conn)
-        for column in added:
-            conn.exec_driver_sql(f"ALTER TABLE user_account DROP COLUMN {column.name}")
+        for name in later_columns:
+            conn.execute(sa.text(f'ALTER TABLE user_account DROP COLUMN "{name}"'))
     upgrade(app)
     AuthActions(client).login("ed@example.org", "long enough pw")
     for term in ("wildfire", "a-2020-00123", "100%"):
