@@ -27,6 +27,7 @@ from tracker.i18n import _, force_locale, format_date, get_locale, ngettext, nor
 from tracker.language.service import request_language
 from tracker.models import Alert, InfoRequest, User
 from tracker.requests.state import clock_end
+from tracker.urls import base_url
 
 log = logging.getLogger("tracker.alerts.mail")
 
@@ -80,12 +81,12 @@ def read_unsubscribe_token(secret_key: str, token: str) -> tuple[int, str] | Non
 def unsubscribe_url(config: Mapping[str, Any], user_id: int, kind: str) -> str:
     """The one-click link that stops this kind of alert for this user."""
     token = unsubscribe_token(config["SECRET_KEY"], user_id, kind)
-    return f"{config['BASE_URL']}/alerts/unsubscribe/{token}"
+    return f"{base_url(config, mail=True)}/alerts/unsubscribe/{token}"
 
 
 def request_url(config: Mapping[str, Any], request_id: int) -> str:
     """The request's page, as linked from mails."""
-    return f"{config['BASE_URL']}/requests/{request_id}"
+    return f"{base_url(config, mail=True)}/requests/{request_id}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,7 +260,7 @@ def _compose_request_alert(
         **facts,
         # The letter due (never sent by the alert itself), with the page that drafts it.
         "letter_due": reminder_for(session, request, today) if session is not None else None,
-        "letters_url": f"{config['BASE_URL']}/requests/{request.id}/letters",
+        "letters_url": f"{base_url(config, mail=True)}/requests/{request.id}/letters",
         "kind": kind,
         "user": user,
         "today": today,
@@ -295,7 +296,7 @@ def _compose_digest(
         "today": today,
         "plural": _plural,
         "day": _day,
-        "dashboard_url": f"{config['BASE_URL']}/",
+        "dashboard_url": f"{base_url(config, mail=True)}/",
         "unsubscribe_url": unsubscribe_url(config, user.id, "weekly_digest"),
     }
     subject = _(

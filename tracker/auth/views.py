@@ -37,6 +37,24 @@ from tracker.people import service as people
 
 bp = Blueprint("auth", __name__)
 
+# What an account with a temporary password may reach before changing it.
+BEFORE_CHANGE = frozenset({"auth.change_password", "auth.logout", "auth.login", "static"})
+
+
+@bp.before_app_request
+def temporary_password_first() -> Response | None:
+    """An account logged in with a temporary password changes it before anything else."""
+    if (
+        request.endpoint not in BEFORE_CHANGE
+        and request.blueprint != "api"  # a token is its own credential
+        and current_user.is_authenticated
+        and current_user.must_change_password
+    ):
+        flash(_("Your password is temporary: choose your own to go on."), "info")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 LOGIN_FAILED = lazy_gettext("E-mail or password is incorrect.")
 THROTTLED = lazy_gettext("Too many failed attempts. Wait 15 minutes, then try again.")
 

@@ -393,26 +393,7 @@ def add_event(
     ):
         raise RequestError(_("Record the complaint before its finding."), "kind")
     # Files first: a row is never written for a file that did not reach the disk.
-    stored = []
-    for upload in data.uploads:
-        try:
-            stored.append((upload, storage.save(upload.stream, max_bytes)))
-        except (ValueError, OSError) as exc:
-            # The entry is not written: the files this entry already put on disk go too.
-            for _upload, saved in stored:
-                storage.discard(saved)
-            if isinstance(exc, ValueError):
-                raise RequestError(f"{safe_display_name(upload.filename)}: {exc}", "files") from exc
-            reason = exc.strerror or type(exc).__name__
-            raise RequestError(
-                _(
-                    "%(file)s: the file could not be stored (%(reason)s); nothing was saved. "
-                    "Try again later.",
-                    file=safe_display_name(upload.filename),
-                    reason=reason,
-                ),
-                "files",
-            ) from exc
+    stored = _store_files(data.uploads, storage, max_bytes)
     event = TimelineEvent(
         request=request,
         kind=data.kind,
@@ -424,16 +405,7 @@ def add_event(
     )
     db.add(event)
     db.flush()
-    for upload, saved in stored:
-        db.add(
-            Attachment(
-                event=event,
-                sha256=saved.sha256,
-                size=saved.size,
-                original_name=safe_display_name(upload.filename),
-                content_type=upload.content_type or "application/octet-stream",
-            )
-        )
+    _add_attachments(db, event, stored)
     if data.kind in kinds.with_clock("extends"):
         db.add(
             Extension(
@@ -459,6 +431,68 @@ def add_event(
     db.flush()
     recompute(db, request, today)
     return event
+
+
+def _store_files(
+    uploads: tuple[Upload, ...], storage: LocalStorage, max_bytes: int
+) -> list[tuple[Upload, Any]]:
+    """Save each upload to disk; on any failure discard those saved and refuse them all."""
+    stored: list[tuple[Upload, Any]] = []
+    for upload in uploads:
+        try:
+            stored.append((upload, storage.save(upload.stream, max_bytes)))
+        except (ValueError, OSError) as exc:
+            # Nothing is written: the files this call already put on disk go too.
+            for _upload, saved in stored:
+                storage.discard(saved)
+            if isinstance(exc, ValueError):
+                raise RequestError(f"{safe_display_name(upload.filename)}: {exc}", "files") from exc
+            reason = exc.strerror or type(exc).__name__
+            raise RequestError(
+                _(
+                    "%(name)s: the file could not be stored (%(reason)s); nothing was saved. "
+                    "Try again later.",
+                    name=safe_display_name(upload.filename),
+                    reason=reason,
+                ),
+                "files",
+            ) from exc
+    return stored
+
+
+def _add_attachments(db: Session, event: TimelineEvent, stored: list[tuple[Upload, Any]]) -> None:
+    for upload, saved in stored:
+        db.add(
+            Attachment(
+                event=event,
+                sha256=saved.sha256,
+                size=saved.size,
+                original_name=safe_display_name(upload.filename),
+                content_type=upload.content_type or "application/octet-stream",
+            )
+        )
+
+
+def attach_files(
+    db: Session,
+    user: User,
+    event: TimelineEvent,
+    uploads: tuple[Upload, ...],
+    storage: LocalStorage,
+    max_bytes: int,
+) -> int:
+    """Attach more files to an existing entry (no correction: the entry's facts stay as they
+    are); returns how many were attached."""
+    request = event.request
+    lock_request(db, request)
+    if not can_edit(user, request):
+        raise RequestError(_("Only the request's owner or an editor can add files to it."))
+    if not uploads:
+        raise RequestError(_("Choose at least one file."), "files")
+    stored = _store_files(uploads, storage, max_bytes)
+    _add_attachments(db, event, stored)
+    db.flush()
+    return len(stored)
 
 
 def record_import(
