@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.home.views import bp as home_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.institutions.views import bp as institutions_bp
+    from tracker.mail_in.views import bp as mail_in_bp
     from tracker.packets.views import bp as packets_bp
     from tracker.people.views import bp as people_bp
     from tracker.requests.views import bp as requests_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(scorecards_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(mail_in_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

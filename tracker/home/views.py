@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from tracker import clock, db
 from tracker.alerts.service import failed_alerts_for
 from tracker.display import reader_timezone
+from tracker.mail_in.service import poll_status
 from tracker.requests.describe import row_lateness
 from tracker.requests.queries import dashboard as dashboard_query
 
@@ -27,4 +28,5 @@ def dashboard() -> str:
         today=today,
         lateness={r.id: row_lateness(r, today) for r in shown},
         failed_alerts=failed_alerts_for(db.session(), current_user, limit=20),
+        poll=poll_status(db.session(), current_user.newsroom_id),
     )

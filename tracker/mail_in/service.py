@@ -25,6 +25,7 @@ from tracker.mail_in import matching, parsing, reading
 from tracker.models import (
     InfoRequest,
     MailAttachment,
+    MailboxPoll,
     MailMessage,
     Newsroom,
     RequestMailToken,
@@ -293,6 +294,21 @@ def prefill(message: MailMessage) -> dict[str, Any]:
     }
 
 
+def message_for_entry(db: Session, raw_id: str, request: InfoRequest) -> MailMessage | None:
+    """The request's message named in a timeline form's address (``?mail=ID``), if it is one."""
+    if not raw_id.isdigit() or len(raw_id) > 12:
+        return None
+    message = db.get(MailMessage, int(raw_id))
+    if (
+        message is None
+        or message.request_id != request.id
+        or message.newsroom_id != request.newsroom_id
+        or message.status != "attached"
+    ):
+        return None
+    return message
+
+
 def confirm(db: Session, message: MailMessage, event: TimelineEvent) -> None:
     """Record that the entry confirmed from a message is written."""
     message.event_id = event.id
@@ -350,7 +366,7 @@ def token_for(db: Session, request: InfoRequest) -> RequestMailToken:
                 db.flush()
         except IntegrityError:
             token = db.get(RequestMailToken, request.id)
-            assert token is not None  # nosec B101 - stored by the concurrent writer
+            assert token is not None  # nosec B101
     return token
 
 
@@ -361,3 +377,45 @@ def tags(token: RequestMailToken, mailbox: str | None) -> dict[str, str]:
         local, _, domain = mailbox.partition("@")
         found["address"] = f"{local.split('+')[0]}+r{token.request_id}-{token.key}@{domain}"
     return found
+
+
+def poll_status(db: Session, newsroom_id: int) -> MailboxPoll | None:
+    """The newsroom's mailbox's last poll, if it has one."""
+    return db.scalar(sa.select(MailboxPoll).where(MailboxPoll.newsroom_id == newsroom_id))
+
+
+def ensure_token(db: Session, request_id: int, newsroom_id: int) -> RequestMailToken | None:
+    """The request's tag, given (and committed) the first time its page is shown."""
+    token = db.get(RequestMailToken, request_id)
+    if token is not None:
+        return token
+    owned = db.scalar(
+        sa.select(InfoRequest).where(
+            InfoRequest.id == request_id, InfoRequest.newsroom_id == newsroom_id
+        )
+    )
+    if owned is None:
+        return None
+    token = token_for(db, owned)
+    db.commit()
+    return token
+
+
+@dataclass
+class Panel:
+    """The mail part of a request page."""
+
+    tags: dict[str, str]
+    messages: list[MailMessage]
+    auth: dict[int, dict[str, str]]
+
+
+def request_panel(db: Session, request: InfoRequest, mailbox: str | None) -> Panel:
+    """The request's tags and messages, each with its authentication results."""
+    token = db.get(RequestMailToken, request.id)
+    messages = messages_of(db, request)
+    return Panel(
+        tags=tags(token, mailbox) if token is not None else {},
+        messages=messages,
+        auth={m.id: parsing.auth_summary(m.auth_results) for m in messages},
+    )

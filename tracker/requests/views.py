@@ -23,6 +23,7 @@ from tracker import clock, db, deadlines
 from tracker.display import id_links, reader_timezone
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
+from tracker.mail_in import service as mail_in
 from tracker.models import Attachment, InfoRequest, TimelineEvent
 from tracker.requests import queries, reading, service, timeline
 from tracker.requests.describe import describe, lateness
@@ -211,6 +212,7 @@ def edit(request_id: int) -> str | Response:
 @login_required
 def show(request_id: int) -> str:
     """The request: its deadline explained, status, complaint window, and timeline."""
+    mail_in.ensure_token(db.session(), request_id, current_user.newsroom_id)
     info_request = reading.request_page(db.session(), request_id, current_user.newsroom_id)
     if info_request is None:
         abort(404)
@@ -231,6 +233,9 @@ def show(request_id: int) -> str:
         complaints=[e for e in events if e.kind == "complaint_filed" and e.id not in corrected_by],
         correct_url=id_links("requests.correct_event", "event_id", request_id=info_request.id),
         download_url=id_links("requests.download", "attachment_id"),
+        mail=mail_in.request_panel(
+            db.session(), info_request, current_app.config.get("IMAP_ADDRESS")
+        ),
     )
 
 
@@ -254,6 +259,12 @@ def _event_page(
     form = event_form(kind, info_request.law_code, info_request.received_on)
     declared = kinds.get(kind)
     law = deadlines.law_in_force(info_request.law_code, info_request.received_on)
+    # A proposal read from agency mail (?mail=ID): it fills the form, its files come along.
+    from_mail = (
+        mail_in.message_for_entry(db.session(), request.args.get("mail", ""), info_request)
+        if original is None
+        else None
+    )
     if request.method == "GET" and declared is not None:
         form.occurred_on.data = original.occurred_on if original is not None else today()
         for f in declared.fields:
@@ -265,17 +276,28 @@ def _event_page(
                     form[f.name].data = date.fromisoformat(value) if f.type == "date" else value
             elif f.initial is not None:
                 form[f.name].data = f.initial(law)
+        if from_mail is not None:
+            filled = mail_in.prefill(from_mail)
+            form.occurred_on.data = date.fromisoformat(filled["occurred_on"])
+            form.note.data = filled["note"]
+            for f in declared.fields:
+                value = filled["details"].get(f.name)
+                if f.name in form and value not in (None, ""):
+                    form[f.name].data = date.fromisoformat(value) if f.type == "date" else value
     if form.validate_on_submit():
+        uploads = _uploads(form.files.data or [])
+        if from_mail is not None:
+            uploads += mail_in.entry_uploads(storage(), from_mail)
         data = service.EventData(
             kind=kind,
             occurred_on=form.occurred_on.data,
             note=form.note.data or "",
             details=form.details(),
-            uploads=_uploads(form.files.data or []),
+            uploads=uploads,
         )
         try:
             with db.transaction() as session:
-                service.add_event(
+                event = service.add_event(
                     session,
                     current_user,
                     info_request,
@@ -285,6 +307,8 @@ def _event_page(
                     current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
                     corrects=original,
                 )
+                if from_mail is not None:
+                    mail_in.confirm(session, from_mail, event)
         except service.RequestError as exc:
             _add_error(form, exc.field, str(exc))
         else:
@@ -302,6 +326,7 @@ def _event_page(
         kind_help=declared.help(law) if declared is not None and declared.help else "",
         original=original,
         law=deadlines.LAWS[info_request.law_code],
+        from_mail=from_mail,
     )
 
 
