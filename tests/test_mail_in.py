@@ -15,7 +15,7 @@ from tests import mail_helpers as mh
 from tracker import clock, db
 from tracker.files.storage import LocalStorage
 from tracker.mail_in import service
-from tracker.models import InfoRequest, MailMessage, Newsroom
+from tracker.models import InfoRequest, MailMessage, Newsroom, TimelineEvent
 
 TODAY = date(2024, 3, 10)
 
@@ -191,3 +191,23 @@ def test_ingest_mail_command_prints_one_line_per_message(app: Flask, tmp_path: P
         rows = db.session().scalars(sa.select(MailMessage).order_by(MailMessage.id)).all()
         assert rows[2].proposal["details"] == {"days": 120, "section": "9(1)a)"}
         assert db.session().scalar(sa.select(sa.func.count(Newsroom.id))) == 2
+
+
+def test_newsroom_setting_confirms_acknowledgements_without_a_click(app: Flask) -> None:
+    ids = _setup(app)
+    with app.app_context(), db.transaction() as session:
+        session.get(Newsroom, ids["newsroom"]).mail_auto_acknowledge = True
+    ack = mh.message("A-2024-00123", "We acknowledge receipt of your request.")
+    ext = mh.message("A-2024-00123", "We extend the time limit by 30 days under s.9(1)(a).")
+    (first,) = _ingest(app, ids["newsroom"], "ack.eml", ack)
+    (second,) = _ingest(app, ids["newsroom"], "ext.eml", ext)
+    with app.app_context():
+        session = db.session()
+        acked = session.get(MailMessage, first.mail_id)
+        assert acked is not None and acked.event_id is not None
+        event = session.get(TimelineEvent, acked.event_id)
+        assert event.kind == "acknowledgement" and event.request_id == ids["clearview"]
+        assert event.occurred_on == date(2024, 3, 4)
+        assert [a.original_name for a in event.attachments] == ["ack.eml"]
+        # Only acknowledgements: the extension waits for the reporter.
+        assert session.get(MailMessage, second.mail_id).event_id is None

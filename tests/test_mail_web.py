@@ -146,3 +146,20 @@ def test_other_newsrooms_cannot_see_or_attach(app: Flask, client: FlaskClient, a
     assert client.get(f"/mail/{mail_id}/original").status_code == 404
     assert auth.post(f"/mail/{mail_id}/attach", {"request_id": ids["star"]}).status_code == 404
     assert f"mail-{mail_id}" not in client.get("/mail/").get_data(as_text=True)
+
+
+def test_only_editors_change_the_auto_acknowledge_setting(
+    app: Flask, client: FlaskClient, auth, make_user
+):
+    _setup(app)
+    make_user("editor@example.org", role="editor")
+    auth.login()
+    assert page(client.get("/mail/")).select_one("#mail-settings") is None
+    assert auth.post("/mail/settings", {"auto_acknowledge": "1"}).status_code == 403
+    auth.logout()
+    auth.login("editor@example.org")
+    auth.post("/mail/settings", {"auto_acknowledge": "1"})
+    box = page(client.get("/mail/")).select_one("#auto_acknowledge")
+    assert box is not None and box.has_attr("checked")
+    auth.post("/mail/settings", {})
+    assert not page(client.get("/mail/")).select_one("#auto_acknowledge").has_attr("checked")

@@ -35,6 +35,8 @@ log = logging.getLogger("tracker.mail_in.imap")
 POLL_NAME = "imap"
 # Messages handled per poll; the rest wait for the next one.
 BATCH = 500
+# Messages stored per commit, then moved together (PostgreSQL; one at a time on SQLite).
+CHUNK = 50
 
 
 @dataclass
@@ -194,16 +196,35 @@ def poll(db: Session, config: Mapping[str, Any]) -> PollResult | None:
         typ, data = conn.uid("SEARCH", None, "ALL")  # type: ignore[arg-type]
         uids = data[0].split() if typ == "OK" and data and data[0] else []
         problems: list[str] = []
-        for uid in uids[:BATCH]:
-            try:
-                _one(conn, db, context, uid, filed, result)
-            except (OSError, imaplib.IMAP4.abort):
-                raise
-            except Exception as exc:  # one bad message never stops the poll
-                db.rollback()
-                result.failed += 1
-                problems.append(f"message UID {uid.decode()}: {_describe(exc)}")
-                log.exception("mail poll: message UID %s failed", uid)
+        todo = uids[:BATCH]
+        # SQLite has one writer: a long transaction would stall the scheduler's lock renewal.
+        step = CHUNK if db.get_bind().dialect.name == "postgresql" else 1
+        for start in range(0, len(todo), step):
+            chunk = todo[start : start + step]
+            sizes = _sizes(conn, chunk)
+            done: list[bytes] = []
+            for uid in chunk:
+                # A savepoint per message when several share a transaction (PostgreSQL). On
+                # SQLite (WAL) a savepoint opened before the reads would make the write fail
+                # whenever another connection wrote meanwhile.
+                guard = db.begin_nested() if step > 1 else contextlib.nullcontext()
+                try:
+                    with guard:
+                        if _one(conn, db, context, uid, sizes.get(uid, (0, b"")), result):
+                            done.append(uid)
+                except (OSError, imaplib.IMAP4.abort):
+                    raise
+                except Exception as exc:  # one bad message never stops the poll
+                    if step == 1:
+                        db.rollback()
+                    result.failed += 1
+                    problems.append(f"message UID {uid.decode()}: {_describe(exc)}")
+                    log.exception("mail poll: message UID %s failed", uid)
+            # Stored for good first, then moved: a stop in between only moves them next time.
+            db.commit()
+            if done:
+                _move(conn, b",".join(done), filed)
+                result.filed += len(done)
         if problems:
             result.error = "; ".join(problems[:5])
     except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
@@ -214,33 +235,43 @@ def poll(db: Session, config: Mapping[str, Any]) -> PollResult | None:
     return _finish(db, status, result)
 
 
+_UID = re.compile(rb"UID (\d+)")
+
+
+def _sizes(conn: imaplib.IMAP4, uids: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
+    """Each message's size and Message-ID header, in one FETCH."""
+    typ, data = conn.uid(
+        "FETCH", b",".join(uids), "(RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+    )
+    if typ != "OK":
+        raise imaplib.IMAP4.error(f"FETCH refused: {data!r}")
+    found: dict[bytes, tuple[int, bytes]] = {}
+    for item in data:
+        if not isinstance(item, tuple):
+            continue
+        meta = bytes(item[0])
+        uid, size = _UID.search(meta), _SIZE.search(meta)
+        if uid:
+            found[uid.group(1)] = (int(size.group(1)) if size else 0, bytes(item[1]))
+    return found
+
+
 def _one(
     conn: imaplib.IMAP4,
     db: Session,
     context: service.Context,
     uid: bytes,
-    filed: str,
+    meta: tuple[int, bytes],
     result: PollResult,
-) -> None:
-    typ, data = conn.uid("FETCH", uid, "(RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
-    if typ != "OK":
-        raise imaplib.IMAP4.error(f"FETCH refused: {data!r}")
-    meta, header = b"", b""
-    for item in data:
-        if isinstance(item, tuple):
-            meta, header = meta + bytes(item[0]), bytes(item[1])
-        elif isinstance(item, bytes):
-            meta += item
-    size_match = _SIZE.search(meta)
-    size = int(size_match.group(1)) if size_match else 0
+) -> bool:
+    """Store one message (not committed); True when it is to be moved to the filed folder."""
+    size, header = meta
     if size > context.max_bytes:
         if _oversize(db, context, uid, header, size):
             result.skipped += 1
-        db.commit()
-        return
+        return False
     data_bytes = _fetch(conn, uid, "(BODY.PEEK[])")
     outcome = service.ingest_message(db, context, f"imap-{uid.decode()}.eml", data_bytes)
-    db.commit()
     if outcome.duplicate:
         result.duplicates += 1
     elif outcome.skipped:
@@ -249,8 +280,7 @@ def _one(
         result.attached += 1
     else:
         result.queued += 1
-    _move(conn, uid, filed)
-    result.filed += 1
+    return True
 
 
 def _describe(exc: BaseException) -> str:

@@ -379,6 +379,13 @@ def tags(token: RequestMailToken, mailbox: str | None) -> dict[str, str]:
     return found
 
 
+def set_auto_acknowledge(db: Session, newsroom_id: int, enabled: bool) -> None:
+    """The newsroom's setting: acknowledgements read in mail confirmed without a click."""
+    newsroom = db.get(Newsroom, newsroom_id)
+    if newsroom is not None:
+        newsroom.mail_auto_acknowledge = enabled
+
+
 def poll_status(db: Session, newsroom_id: int) -> MailboxPoll | None:
     """The newsroom's mailbox's last poll, if it has one."""
     return db.scalar(sa.select(MailboxPoll).where(MailboxPoll.newsroom_id == newsroom_id))

@@ -91,7 +91,22 @@ def inbox() -> str:
         choices=choices,
         auth={m.id: parsing.auth_summary(m.auth_results) for m in queue},
         poll=service.poll_status(session, current_user.newsroom_id),
+        auto_acknowledge=current_user.newsroom.mail_auto_acknowledge,
     )
+
+
+@bp.post("/mail/settings")
+@login_required
+def settings() -> Response:
+    """Editors: whether acknowledgements read in mail go into the timeline without a click."""
+    if not current_user.is_editor:
+        abort(403)
+    with db.transaction() as session:
+        service.set_auto_acknowledge(
+            session, current_user.newsroom_id, request.form.get("auto_acknowledge") == "1"
+        )
+    flash(_("Saved."), "success")
+    return redirect(url_for("mail_in.inbox"))
 
 
 @bp.post("/mail/upload")
