@@ -68,9 +68,13 @@ def throughput(app, count: int, pdf_every: int, pdf_mb: int) -> list[str]:  # ty
     from tracker.models import MailMessage
 
     today = date(2024, 3, 20)
-    with builders.desk(app, today=today) as desk:
+    room = f"Bench {count}-{pdf_every}"
+    with builders.desk(
+        app, f"bench-{count}-{pdf_every}@example.org", newsroom=room, today=today
+    ) as desk:
         rcmp = desk.institution("RCMP", access_email="aiprp@rcmp-grc.gc.ca")
         numbers = [desk.request(rcmp, f"R{n}", file_number=f"A-2024-{n:05d}").id for n in range(50)]
+        newsroom_id = desk.user.newsroom_id
     pdf = mh.pdf_bytes(pdf_mb * 1024 * 1024)
     root = Path(tempfile.mkdtemp(prefix="bench-dovecot-"))
     lines: list[str] = []
@@ -94,7 +98,7 @@ def throughput(app, count: int, pdf_every: int, pdf_mb: int) -> list[str]:  # ty
                 conn.append("INBOX", None, None, data)
             conn.logout()
             append_s = time.perf_counter() - started
-            config = {**app.config, **server.config(), "IMAP_SSL": False}
+            config = {**app.config, **server.config(), "IMAP_SSL": False, "IMAP_NEWSROOM": room}
             config["IMAP_PORT"] = int(config["IMAP_PORT"])
             rss: list[float] = []
             polls = 0
@@ -111,7 +115,7 @@ def throughput(app, count: int, pdf_every: int, pdf_mb: int) -> list[str]:  # ty
                         break
             elapsed = time.perf_counter() - started
             with app.app_context():
-                stored = db.session().query(MailMessage).count()
+                stored = db.session().query(MailMessage).filter_by(newsroom_id=newsroom_id).count()
     finally:
         shutil.rmtree(root, ignore_errors=True)
     plain = count - with_pdf
@@ -194,10 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         app = _app(work / "a", args.database)
         lines = accuracy(app, args.corpus)
         print("\n".join(lines), flush=True)
-        app2 = _app(work / "b", None if args.database is None else args.database)
+        app2 = app if args.database else _app(work / "b", None)
         plain = plain_rate(app2, args.plain_count) if args.plain_count else []
         print("\n".join(plain), flush=True)
-        app3 = _app(work / "c", None if args.database is None else args.database)
+        app3 = app if args.database else _app(work / "c", None)
         mixed = throughput(app3, args.count, args.pdf_every, args.pdf_mb) if args.count else []
         print("\n".join(mixed), flush=True)
     finally:

@@ -175,3 +175,12 @@ def test_bounces_and_auto_replies_are_flagged() -> None:
         headers={"Auto-Submitted": "auto-replied"},
     )
     assert parsing.parse("o.eml", ooo).automatic == "Auto-Submitted: auto-replied"
+
+
+def test_raw_8bit_headers_are_read_as_utf8_or_cp1252() -> None:
+    utf8 = parsing.parse("a.eml", "From: a@b.ca\nSubject: Délai prorogé\n\nx\n".encode())
+    assert utf8.subject == "Délai prorogé"
+    cp1252 = parsing.parse(
+        "b.eml", "From: a@b.ca\nSubject: Délai – prorogé\n\nx\n".encode("cp1252")
+    )
+    assert cp1252.subject == "Délai – prorogé"
