@@ -171,9 +171,7 @@ def accuracy(app, size: int) -> list[str]:  # type: ignore[no-untyped-def]
     routes: dict[str, int] = {}
     for item in corpus:
         routes[item.route] = routes.get(item.route, 0) + 1
-    french = sum(
-        1 for item in corpus if b'charset="iso-8859-1"' in item.data or "é".encode() in item.data
-    )
+    french = sum(1 for item in corpus if item.language == "fr")
     return [
         *figures.lines(),
         "- routes: " + ", ".join(f"{k} {v}" for k, v in sorted(routes.items())),
