@@ -73,6 +73,8 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
+# A throwaway server: its own durability is not what the tests and the benchmark measure.
+mail_fsync = never
 default_login_user = {login_user}
 default_internal_user = {internal}
 default_internal_group = {grp.getgrgid(pwd.getpwnam(internal).pw_gid).gr_name}

@@ -15,7 +15,7 @@ from tests import mail_helpers as mh
 from tracker import clock, db
 from tracker.files.storage import LocalStorage
 from tracker.mail_in import service
-from tracker.models import InfoRequest, MailMessage, Newsroom, TimelineEvent
+from tracker.models import InfoRequest, Letter, MailMessage, Newsroom, TimelineEvent
 
 TODAY = date(2024, 3, 10)
 
@@ -211,3 +211,27 @@ def test_newsroom_setting_confirms_acknowledgements_without_a_click(app: Flask) 
         assert [a.original_name for a in event.attachments] == ["ack.eml"]
         # Only acknowledgements: the extension waits for the reporter.
         assert session.get(MailMessage, second.mail_id).event_id is None
+
+
+def test_a_reply_to_a_letter_the_tracker_sent_reaches_its_request(app: Flask) -> None:
+    ids = _setup(app)
+    with app.app_context(), db.transaction() as session:
+        session.add(
+            Letter(
+                newsroom_id=ids["newsroom"],
+                request_id=ids["drones"],
+                kind="follow_up",
+                subject="Follow-up",
+                body="Where is my answer?",
+                status="sent",
+                sent_on=date(2024, 3, 1),
+                sent_via="smtp",
+                message_id="<letter-7@tracker.test>",
+            )
+        )
+    reply = mh.message(
+        "RE: Follow-up", "We are working on it.", in_reply_to="<letter-7@tracker.test>"
+    )
+    (result,) = _ingest(app, ids["newsroom"], "r.eml", reply)
+    assert result.request_id == ids["drones"]
+    assert result.how == "a reply to the letter <letter-7@tracker.test>"

@@ -61,6 +61,12 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     ),
     "SMTP_TIMEOUT": ("30", "Seconds to wait for the mail server before counting a try as failed."),
     "MAIL_FROM": ("ATI tracker <tracker@localhost>", "Sender address of alert mails."),
+    "MAIL_FROM_POLICY": (
+        "reply-to",
+        "How a letter a reporter sends through the tracker names its author: reply-to "
+        "(From is TRACKER_MAIL_FROM with the reporter's name, Reply-To the reporter) or from "
+        "(From is the reporter, Sender TRACKER_MAIL_FROM).",
+    ),
     "ALERT_MAX_ATTEMPTS": (
         "10",
         "Tries per alert before it is marked failed (with the "
@@ -86,6 +92,12 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "background by the scheduler, with progress and a download link; smaller ones at once.",
     ),
     "EXPORT_KEEP_HOURS": ("48", "How long a prepared export stays downloadable."),
+    "IMPORT_INLINE_ROWS": (
+        "2000",
+        "A CSV import of up to this many rows runs at once, while the page waits (about a "
+        "second); a larger one runs in the background (the scheduler), its page showing "
+        "its progress.",
+    ),
     "IMAP_HOST": (
         None,
         "The newsroom mailbox's IMAP server (reporters forward or BCC agency mail there); "
@@ -206,6 +218,7 @@ def build_config(
         "SCORECARD_MINUTES",
         "EXPORT_BACKGROUND_REQUESTS",
         "EXPORT_KEEP_HOURS",
+        "IMPORT_INLINE_ROWS",
         "IMAP_PORT",
         "IMAP_MINUTES",
         "IMAP_TIMEOUT",
@@ -234,6 +247,9 @@ def build_config(
         raise ConfigError(
             f"TRACKER_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, not {locale!r}"
         )
+    from_policy = (_env("MAIL_FROM_POLICY", environ) or "reply-to").strip().lower()
+    if from_policy not in ("reply-to", "from"):
+        raise ConfigError(f"TRACKER_MAIL_FROM_POLICY must be reply-to or from, not {from_policy!r}")
     digest_day = (_env("DIGEST_WEEKDAY", environ) or "monday").strip().lower()
     if digest_day not in WEEKDAYS:
         raise ConfigError(f"TRACKER_DIGEST_WEEKDAY must be a day of the week, not {digest_day!r}")
@@ -255,6 +271,7 @@ def build_config(
         "SMTP_SSL": _truthy(_env("SMTP_SSL", environ)),
         "SMTP_CA_FILE": _env("SMTP_CA_FILE", environ),
         "MAIL_FROM": _env("MAIL_FROM", environ),
+        "MAIL_FROM_POLICY": from_policy,
         "IMAP_HOST": _env("IMAP_HOST", environ),
         "IMAP_USER": _env("IMAP_USER", environ),
         "IMAP_PASSWORD": _env("IMAP_PASSWORD", environ),

@@ -47,6 +47,9 @@ LOCK_NAME = "scheduler"
 # per database: two trackers, or two test runs, in separate schemas of one database must not
 # take each other's lock).
 ADVISORY_KEY = 0x41544953
+# How often the scheduler looks for a queued import (one indexed query): someone is waiting
+# on the import's page.
+IMPORT_POLL_SECONDS = 5
 
 
 class DatabaseLock:
@@ -239,6 +242,15 @@ def export_job(session: Session, config: Mapping[str, Any]) -> None:
         log.info("exports: %d ready", ready)
 
 
+def import_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Run the queued CSV imports (large files uploaded on the import page)."""
+    from tracker.imports import jobs
+
+    done = jobs.work(session, config)
+    if done:
+        log.info("imports: %d done", done)
+
+
 def mail_poll_job(session: Session, config: Mapping[str, Any]) -> None:
     """Read the newsroom mailbox (TRACKER_IMAP_*): store, match and file its messages."""
     from tracker.mail_in import imap
@@ -269,13 +281,14 @@ JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "planner-statistics": statistics_job,
     "scorecards": scorecard_job,
     "exports": export_job,
+    "imports": import_job,
     "mail-poll": mail_poll_job,
 }
 
 
 def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
-    """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export and
-    lock-renewal jobs registered."""
+    """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export, import
+    and lock-renewal jobs registered."""
     scheduler = BlockingScheduler(
         timezone=app.config["TIMEZONE"],
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -312,6 +325,12 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             "build the newsrooms' background exports",
             IntervalTrigger(seconds=app.config["DELIVER_SECONDS"]),
             timedelta(seconds=3),
+        ),
+        (
+            "imports",
+            "run the queued CSV imports",
+            IntervalTrigger(seconds=IMPORT_POLL_SECONDS),
+            timedelta(seconds=4),
         ),
     )
     if app.config.get("IMAP_HOST"):

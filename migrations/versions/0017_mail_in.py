@@ -8,7 +8,7 @@ poll and error. ``newsroom.mail_auto_acknowledge`` lets a newsroom confirm ackno
 without a click.
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07 12:40:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import tracker.db
 
 revision = "0017"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.mail_in.parsing import ParsedMail
-from tracker.models import InfoRequest, Institution, MailMessage, RequestMailToken
+from tracker.models import InfoRequest, Institution, Letter, MailMessage, RequestMailToken
 
 OPEN_STATUSES = ("awaiting", "on_hold", "overdue")
 _ADDRESS_TAG = re.compile(r"\+r(\d{1,12})-([a-z0-9]{4,16})@", re.IGNORECASE)
@@ -103,9 +103,18 @@ def _by_reply(db: Session, newsroom_id: int, mail: ParsedMail) -> Match | None:
         .order_by(MailMessage.id.desc())
         .limit(1)
     ).first()
-    if row is None:
+    if row is not None:
+        return Match(row.request_id, "reply", f"a reply to {row.message_id}")
+    # A letter the tracker sent (tracker/letters/) keeps its Message-ID for this.
+    letter = db.execute(
+        sa.select(Letter.request_id, Letter.message_id)
+        .where(Letter.newsroom_id == newsroom_id, Letter.message_id.in_(ids[-50:]))
+        .order_by(Letter.id.desc())
+        .limit(1)
+    ).first()
+    if letter is None:
         return None
-    return Match(row.request_id, "reply", f"a reply to {row.message_id}")
+    return Match(letter.request_id, "reply", f"a reply to the letter {letter.message_id}")
 
 
 def _by_number(mail: ParsedMail, numbers: Numbers) -> Match | str | None:
