@@ -550,6 +550,7 @@ _US_FOIA = Law(
     deemed_refusal_section=None,
     silence_section="(6)(C)(i)",
     silence_term="constructive exhaustion",
+    silence_label="No response by the due date: constructive exhaustion",
     lateness_effect=(
         "Without a response by then, the requester is treated as having exhausted "
         "administrative remedies and may go to court ({cite})."
@@ -569,6 +570,10 @@ _US_FOIA = Law(
     province_mode="none",
     default_province=None,
     act_citation="5 U.S.C. 552, as amended by the Electronic Freedom of Information Act Amendments of 1996",
+    # Pub. L. 104-231 s.12(b) (110 Stat. 3054, read in the Statutes at Large): "Sections 7 and
+    # 8 shall take effect one year after the date of the enactment of this Act", approved
+    # 2 October 1996; s.8 is the 20-day time limit (its page was not read). The tolls of
+    # (6)(A)(ii) came later, from 2008-12-31 (clockrules.PAUSES_FROM).
     effective_from=date(1997, 10, 2),
     pause_sections=(
         "(6)(A)(ii)(I)-(II) (tolling for a request for information or fee clarification)",
@@ -610,6 +615,7 @@ _CPRA = Law(
     deemed_refusal_section=None,
     silence_section="s.7923.000",
     silence_term="petition for a writ of mandate",
+    silence_label="No response by the due date: petition for a writ of mandate",
     lateness_effect=(
         "Without a response by then, the requester may petition the superior court for a "
         "writ of mandate ({cite})."
@@ -730,6 +736,7 @@ _UK = Law(
     deemed_refusal_section=None,
     silence_section="s.10(1)",
     silence_term="breach of the time for compliance",
+    silence_label="No response by the due date: time for compliance breached",
     lateness_effect="A response after that day breaches {cite}.",
     complaint_body="Information Commissioner's Office (after the authority's internal review)",
     complaint_window=None,  # s.50 sets no time limit
@@ -769,6 +776,7 @@ _FOISA = Law(
     complaint_body="the Scottish public authority (requirement for review), then the Scottish Information Commissioner",
     silence_section="s.20(5)(a)",
     silence_term="failure to respond",
+    silence_label="No response by the due date: failure to respond",
     lateness_effect="Without a response by then, the applicant may require a review ({cite}).",
     complaint_window=ComplaintWindow(
         40,
