@@ -35,8 +35,11 @@ log = logging.getLogger("tracker.mail_in.imap")
 POLL_NAME = "imap"
 # Messages handled per poll; the rest wait for the next one.
 BATCH = 500
-# Messages stored per commit, then moved together (PostgreSQL; one at a time on SQLite).
+# Messages read per round trip and moved together once stored (PostgreSQL also stores them
+# in one transaction; SQLite commits each).
 CHUNK = 50
+# Messages up to this size are fetched a chunk at a time; larger ones one by one.
+BULK_BYTES = 256 * 1024
 
 
 @dataclass
@@ -197,25 +200,31 @@ def poll(db: Session, config: Mapping[str, Any]) -> PollResult | None:
         uids = data[0].split() if typ == "OK" and data and data[0] else []
         problems: list[str] = []
         todo = uids[:BATCH]
-        # SQLite has one writer: a long transaction would stall the scheduler's lock renewal.
-        step = CHUNK if db.get_bind().dialect.name == "postgresql" else 1
-        for start in range(0, len(todo), step):
-            chunk = todo[start : start + step]
+        # PostgreSQL: one transaction per chunk, a savepoint per message. SQLite has one
+        # writer, and a long transaction would stall the scheduler's lock renewal: one commit
+        # per message there, and no savepoint opened before the reads (in WAL mode that makes
+        # the write fail whenever another connection wrote meanwhile).
+        shared = db.get_bind().dialect.name == "postgresql"
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start : start + CHUNK]
             sizes = _sizes(conn, chunk)
+            bodies = _bodies(
+                conn, [u for u in chunk if 0 < sizes.get(u, (0, b""))[0] <= BULK_BYTES]
+            )
             done: list[bytes] = []
             for uid in chunk:
-                # A savepoint per message when several share a transaction (PostgreSQL). On
-                # SQLite (WAL) a savepoint opened before the reads would make the write fail
-                # whenever another connection wrote meanwhile.
-                guard = db.begin_nested() if step > 1 else contextlib.nullcontext()
+                guard = db.begin_nested() if shared else contextlib.nullcontext()
                 try:
                     with guard:
-                        if _one(conn, db, context, uid, sizes.get(uid, (0, b"")), result):
+                        meta = sizes.get(uid, (0, b""))
+                        if _one(conn, db, context, uid, meta, result, bodies.pop(uid, None)):
                             done.append(uid)
+                    if not shared:
+                        db.commit()
                 except (OSError, imaplib.IMAP4.abort):
                     raise
                 except Exception as exc:  # one bad message never stops the poll
-                    if step == 1:
+                    if not shared:
                         db.rollback()
                     result.failed += 1
                     problems.append(f"message UID {uid.decode()}: {_describe(exc)}")
@@ -256,6 +265,22 @@ def _sizes(conn: imaplib.IMAP4, uids: list[bytes]) -> dict[bytes, tuple[int, byt
     return found
 
 
+def _bodies(conn: imaplib.IMAP4, uids: list[bytes]) -> dict[bytes, bytes]:
+    """Several small messages in one FETCH (each at most BULK_BYTES)."""
+    if not uids:
+        return {}
+    typ, data = conn.uid("FETCH", b",".join(uids), "(BODY.PEEK[])")
+    if typ != "OK":
+        raise imaplib.IMAP4.error(f"FETCH refused: {data!r}")
+    found: dict[bytes, bytes] = {}
+    for item in data:
+        if isinstance(item, tuple):
+            uid = _UID.search(bytes(item[0]))
+            if uid:
+                found[uid.group(1)] = bytes(item[1])
+    return found
+
+
 def _one(
     conn: imaplib.IMAP4,
     db: Session,
@@ -263,6 +288,7 @@ def _one(
     uid: bytes,
     meta: tuple[int, bytes],
     result: PollResult,
+    body: bytes | None = None,
 ) -> bool:
     """Store one message (not committed); True when it is to be moved to the filed folder."""
     size, header = meta
@@ -270,7 +296,7 @@ def _one(
         if _oversize(db, context, uid, header, size):
             result.skipped += 1
         return False
-    data_bytes = _fetch(conn, uid, "(BODY.PEEK[])")
+    data_bytes = body if body is not None else _fetch(conn, uid, "(BODY.PEEK[])")
     outcome = service.ingest_message(db, context, f"imap-{uid.decode()}.eml", data_bytes)
     if outcome.duplicate:
         result.duplicates += 1
