@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     label = "SQLite" if not args.database else args.database.split(":", 1)[0]
     results.write_section(
         SECTION,
-        f"{label}, {args.count} messages",
+        f"{label}, {args.plain_count} plain + {args.count} mixed messages",
         [
             f"Machine: {results.machine()}",
             "",
