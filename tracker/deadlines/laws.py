@@ -49,6 +49,12 @@ _FEDERAL_CAL = (
 )
 # Federal Interpretation Act s.26: a time limit ending on a holiday (s.35: Sunday and the
 # listed days, not Saturday, not an office closure) runs to the next day that is not one.
+# Read in the official consolidation (justicecanada/laws-lois-xml eng/acts/I-21.xml, as
+# Markdown XYOca/laws-lois-markdown laws/en/acts/I-21-interpretation-act.md), 2026-12-07:
+# s.26, s.27(2)/(5) (day 0 excluded), s.35(1) "holiday"; s.35(2) is not about holidays.
+# ATIA (eng/acts/A-1.xml; laws/en/acts/A-1-access-to-information-act.md): s.6, s.6.1(1.2),
+# s.7, s.8(1)-(2), s.9(1)-(2), s.10(3), s.30(1)(a)-(c), s.31 (60 days after the notice of
+# refusal, the access given, or "in any other case" awareness of the grounds), s.41(1).
 _FEDERAL_WINDOW_CAL = ("ca-federal-ia", (6,))
 _FEDERAL_WINDOW_TEXT = (
     "holidays of the Interpretation Act s.35 (Sunday and the listed days; Saturday and "
@@ -155,12 +161,19 @@ _PRIVACY = Law(
     ),
     deemed_refusal_section="s.16(3)",
     complaint_body="Privacy Commissioner of Canada",
-    complaint_window=None,  # Privacy Act s.29 states no time limit
+    # Privacy Act s.29(1) (the grounds: (b) refusal, (d) extension, (f) fee) and s.30 (in
+    # writing) state no time limit; read in the official consolidation (P-21.xml above).
+    complaint_window=None,
     refusal_no_limit=True,
     refusal_no_limit_section="s.29(1)",
     province_mode="institution",
     default_province=None,
-    transfer_note="A transfer under s.13(2) keeps the original receipt date.",
+    # The Act itself has no transfer section: s.13(1)-(2) say how a request is made (official
+    # consolidation, justicecanada/laws-lois-xml eng/acts/P-21.xml, read 2026-12-07).
+    transfer_note=(
+        "The Privacy Act has no transfer section (s.13 says how a request is made): count "
+        "from the date the request was received."
+    ),
     act_citation="R.S.C. 1985, c. P-21",
     effective_from=date(1983, 7, 1),
     window_calendar=_FEDERAL_WINDOW_CAL,
