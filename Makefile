@@ -75,6 +75,7 @@ messages: install
 ## Lint, then the whole suite on SQLite, then on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
 test: install-test lint
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-dovecot.sh
 	TRACKER_TEST_DATABASE_URL= $(PYTEST)
 	@if [ -n "$$TRACKER_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL: $$TRACKER_TEST_DATABASE_URL"; \

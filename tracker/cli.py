@@ -84,6 +84,7 @@ def register(app: Flask) -> None:
     from tracker.demo import demo_command
     from tracker.exports.cli import export_command
     from tracker.imports.cli import import_csv_command
+    from tracker.mail_in.cli import ingest_mail_command
     from tracker.migrate import db_cli
     from tracker.packets.cli import packet_command
     from tracker.scheduler import scheduler_command
@@ -102,3 +103,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(scheduler_command)
     app.cli.add_command(import_csv_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(ingest_mail_command)

@@ -11,6 +11,7 @@ from tracker.display import reader_timezone
 from tracker.home.steps import next_step
 from tracker.reminders.forms import DeleteReminderForm
 from tracker.reminders.service import upcoming
+from tracker.mail_in.service import poll_status
 from tracker.requests.describe import row_lateness
 from tracker.requests.queries import dashboard as dashboard_query
 
@@ -33,4 +34,5 @@ def dashboard() -> str:
         failed_alerts=failed_alerts_for(db.session(), current_user, limit=20),
         reminders=upcoming(db.session(), current_user, today),
         delete_reminder=DeleteReminderForm(),
+        poll=poll_status(db.session(), current_user.newsroom_id),
     )
