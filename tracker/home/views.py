@@ -9,9 +9,9 @@ from tracker import clock, db
 from tracker.alerts.service import failed_alerts_for
 from tracker.display import reader_timezone
 from tracker.home.steps import next_step
+from tracker.mail_in.service import poll_status
 from tracker.reminders.forms import DeleteReminderForm
 from tracker.reminders.service import upcoming
-from tracker.mail_in.service import poll_status
 from tracker.requests.describe import row_lateness
 from tracker.requests.queries import dashboard as dashboard_query
 

@@ -67,9 +67,7 @@ def file_numbers(db: Session, newsroom_id: int) -> Numbers:
             .where(own),
             sa.select(Complaint.request_id, Complaint.body_file_number)
             .join(InfoRequest, InfoRequest.id == Complaint.request_id)
-            .where(
-                own, Complaint.superseded.is_(False), Complaint.body_file_number.is_not(None)
-            ),
+            .where(own, Complaint.superseded.is_(False), Complaint.body_file_number.is_not(None)),
         )
     )
     for request_id, number in rows:
