@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.institutions.views import bp as institutions_bp
     from tracker.packets.views import bp as packets_bp
     from tracker.people.views import bp as people_bp
+    from tracker.records.views import bp as records_bp
     from tracker.requests.views import bp as requests_bp
     from tracker.scorecards.views import bp as scorecards_bp
 
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(scorecards_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(records_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -239,6 +239,16 @@ def export_job(session: Session, config: Mapping[str, Any]) -> None:
         log.info("exports: %d ready", ready)
 
 
+def records_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Read the queued attached files (text and OCR), one at a time."""
+    from tracker.records import jobs
+
+    queued = jobs.queue_missing(session)
+    result = jobs.work(session, config)
+    if queued or result.read or result.failed:
+        log.info("records: %d read, %d failed", result.read, result.failed)
+
+
 def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, Any]], None]) -> None:
     if not lock.held:
         return
@@ -252,6 +262,7 @@ JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "planner-statistics": statistics_job,
     "scorecards": scorecard_job,
     "exports": export_job,
+    "records": records_job,
 }
 
 
@@ -294,6 +305,12 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             "build the newsrooms' background exports",
             IntervalTrigger(seconds=app.config["DELIVER_SECONDS"]),
             timedelta(seconds=3),
+        ),
+        (
+            "records",
+            "read the text of attached files (OCR)",
+            IntervalTrigger(seconds=app.config["RECORDS_SECONDS"]),
+            timedelta(seconds=4),
         ),
     )
     for job_id, name, trigger, delay in jobs:

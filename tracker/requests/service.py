@@ -24,6 +24,7 @@ from tracker.models import (
     TimelineEvent,
     User,
 )
+from tracker.records import jobs as records_jobs
 from tracker.requests.state import (
     EventFact,
     RequestState,
@@ -389,16 +390,20 @@ def add_event(
     )
     db.add(event)
     db.flush()
-    for upload, saved in stored:
-        db.add(
-            Attachment(
-                event=event,
-                sha256=saved.sha256,
-                size=saved.size,
-                original_name=safe_display_name(upload.filename),
-                content_type=upload.content_type or "application/octet-stream",
-            )
+    attachments = [
+        Attachment(
+            event=event,
+            sha256=saved.sha256,
+            size=saved.size,
+            original_name=safe_display_name(upload.filename),
+            content_type=upload.content_type or "application/octet-stream",
         )
+        for upload, saved in stored
+    ]
+    db.add_all(attachments)
+    if attachments:
+        db.flush()
+        records_jobs.queue(db, [a.id for a in attachments])  # read in the background
     if data.kind in kinds.with_clock("extends"):
         db.add(
             Extension(

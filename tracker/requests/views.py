@@ -24,6 +24,8 @@ from tracker.display import id_links, reader_timezone
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
 from tracker.models import Attachment, InfoRequest, TimelineEvent
+from tracker.records import exemptions as records_exemptions
+from tracker.records import jobs as records_jobs
 from tracker.requests import queries, reading, service, timeline
 from tracker.requests.describe import describe, lateness
 from tracker.requests.forms import RequestForm, event_form
@@ -231,6 +233,9 @@ def show(request_id: int) -> str:
         complaints=[e for e in events if e.kind == "complaint_filed" and e.id not in corrected_by],
         correct_url=id_links("requests.correct_event", "event_id", request_id=info_request.id),
         download_url=id_links("requests.download", "attachment_id"),
+        view_url=id_links("records.view_file", "attachment_id"),
+        records=records_jobs.progress(db.session(), info_request.id),
+        exemptions=records_exemptions.for_request(db.session(), info_request.id),
     )
 
 

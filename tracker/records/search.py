@@ -1,0 +1,193 @@
+"""Search across a newsroom's records: request titles and texts, timeline notes and every
+page of every attached file, in French and English, accents ignored.
+
+PostgreSQL: full-text search through the ``records_fr`` and ``records_en`` configurations
+(unaccent, then the French or English stemmer), an expression GIN index over both; a page
+matches when every word of the query matches in either language. SQLite: FTS5
+(``unicode61 remove_diacritics 2`` with Porter stemming). Hits come newest first (by the
+text's id, so both databases give them in one order) and carry the request, the file and
+page, and a snippet split into parts, the words found marked: the template highlights them
+(markup stays in templates).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.i18n import _
+
+PER_PAGE = 20
+MAX_TERMS = 12
+SNIPPET_CHARS = 240
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class SearchError(ValueError):
+    """A query that cannot be searched; the message says why."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One text found: where it is and a snippet of it (parts: (text, is_match))."""
+
+    text_id: int
+    request_id: int
+    request_title: str
+    source: str  # page, request or note
+    attachment_id: int | None
+    file_name: str | None
+    page: int | None
+    event_id: int | None
+    parts: tuple[tuple[str, bool], ...]
+
+
+@dataclass(frozen=True)
+class Results:
+    """A page of hits; ``before`` continues the list (None: no more)."""
+
+    query: str
+    hits: list[Hit]
+    before: int | None
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ("Décision" -> "decision")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def terms_of(query: str) -> list[str]:
+    """The words of a query, as searched (at most MAX_TERMS)."""
+    return [w for w in _WORD.findall(query) if w.strip("_")][:MAX_TERMS]
+
+
+def _matches(word: str, terms: list[str]) -> bool:
+    folded = fold(word)
+    for term in terms:
+        stem = term[: max(len(term) - 2, min(len(term), 4))]
+        if folded.startswith(stem) or (len(folded) >= 4 and term.startswith(folded)):
+            return True
+    return False
+
+
+def snippet(body: str, terms: list[str], size: int = SNIPPET_CHARS) -> tuple[tuple[str, bool], ...]:
+    """A window of the text around its first word found, as (text, is_match) parts."""
+    folded_terms = [fold(t) for t in terms]
+    words = [m for m in _WORD.finditer(body) if _matches(m.group(0), folded_terms)]
+    start = 0
+    if words:
+        start = max(0, words[0].start() - size // 3)
+        while start > 0 and not body[start - 1].isspace():
+            start -= 1
+    end = min(len(body), start + size)
+    while end < len(body) and not body[end - 1].isspace() and end - start < size + 30:
+        end += 1
+    parts: list[tuple[str, bool]] = []
+    if start > 0:
+        parts.append(("… ", False))
+    cursor = start
+    for match in words:
+        if match.start() < start:
+            continue
+        if match.end() > end:
+            break
+        if match.start() > cursor:
+            parts.append((body[cursor : match.start()], False))
+        parts.append((match.group(0), True))
+        cursor = match.end()
+    if cursor < end:
+        parts.append((body[cursor:end], False))
+    if end < len(body):
+        parts.append((" …", False))
+    return tuple((re.sub(r"\s+", " ", text), hit) for text, hit in parts)
+
+
+_SELECT = (
+    "SELECT t.id, t.request_id, r.title, t.source, t.attachment_id, a.original_name, t.page, "
+    "t.event_id, t.body FROM record_text t JOIN info_request r ON r.id = t.request_id "
+    "LEFT JOIN attachment a ON a.id = t.attachment_id "
+)
+
+
+def _postgresql_ids(
+    db: Session, newsroom_id: int, terms: list[str], before: int | None, limit: int
+) -> list[int]:
+    words = " ".join(terms)
+    query = sa.text(
+        "WITH found AS MATERIALIZED ("
+        " SELECT id FROM record_text"
+        " WHERE newsroom_id = :newsroom AND (:before IS NULL OR id < :before)"
+        " AND (to_tsvector('records_fr'::regconfig, body) || "
+        "to_tsvector('records_en'::regconfig, body))"
+        " @@ (plainto_tsquery('records_fr'::regconfig, :words) || "
+        "plainto_tsquery('records_en'::regconfig, :words))"
+        ") SELECT id FROM found ORDER BY id DESC LIMIT :limit"
+    ).bindparams(sa.bindparam("before", type_=sa.Integer))
+    return list(
+        db.scalars(
+            query, {"newsroom": newsroom_id, "before": before, "words": words, "limit": limit}
+        )
+    )
+
+
+def _sqlite_ids(
+    db: Session, newsroom_id: int, terms: list[str], before: int | None, limit: int
+) -> list[int]:
+    match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    query = sa.text(
+        "SELECT f.rowid FROM record_text_fts f JOIN record_text t ON t.id = f.rowid "
+        "WHERE record_text_fts MATCH :match AND t.newsroom_id = :newsroom "
+        "AND (:before IS NULL OR f.rowid < :before) ORDER BY f.rowid DESC LIMIT :limit"
+    )
+    return list(
+        db.scalars(
+            query, {"match": match, "newsroom": newsroom_id, "before": before, "limit": limit}
+        )
+    )
+
+
+def search(
+    db: Session,
+    newsroom_id: int,
+    query: str,
+    *,
+    before: int | None = None,
+    per_page: int = PER_PAGE,
+) -> Results:
+    """The newsroom's texts matching every word of ``query``, newest first, ``per_page`` at
+    a time (``before``: the id the previous page ended at)."""
+    terms = terms_of(query)
+    if not terms:
+        raise SearchError(_("Type at least one word to search for."))
+    finder = _postgresql_ids if db.get_bind().dialect.name == "postgresql" else _sqlite_ids
+    ids = finder(db, newsroom_id, terms, before, per_page + 1)
+    more = len(ids) > per_page
+    ids = ids[:per_page]
+    if not ids:
+        return Results(query, [], None)
+    rows = db.execute(
+        sa.text(_SELECT + "WHERE t.id IN :ids ORDER BY t.id DESC").bindparams(
+            sa.bindparam("ids", expanding=True)
+        ),
+        {"ids": ids},
+    ).all()
+    hits = [
+        Hit(
+            text_id=row[0],
+            request_id=row[1],
+            request_title=row[2],
+            source=row[3],
+            attachment_id=row[4],
+            file_name=row[5],
+            page=row[6],
+            event_id=row[7],
+            parts=snippet(row[8], terms),
+        )
+        for row in rows
+    ]
+    return Results(query, hits, ids[-1] if more else None)
