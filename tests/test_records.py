@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from tests import builders, records_files
 from tests.api_helpers import bearer, token
 from tests.conftest import page
+from tests.packets_helpers import pdf_text, read_zip
 from tracker import db
-from tracker.models import RecordFile, RecordText
+from tracker.models import InfoRequest, RecordFile, RecordText
 from tracker.records import exemptions, jobs
 from tracker.records import search as records_search
 
@@ -291,6 +292,36 @@ def test_exemptions_are_counted_per_page_request_and_institution(app, client, au
     auth.login()
     shown = page(client.get(f"/requests/{request_id}"))
     assert "2 pages withheld in part, 1 in full" in shown.select_one("#records").get_text()
+
+    # The scorecard shows what the institution claims most, in a table and a chart.
+    card = page(client.get("/scorecards/"))
+    rows = [
+        [c.get_text(" ", strip=True) for c in tr.select("th, td")]
+        for tr in card.select("#exemptions tbody tr")
+    ]
+    assert rows[0] == ["Royal Canadian Mounted Police", "19 (Personal information)", "2", "1"]
+    assert [r[-3] for r in rows[1:]] == [
+        "20 (Third party information)",
+        "21 (Operations of Government (advice and recommendations))",
+        "69 (Confidences of the Queen's Privy Council for Canada)",
+    ]
+    bars = card.select("#exemptions svg rect")
+    assert [int(b["width"]) for b in bars] == [300, 150, 150, 150]
+
+    # The evidence packet of an exemptions complaint lists them page by page.
+    with builders.desk(app, today=TODAY) as desk:
+        built = builders.RequestBuilder(desk, desk.session.get(InfoRequest, request_id))
+        built.complaint(date(2024, 3, 10), grounds="exemptions")
+    packet = read_zip(client.get(f"/requests/{request_id}/packet.zip").data)
+    lines = packet["exemptions.csv"].decode("utf-8-sig").splitlines()
+    assert lines == [
+        "file,page,sections,withheld",
+        "release.pdf,1,19 (Personal information); 21 (Operations of Government (advice and "
+        "recommendations)),in part",
+        "release.pdf,2,69 (Confidences of the Queen's Privy Council for Canada),in full",
+        "release.pdf,4,19 (Personal information); 20 (Third party information),in part",
+    ]
+    assert "Exemptions cited in the released records" in pdf_text(packet["packet.pdf"])
 
 
 @pytest.mark.parametrize(

@@ -145,6 +145,9 @@ class Dossier:
     gaps: tuple[str, ...]
     tracker_version: str
     holidays_version: str
+    # An exemptions complaint's evidence: each page of the released records citing an
+    # exemption (tracker.records.exemptions.PageCitation), file by file (issue 23).
+    exemption_pages: tuple[Any, ...] = ()
 
     @property
     def status_label(self) -> str:

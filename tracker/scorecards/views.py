@@ -20,6 +20,7 @@ from tracker import clock, db
 from tracker.display import reader_timezone
 from tracker.exports.service import write_csv
 from tracker.models import ImportBatch
+from tracker.records import exemptions as records_exemptions
 from tracker.scorecards import rendered, service
 from tracker.scorecards.chart import days_late_chart
 from tracker.scorecards.service import Score
@@ -94,6 +95,7 @@ def index() -> str:
         received_to=_day("to"),
         source=_source(),
         chart=_chart(card),
+        exemptions=records_exemptions.by_institution(db.session(), current_user.newsroom_id),
     )
 
 
