@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, utcnow
@@ -604,12 +605,6 @@ RECORD_FILE_STATUSES: tuple[str, ...] = ("queued", "reading", "done", "failed")
 RECORD_TEXT_SOURCES: tuple[str, ...] = ("page", "request", "note")
 
 
-def _search_configs_present(ddl: Any, target: Any, bind: Any, **kw: Any) -> bool:
-    """True when the records' text search configurations exist (``create_all`` on
-    PostgreSQL creates the expression index only then: tracker.records.pgsearch)."""
-    return bool(bind.scalar(sa.text("SELECT to_regconfig('records_fr') IS NOT NULL")))
-
-
 class RecordFile(Base):
     """The reading of one attached file (tracker.records.jobs): queued, reading (with
     pages done of total), done or failed with the reason. The file itself is never altered."""
@@ -653,14 +648,8 @@ class RecordText(Base):
         sa.Index("ix_record_text_newsroom_id", "newsroom_id", "id"),
         sa.Index("ix_record_text_request_source", "request_id", "source"),
         # Full-text search on PostgreSQL: French and English, accents folded (unaccent).
-        sa.Index(
-            "ix_record_text_search",
-            sa.text(
-                "(to_tsvector('records_fr'::regconfig, body) || "
-                "to_tsvector('records_en'::regconfig, body))"
-            ),
-            postgresql_using="gin",
-        ).ddl_if(dialect="postgresql", callable_=_search_configs_present),
+        # (On SQLite the column stays NULL and this is an empty B-tree; FTS5 serves search.)
+        sa.Index("ix_record_text_search", "search_vector", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -677,6 +666,11 @@ class RecordText(Base):
     body: Mapped[str] = mapped_column(sa.Text, default="")
     engine: Mapped[str | None] = mapped_column(sa.String(32))
     engine_version: Mapped[str | None] = mapped_column(sa.String(120))
+    # PostgreSQL: the body's words through records_fr and records_en (unaccent, stemmed), set
+    # by a trigger (tracker.records.ddl); unused (NULL) on SQLite, whose index is FTS5.
+    search_vector: Mapped[Any | None] = mapped_column(
+        sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"), deferred=True
+    )
 
 
 class RecordExemption(Base):

@@ -15,6 +15,7 @@ Create Date: 2026-12-07 13:00:00
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import tracker.db
 from tracker.records import ddl
@@ -72,6 +73,11 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("engine", sa.String(length=32), nullable=True),
         sa.Column("engine_version", sa.String(length=120), nullable=True),
+        sa.Column(
+            "search_vector",
+            sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"),
+            nullable=True,
+        ),
         sa.CheckConstraint(
             "source IN ('page', 'request', 'note')", name=op.f("ck_record_text_source")
         ),
@@ -145,14 +151,12 @@ def upgrade() -> None:
         "record_exemption",
         ["institution_id", "law_code", "section"],
     )
+    op.create_index(
+        "ix_record_text_search", "record_text", ["search_vector"], postgresql_using="gin"
+    )
     conn = op.get_bind()
     if conn.dialect.name == "postgresql":
         ddl.create_postgresql(conn)
-        op.execute(
-            "CREATE INDEX ix_record_text_search ON record_text USING gin "
-            "((to_tsvector('records_fr'::regconfig, body) || "
-            "to_tsvector('records_en'::regconfig, body)))"
-        )
     else:
         ddl.create_sqlite(conn)
     ddl.backfill(conn)

@@ -2,8 +2,9 @@
 
 PostgreSQL: two text search configurations, ``records_fr`` and ``records_en`` (copies of
 ``french`` and ``english`` whose words go through ``unaccent`` first, so "decision" finds
-"décision"), an expression GIN index over both (the model ``RecordText``), and triggers that
-copy each request's title and text, and each timeline note, into ``record_text``.
+"décision"), a trigger setting ``record_text.search_vector`` from both (GIN-indexed: the
+model ``RecordText``), and triggers that copy each request's title and text, and each
+timeline note, into ``record_text``.
 
 ``unaccent`` is installed WITH SCHEMA public when it is missing (as pg_trgm is,
 ``tracker.db.trigram_schema``): the tests' per-run schemas then share it, and the
@@ -72,14 +73,22 @@ PG_FUNCTIONS = {
           RETURN NULL;
         END""",
 }
+PG_FUNCTIONS["records_search_vector"] = """
+        BEGIN
+          NEW.search_vector := to_tsvector('records_fr'::regconfig, NEW.body)
+            || to_tsvector('records_en'::regconfig, NEW.body);
+          RETURN NEW;
+        END"""
 PG_TRIGGERS = {
     "records_request_text": "AFTER INSERT OR UPDATE OF title, text ON info_request",
     "records_note_text": "AFTER INSERT OR UPDATE OF note ON timeline_event",
+    "records_search_vector": "BEFORE INSERT OR UPDATE OF body ON record_text",
 }
 
 
 def create_postgresql(conn: sa.Connection) -> None:
-    """The configurations, copy functions and triggers (the index is the model's)."""
+    """The configurations, the copy functions and triggers, and the trigger that sets
+    record_text.search_vector (the index is the model's)."""
     schema = unaccent_schema(conn)
     if schema is None:
         log.warning("unaccent is not available: the records search keeps accents")

@@ -2,7 +2,7 @@
 page of every attached file, in French and English, accents ignored.
 
 PostgreSQL: full-text search through the ``records_fr`` and ``records_en`` configurations
-(unaccent, then the French or English stemmer), an expression GIN index over both; a page
+(unaccent, then the French or English stemmer) into a stored, GIN-indexed tsvector; a page
 matches when every word of the query matches in either language. SQLite: FTS5
 (``unicode61 remove_diacritics 2`` with Porter stemming). Hits come newest first (by the
 text's id, so both databases give them in one order) and carry the request, the file and
@@ -12,6 +12,7 @@ page, and a snippet split into parts, the words found marked: the template highl
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -66,19 +67,36 @@ def terms_of(query: str) -> list[str]:
     return [w for w in _WORD.findall(query) if w.strip("_")][:MAX_TERMS]
 
 
-def _matches(word: str, terms: list[str]) -> bool:
-    folded = fold(word)
+def _letter_classes() -> dict[str, str]:
+    """Each ASCII letter with its accented forms ("e" -> "eéèêë..."), from Latin-1 and
+    Latin Extended-A."""
+    classes: dict[str, str] = {}
+    for code in range(0xC0, 0x180):
+        char = chr(code)
+        base = fold(char)
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            classes[base] = classes.get(base, base) + char + char.upper()
+    return classes
+
+
+@functools.cache
+def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """A regular expression finding the words that begin like a term (its stem: all but
+    the last two letters, at least four), accents and case ignored."""
+    classes = _letter_classes()
+    stems = []
     for term in terms:
-        stem = term[: max(len(term) - 2, min(len(term), 4))]
-        if folded.startswith(stem) or (len(folded) >= 4 and term.startswith(folded)):
-            return True
-    return False
+        folded = fold(term)
+        stem = folded[: max(len(folded) - 2, min(len(folded), 4))]
+        stems.append(
+            "".join(f"[{re.escape(classes[c])}]" if c in classes else re.escape(c) for c in stem)
+        )
+    return re.compile(rf"(?<!\w)(?:{'|'.join(stems)})\w*", re.IGNORECASE)
 
 
 def snippet(body: str, terms: list[str], size: int = SNIPPET_CHARS) -> tuple[tuple[str, bool], ...]:
     """A window of the text around its first word found, as (text, is_match) parts."""
-    folded_terms = [fold(t) for t in terms]
-    words = [m for m in _WORD.finditer(body) if _matches(m.group(0), folded_terms)]
+    words = list(_pattern(tuple(terms)).finditer(body))
     start = 0
     if words:
         start = max(0, words[0].start() - size // 3)
@@ -118,19 +136,27 @@ def _postgresql_ids(
     db: Session, newsroom_id: int, terms: list[str], before: int | None, limit: int
 ) -> list[int]:
     words = " ".join(terms)
+    # The query is made first, then given as a constant: the planner then estimates how many
+    # pages match from the index's statistics (a rare word: the GIN index; a common one: the
+    # newest pages first, stopping at the page's end), which it cannot for a function call.
+    tsquery = db.scalar(
+        sa.text(
+            "SELECT (plainto_tsquery('records_fr'::regconfig, :words) || "
+            "plainto_tsquery('records_en'::regconfig, :words))::text"
+        ),
+        {"words": words},
+    )
+    if not tsquery:
+        return []
     query = sa.text(
-        "WITH found AS MATERIALIZED ("
-        " SELECT id FROM record_text"
+        "SELECT id FROM record_text"
         " WHERE newsroom_id = :newsroom AND (:before IS NULL OR id < :before)"
-        " AND (to_tsvector('records_fr'::regconfig, body) || "
-        "to_tsvector('records_en'::regconfig, body))"
-        " @@ (plainto_tsquery('records_fr'::regconfig, :words) || "
-        "plainto_tsquery('records_en'::regconfig, :words))"
-        ") SELECT id FROM found ORDER BY id DESC LIMIT :limit"
+        " AND search_vector @@ CAST(:tsquery AS tsquery)"
+        " ORDER BY id DESC LIMIT :limit"
     ).bindparams(sa.bindparam("before", type_=sa.Integer))
     return list(
         db.scalars(
-            query, {"newsroom": newsroom_id, "before": before, "words": words, "limit": limit}
+            query, {"newsroom": newsroom_id, "before": before, "tsquery": tsquery, "limit": limit}
         )
     )
 
