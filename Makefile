@@ -64,6 +64,7 @@ lint: install-test
 ## Lint, then the whole suite on SQLite, then on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
 test: install-test lint
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-tesseract.sh
 	TRACKER_TEST_DATABASE_URL= $(PYTEST)
 	@if [ -n "$$TRACKER_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL: $$TRACKER_TEST_DATABASE_URL"; \
@@ -75,6 +76,8 @@ bench: install-test
 	$(PY) bench/deadlines.py
 	$(PY) bench/sweep.py --requests 100000 --database sqlite:///$(CURDIR)/instance/bench-sweep.sqlite
 	$(PY) bench/packet.py
+	@bash scripts/ensure-tesseract.sh
+	$(PY) bench/records.py
 
 clean:
 	rm -rf $(VENV) *.egg-info test-output

@@ -348,3 +348,79 @@ def test_each_law_declares_how_its_citations_look(law, text, expected):
     from tracker.deadlines import exemptions as law_exemptions
 
     assert dict(law_exemptions.find(law, text)) == expected
+
+
+def _docx(paragraphs: list[str]) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Montant"
+    table.rows[0].cells[1].text = "Budget révisé"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+EML = (
+    b"From: atip@rcmp-grc.gc.ca\r\nTo: reporter@example.org\r\nSubject: Your request A-2024-1\r\n"
+    b"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+    b"<html><body><p>Please find the <b>interim release</b> attached.</p>"
+    b"<script>ignored()</script></body></html>\r\n"
+)
+
+
+def test_mail_word_and_text_files_are_read_as_one_page_each(app):
+    request_id = _attach(
+        app,
+        "Mixed",
+        ("reply.eml", EML, "message/rfc822"),
+        ("memo.docx", _docx(["Mémoire au sous-ministre"]), "application/octet-stream"),
+        ("notes.txt", "Appel du coordonnateur à 14 h".encode("latin-1"), "text/plain"),
+        ("archive.zip", b"PK\x05\x06" + b"\x00" * 18, "application/zip"),
+    )
+    _work(app)
+    with app.app_context():
+        pages = {
+            name: (engine, body)
+            for name, engine, body in db.session().execute(
+                sa.text(
+                    "SELECT a.original_name, t.engine, t.body FROM record_text t "
+                    "JOIN attachment a ON a.id = t.attachment_id"
+                )
+            )
+        }
+    assert pages["reply.eml"][0] == "email"
+    assert "interim release" in pages["reply.eml"][1] and "ignored" not in pages["reply.eml"][1]
+    assert pages["memo.docx"] == ("python-docx", "Mémoire au sous-ministre\nMontant\tBudget révisé")
+    assert pages["notes.txt"] == ("text", "Appel du coordonnateur à 14 h")
+    zipped = _files(app, request_id)["archive.zip"]
+    assert zipped.status == "failed" and "no text" in zipped.reason
+    assert [h[:2] for h in _search(app, "memoire sous ministre")] == [("page", 1)]
+
+
+def test_the_copy_triggers_are_there_at_head(app):
+    """A migration that rebuilds info_request or timeline_event on SQLite (batch mode) drops
+    their triggers: it must create them again (tracker.records.ddl)."""
+    with app.app_context():
+        bind = db.session().get_bind()
+        if bind.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        else:
+            query = (
+                "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+            )
+        names = set(db.session().scalars(sa.text(query)))
+    from tracker.records import ddl
+
+    expected = (
+        set(ddl.SQLITE_COPY_TRIGGERS) | set(ddl.SQLITE_FTS_TRIGGERS)
+        if bind.dialect.name == "sqlite"
+        else set(ddl.PG_TRIGGERS)
+    )
+    assert expected <= names
