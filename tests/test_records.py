@@ -424,3 +424,28 @@ def test_the_copy_triggers_are_there_at_head(app):
         else set(ddl.PG_TRIGGERS)
     )
     assert expected <= names
+
+
+def test_a_worker_out_of_time_queues_the_file_again_and_the_next_goes_on(app):
+    import time
+
+    pdf = records_files.text_pdf([f"Page number {n} of the long release." for n in (1, 2, 3)])
+    _attach(app, "Paused", ("three.pdf", pdf, "application/pdf"))
+    with app.app_context():
+        session = db.session()
+        file_id = jobs.claim_next(session, app.config)
+        with pytest.raises(jobs.Paused):
+            jobs.run_file(session, app.config, file_id, deadline=time.monotonic() - 1)
+        record = session.get(RecordFile, file_id, populate_existing=True)
+        assert (record.status, record.pages_done, record.attempts) == ("queued", 1, 0)
+        assert jobs.work(session, app.config).read == 1
+        record = session.get(RecordFile, file_id, populate_existing=True)
+        assert (record.status, record.pages_done) == ("done", 3)
+        assert (
+            session.scalar(
+                sa.select(sa.func.count())
+                .select_from(RecordText)
+                .where(RecordText.source == "page")
+            )
+            == 3
+        )

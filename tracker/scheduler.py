@@ -244,7 +244,9 @@ def records_job(session: Session, config: Mapping[str, Any]) -> None:
     from tracker.records import jobs
 
     queued = jobs.queue_missing(session)
-    result = jobs.work(session, config)
+    # At most a minute a run (then the next run goes on from the next page): a scheduler
+    # asked to stop waits for its running jobs, never for a whole queue of scans.
+    result = jobs.work(session, config, seconds=60)
     if queued or result.read or result.failed:
         log.info("records: %d read, %d failed", result.read, result.failed)
 

@@ -200,8 +200,16 @@ def _finish(db: Session, file_id: int, status: str, reason: str | None, done: in
     db.commit()
 
 
-def run_file(db: Session, config: Mapping[str, Any], file_id: int) -> bool:
-    """Read a claimed file, storing each page not stored yet; True when it was read."""
+class Paused(Exception):
+    """The worker's time ran out mid-file: the file is queued again, its pages kept."""
+
+
+def run_file(
+    db: Session, config: Mapping[str, Any], file_id: int, *, deadline: float | None = None
+) -> bool:
+    """Read a claimed file, storing each page not stored yet; True when it was read. Past
+    ``deadline`` (``time.monotonic()``) the file goes back to the queue with the pages read
+    so far (Paused), so a scheduler that is stopping never waits for a long file."""
     row = db.execute(
         sa.select(RecordFile, Attachment, InfoRequest)
         .join(Attachment, Attachment.id == RecordFile.attachment_id)
@@ -259,6 +267,14 @@ def run_file(db: Session, config: Mapping[str, Any], file_id: int) -> bool:
             )
             done += 1
             pending += 1
+            if deadline is not None and time.monotonic() > deadline:
+                db.execute(
+                    sa.update(RecordFile)
+                    .where(RecordFile.id == file_id)
+                    .values(status="queued", pages_done=done, attempts=RecordFile.attempts - 1)
+                )
+                db.commit()
+                raise Paused
             if pending >= COMMIT_PAGES or time.monotonic() - last_commit >= COMMIT_SECONDS:
                 db.execute(
                     sa.update(RecordFile)
@@ -267,6 +283,8 @@ def run_file(db: Session, config: Mapping[str, Any], file_id: int) -> bool:
                 )
                 db.commit()
                 pending, last_commit = 0, time.monotonic()
+    except Paused:
+        raise
     except ExtractionError as exc:
         db.commit()  # the pages read before the failure stay searchable
         _finish(db, file_id, "failed", str(exc), done)
@@ -300,6 +318,7 @@ class WorkResult:
 
     read: int = 0
     failed: int = 0
+    paused: int = 0
 
 
 def work(
@@ -309,15 +328,24 @@ def work(
     request_id: int | None = None,
     limit: int | None = None,
     on_file: Callable[[int, bool], None] | None = None,
+    seconds: float | None = None,
 ) -> WorkResult:
-    """Read queued files one at a time until the queue is empty (or ``limit`` files)."""
+    """Read queued files one at a time until the queue is empty (or ``limit`` files, or
+    ``seconds`` spent: a file still being read then is queued again, its pages kept)."""
     give_up_repeated(db, config)
     result = WorkResult()
+    deadline = None if seconds is None else time.monotonic() + seconds
     while limit is None or result.read + result.failed < limit:
+        if deadline is not None and time.monotonic() > deadline:
+            break
         file_id = claim_next(db, config, request_id)
         if file_id is None:
             break
-        ok = run_file(db, config, file_id)
+        try:
+            ok = run_file(db, config, file_id, deadline=deadline)
+        except Paused:
+            result.paused += 1
+            break
         if ok:
             result.read += 1
         else:
