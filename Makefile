@@ -17,13 +17,14 @@ PIP_TOOLS ?= pip-tools>=7.4,<8
 TEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: run test install install-test install-deploy lock bench lint clean
+.PHONY: run test install install-test install-deploy lock bench lint messages clean
 
 $(VENV)/.installed: requirements/run.txt setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) -r requirements/run.txt
 	$(PIP_INSTALL_SELF)
 	$(PY) -m pip check  # fails when setup.cfg asks for something the lock lacks: make lock
+	$(PY) -m tracker.catalogues compile  # the .mo files (not committed) from the .po ones
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
@@ -55,11 +56,18 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) serve
 
-## Static checks: ruff (lint and format) and bandit.
+## Static checks: ruff (lint and format), bandit, and the translation catalogues (a message
+## without its French, a dropped placeholder, a stale message: `make messages`, then translate).
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -c pyproject.toml -r tracker -q
+	$(PY) -m tracker.catalogues check
+
+## Extract the messages of the code and templates (babel.cfg) into every catalogue under
+## tracker/translations/ (new ones empty, gone ones dropped), then compile the .mo files.
+messages: install
+	$(PY) -m tracker.catalogues update
 
 ## Lint, then the whole suite on SQLite, then on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
 test: install-test lint

@@ -27,7 +27,15 @@ from tracker.api.service import revoke_token
 from tracker.feeds.service import issue_feed
 from tracker.files.storage import LocalStorage
 from tracker.imports.store import UploadStore
-from tracker.models import Alert, ApiToken, InfoRequest, Institution, TimelineEvent, User
+from tracker.models import (
+    Alert,
+    ApiToken,
+    InfoRequest,
+    Institution,
+    Letter,
+    TimelineEvent,
+    User,
+)
 from tracker.requests import service
 
 OWNER = "owner@example.org"
@@ -112,6 +120,19 @@ def world(app) -> Ids:
         session.flush()
         ids.alert = alert.id
         ids.feed_secret = issue_feed(session, owner)
+        letter = Letter(
+            newsroom_id=owner.newsroom_id,
+            request_id=ids.request,
+            kind="follow_up_overdue",
+            language="en",
+            recipient_email="nightjar@agency.test",
+            subject="Nightjar follow-up",
+            body="Operation Nightjar: where is the response?",
+            created_by_id=owner.id,
+        )
+        session.add(letter)
+        session.flush()
+        ids.extra["letter"] = letter.id
     ids.owner_token = token(app, OWNER)
     ids.revoked_token = token(app, OWNER, "old script")
     ids.outsider_token = token(app, OUTSIDER)
@@ -160,6 +181,7 @@ class Case:
 def matrix(ids: Ids) -> list[Case]:
     """Every route with an id or a secret, aimed at newsroom A's objects."""
     r, i, e = ids.request, ids.institution, ids.event
+    letter = ids.extra["letter"]
     note = {"occurred_on": "2024-03-01", "note": "x"}
     request_form = {"institution_id": str(i), "title": "Renamed", "received_on": "2024-02-01"}
     institution_form = {"name": "Renamed", "law_code": "ca-atia", "province": ""}
@@ -187,6 +209,29 @@ def matrix(ids: Ids) -> list[Case]:
             note,
         ),
         Case("/requests/<int:request_id>/packet.zip", "GET", f"/requests/{r}/packet.zip"),
+        Case("/requests/<int:request_id>/letters", "GET", f"/requests/{r}/letters"),
+        Case(
+            "/requests/<int:request_id>/letters",
+            "POST",
+            f"/requests/{r}/letters",
+            {"key": "follow_up_overdue", "language": "en"},
+        ),
+        Case("/letters/<int:letter_id>", "GET", f"/letters/{letter}"),
+        Case(
+            "/letters/<int:letter_id>",
+            "POST",
+            f"/letters/{letter}",
+            {"recipient_email": "x@example.org", "subject": "Renamed", "body": "x"},
+        ),
+        Case("/letters/<int:letter_id>.pdf", "GET", f"/letters/{letter}.pdf"),
+        Case("/letters/<int:letter_id>.eml", "GET", f"/letters/{letter}.eml"),
+        Case("/letters/<int:letter_id>/send", "POST", f"/letters/{letter}/send", {"confirm": "y"}),
+        Case(
+            "/letters/<int:letter_id>/record",
+            "POST",
+            f"/letters/{letter}/record",
+            {"sent_on": "2024-03-01"},
+        ),
         Case("/files/<int:attachment_id>", "GET", f"/files/{ids.attachment}"),
         Case("/institutions/<int:institution_id>", "GET", f"/institutions/{i}"),
         Case("/institutions/<int:institution_id>/edit", "GET", f"/institutions/{i}/edit"),
@@ -341,6 +386,7 @@ def snapshot(app) -> tuple[Any, ...]:
             tuple(s.scalars(sa.select(ApiToken.revoked_at).order_by(ApiToken.id))),
             tuple(s.execute(sa.select(User.email, User.role, User.active).order_by(User.id))),
             s.scalar(sa.select(sa.func.count()).select_from(InfoRequest)),
+            tuple(s.execute(sa.select(Letter.subject, Letter.status).order_by(Letter.id))),
         )
 
 
@@ -441,6 +487,10 @@ def test_reporters_read_the_newsrooms_requests_but_change_only_their_own(app, wo
         ("/settings/people/<int:user_id>/password-link", "POST"),
         ("/api/v1/requests/<int:request_id>", "PATCH"),
         ("/api/v1/requests/<int:request_id>/events", "POST"),
+        ("/requests/<int:request_id>/letters", "POST"),
+        ("/letters/<int:letter_id>", "POST"),
+        ("/letters/<int:letter_id>/send", "POST"),
+        ("/letters/<int:letter_id>/record", "POST"),
     ]
     for key in forbidden:
         case = by_case[key]

@@ -202,6 +202,29 @@ def test_skip_invalid_imports_the_rest_with_deadlines_and_timeline(app, runner, 
         assert imported.details["as_of"] == "2014-12-08"
 
 
+def test_imported_requests_and_later_ones_are_found_by_search(app, runner, client, auth, editor):
+    """The writer indexes its rows for the list's search itself (SQLite: its per-row
+    trigger is set aside during the import) and puts the trigger back for later requests."""
+    from tracker.requests import service as requests
+
+    assert import_csv(runner, TORONTO, "--skip-invalid").exit_code == 0
+    with app.app_context(), db.transaction() as session:
+        toronto = session.scalar(sa.select(Institution))
+        user = session.merge(editor)
+        requests.create_request(
+            session,
+            user,
+            requests.RequestData(toronto.id, "Zamboni maintenance logs", date(2026, 11, 2)),
+            TODAY,
+        )
+    auth.login("editor@example.org")
+    found = page(client.get("/requests/?q=AG-2011-00904"))
+    assert [a.get_text() for a in found.select("td a[href*='/requests/']")][:1]
+    assert "AG-2011-00904" in found.get_text() and "1 request" in found.get_text()
+    later = page(client.get("/requests/?q=zamboni"))
+    assert "Zamboni maintenance logs" in later.get_text()
+
+
 def test_rows_sharing_a_file_number_are_one_request(app, runner, tmp_path, editor):
     path = write(
         tmp_path,
@@ -334,27 +357,59 @@ def test_progress_bar_on_large_files(app, runner, tmp_path, editor):
     assert "Importing" not in small.output
 
 
-def test_a_refusal_half_way_rolls_everything_back(app, runner, tmp_path, editor, monkeypatch):
+def test_a_refusal_half_way_rolls_everything_back(app, tmp_path, editor, monkeypatch):
+    """A file number another import wrote after the dry run: the database refuses it in the
+    third batch; the answer names the row, and the batches already written go too."""
+    from tracker.files.storage import LocalStorage
+    from tracker.imports import bulk, service
     from tracker.requests import service as requests
 
-    real = requests.create_request
-    calls = []
-
-    def refuse_third(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise requests.RequestError("refused for the test")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(requests, "create_request", refuse_third)
+    monkeypatch.setattr(bulk, "BATCH", 2)
     lines = [HEADER] + [
-        f"C-{n};Request {n};2024-01-0{n + 2};;;City of Toronto;ca-on-mfippa\n" for n in range(4)
+        f"C-{n};Request {n};2024-01-0{n + 2};;;City of Toronto;ca-on-mfippa\n" for n in range(6)
     ]
-    result = import_csv(runner, write(tmp_path, "".join(lines)), mapping={"title": "title"})
-    assert result.exit_code == 1
-    assert "Nothing was imported: row 4 (C-2) was refused: refused for the test" in result.output
-    assert count(app, InfoRequest) == 0 and count(app, Institution) == 0
-    assert count(app, TimelineEvent) == 0
+    table = parse_csv("".join(lines).encode())
+    mapping = service.Mapping.from_dict(
+        {**service.guess_mapping(table.headers).to_dict(), "title": "title"}
+    )
+    with app.app_context():
+        session = db.session()
+        user = session.merge(editor)
+        plan = service.build_plan(session, user.newsroom_id, table, mapping, TODAY)
+        assert not plan.errors and len(plan.valid_requests) == 6
+        # Meanwhile someone logs C-4 by hand at the institution the dry run just created.
+        with db.transaction() as other:
+            toronto = Institution(
+                newsroom_id=user.newsroom_id, name="City of Toronto", law_code="ca-on-mfippa"
+            )
+            other.add(toronto)
+            other.flush()
+            requests.create_request(
+                other,
+                user,
+                requests.RequestData(toronto.id, "By hand", date(2024, 1, 2), file_number="C-4"),
+                TODAY,
+            )
+        plan = service.build_plan(session, user.newsroom_id, table, mapping, TODAY)
+        assert [p.code for p in plan.errors] == ["duplicate_file_number"]
+        # The plan made before the request was logged is the one written.
+        stale = service.ImportPlan(**{**plan.__dict__, "problems": []})
+        for planned in stale.requests:
+            planned.valid = True
+            planned.institution_id = toronto.id
+        with pytest.raises(service.ImportRefused) as refused:
+            with db.transaction() as write:
+                service.run_import(
+                    write,
+                    stale,
+                    user,
+                    TODAY,
+                    LocalStorage(tmp_path),
+                    source="c.csv",
+                )
+    assert "Nothing was imported: row 6 (C-4) was refused by the database" in str(refused.value)
+    assert count(app, InfoRequest) == 1 and count(app, Institution) == 1
+    assert count(app, TimelineEvent) == 1
 
 
 # --- the pages --------------------------------------------------------------------------------
@@ -435,10 +490,20 @@ def test_upload_preview_check_and_import(app, client, auth, editor):
     assert "Nothing was imported: 21 rows have errors" in follow.get_text()
 
     done = auth.post(f"/imports/{token}/import", {"skip_invalid": "y"})
-    assert done.status_code == 302 and "/requests/" in done.headers["Location"]
+    # A small file is imported at once; its page is the report.
+    assert done.status_code == 302 and "/imports/jobs/" in done.headers["Location"]
     assert count(app, InfoRequest) == 109
-    listing = page(client.get(done.headers["Location"]))
-    assert "Imported 109 requests from 113 rows" in listing.get_text()
+    report = page(client.get(done.headers["Location"]))
+    assert "Imported 109 requests from 113 rows" in report.select_one(".flash-success").get_text()
+    assert "Left out 23 rows with errors" in report.select_one(".flash-success").get_text()
+    assert report.select_one("#import-job")["data-status"] == "done"
+    assert report.select_one("#report-total").get_text() == "136"
+    assert report.select_one("#report-imported").get_text() == "113 rows, 109 requests"
+    assert report.select_one("#report-left-out").get_text() == "23 rows"
+    assert ("18", "AP-2011-02138", "error") in {
+        tuple(td.get_text(strip=True) for td in tr.select("td"))[:3]
+        for tr in report.select("#problems tbody tr")
+    }
     assert not (Path(app.instance_path) / "imports" / f"{token}.csv").exists()
     assert client.get(preview_url).status_code == 404
 

@@ -13,7 +13,7 @@ from api_helpers import bearer, info_request, institution, quick_user, token
 from tests.conftest import page
 from tracker import clock, db
 from tracker.exports import jobs
-from tracker.models import Attachment, TimelineEvent, User
+from tracker.models import Attachment, Letter, TimelineEvent, User
 
 EMAIL = "editor@example.org"
 # Routes addressed by a secret rather than a session (tested on their own elsewhere).
@@ -47,7 +47,16 @@ def test_every_authenticated_page_and_download_is_no_store(app, client, auth):
         # A newsroom export prepared in the background (issue 25), ready to download.
         editor = s.scalar(sa.select(User).where(User.email == EMAIL))
         job_id = jobs.request_export(s, editor, clock.today(app.config["TIMEZONE"])).id
+        letter = Letter(
+            newsroom_id=editor.newsroom_id,
+            request_id=rid,
+            kind="follow_up",
+            subject="Follow-up",
+            body="Where is the response?",
+        )
+        s.add(letter)
         s.commit()
+        letter_id = letter.id
         assert jobs.work(s, app.config) == 1
     values = {
         "request_id": rid,
@@ -56,6 +65,7 @@ def test_every_authenticated_page_and_download_is_no_store(app, client, auth):
         "event_id": eid,
         "kind": "institutions",
         "job_id": job_id,
+        "letter_id": letter_id,
     }
     secret = token(app, EMAIL)
     tried: list[str] = []
@@ -77,6 +87,10 @@ def test_every_authenticated_page_and_download_is_no_store(app, client, auth):
         f"/requests/{rid}/packet.zip",
         "/exports/requests.csv",
         f"/exports/jobs/{job_id}/download",
+        f"/letters/{letter_id}",
+        f"/letters/{letter_id}.pdf",
+        f"/letters/{letter_id}.eml",
+        f"/requests/{rid}/letters",
         "/settings/people/",
         "/account/sessions",
         "/api/v1/requests",

@@ -765,6 +765,6 @@ def test_each_kind_of_entry_shows_its_facts_as_text(app, client, reporter):
         "fee_notice": "Amount: 25.00",
         "transfer": "To <i>CSIS</i>",
         "final_response": f"{service.RESPONSE_OUTCOMES['partial']} · 3 pages",
-        "complaint_filed": "Filed with OIC & co · grounds: delay · file 5-1",
-        "complaint_finding": "Finding: well founded",
+        "complaint_filed": "Filed with OIC & co · grounds: Delay or deemed refusal · file 5-1",
+        "complaint_finding": "Finding: Well-founded",
     }

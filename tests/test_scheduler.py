@@ -106,8 +106,8 @@ def test_scheduler_registers_its_jobs_runs_the_sweep_and_stops_cleanly(app, make
     proc = schedulers("--run-seconds", "4")
     started = proc.wait_for("scheduler started")
     assert (
-        "jobs: overdue-sweep, deliver-alerts, planner-statistics, scorecards, exports, records, renew-lock"
-        in started
+        "jobs: overdue-sweep, deliver-alerts, planner-statistics, scorecards, exports, imports, "
+        "records, renew-lock" in started
     )
     proc.wait_for("scheduler stopped")
     assert proc.proc.wait(20) == 0

@@ -64,7 +64,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message = i18n.lazy_gettext("Please log in to see this page.")
+    login_manager.localize_callback = str  # the lazy message, in the reader's language
     login_manager.login_message_category = "info"
     bounds = sessions.limits(app.config)
 
@@ -100,6 +101,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.home.views import bp as home_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.institutions.views import bp as institutions_bp
+    from tracker.language.views import bp as language_bp
+    from tracker.letters.views import bp as letters_bp
     from tracker.packets.views import bp as packets_bp
     from tracker.people.views import bp as people_bp
     from tracker.records.views import bp as records_bp
@@ -112,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(institutions_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(packets_bp)
+    app.register_blueprint(letters_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(api_tokens_bp)
     app.register_blueprint(api_bp)
@@ -119,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(scorecards_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(language_bp)
     app.register_blueprint(records_bp)
 
 

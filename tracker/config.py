@@ -61,6 +61,12 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     ),
     "SMTP_TIMEOUT": ("30", "Seconds to wait for the mail server before counting a try as failed."),
     "MAIL_FROM": ("ATI tracker <tracker@localhost>", "Sender address of alert mails."),
+    "MAIL_FROM_POLICY": (
+        "reply-to",
+        "How a letter a reporter sends through the tracker names its author: reply-to "
+        "(From is TRACKER_MAIL_FROM with the reporter's name, Reply-To the reporter) or from "
+        "(From is the reporter, Sender TRACKER_MAIL_FROM).",
+    ),
     "ALERT_MAX_ATTEMPTS": (
         "10",
         "Tries per alert before it is marked failed (with the "
@@ -103,6 +109,12 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "60000000",
         "Largest image (width times height, in pixels) read or rendered for OCR; a larger one "
         "(an image bomb) is marked failed.",
+    ),
+    "IMPORT_INLINE_ROWS": (
+        "2000",
+        "A CSV import of up to this many rows runs at once, while the page waits (about a "
+        "second); a larger one runs in the background (the scheduler), its page showing "
+        "its progress.",
     ),
     "SCHEDULER_LEASE_SECONDS": (
         "60",
@@ -198,6 +210,7 @@ def build_config(
         "OCR_PAGE_SECONDS",
         "RECORDS_MAX_PAGES",
         "OCR_MAX_PIXELS",
+        "IMPORT_INLINE_ROWS",
         "SCHEDULER_LEASE_SECONDS",
         "SESSION_IDLE_MINUTES",
         "SESSION_MAX_HOURS",
@@ -223,6 +236,9 @@ def build_config(
         raise ConfigError(
             f"TRACKER_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, not {locale!r}"
         )
+    from_policy = (_env("MAIL_FROM_POLICY", environ) or "reply-to").strip().lower()
+    if from_policy not in ("reply-to", "from"):
+        raise ConfigError(f"TRACKER_MAIL_FROM_POLICY must be reply-to or from, not {from_policy!r}")
     digest_day = (_env("DIGEST_WEEKDAY", environ) or "monday").strip().lower()
     if digest_day not in WEEKDAYS:
         raise ConfigError(f"TRACKER_DIGEST_WEEKDAY must be a day of the week, not {digest_day!r}")
@@ -244,6 +260,7 @@ def build_config(
         "SMTP_SSL": _truthy(_env("SMTP_SSL", environ)),
         "SMTP_CA_FILE": _env("SMTP_CA_FILE", environ),
         "MAIL_FROM": _env("MAIL_FROM", environ),
+        "MAIL_FROM_POLICY": from_policy,
         "DIGEST_WEEKDAY": digest_day,
         "DEFAULT_LOCALE": locale.split("_")[0],
         **numbers,

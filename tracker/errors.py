@@ -8,6 +8,42 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
+from tracker.i18n import _, lazy_gettext
+
+# The page's title and sentence for the usual codes, in the reader's language (the API's JSON
+# keeps werkzeug's English names: its clients are programs). A view's own description (abort
+# with a message) is shown instead of the sentence.
+HTTP_TEXTS = {
+    400: (
+        lazy_gettext("Bad Request"),
+        lazy_gettext("The tracker could not understand what was sent; nothing was saved."),
+    ),
+    401: (lazy_gettext("Unauthorized"), lazy_gettext("Log in to see this page.")),
+    403: (lazy_gettext("Forbidden"), lazy_gettext("Your account may not see or change this.")),
+    404: (
+        lazy_gettext("Not Found"),
+        lazy_gettext(
+            "There is nothing at this address. Check the link, or start again from the dashboard."
+        ),
+    ),
+    405: (
+        lazy_gettext("Method Not Allowed"),
+        lazy_gettext("This address does not accept that kind of request."),
+    ),
+    409: (
+        lazy_gettext("Conflict"),
+        lazy_gettext("Someone changed this meanwhile; reload the page and try again."),
+    ),
+    413: (
+        lazy_gettext("Request Entity Too Large"),
+        lazy_gettext("The upload is too large; nothing was saved."),
+    ),
+    429: (
+        lazy_gettext("Too Many Requests"),
+        lazy_gettext("Too many tries in a short time. Wait a moment, then try again."),
+    ),
+}
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -18,26 +54,28 @@ def _http_error(exc: HTTPException) -> tuple[str | Response, int]:
     if code == 413:
         from flask import current_app
 
-        exc.description = (
-            f"The upload is larger than the {current_app.config['MAX_UPLOAD_MB']} MB limit; "
-            "nothing was saved. Go back and choose a smaller file."
+        exc.description = _(
+            "The upload is larger than the %(limit)s MB limit; nothing was saved. "
+            "Go back and choose a smaller file.",
+            limit=current_app.config["MAX_UPLOAD_MB"],
         )
     if _wants_json():
-        return jsonify(error=exc.name, reason=exc.description), code
-    return render_template(
-        "errors/error.html", code=code, title=exc.name, message=exc.description
-    ), code
+        return jsonify(error=exc.name, reason=str(exc.description)), code
+    title, message = HTTP_TEXTS.get(code, (exc.name, exc.description))
+    if exc.description != type(exc).description:  # the view's own words
+        message = exc.description
+    return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
 def _csrf_error(exc: CSRFError) -> tuple[str | Response, int]:
-    message = (
-        "This form expired or was not sent from the tracker's own page. "
+    message = _(
+        "This form expired or was not sent from the tracker’s own page. "
         "Go back, reload the page and send it again."
     )
     if _wants_json():
         return jsonify(error="Bad Request", reason=exc.description), 400
     return render_template(
-        "errors/error.html", code=400, title="Form expired", message=message
+        "errors/error.html", code=400, title=_("Form expired"), message=message
     ), 400
 
 
@@ -55,7 +93,9 @@ def _database_down(exc: Exception) -> tuple[str | Response, int]:
         return jsonify(error="Service Unavailable", reason=reason), 503
     # Rendered without context processors: Flask-Login's would ask the database who is
     # logged in, and the layout would too.
-    html = current_app.jinja_env.get_template("errors/unavailable.html").render(message=reason)
+    html = current_app.jinja_env.get_template("errors/unavailable.html").render(
+        message=_("The database is unavailable; nothing was saved. Try again in a moment.")
+    )
     return html, 503
 
 
@@ -74,9 +114,11 @@ def _unexpected(exc: Exception) -> tuple[str | Response, int]:
     return render_template(
         "errors/error.html",
         code=500,
-        title="Something went wrong",
-        message="The error has been logged. Nothing you typed was saved "
-        "unless the page said so; please try again.",
+        title=_("Something went wrong"),
+        message=_(
+            "The error has been logged. Nothing you typed was saved "
+            "unless the page said so; please try again."
+        ),
     ), 500
 
 
@@ -102,13 +144,20 @@ def refuse_nul_characters() -> tuple[str | Response, int] | None:
     field = _nul_field()
     if field is None:
         return None
-    reason = (
-        f"The field {field!r} holds a NUL character (U+0000), which no text may contain; "
-        "nothing was saved. Remove it and send again."
-    )
     if _wants_json():
+        reason = (
+            f"The field {field!r} holds a NUL character (U+0000), which no text may contain; "
+            "nothing was saved. Remove it and send again."
+        )
         return jsonify(error="Bad Request", reason=reason, field=field), 400
-    return render_template("errors/error.html", code=400, title="Bad Request", message=reason), 400
+    message = _(
+        "The field %(field)s holds a NUL character (U+0000), which no text may contain; "
+        "nothing was saved. Remove it and send again.",
+        field=repr(field),
+    )
+    return render_template(
+        "errors/error.html", code=400, title=_("Bad Request"), message=message
+    ), 400
 
 
 def register_errorhandlers(app: Flask) -> None:

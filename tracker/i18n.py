@@ -2,45 +2,127 @@
 
 Every string a user sees goes through these functions (templates have ``_`` and ``ngettext``
 from Flask-Babel's Jinja extension); the catalogues live in ``tracker/translations/``.
+
+The reader's language, first that applies: their account's preference (``User.locale``), the
+language switch's cookie (works logged out), the browser's ``Accept-Language``, the newsroom's
+``TRACKER_DEFAULT_LOCALE``. A value we do not speak is skipped, never an error.
+
+The ``.po`` catalogues are committed; their compiled ``.mo`` files are not: ``make install``
+compiles them, and :func:`compile_catalogues` does it again at start-up when one is missing or
+older than its ``.po`` (a fresh clone, a merge that touched a catalogue).
 """
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, format_date, format_decimal, gettext, lazy_gettext, ngettext
+from flask_babel import (
+    Babel,
+    force_locale,
+    format_date,
+    format_decimal,
+    get_locale,
+    gettext,
+    lazy_gettext,
+    ngettext,
+)
+from flask_login import current_user
 
 from tracker.config import LOCALES, PROJECT_ROOT
 
 __all__ = [
+    "COOKIE_NAME",
     "LOCALES",
+    "LOCALE_NAMES",
+    "TRANSLATIONS",
     "_",
+    "compile_catalogues",
+    "force_locale",
     "format_date",
     "format_decimal",
+    "get_locale",
     "gettext",
     "init_app",
     "lazy_gettext",
     "ngettext",
+    "normalize_locale",
     "select_locale",
 ]
 
 _ = gettext
 babel = Babel()
+log = logging.getLogger(__name__)
+
+TRANSLATIONS = PROJECT_ROOT / "tracker" / "translations"
+#: The language switch's cookie (a year; read when no account preference applies).
+COOKIE_NAME = "tracker_locale"
+#: Each language named in itself, as the switch shows it.
+LOCALE_NAMES: dict[str, str] = {"en": "English", "fr": "Français"}
+
+
+def normalize_locale(value: object) -> str | None:
+    """``"fr-CA"``, ``"FR"`` or ``"fr_CA"`` as ``"fr"``; None for anything we do not speak."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip().lower().replace("-", "_").split("_")[0]
+    return code if code in LOCALES else None
+
+
+def _default_locale() -> str:
+    return normalize_locale(current_app.config.get("DEFAULT_LOCALE")) or "en"
 
 
 def select_locale() -> str:
-    """The reader's language: the browser's preference among ours, else the newsroom's."""
-    default = current_app.config.get("DEFAULT_LOCALE", "en")
-    if has_request_context():
-        best = request.accept_languages.best_match(LOCALES)
-        if best:
-            return best
-    return default
+    """The reader's language: account, then the switch's cookie, then the browser, then ours."""
+    if not has_request_context():
+        return _default_locale()
+    user = current_user._get_current_object() if current_user else None
+    if user is not None and getattr(user, "is_authenticated", False):
+        chosen = normalize_locale(getattr(user, "locale", None))
+        if chosen:
+            return chosen
+    chosen = normalize_locale(request.cookies.get(COOKIE_NAME))
+    if chosen:
+        return chosen
+    best = request.accept_languages.best_match(LOCALES)
+    return normalize_locale(best) or _default_locale()
+
+
+def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
+    """Compile each ``.po`` under ``directory`` whose ``.mo`` is missing or older; the written."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written: list[Path] = []
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/*.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as source:
+            catalog = read_po(source, locale=po_path.parent.parent.name)
+        partial = mo_path.with_suffix(".mo.tmp")
+        with partial.open("wb") as target:
+            write_mo(target, catalog)
+        partial.replace(mo_path)
+        written.append(mo_path)
+    return written
 
 
 def init_app(app: Flask) -> None:
     """Install Flask-Babel with the tracker's catalogues and language choice."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LOCALE", "en"))
-    app.config.setdefault(
-        "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "tracker" / "translations")
-    )
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    try:
+        compile_catalogues()
+    except OSError as exc:  # a read-only install: `make install` compiled them already
+        log.warning("could not compile the translation catalogues: %s", exc)
     babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def language_helpers() -> dict[str, object]:
+        return {
+            "current_locale": str(get_locale() or _default_locale()),
+            "locale_names": LOCALE_NAMES,
+        }

@@ -92,6 +92,8 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16), default="reporter")
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    # The interface's language ("en", "fr"); None: the browser's, else the newsroom's.
+    locale: Mapped[str | None] = mapped_column(sa.String(16))
     alert_email: Mapped[str | None] = mapped_column(sa.String(254))
     # kind -> bool; a missing kind means the default (on) for the alert kinds.
     alert_preferences: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
@@ -99,6 +101,9 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Accounts are deactivated, never deleted: the timeline keeps who recorded what.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # For the letters' signature block and the commissioners' complaint forms (issue 22).
+    mailing_address: Mapped[str | None] = mapped_column(sa.String(500))
+    telephone: Mapped[str | None] = mapped_column(sa.String(40))
 
     newsroom: Mapped[Newsroom] = relationship(back_populates="users")
 
@@ -154,6 +159,59 @@ class ImportBatch(Base):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     requests: Mapped[int] = mapped_column(default=0)
     rows: Mapped[int] = mapped_column(default=0)
+
+
+IMPORT_JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed", "cancelled")
+
+
+class ImportJob(Base):
+    """A CSV import run in the background by the scheduler (tracker.imports.jobs), or at once
+    for a small file: queued, running (with its phase and progress), then done (its report
+    kept), failed or cancelled (nothing written). ``active_key`` holds the newsroom's id while
+    the job is queued or running, so a newsroom has one import at a time (NULLs never
+    conflict)."""
+
+    __tablename__ = "import_job"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", IMPORT_JOB_STATUSES), name="status"),
+        sa.UniqueConstraint("active_key"),
+        sa.Index("ix_import_job_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("newsroom.id", ondelete="CASCADE"), index=True
+    )
+    active_key: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # The uploaded file (tracker.imports.store), its name and the mapping chosen for it.
+    token: Mapped[str] = mapped_column(sa.String(64))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    mapping: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    skip_invalid: Mapped[bool] = mapped_column(default=False)
+    # The day the import was asked for ("today" for its dates and its as-of default).
+    day: Mapped[date] = mapped_column(sa.Date)
+    rows_total: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    # "reading", "checking" or "writing", and how many requests of ``requests_total`` the
+    # phase has done.
+    phase: Mapped[str | None] = mapped_column(sa.String(16))
+    requests_done: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    requests_total: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    import_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("import_batch.id", ondelete="SET NULL")
+    )
+    # The row-by-row report (tracker.imports.jobs.Report as JSON) once finished.
+    report: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class ImportedRequest(Base):
@@ -692,3 +750,64 @@ class RecordExemption(Base):
     section: Mapped[str] = mapped_column(sa.String(64))
     mentions: Mapped[int] = mapped_column(default=1)
     withheld_in_full: Mapped[bool] = mapped_column(default=False)
+
+
+LETTER_KINDS: tuple[str, ...] = (
+    "request",
+    "follow_up",
+    "follow_up_overdue",
+    "review",
+    "complaint",
+    "complaint_follow_up",
+)
+LETTER_STATUSES: tuple[str, ...] = ("draft", "sending", "sent")
+LETTER_LANGUAGES: tuple[str, ...] = ("en", "fr")
+LETTER_SENT_VIA: tuple[str, ...] = ("smtp", "manual")
+
+
+class Letter(Base):
+    """A letter drafted for a request (tracker/letters/): a draft until it is sent, by the
+    tracker over SMTP (``message_id`` kept, so replies thread back) or another way and
+    recorded as sent on the date the reporter gives. ``sending`` is the claim a send holds
+    while the mail leaves, so a double click or a retry never sends it twice."""
+
+    __tablename__ = "letter"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", LETTER_KINDS), name="kind"),
+        sa.CheckConstraint(_in("status", LETTER_STATUSES), name="status"),
+        sa.CheckConstraint(_in("language", LETTER_LANGUAGES), name="language"),
+        sa.CheckConstraint(
+            "sent_via IS NULL OR " + _in("sent_via", LETTER_SENT_VIA), name="sent_via"
+        ),
+        sa.CheckConstraint("status <> 'sent' OR sent_on IS NOT NULL", name="sent_has_date"),
+        sa.UniqueConstraint("message_id"),
+        sa.Index("ix_letter_request_id_status", "request_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("newsroom.id", ondelete="CASCADE"), index=True
+    )
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    ground: Mapped[str | None] = mapped_column(sa.String(32))
+    language: Mapped[str] = mapped_column(sa.String(2), default="en")
+    recipient_name: Mapped[str] = mapped_column(sa.String(300), default="")
+    recipient_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(16), default="draft")
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    sent_on: Mapped[date | None] = mapped_column(sa.Date)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_via: Mapped[str | None] = mapped_column(sa.String(16))
+    message_id: Mapped[str | None] = mapped_column(sa.String(255))
+    # The timeline entry that keeps the sent copy (.eml) or the record of sending.
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("timeline_event.id", ondelete="SET NULL")
+    )
+    last_error: Mapped[str | None] = mapped_column(sa.Text)

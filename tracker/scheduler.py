@@ -47,6 +47,9 @@ LOCK_NAME = "scheduler"
 # per database: two trackers, or two test runs, in separate schemas of one database must not
 # take each other's lock).
 ADVISORY_KEY = 0x41544953
+# How often the scheduler looks for a queued import (one indexed query): someone is waiting
+# on the import's page.
+IMPORT_POLL_SECONDS = 5
 
 
 class DatabaseLock:
@@ -251,6 +254,15 @@ def records_job(session: Session, config: Mapping[str, Any]) -> None:
         log.info("records: %d read, %d failed", result.read, result.failed)
 
 
+def import_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Run the queued CSV imports (large files uploaded on the import page)."""
+    from tracker.imports import jobs
+
+    done = jobs.work(session, config)
+    if done:
+        log.info("imports: %d done", done)
+
+
 def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, Any]], None]) -> None:
     if not lock.held:
         return
@@ -264,13 +276,14 @@ JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "planner-statistics": statistics_job,
     "scorecards": scorecard_job,
     "exports": export_job,
+    "imports": import_job,
     "records": records_job,
 }
 
 
 def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
-    """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export and
-    lock-renewal jobs registered."""
+    """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export, import,
+    records and lock-renewal jobs registered."""
     scheduler = BlockingScheduler(
         timezone=app.config["TIMEZONE"],
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -309,10 +322,16 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             timedelta(seconds=3),
         ),
         (
+            "imports",
+            "run the queued CSV imports",
+            IntervalTrigger(seconds=IMPORT_POLL_SECONDS),
+            timedelta(seconds=4),
+        ),
+        (
             "records",
             "read the text of attached files (OCR)",
             IntervalTrigger(seconds=app.config["RECORDS_SECONDS"]),
-            timedelta(seconds=4),
+            timedelta(seconds=5),
         ),
     )
     for job_id, name, trigger, delay in jobs:

@@ -192,8 +192,16 @@ def compose_request_alert(
 ) -> Composed:
     """Render a deadline alert about one request (needs an app context for the templates)."""
     facts = request_facts(request, today)
+    from sqlalchemy.orm import object_session
+
+    from tracker.letters.service import reminder_for
+
+    session = object_session(request)
     context = {
         **facts,
+        # The letter due (never sent by the alert itself), with the page that drafts it.
+        "letter_due": reminder_for(session, request, today) if session is not None else None,
+        "letters_url": f"{config['BASE_URL']}/requests/{request.id}/letters",
         "kind": kind,
         "user": user,
         "today": today,

@@ -48,19 +48,20 @@ from sqlalchemy.orm import Session, selectinload
 from tracker import clock, sweep
 from tracker.alerts import mail
 from tracker.config import WEEKDAYS
+from tracker.i18n import lazy_gettext
 from tracker.models import Alert, InfoRequest, User
 
 log = logging.getLogger("tracker.alerts")
 
 #: The alert kinds a user chooses, with their labels on the settings page.
 PREFERENCE_KINDS: dict[str, str] = {
-    "due_in_7": "A response is due in 7 days",
-    "due_in_2": "A response is due in 2 days",
-    "due_today": "A response is due today",
-    "overdue": "A request became overdue (deemed refused)",
-    "complaint_closes_in_14": "The complaint window closes in 14 days",
-    "complaint_closes_in_3": "The complaint window closes in 3 days",
-    "weekly_digest": "Weekly digest of everything late",
+    "due_in_7": lazy_gettext("A response is due in 7 days"),
+    "due_in_2": lazy_gettext("A response is due in 2 days"),
+    "due_today": lazy_gettext("A response is due today"),
+    "overdue": lazy_gettext("A request became overdue (deemed refused)"),
+    "complaint_closes_in_14": lazy_gettext("The complaint window closes in 14 days"),
+    "complaint_closes_in_3": lazy_gettext("The complaint window closes in 3 days"),
+    "weekly_digest": lazy_gettext("Weekly digest of everything late"),
 }
 #: Preference key: an editor or admin receives the alerts of every request of the newsroom.
 NEWSROOM_WIDE = "newsroom"

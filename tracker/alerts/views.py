@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from tracker import csrf, db
 from tracker.alerts import mail, service
 from tracker.alerts.forms import AlertSettingsForm, ConfirmForm
+from tracker.i18n import _
 
 bp = Blueprint("alerts", __name__)
 
@@ -43,7 +44,7 @@ def settings() -> str | Response:
             else:
                 form.form_errors.append(str(exc))
         else:
-            flash("Your alert settings are saved.", "success")
+            flash(_("Your alert settings are saved."), "success")
             return redirect(url_for("alerts.settings"))
     failed = service.failed_alerts_for(db.session(), current_user)
     return render_template(
@@ -64,7 +65,7 @@ def resend(alert_id: int) -> Response:
     with db.transaction() as session:
         if not service.requeue_alert(session, current_user, alert_id):
             abort(404)
-    flash("The alert will be sent again with the next delivery.", "success")
+    flash(_("The alert will be sent again with the next delivery."), "success")
     return redirect(url_for("alerts.settings"))
 
 

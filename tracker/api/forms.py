@@ -6,22 +6,26 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from tracker.i18n import lazy_gettext
+
 
 class NewTokenForm(FlaskForm):
     """Name a new token after what will use it."""
 
     name = StringField(
-        "Token name",
+        lazy_gettext("Token name"),
         validators=[
-            DataRequired(message="Name the token after the script or tool that will use it."),
-            Length(max=100, message="At most 100 characters."),
+            DataRequired(
+                message=lazy_gettext("Name the token after the script or tool that will use it.")
+            ),
+            Length(max=100, message=lazy_gettext("At most 100 characters.")),
         ],
-        description="For example: “deadline spreadsheet script”.",
+        description=lazy_gettext("For example: “deadline spreadsheet script”."),
     )
-    submit = SubmitField("Make a token")
+    submit = SubmitField(lazy_gettext("Make a token"))
 
 
 class RevokeTokenForm(FlaskForm):
     """Revoke one token (a button with a CSRF token)."""
 
-    submit = SubmitField("Revoke")
+    submit = SubmitField(lazy_gettext("Revoke"))

@@ -141,7 +141,7 @@ class RequestUpdate(Body):
 
 def _described(f: kinds.Field) -> str:
     """A detail's description in the document: its label and help, the same on every law."""
-    text = f"{f.label}." + (f" {f.description}" if isinstance(f.description, str) else "")
+    text = f"{f.label}." + (f" {f.description}" if not callable(f.description) else "")
     if f.by_law:
         text += " One of the codes the request's law names: " + ", ".join(f.every_option()) + "."
     if f.default:

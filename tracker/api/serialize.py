@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from flask import current_app, url_for
-from pydantic import BaseModel, ConfigDict, Field
+from flask_babel.speaklater import LazyString
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tracker import deadlines
 from tracker import models as orm
@@ -27,6 +28,12 @@ class Out(BaseModel):
     """An object the API answers with; it has exactly these fields."""
 
     model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        # Labels are lazy translations (tracker.i18n): the API answers with their text.
+        return str(value) if isinstance(value, LazyString) else value
 
 
 class Error(Out):

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from tracker import clock, db
 from tracker.api import service
 from tracker.api.forms import NewTokenForm, RevokeTokenForm
+from tracker.i18n import _
 
 bp = Blueprint("api_tokens", __name__)
 
@@ -52,5 +53,5 @@ def revoke(token_id: int) -> Response:
         token = service.revoke_token(session, current_user, token_id, clock.now())
     if token is None:
         abort(404)
-    flash(f"The token “{token.name}” is revoked.", "success")
+    flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("api_tokens.tokens"))

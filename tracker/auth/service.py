@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from tracker.i18n import _, get_locale
 from tracker.models import LoginFailure, Newsroom, User
 
 MIN_PASSWORD_LENGTH = 10
@@ -45,7 +46,12 @@ def _dummy_hash() -> str:
 
 
 class AccountError(ValueError):
-    """An account operation was refused; the message is safe to show."""
+    """An account operation was refused; the message is safe to show; ``field`` names the
+    form field it belongs beside."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -70,16 +76,19 @@ def password_problem(password: str, email: str, name: str = "") -> str | None:
     Common passwords, keyboard walks, repeats, dates and words from the e-mail or name are
     refused by zxcvbn's estimate of how many guesses they take."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return _("Use at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
     if password.strip().lower() == normalise_email(email):
-        return "The password cannot be your e-mail address."
+        return _("The password cannot be your e-mail address.")
     address = normalise_email(email)
     inputs = [address, address.partition("@")[0], *re.split(r"[^\w]+", address)]
     inputs += [*re.split(r"[^\w]+", name.lower()), "ati", "tracker", "access", "information"]
     estimate = zxcvbn(password[:ESTIMATE_CHARACTERS], user_inputs=[w for w in inputs if w])
     if estimate["score"] < MIN_PASSWORD_SCORE:
-        warning = estimate["feedback"].get("warning") or "This password is easy to guess."
-        return f"{warning.rstrip('.')}. Choose a less common password: a few unrelated words work."
+        advice = _("Choose a less common password: a few unrelated words work.")
+        warning = estimate["feedback"].get("warning")
+        if not warning or str(get_locale() or "en") != "en":  # zxcvbn speaks English only
+            warning = _("This password is easy to guess.")
+        return f"{warning.rstrip('.')}. {advice}"
     return None
 
 
@@ -87,7 +96,7 @@ def get_or_create_newsroom(db: Session, name: str) -> Newsroom:
     """The newsroom with this name, created when missing."""
     name = name.strip()
     if not name:
-        raise AccountError("A newsroom needs a name.")
+        raise AccountError(_("A newsroom needs a name."))
     newsroom = db.scalar(sa.select(Newsroom).where(Newsroom.name == name))
     if newsroom is None:
         newsroom = Newsroom(name=name)
@@ -100,12 +109,12 @@ def create_user(db: Session, new: NewUser) -> User:
     """Create an account in a newsroom (created when missing); the caller commits."""
     email = normalise_email(new.email)
     if "@" not in email:
-        raise AccountError(f"{new.email!r} is not an e-mail address.")
+        raise AccountError(_("%(email)s is not an e-mail address.", email=repr(new.email)))
     problem = password_problem(new.password, email, new.name)
     if problem:
         raise AccountError(problem)
     if db.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise AccountError(f"An account for {email} already exists.")
+        raise AccountError(_("An account for %(email)s already exists.", email=email))
     newsroom = get_or_create_newsroom(db, new.newsroom)
     user = User(
         email=email,
@@ -134,7 +143,7 @@ def authenticate(db: Session, email: str, password: str) -> User | None:
 def change_password(user: User, current: str, new: str) -> None:
     """Replace the password after checking the current one; the caller commits."""
     if not check_password_hash(user.password_hash, current):
-        raise AccountError("The current password is not right.")
+        raise AccountError(_("The current password is not right."), "current")
     problem = password_problem(new, user.email, user.name)
     if problem:
         raise AccountError(problem)

@@ -30,13 +30,14 @@ from tracker.auth.forms import (
     LogoutForm,
     ResetPasswordForm,
 )
+from tracker.i18n import _, lazy_gettext, ngettext
 from tracker.models import Newsroom
 from tracker.people import service as people
 
 bp = Blueprint("auth", __name__)
 
-LOGIN_FAILED = "E-mail or password is incorrect."
-THROTTLED = "Too many failed attempts. Wait 15 minutes, then try again."
+LOGIN_FAILED = lazy_gettext("E-mail or password is incorrect.")
+THROTTLED = lazy_gettext("Too many failed attempts. Wait 15 minutes, then try again.")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -114,7 +115,7 @@ def logout() -> Response:
     form = LogoutForm()
     if form.validate_on_submit():
         _end_this_session()
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
         return redirect(url_for("auth.login"))
     return redirect(url_for("home.dashboard"))
 
@@ -132,11 +133,18 @@ def change_password() -> str | Response:
                     session_, current_user.id, clock.now(), keep=g.get("user_session_id")
                 )
         except service.AccountError as exc:
-            target = form.current if "current" in str(exc) else form.new
+            target = form.current if exc.field == "current" else form.new
             target.errors = [*target.errors, str(exc)]
         else:
-            others = f" {ended} other session{'s' if ended != 1 else ''} ended." if ended else ""
-            flash(f"Your password is changed.{others}", "success")
+            if ended:
+                message = ngettext(
+                    "Your password is changed. %(num)d other session ended.",
+                    "Your password is changed. %(num)d other sessions ended.",
+                    ended,
+                )
+            else:
+                message = _("Your password is changed.")
+            flash(message, "success")
             return redirect(url_for("home.dashboard"))
     return render_template("auth/change_password.html", form=form)
 
@@ -165,16 +173,16 @@ def end_session() -> Response:
     """End one of one's own sessions (this one logs out here)."""
     form = EndSessionForm()
     if not form.validate_on_submit():
-        flash("That session could not be ended: reload the page and try again.", "error")
+        flash(_("That session could not be ended: reload the page and try again."), "error")
         return redirect(url_for("auth.sessions_page"))
     chosen = form.session_id.data
     if chosen == g.get("user_session_id"):
         _end_this_session()
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
         return redirect(url_for("auth.login"))
     with db.transaction() as session_:
         ended = sessions.end(session_, current_user.id, chosen or 0, clock.now())
-    flash("The session is ended." if ended else "That session had already ended.", "success")
+    flash(_("The session is ended.") if ended else _("That session had already ended."), "success")
     return redirect(url_for("auth.sessions_page"))
 
 
@@ -188,7 +196,7 @@ def end_all_sessions() -> Response:
         sessions.end_all(session_, current_user.id, clock.now())
     logout_user()
     session.clear()
-    flash("You are logged out everywhere.", "info")
+    flash(_("You are logged out everywhere."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -233,7 +241,7 @@ def reset_password(token: str) -> str | Response:
         else:
             logout_user()
             session.clear()
-            flash("Your password is set. Log in with it.", "success")
+            flash(_("Your password is set. Log in with it."), "success")
             return redirect(url_for("auth.login"))
     response = make_response(
         render_template(
@@ -263,7 +271,7 @@ def accept_invitation(token: str) -> str | Response:
         else:
             logout_user()
             session.clear()
-            flash("Your account is ready. Log in with your new password.", "success")
+            flash(_("Your account is ready. Log in with your new password."), "success")
             return redirect(url_for("auth.login"))
     newsroom = (
         db.session().get(Newsroom, invitation.newsroom_id) if invitation is not None else None

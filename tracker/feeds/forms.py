@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from tracker.i18n import lazy_gettext
+
 
 class IssueFeedForm(FlaskForm):
     """Make a feed address, or replace the one in force."""
 
-    submit = SubmitField("Make a feed address")
+    submit = SubmitField(lazy_gettext("Make a feed address"))
 
 
 class RevokeFeedForm(FlaskForm):
     """Stop the feed address from working."""
 
-    submit = SubmitField("Turn the feed off")
+    submit = SubmitField(lazy_gettext("Turn the feed off"))

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from tracker import clock, db
 from tracker.feeds import service
 from tracker.feeds.forms import IssueFeedForm, RevokeFeedForm
+from tracker.i18n import _
 
 bp = Blueprint("feeds", __name__)
 
@@ -63,9 +64,9 @@ def revoke() -> Response:
     with db.transaction() as session:
         revoked = service.revoke_feed(session, current_user)
     flash(
-        "The calendar feed is off; its address no longer works."
+        _("The calendar feed is off; its address no longer works.")
         if revoked
-        else "There was no calendar feed to turn off.",
+        else _("There was no calendar feed to turn off."),
         "success" if revoked else "info",
     )
     return redirect(url_for("feeds.settings"))

@@ -278,12 +278,14 @@ def import_csv_command(
     try:
         with db.transaction() as session:
             if total >= PROGRESS_FROM:
-                with click.progressbar(length=total, label="Importing", show_pos=True) as bar:
+                # Each request is checked, then written: two steps per request.
+                with click.progressbar(length=2 * total, label="Importing", show_pos=True) as bar:
                     done = [0]
 
-                    def advance(n: int) -> None:
-                        bar.update(n - done[0])
-                        done[0] = n
+                    def advance(phase: str, n: int) -> None:
+                        step = n + (total if phase == "writing" else 0)
+                        bar.update(step - done[0])
+                        done[0] = step
 
                     result = service.run_import(
                         session,

@@ -7,6 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
+from tracker.i18n import lazy_gettext
 from tracker.imports.service import COLUMN_FIELDS, CONFIRMED, DATE_FORMATS, Mapping
 from tracker.laws import law_choices
 from tracker.requests.service import RESPONSE_OUTCOMES
@@ -14,14 +15,18 @@ from tracker.requests.service import RESPONSE_OUTCOMES
 NOT_IN_FILE = ""
 _CONFIRMATIONS = ("confirm_same_date_column", "confirm_new_year")
 _HELP = {
-    "title": "Leave empty to use the first line of the text.",
-    "file_number": "Rows with the same file number are one request (one row per release "
-    "package), and a file number already in the tracker is refused.",
-    "received_on": "Day 0 of the statutory clock.",
-    "completed_on": "Recorded as the final response; empty means still waiting.",
-    "decision": "e.g. all disclosed, disclosed in part, nothing disclosed, discontinued.",
-    "institution": "Matched by name (capitals ignored) or created.",
-    "law": "A law code (ca-on-mfippa) or the law's name.",
+    "title": lazy_gettext("Leave empty to use the first line of the text."),
+    "file_number": lazy_gettext(
+        "Rows with the same file number are one request (one row per release "
+        "package), and a file number already in the tracker is refused."
+    ),
+    "received_on": lazy_gettext("Day 0 of the statutory clock."),
+    "completed_on": lazy_gettext("Recorded as the final response; empty means still waiting."),
+    "decision": lazy_gettext(
+        "e.g. all disclosed, disclosed in part, nothing disclosed, discontinued."
+    ),
+    "institution": lazy_gettext("Matched by name (capitals ignored) or created."),
+    "law": lazy_gettext("A law code (ca-on-mfippa) or the law’s name."),
 }
 
 
@@ -29,12 +34,14 @@ class UploadForm(FlaskForm):
     """Step 1: choose the CSV file."""
 
     file = FileField(
-        "CSV file",
-        validators=[FileRequired(message="Choose a CSV file.")],
-        description="Saved from a spreadsheet as CSV, UTF-8, comma- or "
-        "semicolon-separated, with column names in the first row.",
+        lazy_gettext("CSV file"),
+        validators=[FileRequired(message=lazy_gettext("Choose a CSV file."))],
+        description=lazy_gettext(
+            "Saved from a spreadsheet as CSV, UTF-8, comma- or "
+            "semicolon-separated, with column names in the first row."
+        ),
     )
-    submit = SubmitField("Upload and preview")
+    submit = SubmitField(lazy_gettext("Upload and preview"))
 
 
 class MappingForm(FlaskForm):
@@ -49,48 +56,57 @@ class MappingForm(FlaskForm):
     institution = SelectField(COLUMN_FIELDS["institution"], validators=[Optional()])
     law = SelectField(COLUMN_FIELDS["law"], validators=[Optional()])
     default_institution = StringField(
-        "Institution for rows without one",
+        lazy_gettext("Institution for rows without one"),
         validators=[Optional(), Length(max=300)],
-        description="e.g. City of Toronto. Matched by name or created with the law below.",
+        description=lazy_gettext(
+            "e.g. City of Toronto. Matched by name or created with the law below."
+        ),
     )
     default_law = SelectField(
-        "Law for rows without one",
+        lazy_gettext("Law for rows without one"),
         validators=[Optional()],
-        description="Also the law of institutions the import creates.",
+        description=lazy_gettext("Also the law of institutions the import creates."),
     )
-    date_format = SelectField("Dates are written as", choices=list(DATE_FORMATS.items()))
+    date_format = SelectField(
+        lazy_gettext("Dates are written as"), choices=list(DATE_FORMATS.items())
+    )
     default_outcome = SelectField(
-        "When a completed row's decision is empty or unknown",
+        lazy_gettext("When a completed row's decision is empty or unknown"),
         validators=[Optional()],
-        description="Leave on 'report it' to see those rows in the check.",
+        description=lazy_gettext("Leave on 'report it' to see those rows in the check."),
     )
     as_of = StringField(
-        "Figures as of",
+        lazy_gettext("Figures as of"),
         validators=[Optional(), Length(max=10)],
-        description="YYYY-MM-DD. A request the file leaves unanswered is "
-        '"unanswered as of" this day, not late and counting today. Empty: the latest date '
-        'in the file. Type "today" to keep such requests open (a spreadsheet you still '
-        "keep up).",
+        description=lazy_gettext(
+            "YYYY-MM-DD. A request the file leaves unanswered is "
+            '"unanswered as of" this day, not late and counting today. Empty: the latest date '
+            'in the file. Type "today" to keep such requests open (a spreadsheet you still '
+            "keep up)."
+        ),
     )
     confirm_same_date_column = BooleanField(
-        "One column really holds both the received and the completed date",
-        description="Every request would then be answered the day it was received.",
+        lazy_gettext("One column really holds both the received and the completed date"),
+        description=lazy_gettext("Every request would then be answered the day it was received."),
     )
     confirm_new_year = BooleanField(
-        "The file's 1 January dates are real",
-        description="Otherwise they are reported as likely placeholders.",
+        lazy_gettext("The file's 1 January dates are real"),
+        description=lazy_gettext("Otherwise they are reported as likely placeholders."),
     )
-    submit = SubmitField("Check the file (dry run)")
+    submit = SubmitField(lazy_gettext("Check the file (dry run)"))
 
     def __init__(self, headers: list[str], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        columns = [(NOT_IN_FILE, "— not in the file —"), *[(h, h) for h in headers]]
+        columns = [(NOT_IN_FILE, lazy_gettext("— not in the file —")), *[(h, h) for h in headers]]
         for name in COLUMN_FIELDS:
             field = getattr(self, name)
             field.choices = columns
             field.description = _HELP.get(name, "")
-        self.default_law.choices = [("", "— none —"), *law_choices()]
-        self.default_outcome.choices = [("", "Report it as a problem"), *RESPONSE_OUTCOMES.items()]
+        self.default_law.choices = [("", lazy_gettext("— none —")), *law_choices()]
+        self.default_outcome.choices = [
+            ("", lazy_gettext("Report it as a problem")),
+            *RESPONSE_OUTCOMES.items(),
+        ]
 
     def fill(self, mapping: Mapping) -> None:
         """Show a mapping (guessed or saved) in the fields."""
@@ -113,6 +129,10 @@ class ImportForm(FlaskForm):
     """Step 3: confirm the import after the dry run."""
 
     skip_invalid = BooleanField(
-        "Leave out the requests whose rows have errors and import the others"
+        lazy_gettext("Leave out the requests whose rows have errors and import the others")
     )
-    submit = SubmitField("Import")
+    submit = SubmitField(lazy_gettext("Import"))
+
+
+class CancelForm(FlaskForm):
+    """Cancel an import (its CSRF token alone)."""

@@ -7,6 +7,7 @@ deadlines come from the same code as requests logged by hand.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -21,26 +22,28 @@ from sqlalchemy.orm import Session
 
 from tracker import clock, deadlines
 from tracker.files.storage import LocalStorage
+from tracker.i18n import lazy_gettext
+from tracker.imports import bulk
 from tracker.imports.csvfile import CsvTable
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.models import ImportBatch, ImportedRequest, InfoRequest, Institution, User
+from tracker.models import ImportBatch, InfoRequest, Institution, User
 from tracker.requests import service as requests
 
 #: Mapping keys that name a column of the file, with the label the preview page shows.
 COLUMN_FIELDS: dict[str, str] = {
-    "title": "Title",
-    "text": "Text of the request (abstract)",
-    "file_number": "File number (identifier)",
-    "received_on": "Received (accepted) date",
-    "completed_on": "Completed (final response) date",
-    "decision": "Decision",
-    "institution": "Institution name",
-    "law": "Law",
+    "title": lazy_gettext("Title"),
+    "text": lazy_gettext("Text of the request (abstract)"),
+    "file_number": lazy_gettext("File number (identifier)"),
+    "received_on": lazy_gettext("Received (accepted) date"),
+    "completed_on": lazy_gettext("Completed (final response) date"),
+    "decision": lazy_gettext("Decision"),
+    "institution": lazy_gettext("Institution name"),
+    "law": lazy_gettext("Law"),
 }
 DATE_FORMATS: dict[str, str] = {
-    "iso": "YYYY-MM-DD (2015-01-08)",
-    "dmy": "DD/MM/YYYY (08/01/2015)",
-    "mdy": "MM/DD/YYYY (01/08/2015)",
+    "iso": lazy_gettext("YYYY-MM-DD (2015-01-08)"),
+    "dmy": lazy_gettext("DD/MM/YYYY (08/01/2015)"),
+    "mdy": lazy_gettext("MM/DD/YYYY (01/08/2015)"),
 }
 # Header names a spreadsheet commonly uses for each field (lower case), best first.
 _GUESSES: dict[str, tuple[str, ...]] = {
@@ -337,29 +340,29 @@ class Problem:
 
 
 PROBLEM_LABELS: dict[str, str] = {
-    "missing_received": "No received date",
-    "bad_date": "Not a date",
-    "placeholder_date": "Placeholder date",
-    "future_date": "Date in the future",
-    "completed_before_received": "Completed before received",
-    "unknown_law": "Unknown law",
-    "no_law": "No law",
-    "missing_institution": "Missing institution",
-    "duplicate_file_number": "File number already in the tracker",
-    "conflicting_rows": "Rows of one file number disagree",
-    "unknown_decision": "Unknown decision",
-    "missing_decision": "Completed without a decision",
-    "missing_title": "No title or text",
-    "too_long": "Value too long",
-    "extra_cells": "More cells than column names",
-    "still_open": "No completion date (imported as open)",
-    "unanswered_as_of": "No completion date (unanswered as of the file's date)",
-    "after_as_of": "Date after the as-of date",
-    "new_year_confirmed": "1 January (confirmed as real)",
-    "closed_without_date": "Closed, but no date (closed on the as-of date)",
-    "outcome_unknown": "No decision column (outcome unknown)",
-    "title_shortened": "Title shortened",
-    "decision_defaulted": "Decision taken from the default",
+    "missing_received": lazy_gettext("No received date"),
+    "bad_date": lazy_gettext("Not a date"),
+    "placeholder_date": lazy_gettext("Placeholder date"),
+    "future_date": lazy_gettext("Date in the future"),
+    "completed_before_received": lazy_gettext("Completed before received"),
+    "unknown_law": lazy_gettext("Unknown law"),
+    "no_law": lazy_gettext("No law"),
+    "missing_institution": lazy_gettext("Missing institution"),
+    "duplicate_file_number": lazy_gettext("File number already in the tracker"),
+    "conflicting_rows": lazy_gettext("Rows of one file number disagree"),
+    "unknown_decision": lazy_gettext("Unknown decision"),
+    "missing_decision": lazy_gettext("Completed without a decision"),
+    "missing_title": lazy_gettext("No title or text"),
+    "too_long": lazy_gettext("Value too long"),
+    "extra_cells": lazy_gettext("More cells than column names"),
+    "still_open": lazy_gettext("No completion date (imported as open)"),
+    "unanswered_as_of": lazy_gettext("No completion date (unanswered as of the file's date)"),
+    "after_as_of": lazy_gettext("Date after the as-of date"),
+    "new_year_confirmed": lazy_gettext("1 January (confirmed as real)"),
+    "closed_without_date": lazy_gettext("Closed, but no date (closed on the as-of date)"),
+    "outcome_unknown": lazy_gettext("No decision column (outcome unknown)"),
+    "title_shortened": lazy_gettext("Title shortened"),
+    "decision_defaulted": lazy_gettext("Decision taken from the default"),
 }
 
 
@@ -524,10 +527,12 @@ def _plain(value: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=4096)
 def _decision_key(value: str) -> str:
     return " ".join(_plain(value.strip()).replace("_", " ").replace("-", " ").split())
 
 
+@functools.lru_cache(maxsize=4096)
 def name_key(name: str) -> str:
     """What two spellings of one institution share: letters and digits, without case,
     accents, spaces or punctuation ("Ville de Montréal" and "ville de montreal.")."""
@@ -1003,6 +1008,7 @@ class ImportResult:
     rows: int
     institutions_created: list[str] = field(default_factory=list)
     skipped_rows: list[int] = field(default_factory=list)
+    import_id: int | None = None  # the import_batch row
 
 
 def run_import(
@@ -1014,7 +1020,7 @@ def run_import(
     *,
     source: str,
     skip_invalid: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: bulk.Progress | None = None,
 ) -> ImportResult:
     """Write the plan's requests in the caller's transaction; any failure writes nothing."""
     if plan.errors and not skip_invalid:
@@ -1025,136 +1031,98 @@ def run_import(
     todo = plan.valid_requests
     if not todo:
         raise ImportRefused("Nothing was imported: no request in the file is free of errors.")
-    batch = ImportBatch(
-        newsroom_id=owner.newsroom_id,
-        filename=source[:255],
-        as_of=plan.as_of,
-        imported_by_id=owner.id,
-        requests=len(todo),
-        rows=sum(len(r.rows) for r in todo),
-    )
-    db.add(batch)
-    institution_ids: dict[str, int] = {}
-    created: list[str] = []
-    for name, law_code in plan.new_institutions.items():
-        first = next(
-            (r for r in todo if r.institution_name == name and r.institution_id is None), None
-        )
-        if first is None:
-            continue
-        try:
-            institution = create_institution(
-                db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
-            )
-        except InstitutionError as exc:
-            raise ImportRefused(
-                f"Nothing was imported: row {first.rows[0]}: the institution {name!r} "
-                f"was refused: {exc}"
-            ) from exc
-        institution_ids[name] = institution.id
-        created.append(name)
     imported_at = clock.now().isoformat(timespec="seconds")
-    planned = todo[0]
-    try:
-        db.flush()
-        for done, planned in enumerate(todo, start=1):
-            written = _write_request(db, planned, owner, today, storage, batch, institution_ids)
-            requests.record_import(
-                db,
-                owner,
-                written,
-                today,
-                _import_note(planned, source),
-                {
-                    "source": source,
-                    "rows": planned.rows,
-                    "decisions": planned.decisions,
-                    "imported_at": imported_at,
-                    "as_of": plan.as_of.isoformat() if plan.as_of else None,
-                },
+    wanted = {r.institution_id for r in todo if r.institution_id is not None}
+    existing = list(
+        db.scalars(
+            sa.select(Institution).where(
+                Institution.id.in_(wanted), Institution.newsroom_id == owner.newsroom_id
             )
-            if progress is not None:
-                progress(done)
-    except requests.RequestError as exc:
-        raise ImportRefused(
-            f"Nothing was imported: row {planned.rows[0]} "
-            f"({planned.file_number or planned.title}) was refused: {exc}"
-        ) from exc
+        )
+    )
+    places = {i.name: bulk.Place(i.name, i.law_code, i.province) for i in existing}
+    for name, law_code in plan.new_institutions.items():
+        places.setdefault(name, bulk.Place(name, law_code))
+
+    def imported(planned: PlannedRequest) -> bulk._Entry:
+        return bulk._Entry(
+            "imported",
+            today,
+            _import_note(planned, source),
+            {
+                "source": source,
+                "rows": planned.rows,
+                "decisions": planned.decisions,
+                "imported_at": imported_at,
+                "as_of": plan.as_of.isoformat() if plan.as_of else None,
+            },
+        )
+
+    try:
+        # First every request is checked and its clock derived (nothing written yet), then
+        # everything is written.
+        prepared = bulk.check_all(
+            todo, owner, today, places=places, imported=imported, progress=progress
+        )
+        batch = ImportBatch(
+            newsroom_id=owner.newsroom_id,
+            filename=source[:255],
+            as_of=plan.as_of,
+            imported_by_id=owner.id,
+            requests=len(todo),
+            rows=sum(len(r.rows) for r in todo),
+        )
+        db.add(batch)
+        institution_ids = {i.name: i.id for i in existing}
+        created: list[str] = []
+        for name, law_code in plan.new_institutions.items():
+            first = next(
+                (r for r in todo if r.institution_name == name and r.institution_id is None),
+                None,
+            )
+            if first is None:
+                continue
+            try:
+                institution = create_institution(
+                    db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
+                )
+            except InstitutionError as exc:
+                raise ImportRefused(
+                    f"Nothing was imported: row {first.rows[0]}: the institution {name!r} "
+                    f"was refused: {exc}"
+                ) from exc
+            institution_ids[name] = institution.id
+            created.append(name)
+        db.flush()
+        bulk.write(
+            db,
+            prepared,
+            todo,
+            owner,
+            batch_id=batch.id,
+            institution_ids=institution_ids,
+            progress=progress,
+        )
+    except bulk.RowRefused as exc:
+        where = f"row {exc.rows[0]} ({exc.label})"
+        if exc.by_database:
+            # The dry run checks what the database checks; should a row slip through anyway
+            # (another import writing at the same time), the report names it, never a 500.
+            raise ImportRefused(
+                f"Nothing was imported: {where} was refused by the database: {exc.reason}"
+            ) from exc
+        raise ImportRefused(f"Nothing was imported: {where} was refused: {exc.reason}") from exc
     except sa.exc.IntegrityError as exc:
-        # The dry run checks what the database checks; should a row slip through anyway
-        # (another import writing at the same time), the report names it, never a 500.
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
-        raise ImportRefused(
-            f"Nothing was imported: row {planned.rows[0]} "
-            f"({planned.file_number or planned.title}) was refused by the database: {reason}"
-        ) from exc
+        raise ImportRefused(f"Nothing was imported: the database refused: {reason}") from exc
     skipped = sorted(n for r in plan.invalid_requests for n in r.rows)
     return ImportResult(
         requests=len(todo),
         rows=sum(len(r.rows) for r in todo),
         institutions_created=created,
         skipped_rows=skipped,
+        import_id=batch.id,
     )
-
-
-def _write_request(
-    db: Session,
-    planned: PlannedRequest,
-    owner: User,
-    today: date,
-    storage: LocalStorage,
-    batch: ImportBatch,
-    institution_ids: dict[str, int],
-) -> InfoRequest:
-    """One planned request through the request service: its packages, its final response
-    or how it closed."""
-    institution_id = planned.institution_id or institution_ids[planned.institution_name]
-    info_request = requests.create_request(
-        db,
-        owner,
-        requests.RequestData(
-            institution_id=institution_id,
-            title=planned.title,
-            received_on=planned.received_on,
-            law_code=planned.law_code,
-            text=planned.text,
-            file_number=planned.file_number,
-        ),
-        today,
-    )
-    db.add(ImportedRequest(import_id=batch.id, request_id=info_request.id))
-    # Earlier packages are partial releases; the last is the final response, whose outcome
-    # sums up every package (all disclosed + nothing disclosed = in part).
-    overall = _combine([outcome for _, outcome in planned.responses])
-    decided = f"Decision in the spreadsheet: {', '.join(planned.decisions)}."
-    events: list[requests.EventData] = []
-    for index, (day, _) in enumerate(planned.responses):
-        final = index == len(planned.responses) - 1
-        events.append(
-            requests.EventData(
-                kind="final_response" if final else "partial_release",
-                occurred_on=day,
-                note=decided
-                if final and planned.decisions
-                else "Release package (from the import).",
-                details={"outcome": overall} if final else {},
-            )
-        )
-    if planned.closure is not None:
-        day, closure = planned.closure
-        note = (
-            f"Unanswered as of {day.isoformat()}: the imported file says nothing later."
-            if closure == "unanswered_as_of"
-            else decided
-        )
-        events.append(
-            requests.EventData(
-                kind="withdrawn", occurred_on=day, note=note, details={"closure": closure}
-            )
-        )
-    for data in events:
-        requests.add_event(db, owner, info_request, data, today, storage, 0)
-    return info_request
 
 
 def _import_note(planned: PlannedRequest, source: str) -> str:

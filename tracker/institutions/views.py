@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker import clock, db
+from tracker.i18n import _
 from tracker.institutions import service
 from tracker.institutions.forms import ArchiveForm, InstitutionForm
 from tracker.models import Institution
@@ -51,7 +52,7 @@ def create() -> str | Response:
         except service.InstitutionError as exc:
             _refused(form, exc)
         else:
-            flash(f"{institution.name} added.", "success")
+            flash(_("%(name)s added.", name=institution.name), "success")
             return redirect(url_for("institutions.show", institution_id=institution.id))
     return render_template("institutions/form.html", form=form, institution=None)
 
@@ -84,7 +85,7 @@ def edit(institution_id: int) -> str | Response:
         except service.InstitutionError as exc:
             _refused(form, exc)
         else:
-            flash("Institution saved.", "success")
+            flash(_("Institution saved."), "success")
             return redirect(url_for("institutions.show", institution_id=institution.id))
     return render_template("institutions/form.html", form=form, institution=institution)
 
@@ -99,5 +100,10 @@ def archive(institution_id: int) -> Response:
         archived = form.archived.data == "1"
         with db.transaction():
             service.set_archived(institution, archived, clock.now())
-        flash(f"{institution.name} {'archived' if archived else 'restored'}.", "success")
+        flash(
+            _("%(name)s archived.", name=institution.name)
+            if archived
+            else _("%(name)s restored.", name=institution.name),
+            "success",
+        )
     return redirect(url_for("institutions.show", institution_id=institution.id))

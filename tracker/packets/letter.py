@@ -262,6 +262,39 @@ def rules_for(law_code: str, effective_from: date) -> LetterRules:
     return VERSION_RULES.get((law_code, effective_from), RULES[law_code])
 
 
+def letter_stance(d: Dossier) -> str:
+    """How the letter speaks of the delay, by the same rules the Letters pages use
+    (tracker.letters.rules.stance): "not_yet", "ongoing", "past", "in_time" or "filed"."""
+    from tracker.letters.rules import ComplaintFact, LetterFacts, stance
+
+    facts = LetterFacts(
+        law=d.law,
+        state=d.state,
+        today=d.today,
+        received_on=d.received_on,
+        province=d.province,
+        sent_on=d.sent_on,
+        complaints=tuple(
+            ComplaintFact(
+                grounds=c.grounds,
+                filed_on=c.filed_on,
+                body=c.body,
+                file_number=c.body_file_number,
+                finding=c.finding,
+                finding_on=c.finding_on,
+            )
+            for c in d.complaints
+        ),
+    )
+    return stance(facts)
+
+
+def _filed(d: Dossier):  # type: ignore[no-untyped-def]
+    """The delay complaint already on the timeline (the latest), if any."""
+    found = [c for c in d.complaints if c.grounds == "delay"]
+    return found[-1] if found else None
+
+
 def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -281,6 +314,31 @@ def letter_blocks(d: Dossier) -> list[str]:
             f"{', '.join(rules.languages[:-1])} and {rules.languages[-1]}: it may be sent "
             "in any of them."
         )
+    stance = letter_stance(d)
+    filed = _filed(d) if stance == "filed" else None
+    re_line = f"Re: {rules.kind.capitalize()} under the {law.name}"
+    if filed is not None:
+        re_line = f"Re: My {rules.kind} of {filed.filed_on.isoformat()}" + (
+            f", your file {filed.body_file_number}" if filed.body_file_number else ""
+        )
+    opening = (
+        f"I make this {rules.kind} under {complaint_cite} about how {d.institution} has "
+        f"handled my request under the {law.name}, which it received on "
+        f"{d.received_on.isoformat()}"
+        + (f" (sent {d.sent_on.isoformat()})" if d.sent_on and d.sent_on != d.received_on else "")
+        + f". The institution's file number is {file_number}."
+    )
+    if filed is not None:
+        # A complaint about the delay is already filed: this letter is about that one, never a
+        # second on the same ground (issue 22).
+        opening = (
+            f"I write about my {rules.kind} of {filed.filed_on.isoformat()} under "
+            f"{complaint_cite}"
+            + (f" (your file {filed.body_file_number})" if filed.body_file_number else "")
+            + f" about how {d.institution} handled my request under the {law.name}, which it "
+            f"received on {d.received_on.isoformat()}. The institution's file number is "
+            f"{file_number}."
+        )
     blocks = [
         draft,
         "\n".join([d.reporter_name, d.newsroom, d.reporter_email]),
@@ -289,17 +347,13 @@ def letter_blocks(d: Dossier) -> list[str]:
             [
                 f"To: {law.complaint_body}"
                 + (f" ({d.institution})" if law.complaint_body.startswith("the agency") else ""),
-                f"Re: {rules.kind.capitalize()} under the {law.name}",
+                re_line,
                 f"Institution: {d.institution}; its file number: {file_number}",
                 f"Request: \u201c{d.title}\u201d, received {d.received_on.isoformat()}",
             ]
         ),
         f"{rules.salutation},",
-        f"I make this {rules.kind} under {complaint_cite} about how {d.institution} has "
-        f"handled my request under the {law.name}, which it received on "
-        f"{d.received_on.isoformat()}"
-        + (f" (sent {d.sent_on.isoformat()})" if d.sent_on and d.sent_on != d.received_on else "")
-        + f". The institution's file number is {file_number}.",
+        opening,
     ]
     exp = d.explanation
     unit = "calendar days" if exp.unit == "calendar" else "working days"
@@ -359,7 +413,24 @@ def letter_blocks(d: Dossier) -> list[str]:
         )
 
     grounds = []
-    if d.late:
+    if filed is not None:
+        sections = ", ".join(cite(s) for s in rules.delay_sections)
+        grounds.append(
+            f"That {rules.kind} is about the delay ({sections}; {complaint_cite})"
+            + (
+                f": the response came on {d.responded_on.isoformat()}, after the deadline."
+                if d.responded_on is not None
+                else "."
+            )
+        )
+    elif d.late and d.responded_on is not None:
+        sections = ", ".join(cite(s) for s in rules.delay_sections)
+        grounds.append(
+            f"The institution did not respond within the time limit ({sections}). The delay "
+            f"ended with the response of {d.responded_on.isoformat()}, but it happened: I "
+            f"complain of it ({complaint_cite})."
+        )
+    elif d.late:
         sections = ", ".join(cite(s) for s in rules.delay_sections)
         if deemed_cite and d.deemed_refusal_on is not None:
             grounds.append(
@@ -385,10 +456,10 @@ def letter_blocks(d: Dossier) -> list[str]:
             "missing records or other matters.]"
         )
     blocks.extend(grounds)
-    if rules.before:
+    if rules.before and filed is None:
         blocks.append(rules.before)
     blocks.append(d.complaint_window_text)
-    blocks.append(rules.remedy)
+    blocks.append(_remedy(d, rules, stance, filed))
     enclosed = [
         (
             f"Enclosed: an evidence packet generated {d.generated_at.isoformat()} "
@@ -418,6 +489,34 @@ def letter_blocks(d: Dossier) -> list[str]:
             # Without the draft line, the sender's address and the date, given above.
             blocks.extend(["VERSION FRANÇAISE", *own[3:]])
     return blocks
+
+
+def _remedy(d: Dossier, rules: LetterRules, stance: str, filed) -> str:  # type: ignore[no-untyped-def]
+    """What the letter asks for: only what the body can still do at this point."""
+    body = d.law.complaint_body
+    body = body if body.lower().startswith("the ") else f"the {body}"
+    if filed is not None and filed.finding is not None:
+        finding = filed.finding.replace("_", " ")
+        return (
+            f"{body[0].upper()}{body[1:]} decided that complaint on "
+            f"{filed.finding_on.isoformat() if filed.finding_on else '[date]'} "
+            f"({finding}). I ask for nothing further on that ground; the enclosed packet "
+            "records the request's history."
+        )
+    if filed is not None:
+        return (
+            f"I ask {body} to take the enclosed packet into account in its investigation of "
+            "that complaint, and to tell me where it stands."
+        )
+    if stance == "past":
+        return (
+            f"I ask {body} to investigate, to find the complaint well-founded and to record "
+            "the delay in its findings: the response has come, so there is no response left "
+            "to order."
+        )
+    if stance in ("not_yet", "in_time"):
+        return f"I ask {body} to investigate the matters set out above."
+    return rules.remedy
 
 
 def _fr_day(d: date) -> str:
@@ -477,7 +576,13 @@ def _french_blocks(d: Dossier, fr: FrenchLetter) -> list[str]:
             "documents manquants ou autres.]"
         )
     blocks.append(fr.window)
-    blocks.append(fr.remedy)
+    if d.responded_on is not None:
+        blocks.append(
+            f"L'organisme public a répondu le {_fr_day(d.responded_on)} : je demande que la "
+            "plainte soit déclarée fondée et que le retard soit constaté."
+        )
+    else:
+        blocks.append(fr.remedy)
     blocks.append(
         "Pièces jointes : le dossier de preuve (packet.pdf, timeline.csv, manifest.json) "
         "décrit ci-dessus."

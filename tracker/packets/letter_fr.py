@@ -163,7 +163,13 @@ def letter_blocks_fr(d: Dossier) -> list[str] | None:
             f"Le délai prévu par la loi pour cette {fr.kind} a expiré le {_jour(dated[0].end)} "
             "(voir le dossier joint); je vous demande de l'accepter néanmoins."
         )
-    blocks.append(fr.remedy)
+    if d.responded_on is not None:
+        # The response has come: nothing is left to order but a finding on the delay.
+        blocks.append(
+            "Je demande que la plainte soit déclarée fondée et que le retard soit constaté."
+        )
+    else:
+        blocks.append(fr.remedy)
     enclosed = (
         f"Pièces jointes : un dossier de preuve produit le {d.generated_at.isoformat()} "
         "(packet.pdf : le dossier avec le calcul du délai et la chronologie; timeline.csv; "

@@ -22,13 +22,24 @@ from tracker.api.service import revoke_all_tokens
 from tracker.auth import sessions
 from tracker.auth.service import AccountError, NewUser, create_user, normalise_email
 from tracker.feeds.service import revoke_feed
+from tracker.i18n import _, lazy_gettext
 from tracker.models import ROLES, Newsroom, User
 
 ROLE_LABELS: dict[str, str] = {
-    "reporter": "Reporter: sees the newsroom's requests, edits their own",
-    "editor": "Editor: edits every request, manages people",
-    "admin": "Admin: as an editor, and grants the admin role",
+    "reporter": lazy_gettext("Reporter: sees the newsroom’s requests, edits their own"),
+    "editor": lazy_gettext("Editor: edits every request, manages people"),
+    "admin": lazy_gettext("Admin: as an editor, and grants the admin role"),
 }
+ROLE_NAMES: dict[str, str] = {
+    "reporter": lazy_gettext("Reporter"),
+    "editor": lazy_gettext("Editor"),
+    "admin": lazy_gettext("Admin"),
+}
+
+
+def role_label(role: str) -> str:
+    """A role's name in the reader's language ("reporter" → "Reporter", "Journaliste")."""
+    return str(ROLE_NAMES.get(role, role))
 
 
 class PeopleError(ValueError):
@@ -67,14 +78,14 @@ def person_of(db: Session, actor: User, user_id: int) -> User | None:
 
 def _require_manager(actor: User) -> None:
     if not actor.is_editor:
-        raise PeopleError("Only editors and admins manage the newsroom's people.")
+        raise PeopleError(_("Only editors and admins manage the newsroom’s people."))
 
 
 def _check_role(actor: User, role: str) -> None:
     if role not in ROLES:
-        raise PeopleError("Pick one of the roles.", "role")
+        raise PeopleError(_("Pick one of the roles."), "role")
     if role == "admin" and actor.role != "admin":
-        raise PeopleError("Only an admin can make someone an admin.", "role")
+        raise PeopleError(_("Only an admin can make someone an admin."), "role")
 
 
 def _other_active_admins(db: Session, user: User) -> int:
@@ -95,10 +106,19 @@ def _other_active_admins(db: Session, user: User) -> int:
 
 def _check_not_last_admin(db: Session, user: User, doing: str) -> None:
     if user.role == "admin" and user.active and _other_active_admins(db, user) == 0:
-        raise PeopleError(
-            f"{user.name} is the newsroom's last admin: make someone else an admin before "
-            f"you {doing}."
-        )
+        if doing == "change this role":
+            message = _(
+                "%(name)s is the newsroom’s last admin: make someone else an admin before "
+                "you change this role.",
+                name=user.name,
+            )
+        else:
+            message = _(
+                "%(name)s is the newsroom’s last admin: make someone else an admin before "
+                "you deactivate this account.",
+                name=user.name,
+            )
+        raise PeopleError(message)
 
 
 INVITATION_SALT = "people-invitation"
@@ -137,13 +157,15 @@ def invite_person(db: Session, actor: User, new: NewPerson, secret_key: str) -> 
     _require_manager(actor)
     _check_role(actor, new.role)
     if not new.name.strip():
-        raise PeopleError("Type the person's name.", "name")
+        raise PeopleError(_("Type the person’s name."), "name")
     email = normalise_email(new.email)
     if "@" not in email:
-        raise PeopleError(f"{new.email!r} is not an e-mail address.", "email")
+        raise PeopleError(_("%(email)s is not an e-mail address.", email=repr(new.email)), "email")
     existing = db.scalar(sa.select(User).where(User.email == email))
     if existing is not None and existing.newsroom_id == actor.newsroom_id:
-        raise PeopleError(f"An account for {email} already exists in your newsroom.", "email")
+        raise PeopleError(
+            _("An account for %(email)s already exists in your newsroom.", email=email), "email"
+        )
     token = None
     if existing is None:
         token = _invitations(secret_key).dumps(
@@ -198,7 +220,7 @@ def accept_invitation(db: Session, invitation: Invitation, password: str) -> Use
     """Make the invited account with the password its owner chose; the caller commits."""
     newsroom = db.get(Newsroom, invitation.newsroom_id)
     if newsroom is None:
-        raise PeopleError("This invitation no longer holds.")
+        raise PeopleError(_("This invitation no longer holds."))
     try:
         return create_user(
             db,
@@ -218,11 +240,13 @@ def change_role(db: Session, actor: User, user: User, role: str) -> None:
     """Give an account another role; the caller commits."""
     _require_manager(actor)
     if user.id == actor.id:
-        raise PeopleError("You cannot change your own role: ask another editor or admin.", "role")
+        raise PeopleError(
+            _("You cannot change your own role: ask another editor or admin."), "role"
+        )
     _check_role(actor, role)
     if user.role == "admin" and role != "admin":
         if actor.role != "admin":
-            raise PeopleError("Only an admin can take away the admin role.", "role")
+            raise PeopleError(_("Only an admin can take away the admin role."), "role")
         _check_not_last_admin(db, user, "change this role")
     user.role = role
     db.flush()
@@ -232,9 +256,9 @@ def deactivate(db: Session, actor: User, user: User) -> None:
     """Stop an account from logging in (its sessions, tokens and feed stop too)."""
     _require_manager(actor)
     if user.id == actor.id:
-        raise PeopleError("You cannot deactivate your own account.")
+        raise PeopleError(_("You cannot deactivate your own account."))
     if user.role == "admin" and actor.role != "admin":
-        raise PeopleError("Only an admin can deactivate an admin.")
+        raise PeopleError(_("Only an admin can deactivate an admin."))
     _check_not_last_admin(db, user, "deactivate this account")
     now = clock.now()
     if user.active:
@@ -251,7 +275,7 @@ def reactivate(db: Session, actor: User, user: User) -> None:
     """Let a deactivated account log in again (with new sessions, tokens and feed only)."""
     _require_manager(actor)
     if user.role == "admin" and actor.role != "admin":
-        raise PeopleError("Only an admin can reactivate an admin.")
+        raise PeopleError(_("Only an admin can reactivate an admin."))
     user.active = True
     user.deactivated_at = None
     db.flush()

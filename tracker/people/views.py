@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.alerts.mail import Mailer, MailError
 from tracker.auth import reset
+from tracker.i18n import _
 from tracker.people import mail, service
 from tracker.people.forms import ActionForm, AddPersonForm, RoleForm
 
@@ -50,6 +51,7 @@ def _page(form: AddPersonForm | None = None, row_errors: dict[int, str] | None =
             action=ActionForm(),
             row_errors=row_errors or {},
             role_labels=service.ROLE_LABELS,
+            role_names=service.ROLE_NAMES,
             invitation_days=service.INVITATION_MAX_AGE.days,
         )
     )
@@ -97,8 +99,12 @@ def index() -> Response:
             else:
                 current_app.logger.info("user %s invited %s", current_user.id, outgoing.email)
                 flash(
-                    f"An invitation to join is on its way to {outgoing.email}. "
-                    f"It works for {service.INVITATION_MAX_AGE.days} days.",
+                    _(
+                        "An invitation to join is on its way to %(email)s. "
+                        "It works for %(days)s days.",
+                        email=outgoing.email,
+                        days=service.INVITATION_MAX_AGE.days,
+                    ),
                     "success",
                 )
                 return redirect(url_for("people.index"))
@@ -115,7 +121,7 @@ def _row_action(user_id: int, change: Callable[..., None], done: str) -> Respons
     except service.PeopleError as exc:
         return _page(row_errors={user_id: str(exc)})
     current_app.logger.info("user %s: %s user %s", current_user.id, done, user_id)
-    flash(f"{person.name}: {done}.", "success")
+    flash(done % {"name": person.name}, "success")
     return redirect(url_for("people.index"))
 
 
@@ -134,7 +140,10 @@ def role(user_id: int) -> Response:
             )
     except service.PeopleError as exc:
         return _page(row_errors={user_id: str(exc)})
-    flash(f"{person.name} is now {form.role.data}.", "success")
+    flash(
+        _("%(name)s is now %(role)s.", name=person.name, role=service.role_label(form.role.data)),
+        "success",
+    )
     return redirect(url_for("people.index"))
 
 
@@ -142,14 +151,14 @@ def role(user_id: int) -> Response:
 @editor_required
 def deactivate(user_id: int) -> Response:
     """Stop someone's account; their entries keep their name."""
-    return _row_action(user_id, service.deactivate, "deactivated")
+    return _row_action(user_id, service.deactivate, _("%(name)s: deactivated."))
 
 
 @bp.post("/<int:user_id>/reactivate")
 @editor_required
 def reactivate(user_id: int) -> Response:
     """Let a deactivated account log in again."""
-    return _row_action(user_id, service.reactivate, "reactivated")
+    return _row_action(user_id, service.reactivate, _("%(name)s: reactivated."))
 
 
 @bp.post("/<int:user_id>/password-link")
@@ -162,7 +171,10 @@ def password_link(user_id: int) -> Response:
     if not person.active:
         return _page(row_errors={user_id: "Reactivate the account first."})
     if reset.send_reset(db.session(), person.email, current_app.config):
-        flash(f"A link to set a password was sent to {person.email}.", "success")
+        flash(_("A link to set a password was sent to %(email)s.", email=person.email), "success")
     else:
-        flash(f"The mail to {person.email} could not be sent; try again later.", "error")
+        flash(
+            _("The mail to %(email)s could not be sent; try again later.", email=person.email),
+            "error",
+        )
     return redirect(url_for("people.index"))

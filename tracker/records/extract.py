@@ -26,6 +26,8 @@ import pypdfium2 as pdfium
 import pytesseract
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from tracker.i18n import _
+
 # A page whose text layer holds fewer characters than this is treated as a scan and OCR'd.
 MIN_TEXT_CHARS = 20
 OCR_LANGUAGES = "eng+fra"
@@ -78,11 +80,14 @@ def ocr_image(image: Image.Image, limits: Limits) -> str:
             image, lang=OCR_LANGUAGES, timeout=limits.ocr_page_seconds
         )
     except RuntimeError as exc:  # pytesseract's timeout
+        seconds = format(limits.ocr_page_seconds, "g")
         raise ExtractionError(
-            f"Tesseract took longer than {limits.ocr_page_seconds:g} seconds on a page."
+            _("Tesseract took longer than %(seconds)s seconds on a page.", seconds=seconds)
         ) from exc
     except pytesseract.TesseractError as exc:
-        raise ExtractionError(f"Tesseract could not read a page: {exc.message}") from exc
+        raise ExtractionError(
+            _("Tesseract could not read a page: %(reason)s", reason=exc.message)
+        ) from exc
 
 
 def _ocr_page(number: int, image: Image.Image, limits: Limits) -> Page:
@@ -120,13 +125,17 @@ def read_pdf(path: Path, limits: Limits) -> Iterator[Page]:
     except pdfium.PdfiumError as exc:
         reason = str(exc)
         if "password" in reason.lower():
-            raise ExtractionError("The PDF is encrypted (it needs a password).") from exc
-        raise ExtractionError(f"The PDF cannot be opened: {reason}.") from exc
+            raise ExtractionError(_("The PDF is encrypted (it needs a password).")) from exc
+        raise ExtractionError(_("The PDF cannot be opened: %(reason)s.", reason=reason)) from exc
     try:
         count = len(pdf)
         if count > limits.max_pages:
             raise ExtractionError(
-                f"The PDF has {count} pages, more than the {limits.max_pages} read per file."
+                _(
+                    "The PDF has %(count)s pages, more than the %(most)s read per file.",
+                    count=count,
+                    most=limits.max_pages,
+                )
             )
         version = pdfium_version()
         for index in range(count):
@@ -163,18 +172,26 @@ def read_image(path: Path, limits: Limits) -> Iterator[Page]:
         with Image.open(path) as image:  # reads the header only
             if image.width * image.height > limits.max_pixels:
                 raise ExtractionError(
-                    f"The image is {image.width} by {image.height} pixels, more than the "
-                    f"{limits.max_pixels:,} read."
+                    _(
+                        "The image is %(width)s by %(height)s pixels, more than the %(most)s read.",
+                        width=image.width,
+                        height=image.height,
+                        most=limits.max_pixels,
+                    )
                 )
             frames = getattr(image, "n_frames", 1)
             if frames > limits.max_pages:
                 raise ExtractionError(
-                    f"The image has {frames} pages, more than the {limits.max_pages} read."
+                    _(
+                        "The image has %(count)s pages, more than the %(most)s read.",
+                        count=frames,
+                        most=limits.max_pages,
+                    )
                 )
             for number, frame in enumerate(ImageSequence.Iterator(image), 1):
                 yield _ocr_page(number, frame.convert("L"), limits)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ExtractionError(f"The image cannot be read: {exc}") from exc
+        raise ExtractionError(_("The image cannot be read: %(reason)s", reason=exc)) from exc
 
 
 class _HTMLText(HTMLParser):
@@ -225,7 +242,9 @@ def read_docx(path: Path) -> Iterator[Page]:
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ExtractionError(f"The Word document cannot be opened: {exc}") from exc
+        raise ExtractionError(
+            _("The Word document cannot be opened: %(reason)s", reason=exc)
+        ) from exc
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -259,7 +278,7 @@ def pages_of(path: Path, name: str, content_type: str, limits: Limits) -> Iterat
         return read_docx(path)
     if kind == "text":
         return read_text(path)
-    raise ExtractionError("The tracker reads no text from this kind of file.")
+    raise ExtractionError(_("The tracker reads no text from this kind of file."))
 
 
 def page_count(path: Path, name: str, content_type: str) -> int | None:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.files.storage import LocalStorage
+from tracker.i18n import _
 from tracker.models import Attachment, InfoRequest, RecordFile, RecordText, TimelineEvent
 from tracker.records import exemptions
 from tracker.records.extract import ExtractionError, Limits, page_count, pages_of
@@ -184,7 +185,9 @@ def give_up_repeated(db: Session, config: Mapping[str, Any]) -> int:
         .values(
             status="failed",
             finished_at=now,
-            reason=f"Reading stopped {MAX_ATTEMPTS} times before the file was read.",
+            reason=_(
+                "Reading stopped %(times)s times before the file was read.", times=MAX_ATTEMPTS
+            ),
         )
     ).rowcount
     db.commit()
@@ -237,7 +240,8 @@ def run_file(
     )
     db.rollback()
     if not path.is_file():
-        _finish(db, file_id, "failed", "The original file is missing from storage.", len(stored))
+        missing = _("The original file is missing from storage.")
+        _finish(db, file_id, "failed", missing, len(stored))
         return False
     total = page_count(path, name, content_type)
     db.execute(
@@ -293,7 +297,8 @@ def run_file(
     except Exception as exc:
         db.rollback()
         log.exception("record file %s (%s) could not be read", file_id, name)
-        _finish(db, file_id, "failed", f"The file could not be read ({type(exc).__name__}).", done)
+        reason = _("The file could not be read (%(error)s).", error=type(exc).__name__)
+        _finish(db, file_id, "failed", reason, done)
         return False
     db.flush()
     exemptions.record_for_attachment(db, attachment_id)

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker import deadlines
+from tracker.i18n import _, lazy_gettext
 from tracker.laws import law_choices, province_choices
 from tracker.timeline import kinds
 
@@ -27,50 +28,65 @@ from tracker.timeline import kinds
 class RequestForm(FlaskForm):
     """Log or edit a request; the due date is computed, never typed."""
 
-    institution_id = SelectField("Institution", validators=[Optional()])
+    institution_id = SelectField(lazy_gettext("Institution"), validators=[Optional()])
     new_institution = StringField(
-        "…or a new institution",
+        lazy_gettext("…or a new institution"),
         validators=[Optional(), Length(max=300)],
-        description="Type a name to create the institution with the law chosen below.",
+        description=lazy_gettext(
+            "Type a name to create the institution with the law chosen below."
+        ),
     )
-    new_institution_province = SelectField("Its province or state", validators=[Optional()])
+    new_institution_province = SelectField(
+        lazy_gettext("Its province or state"), validators=[Optional()]
+    )
     law_code = SelectField(
-        "Law",
+        lazy_gettext("Law"),
         validators=[Optional()],
-        description="Leave on the institution's law unless this request "
-        "falls under another (e.g. the Privacy Act).",
+        description=lazy_gettext(
+            "Leave on the institution's law unless this request "
+            "falls under another (e.g. the Privacy Act)."
+        ),
     )
     title = StringField(
-        "Title",
+        lazy_gettext("Title"),
         validators=[DataRequired(), Length(max=300)],
-        description="A short name you will recognise on the dashboard.",
+        description=lazy_gettext("A short name you will recognise on the dashboard."),
     )
     text = TextAreaField(
-        "What you asked for",
+        lazy_gettext("What you asked for"),
         validators=[Optional(), Length(max=100_000)],
-        description="The full text of the request, as sent.",
+        description=lazy_gettext("The full text of the request, as sent."),
     )
-    sent_on = DateField("Date sent", validators=[Optional()])
+    sent_on = DateField(lazy_gettext("Date sent"), validators=[Optional()])
     received_on = DateField(
-        "Date received by the institution",
-        validators=[InputRequired(message="Enter the date the institution received the request.")],
-        description="Day 0: the count starts the next day.",
+        lazy_gettext("Date received by the institution"),
+        validators=[
+            InputRequired(
+                message=lazy_gettext("Enter the date the institution received the request.")
+            )
+        ],
+        description=lazy_gettext("Day 0: the count starts the next day."),
     )
-    file_number = StringField("Institution's file number", validators=[Optional(), Length(max=100)])
+    file_number = StringField(
+        lazy_gettext("Institution's file number"), validators=[Optional(), Length(max=100)]
+    )
     # The request's version when the form was opened (editing only): see update_request.
     version = HiddenField()
-    submit = SubmitField("Save request")
+    submit = SubmitField(lazy_gettext("Save request"))
 
     def __init__(
         self, institutions: list[tuple[int, str]], *args: object, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)
         self.institution_id.choices = [
-            ("", "— pick one —"),
+            ("", lazy_gettext("— pick one —")),
             *[(str(i), name) for i, name in institutions],
         ]
-        self.law_code.choices = [("", "The institution's law"), *law_choices()]
-        self.new_institution_province.choices = [("", "— none —"), *province_choices()]
+        self.law_code.choices = [("", lazy_gettext("The institution's law")), *law_choices()]
+        self.new_institution_province.choices = [
+            ("", lazy_gettext("— none —")),
+            *province_choices(),
+        ]
 
     def validate(self, extra_validators: object = None) -> bool:  # type: ignore[override]
         """Either an institution is picked or a new one is named (with its law)."""
@@ -78,13 +94,13 @@ class RequestForm(FlaskForm):
         if not self.institution_id.data and not (self.new_institution.data or "").strip():
             self.institution_id.errors = [
                 *self.institution_id.errors,
-                "Pick an institution or type a new one's name.",
+                _("Pick an institution or type a new one’s name."),
             ]
             ok = False
         elif not self.institution_id.data and not self.law_code.data:
             self.law_code.errors = [
                 *self.law_code.errors,
-                "Pick the law that governs the new institution.",
+                _("Pick the law that governs the new institution."),
             ]
             ok = False
         if (
@@ -94,7 +110,7 @@ class RequestForm(FlaskForm):
         ):
             self.received_on.errors = [
                 *self.received_on.errors,
-                "The request cannot be received before it was sent.",
+                _("The request cannot be received before it was sent."),
             ]
             ok = False
         return ok
@@ -104,13 +120,18 @@ class EventForm(FlaskForm):
     """A timeline entry: its date, a note and any files."""
 
     occurred_on = DateField(
-        "Date",
-        validators=[InputRequired(message="Enter the date.")],
-        description="The date on the letter or notice.",
+        lazy_gettext("Date"),
+        validators=[InputRequired(message=lazy_gettext("Enter the date."))],
+        description=lazy_gettext("The date on the letter or notice."),
     )
-    note = TextAreaField("Note", validators=[Optional(), Length(max=kinds.NOTE_MAX_LENGTH)])
-    files = MultipleFileField("Files", description="Letters, PDFs, saved e-mails (.eml), scans.")
-    submit = SubmitField("Add to timeline")
+    note = TextAreaField(
+        lazy_gettext("Note"), validators=[Optional(), Length(max=kinds.NOTE_MAX_LENGTH)]
+    )
+    files = MultipleFileField(
+        lazy_gettext("Files"),
+        description=lazy_gettext("Letters, PDFs, saved e-mails (.eml), scans."),
+    )
+    submit = SubmitField(lazy_gettext("Add to timeline"))
     kind: kinds.Kind | None = None
 
     def details(self) -> dict[str, object]:
@@ -150,7 +171,7 @@ def _wtforms_field(f: kinds.Field, law: deadlines.Law) -> Any:
     return SelectField(
         f.label,
         validators=[DataRequired(message=f.missing) if f.required else Optional()],
-        choices=options if f.default else [("", "— pick one —"), *options],
+        choices=options if f.default else [("", lazy_gettext("— pick one —")), *options],
         default=f.default,
         description=description,
     )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.sql.selectable import Join
 
 from tracker.db import SQLITE_SEARCH_TABLE, sqlite_search_index
+from tracker.i18n import format_decimal, lazy_gettext
 from tracker.models import STATUSES, InfoRequest, Institution, User
 from tracker.requests import reading
 from tracker.requests.reading import ListedRequest
@@ -23,10 +24,10 @@ PER_PAGE = 25
 # "more than 10,000", so a page's cost does not grow with the rows it does not show.
 COUNT_LIMIT = 10_000
 SORTS = {
-    "due": "Due date",
-    "days_late": "Days late",
-    "institution": "Institution",
-    "received": "Newest first",
+    "due": lazy_gettext("Due date"),
+    "days_late": lazy_gettext("Days late"),
+    "institution": lazy_gettext("Institution"),
+    "received": lazy_gettext("Newest first"),
 }
 
 
@@ -554,7 +555,7 @@ class Dashboard:
     def shown(self, name: str) -> str:
         """A count as the page says it: "10,000+" beyond the limit."""
         n = self.counts[name]
-        return f"{COUNT_LIMIT:,}+" if n > COUNT_LIMIT else f"{n:,}"
+        return f"{format_decimal(COUNT_LIMIT)}+" if n > COUNT_LIMIT else format_decimal(n)
 
     @property
     def more_overdue(self) -> bool:

@@ -168,6 +168,19 @@ def _check_file_number(
         )
 
 
+def filed_note(sent_on: date | None, received_on: date) -> str:
+    """The note of a request's "filed" entry."""
+    sent = f" {sent_on.isoformat()}" if sent_on else ""
+    return f"Request sent{sent}; received by the institution {received_on.isoformat()}."
+
+
+def check_new_request(data: RequestData, law_code: str, today: date) -> None:
+    """The checks ``create_request`` makes of a request's own facts under ``law_code`` (an
+    import writing in bulk makes them too); ``RequestError`` when refused."""
+    _check_request(data, today)
+    _check_law_version(law_code, data.received_on)
+
+
 def create_request(db: Session, user: User, data: RequestData, today: date) -> InfoRequest:
     """Log a request, add its "filed" entry and compute its deadline."""
     _check_request(data, today)
@@ -195,8 +208,7 @@ def create_request(db: Session, user: User, data: RequestData, today: date) -> I
             request=request,
             kind="filed",
             occurred_on=data.sent_on or data.received_on,
-            note=f"Request sent{' ' + data.sent_on.isoformat() if data.sent_on else ''}; "
-            f"received by the institution {data.received_on.isoformat()}.",
+            note=filed_note(data.sent_on, data.received_on),
             recorded_by_id=user.id,
             details={},
         )
@@ -316,20 +328,28 @@ def update_request(
 
 
 def _check_event(request: InfoRequest, data: EventData, today: date) -> dict[str, Any]:
+    return check_new_event(request.law_code, request.received_on, data, today)
+
+
+def check_new_event(
+    law_code: str, received_on: date, data: EventData, today: date
+) -> dict[str, Any]:
+    """The checks ``add_event`` makes of an entry for a request under ``law_code`` received
+    on ``received_on``; its details, cleaned. ``RequestError`` when refused."""
     if data.kind not in REPORTER_KINDS:
         raise RequestError("Pick what happened from the list.", "kind")
     if data.occurred_on > today:
         raise RequestError("This date is in the future.", "occurred_on")
-    if _after_receipt(data.kind) and data.occurred_on < request.received_on:
+    if _after_receipt(data.kind) and data.occurred_on < received_on:
         raise RequestError(
             f"This cannot happen before the institution received the request "
-            f"({request.received_on.isoformat()}).",
+            f"({received_on.isoformat()}).",
             "occurred_on",
         )
     context = kinds.Context(
-        law_code=request.law_code,
-        law=deadlines.law_in_force(request.law_code, request.received_on),
-        received_on=request.received_on,
+        law_code=law_code,
+        law=deadlines.law_in_force(law_code, received_on),
+        received_on=received_on,
         occurred_on=data.occurred_on,
         today=today,
     )

@@ -20,8 +20,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from tracker import clock, db, deadlines
-from tracker.display import id_links, reader_timezone
+from tracker.display import format_date, id_links, reader_timezone
 from tracker.files.storage import LocalStorage
+from tracker.i18n import _
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
 from tracker.models import Attachment, InfoRequest, TimelineEvent
 from tracker.records import exemptions as records_exemptions
@@ -175,7 +176,7 @@ def create() -> str | Response:
     if form.validate_on_submit():
         saved = _save_request(form, None)
         if isinstance(saved, InfoRequest):
-            flash(f"Request logged. Due {saved.due_on.isoformat()}.", "success")
+            flash(_("Request logged. Due %(date)s.", date=format_date(saved.due_on)), "success")
             return redirect(url_for("requests.show", request_id=saved.id))
     return render_template("requests/form.html", form=form, info_request=None)
 
@@ -202,7 +203,7 @@ def edit(request_id: int) -> str | Response:
         if isinstance(saved, dict):
             theirs = saved
         elif saved is not None:
-            flash("Request saved.", "success")
+            flash(_("Request saved."), "success")
             return redirect(url_for("requests.show", request_id=info_request.id))
     return render_template(
         "requests/form.html", form=form, info_request=info_request, theirs=theirs
@@ -294,7 +295,7 @@ def _event_page(
             _add_error(form, exc.field, str(exc))
         else:
             flash(
-                "Correction added to the timeline." if original else "Added to the timeline.",
+                _("Correction added to the timeline.") if original else _("Added to the timeline."),
                 "success",
             )
             return redirect(url_for("requests.show", request_id=info_request.id) + "#timeline")

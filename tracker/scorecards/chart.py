@@ -10,6 +10,8 @@ import textwrap
 import xml.etree.ElementTree as ET
 from datetime import date
 
+from tracker.display import format_date
+from tracker.i18n import _, format_decimal
 from tracker.scorecards.service import Score
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -30,7 +32,9 @@ MUTED = "#4a5562"
 def _fmt(value: float | None) -> str:
     if value is None:
         return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    if float(value).is_integer():
+        return format_decimal(int(value))
+    return format_decimal(round(value, 1), format="#,##0.0")
 
 
 LABEL_CHARS = 34  # about what 13px text fits in LABEL_WIDTH
@@ -73,20 +77,33 @@ def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int 
             "font-family": FONT,
         },
     )
-    title_text = "Days late per institution"
+    title_text = _("Days late per institution")
+    as_of = format_date(today)
     ET.SubElement(svg, f"{{{SVG_NS}}}title", {"id": "chart-title"}).text = title_text
     if shown:
         parts = [
-            f"{s.name}: median {_fmt(s.median_days_late)} days late, worst "
-            f"{_fmt(s.worst_days_late)}, {s.late} of {s.judged} late"
+            _(
+                "%(name)s: median %(median)s days late, worst %(worst)s, %(late)s of %(judged)s late",
+                name=s.name,
+                median=_fmt(s.median_days_late),
+                worst=_fmt(s.worst_days_late),
+                late=s.late,
+                judged=s.judged,
+            )
             for s in shown
         ]
         description = (
-            f"Calendar days past the statutory due date of late answers and "
-            f"unanswered requests, as of {today.isoformat()}. " + "; ".join(parts) + "."
+            _(
+                "Calendar days past the statutory due date of late answers and "
+                "unanswered requests, as of %(date)s.",
+                date=as_of,
+            )
+            + " "
+            + "; ".join(parts)
+            + "."
         )
     else:
-        description = f"No institution was late, as of {today.isoformat()}."
+        description = _("No institution was late, as of %(date)s.", date=as_of)
     ET.SubElement(svg, f"{{{SVG_NS}}}desc", {"id": "chart-desc"}).text = description
     ET.SubElement(
         svg, f"{{{SVG_NS}}}rect", {"width": str(WIDTH), "height": str(height), "fill": "#ffffff"}
@@ -100,9 +117,11 @@ def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int 
     sub = ET.SubElement(
         svg, f"{{{SVG_NS}}}text", {"x": "10", "y": "46", "font-size": "12", "fill": MUTED}
     )
-    sub.text = (
-        f"Median (dark) and worst (light) calendar days past the due date · "
-        f"{newsroom} · as of {today.isoformat()}"
+    sub.text = _(
+        "Median (dark) and worst (light) calendar days past the due date · "
+        "%(newsroom)s · as of %(date)s",
+        newsroom=newsroom,
+        date=as_of,
     )
     if not shown:
         empty = ET.SubElement(
@@ -110,7 +129,7 @@ def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int 
             f"{{{SVG_NS}}}text",
             {"x": "10", "y": str(TOP + 16), "font-size": "14", "fill": INK},
         )
-        empty.text = "No late requests."
+        empty.text = _("No late requests.")
     scale_max = max([s.worst_days_late or 0 for s in shown] + [1])
     bar_space = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 20
     y = TOP
@@ -173,17 +192,25 @@ def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int 
                 "fill": INK,
             },
         )
-        value.text = (
-            f"{_fmt(score.median_days_late)} (worst {_fmt(score.worst_days_late)}) · "
-            f"{score.late}/{score.judged} late"
+        value.text = _(
+            "%(median)s (worst %(worst)s) · %(late)s/%(judged)s late",
+            median=_fmt(score.median_days_late),
+            worst=_fmt(score.worst_days_late),
+            late=score.late,
+            judged=score.judged,
         )
     note = ET.SubElement(
         svg,
         f"{{{SVG_NS}}}text",
         {"x": "10", "y": str(height - 14), "font-size": "11", "fill": MUTED},
     )
-    note.text = "Source: ATI tracker; due dates computed from each law's statutory period." + (
-        f" Showing the {limit} institutions with the most days late of {len(late)}."
+    note.text = _("Source: ATI tracker; due dates computed from each law’s statutory period.") + (
+        " "
+        + _(
+            "Showing the %(limit)s institutions with the most days late of %(total)s.",
+            limit=limit,
+            total=len(late),
+        )
         if len(late) > limit
         else ""
     )

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from tracker.i18n import get_locale
 from tracker.scorecards import service, snapshots
 from tracker.scorecards.service import Scorecards
 
@@ -85,8 +86,9 @@ class Scorecard:
 
     def part(self, name: str, build: Callable[[Scorecards], T], *depends_on: Hashable) -> T:
         """A part rendered from the figures by ``build``, kept under this scorecard's identity,
-        ``name`` and what else it ``depends_on``."""
-        return parts().get((self.identity, name, *depends_on), lambda: build(self.cards))
+        ``name``, the reader's language and what else it ``depends_on``."""
+        key = (self.identity, name, str(get_locale()), *depends_on)
+        return parts().get(key, lambda: build(self.cards))
 
 
 def scorecard(

@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any, Literal
 
 from tracker import deadlines
+from tracker.i18n import _, lazy_gettext, ngettext
 
 # The most days an extension notice may be typed with, on the web and in the API (no law
 # allows nearer this than a year; the deadline's checks name the statute's own limit).
@@ -32,45 +33,45 @@ NOTE_MAX_LENGTH = 100_000
 MAX_CODE_LENGTH = 64
 
 RESPONSE_OUTCOMES: dict[str, str] = {
-    "full": "All records disclosed",
-    "partial": "Records disclosed in part",
-    "refused": "Access refused",
-    "no_records": "No records exist",
+    "full": lazy_gettext("All records disclosed"),
+    "partial": lazy_gettext("Records disclosed in part"),
+    "refused": lazy_gettext("Access refused"),
+    "no_records": lazy_gettext("No records exist"),
     # For imported files that record a response but not what it was.
-    "unknown": "Outcome not known (the source does not say)",
+    "unknown": lazy_gettext("Outcome not known (the source does not say)"),
 }
 # How a request ends without a final response (the "withdrawn" entry's ``closure``). Each
 # stops the clock on the day it closed.
 CLOSURES: dict[str, str] = {
-    "withdrawn": "Withdrawn by the requester",
-    "discontinued": "Discontinued",
-    "abandoned": "Abandoned",
-    "transferred": "Transferred to another institution and closed here",
-    "closed_unanswered": "Closed without an answer",
-    "unanswered_as_of": "Unanswered as of its source's date; nothing later is known",
+    "withdrawn": lazy_gettext("Withdrawn by the requester"),
+    "discontinued": lazy_gettext("Discontinued"),
+    "abandoned": lazy_gettext("Abandoned"),
+    "transferred": lazy_gettext("Transferred to another institution and closed here"),
+    "closed_unanswered": lazy_gettext("Closed without an answer"),
+    "unanswered_as_of": lazy_gettext("Unanswered as of its source's date; nothing later is known"),
 }
 COMPLAINT_GROUNDS: dict[str, str] = {
-    "delay": "Delay or deemed refusal",
-    "extension": "Extension of time",
-    "fees": "Fees",
-    "exemptions": "Exemptions applied",
-    "missing_records": "Missing records",
-    "other": "Other",
+    "delay": lazy_gettext("Delay or deemed refusal"),
+    "extension": lazy_gettext("Extension of time"),
+    "fees": lazy_gettext("Fees"),
+    "exemptions": lazy_gettext("Exemptions applied"),
+    "missing_records": lazy_gettext("Missing records"),
+    "other": lazy_gettext("Other"),
 }
 # The grounds as the packet's sentences name them.
 GROUNDS_IN_PROSE: dict[str, str] = {
-    "delay": "delay",
-    "extension": "extension of time",
-    "fees": "fees",
-    "exemptions": "exemptions applied",
-    "missing_records": "missing records",
-    "other": "other",
+    "delay": lazy_gettext("delay"),
+    "extension": lazy_gettext("extension of time"),
+    "fees": lazy_gettext("fees"),
+    "exemptions": lazy_gettext("exemptions applied"),
+    "missing_records": lazy_gettext("missing records"),
+    "other": lazy_gettext("other"),
 }
 COMPLAINT_FINDINGS: dict[str, str] = {
-    "well_founded": "Well-founded",
-    "not_well_founded": "Not well-founded",
-    "resolved": "Resolved",
-    "discontinued": "Discontinued",
+    "well_founded": lazy_gettext("Well-founded"),
+    "not_well_founded": lazy_gettext("Not well-founded"),
+    "resolved": lazy_gettext("Resolved"),
+    "discontinued": lazy_gettext("Discontinued"),
 }
 
 FieldType = Literal["integer", "text", "choice", "date", "boolean"]
@@ -104,7 +105,9 @@ class Field:
     initial: Callable[[deadlines.Law], str] | None = None  # prefilled on a new entry's form
     # Shown on the form only under the laws it concerns (None: every law).
     applies: Callable[[deadlines.Law], bool] | None = None
-    missing: str = "This field is required."  # a required value missing or not one of the choices
+    missing: str = lazy_gettext(
+        "This field is required."
+    )  # a required value missing or not one of the choices
     below: str = ""  # an integer under ``minimum``
 
     def options(self, law: deadlines.Law) -> list[tuple[str, str]]:
@@ -146,8 +149,10 @@ class Field:
     def above(self) -> str:
         """The message for a value over ``maximum``."""
         if self.type == "text":
-            return f"At most {self.maximum} characters."
-        return f"At most {self.maximum}{' ' + self.unit if self.unit else ''}."
+            return _("At most %(num)s characters.", num=self.maximum)
+        if self.unit:
+            return _("At most %(amount)s.", amount=counted(self.maximum or 0, self.unit))
+        return _("At most %(num)s.", num=self.maximum)
 
 
 @dataclass(frozen=True)
@@ -291,14 +296,23 @@ REPORTER_KINDS: Mapping[str, str] = _Labels("reporter")
 # -- Reading an entry -------------------------------------------------------------------------
 
 
+def counted(value: int, unit: str) -> str:
+    """``3 days``, ``1 page`` in the reader's language (``3 jours``, ``1 page``)."""
+    if unit == "days":
+        return ngettext("%(num)s day", "%(num)s days", value)
+    if unit == "pages":
+        return ngettext("%(num)s page", "%(num)s pages", value)
+    return f"{value} {unit}"
+
+
 def _shown(f: Field, value: Any) -> str:
     if f.type == "choice" and f.choices is not None and not callable(f.choices):
         return str(f.choices.get(value, value))
-    if f.type == "integer" and f.unit:
-        return f"{value} {f.unit}"
+    if f.type == "integer" and f.unit and isinstance(value, int):
+        return counted(value, f.unit)
     if f.type == "boolean":
-        return f.label
-    return f"{f.label}: {value}"
+        return str(f.label)
+    return _("%(label)s: %(value)s", label=f.label, value=value)
 
 
 def summary(code: str, details: Mapping[str, Any]) -> str:
@@ -342,9 +356,9 @@ def _integer(f: Field, value: Any) -> int | None:
             raise KindError(f.missing, f.name)
         return None
     if not isinstance(value, int) or isinstance(value, bool):
-        raise KindError(f.below or "Must be a whole number.", f.name)
+        raise KindError(f.below or _("Must be a whole number."), f.name)
     if value < f.minimum:
-        raise KindError(f.below or f"At least {f.minimum}.", f.name)
+        raise KindError(f.below or _("At least %(num)s.", num=f.minimum), f.name)
     if f.maximum is not None and value > f.maximum:
         raise KindError(f.above(), f.name)
     return value
@@ -360,7 +374,7 @@ def _date(f: Field, value: Any) -> str | None:
     try:
         return date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise KindError("Give the date as YYYY-MM-DD.", f.name) from None
+        raise KindError(_("Give the date as YYYY-MM-DD."), f.name) from None
 
 
 def clean(code: str, details: Mapping[str, Any], context: Context) -> Details:
@@ -372,7 +386,7 @@ def clean(code: str, details: Mapping[str, Any], context: Context) -> Details:
     """
     kind = _KINDS.get(code)
     if kind is None:
-        raise KindError("Pick what happened from the list.", "kind")
+        raise KindError(_("Pick what happened from the list."), "kind")
     out: Details = dict(details)
     for f in kind.fields:
         value = out.get(f.name)
@@ -422,21 +436,25 @@ def _within(value: date, context: Context, message: str, name: str) -> None:
 
 def _check_extension(d: Details, context: Context) -> None:
     notice_on = date.fromisoformat(d.get("notice_on") or context.occurred_on.isoformat())
-    _within(notice_on, context, "The notice date must fall between receipt and today.", "notice_on")
+    _within(
+        notice_on, context, _("The notice date must fall between receipt and today."), "notice_on"
+    )
     d["notice_on"] = notice_on.isoformat()
     # BC FIPPA s.10(1), Alberta s.14(1): a permission counts only with its date.
     permission_on = d.get("commissioner_permission_on")
     if d.get("commissioner_permission") and permission_on is None:
         raise KindError(
-            "Give the date of the Commissioner's permission; without it only the days the "
-            "head may take alone count.",
+            _(
+                "Give the date of the Commissioner’s permission; without it only the days the "
+                "head may take alone count."
+            ),
             "commissioner_permission_on",
         )
     if permission_on is not None:
         _within(
             date.fromisoformat(permission_on),
             context,
-            "The permission's date must fall between receipt and today.",
+            _("The permission’s date must fall between receipt and today."),
             "commissioner_permission_on",
         )
         d["commissioner_permission"] = True
@@ -446,42 +464,53 @@ def _check_extension(d: Details, context: Context) -> None:
 
 
 def _extension_summary(d: Mapping[str, Any]) -> str:
-    notified = " · Commissioner notified" if d.get("commissioner_notified") else ""
-    return (
-        f"{d.get('days', '')} days · reason: {d.get('reason', '')} · notice "
-        f"{d.get('notice_on', '')}{notified}"
-    )
+    days = d.get("days")
+    parts = [
+        counted(days, "days") if isinstance(days, int) else str(days or ""),
+        _("reason: %(reason)s", reason=d.get("reason", "")),
+        _("notice %(date)s", date=d.get("notice_on", "")),
+    ]
+    if d.get("commissioner_notified"):
+        parts.append(_("Commissioner notified"))
+    return " · ".join(parts)
 
 
 def _extension_record(d: Mapping[str, Any], law: deadlines.Law) -> str:
     reasons = {r.code: r for r in (law.extension.reasons if law.extension else ())}
     reason = reasons.get(str(d.get("reason")))
     why = f"{reason.label} ({law.cite(reason.section)})" if reason else str(d.get("reason"))
-    return (
-        f"{d.get('days')} days; ground: {why}; notice dated {d.get('notice_on')}; "
-        f"Commissioner notified: {'yes' if d.get('commissioner_notified') else 'no'}"
+    days = d.get("days")
+    return _(
+        "%(days)s; ground: %(why)s; notice dated %(date)s; Commissioner notified: %(notified)s",
+        days=counted(days, "days") if isinstance(days, int) else days,
+        why=why,
+        date=d.get("notice_on"),
+        notified=_("yes") if d.get("commissioner_notified") else _("no"),
     )
 
 
 def _response_summary(d: Mapping[str, Any]) -> str:
-    outcome = RESPONSE_OUTCOMES.get(d["outcome"], d["outcome"]) if "outcome" in d else ""
-    pages = f" · {d['pages']} pages" if d.get("pages") else ""
+    outcome = str(RESPONSE_OUTCOMES.get(d["outcome"], d["outcome"])) if "outcome" in d else ""
+    pages = f" · {counted(d['pages'], 'pages')}" if d.get("pages") else ""
     return f"{outcome}{pages}"
 
 
 def _complaint_summary(d: Mapping[str, Any]) -> str:
-    number = f" · file {d['body_file_number']}" if d.get("body_file_number") else ""
-    return f"Filed with {d.get('body', '')} · grounds: {d.get('grounds', '')}{number}"
+    grounds = COMPLAINT_GROUNDS.get(str(d.get("grounds")), d.get("grounds", ""))
+    text = _("Filed with %(body)s · grounds: %(grounds)s", body=d.get("body", ""), grounds=grounds)
+    if d.get("body_file_number"):
+        text += " · " + _("file %(number)s", number=d["body_file_number"])
+    return text
 
 
 def _complaint_record(d: Mapping[str, Any], law: deadlines.Law) -> str:
     grounds = str(d.get("grounds"))
     parts = [
-        f"to {d.get('body')}",
-        f"grounds: {GROUNDS_IN_PROSE.get(grounds, d.get('grounds'))}",
+        _("to %(body)s", body=d.get("body")),
+        _("grounds: %(grounds)s", grounds=GROUNDS_IN_PROSE.get(grounds, d.get("grounds"))),
     ]
     if d.get("body_file_number"):
-        parts.append(f"file number {d['body_file_number']}")
+        parts.append(_("file number %(number)s", number=d["body_file_number"]))
     return "; ".join(parts)
 
 
@@ -493,33 +522,39 @@ def _complaint_body(d: Details, context: Context) -> None:
 def _acknowledgement_help(law: deadlines.Law) -> str:
     if not law.acknowledgement_section:
         return ""
-    return (
-        f"{law.name}: give the date of the acknowledgement. If it came within {law.length} "
-        f"business days of receipt, the {law.acknowledgement_days} business days to grant or "
-        f"deny run from that date ({law.cite(law.acknowledgement_section)})."
+    return _(
+        "%(law)s: give the date of the acknowledgement. If it came within %(length)s "
+        "business days of receipt, the %(days)s business days to grant or "
+        "deny run from that date (%(cite)s).",
+        law=law.name,
+        length=law.length,
+        days=law.acknowledgement_days,
+        cite=law.cite(law.acknowledgement_section),
     )
 
 
 def _extension_help(law: deadlines.Law) -> str:
-    return (
-        f"{law.name}: the reasons offered are those the law names. The tracker checks the "
-        "notice date and length against the law and shows any problem on the request page."
+    return _(
+        "%(law)s: the reasons offered are those the law names. The tracker checks the "
+        "notice date and length against the law and shows any problem on the request page.",
+        law=law.name,
     )
 
 
 def _unit(law: deadlines.Law) -> str:
-    unit = "working days" if law.unit == "working" else "calendar days"
-    return f"In {unit}, as this law counts them."
+    if law.unit == "working":
+        return _("In working days, as this law counts them.")
+    return _("In calendar days, as this law counts them.")
 
 
-_AMOUNT = Field("amount", "Amount", "text", maximum=50)
-_PAGES = Field("pages", "Pages released", "integer", maximum=MAX_PAGES, unit="pages")
+_AMOUNT = Field("amount", lazy_gettext("Amount"), "text", maximum=50)
+_PAGES = Field("pages", lazy_gettext("Pages released"), "integer", maximum=MAX_PAGES, unit="pages")
 
-register(Kind("filed", "Request filed", added_by="system", after_receipt=False))
+register(Kind("filed", lazy_gettext("Request filed"), added_by="system", after_receipt=False))
 register(
     Kind(
         "acknowledgement",
-        "Acknowledgement received",
+        lazy_gettext("Acknowledgement received"),
         clock=Clock(acknowledges=True),
         help=_acknowledgement_help,
     )
@@ -527,50 +562,54 @@ register(
 register(
     Kind(
         "extension",
-        "Extension notice",
+        lazy_gettext("Extension notice"),
         fields=(
             Field(
                 "days",
-                "Days of extension",
+                lazy_gettext("Days of extension"),
                 "integer",
                 required=True,
                 minimum=1,
                 maximum=MAX_EXTENSION_DAYS,
                 unit="days",
                 description=_unit,
-                missing="Enter the number of days.",
-                below="An extension is at least one day.",
+                missing=lazy_gettext("Enter the number of days."),
+                below=lazy_gettext("An extension is at least one day."),
             ),
             Field(
                 "reason",
-                "Reason given",
+                lazy_gettext("Reason given"),
                 "choice",
                 required=True,
                 choices=_reasons,
-                missing="Pick the reason the law names.",
+                missing=lazy_gettext("Pick the reason the law names."),
             ),
             Field(
                 "notice_on",
-                "Notice date",
+                lazy_gettext("Notice date"),
                 "date",
-                description="When the institution sent the notice (default: the date above).",
+                description=lazy_gettext(
+                    "When the institution sent the notice (default: the date above)."
+                ),
             ),
             Field(
                 "commissioner_notified",
-                "The institution says it notified the Commissioner",
+                lazy_gettext("The institution says it notified the Commissioner"),
                 "boolean",
             ),
             Field(
                 "commissioner_permission",
-                "The Commissioner gave permission for a longer extension",
+                lazy_gettext("The Commissioner gave permission for a longer extension"),
                 "boolean",
                 applies=_by_permission,
             ),
             Field(
                 "commissioner_permission_on",
-                "Date of the Commissioner's permission",
+                lazy_gettext("Date of the Commissioner's permission"),
                 "date",
-                description="Required with the permission: without it only 30 days count.",
+                description=lazy_gettext(
+                    "Required with the permission: without it only 30 days count."
+                ),
                 applies=_by_permission,
             ),
         ),
@@ -584,96 +623,98 @@ register(
 register(
     Kind(
         "fee_notice",
-        "Fee notice or estimate",
+        lazy_gettext("Fee notice or estimate"),
         fields=(_AMOUNT,),
         clock=Clock(pause_starts="fee"),
-        summary=lambda d: f"Amount: {d['amount']}" if d.get("amount") else "",
+        summary=lambda d: _("Amount: %(amount)s", amount=d["amount"]) if d.get("amount") else "",
     )
 )
 register(
     Kind(
         "fee_paid",
-        "Fee paid or waived",
+        lazy_gettext("Fee paid or waived"),
         fields=(_AMOUNT,),
         clock=Clock(pause_ends="fee"),
-        summary=lambda d: f"Amount: {d['amount']}" if d.get("amount") else "",
+        summary=lambda d: _("Amount: %(amount)s", amount=d["amount"]) if d.get("amount") else "",
     )
 )
 register(
     Kind(
         "clarification_requested",
-        "Clarification requested by the institution",
+        lazy_gettext("Clarification requested by the institution"),
         clock=Clock(pause_starts="clarification"),
     )
 )
 register(
     Kind(
         "clarification_answered",
-        "Clarification sent by the reporter",
+        lazy_gettext("Clarification sent by the reporter"),
         clock=Clock(pause_ends="clarification", restarts=True),
     )
 )
 register(
     Kind(
         "transfer",
-        "Transferred to another institution",
+        lazy_gettext("Transferred to another institution"),
         # ATIA s.8: the receipt date is kept, so the clock does not move.
         fields=(
             Field(
                 "to_institution",
-                "Transferred to",
+                lazy_gettext("Transferred to"),
                 "text",
                 required=True,
                 maximum=300,
-                missing="Name the institution it was transferred to.",
+                missing=lazy_gettext("Name the institution it was transferred to."),
             ),
         ),
-        summary=lambda d: f"To {d.get('to_institution', '')}",
+        summary=lambda d: _("To %(institution)s", institution=d.get("to_institution", "")),
     )
 )
-register(Kind("partial_release", "Partial release", fields=(_PAGES,)))
+register(Kind("partial_release", lazy_gettext("Partial release"), fields=(_PAGES,)))
 register(
     Kind(
         "final_response",
-        "Final response",
+        lazy_gettext("Final response"),
         fields=(
             Field(
                 "outcome",
-                "Response",
+                lazy_gettext("Response"),
                 "choice",
                 required=True,
                 choices=RESPONSE_OUTCOMES,
-                missing="Pick what the response was.",
+                missing=lazy_gettext("Pick what the response was."),
             ),
             _PAGES,
         ),
         clock=Clock(responds=True),
         summary=_response_summary,
-        record=lambda d, law: RESPONSE_OUTCOMES.get(str(d.get("outcome")), str(d.get("outcome"))),
+        record=lambda d, law: str(
+            RESPONSE_OUTCOMES.get(str(d.get("outcome")), str(d.get("outcome")))
+        ),
     )
 )
 register(
     Kind(
         "complaint_filed",
-        "Complaint or appeal filed",
+        lazy_gettext("Complaint or appeal filed"),
         fields=(
             Field(
                 "body",
-                "Filed with",
+                lazy_gettext("Filed with"),
                 "text",
                 maximum=200,
-                description="Left empty: the body the law names.",
+                description=lazy_gettext("Left empty: the body the law names."),
                 initial=lambda law: deadlines.LAWS[law.code].complaint_body,
             ),
             Field(
                 "grounds",
-                "Grounds",
+                lazy_gettext("Grounds"),
                 "choice",
                 required=True,
                 choices=COMPLAINT_GROUNDS,
-                missing="Pick the grounds of the complaint.",
+                missing=lazy_gettext("Pick the grounds of the complaint."),
             ),
-            Field("body_file_number", "The body's file number", "text", maximum=100),
+            Field("body_file_number", lazy_gettext("The body's file number"), "text", maximum=100),
         ),
         clock=Clock(complaint=True),
         summary=_complaint_summary,
@@ -684,46 +725,55 @@ register(
 register(
     Kind(
         "complaint_finding",
-        "Finding on the complaint",
+        lazy_gettext("Finding on the complaint"),
         fields=(
             Field(
                 "finding",
-                "Finding",
+                lazy_gettext("Finding"),
                 "choice",
                 required=True,
                 choices=COMPLAINT_FINDINGS,
-                missing="Pick the finding.",
+                missing=lazy_gettext("Pick the finding."),
             ),
         ),
         clock=Clock(finding=True),
-        summary=lambda d: f"Finding: {str(d.get('finding', '')).replace('_', ' ')}",
-        record=lambda d, law: (
-            "finding: "
-            + COMPLAINT_FINDINGS.get(str(d.get("finding")), str(d.get("finding"))).lower()
+        summary=lambda d: _(
+            "Finding: %(finding)s",
+            finding=COMPLAINT_FINDINGS.get(str(d.get("finding")), d.get("finding", "")),
+        ),
+        record=lambda d, law: _(
+            "finding: %(finding)s",
+            finding=str(
+                COMPLAINT_FINDINGS.get(str(d.get("finding")), str(d.get("finding")))
+            ).lower(),
         ),
     )
 )
 # Added by the overdue sweep (tracker/sweep.py) the day after the due date; its note cites
 # the law's section, its details carry the due date.
-register(Kind("deemed_refusal", "Deemed refusal", added_by="system", after_receipt=False))
+register(
+    Kind("deemed_refusal", lazy_gettext("Deemed refusal"), added_by="system", after_receipt=False)
+)
 register(
     Kind(
         "withdrawn",
-        "Closed without an answer (withdrawn, abandoned, transferred)",
+        lazy_gettext("Closed without an answer (withdrawn, abandoned, transferred)"),
         fields=(
             Field(
                 "closure",
-                "How it ended",
+                lazy_gettext("How it ended"),
                 "choice",
                 choices=CLOSURES,
                 default="withdrawn",
-                description="Days late are counted up to this day, and only if the due date "
-                "had already passed.",
-                missing="Pick how the request ended.",
+                description=lazy_gettext(
+                    "Days late are counted up to this day, and only if the due date "
+                    "had already passed."
+                ),
+                missing=lazy_gettext("Pick how the request ended."),
             ),
         ),
         clock=Clock(closes=True),
     )
 )
-register(Kind("imported", "Imported", added_by="system", after_receipt=False))
-register(Kind("note", "Note", after_receipt=False))
+register(Kind("imported", lazy_gettext("Imported"), added_by="system", after_receipt=False))
+register(Kind("note", lazy_gettext("Note"), after_receipt=False))

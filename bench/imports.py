@@ -1,0 +1,388 @@
+"""The CSV import's throughput and memory, against a plain bulk insert of the same rows.
+
+Run (a scratch database: SQLite's file is replaced; on PostgreSQL the schema ``bench_imports``
+is dropped and created again):
+    .venv/bin/python bench/imports.py --database sqlite:////tmp/bench-imports.sqlite
+    .venv/bin/python bench/imports.py --database postgresql://postgres@127.0.0.1:5432/test
+
+For each size (10,000 and 100,000 rows by default) a CSV shaped like Toronto's published file
+(/work/shared/data/toronto-completed-requests.csv: its ten columns, an abstract of about 150
+characters, one file number in twenty on two rows as release packages, real decisions, dates
+from 2010 to 2016) is generated, then, each in a child process of its own on the same
+freshly migrated database:
+
+  - **import**: ``parse_csv``, ``build_plan`` (the dry run) and ``run_import`` in one
+    transaction: what the import page and ``import-csv`` run;
+  - **plain**: the same rows read with ``csv`` and written with no check and no deadline
+    (due = received + 30 days): one multi-row INSERT per 1,000 requests into ``info_request``
+    and one of their ``filed`` entries into ``timeline_event`` (on SQLite the search index
+    filled as the import fills it, one INSERT ... SELECT per batch: with its per-row trigger
+    a plain insert takes about 4 ms a row, and would compare nothing).
+
+Rows per second are the file's rows over the step's wall time. Memory: the child's peak
+resident set (ru_maxrss through os.wait4) and its resident set just before the step (the
+generated file already in memory); the growth is their difference. Target (issue 17): at
+least 2,000 rows/s on both databases, and memory flat in the number of rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from bench.results import machine, server_label, write_section  # noqa: E402
+
+SECTION = "## Imports"
+TARGET_ROWS_PER_SECOND = 2000
+SCHEMA = "bench_imports"
+COLUMNS = (
+    "division_id",
+    "identifier",
+    "position",
+    "abstract",
+    "classification",
+    "applicant_type",
+    "date_accepted",
+    "date",
+    "decision",
+    "number_of_pages",
+)
+DECISIONS = ("disclosed in part", "all disclosed", "nothing disclosed", "no records exist")
+WORDS = [
+    *[
+        "copies",
+        "of",
+        "records",
+        "building",
+        "permits",
+        "inspection",
+        "reports",
+        "for",
+        "the",
+        "property",
+        "at",
+        "address",
+    ],
+    *[
+        "removed",
+        "including",
+        "emails",
+        "between",
+        "staff",
+        "and",
+        "council",
+        "regarding",
+        "the",
+        "budget",
+        "variance",
+    ],
+    *["reports", "contracts", "invoices", "police", "service", "occurrence", "ambulance", "fire"],
+]
+TODAY = date(2026, 11, 22)
+MAPPING = {
+    "text": "abstract",
+    "file_number": "identifier",
+    "received_on": "date_accepted",
+    "completed_on": "date",
+    "decision": "decision",
+    "default_institution": "City of Toronto",
+    "default_law": "ca-on-mfippa",
+}
+
+
+def toronto_like(n: int, seed: int = 17) -> bytes:
+    """``n`` rows with the Toronto file's columns; one file number in 20 spans two rows."""
+    rng = random.Random(seed)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    number = 0
+    row = 0
+    while row < n:
+        number += 1
+        received = date(2010, 1, 4) + timedelta(days=rng.randrange(0, 6 * 365))
+        if (received.month, received.day) == (1, 1):
+            received += timedelta(days=1)
+        packages = 2 if number % 20 == 0 and row + 1 < n else 1
+        identifier = f"AP-{received.year}-{number:06d}"
+        abstract = " ".join(rng.choice(WORDS) for _ in range(22)).capitalize() + "."
+        for package in range(packages):
+            completed = received + timedelta(days=rng.randrange(5, 90) + 10 * package)
+            if (completed.month, completed.day) == (1, 1):
+                completed += timedelta(days=1)
+            writer.writerow(
+                [
+                    "ocd-division/country:ca/csd:3520005",
+                    identifier,
+                    number,
+                    abstract,
+                    "general",
+                    rng.choice(("public", "business", "media")),
+                    received.isoformat(),
+                    completed.isoformat(),
+                    rng.choice(DECISIONS),
+                    rng.randrange(1, 400),
+                ]
+            )
+            row += 1
+    return out.getvalue().encode()
+
+
+def _with_search_path(url: str) -> str:
+    parsed = sa.make_url(url)
+    return parsed.update_query_dict({"options": f"-csearch_path={SCHEMA}"}).render_as_string(
+        hide_password=False
+    )
+
+
+def _status_kb(field: str) -> int:
+    found = re.search(rf"^{field}:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.M)
+    return int(found.group(1)) if found else 0
+
+
+def prepare_database(url: str) -> str:
+    """A freshly migrated, empty database (or schema); the URL the children use."""
+    from tracker import create_app
+    from tracker.db import make_engine
+    from tracker.migrate import upgrade
+
+    if url.startswith("sqlite"):
+        path = Path(sa.make_url(url).database or "")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        target = url
+    else:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
+        engine.dispose()
+        target = _with_search_path(url)
+    with tempfile.TemporaryDirectory() as instance:
+        app = create_app({"DATABASE_URL": target, "SECRET_KEY": "bench", "INSTANCE_PATH": instance})
+        upgrade(app)
+        app.extensions["engine"].dispose()
+    return target
+
+
+def child(kind: str, url: str, rows: int) -> dict[str, Any]:
+    """One measured step in this process (run by the parent as a child)."""
+    from tracker import clock, create_app, db
+    from tracker.files.storage import LocalStorage
+    from tracker.imports import service
+    from tracker.imports.csvfile import parse_csv
+    from tracker.models import Newsroom, User
+
+    data = toronto_like(rows)
+    with tempfile.TemporaryDirectory() as instance:
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance})
+        with app.app_context(), clock.frozen(TODAY):
+            session = db.session()
+            newsroom = Newsroom(name=f"{kind} {rows}")
+            session.add(newsroom)
+            session.flush()
+            user = User(
+                newsroom_id=newsroom.id,
+                email=f"{kind}-{rows}@example.org",
+                name="Bench",
+                password_hash="x",
+                role="admin",
+            )
+            session.add(user)
+            session.commit()
+            before = _status_kb("VmRSS")
+            started = time.perf_counter()
+            if kind == "import":
+                table = parse_csv(data)
+                mapping = service.Mapping.from_dict(
+                    {**service.guess_mapping(table.headers).to_dict(), **MAPPING}
+                )
+                plan = service.build_plan(session, newsroom.id, table, mapping, TODAY)
+                planned = time.perf_counter()
+                with db.transaction() as write:
+                    result = service.run_import(
+                        write,
+                        plan,
+                        user,
+                        TODAY,
+                        LocalStorage(Path(instance) / "files"),
+                        source="bench.csv",
+                    )
+                written = result.requests
+                extra = {"plan_s": planned - started}
+            else:
+                written = plain_insert(session, newsroom.id, user.id, data)
+                extra = {}
+            elapsed = time.perf_counter() - started
+        app.extensions["engine"].dispose()
+    return {"seconds": elapsed, "requests": written, "before_kb": before, **extra}
+
+
+def plain_insert(session: Any, newsroom_id: int, user_id: int, data: bytes) -> int:
+    """The same rows, no checks and no deadline engine: batched multi-row INSERTs."""
+    from tracker.db import sqlite_search_index
+    from tracker.models import InfoRequest, Institution, TimelineEvent
+
+    institution = Institution(
+        newsroom_id=newsroom_id, name="City of Toronto", law_code="ca-on-mfippa"
+    )
+    session.add(institution)
+    session.flush()
+    reader = csv.DictReader(io.StringIO(data.decode()))
+    seen: set[str] = set()
+    fts = sqlite_search_index(session)
+    if fts:
+        session.execute(sa.text("DROP TRIGGER info_request_search_insert"))
+    largest = session.scalar(sa.select(sa.func.max(InfoRequest.id))) or 0
+    batch: list[dict[str, Any]] = []
+    written = 0
+
+    def flush() -> None:
+        nonlocal batch
+        if not batch:
+            return
+        session.execute(sa.insert(InfoRequest.__table__), batch)
+        session.execute(
+            sa.insert(TimelineEvent.__table__),
+            [
+                {
+                    "request_id": r["id"],
+                    "kind": "filed",
+                    "occurred_on": r["received_on"],
+                    "note": "",
+                    "details": {},
+                    "recorded_by_id": user_id,
+                }
+                for r in batch
+            ],
+        )
+        if fts:
+            session.execute(
+                sa.text(
+                    "INSERT INTO info_request_search (rowid, title, text, file_number) "
+                    "SELECT id, title, text, file_number FROM info_request "
+                    "WHERE id BETWEEN :a AND :b"
+                ),
+                {"a": batch[0]["id"], "b": batch[-1]["id"]},
+            )
+        batch = []
+
+    for record in reader:
+        if record["identifier"] in seen:
+            continue
+        seen.add(record["identifier"])
+        received = date.fromisoformat(record["date_accepted"])
+        written += 1
+        batch.append(
+            {
+                "id": largest + written,
+                "newsroom_id": newsroom_id,
+                "owner_id": user_id,
+                "institution_id": institution.id,
+                "law_code": "ca-on-mfippa",
+                "title": record["abstract"][:120],
+                "text": record["abstract"],
+                "file_number": record["identifier"],
+                "received_on": received,
+                "due_on": received + timedelta(days=30),
+                "responded_on": date.fromisoformat(record["date"]),
+                "status": "answered",
+            }
+        )
+        if len(batch) == 1000:
+            flush()
+    flush()
+    if fts:
+        session.execute(
+            sa.text(
+                "CREATE TRIGGER info_request_search_insert AFTER INSERT ON info_request BEGIN "
+                "INSERT INTO info_request_search (rowid, title, text, file_number) "
+                "VALUES (new.id, new.title, new.text, new.file_number); END"
+            )
+        )
+    session.commit()
+    return written
+
+
+def measure(kind: str, url: str, rows: int) -> dict[str, Any]:
+    """Run one step in a child process; its figures and peak resident set."""
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", kind, "--database", url, "--sizes", str(rows)],
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit(f"the {kind} child failed ({status})")
+    figures = json.loads(output.decode().strip().splitlines()[-1])
+    figures["peak_kb"] = usage.ru_maxrss
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure each size on the database given and write the figures to RESULTS.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--child", choices=("import", "plain"))
+    parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.child:
+        print(json.dumps(child(args.child, args.database, sizes[0])))
+        return 0
+    lines = [f"- date: {date.today().isoformat()}; {machine()}"]
+    label = ""
+    rows_out = []
+    for rows in sizes:
+        url = prepare_database(args.database)
+        if not label:
+            label = server_label(sa.create_engine(url))
+        imported = measure("import", url, rows)
+        plain = measure("plain", url, rows)
+        rate, plain_rate = rows / imported["seconds"], rows / plain["seconds"]
+        growth = (imported["peak_kb"] - imported["before_kb"]) / 1024
+        plain_growth = (plain["peak_kb"] - plain["before_kb"]) / 1024
+        rows_out.append(
+            f"| {rows:,} | {imported['requests']:,} | {imported['seconds']:.1f} "
+            f"({imported['plan_s']:.1f} dry run) | {rate:,.0f} | {plain['seconds']:.1f} | "
+            f"{plain_rate:,.0f} | {plain_rate / rate:.1f} | {imported['peak_kb'] / 1024:.0f} "
+            f"(+{growth:.0f}) | {plain['peak_kb'] / 1024:.0f} (+{plain_growth:.0f}) | "
+            f"{'PASS' if rate >= TARGET_ROWS_PER_SECOND else 'MISS'} |"
+        )
+        print(rows_out[-1], flush=True)
+    lines += [
+        "",
+        "| rows | requests | import s | import rows/s | plain s | plain rows/s | plain/import "
+        "| import peak MB (growth) | plain peak MB (growth) | 2,000 rows/s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        *rows_out,
+    ]
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section(SECTION, label, lines)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

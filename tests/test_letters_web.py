@@ -1,0 +1,457 @@
+"""Letters on the web: drafted from the offers, edited, sent once through a real SMTP server
+(aiosmtpd), recorded as sent, downloaded; refused with a message when they cannot go."""
+
+from __future__ import annotations
+
+import email
+import re
+from collections.abc import Iterator
+from datetime import date
+from email import policy
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alerts_helpers import SmtpServer
+
+from tests import builders
+from tests.conftest import page
+from tracker import clock, db
+from tracker.models import Attachment, Letter, TimelineEvent, User
+
+REPORTER = "marie@lapresse.ca"
+TODAY = date(2020, 3, 20)  # the seed case, nine days after its due date of 2020-03-11
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A running SMTP server collecting messages."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], smtp: SmtpServer) -> dict[str, Any]:
+    """The test app sends mail through the test server."""
+    return {**app_config, **smtp.config()}
+
+
+def seed(app) -> int:
+    """The La Presse / RCMP request as it stood on 2020-03-20: acknowledged, no response."""
+    with builders.desk(app, REPORTER, today=TODAY, name="Marie Côté") as desk:
+        rcmp = desk.institution(
+            "Royal Canadian Mounted Police", "ca-atia", access_email="atip-aiprp@rcmp-grc.gc.ca"
+        )
+        request = desk.request(
+            rcmp,
+            "Clearview AI",
+            received=date(2020, 2, 10),
+            sent_on=date(2020, 2, 10),
+            file_number="A-2019-12345",
+        )
+        request.acknowledgement(date(2020, 2, 14))
+        return request.id
+
+
+def offers_on(client, request_id: int) -> list[str]:
+    return [
+        li["data-key"]
+        for li in page(client.get(f"/requests/{request_id}/letters")).select("li.offer")
+    ]
+
+
+def draft(auth, request_id: int, key: str, language: str = "en") -> int:
+    response = auth.post(f"/requests/{request_id}/letters", {"key": key, "language": language})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"/letters/(\d+)$", response.headers["Location"]).group(1))
+
+
+def letter(app, letter_id: int) -> Letter:
+    with app.app_context():
+        found = db.session().get(Letter, letter_id)
+        db.session().expunge(found)
+        return found
+
+
+def test_a_follow_up_is_sent_once_through_smtp_with_its_copy_on_the_timeline(
+    app, client, auth, smtp
+):
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        assert offers_on(client, request_id) == ["complaint:delay", "follow_up_overdue"]
+        letter_id = draft(auth, request_id, "follow_up_overdue", "fr")
+        editor = page(client.get(f"/letters/{letter_id}"))
+        body = editor.select_one("textarea[name=body]").get_text().lstrip("\r\n")
+        assert "La réponse était attendue le 2020-03-11" in body
+        assert (
+            editor.select_one("input[name=recipient_email]")["value"] == "atip-aiprp@rcmp-grc.gc.ca"
+        )
+        assert editor.select_one("#preview-body").get_text() == body
+        form = {
+            "recipient_name": "GRC, Bureau de l'AIPRP",
+            "recipient_email": "atip-aiprp@rcmp-grc.gc.ca",
+            "subject": "Votre dossier A-2019-12345 : réponse en retard",
+            "body": body + "\nMerci.\n",
+        }
+        assert auth.post(f"/letters/{letter_id}", form).status_code == 302
+        # Not without the confirmation.
+        refused = auth.post(f"/letters/{letter_id}/send", {})
+        assert refused.status_code == 422
+        assert page(refused).select_one("#confirm-error") is not None
+        assert smtp.handler.messages == []
+        sent = auth.post(f"/letters/{letter_id}/send", {"confirm": "y"})
+        assert sent.status_code == 302
+        # A double click or a retry: refused, nothing more leaves.
+        again = auth.post(f"/letters/{letter_id}/send", {"confirm": "y"})
+        assert again.status_code == 409
+        assert "already sent" in page(again).get_text()
+    assert len(smtp.handler.messages) == 1
+    rcpts, message = smtp.handler.messages[0]
+    assert rcpts == ["atip-aiprp@rcmp-grc.gc.ca"]
+    assert message["Subject"] == "Votre dossier A-2019-12345 : réponse en retard"
+    assert message["Reply-To"].addresses[0].addr_spec == REPORTER
+    assert message["From"].addresses[0].addr_spec == "alerts@tracker.test"
+    assert message["From"].addresses[0].display_name == "Marie Côté"
+    assert "Merci." in message.get_body(("plain",)).get_content()
+    stored = letter(app, letter_id)
+    assert stored.status == "sent" and stored.sent_on == TODAY and stored.sent_via == "smtp"
+    assert message["Message-ID"] == stored.message_id
+    with app.app_context():
+        s = db.session()
+        event = s.get(TimelineEvent, stored.event_id)
+        assert event.kind == "note" and event.occurred_on == TODAY
+        assert stored.message_id in event.note
+        (attachment,) = s.scalars(sa.select(Attachment).where(Attachment.event_id == event.id))
+        assert attachment.original_name.endswith(".eml")
+        assert attachment.content_type == "message/rfc822"
+
+
+def test_a_sent_complaint_is_on_the_timeline_and_not_offered_again(app, client, auth, smtp):
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        letter_id = draft(auth, request_id, "complaint:delay")
+        text = (
+            page(client.get(f"/letters/{letter_id}")).select_one("textarea[name=body]").get_text()
+        )
+        assert "I make this complaint under ATIA s.30(1)(a)" in text
+        assert "by 2020-05-11 (ATIA s.31)" in text
+        assert "Complaint type: Delay or deemed refusal" in text
+        # The Commissioner's address is the reporter's to give: sending without it is refused.
+        refused = auth.post(f"/letters/{letter_id}/send", {"confirm": "y"})
+        assert refused.status_code == 422
+        assert "e-mail address" in page(refused).select_one("#recipient_email-error").get_text()
+        form = {
+            "recipient_name": "Information Commissioner of Canada",
+            "recipient_email": "plaintes@oic-ci.gc.ca",
+            "subject": "Complaint: RCMP A-2019-12345",
+            "body": text,
+        }
+        auth.post(f"/letters/{letter_id}", form)
+        assert auth.post(f"/letters/{letter_id}/send", {"confirm": "y"}).status_code == 302
+        shown = page(client.get(f"/requests/{request_id}"))
+        assert "Complaint or appeal filed" in shown.get_text()
+        assert offers_on(client, request_id) == [
+            "follow_up_overdue",
+            "complaint_follow_up:delay",
+        ]
+    assert [r for r, _ in smtp.handler.received()] == ["plaintes@oic-ci.gc.ca"]
+
+
+def test_bad_input_is_refused_beside_the_field(app, client, auth, smtp):
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        letter_id = draft(auth, request_id, "follow_up_overdue")
+        bad = auth.post(
+            f"/letters/{letter_id}",
+            {"recipient_email": "not an address", "subject": "S", "body": "Text"},
+        )
+        assert bad.status_code == 422
+        assert "not an e-mail address" in page(bad).select_one("#recipient_email-error").get_text()
+        assert page(bad).select_one("input[name=recipient_email]")["value"] == "not an address"
+        empty = auth.post(
+            f"/letters/{letter_id}",
+            {"recipient_email": "a@example.org", "subject": "S", "body": "   "},
+        )
+        assert empty.status_code == 422
+        assert "empty" in page(empty).select_one("#body-error").get_text()
+        # Not offered: refused with a message.
+        other = auth.post(f"/requests/{request_id}/letters", {"key": "request", "language": "en"})
+        assert other.status_code == 422
+        assert "not offered" in page(other).select_one("#letter-error").get_text()
+    assert smtp.handler.messages == []
+    assert letter(app, letter_id).status == "draft"
+
+
+def test_downloads_and_profile(app, client, auth, smtp):
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        saved = auth.post(
+            "/settings/letters",
+            {"mailing_address": "7 rue Saint-Jacques\nMontréal QC", "telephone": "514 555 0100"},
+        )
+        assert saved.status_code == 302
+        letter_id = draft(auth, request_id, "complaint:delay")
+        pdf = client.get(f"/letters/{letter_id}.pdf")
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+        eml = client.get(f"/letters/{letter_id}.eml")
+        assert eml.headers["Content-Type"].startswith("message/rfc822")
+        message = email.message_from_bytes(eml.data, policy=policy.default)
+        text = message.get_body(("plain",)).get_content()
+        assert "Mailing address: 7 rue Saint-Jacques, Montréal QC" in text
+        assert "Telephone: 514 555 0100" in text
+        assert message["Message-ID"].startswith(f"<letter-{letter_id}.")
+
+
+def test_without_smtp_the_page_says_why_and_the_letter_is_recorded_as_sent(app_config, smtp):
+    from tracker import create_app
+
+    app = create_app({**app_config, "SMTP_HOST": None})
+    client = app.test_client()
+    from tests.conftest import AuthActions
+
+    auth = AuthActions(client)
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        letter_id = draft(auth, request_id, "complaint:delay")
+        shown = page(client.get(f"/letters/{letter_id}"))
+        assert "no mail server is configured" in shown.select_one("#no-smtp").get_text()
+        assert shown.select_one("#send-form") is None
+        refused = auth.post(f"/letters/{letter_id}/send", {"confirm": "y"})
+        assert refused.status_code == 422
+        future = auth.post(f"/letters/{letter_id}/record", {"sent_on": "2020-03-21"})
+        assert future.status_code == 422
+        assert "future" in page(future).select_one("#sent_on-error").get_text()
+        done = auth.post(f"/letters/{letter_id}/record", {"sent_on": "2020-03-19"})
+        assert done.status_code == 302
+        again = auth.post(f"/letters/{letter_id}/record", {"sent_on": "2020-03-19"})
+        assert again.status_code == 422
+        assert "complaint:delay" not in offers_on(client, request_id)
+    stored = letter(app, letter_id)
+    assert stored.status == "sent" and stored.sent_on == date(2020, 3, 19)
+    assert stored.sent_via == "manual"
+    assert smtp.handler.messages == []
+
+
+def test_from_policy_sends_from_the_reporter(app_config, smtp):
+    from tests.conftest import AuthActions
+    from tracker import create_app
+
+    app = create_app({**app_config, "MAIL_FROM_POLICY": "from"})
+    client = app.test_client()
+    auth = AuthActions(client)
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        letter_id = draft(auth, request_id, "follow_up_overdue")
+        auth.post(f"/letters/{letter_id}/send", {"confirm": "y"})
+    ((_, message),) = smtp.handler.messages
+    assert message["From"].addresses[0].addr_spec == REPORTER
+    assert message["Sender"].addresses[0].addr_spec == "alerts@tracker.test"
+    with app.app_context():
+        assert db.session().scalar(sa.select(User.email)) == REPORTER
+
+
+def test_dashboard_and_alert_mail_name_the_letter_due(app, client, auth, smtp):
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        due = page(client.get("/")).select_one("#letters-due")
+        assert due is not None
+        text = " ".join(due.get_text().split())
+        assert "the window for this letter closes on 2020-05-11" in text
+        link = due.find("a", href=f"/requests/{request_id}/letters")
+        assert "Complaint or appeal about delay" in link.get_text()
+    from tracker.alerts.mail import compose_request_alert
+    from tracker.models import InfoRequest
+
+    with app.app_context(), clock.frozen(TODAY):
+        s = db.session()
+        request = s.get(InfoRequest, request_id)
+        user = s.scalar(sa.select(User).where(User.email == REPORTER))
+        mail = compose_request_alert("overdue", request, user, TODAY, app.config)
+    text = " ".join(mail.text.split())
+    assert (
+        "The window for this letter closes on 2020-05-11: draft it (Complaint or appeal about "
+        f"delay) at http://tracker.test/requests/{request_id}/letters" in text
+    )
+    assert f'href="http://tracker.test/requests/{request_id}/letters"' in mail.html
+    # A reminder, not a robot: nothing was sent by itself.
+    assert smtp.handler.messages == []
+
+
+def test_the_request_letter_sent_by_mail_sets_the_sent_and_received_dates(app, client, auth, smtp):
+    from tracker.models import InfoRequest
+
+    day = date(2020, 2, 12)
+    with builders.desk(app, REPORTER, today=day, name="Marie Côté") as desk:
+        rcmp = desk.institution(
+            "Royal Canadian Mounted Police", "ca-atia", access_email="atip-aiprp@rcmp-grc.gc.ca"
+        )
+        request_id = desk.request(
+            rcmp, "Clearview AI", received=date(2020, 2, 10), text="All records about Clearview."
+        ).id
+    with clock.frozen(day):
+        auth.login(REPORTER)
+        assert offers_on(client, request_id) == ["request"]
+        letter_id = draft(auth, request_id, "request")
+        text = page(client.get(f"/letters/{letter_id}")).select_one("textarea").get_text()
+        assert (
+            "I make this request under the Access to Information Act (ATIA s.6), in writing" in text
+        )
+        assert "All records about Clearview." in text
+        assert auth.post(f"/letters/{letter_id}/send", {"confirm": "y"}).status_code == 302
+        assert "request" not in offers_on(client, request_id)
+    with app.app_context():
+        row = db.session().get(InfoRequest, request_id)
+        assert row.sent_on == day and row.received_on == day
+        assert row.due_on == date(2020, 3, 13)  # 30 days from the e-mail's day (ATIA s.7)
+    assert smtp.handler.received()[0][0] == "atip-aiprp@rcmp-grc.gc.ca"
+
+
+def test_two_sends_at_once_send_one_mail(app, smtp):
+    """Two clicks arriving together: one claims the letter, the other is refused."""
+    import threading
+
+    from tracker.files.storage import LocalStorage
+    from tracker.letters import service
+    from tracker.models import InfoRequest
+
+    request_id = seed(app)
+    with app.app_context(), clock.frozen(TODAY), db.transaction() as s:
+        user = s.scalar(sa.select(User).where(User.email == REPORTER))
+        row = s.get(InfoRequest, request_id)
+        letter_id = service.create_draft(s, user, row, "follow_up_overdue", "en", TODAY).id
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def click() -> None:
+        with app.app_context(), clock.frozen(TODAY):
+            user = db.session().scalar(sa.select(User).where(User.email == REPORTER))
+            start.wait()
+            try:
+                service.send(
+                    user,
+                    letter_id,
+                    app.config,
+                    LocalStorage(app.config["ATTACHMENTS_DIR"]),
+                    TODAY,
+                    1_000_000,
+                    transaction=db.transaction,
+                )
+                outcomes.append("sent")
+            except service.LetterError as exc:
+                outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == [
+        "This letter was already sent: it cannot be changed or sent again.",
+        "sent",
+    ], outcomes
+    assert len(smtp.handler.messages) == 1
+    assert letter(app, letter_id).status == "sent"
+
+
+@pytest.mark.parametrize(
+    "law",
+    [
+        "ca-atia",
+        "ca-privacy",
+        "ca-on-fippa",
+        "ca-on-mfippa",
+        "ca-bc-fippa",
+        "ca-ab-foip",
+        "ca-qc-access",
+        "ca-nb-rtippa",
+        "ca-mb-fippa",
+        "ca-sk-foip",
+        "ca-sk-lafoip",
+    ],
+)
+def test_each_canadian_commissioners_form_is_complete(app, law):
+    """Every field of the complaint form, from the profile and the timeline, in both languages."""
+    from tracker import deadlines
+    from tracker.letters import compose
+    from tracker.letters.rules import LetterFacts, offers
+    from tracker.requests.state import derive_state
+
+    received = date(2026, 1, 5)
+    due = deadlines.due_date(law, received)
+    today = due + date.resolution
+    state = derive_state(law, None, received, [], today)
+    facts = LetterFacts(deadlines.law_in_force(law, received), state, today, received)
+    (offer,) = [o for o in offers(facts) if o.key == "complaint:delay"]
+    reporter = compose.Reporter(
+        "Marie Côté", REPORTER, "La Presse", "7 rue Saint-Jacques\nMontréal QC", "514 555 0100"
+    )
+    request = compose.RequestFacts(
+        "Ministry", None, "Records", "", "A-1", received, received, ("2026-01-07 Ack: a.pdf",)
+    )
+    with app.app_context():
+        english = compose.draft(offer, facts, request, reporter, "en").body
+        french = compose.draft(offer, facts, request, reporter, "fr").body
+    for line in (
+        "Complainant: Marie Côté",
+        "Mailing address: 7 rue Saint-Jacques, Montréal QC",
+        "Telephone: 514 555 0100",
+        f"E-mail: {REPORTER}",
+        "On behalf of: La Presse",
+        "Institution: Ministry",
+        "Request number: A-1",
+        "Date of the request: 2026-01-05",
+        "Complaint type: Delay or deemed refusal",
+        "Attached: 2026-01-07 Ack: a.pdf",
+    ):
+        assert line in english, line
+    for line in (
+        "Plaignant : Marie Côté",
+        "Adresse postale : 7 rue Saint-Jacques, Montréal QC",
+        "Type de plainte : Retard ou présomption de refus",
+        "Pièces jointes : 2026-01-07 Ack: a.pdf",
+    ):
+        assert line in french, line
+
+
+def test_a_refused_mail_leaves_the_draft_with_the_servers_answer(app, client, auth, smtp):
+    request_id = seed(app)
+    smtp.handler.refused_recipients.add("atip-aiprp@rcmp-grc.gc.ca")
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        letter_id = draft(auth, request_id, "follow_up_overdue")
+        refused = auth.post(f"/letters/{letter_id}/send", {"confirm": "y"})
+        assert refused.status_code == 422
+        shown = page(refused)
+        assert "Nothing was sent" in shown.get_text()
+        assert "550 5.1.1" in shown.select_one("#last-error").get_text()
+        smtp.handler.refused_recipients.clear()
+        assert auth.post(f"/letters/{letter_id}/send", {"confirm": "y"}).status_code == 302
+    stored = letter(app, letter_id)
+    assert stored.status == "sent" and stored.last_error is None
+    assert len(smtp.handler.messages) == 1
+
+
+def test_a_letter_left_sending_says_so_and_can_be_recorded(app, client, auth, smtp):
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        letter_id = draft(auth, request_id, "follow_up_overdue")
+        with app.app_context(), db.transaction() as s:  # a crash after the claim
+            s.get(Letter, letter_id).status = "sending"
+        shown = page(client.get(f"/letters/{letter_id}"))
+        assert "does not know whether it left" in shown.select_one("#sending").get_text()
+        assert shown.select_one("#send-form") is None
+        assert auth.post(f"/letters/{letter_id}/send", {"confirm": "y"}).status_code == 409
+        done = auth.post(f"/letters/{letter_id}/record", {"sent_on": TODAY.isoformat()})
+        assert done.status_code == 302
+    assert letter(app, letter_id).status == "sent"
+    assert smtp.handler.messages == []

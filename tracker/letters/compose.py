@@ -1,0 +1,205 @@
+"""Drafting: an offer and the request's facts become a letter's subject and text, in English
+or French, from the plain-text templates in templates/letters/text/.
+
+The facts (dates, sections, file numbers, the complaint form's fields) are gathered here; the
+wording lives in the templates, one per language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import render_template
+
+from tracker import deadlines
+from tracker.letters.rules import LetterFacts as Facts
+from tracker.letters.rules import Offer, late, stance
+from tracker.packets.letter import rules_for
+
+LANGUAGES = ("en", "fr")
+# The Acts' and bodies' French names, from the French versions of the statutes and the
+# bodies' own French names; a name not listed stays in English.
+FRENCH_LAW_NAMES: dict[str, str] = {
+    "ca-atia": "Loi sur l'accès à l'information",
+    "ca-privacy": "Loi sur la protection des renseignements personnels",
+    "ca-qc-access": "Loi sur l'accès aux documents des organismes publics et sur la "
+    "protection des renseignements personnels",
+    "ca-nb-rtippa": "Loi sur le droit à l'information et la protection de la vie privée",
+    "ca-mb-fippa": "Loi sur l'accès à l'information et la protection de la vie privée",
+}
+FRENCH_BODIES: dict[str, str] = {
+    "Information Commissioner of Canada": "Commissaire à l'information du Canada",
+    "Privacy Commissioner of Canada": "Commissaire à la protection de la vie privée du Canada",
+}
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Who signs: the complaint form's complainant."""
+
+    name: str
+    email: str
+    newsroom: str
+    address: str = ""
+    telephone: str = ""
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """The request as a letter names it."""
+
+    institution: str
+    institution_email: str | None
+    title: str
+    text: str
+    file_number: str | None
+    received_on: date
+    sent_on: date | None
+    attachments: tuple[str, ...] = ()  # "2020-02-14 Acknowledgement received: accusé.txt"
+    extensions: tuple[str, ...] = ()  # each extension and its problems, in words
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A drafted letter: who it goes to, its subject and text."""
+
+    kind: str
+    ground: str | None
+    language: str
+    recipient_name: str
+    recipient_email: str
+    subject: str
+    body: str
+    form: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+def law_name(law: deadlines.Law, language: str) -> str:
+    """The Act's name in the letter's language."""
+    if language == "fr":
+        return FRENCH_LAW_NAMES.get(law.code, law.name)
+    return law.name
+
+
+def cite(law: deadlines.Law, section: str, language: str) -> str:
+    """A section as the letter's language cites it ("ATIA s.30(1)(a)", "ATIA, art. 30(1)a)")."""
+    text = law.cite(section) if not section.startswith(law.short_name) else section
+    if language == "fr":
+        text = text.replace(" s.", ", art. ")
+    return text
+
+
+def _body_name(name: str, language: str) -> str:
+    return FRENCH_BODIES.get(name, name) if language == "fr" else name
+
+
+def _power(law: deadlines.Law) -> str:
+    """Whether the body orders or recommends (read from the law's letter rules)."""
+    remedy = rules_for(law.code, law.effective_from).remedy
+    return "recommend" if "recommend" in remedy else "order"
+
+
+def complaint_form(
+    offer: Offer, facts: Facts, request: RequestFacts, reporter: Reporter
+) -> tuple[tuple[str, str], ...]:
+    """The fields of a Canadian commissioner's complaint form, filled from the profile and the
+    timeline (empty values are left for the reporter; the page says which)."""
+    grounds = {
+        "delay": "Delay or deemed refusal",
+        "extension": "Extension of time",
+        "fees": "Fees",
+        "exemptions": "Exemptions",
+        "missing_records": "Missing records",
+    }
+    return (
+        ("Complainant", reporter.name),
+        (
+            "Mailing address",
+            ", ".join(x.strip() for x in reporter.address.splitlines() if x.strip()),
+        ),
+        ("Telephone", reporter.telephone),
+        ("E-mail", reporter.email),
+        ("On behalf of", reporter.newsroom),
+        ("Institution", request.institution),
+        ("Request number", request.file_number or ""),
+        ("Date of the request", (request.sent_on or request.received_on).isoformat()),
+        ("Complaint type", grounds.get(offer.ground or "", "Other")),
+        ("Attached", "; ".join(request.attachments)),
+    )
+
+
+def draft(
+    offer: Offer,
+    facts: Facts,
+    request: RequestFacts,
+    reporter: Reporter,
+    language: str = "en",
+) -> Draft:
+    """Draft the offered letter in a language (needs an app context for the templates)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+    law, s = facts.law, facts.state
+    rules = rules_for(law.code, law.effective_from)
+    form = complaint_form(offer, facts, request, reporter) if offer.to_body else ()
+    canadian = law.code.startswith("ca-")
+    days_late = max(((s.responded_on or facts.today) - s.due_on).days, 0) if late(facts) else 0
+    context = {
+        "offer": offer,
+        "law": law,
+        "law_name": law_name(law, language),
+        "state": s,
+        "facts": facts,
+        "request": request,
+        "reporter": reporter,
+        "today": facts.today,
+        "stance": stance(facts),
+        "days_late": days_late,
+        "power": _power(law),
+        "rules": rules,
+        "own": deadlines_letters(law.code),
+        "body": _body_name(offer.addressee, language),
+        "sections": [cite(law, x, language) for x in offer.sections],
+        "form": form if canadian and offer.kind == "complaint" else (),
+        "cite": lambda x: cite(law, x, language),
+        "unit": law.unit,
+        "period": law.period_text
+        if language == "en"
+        else cite(law, law.citation.rsplit(", ", 1)[-1], language),
+        "the": lambda name: name if name.lower().startswith("the ") else f"the {name}",
+    }
+    subject = render_template(f"letters/text/{language}/subject.txt", **context).strip()
+    body = render_template(f"letters/text/{language}/letter.txt", **context)
+    body = _tidy(body)
+    recipient = _body_name(offer.addressee, language) if offer.to_body else request.institution
+    email = "" if offer.to_body else (request.institution_email or "")
+    return Draft(
+        kind=offer.kind,
+        ground=offer.ground,
+        language=language,
+        recipient_name=recipient,
+        recipient_email=email,
+        subject=" ".join(subject.split()),
+        body=body,
+        form=form,
+    )
+
+
+def deadlines_letters(code: str) -> object:
+    """The law's letter facts (tracker.deadlines.letters), for the templates."""
+    from tracker.deadlines.letters import letter_law
+
+    return letter_law(code)
+
+
+def _tidy(text: str) -> str:
+    """Paragraphs separated by one blank line; lines kept as the template wrote them."""
+    paragraphs, current = [], []
+    for line in text.splitlines():
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return "\n\n".join(paragraphs) + "\n"
