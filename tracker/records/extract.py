@@ -5,9 +5,9 @@ The file is only ever opened for reading: the original stays as it was uploaded.
 here touches the database; ``tracker.records.jobs`` stores what it yields.
 
 Why pypdfium2: it reads the text layer and renders scanned pages for OCR with one library
-(pypdf reads text but cannot render; pdfminer.six neither renders nor is as fast). On this
-machine it read a 2,000-page text PDF at about 1,000 pages a second against pypdf's ~150
-(bench/records.py).
+(pypdf reads text but cannot render; pdfminer.six neither renders nor is as fast). On the
+shared, loaded development machine it read a 2,000-page text PDF at 355 pages a second with
+flat memory, against pypdf's 50 on the same file (bench/records.py, bench/RESULTS.md).
 """
 
 from __future__ import annotations
