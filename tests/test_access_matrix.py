@@ -233,6 +233,7 @@ def matrix(ids: Ids) -> list[Case]:
             {"sent_on": "2024-03-01"},
         ),
         Case("/files/<int:attachment_id>", "GET", f"/files/{ids.attachment}"),
+        Case("/records/files/<int:attachment_id>", "GET", f"/records/files/{ids.attachment}"),
         Case("/institutions/<int:institution_id>", "GET", f"/institutions/{i}"),
         Case("/institutions/<int:institution_id>/edit", "GET", f"/institutions/{i}/edit"),
         Case(
