@@ -454,6 +454,27 @@ def bench_search(label: str, url: str, pages: int) -> list[str]:
     ]
 
 
+def _postgresql_search(database: str, pages: int) -> list[str]:
+    """The search part on a scratch schema of ``database``, dropped after."""
+    from sqlalchemy.engine import make_url
+
+    from tracker.db import make_engine, normalise_url
+
+    schema = f"bench_records_{secrets.token_hex(4)}"
+    admin = make_engine(database)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(normalise_url(database)).update_query_dict(
+            {"options": f"-csearch_path={schema}"}
+        )
+        return bench_search("PostgreSQL", url.render_as_string(hide_password=False), pages)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the parts asked for and record the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -467,6 +488,12 @@ def main(argv: list[str] | None = None) -> int:
             "TRACKER_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
         ),
         help="PostgreSQL database in which a scratch schema is made (and dropped).",
+    )
+    parser.add_argument(
+        "--on",
+        choices=("sqlite", "postgresql"),
+        action="append",
+        help="The databases the search part runs on (default both).",
     )
     parser.add_argument("--no-write", action="store_true", help="Print only.")
     args = parser.parse_args(argv)
@@ -482,28 +509,16 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_write:
                 write_section(SECTION, "Text layer of a long PDF", [*lines, "", f"_{machine()}_"])
         if "search" in parts:
-            lines = bench_search("SQLite", f"sqlite:///{work / 'search.sqlite'}", args.search_pages)
-            schema = f"bench_records_{secrets.token_hex(4)}"
-            from sqlalchemy.engine import make_url
-
-            from tracker.db import make_engine, normalise_url
-
-            admin = make_engine(args.database)
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-            try:
-                url = make_url(normalise_url(args.database)).update_query_dict(
-                    {"options": f"-csearch_path={schema}"}
-                )
-                lines += bench_search(
-                    "PostgreSQL", url.render_as_string(hide_password=False), args.search_pages
-                )
-            finally:
-                with admin.begin() as conn:
-                    conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
+            on = args.on or ["sqlite", "postgresql"]
+            lines = []
+            if "sqlite" in on:
+                url = f"sqlite:///{work / 'search.sqlite'}"
+                lines += bench_search("SQLite", url, args.search_pages)
+            if "postgresql" in on:
+                lines += _postgresql_search(args.database, args.search_pages)
             if not args.no_write:
-                write_section(SECTION, "Search", [*lines, "", f"_{machine()}_"])
+                key = "Search" if len(on) == 2 else f"Search ({on[0]})"
+                write_section(SECTION, key, [*lines, "", f"_{machine()}_"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
