@@ -97,7 +97,7 @@ def test_weekday_names_are_english_whatever_the_locale():
 def test_status_badge_and_late_cell_say_what_the_page_shows(status_badge, late_cell):
     badge = BeautifulSoup(str(status_badge("overdue")), "html.parser").span
     assert badge["class"] == ["badge", "late"]
-    assert badge.get_text() == "Overdue: deemed refused"
+    assert badge.get_text() == "Overdue"
     late = BeautifulSoup(str(late_cell(Lateness(12, 8, None))), "html.parser")
     assert late.get_text() == "12 days late (8 business days)"
     assert late.strong["class"] == ["late-text"]

@@ -193,3 +193,23 @@ def test_settings_need_login_and_buttons_need_the_csrf_token(app, client):
 
     AuthActions(client).login(REPORTER)
     assert client.post("/settings/calendar/new", data={}).status_code == 400
+
+
+def test_the_complaint_window_names_silence_in_each_laws_words(app, client, reporter):
+    """Issue 15 part 3: FOISA has no deemed refusal; its window after silence (s.20(5)) is
+    described as a failure to respond, the ATIA's as a deemed refusal (s.10(3))."""
+    scot = h.institution(app, REPORTER, "Scottish Government", law_code="uk-sct-foisa")
+    rcmp = h.institution(app, REPORTER)
+    h.info_request(app, REPORTER, scot, title="Ferries", received_on=h.TODAY)
+    h.info_request(app, REPORTER, rcmp, title="Body cameras", received_on=h.TODAY)
+    calendar = fetch(client, make_feed(reporter))
+    windows = {
+        str(e["SUMMARY"]): str(e["DESCRIPTION"])
+        for e in calendar.walk("VEVENT")
+        if "Complaint window closes" in str(e["SUMMARY"])
+    }
+    foisa = windows["Complaint window closes: Ferries"]
+    assert "unanswered after its due date (failure to respond)" in foisa
+    assert "deemed refus" not in foisa
+    atia = windows["Complaint window closes: Body cameras"]
+    assert "unanswered after its due date (deemed refusal)" in atia

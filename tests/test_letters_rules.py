@@ -292,11 +292,17 @@ def test_foisa_requirement_for_review_then_application_after_20_working_days():
         "uk-sct-foisa", answer_by, received=RECEIVED
     )
     assert offer.window_section == "s.47(4)"
+    # Past the 40 working days of s.20(5), which the review was made within, still offered.
+    later = facts("uk-sct-foisa", [], f.state.complaint_due_on + timedelta(days=5), letters=letters)
+    assert "complaint:delay" in keys(later)
 
 
 def test_cpra_offers_no_letter_to_a_court():
     d = due("us-ca-cpra")
     f = facts("us-ca-cpra", [], d + timedelta(days=3))
+    assert keys(f) == ["follow_up_overdue"]
+    petition = ComplaintFact("delay", d + timedelta(days=2), "Superior Court")
+    f = facts("us-ca-cpra", [], d + timedelta(days=3), complaints=(petition,))
     assert keys(f) == ["follow_up_overdue"]
 
 

@@ -455,3 +455,18 @@ def test_a_letter_left_sending_says_so_and_can_be_recorded(app, client, auth, sm
         assert done.status_code == 302
     assert letter(app, letter_id).status == "sent"
     assert smtp.handler.messages == []
+
+
+def test_the_letters_pages_in_french(app, client, auth, smtp):
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        french = {"Accept-Language": "fr-CA"}
+        shown = page(client.get(f"/requests/{request_id}/letters", headers=french))
+        assert shown.select_one("#offered-h").get_text() == "Lettres à écrire maintenant"
+        assert "Rédiger cette lettre" in shown.select_one("#offers").get_text()
+        letter_id = draft(auth, request_id, "follow_up_overdue", "fr")
+        editor = page(client.get(f"/letters/{letter_id}", headers=french))
+        assert editor.select_one("#preview-h").get_text() == "Aperçu"
+        due = page(client.get("/", headers=french)).select_one("#letters-due")
+        assert "rédiger" in due.get_text()

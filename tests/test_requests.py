@@ -699,7 +699,7 @@ def test_dashboard_rows_show_stored_markup_as_text_and_link_each_request(app, cl
         assert row("td")[1].get_text() == '<b>Board</b> & "Co"'
     closing = soup.select_one("#closing tbody tr")
     assert closing.select_one("a")["href"] == f"/requests/{late}"
-    assert closing.select_one(".badge").get_text() == "Overdue: deemed refused"
+    assert closing.select_one(".badge").get_text() == "Overdue"
     with app.app_context():
         window = db.session().get(InfoRequest, late).complaint_due_on
     days = (window - date(2024, 3, 20)).days
@@ -729,7 +729,7 @@ def test_list_rows_show_stored_markup_as_text(app, client, make_user, auth, froz
         "2024-02-01 (Thu)",
         "2024-03-04 (Mon)",
     ]
-    assert cells[5].select_one(".badge").get_text() == "Overdue: deemed refused"
+    assert cells[5].select_one(".badge").get_text() == "Overdue"
     assert cells[7].get_text() == "<i>Marie</i> & co"
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from alerts_helpers import TODAY, add_institution, add_request, statuses
 
+from tests.conftest import page
 from tracker import clock, db, deadlines
 from tracker.files.storage import LocalStorage
 from tracker.models import Alert, InfoRequest, Newsroom, TimelineEvent
@@ -173,3 +174,62 @@ def deadlines_due(law: str, due: date) -> date:
     """``due`` itself when it is a working day under the law (the helper finds the receipt)."""
     assert deadlines.is_working_day(law, due)
     return due
+
+
+def test_the_sweep_writes_in_the_words_of_the_law_in_force_on_receipt(
+    app, runner, make_user, client, auth
+):
+    """Issue 15 part 4: a FOIP request received before 2025-06-11 and swept after it is
+    described by FOIP, not by the Access to Information Act that replaced it; and part 3:
+    "Deemed refusal" heads the entry only where the law has one."""
+    reporter = make_user("reporter@example.org").id
+    city = add_institution(app, reporter, "City of Calgary", law="ca-ab-foip")
+    fbi = add_institution(app, reporter, "FBI", law="us-foia")
+    home_office = add_institution(app, reporter, "Home Office", law="uk-foia")
+    foip_due = date(2025, 7, 3)  # 30 days after a receipt on 2025-06-03 (FOIP s.11(1))
+    foip = add_request(app, reporter, city, "Flood maps", foip_due, law="ca-ab-foip")
+    foia = add_request(app, reporter, fbi, "Field office memos", date(2026, 11, 2), law="us-foia")
+    uk = add_request(app, reporter, home_office, "Visa refusals", date(2026, 11, 2), law="uk-foia")
+    with app.app_context():
+        received = db.session().get(InfoRequest, foip).received_on
+    assert received < date(2025, 6, 11)
+
+    assert _run(runner, "--today", TODAY.isoformat())[0] == "requests flagged overdue: 3"
+    by_request = {e.request_id: e for e in _events(app)}
+    alberta = by_request[foip]
+    assert "deemed refused under FOIP (Alta.) s.11(2)" in alberta.note
+    assert "ATIA (Alta.)" not in alberta.note and "Access to Information Act" not in alberta.note
+    assert alberta.details["label"] == "Deemed refusal"
+    assert by_request[foia].details["label"] == (
+        "No response by the due date: constructive exhaustion"
+    )
+    assert by_request[uk].details["label"] == (
+        "No response by the due date: time for compliance breached"
+    )
+
+    auth.login()
+    headings = {
+        request: [
+            s.get_text() for s in page(client.get(f"/requests/{request}")).select(".entry-kind")
+        ]
+        for request in (foip, foia, uk)
+    }
+    assert "Deemed refusal" in headings[foip]
+    for request in (foia, uk):
+        assert not any("deemed refusal" in h.lower() for h in headings[request]), headings
+    assert "No response by the due date: constructive exhaustion" in headings[foia]
+    # The API and the export name the entry in the same words.
+    with app.app_context():
+        from tracker.timeline import kinds
+
+        assert kinds.entry_label("deemed_refusal", by_request[foia].details) == (
+            "No response by the due date: constructive exhaustion"
+        )
+        # An entry stored before the sweep wrote its label: "Deemed refusal" only where it
+        # cites a deemed-refusal section.
+        assert kinds.entry_label("deemed_refusal", {"section": None}) == (
+            "No response by the due date"
+        )
+        assert kinds.entry_label("deemed_refusal", {"section": "ATIA s.10(3)"}) == (
+            "Deemed refusal"
+        )

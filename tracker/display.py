@@ -91,7 +91,9 @@ def format_figure(value: float | None, suffix: str = "") -> str:
 STATUS_LABELS: dict[str, str] = {
     "awaiting": lazy_gettext("Awaiting response"),
     "on_hold": lazy_gettext("On hold (clock stopped)"),
-    "overdue": lazy_gettext("Overdue: deemed refused"),
+    # Law-neutral: "deemed refused" only where a law has a deemed refusal (issue 15 part 3);
+    # the request page and the sweep's timeline entry say what silence means under its law.
+    "overdue": lazy_gettext("Overdue"),
     "answered": lazy_gettext("Answered"),
     "in_complaint": lazy_gettext("Complaint pending"),
     "closed": lazy_gettext("Closed"),

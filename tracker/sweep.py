@@ -1,8 +1,10 @@
 """The overdue sweep: flag every request whose due date passed with no final response.
 
-Set-based: one INSERT ... SELECT adds the "deemed refusal" timeline entries and one UPDATE sets
-the status, both over the indexed (status, due_on) columns. Python only computes the note of
-each distinct (law, province, due date) with the deadline engine, never one row per request.
+Set-based: one INSERT ... SELECT adds the timeline entries (kind "deemed_refusal", headed in
+each law's own words: "Deemed refusal" only where the law has one) and one UPDATE sets the
+status, both over the indexed (status, due_on) columns. Python only computes the note of each
+distinct (law, version, province, due date) with the deadline engine, never one row per
+request; the version is the one in force on the request's received date.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ _NOTES = sa.Table(
     "overdue_sweep_note",
     sa.MetaData(),
     sa.Column("law_code", sa.String(32), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("province", sa.String(8), primary_key=True),
     sa.Column("due_on", sa.Date, primary_key=True),
     sa.Column("occurred_on", sa.Date, nullable=False),
@@ -52,11 +55,39 @@ def deadline_key(due_on: date) -> str:
     return f"deemed_refusal:{due_on.isoformat()}"
 
 
+def version_index() -> sa.ColumnElement[int]:
+    """The position in ``deadlines.LAW_VERSIONS`` of the version of each request's law in force
+    on its received date, as SQL (0 for a law's first version)."""
+    whens = [
+        (
+            sa.and_(
+                InfoRequest.law_code == code,
+                InfoRequest.received_on >= version.effective_from,
+            ),
+            index,
+        )
+        for code, versions in deadlines.LAW_VERSIONS.items()
+        for index, version in reversed(list(enumerate(versions)))
+        if index > 0
+    ]
+    return sa.case(*whens, else_=0) if whens else sa.literal(0)
+
+
 def deemed_refusal_note(
-    law_code: str, province: str | None, due_on: date, today: date
+    law_code: str,
+    province: str | None,
+    due_on: date,
+    today: date,
+    *,
+    received: date | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The timeline note and details for a request due on ``due_on`` still unanswered today."""
-    law = deadlines.LAWS[law_code]
+    """The timeline note and details for a request due on ``due_on`` still unanswered today,
+    in the words of the law's version in force on ``received`` (None: today's version)."""
+    law = (
+        deadlines.law_in_force(law_code, received)
+        if received is not None
+        else deadlines.LAWS[law_code]
+    )
     try:
         late, working_late = deadlines.days_late(law_code, due_on, today, province=province)
     except ValueError:  # a province the law's calendar does not know: national holidays only
@@ -85,6 +116,8 @@ def deemed_refusal_note(
     )
     details = {
         "due_on": due_on.isoformat(),
+        # The entry's heading (tracker.timeline.kinds.entry_label): the law's own words.
+        "label": law.silence_label,
         "section": section,
         "days_late": late,
         "working_days_late": working_late,
@@ -133,8 +166,9 @@ def flag_group(
             db.scalar(sa.select(sa.func.count()).select_from(InfoRequest).where(*conditions)) or 0
         )
     province = sa.func.coalesce(Institution.province, "")
+    version = version_index()
     groups = db.execute(
-        sa.select(InfoRequest.law_code, province, InfoRequest.due_on)
+        sa.select(InfoRequest.law_code, version, province, InfoRequest.due_on)
         .distinct()
         .join(Institution, Institution.id == InfoRequest.institution_id)
         .where(*conditions)
@@ -142,11 +176,15 @@ def flag_group(
     if not groups:
         return 0
     rows = []
-    for law_code, prov, due_on in groups:
-        note, details = deemed_refusal_note(law_code, prov or None, due_on, today)
+    for law_code, index, prov, due_on in groups:
+        in_force = deadlines.LAW_VERSIONS[law_code][index].effective_from
+        note, details = deemed_refusal_note(
+            law_code, prov or None, due_on, today, received=in_force
+        )
         rows.append(
             {
                 "law_code": law_code,
+                "version": index,
                 "province": prov,
                 "due_on": due_on,
                 "occurred_on": due_on + timedelta(days=1),  # deemed refused the day after
@@ -183,6 +221,7 @@ def flag_group(
             _NOTES,
             sa.and_(
                 _NOTES.c.law_code == InfoRequest.law_code,
+                _NOTES.c.version == version,
                 _NOTES.c.province == province,
                 _NOTES.c.due_on == InfoRequest.due_on,
             ),

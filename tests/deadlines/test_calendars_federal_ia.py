@@ -28,6 +28,9 @@ def test_saturday_is_not_a_holiday_sunday_is(ia: Calendar) -> None:
         ("2024-03-29", "Good Friday"),
         ("2024-04-01", "Easter Monday"),
         ("2024-05-20", "Victoria Day"),
+        # Holidays Act s.4: "the first Monday immediately preceding May 25"; 25 May 2026 is
+        # itself a Monday, so Victoria Day is the 18th (official consolidation, H-5).
+        ("2026-05-18", "Victoria Day"),
         ("2024-07-01", "Canada Day"),
         ("2018-07-02", "Canada Day"),  # 1 July 2018 was a Sunday: Holidays Act s.2
         ("2024-09-02", "Labour Day"),
@@ -50,7 +53,9 @@ def test_section_35_holidays(ia: Calendar, day: str, name: str) -> None:
         "2024-06-24",  # Saint-Jean-Baptiste (Québec): no province is added
         "2020-09-30",  # National Day for Truth and Reconciliation only from 2021
         "2022-09-19",  # national day of mourning: the earlier reading leaves it out
-        "2023-01-02",  # New Year's Day on a Sunday: no Monday substitute (earlier reading)
+        "2023-01-02",  # New Year's Day on a Sunday: the Act has no Monday substitute
+        "2026-05-25",  # a Monday, but not the one "immediately preceding May 25"
+        "2022-12-27",  # Christmas on a Sunday: the 26th and 27th are no s.35 holidays
     ],
 )
 def test_days_that_do_not_extend_a_reporters_window(ia: Calendar, day: str) -> None:

@@ -125,10 +125,11 @@ def test_alternative_readings_agree_with_the_calendar(key: str) -> None:
 def test_reporter_readings_name_the_days_left_out() -> None:
     days = {r.day for y in YEARS for r in c.alternative_readings("ca-federal-ia", y)}
     assert date(2022, 9, 19) in days  # day of mourning
-    assert date(2023, 1, 2) in days  # New Year's Day 2023 was a Sunday
-    assert date(2022, 12, 26) in days  # Christmas 2022 was a Sunday
-    assert date(2018, 11, 12) in days  # Remembrance Day 2018 was a Sunday
-    assert date(2020, 10, 1) not in days  # no NDTR before 2021
+    # No Monday after a Sunday holiday is offered as a reading: the Interpretation Act has
+    # no such rule (s.35(2) is the Commonwealth schedule; official consolidation, I-21).
+    assert date(2023, 1, 2) not in days  # New Year's Day 2023 was a Sunday
+    assert date(2022, 12, 26) not in days  # Christmas 2022 was a Sunday
+    assert date(2018, 11, 12) not in days  # Remembrance Day 2018 was a Sunday
     (bc,) = c.alternative_readings("ca-bc", 2022)
     assert bc.counted and bc.day == date(2022, 9, 19)
     assert [r.day for r in c.alternative_readings("us-ny", 2025)] == [date(2025, 1, 9)]

@@ -31,6 +31,7 @@ import pytest
 
 from tracker.deadlines import (
     LAW_CODES,
+    LAW_VERSIONS,
     deemed_refusal_complaint_deadline,
     due_date,
     law_in_force,
@@ -61,6 +62,22 @@ def test_every_law_has_at_least_20_vectors_with_reason_and_citation() -> None:
     assert all(
         (law, k) in kinds for law in LAW_CODES for k in ("due", "response_window", "refusal_window")
     )
+
+
+def test_every_version_has_vectors_and_a_new_way_of_counting_has_20() -> None:
+    """Each version of a law is tested on its own; a version that counts in another unit
+    (Alberta's Access to Information Act: business days from 2025-06-11) has 20 rows."""
+    per_version = Counter(
+        (v["law"], law_in_force(v["law"], date.fromisoformat(v["received"])).effective_from)
+        for v in VECTORS
+    )
+    for code in LAW_CODES:
+        versions = LAW_VERSIONS[code]
+        for before, version in zip((None, *versions), versions, strict=False):
+            n = per_version[(code, version.effective_from)]
+            assert n >= 2, (code, version.effective_from, n)
+            if before is not None and before.unit != version.unit:
+                assert n >= 20, (code, version.effective_from, n)
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ def test_permission_without_a_date_is_refused_beside_the_field(client, reporter)
     assert response.status_code == 200
     soup = page(response)
     error = soup.select_one("#commissioner_permission_on-error")
-    assert error is not None and "date of the Commissioner's permission" in error.get_text()
+    assert error is not None and "date of the Commissioner’s permission" in error.get_text()
     assert soup.find("input", attrs={"name": "days"})["value"] == "45"  # values kept
     # Without a permission only 30 of the 45 days count; with a dated one all 45 do.
     fields["commissioner_permission"] = ""

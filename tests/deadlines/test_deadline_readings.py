@@ -44,6 +44,19 @@ def test_atia_s31_window_rolls_past_sunday_and_an_ia_holiday() -> None:
     assert response_complaint_deadline("ca-atia", D("2024-01-06")) == D("2024-03-06")
 
 
+def test_atia_s31_window_ends_on_the_monday_after_a_sunday_holiday() -> None:
+    # Due Thu 2022-11-03: Nov 30 is day 27, Dec 31 day 58, Jan 2 2023 day 60. New Year's Day
+    # 2023 was the Sunday before: the Interpretation Act (R.S.C. 1985, c. I-21, official
+    # consolidation) has no rule making the Monday after a Sunday holiday a holiday too
+    # (s.35(2) is the Commonwealth schedule), so the window ends that Monday, with no later
+    # reading; the public service's day off that Monday moves only the institution's dates.
+    assert deemed_refusal_complaint_deadline("ca-atia", D("2022-11-03")) == D("2023-01-02")
+    (window,) = reporter_windows("ca-atia", received=D("2022-10-04"), due=D("2022-11-03"))
+    assert window.end == D("2023-01-02")
+    assert window.later_end == D("2023-01-03")  # the next federal work day (TBS 7.1.1)
+    assert "s.35(2)" not in explain("ca-atia", D("2022-10-04")).as_text()
+
+
 def test_atia_due_date_rolls_to_the_next_work_day_and_shows_the_earlier_reading() -> None:
     # Received 2024-02-01: day 30 is Saturday 2024-03-02; TBS 7.1.1 -> Monday 2024-03-04.
     e = explain("ca-atia", D("2024-02-01"))

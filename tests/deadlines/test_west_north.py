@@ -110,7 +110,12 @@ def test_calendars_give_the_section_of_each_day() -> None:
     mb = get_calendar("ca-mb", None, (5, 6))
     (riel,) = mb.holiday_detail(date(2024, 2, 19))
     assert "s.23(1) item 2.1" in riel.section
-    assert mb.non_working_reason(date(2024, 9, 30)) == "National Day for Truth and Reconciliation"
+    assert mb.non_working_reason(date(2023, 9, 30)) == "National Day for Truth and Reconciliation"
+    assert "later reading" in mb.holiday_detail(date(2023, 9, 30))[0].section
+    # S.M. 2023, c. 50 (assented 2023-12-07) made 30 September a holiday of s.23(1).
+    (orange,) = mb.holiday_detail(date(2024, 9, 30))
+    assert orange.name.startswith("Orange Shirt Day")
+    assert "s.23(1), as amended by S.M. 2023, c. 50" in orange.section
     sk = get_calendar("ca-sk", None, (5, 6))
     assert sk.is_working(date(2024, 9, 30))  # not a holiday in Saskatchewan
     assert "s.2-28(6)" in sk.holiday_detail(date(2024, 8, 5))[0].section

@@ -58,7 +58,9 @@ PREFERENCE_KINDS: dict[str, str] = {
     "due_in_7": lazy_gettext("A response is due in 7 days"),
     "due_in_2": lazy_gettext("A response is due in 2 days"),
     "due_today": lazy_gettext("A response is due today"),
-    "overdue": lazy_gettext("A request became overdue (deemed refused)"),
+    # "Deemed refused" only where the law has a deemed refusal (issue 15 part 3): the mail
+    # itself says it for those laws.
+    "overdue": lazy_gettext("A request became overdue"),
     "complaint_closes_in_14": lazy_gettext("The complaint window closes in 14 days"),
     "complaint_closes_in_3": lazy_gettext("The complaint window closes in 3 days"),
     "weekly_digest": lazy_gettext("Weekly digest of everything late"),

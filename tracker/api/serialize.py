@@ -17,7 +17,8 @@ from tracker.display import STATUS_LABELS
 from tracker.models import STATUSES, InfoRequest, User
 from tracker.requests.describe import Deadline as Found
 from tracker.requests.describe import Lateness as Late
-from tracker.requests.service import KIND_LABELS, can_edit
+from tracker.requests.service import can_edit
+from tracker.timeline import kinds
 
 M = TypeVar("M", bound=BaseModel)
 Status = Annotated[str, Choice(STATUSES)]
@@ -323,7 +324,7 @@ def event(row: orm.TimelineEvent, corrected_by: dict[int, int]) -> TimelineEvent
     return _from(
         TimelineEvent,
         row,
-        kind_label=KIND_LABELS.get(row.kind, row.kind),
+        kind_label=kinds.entry_label(row.kind, row.details),
         details=row.details or {},
         corrected_by_id=corrected_by.get(row.id),
     )

@@ -24,6 +24,7 @@ a law's first version is a ValueError naming the range.
 from __future__ import annotations
 
 from .calendars import HOLIDAYS_VERSION, MAX_YEAR, MIN_YEAR
+from .clockrules import PAUSE_RULES, RESTART_RULES, pause_rules, restart_rule
 from .engine import (
     Problem,
     ReporterWindow,
@@ -71,6 +72,8 @@ __all__ = [
     "LAW_VERSIONS",
     "MAX_YEAR",
     "MIN_YEAR",
+    "PAUSE_RULES",
+    "RESTART_RULES",
     "SCHEMA_LAW_CODES",
     "AppliedPause",
     "ComplaintWindow",
@@ -98,8 +101,10 @@ __all__ = [
     "next_stage_deadline",
     "next_working_day",
     "non_working_reason",
+    "pause_rules",
     "reporter_windows",
     "response_complaint_deadline",
+    "restart_rule",
     "restarted_due_date",
     "version_end",
     "working_days_between",

@@ -75,7 +75,10 @@ _HOLIDAYS_ACT = "Holidays Act (R.S.C. 1985, c. H-5) s.2"
 
 
 def _canada_day(rows: _Rows, section: str) -> None:
-    # Holidays Act s.2: Canada Day is 1 July, or 2 July when 1 July is a Sunday.
+    # Holidays Act s.2(1)-(2): Canada Day is 1 July, or 2 July when 1 July is a Sunday; s.3
+    # Remembrance Day 11 November; s.4 Victoria Day "the first Monday immediately preceding
+    # May 25" (official consolidation, justicecanada/laws-lois-xml eng/acts/H-5.xml, read
+    # 2026-12-07).
     y = rows.year
     if date(y, 7, 1).weekday() == SUN:
         rows.add(

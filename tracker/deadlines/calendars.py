@@ -138,10 +138,13 @@ def _ca_federal_ia(year: int, province: str | None) -> list[Holiday]:
     #   non-juridical; which province (the reporter's, the institution's, the
     #   Commissioner's in Gatineau) is not said, so no provincial day is added and the
     #   province argument is ignored. s.35(1)(b) municipal civic holidays likewise.
-    # - s.35(2) (a holiday on a Sunday and the day after): the statute text could not be
-    #   checked from the stored sources, so no Monday substitute is added for New Year's
-    #   Day, Remembrance Day, National Day for Truth and Reconciliation or Christmas Day.
-    #   Canada Day is 2 July when 1 July is a Sunday by the Holidays Act s.2 itself.
+    # - No Monday after a holiday that falls on a Sunday: the consolidated Act has no such
+    #   rule (s.35(2) lets the Governor in Council amend the Commonwealth schedule; read in
+    #   the official consolidation, justicecanada/laws-lois-xml eng/acts/I-21.xml, as
+    #   XYOca/laws-lois-markdown laws/en/acts/I-21-interpretation-act.md, s.26, s.27 and
+    #   s.35(1)-(2), 2026-12-07). The s.35(1) list names neither Thanksgiving nor Boxing Day
+    #   (Thanksgiving comes in as a day appointed by proclamation). Canada Day is 2 July
+    #   when 1 July is a Sunday by the Holidays Act s.2 itself.
     # - 19 September 2022 (national day of mourning proclaimed by the Governor General):
     #   whether it is "a day of general ... mourning" appointed by proclamation (s.35(1))
     #   is a reading; the earlier one leaves it out here. Federal offices were closed,
@@ -852,23 +855,6 @@ def alternative_readings(key: str, year: int) -> tuple[Reading, ...]:
                     "the earlier reading and does not extend past it.",
                 )
             )
-        for d, name in (
-            (date(year, 1, 1), "New Year's Day"),
-            (date(year, 9, 30), "National Day for Truth and Reconciliation"),
-            (date(year, 11, 11), "Remembrance Day"),
-            (date(year, 12, 25), "Christmas Day"),
-        ):
-            if d.weekday() == SUN and (year >= 2021 or d.month != 9):
-                out.append(
-                    Reading(
-                        d + timedelta(days=1),
-                        f"{name} (Monday)",
-                        False,
-                        f"{name} fell on a Sunday: if Interpretation Act s.35(2) makes the next "
-                        "day a holiday, the window ends a day later (later reading); a "
-                        "reporter's window takes the earlier reading.",
-                    )
-                )
     elif key in ("ca-on", "ca-on-ia"):
         out.append(
             Reading(

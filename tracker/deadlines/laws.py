@@ -49,6 +49,12 @@ _FEDERAL_CAL = (
 )
 # Federal Interpretation Act s.26: a time limit ending on a holiday (s.35: Sunday and the
 # listed days, not Saturday, not an office closure) runs to the next day that is not one.
+# Read in the official consolidation (justicecanada/laws-lois-xml eng/acts/I-21.xml, as
+# Markdown XYOca/laws-lois-markdown laws/en/acts/I-21-interpretation-act.md), 2026-12-07:
+# s.26, s.27(2)/(5) (day 0 excluded), s.35(1) "holiday"; s.35(2) is not about holidays.
+# ATIA (eng/acts/A-1.xml; laws/en/acts/A-1-access-to-information-act.md): s.6, s.6.1(1.2),
+# s.7, s.8(1)-(2), s.9(1)-(2), s.10(3), s.30(1)(a)-(c), s.31 (60 days after the notice of
+# refusal, the access given, or "in any other case" awareness of the grounds), s.41(1).
 _FEDERAL_WINDOW_CAL = ("ca-federal-ia", (6,))
 _FEDERAL_WINDOW_TEXT = (
     "holidays of the Interpretation Act s.35 (Sunday and the listed days; Saturday and "
@@ -155,12 +161,19 @@ _PRIVACY = Law(
     ),
     deemed_refusal_section="s.16(3)",
     complaint_body="Privacy Commissioner of Canada",
-    complaint_window=None,  # Privacy Act s.29 states no time limit
+    # Privacy Act s.29(1) (the grounds: (b) refusal, (d) extension, (f) fee) and s.30 (in
+    # writing) state no time limit; read in the official consolidation (P-21.xml above).
+    complaint_window=None,
     refusal_no_limit=True,
     refusal_no_limit_section="s.29(1)",
     province_mode="institution",
     default_province=None,
-    transfer_note="A transfer under s.13(2) keeps the original receipt date.",
+    # The Act itself has no transfer section: s.13(1)-(2) say how a request is made (official
+    # consolidation, justicecanada/laws-lois-xml eng/acts/P-21.xml, read 2026-12-07).
+    transfer_note=(
+        "The Privacy Act has no transfer section (s.13 says how a request is made): count "
+        "from the date the request was received."
+    ),
     act_citation="R.S.C. 1985, c. P-21",
     effective_from=date(1983, 7, 1),
     window_calendar=_FEDERAL_WINDOW_CAL,
@@ -550,6 +563,7 @@ _US_FOIA = Law(
     deemed_refusal_section=None,
     silence_section="(6)(C)(i)",
     silence_term="constructive exhaustion",
+    silence_label="No response by the due date: constructive exhaustion",
     lateness_effect=(
         "Without a response by then, the requester is treated as having exhausted "
         "administrative remedies and may go to court ({cite})."
@@ -569,6 +583,10 @@ _US_FOIA = Law(
     province_mode="none",
     default_province=None,
     act_citation="5 U.S.C. 552, as amended by the Electronic Freedom of Information Act Amendments of 1996",
+    # Pub. L. 104-231 s.12(b) (110 Stat. 3054, read in the Statutes at Large): "Sections 7 and
+    # 8 shall take effect one year after the date of the enactment of this Act", approved
+    # 2 October 1996; s.8 is the 20-day time limit (its page was not read). The tolls of
+    # (6)(A)(ii) came later, from 2008-12-31 (clockrules.PAUSES_FROM).
     effective_from=date(1997, 10, 2),
     pause_sections=(
         "(6)(A)(ii)(I)-(II) (tolling for a request for information or fee clarification)",
@@ -610,6 +628,7 @@ _CPRA = Law(
     deemed_refusal_section=None,
     silence_section="s.7923.000",
     silence_term="petition for a writ of mandate",
+    silence_label="No response by the due date: petition for a writ of mandate",
     lateness_effect=(
         "Without a response by then, the requester may petition the superior court for a "
         "writ of mandate ({cite})."
@@ -730,6 +749,7 @@ _UK = Law(
     deemed_refusal_section=None,
     silence_section="s.10(1)",
     silence_term="breach of the time for compliance",
+    silence_label="No response by the due date: time for compliance breached",
     lateness_effect="A response after that day breaches {cite}.",
     complaint_body="Information Commissioner's Office (after the authority's internal review)",
     complaint_window=None,  # s.50 sets no time limit
@@ -769,6 +789,7 @@ _FOISA = Law(
     complaint_body="the Scottish public authority (requirement for review), then the Scottish Information Commissioner",
     silence_section="s.20(5)(a)",
     silence_term="failure to respond",
+    silence_label="No response by the due date: failure to respond",
     lateness_effect="Without a response by then, the applicant may require a review ({cite}).",
     complaint_window=ComplaintWindow(
         40,

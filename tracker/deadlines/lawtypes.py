@@ -122,6 +122,9 @@ class Law:
     silence_section: str | None = None
     # What silence is called: "deemed refusal" only for laws that have one.
     silence_term: str = "deemed refusal"
+    # The heading of the timeline entry the overdue sweep adds the day after the due date:
+    # "Deemed refusal" only for laws that have one (issue 15 part 3).
+    silence_label: str = "Deemed refusal"
     # The window after silence, when it differs from the window after a response; with
     # refusal_no_limit the law sets no time limit after silence (BC FIPPA s.53(3)).
     refusal_window: ComplaintWindow | None = None

@@ -31,7 +31,7 @@ from tracker.models import (
 )
 from tracker.requests import queries
 from tracker.requests.describe import lateness, row_lateness
-from tracker.requests.service import KIND_LABELS
+from tracker.timeline import kinds
 
 # A spreadsheet treats a cell starting with one of these as a formula (tab and carriage return
 # too: some programs strip them and read the next character).
@@ -293,7 +293,7 @@ def _timeline_rows(db: Session, nid: int) -> Iterator[list[Any]]:
                 row.request_id,
                 row.file_number,
                 row.kind,
-                KIND_LABELS.get(row.kind, row.kind),
+                kinds.entry_label(row.kind, row.details),
                 row.occurred_on,
                 row.note,
                 row.details or {},

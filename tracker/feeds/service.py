@@ -181,9 +181,10 @@ def deadline_events(request: InfoRequest, deadline: Deadline, base_url: str) -> 
         if state.complaint_trigger == "response":
             why = f"after the response of {(request.responded_on or request.due_on).isoformat()}"
         elif awaiting and request.status != "overdue":
-            why = "if the request is still unanswered after its due date (deemed refusal)"
+            # In the law's own words: "deemed refusal" only where it has one (issue 15 part 3).
+            why = f"if the request is still unanswered after its due date ({law.silence_term})"
         else:
-            why = "after the deemed refusal"
+            why = f"after the {law.silence_term}"
         events.append(
             FeedEvent(
                 f"request-{request.id}-complaint@{host}",

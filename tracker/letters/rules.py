@@ -207,6 +207,8 @@ def offers(f: LetterFacts) -> list[Offer]:
     if counting and today > s.due_on:
         cited = (law.period_text, *((law.silence_cite,) if law.silence_cite else ()))
         out.append(Offer("follow_up_overdue", None, False, "", cited, None))
+    if law.code in COURT_ONLY:
+        return out  # the outside body is a court: the tracker drafts no letter to it
     for c in f.complaints:
         if c.finding is None:
             out.append(
@@ -221,8 +223,6 @@ def offers(f: LetterFacts) -> list[Offer]:
                     filed_on=c.filed_on,
                 )
             )
-    if law.code in COURT_ONLY:
-        return out
     review = own.review if own else None
     reviewed = _review_sent(f)
     for ground in GROUNDS:
@@ -231,7 +231,8 @@ def offers(f: LetterFacts) -> list[Offer]:
         open_now, ends = _ground_open(f, ground)
         if not open_now:
             continue
-        if ends is not None and today > ends:
+        # The first window; once the review it opens was asked for, the next stage's counts.
+        if ends is not None and today > ends and not (review is not None and reviewed):
             continue
         if review is not None and reviewed is None:
             # The authority's own review first (FOIA s.50(2)(a); FOISA s.20(1)): one review

@@ -17,7 +17,6 @@ from tracker import __version__, deadlines
 from tracker.models import InfoRequest, Newsroom, TimelineEvent, User
 from tracker.requests.describe import describe
 from tracker.requests.service import (
-    KIND_LABELS,
     event_facts,
     province_of,
 )
@@ -407,7 +406,7 @@ def gather(request: InfoRequest, *, generated_at: datetime, today: date, tz: str
             id=e.id,
             occurred_on=e.occurred_on,
             kind=e.kind,
-            label=KIND_LABELS.get(e.kind, e.kind),
+            label=kinds.entry_label(e.kind, e.details),
             note=e.note or "",
             details=_details_text(e.kind, e.details or {}, law),
             recorded_by=_person(e.recorded_by),

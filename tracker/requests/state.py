@@ -14,29 +14,8 @@ from typing import Any
 from tracker import deadlines
 from tracker.timeline import kinds
 
-# What a pause does to the clock, per law: the kinds that start and end each pause are
-# declared in tracker.timeline.kinds (``Clock.pause_starts`` / ``pause_ends``).
-# Fee notices: UK FOIA s.10(2) and FOISA s.10(2) disregard the days until payment; BC FIPPA
-# s.7(4) stops the clock until the fee is paid; US FOIA 5 U.S.C. 552(a)(6)(A)(ii)(II) tolls
-# for fee clarification. Clarification: US FOIA (6)(A)(ii)(I) tolls; UK FOIA and FOISA s.1(3)
-# restart the clock on the day the clarification is received (``Clock.restarts``, below).
-PAUSE_RULES: dict[str, dict[str, str]] = {
-    "uk-foia": {"fee": "FOIA s.10(2)"},
-    "uk-sct-foisa": {"fee": "FOISA s.10(2)"},
-    "ca-bc-fippa": {"fee": "BC FIPPA s.7(4)"},
-    "us-foia": {
-        "fee": "5 U.S.C. 552(a)(6)(A)(ii)(II)",
-        "clarification": "5 U.S.C. 552(a)(6)(A)(ii)(I)",
-    },
-}
-# Saskatchewan FOIP and LA FOIP s.6(4): where more detail is invited, the application is
-# deemed made when the record is identified (the clarification's answer starts the clock).
-RESTART_RULES: dict[str, str] = {
-    "uk-foia": "FOIA s.1(3)",
-    "uk-sct-foisa": "FOISA s.1(3)",
-    "ca-sk-foip": "FOIP (Sask.) s.6(4)",
-    "ca-sk-lafoip": "LA FOIP (Sask.) s.6(4)",
-}
+# What a pause or a restart does to each law's clock is law: ``deadlines.pause_rules`` and
+# ``deadlines.restart_rule`` (tracker/deadlines/clockrules.py, inside the rules fingerprint).
 
 # How a request ends without a final response (the "withdrawn" entry's ``closure``): declared
 # with the kinds; each stops the clock on the day it closed.
@@ -129,9 +108,9 @@ def effective_events(events: Iterable[EventFact]) -> list[EventFact]:
 
 
 def _pauses(
-    law: str, events: list[EventFact], today: date
+    law: str, received_on: date, events: list[EventFact], today: date
 ) -> tuple[list[tuple[date, date]], date | None]:
-    rules = PAUSE_RULES.get(law, {})
+    rules = deadlines.pause_rules(law, received_on)
     closed: list[tuple[date, date]] = []
     open_since: date | None = None
     for pause in rules:
@@ -216,12 +195,13 @@ def derive_state(
     closes = kinds.with_clock("closes")
 
     clock_start, restarted_by = received_on, None
-    if law in RESTART_RULES:
+    restart_section = deadlines.restart_rule(law)
+    if restart_section is not None:
         answers = [
             e.occurred_on for e in live if e.kind in restarts and e.occurred_on >= received_on
         ]
         if answers:
-            clock_start, restarted_by = max(answers), RESTART_RULES[law]
+            clock_start, restarted_by = max(answers), restart_section
 
     extensions = _lawful(
         law,
@@ -230,7 +210,9 @@ def derive_state(
         tuple(_extension(law, province, clock_start, e) for e in live if e.kind in extends),
     )
     extension_days = sum(x.days_counted for x in extensions)
-    pauses, open_since = _pauses(law, [e for e in live if e.occurred_on >= clock_start], today)
+    pauses, open_since = _pauses(
+        law, received_on, [e for e in live if e.occurred_on >= clock_start], today
+    )
     # NY POL s.89(3)(a): the 20 business days run from the acknowledgement's own date.
     acknowledged_on = min(
         (e.occurred_on for e in live if e.kind in acknowledges and e.occurred_on >= clock_start),

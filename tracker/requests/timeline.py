@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.models import TimelineEvent
-from tracker.requests.service import KIND_LABELS, REPORTER_KINDS
+from tracker.requests.service import REPORTER_KINDS
 from tracker.timeline import kinds
 
 
@@ -43,7 +43,7 @@ def entries(
         shown.append(
             Entry(
                 event=e,
-                label=KIND_LABELS.get(e.kind, ""),
+                label=kinds.entry_label(e.kind, e.details),
                 facts=entry_facts(e.kind, e.details or {}),
                 corrected_by=later,
                 correctable=can_edit and e.kind in REPORTER_KINDS and later is None,

@@ -160,10 +160,10 @@ class Clock:
     """What an entry does to the request's clock (read by ``tracker.requests.state``)."""
 
     # The pause it starts or ends ("fee", "clarification"); the laws that pause for it and
-    # their sections are ``state.PAUSE_RULES``.
+    # their sections are ``deadlines.PAUSE_RULES`` (tracker/deadlines/clockrules.py).
     pause_starts: str | None = None
     pause_ends: str | None = None
-    restarts: bool = False  # the count starts again on its date (``state.RESTART_RULES``)
+    restarts: bool = False  # the count starts again on its date (``deadlines.RESTART_RULES``)
     acknowledges: bool = False  # NY POL s.89(3)(a): the 20 business days run from it
     extends: bool = False  # its ``days`` move the due date, as far as the law allows
     responds: bool = False  # the final response: the clock stops, the response window opens
@@ -205,6 +205,9 @@ class Kind:
     check: Callable[[Details, Context], None] | None = None
     # Help shown above the form under a law ("" for none).
     help: Callable[[deadlines.Law], str] | None = None
+    # The heading of one entry from its details, where it depends on them (the overdue sweep's
+    # entry is headed in its law's own words); None: ``label``.
+    heading: Callable[[Mapping[str, Any]], str] | None = None
 
     def field_named(self, name: str) -> Field | None:
         """The field called ``name``, if the kind has one."""
@@ -291,6 +294,16 @@ class _Labels(Mapping[str, str]):
 
 LABELS: Mapping[str, str] = _Labels(None)
 REPORTER_KINDS: Mapping[str, str] = _Labels("reporter")
+
+
+def entry_label(code: str, details: Mapping[str, Any] | None) -> str:
+    """The heading of one entry: its kind's label, or the kind's heading from its details."""
+    kind = _KINDS.get(code)
+    if kind is None:
+        return code
+    if kind.heading is not None:
+        return kind.heading(details or {})
+    return str(kind.label)
 
 
 # -- Reading an entry -------------------------------------------------------------------------
@@ -749,10 +762,47 @@ register(
         ),
     )
 )
+
+
+# Each law's words for silence past the due date (``Law.silence_label``), as the reader's
+# language says them; a label not listed here is shown as the law gives it.
+SILENCE_LABELS: Mapping[str, Any] = {
+    "Deemed refusal": lazy_gettext("Deemed refusal"),
+    "No response by the due date: constructive exhaustion": lazy_gettext(
+        "No response by the due date: constructive exhaustion"
+    ),
+    "No response by the due date: petition for a writ of mandate": lazy_gettext(
+        "No response by the due date: petition for a writ of mandate"
+    ),
+    "No response by the due date: time for compliance breached": lazy_gettext(
+        "No response by the due date: time for compliance breached"
+    ),
+    "No response by the due date: failure to respond": lazy_gettext(
+        "No response by the due date: failure to respond"
+    ),
+}
+
+
+def _silence_heading(details: Mapping[str, Any]) -> str:
+    # The sweep stores the law's own words (Law.silence_label); an entry stored before it did
+    # names a deemed refusal only where it cites the law's deemed-refusal section.
+    label = details.get("label")
+    if isinstance(label, str) and label:
+        return str(SILENCE_LABELS.get(label, label))
+    return _("Deemed refusal") if details.get("section") else _("No response by the due date")
+
+
 # Added by the overdue sweep (tracker/sweep.py) the day after the due date; its note cites
-# the law's section, its details carry the due date.
+# the law's section, its details carry the due date and its heading in the law's own words
+# ("Deemed refusal" only for laws that have one: issue 15 part 3).
 register(
-    Kind("deemed_refusal", lazy_gettext("Deemed refusal"), added_by="system", after_receipt=False)
+    Kind(
+        "deemed_refusal",
+        lazy_gettext("No response by the due date (deemed refusal where the law has one)"),
+        added_by="system",
+        after_receipt=False,
+        heading=_silence_heading,
+    )
 )
 register(
     Kind(

@@ -75,8 +75,11 @@ _MB_LATER = (
 def _ca_mb(year: int, province: str | None) -> list[Holiday]:
     # Interpretation Act s.23(1) item 2.1 (S.M. 2007, c. 18, s.2, assented 2007-11-08):
     # the third Monday in February, "Louis Riel Day". The other days are those Manitoba's
-    # public offices close; 30 September: provincial offices closed from 2021 and a bill
-    # (Bill 4, 2023) adds it to s.23(1); both are the later reading here.
+    # public offices close; 30 September: provincial offices closed from 2021 (the later
+    # reading), and a holiday of s.23(1) from 2024: The Employment Standards Code Amendment and
+    # Interpretation Amendment Act (Orange Shirt Day), S.M. 2023, c. 50, assented 2023-12-07
+    # (web2.gov.mb.ca/laws/statutes/2023/c05023.php, read: it amends The Interpretation Act so
+    # that Orange Shirt Day, 30 September, is a provincial statutory holiday).
     rows = _Rows(year)
     y = year
     _common(rows, _MB_LATER)
@@ -93,7 +96,14 @@ def _ca_mb(year: int, province: str | None) -> list[Holiday]:
         "first Monday in August",
         _MB_LATER,
     )
-    if y >= 2021:
+    if y >= 2024:
+        rows.add(
+            date(y, 9, 30),
+            "Orange Shirt Day (National Day for Truth and Reconciliation)",
+            "30 September, from 2024",
+            f"{_MB_IA}, as amended by S.M. 2023, c. 50 (assented 2023-12-07)",
+        )
+    elif y >= 2021:
         rows.add(
             date(y, 9, 30),
             "National Day for Truth and Reconciliation",
@@ -130,15 +140,16 @@ def _ca_sk(year: int, province: str | None) -> list[Holiday]:
 
 def _readings(key: str, year: int) -> tuple[Reading, ...]:
     out: list[Reading] = []
-    if key == "ca-mb" and year >= 2021:
+    if key == "ca-mb" and 2021 <= year <= 2023:
         out.append(
             Reading(
                 date(year, 9, 30),
                 "National Day for Truth and Reconciliation",
                 True,
-                "Manitoba's public offices close on 30 September and a bill adds it to the "
-                "Interpretation Act s.23(1); the public body's deadline takes the later "
-                "reading and moves past it, a reporter's window does not rely on it.",
+                "Manitoba's public offices closed on 30 September before the Interpretation "
+                "Act s.23(1) made it a holiday (S.M. 2023, c. 50, from 2024); the public "
+                "body's deadline takes the later reading and moves past it, a reporter's "
+                "window does not rely on it.",
             )
         )
     return tuple(out)
@@ -151,7 +162,7 @@ CALENDARS = CalendarSet(
             "Days Manitoba's public offices close (later reading, for the public body): New "
             "Year's Day, Louis Riel Day (Interpretation Act s.23(1) item 2.1, from 2008), Good "
             "Friday, Victoria Day, Canada Day, Terry Fox Day, Labour Day, 30 September from "
-            "2021, Thanksgiving, Remembrance Day, Christmas Day, Boxing Day, and the next "
+            "2021 (Interpretation Act s.23(1), S.M. 2023, c. 50, from 2024), Thanksgiving, Remembrance Day, Christmas Day, Boxing Day, and the next "
             "working day for a holiday on a weekend; Saturdays and Sundays"
         ),
         "ca-sk": (
