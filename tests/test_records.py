@@ -302,7 +302,7 @@ def test_exemptions_are_counted_per_page_request_and_institution(app, client, au
     assert rows[0] == ["Royal Canadian Mounted Police", "19 (Personal information)", "2", "1"]
     assert [r[-3] for r in rows[1:]] == [
         "20 (Third party information)",
-        "21 (Operations of Government (advice and recommendations))",
+        "21 (Advice, etc. (Operations of Government))",
         "69 (Confidences of the Queen's Privy Council for Canada)",
     ]
     bars = card.select("#exemptions svg rect")
@@ -316,8 +316,8 @@ def test_exemptions_are_counted_per_page_request_and_institution(app, client, au
     lines = packet["exemptions.csv"].decode("utf-8-sig").splitlines()
     assert lines == [
         "file,page,sections,withheld",
-        "release.pdf,1,19 (Personal information); 21 (Operations of Government (advice and "
-        "recommendations)),in part",
+        'release.pdf,1,"19 (Personal information); 21 (Advice, etc. (Operations of Government))",'
+        "in part",
         "release.pdf,2,69 (Confidences of the Queen's Privy Council for Canada),in full",
         "release.pdf,4,19 (Personal information); 20 (Third party information),in part",
     ]

@@ -8,7 +8,10 @@ Québec's "art. 53", FOIA's "(b)(6)" / "b7C", the UK's "s.40(2)" / "section 43")
 are counted, so "page 3" or "2024" are never exemptions.
 
 Sources (headings as in the statutes' official texts):
-- ATIA: Access to Information Act, R.S.C. 1985, c. A-1, ss. 13-24, 26, 68, 69 (Justice Laws).
+- ATIA: Access to Information Act, R.S.C. 1985, c. A-1, ss. 13-24, 26, 68, 69; the marginal
+  notes of ss. 16.1-26 read 2026-12-07 in the official consolidation (justicecanada
+  laws-lois-xml, eng/acts/A-1.xml). The other laws' headings are from their statutes as
+  published, not yet re-read against an official consolidation (see the README's notes).
 - Privacy Act, R.S.C. 1985, c. P-21, ss. 18-28.
 - Québec: Act respecting access to documents held by public bodies and the protection of
   personal information, CQLR c. A-2.1, ss. 18-41, 53-54, 57, 88.
@@ -40,12 +43,12 @@ ATIA = {
     "14": "Federal-provincial affairs",
     "15": "International affairs and defence",
     "16": "Law enforcement and investigations",
-    "16.1": "Records of the Auditor General, Commissioners and others",
-    "16.2": "Commissioner of Lobbying",
-    "16.3": "Chief Electoral Officer",
-    "16.31": "Commissioner of Canada Elections",
+    "16.1": "Records relating to investigations, examinations and audits",
+    "16.2": "Records relating to investigations (Commissioner of Lobbying)",
+    "16.3": "Investigations, examinations and reviews under the Canada Elections Act",
     "16.4": "Public Sector Integrity Commissioner",
     "16.5": "Public Servants Disclosure Protection Act",
+    "16.6": "Secretariat of National Security and Intelligence Committee of Parliamentarians",
     "17": "Safety of individuals",
     "18": "Economic interests of Canada",
     "18.1": "Economic interests of certain government institutions",
@@ -54,13 +57,13 @@ ATIA = {
     "20.1": "Public Sector Pension Investment Board",
     "20.2": "Canada Pension Plan Investment Board",
     "20.4": "National Arts Centre Corporation",
-    "21": "Operations of Government (advice and recommendations)",
+    "21": "Advice, etc. (Operations of Government)",
     "22": "Testing procedures, tests and audits",
     "22.1": "Internal audits",
     "23": "Protected information: solicitors, advocates and notaries",
     "23.1": "Protected information: patents and trademarks",
-    "24": "Statutory prohibitions",
-    "26": "Refusal where information to be published",
+    "24": "Statutory prohibitions against disclosure",
+    "26": "Refusal of access if information to be published",
     "68": "Act does not apply to published material",
     "69": "Confidences of the Queen's Privy Council for Canada",
     "69.1": "Certificate under the Canada Evidence Act",
