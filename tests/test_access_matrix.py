@@ -163,6 +163,32 @@ def world(app) -> Ids:
         ids.export_job = jobs.request_export(session, owner, TODAY).id
     with app.app_context():
         assert jobs.work(db.session(), app.config) == 1  # a prepared export holding Nightjar
+    with app.app_context(), db.transaction() as session:
+        from tracker.models import ImportJob
+
+        owner = user_by_email(session, OWNER)
+        finished = ImportJob(
+            newsroom_id=owner.newsroom_id,
+            status="done",
+            requested_by_id=owner.id,
+            token=ids.import_token,
+            filename="nightjar-import.csv",
+            day=TODAY,
+            report={
+                "problems": [
+                    {
+                        "row": 2,
+                        "file_number": "NIGHTJAR-1",
+                        "severity": "error",
+                        "code": "bad_date",
+                        "message": "Nightjar",
+                    }
+                ]
+            },
+        )
+        session.add(finished)
+        session.flush()
+        ids.extra["import_job"] = finished.id
     return ids
 
 
@@ -182,6 +208,7 @@ def matrix(ids: Ids) -> list[Case]:
     """Every route with an id or a secret, aimed at newsroom A's objects."""
     r, i, e = ids.request, ids.institution, ids.event
     letter = ids.extra["letter"]
+    import_job = ids.extra["import_job"]
     note = {"occurred_on": "2024-03-01", "note": "x"}
     request_form = {"institution_id": str(i), "title": "Renamed", "received_on": "2024-02-01"}
     institution_form = {"name": "Renamed", "law_code": "ca-atia", "province": ""}
@@ -262,6 +289,11 @@ def matrix(ids: Ids) -> list[Case]:
         Case("/imports/<token>/check", "GET", f"/imports/{ids.import_token}/check"),
         Case("/imports/<token>/import", "POST", f"/imports/{ids.import_token}/import", {}),
         Case("/imports/<token>/report.csv", "GET", f"/imports/{ids.import_token}/report.csv"),
+        Case("/imports/jobs/<int:job_id>", "GET", f"/imports/jobs/{import_job}"),
+        Case("/imports/jobs/<int:job_id>/cancel", "POST", f"/imports/jobs/{import_job}/cancel", {}),
+        Case(
+            "/imports/jobs/<int:job_id>/report.csv", "GET", f"/imports/jobs/{import_job}/report.csv"
+        ),
         Case("/imports/<token>/restore", "GET", f"/imports/{ids.export_token}/restore"),
         Case("/imports/<token>/restore", "POST", f"/imports/{ids.export_token}/restore", {}),
         Case(

@@ -5,6 +5,7 @@ newsroom, and the row-by-row report at the end; a failed or cancelled import wri
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -186,6 +187,22 @@ def test_a_second_import_into_the_newsroom_is_refused_with_a_clear_message(
     assert "/imports/jobs/" in auth.post(f"/imports/{second}/import", {}).headers["Location"]
     assert run_scheduler_job(app) == 1
     assert count(app, InfoRequest) == 20 + 3 + 20
+
+
+def test_the_command_line_waits_its_turn_too(app, auth, runner, tmp_path, editor):
+    auth.login("editor@example.org")
+    token = checked(auth, rows(20, prefix="W"), "web.csv")
+    auth.post(f"/imports/{token}/import", {})
+    path = tmp_path / "cli.csv"
+    path.write_bytes(rows(3, prefix="K"))
+    args = ["import-csv", str(path), "--newsroom", "The Star", "--mapping", json.dumps(MAPPING)]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code == 1
+    assert "another import into 'The Star' is under way (web.csv, queued)" in refused.output
+    assert count(app, InfoRequest) == 0
+    assert run_scheduler_job(app) == 1
+    assert runner.invoke(args=args).exit_code == 0
+    assert count(app, InfoRequest) == 23
 
 
 def test_cancelling_a_queued_import(app, client, auth, editor):

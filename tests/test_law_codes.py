@@ -180,6 +180,8 @@ def test_migration_0013_keeps_rows_and_refuses_a_downgrade_that_would_orphan_the
                         "VALUES (1, 'X', 'ca-xx', '2026-01-01')"
                     )
                 )
+    # The later migrations come down first; 0013's own downgrade is the one that refuses.
+    downgrade(app, "0013")
     with pytest.raises(RuntimeError, match="ca-nb-rtippa"):
         downgrade(app, "0009")
     assert _institutions(app) == [("City", "ca-on-mfippa"), ("Moncton", "ca-nb-rtippa")]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import (
     Babel,
     force_locale,
@@ -28,7 +28,6 @@ from flask_babel import (
     lazy_gettext,
     ngettext,
 )
-from flask_login import current_user
 
 from tracker.config import LOCALES, PROJECT_ROOT
 
@@ -78,7 +77,10 @@ def select_locale() -> str:
     """The reader's language: account, then the switch's cookie, then the browser, then ours."""
     if not has_request_context():
         return _default_locale()
-    user = current_user._get_current_object() if current_user else None
+    # Only the account already loaded for this request (tracker.register_extensions loads it
+    # first): loading it here would ask the database again while an error page is drawn
+    # because the database is gone.
+    user = g.get("_login_user")
     if user is not None and getattr(user, "is_authenticated", False):
         chosen = normalize_locale(getattr(user, "locale", None))
         if chosen:

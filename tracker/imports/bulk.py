@@ -31,11 +31,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker import clock, deadlines, revisions
-from tracker.db import SQLITE_SEARCH_TABLE, sqlite_search_index
+from tracker.db import sqlite_search_index
 from tracker.models import ImportedRequest, InfoRequest, TimelineEvent, User
 from tracker.requests import service as requests
 from tracker.requests.state import EventFact, derive_state
 
+# SQLite's search index (migration 0004, tracker.db.SQLITE_SEARCH_TABLE): a batch's rows.
+_INDEX_BATCH = sa.text(
+    "INSERT INTO info_request_search (rowid, title, text, file_number) "
+    "SELECT id, title, text, file_number FROM info_request WHERE id BETWEEN :first AND :last"
+)
+_INSERT_TRIGGER = "info_request_search_insert"
 #: Requests written per batch of INSERT statements (a batch is also the progress step).
 BATCH = 1000
 Progress = Callable[[str, int], None]
@@ -250,14 +256,13 @@ def _suspend_search_trigger(db: Session) -> str | None:
     return its SQL (to create it again); None elsewhere."""
     if not sqlite_search_index(db):
         return None
-    name = f"{SQLITE_SEARCH_TABLE}_insert"
     found = db.scalar(
         sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
-        {"name": name},
+        {"name": _INSERT_TRIGGER},
     )
     if found is None:
         return None
-    db.execute(sa.text(f'DROP TRIGGER "{name}"'))
+    db.execute(sa.text("DROP TRIGGER info_request_search_insert"))
     return str(found)
 
 
@@ -398,11 +403,7 @@ def _insert(
     )
     if index:
         db.execute(
-            sa.text(
-                f"INSERT INTO {SQLITE_SEARCH_TABLE} (rowid, title, text, file_number) "
-                "SELECT id, title, text, file_number FROM info_request "
-                "WHERE id BETWEEN :first AND :last"
-            ),
+            _INDEX_BATCH,
             {"first": ids[0], "last": ids[-1]},
             execution_options=quiet,
         )

@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from tracker import clock, db
 from tracker.files.storage import LocalStorage
-from tracker.imports import restore, service
+from tracker.imports import jobs, restore, service
 from tracker.imports.csvfile import CsvFileError, parse_csv
 from tracker.models import Newsroom, User
 
@@ -273,6 +273,13 @@ def import_csv_command(
             "run again with --skip-invalid to leave those requests out."
         )
 
+    running = jobs.active_job(db.session(), room.id)
+    if running is not None:
+        # One import at a time in a newsroom, from the web or from here.
+        raise click.ClickException(
+            f"Nothing was imported: another import into {room.name!r} is under way "
+            f"({running.filename}, {running.status}); run this one when it has ended."
+        )
     storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
     total = len(plan.valid_requests)
     try:

@@ -119,9 +119,7 @@ def queue_import(
     if inserted is None:
         other = active_job(db, user.newsroom_id)
         raise ImportBusy(busy_message(db, other), other)
-    job = db.get(ImportJob, inserted)
-    assert job is not None  # just committed
-    return job
+    return db.get_one(ImportJob, inserted)
 
 
 def busy_message(db: Session, other: ImportJob | None) -> str:
@@ -311,6 +309,9 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> str:
         table = parse_csv(upload.data)
         mapping = service.Mapping.from_dict(job.mapping)
         plan = service.build_plan(db, job.newsroom_id, table, mapping, job.day)
+        # The plan holds what the import writes: the file and its parsed rows can go.
+        del table
+        upload = None
         progress("checking", 0, len(plan.valid_requests))
         result = service.run_import(
             db,

@@ -58,6 +58,14 @@ class UploadStore:
         except (KeyError, OSError, ValueError):
             return None
 
+    def exists(self, token: str) -> bool:
+        """Whether an upload is kept under this token (without reading it)."""
+        try:
+            data_path, meta_path = self._paths(token)
+        except KeyError:
+            return False
+        return data_path.is_file() and meta_path.is_file()
+
     def update_meta(self, token: str, **values: Any) -> None:
         """Record more about an upload (the mapping chosen on the preview page)."""
         _, meta_path = self._paths(token)

@@ -306,7 +306,7 @@ def job(job_id: int) -> str:
         problems=len(problems),
         asker=asker,
         can_cancel=_can_cancel(found),
-        upload_kept=found.status != "done" and _store().load(found.token) is not None,
+        upload_kept=found.status != "done" and _store().exists(found.token),
         refresh_seconds=JOB_REFRESH_SECONDS,
     )
 
