@@ -51,10 +51,13 @@ lock:
 	$(PIP_COMPILE) --extra deploy --constraint requirements/run.txt \
 		--output-file requirements/deploy.txt setup.cfg requirements/build.in
 
-## Start the tracker on http://127.0.0.1:5000 (SQLite by default), migrations applied first.
+## Start the tracker on http://127.0.0.1:$(PORT) (SQLite by default), migrations applied first:
+## `make run PORT=8080` serves on another port (links in mails and feeds follow it).
+PORT ?= 5000
+HOST ?= 127.0.0.1
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) serve
+	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 ## Static checks: ruff (lint and format), bandit, and the translation catalogues (a message
 ## without its French, a dropped placeholder, a stale message: `make messages`, then translate).

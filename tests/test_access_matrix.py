@@ -36,6 +36,7 @@ from tracker.models import (
     TimelineEvent,
     User,
 )
+from tracker.projects import service as labels
 from tracker.requests import service
 
 OWNER = "owner@example.org"
@@ -120,6 +121,9 @@ def world(app) -> Ids:
         session.flush()
         ids.alert = alert.id
         ids.feed_secret = issue_feed(session, owner)
+        ids.extra["project"] = labels.create_project(
+            session, owner, labels.ProjectData("Nightjar project")
+        ).id
         letter = Letter(
             newsroom_id=owner.newsroom_id,
             request_id=ids.request,
@@ -236,6 +240,71 @@ def matrix(ids: Ids) -> list[Case]:
             note,
         ),
         Case("/requests/<int:request_id>/packet.zip", "GET", f"/requests/{r}/packet.zip"),
+        Case(
+            "/requests/<int:request_id>/language",
+            "POST",
+            f"/requests/{r}/language",
+            {"language": "fr"},
+        ),
+        Case(
+            "/requests/<int:request_id>/events/<int:event_id>/files",
+            "GET",
+            f"/requests/{r}/events/{e}/files",
+        ),
+        Case(
+            "/requests/<int:request_id>/events/<int:event_id>/files",
+            "POST",
+            f"/requests/{r}/events/{e}/files",
+            {},
+        ),
+        Case("/requests/<int:request_id>/labels", "GET", f"/requests/{r}/labels"),
+        Case("/requests/<int:request_id>/numbers", "GET", f"/requests/{r}/numbers"),
+        Case("/requests/<int:request_id>/people", "GET", f"/requests/{r}/people"),
+        Case("/requests/<int:request_id>/remind", "GET", f"/requests/{r}/remind"),
+        Case(
+            "/requests/<int:request_id>/remind",
+            "POST",
+            f"/requests/{r}/remind",
+            {"remind_on": "2099-01-01", "note": "x"},
+        ),
+        Case("/reminders/<int:reminder_id>/delete", "POST", "/reminders/1/delete", {}),
+        Case(
+            "/requests/<int:request_id>/people",
+            "POST",
+            f"/requests/{r}/people",
+            {"w-user": ids.colleague, "w-submit": "1"},
+        ),
+        Case(
+            "/requests/<int:request_id>/watchers/<int:user_id>/remove",
+            "POST",
+            f"/requests/{r}/watchers/{ids.owner}/remove",
+            {},
+        ),
+        Case(
+            "/requests/<int:request_id>/numbers",
+            "POST",
+            f"/requests/{r}/numbers",
+            {"n-kind": "previous", "n-number": "NJ-0", "n-submit": "1"},
+        ),
+        Case(
+            "/requests/<int:request_id>/numbers/<int:number_id>/remove",
+            "POST",
+            f"/requests/{r}/numbers/1/remove",
+            {},
+        ),
+        Case(
+            "/requests/<int:request_id>/links/<int:link_id>/remove",
+            "POST",
+            f"/requests/{r}/links/1/remove",
+            {},
+        ),
+        Case(
+            "/requests/<int:request_id>/labels",
+            "POST",
+            f"/requests/{r}/labels",
+            {"tags": "nightjar-tag"},
+        ),
+        Case("/projects/<int:project_id>", "GET", f"/projects/{ids.extra.get('project', 0)}"),
         Case("/requests/<int:request_id>/letters", "GET", f"/requests/{r}/letters"),
         Case(
             "/requests/<int:request_id>/letters",
@@ -514,6 +583,17 @@ def test_reporters_read_the_newsrooms_requests_but_change_only_their_own(app, wo
         ("/requests/<int:request_id>/events/new", "POST"),
         ("/requests/<int:request_id>/events/<int:event_id>/correct", "GET"),
         ("/requests/<int:request_id>/events/<int:event_id>/correct", "POST"),
+        ("/requests/<int:request_id>/events/<int:event_id>/files", "GET"),
+        ("/requests/<int:request_id>/events/<int:event_id>/files", "POST"),
+        ("/requests/<int:request_id>/labels", "GET"),
+        ("/requests/<int:request_id>/labels", "POST"),
+        ("/requests/<int:request_id>/numbers", "GET"),
+        ("/requests/<int:request_id>/people", "GET"),
+        ("/requests/<int:request_id>/people", "POST"),
+        ("/requests/<int:request_id>/watchers/<int:user_id>/remove", "POST"),
+        ("/requests/<int:request_id>/numbers", "POST"),
+        ("/requests/<int:request_id>/numbers/<int:number_id>/remove", "POST"),
+        ("/requests/<int:request_id>/links/<int:link_id>/remove", "POST"),
         ("/settings/people/<int:user_id>/role", "POST"),
         ("/settings/people/<int:user_id>/deactivate", "POST"),
         ("/settings/people/<int:user_id>/reactivate", "POST"),
@@ -521,6 +601,7 @@ def test_reporters_read_the_newsrooms_requests_but_change_only_their_own(app, wo
         ("/api/v1/requests/<int:request_id>", "PATCH"),
         ("/api/v1/requests/<int:request_id>/events", "POST"),
         ("/requests/<int:request_id>/letters", "POST"),
+        ("/requests/<int:request_id>/language", "POST"),
         ("/letters/<int:letter_id>", "POST"),
         ("/letters/<int:letter_id>/send", "POST"),
         ("/letters/<int:letter_id>/record", "POST"),

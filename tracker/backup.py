@@ -24,7 +24,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from tracker import __version__
-from tracker.db import Base, trigram_schema
+from tracker.db import Base, trigram_schema, unaccent_schema
 from tracker.files.storage import LocalStorage
 from tracker.models import Attachment
 from tracker.records import ddl as records_ddl
@@ -290,10 +290,11 @@ def restore(app: Flask, source: Path, progress: Progress = _no_progress) -> dict
                 records_ddl.drop_postgresql(conn)  # the records search's functions, configs
                 conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         pg_restore = _program("pg_restore")
-        # A dump of one schema names pg_trgm's operator class but not the extension itself.
+        # A dump of one schema names pg_trgm's operator class and unaccent's dictionary (in
+        # tracker_unaccent, 0016) but not the extensions themselves.
         with engine.begin() as conn:
             trigram_schema(conn)
-            records_ddl.unaccent_schema(conn)  # named by the records search's configurations
+            unaccent_schema(conn)
         args, env = _pg_args(url)
         # Fixed arguments, no shell (bandit B603).
         result = subprocess.run(  # nosec B603

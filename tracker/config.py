@@ -34,7 +34,11 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     ),
     "SECURE_COOKIES": ("0", "1 to mark cookies Secure (behind HTTPS)."),
     "MAX_UPLOAD_MB": ("50", "Largest accepted upload, in megabytes."),
-    "BASE_URL": ("http://127.0.0.1:5000", "Public address used in e-mailed links."),
+    "BASE_URL": (
+        None,
+        "Public address used in links (mails, feeds, exports, the API); unset: the address "
+        "the tracker is served at.",
+    ),
     "LOG_LEVEL": ("INFO", "Logging level."),
     "DEFAULT_LOCALE": (
         "en",
