@@ -76,6 +76,7 @@ messages: install
 test: install-test lint
 	@bash scripts/ensure-chromium.sh
 	@bash scripts/ensure-tesseract.sh
+	@bash scripts/ensure-dovecot.sh
 	TRACKER_TEST_DATABASE_URL= $(PYTEST)
 	@if [ -n "$$TRACKER_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL: $$TRACKER_TEST_DATABASE_URL"; \

@@ -193,6 +193,29 @@ def world(app) -> Ids:
         session.add(finished)
         session.flush()
         ids.extra["import_job"] = finished.id
+    with app.app_context(), db.transaction() as session:
+        from tests.mail_helpers import message
+        from tracker.mail_in import service as mail_in
+
+        context = mail_in.Context(
+            newsroom_id=1,
+            storage=LocalStorage(app.config["ATTACHMENTS_DIR"]),
+            max_bytes=1024 * 1024,
+            timezone="America/Toronto",
+            today=TODAY,
+        )
+        (mail,) = mail_in.ingest_file(
+            session,
+            context,
+            "nightjar.eml",
+            message(
+                "Nightjar NJ-1",
+                "Nightjar records",
+                attachments=(("nightjar-letter.txt", "text/plain", b"NIGHTJAR-FILE"),),
+            ),
+        )
+        ids.extra["mail"] = mail.mail_id
+        ids.extra["mail_file"] = session.get(mail_in.MailMessage, mail.mail_id).attachments[0].id
     return ids
 
 
@@ -330,6 +353,16 @@ def matrix(ids: Ids) -> list[Case]:
         ),
         Case("/files/<int:attachment_id>", "GET", f"/files/{ids.attachment}"),
         Case("/records/files/<int:attachment_id>", "GET", f"/records/files/{ids.attachment}"),
+        Case("/mail/<int:mail_id>", "GET", f"/mail/{ids.extra['mail']}"),
+        Case("/mail/<int:mail_id>/original", "GET", f"/mail/{ids.extra['mail']}/original"),
+        Case("/mail/files/<int:attachment_id>", "GET", f"/mail/files/{ids.extra['mail_file']}"),
+        Case(
+            "/mail/<int:mail_id>/attach",
+            "POST",
+            f"/mail/{ids.extra['mail']}/attach",
+            {"request_id": str(r)},
+        ),
+        Case("/requests/<int:request_id>/mail", "POST", f"/requests/{r}/mail", {}),
         Case("/institutions/<int:institution_id>", "GET", f"/institutions/{i}"),
         Case("/institutions/<int:institution_id>/edit", "GET", f"/institutions/{i}/edit"),
         Case(

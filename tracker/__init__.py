@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.institutions.views import bp as institutions_bp
     from tracker.language.views import bp as language_bp
     from tracker.letters.views import bp as letters_bp
+    from tracker.mail_in.views import bp as mail_in_bp
     from tracker.packets.views import bp as packets_bp
     from tracker.people.views import bp as people_bp
     from tracker.projects.views import bp as projects_bp
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(language_bp)
     app.register_blueprint(records_bp)
+    app.register_blueprint(mail_in_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -84,6 +84,7 @@ def register(app: Flask) -> None:
     from tracker.demo import demo_command
     from tracker.exports.cli import export_command
     from tracker.imports.cli import import_csv_command
+    from tracker.mail_in.cli import ingest_mail_command
     from tracker.migrate import db_cli
     from tracker.packets.cli import packet_command
     from tracker.records.cli import extract_text_command
@@ -104,3 +105,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_csv_command)
     app.cli.add_command(export_command)
     app.cli.add_command(extract_text_command)
+    app.cli.add_command(ingest_mail_command)

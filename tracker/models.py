@@ -73,6 +73,9 @@ class Newsroom(Base):
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Mail in (migration 0017): an acknowledgement read in agency mail is added to the
+    # timeline without waiting for a reporter to confirm it.
+    mail_auto_acknowledge: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
 
     users: Mapped[list[User]] = relationship(back_populates="newsroom")
 
@@ -967,3 +970,113 @@ class Letter(Base):
         sa.ForeignKey("timeline_event.id", ondelete="SET NULL")
     )
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+MAIL_STATUSES: tuple[str, ...] = ("attached", "review", "skipped")
+MAIL_SOURCES: tuple[str, ...] = ("upload", "cli", "imap")
+
+
+class MailMessage(Base):
+    """An agency e-mail brought in (upload, command line, IMAP): the original kept byte for
+    byte under its SHA-256, matched to a request (``attached``, with the reason), or waiting in
+    the review queue (``review``, with why), or not stored (``skipped``, with why). Never
+    deleted (tracker.mail_in.service)."""
+
+    __tablename__ = "mail_message"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", MAIL_STATUSES), name="status"),
+        sa.CheckConstraint(_in("source", MAIL_SOURCES), name="source"),
+        sa.CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        sa.UniqueConstraint("newsroom_id", "sha256"),
+        sa.Index("ix_mail_message_newsroom_status_id", "newsroom_id", "status", "id"),
+        sa.Index("ix_mail_message_newsroom_message_id", "newsroom_id", "message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id", ondelete="CASCADE"))
+    request_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="SET NULL"), index=True
+    )
+    # The timeline entry confirmed from this message, once there is one.
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("timeline_event.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(sa.String(16))
+    source: Mapped[str] = mapped_column(sa.String(16))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(127))
+    message_id: Mapped[str | None] = mapped_column(sa.String(500))
+    in_reply_to: Mapped[str] = mapped_column(sa.Text, default="")
+    sender: Mapped[str] = mapped_column(sa.String(500), default="")
+    recipients: Mapped[str] = mapped_column(sa.Text, default="")
+    subject: Mapped[str] = mapped_column(sa.Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    body_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # The receiving servers' Authentication-Results headers, as written (SPF, DKIM, DMARC).
+    auth_results: Mapped[str] = mapped_column(sa.Text, default="")
+    # How it was matched ("token", "reply", "file_number", "domain") and the words shown.
+    match_rule: Mapped[str | None] = mapped_column(sa.String(32))
+    match_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # What was wrong with it (malformed MIME, an oversize message...), shown beside it.
+    problem: Mapped[str] = mapped_column(sa.Text, default="")
+    # The timeline entry read from its text: {"kind", "details", "note", "occurred_on", "why"}.
+    proposal: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    attachments: Mapped[list[MailAttachment]] = relationship(
+        back_populates="message", order_by="MailAttachment.id"
+    )
+
+
+class MailAttachment(Base):
+    """A file extracted from a mail message (TNEF and nested messages included), stored by
+    SHA-256 with the other files: identical files are on disk once."""
+
+    __tablename__ = "mail_attachment"
+    __table_args__ = (
+        sa.CheckConstraint("size >= 0", name="size"),
+        sa.CheckConstraint("length(sha256) = 64", name="sha256_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("mail_message.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(127))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    problem: Mapped[str] = mapped_column(sa.Text, default="")
+
+    message: Mapped[MailMessage] = relationship(back_populates="attachments")
+
+
+class RequestMailToken(Base):
+    """The tag a request's mail carries (``+r123-k7f2`` in the address, ``[ATI-123-k7f2]``
+    in the subject), given once per request."""
+
+    __tablename__ = "request_mail_token"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MailboxPoll(Base):
+    """The IMAP mailbox's last poll: when it last worked, and the last error."""
+
+    __tablename__ = "mailbox_poll"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    newsroom_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("newsroom.id", ondelete="CASCADE")
+    )
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    filed: Mapped[int] = mapped_column(sa.BigInteger, default=0)

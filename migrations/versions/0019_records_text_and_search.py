@@ -9,7 +9,7 @@ full-text (French and English configurations through unaccent) and SQLite FTS5
 (tracker.records.ddl). Every file already attached is queued; every request and note indexed.
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -21,7 +21,7 @@ import tracker.db
 from tracker.records import ddl
 
 revision = "0019"
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

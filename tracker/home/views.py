@@ -9,6 +9,7 @@ from tracker import clock, db
 from tracker.alerts.service import failed_alerts_for
 from tracker.display import reader_timezone
 from tracker.home.steps import next_step
+from tracker.mail_in.service import poll_status
 from tracker.reminders.forms import DeleteReminderForm
 from tracker.reminders.service import upcoming
 from tracker.requests.describe import row_lateness
@@ -33,4 +34,5 @@ def dashboard() -> str:
         failed_alerts=failed_alerts_for(db.session(), current_user, limit=20),
         reminders=upcoming(db.session(), current_user, today),
         delete_reminder=DeleteReminderForm(),
+        poll=poll_status(db.session(), current_user.newsroom_id),
     )

@@ -157,6 +157,7 @@ def write_archive(d: Dossier, storage: LocalStorage, target: BinaryIO) -> None:
         "packet.pdf": render_pdf(d),
         "complaint-letter.txt": draft_letter(d).encode("utf-8"),
         "timeline.csv": timeline_csv(d),
+        **dict(d.mail_texts),
     }
     if d.exemption_pages:
         generated["exemptions.csv"] = exemptions_csv(d)
@@ -200,8 +201,11 @@ def _copy_original(
 
 
 def dossier_for(request: InfoRequest, *, generated_at: datetime, today: date, tz: str) -> Dossier:
-    """The packet's facts about a request (see tracker.packets.dossier.gather)."""
-    dossier = gather(request, generated_at=generated_at, today=today, tz=tz)
+    """The packet's facts about a request (see tracker.packets.dossier.gather), with its agency
+    mail (tracker.packets.mail) and, for a complaint on exemptions, the pages citing them."""
+    from tracker.packets.mail import with_mail
+
+    dossier = with_mail(gather(request, generated_at=generated_at, today=today, tz=tz), request)
     session = object_session(request)
     if session is not None and any(c.grounds == "exemptions" for c in dossier.complaints):
         pages = records_exemptions.pages_of_request(session, request.id)

@@ -25,6 +25,7 @@ from tracker.display import format_date, id_links, reader_timezone
 from tracker.files.storage import LocalStorage
 from tracker.i18n import _, ngettext
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
+from tracker.mail_in import service as mail_in
 from tracker.models import LINK_KINDS, NUMBER_KINDS, Attachment, InfoRequest, TimelineEvent, User
 from tracker.projects import service as labels
 from tracker.records import exemptions as records_exemptions
@@ -311,6 +312,7 @@ def edit(request_id: int) -> str | Response:
 @login_required
 def show(request_id: int) -> str:
     """The request: its deadline explained, status, complaint window, and timeline."""
+    mail_in.ensure_token(db.session(), request_id, current_user.newsroom_id)
     info_request = reading.request_page(db.session(), request_id, current_user.newsroom_id)
     if info_request is None:
         abort(404)
@@ -340,6 +342,9 @@ def show(request_id: int) -> str:
         view_url=id_links("records.view_file", "attachment_id"),
         records=records_jobs.progress(db.session(), info_request.id),
         exemptions=records_exemptions.for_request(db.session(), info_request.id),
+        mail=mail_in.request_panel(
+            db.session(), info_request, current_app.config.get("IMAP_ADDRESS")
+        ),
     )
 
 
@@ -363,6 +368,12 @@ def _event_page(
     form = event_form(kind, info_request.law_code, info_request.received_on)
     declared = kinds.get(kind)
     law = deadlines.law_in_force(info_request.law_code, info_request.received_on)
+    # A proposal read from agency mail (?mail=ID): it fills the form, its files come along.
+    from_mail = (
+        mail_in.message_for_entry(db.session(), request.args.get("mail", ""), info_request)
+        if original is None
+        else None
+    )
     if request.method == "GET" and declared is not None:
         form.occurred_on.data = original.occurred_on if original is not None else today()
         if original is not None:
@@ -377,17 +388,28 @@ def _event_page(
                     form[f.name].data = date.fromisoformat(value) if f.type == "date" else value
             elif f.initial is not None:
                 form[f.name].data = f.initial(law)
+        if from_mail is not None:
+            filled = mail_in.prefill(from_mail)
+            form.occurred_on.data = date.fromisoformat(filled["occurred_on"])
+            form.note.data = filled["note"]
+            for f in declared.fields:
+                value = filled["details"].get(f.name)
+                if f.name in form and value not in (None, ""):
+                    form[f.name].data = date.fromisoformat(value) if f.type == "date" else value
     if form.validate_on_submit():
+        uploads = _uploads(form.files.data or [])
+        if from_mail is not None:
+            uploads += mail_in.entry_uploads(storage(), from_mail)
         data = service.EventData(
             kind=kind,
             occurred_on=form.occurred_on.data,
             note=form.note.data or "",
             details=form.details(),
-            uploads=_uploads(form.files.data or []),
+            uploads=uploads,
         )
         try:
             with db.transaction() as session:
-                service.add_event(
+                event = service.add_event(
                     session,
                     current_user,
                     info_request,
@@ -397,6 +419,8 @@ def _event_page(
                     current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
                     corrects=original,
                 )
+                if from_mail is not None:
+                    mail_in.confirm(session, from_mail, event)
         except service.RequestError as exc:
             _add_error(form, exc.field, str(exc))
         else:
@@ -417,6 +441,7 @@ def _event_page(
         kind_help=declared.help(law) if declared is not None and declared.help else "",
         original=original,
         law=deadlines.LAWS[info_request.law_code],
+        from_mail=from_mail,
     )
 
 
