@@ -352,6 +352,7 @@ def matrix(ids: Ids) -> list[Case]:
             {"sent_on": "2024-03-01"},
         ),
         Case("/files/<int:attachment_id>", "GET", f"/files/{ids.attachment}"),
+        Case("/records/files/<int:attachment_id>", "GET", f"/records/files/{ids.attachment}"),
         Case("/mail/<int:mail_id>", "GET", f"/mail/{ids.extra['mail']}"),
         Case("/mail/<int:mail_id>/original", "GET", f"/mail/{ids.extra['mail']}/original"),
         Case("/mail/files/<int:attachment_id>", "GET", f"/mail/files/{ids.extra['mail_file']}"),

@@ -242,6 +242,18 @@ def export_job(session: Session, config: Mapping[str, Any]) -> None:
         log.info("exports: %d ready", ready)
 
 
+def records_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Read the queued attached files (text and OCR), one at a time."""
+    from tracker.records import jobs
+
+    queued = jobs.queue_missing(session)
+    # At most a minute a run (then the next run goes on from the next page): a scheduler
+    # asked to stop waits for its running jobs, never for a whole queue of scans.
+    result = jobs.work(session, config, seconds=60)
+    if queued or result.read or result.failed:
+        log.info("records: %d read, %d failed", result.read, result.failed)
+
+
 def import_job(session: Session, config: Mapping[str, Any]) -> None:
     """Run the queued CSV imports (large files uploaded on the import page)."""
     from tracker.imports import jobs
@@ -282,13 +294,14 @@ JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "scorecards": scorecard_job,
     "exports": export_job,
     "imports": import_job,
+    "records": records_job,
     "mail-poll": mail_poll_job,
 }
 
 
 def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
-    """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export, import
-    and lock-renewal jobs registered."""
+    """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export, import,
+    records and lock-renewal jobs registered."""
     scheduler = BlockingScheduler(
         timezone=app.config["TIMEZONE"],
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -331,6 +344,12 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             "run the queued CSV imports",
             IntervalTrigger(seconds=IMPORT_POLL_SECONDS),
             timedelta(seconds=4),
+        ),
+        (
+            "records",
+            "read the text of attached files (OCR)",
+            IntervalTrigger(seconds=app.config["RECORDS_SECONDS"]),
+            timedelta(seconds=5),
         ),
     )
     if app.config.get("IMAP_HOST"):

@@ -349,3 +349,32 @@ def detail(request: InfoRequest, found: Found, user: User) -> Request:
         deadline=deadline(request, found),
         timeline=[event(e, corrected_by) for e in events],
     )
+
+
+class SnippetPart(Out):
+    """A piece of a hit's snippet; ``match`` marks the words found."""
+
+    text: str
+    match: bool
+
+
+class SearchHit(Out):
+    """A text found: a page of a file, a request's title and text, or a timeline note."""
+
+    source: str = Field(description="page, request or note.")
+    request_id: int
+    request_title: str
+    attachment_id: int | None = None
+    file_name: str | None = None
+    page: int | None = Field(None, description="The page of the file, from 1.")
+    event_id: int | None = None
+    file_url: str | None = Field(None, description="Opens the file at the page (#page=N).")
+    snippet: list[SnippetPart]
+
+
+class SearchResults(Out):
+    """Hits newest first, 20 at a time; follow ``next`` for more."""
+
+    query: str
+    items: list[SearchHit]
+    next: str | None = None

@@ -20,6 +20,7 @@ from tracker.api.openapi import answers, spec
 from tracker.api.service import authenticate
 from tracker.files.storage import LocalStorage
 from tracker.models import InfoRequest, Institution, TimelineEvent, User
+from tracker.records import search as records_search
 from tracker.requests import queries, service
 from tracker.requests.describe import describe, lateness
 from tracker.timeline import kinds
@@ -348,3 +349,47 @@ def institution(institution_id: int) -> serialize.Institution:
     if row is None or row.newsroom_id != user().newsroom_id:
         raise ApiError(404, "No institution with this id in your newsroom.")
     return serialize.institution(row)
+
+
+@bp.get("/search")
+@spec.validate(
+    query=inputs.SearchQuery,
+    resp=answers(200, serialize.SearchResults, 400),
+    validation_error_status=400,
+    operation_id="searchRecords",
+)
+def search_records() -> serialize.SearchResults:
+    """Search your newsroom's request titles and texts, timeline notes and every page of
+    every attached record, in French and English, accents ignored."""
+    query = request.context.query  # type: ignore[attr-defined]
+    try:
+        found = records_search.search(
+            db.session(), user().newsroom_id, query.q, before=query.before
+        )
+    except records_search.SearchError as exc:
+        raise ApiError(400, str(exc), "q") from None
+    items = [
+        serialize.SearchHit(
+            source=hit.source,
+            request_id=hit.request_id,
+            request_title=hit.request_title,
+            attachment_id=hit.attachment_id,
+            file_name=hit.file_name,
+            page=hit.page,
+            event_id=hit.event_id,
+            file_url=(
+                url_for("records.view_file", attachment_id=hit.attachment_id) + f"#page={hit.page}"
+                if hit.attachment_id is not None
+                else None
+            ),
+            snippet=[serialize.SnippetPart(text=t, match=m) for t, m in hit.parts],
+        )
+        for hit in found.hits
+    ]
+    return serialize.SearchResults(
+        query=query.q,
+        items=items,
+        next=url_for("api.search_records", q=query.q, before=found.before)
+        if found.before
+        else None,
+    )
