@@ -13,8 +13,8 @@ from api_helpers import bearer, info_request, institution, quick_user, token
 from tests.conftest import page
 from tracker import clock, db
 from tracker.exports import jobs
-from tracker.projects import service as labels
 from tracker.models import Attachment, Letter, TimelineEvent, User
+from tracker.projects import service as labels
 
 EMAIL = "editor@example.org"
 # Routes addressed by a secret rather than a session (tested on their own elsewhere).
