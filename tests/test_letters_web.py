@@ -498,6 +498,42 @@ def test_a_letter_left_sending_says_so_and_can_be_recorded(app, client, auth, sm
     assert smtp.handler.messages == []
 
 
+def test_the_scheduler_marks_a_cut_short_send_unknown_and_never_resends_it(app, client, auth, smtp):
+    from datetime import timedelta
+
+    from tracker.letters.service import STUCK_MINUTES
+    from tracker.scheduler import JOBS
+
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        stuck_id = draft(auth, request_id, "follow_up_overdue")
+        fresh_id = draft(auth, request_id, "follow_up_overdue")
+    claimed = clock.now() - timedelta(minutes=STUCK_MINUTES + 1)
+    with app.app_context(), db.transaction() as s:  # a crash after each claim
+        s.execute(
+            sa.update(Letter)
+            .where(Letter.id == stuck_id)
+            .values(status="sending", updated_at=claimed)
+        )
+        s.execute(sa.update(Letter).where(Letter.id == fresh_id).values(status="sending"))
+    with app.app_context():
+        JOBS["stuck-letters"](db.session(), app.config)
+    assert letter(app, stuck_id).status == "unknown"
+    assert letter(app, fresh_id).status == "sending"  # a send in flight is left alone
+    with clock.frozen(TODAY):
+        shown = page(client.get(f"/letters/{stuck_id}"))
+        assert "Unknown: check your sent mail" in shown.select_one("#unknown").get_text()
+        assert shown.select_one("#send-form") is None
+        listing = page(client.get(f"/requests/{request_id}/letters")).select_one("#letters")
+        assert "Unknown: check your sent mail" in listing.get_text()
+        assert auth.post(f"/letters/{stuck_id}/send", {"confirm": "y"}).status_code == 409
+        done = auth.post(f"/letters/{stuck_id}/record", {"sent_on": TODAY.isoformat()})
+        assert done.status_code == 302
+    assert letter(app, stuck_id).status == "sent"
+    assert smtp.handler.messages == []
+
+
 def test_the_letters_pages_in_french(app, client, auth, smtp):
     request_id = seed(app)
     with clock.frozen(TODAY):

@@ -251,6 +251,16 @@ def import_job(session: Session, config: Mapping[str, Any]) -> None:
         log.info("imports: %d done", done)
 
 
+def letters_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Mark "unknown" the letters whose send was cut short (never re-sent by itself)."""
+    from tracker.letters.service import resolve_stuck
+
+    stuck = resolve_stuck(session)
+    session.commit()
+    if stuck:
+        log.warning("letters: %d send(s) cut short, marked unknown", stuck)
+
+
 def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, Any]], None]) -> None:
     if not lock.held:
         return
@@ -265,12 +275,13 @@ JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "scorecards": scorecard_job,
     "exports": export_job,
     "imports": import_job,
+    "stuck-letters": letters_job,
 }
 
 
 def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
-    """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export, import
-    and lock-renewal jobs registered."""
+    """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export, import,
+    stuck-letter and lock-renewal jobs registered."""
     scheduler = BlockingScheduler(
         timezone=app.config["TIMEZONE"],
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -313,6 +324,12 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             "run the queued CSV imports",
             IntervalTrigger(seconds=IMPORT_POLL_SECONDS),
             timedelta(seconds=4),
+        ),
+        (
+            "stuck-letters",
+            "mark letters whose send was cut short as unknown",
+            IntervalTrigger(minutes=5),
+            timedelta(seconds=5),
         ),
     )
     for job_id, name, trigger, delay in jobs:

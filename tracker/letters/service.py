@@ -16,7 +16,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
@@ -44,6 +44,10 @@ from tracker.requests.state import effective_events
 from tracker.timeline import kinds
 
 SUBJECT_MAX = 300
+# A send's claim older than this, still "sending", was cut short (a crash, a killed worker):
+# the scheduler marks it "unknown". The SMTP conversation has a timeout of TRACKER_SMTP_TIMEOUT
+# (30 s by default) per step, so a live send never lasts this long.
+STUCK_MINUTES = 15
 BODY_MAX = 100_000
 # An address as the letter form takes it: one @, no spaces, a dot in the domain.
 ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
@@ -439,7 +443,9 @@ def send(
         with transaction() as db:
             db.execute(
                 sa.update(Letter)
-                .where(Letter.id == letter_id, Letter.status == "sending")
+                # "unknown": the scheduler gave up on it meanwhile; the server's refusal says
+                # it did not leave after all.
+                .where(Letter.id == letter_id, Letter.status.in_(("sending", "unknown")))
                 .values(status="draft", message_id=None, last_error=exc.answer[:2000])
                 .execution_options(synchronize_session=False)
             )
@@ -453,6 +459,20 @@ def send(
         letter = _letter(db, letter_id, populate_existing=True)
         _record(db, user, letter, today, today, "smtp", storage, max_bytes, eml=bytes(message))
         return letter
+
+
+def resolve_stuck(db: Session, now: datetime | None = None) -> int:
+    """Mark "unknown" each letter still "sending" STUCK_MINUTES after its claim (the send was
+    cut short: whether it left is not known); never send it again. Returns how many."""
+    limit = (now or clock.now()) - timedelta(minutes=STUCK_MINUTES)
+    return int(
+        db.execute(
+            sa.update(Letter)
+            .where(Letter.status == "sending", Letter.updated_at < limit)
+            .values(status="unknown")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
 
 
 def record_sent(
