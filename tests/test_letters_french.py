@@ -77,3 +77,11 @@ def test_official_french_titles():
     assert law_name(law("ca-on-fippa"), "fr").startswith("Loi sur l'accès à l'information et")
     # Enacted in English only: the English title.
     assert law_name(law("ca-ab-foip"), "fr") == law("ca-ab-foip").name
+
+
+def test_ontarios_commissioner_is_named_in_french():
+    from tracker.letters.compose import _body_name
+
+    assert _body_name("Information and Privacy Commissioner of Ontario", "fr") == (
+        "Commissaire à l'information et à la protection de la vie privée de l'Ontario"
+    )

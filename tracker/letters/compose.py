@@ -45,6 +45,8 @@ SECTION = re.compile(
 FRENCH_BODIES: dict[str, str] = {
     "Information Commissioner of Canada": "Commissaire à l'information du Canada",
     "Privacy Commissioner of Canada": "Commissaire à la protection de la vie privée du Canada",
+    "Information and Privacy Commissioner of Ontario": "Commissaire à l'information et à la "
+    "protection de la vie privée de l'Ontario",
 }
 
 
