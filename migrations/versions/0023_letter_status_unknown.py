@@ -5,14 +5,14 @@ written) is marked ``unknown`` by the scheduler after ``STUCK_MINUTES``: the rep
 their sent mail or asks the recipient and records it as sent; it is never sent again by itself.
 
 Revision ID: 0023
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-07 14:05:00
 """
 
 from alembic import op
 
 revision = "0023"
-down_revision = "0014"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
