@@ -919,7 +919,7 @@ LETTER_KINDS: tuple[str, ...] = (
     "complaint",
     "complaint_follow_up",
 )
-LETTER_STATUSES: tuple[str, ...] = ("draft", "sending", "sent")
+LETTER_STATUSES: tuple[str, ...] = ("draft", "sending", "sent", "unknown")
 LETTER_LANGUAGES: tuple[str, ...] = ("en", "fr")
 LETTER_SENT_VIA: tuple[str, ...] = ("smtp", "manual")
 
@@ -928,7 +928,8 @@ class Letter(Base):
     """A letter drafted for a request (tracker/letters/): a draft until it is sent, by the
     tracker over SMTP (``message_id`` kept, so replies thread back) or another way and
     recorded as sent on the date the reporter gives. ``sending`` is the claim a send holds
-    while the mail leaves, so a double click or a retry never sends it twice."""
+    while the mail leaves, so a double click or a retry never sends it twice; ``unknown`` a
+    claim the scheduler found unfinished (a crash): never sent again by itself."""
 
     __tablename__ = "letter"
     __table_args__ = (

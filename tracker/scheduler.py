@@ -263,6 +263,16 @@ def import_job(session: Session, config: Mapping[str, Any]) -> None:
         log.info("imports: %d done", done)
 
 
+def letters_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Mark "unknown" the letters whose send was cut short (never re-sent by itself)."""
+    from tracker.letters.service import resolve_stuck
+
+    stuck = resolve_stuck(session)
+    session.commit()
+    if stuck:
+        log.warning("letters: %d send(s) cut short, marked unknown", stuck)
+
+
 def mail_poll_job(session: Session, config: Mapping[str, Any]) -> None:
     """Read the newsroom mailbox (TRACKER_IMAP_*): store, match and file its messages."""
     from tracker.mail_in import imap
@@ -295,13 +305,14 @@ JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "exports": export_job,
     "imports": import_job,
     "records": records_job,
+    "stuck-letters": letters_job,
     "mail-poll": mail_poll_job,
 }
 
 
 def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
     """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export, import,
-    records and lock-renewal jobs registered."""
+    records, stuck-letter and lock-renewal jobs registered."""
     scheduler = BlockingScheduler(
         timezone=app.config["TIMEZONE"],
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -349,6 +360,12 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             "records",
             "read the text of attached files (OCR)",
             IntervalTrigger(seconds=app.config["RECORDS_SECONDS"]),
+            timedelta(seconds=5),
+        ),
+        (
+            "stuck-letters",
+            "mark letters whose send was cut short as unknown",
+            IntervalTrigger(minutes=5),
             timedelta(seconds=5),
         ),
     )

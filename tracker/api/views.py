@@ -393,3 +393,53 @@ def search_records() -> serialize.SearchResults:
         if found.before
         else None,
     )
+
+
+# Letters: read only. Drafting and sending stay on the web, where the reporter reads the letter
+# and ticks the confirmation box; an API client sending on its own would be the robot issue 22
+# rules out. Offers, drafts and sent letters are read here.
+
+
+def _newsroom_today(info_request: InfoRequest) -> date:
+    from tracker.packets.dossier import newsroom_timezone
+
+    return clock.today(newsroom_timezone(info_request, current_app.config["TIMEZONE"]))
+
+
+@bp.get("/requests/<int:request_id>/letters")
+@spec.validate(
+    resp=answers(200, serialize.LetterList, 404),
+    operation_id="listLetters",
+    path_parameter_descriptions={"request_id": "The request's id."},
+)
+def list_letters(request_id: int) -> serialize.LetterList:
+    """The letters the request's state offers today, and its letters drafted or sent.
+
+    Read only: a letter is drafted, edited and sent on the web (Letters), where nothing leaves
+    without the reporter's confirmation and a letter is sent once at most.
+    """
+    from tracker.letters import service as letters
+
+    info_request = _owned_request(request_id)
+    session = db.session()
+    offers = letters.offered(session, info_request, _newsroom_today(info_request))
+    return serialize.LetterList(
+        offers=[serialize.letter_offer(o) for o in offers],
+        items=[serialize.letter_summary(x) for x in letters.letters_of(session, info_request)],
+    )
+
+
+@bp.get("/letters/<int:letter_id>")
+@spec.validate(
+    resp=answers(200, serialize.Letter, 404),
+    operation_id="getLetter",
+    path_parameter_descriptions={"letter_id": "The letter's id."},
+)
+def get_letter(letter_id: int) -> serialize.Letter:
+    """A letter: its recipient, subject, text, status, and when and how it was sent."""
+    from tracker.models import Letter
+
+    row = db.session().get(Letter, letter_id) if letter_id <= inputs.MAX_ID else None
+    if row is None or row.newsroom_id != user().newsroom_id:
+        raise ApiError(404, "No letter with this id in your newsroom.")
+    return serialize.letter(row)
