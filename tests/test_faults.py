@@ -273,9 +273,12 @@ def test_migrations_keep_every_row_of_a_populated_database(app, runner):
     downgrade(app, "0001")
     at_first = _rows(app)
     # Tables newer than 0001 that the demo leaves empty (import_batch, imported_request: it
-    # imports nothing) are dropped on the way down; every other row is kept.
+    # imports nothing) are dropped on the way down, and so are the records' texts and their
+    # queue (0019: derived from the files and notes, made again on the way up); every other
+    # row is kept.
+    derived = {"record_file", "record_text", "record_exemption"}
     assert {t: len(r) for t, r in at_first.items()} == {
-        t: len(r) for t, r in at_head.items() if r or t in at_first
+        t: len(r) for t, r in at_head.items() if (r and t not in derived) or t in at_first
     }
     assert _cut(at_head, at_first) == _cut(at_first, at_first)
     upgrade(app)
