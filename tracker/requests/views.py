@@ -59,10 +59,10 @@ def index() -> str:
     """The newsroom's requests, filtered, searched, sorted and paged."""
     session = db.session()
     filters = queries.RequestFilters.from_args(request.args)
-    result = queries.list_requests(
-        session, current_user.newsroom_id, filters, count_limit=queries.COUNT_LIMIT
-    )
     now = today()
+    result = queries.list_requests(
+        session, current_user.newsroom_id, filters, count_limit=queries.COUNT_LIMIT, today=now
+    )
     args = queries.list_params(request.args)
 
     def link(params: dict[str, object] | None) -> str | None:
