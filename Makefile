@@ -51,10 +51,13 @@ lock:
 	$(PIP_COMPILE) --extra deploy --constraint requirements/run.txt \
 		--output-file requirements/deploy.txt setup.cfg requirements/build.in
 
-## Start the tracker on http://127.0.0.1:5000 (SQLite by default), migrations applied first.
+## Start the tracker on http://127.0.0.1:$(PORT) (SQLite by default), migrations applied first:
+## `make run PORT=8080` serves on another port (links in mails and feeds follow it).
+PORT ?= 5000
+HOST ?= 127.0.0.1
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) serve
+	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 ## Static checks: ruff (lint and format), bandit, and the translation catalogues (a message
 ## without its French, a dropped placeholder, a stale message: `make messages`, then translate).
@@ -72,6 +75,7 @@ messages: install
 ## Lint, then the whole suite on SQLite, then on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
 test: install-test lint
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-dovecot.sh
 	TRACKER_TEST_DATABASE_URL= $(PYTEST)
 	@if [ -n "$$TRACKER_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL: $$TRACKER_TEST_DATABASE_URL"; \

@@ -425,3 +425,23 @@ def screenshot(tab: Any, name: str) -> Path:
     path = OUTPUT_DIR / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Any]:
+    """A real Dovecot IMAP server for the session (tests/dovecot.py); emptied by each user.
+    Its folder is outside pytest's (0700) temporary folders: Dovecot's own users read it."""
+    import tempfile
+
+    from tests.dovecot import Dovecot, available
+
+    if not available():
+        pytest.fail("dovecot-imapd is not installed (apt-get install dovecot-imapd)")
+    root = Path(tempfile.mkdtemp(prefix="tracker-dovecot-"))
+    server = Dovecot(root)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -36,6 +36,7 @@ from tracker.models import (
     TimelineEvent,
     User,
 )
+from tracker.projects import service as labels
 from tracker.requests import service
 
 OWNER = "owner@example.org"
@@ -120,6 +121,9 @@ def world(app) -> Ids:
         session.flush()
         ids.alert = alert.id
         ids.feed_secret = issue_feed(session, owner)
+        ids.extra["project"] = labels.create_project(
+            session, owner, labels.ProjectData("Nightjar project")
+        ).id
         letter = Letter(
             newsroom_id=owner.newsroom_id,
             request_id=ids.request,
@@ -189,6 +193,29 @@ def world(app) -> Ids:
         session.add(finished)
         session.flush()
         ids.extra["import_job"] = finished.id
+    with app.app_context(), db.transaction() as session:
+        from tests.mail_helpers import message
+        from tracker.mail_in import service as mail_in
+
+        context = mail_in.Context(
+            newsroom_id=1,
+            storage=LocalStorage(app.config["ATTACHMENTS_DIR"]),
+            max_bytes=1024 * 1024,
+            timezone="America/Toronto",
+            today=TODAY,
+        )
+        (mail,) = mail_in.ingest_file(
+            session,
+            context,
+            "nightjar.eml",
+            message(
+                "Nightjar NJ-1",
+                "Nightjar records",
+                attachments=(("nightjar-letter.txt", "text/plain", b"NIGHTJAR-FILE"),),
+            ),
+        )
+        ids.extra["mail"] = mail.mail_id
+        ids.extra["mail_file"] = session.get(mail_in.MailMessage, mail.mail_id).attachments[0].id
     return ids
 
 
@@ -236,6 +263,71 @@ def matrix(ids: Ids) -> list[Case]:
             note,
         ),
         Case("/requests/<int:request_id>/packet.zip", "GET", f"/requests/{r}/packet.zip"),
+        Case(
+            "/requests/<int:request_id>/language",
+            "POST",
+            f"/requests/{r}/language",
+            {"language": "fr"},
+        ),
+        Case(
+            "/requests/<int:request_id>/events/<int:event_id>/files",
+            "GET",
+            f"/requests/{r}/events/{e}/files",
+        ),
+        Case(
+            "/requests/<int:request_id>/events/<int:event_id>/files",
+            "POST",
+            f"/requests/{r}/events/{e}/files",
+            {},
+        ),
+        Case("/requests/<int:request_id>/labels", "GET", f"/requests/{r}/labels"),
+        Case("/requests/<int:request_id>/numbers", "GET", f"/requests/{r}/numbers"),
+        Case("/requests/<int:request_id>/people", "GET", f"/requests/{r}/people"),
+        Case("/requests/<int:request_id>/remind", "GET", f"/requests/{r}/remind"),
+        Case(
+            "/requests/<int:request_id>/remind",
+            "POST",
+            f"/requests/{r}/remind",
+            {"remind_on": "2099-01-01", "note": "x"},
+        ),
+        Case("/reminders/<int:reminder_id>/delete", "POST", "/reminders/1/delete", {}),
+        Case(
+            "/requests/<int:request_id>/people",
+            "POST",
+            f"/requests/{r}/people",
+            {"w-user": ids.colleague, "w-submit": "1"},
+        ),
+        Case(
+            "/requests/<int:request_id>/watchers/<int:user_id>/remove",
+            "POST",
+            f"/requests/{r}/watchers/{ids.owner}/remove",
+            {},
+        ),
+        Case(
+            "/requests/<int:request_id>/numbers",
+            "POST",
+            f"/requests/{r}/numbers",
+            {"n-kind": "previous", "n-number": "NJ-0", "n-submit": "1"},
+        ),
+        Case(
+            "/requests/<int:request_id>/numbers/<int:number_id>/remove",
+            "POST",
+            f"/requests/{r}/numbers/1/remove",
+            {},
+        ),
+        Case(
+            "/requests/<int:request_id>/links/<int:link_id>/remove",
+            "POST",
+            f"/requests/{r}/links/1/remove",
+            {},
+        ),
+        Case(
+            "/requests/<int:request_id>/labels",
+            "POST",
+            f"/requests/{r}/labels",
+            {"tags": "nightjar-tag"},
+        ),
+        Case("/projects/<int:project_id>", "GET", f"/projects/{ids.extra.get('project', 0)}"),
         Case("/requests/<int:request_id>/letters", "GET", f"/requests/{r}/letters"),
         Case(
             "/requests/<int:request_id>/letters",
@@ -260,6 +352,16 @@ def matrix(ids: Ids) -> list[Case]:
             {"sent_on": "2024-03-01"},
         ),
         Case("/files/<int:attachment_id>", "GET", f"/files/{ids.attachment}"),
+        Case("/mail/<int:mail_id>", "GET", f"/mail/{ids.extra['mail']}"),
+        Case("/mail/<int:mail_id>/original", "GET", f"/mail/{ids.extra['mail']}/original"),
+        Case("/mail/files/<int:attachment_id>", "GET", f"/mail/files/{ids.extra['mail_file']}"),
+        Case(
+            "/mail/<int:mail_id>/attach",
+            "POST",
+            f"/mail/{ids.extra['mail']}/attach",
+            {"request_id": str(r)},
+        ),
+        Case("/requests/<int:request_id>/mail", "POST", f"/requests/{r}/mail", {}),
         Case("/institutions/<int:institution_id>", "GET", f"/institutions/{i}"),
         Case("/institutions/<int:institution_id>/edit", "GET", f"/institutions/{i}/edit"),
         Case(
@@ -513,6 +615,17 @@ def test_reporters_read_the_newsrooms_requests_but_change_only_their_own(app, wo
         ("/requests/<int:request_id>/events/new", "POST"),
         ("/requests/<int:request_id>/events/<int:event_id>/correct", "GET"),
         ("/requests/<int:request_id>/events/<int:event_id>/correct", "POST"),
+        ("/requests/<int:request_id>/events/<int:event_id>/files", "GET"),
+        ("/requests/<int:request_id>/events/<int:event_id>/files", "POST"),
+        ("/requests/<int:request_id>/labels", "GET"),
+        ("/requests/<int:request_id>/labels", "POST"),
+        ("/requests/<int:request_id>/numbers", "GET"),
+        ("/requests/<int:request_id>/people", "GET"),
+        ("/requests/<int:request_id>/people", "POST"),
+        ("/requests/<int:request_id>/watchers/<int:user_id>/remove", "POST"),
+        ("/requests/<int:request_id>/numbers", "POST"),
+        ("/requests/<int:request_id>/numbers/<int:number_id>/remove", "POST"),
+        ("/requests/<int:request_id>/links/<int:link_id>/remove", "POST"),
         ("/settings/people/<int:user_id>/role", "POST"),
         ("/settings/people/<int:user_id>/deactivate", "POST"),
         ("/settings/people/<int:user_id>/reactivate", "POST"),
@@ -520,6 +633,7 @@ def test_reporters_read_the_newsrooms_requests_but_change_only_their_own(app, wo
         ("/api/v1/requests/<int:request_id>", "PATCH"),
         ("/api/v1/requests/<int:request_id>/events", "POST"),
         ("/requests/<int:request_id>/letters", "POST"),
+        ("/requests/<int:request_id>/language", "POST"),
         ("/letters/<int:letter_id>", "POST"),
         ("/letters/<int:letter_id>/send", "POST"),
         ("/letters/<int:letter_id>/record", "POST"),

@@ -66,6 +66,7 @@ def test_every_authenticated_page_and_download_is_no_store(app, client, auth):
         "kind": "institutions",
         "job_id": job_id,
         "letter_id": letter_id,
+        "mail_id": 1,  # no mail here: a 404, which must not be a 500 either
     }
     secret = token(app, EMAIL)
     tried: list[str] = []

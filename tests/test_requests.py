@@ -371,7 +371,7 @@ def test_dashboard_orders_overdue_by_days_late(app, client, reporter):
         reporter, answered, "final_response", {"occurred_on": "2024-02-15", "outcome": "refused"}
     )
     soup = page(client.get("/"))
-    overdue = [a.get_text() for a in soup.select("#overdue tbody a")]
+    overdue = [a.get_text() for a in soup.select("#overdue tbody .card-title a")]
     assert overdue == ["Very late", "Less late"]
     assert [a.get_text() for a in soup.select("#due-soon tbody a")] == ["Due soon"]
     # Due 2024-02-01: the deemed-refusal window (ATIA s.31, 60 days from 2024-02-02) ends

@@ -246,7 +246,9 @@ def test_every_field_a_reporter_types_is_bounded():
 
 def test_the_database_constraint_lists_every_declared_kind():
     assert kinds.codes() == EVENT_KINDS
-    assert set(kinds.REPORTER_KINDS) | {"filed", "deemed_refusal", "imported"} == set(EVENT_KINDS)
+    assert set(kinds.REPORTER_KINDS) | {"filed", "deemed_refusal", "imported", "reassigned"} == set(
+        EVENT_KINDS
+    )
 
 
 def test_a_declared_kind_reads_in_words_and_a_duplicate_is_refused(phone_kind):

@@ -103,8 +103,11 @@ def register_blueprints(app: Flask) -> None:
     from tracker.institutions.views import bp as institutions_bp
     from tracker.language.views import bp as language_bp
     from tracker.letters.views import bp as letters_bp
+    from tracker.mail_in.views import bp as mail_in_bp
     from tracker.packets.views import bp as packets_bp
     from tracker.people.views import bp as people_bp
+    from tracker.projects.views import bp as projects_bp
+    from tracker.reminders.views import bp as reminders_bp
     from tracker.requests.views import bp as requests_bp
     from tracker.scorecards.views import bp as scorecards_bp
 
@@ -122,7 +125,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(scorecards_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(reminders_bp)
     app.register_blueprint(language_bp)
+    app.register_blueprint(mail_in_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

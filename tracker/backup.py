@@ -24,7 +24,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from tracker import __version__
-from tracker.db import Base, trigram_schema
+from tracker.db import Base, trigram_schema, unaccent_schema
 from tracker.files.storage import LocalStorage
 from tracker.models import Attachment
 
@@ -288,9 +288,11 @@ def restore(app: Flask, source: Path, progress: Progress = _no_progress) -> dict
                 Base.metadata.drop_all(conn)
                 conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         pg_restore = _program("pg_restore")
-        # A dump of one schema names pg_trgm's operator class but not the extension itself.
+        # A dump of one schema names pg_trgm's operator class and unaccent's dictionary (in
+        # tracker_unaccent, 0016) but not the extensions themselves.
         with engine.begin() as conn:
             trigram_schema(conn)
+            unaccent_schema(conn)
         args, env = _pg_args(url)
         # Fixed arguments, no shell (bandit B603).
         result = subprocess.run(  # nosec B603

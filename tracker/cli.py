@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -19,12 +21,19 @@ from tracker.requests import recompute
 @click.option(
     "--password", default=None, help="The password (asked for when absent, without echo)."
 )
+@click.option(
+    "--temporary",
+    is_flag=True,
+    help="Make up a temporary password and print it: its owner must change it at first login.",
+)
 @with_appcontext
 def create_user_command(
-    email: str, newsroom: str, name: str, admin: bool, password: str | None
+    email: str, newsroom: str, name: str, admin: bool, password: str | None, temporary: bool
 ) -> None:
     """Create an account in a newsroom."""
-    if password is None:
+    if temporary and password is None:
+        password = secrets.token_urlsafe(12)
+    elif password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with db.transaction() as session:
@@ -36,11 +45,14 @@ def create_user_command(
                     password=password,
                     name=name,
                     role="admin" if admin else "reporter",
+                    temporary=temporary,
                 ),
             )
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {user.role} {user.email} in newsroom {user.newsroom.name!r}")
+    if temporary:
+        click.echo(f"temporary password (to change at first login): {password}")
 
 
 def run_recompute(dry_run: bool = False) -> recompute.Summary:
@@ -72,6 +84,7 @@ def register(app: Flask) -> None:
     from tracker.demo import demo_command
     from tracker.exports.cli import export_command
     from tracker.imports.cli import import_csv_command
+    from tracker.mail_in.cli import ingest_mail_command
     from tracker.migrate import db_cli
     from tracker.packets.cli import packet_command
     from tracker.scheduler import scheduler_command
@@ -90,3 +103,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(scheduler_command)
     app.cli.add_command(import_csv_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(ingest_mail_command)

@@ -34,7 +34,11 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     ),
     "SECURE_COOKIES": ("0", "1 to mark cookies Secure (behind HTTPS)."),
     "MAX_UPLOAD_MB": ("50", "Largest accepted upload, in megabytes."),
-    "BASE_URL": ("http://127.0.0.1:5000", "Public address used in e-mailed links."),
+    "BASE_URL": (
+        None,
+        "Public address used in links (mails, feeds, exports, the API); unset: the address "
+        "the tracker is served at.",
+    ),
     "LOG_LEVEL": ("INFO", "Logging level."),
     "DEFAULT_LOCALE": (
         "en",
@@ -98,6 +102,36 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "second); a larger one runs in the background (the scheduler), its page showing "
         "its progress.",
     ),
+    "IMAP_HOST": (
+        None,
+        "The newsroom mailbox's IMAP server (reporters forward or BCC agency mail there); "
+        "when unset, nothing is polled.",
+    ),
+    "IMAP_PORT": ("993", "IMAP port (993 with TLS from the start, 143 without)."),
+    "IMAP_USER": (None, "IMAP login."),
+    "IMAP_PASSWORD": (None, "IMAP password."),
+    "IMAP_FOLDER": ("INBOX", "The folder read for new mail."),
+    "IMAP_FILED": ("filed", "The folder each message is moved to once stored (made if missing)."),
+    "IMAP_SSL": (
+        "1",
+        "1 to connect over TLS from the start (the server's certificate is checked).",
+    ),
+    "IMAP_CA_FILE": (
+        None,
+        "PEM file of the certificate authorities trusted for the IMAP server (default: the "
+        "system's).",
+    ),
+    "IMAP_NEWSROOM": (
+        None,
+        "The newsroom the mailbox belongs to (may be left unset when there is one newsroom).",
+    ),
+    "IMAP_ADDRESS": (
+        None,
+        "The mailbox's address, e.g. newsroom@example.org: request pages then show the "
+        "address tag newsroom+r123-k7f2@example.org.",
+    ),
+    "IMAP_MINUTES": ("5", "How often the scheduler reads the mailbox."),
+    "IMAP_TIMEOUT": ("30", "Seconds to wait for the IMAP server."),
     "SCHEDULER_LEASE_SECONDS": (
         "60",
         "SQLite: how long the scheduler lock lasts unless renewed "
@@ -189,6 +223,9 @@ def build_config(
         "EXPORT_BACKGROUND_REQUESTS",
         "EXPORT_KEEP_HOURS",
         "IMPORT_INLINE_ROWS",
+        "IMAP_PORT",
+        "IMAP_MINUTES",
+        "IMAP_TIMEOUT",
         "SCHEDULER_LEASE_SECONDS",
         "SESSION_IDLE_MINUTES",
         "SESSION_MAX_HOURS",
@@ -239,6 +276,15 @@ def build_config(
         "SMTP_CA_FILE": _env("SMTP_CA_FILE", environ),
         "MAIL_FROM": _env("MAIL_FROM", environ),
         "MAIL_FROM_POLICY": from_policy,
+        "IMAP_HOST": _env("IMAP_HOST", environ),
+        "IMAP_USER": _env("IMAP_USER", environ),
+        "IMAP_PASSWORD": _env("IMAP_PASSWORD", environ),
+        "IMAP_FOLDER": _env("IMAP_FOLDER", environ),
+        "IMAP_FILED": _env("IMAP_FILED", environ),
+        "IMAP_SSL": _truthy(_env("IMAP_SSL", environ)),
+        "IMAP_CA_FILE": _env("IMAP_CA_FILE", environ),
+        "IMAP_NEWSROOM": _env("IMAP_NEWSROOM", environ),
+        "IMAP_ADDRESS": _env("IMAP_ADDRESS", environ),
         "DIGEST_WEEKDAY": digest_day,
         "DEFAULT_LOCALE": locale.split("_")[0],
         **numbers,

@@ -11,7 +11,10 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from tracker.textfold import fold
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -63,6 +66,8 @@ def normalise_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The search's folding (tracker.textfold), read by the search index's triggers (0016).
+    dbapi_connection.create_function(SQLITE_FOLD, 1, fold, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
@@ -138,8 +143,36 @@ def check_connection(app: Flask) -> None:
         ) from exc
 
 
-# SQLite: the FTS5 trigram index over info_request(title, text, file_number) (migration 0004).
+# SQLite: the FTS5 trigram index over info_request(title, text, file_number) (migration 0004),
+# of their folded text (no accents, lower case) since migration 0016.
 SQLITE_SEARCH_TABLE = "info_request_search"
+# The folding function: Python's on SQLite connections, unaccent's on PostgreSQL (0016).
+SQLITE_FOLD = "tracker_fold"
+PG_UNACCENT = "tracker_unaccent"
+
+
+class folded(sa.sql.functions.FunctionElement[str]):
+    """``folded(x)``: the text of x as the search compares it, without accents or case
+    (tracker.textfold): ``tracker_fold(x)`` on SQLite, ``lower(tracker_unaccent(x))`` on
+    PostgreSQL (what its trigram indexes hold), ``lower(x)`` elsewhere."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(folded)
+def _folded_default(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"{SQLITE_FOLD}({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "postgresql")
+def _folded_postgresql(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"lower({PG_UNACCENT}({compiler.process(element.clauses, **kw)}))"
 
 
 def is_search_index_table(name: str | None) -> bool:
@@ -180,6 +213,24 @@ def trigram_schema(conn: sa.Connection) -> str | None:
         try:
             with conn.begin_nested():
                 conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
+        except sa.exc.DBAPIError:
+            return None
+        schema = conn.scalar(query)
+    return schema
+
+
+def unaccent_schema(conn: sa.Connection) -> str | None:
+    """PostgreSQL: the schema holding the unaccent extension (behind ``tracker_unaccent``,
+    migration 0016), installing it in "public" when allowed; None when it cannot be."""
+    query = sa.text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'unaccent'"
+    )
+    schema = conn.scalar(query)
+    if schema is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public"))
         except sa.exc.DBAPIError:
             return None
         schema = conn.scalar(query)

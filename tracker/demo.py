@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tracker import clock, db
 from tracker.auth.service import NewUser, create_user, hash_password
 from tracker.files.storage import LocalStorage
+from tracker.i18n import _
 from tracker.institutions.service import InstitutionData, create_institution
 from tracker.models import InfoRequest, Institution, Newsroom, User
 from tracker.requests import service
@@ -59,11 +60,14 @@ def _user(session: Session) -> tuple[User, str]:
                 password=password,
                 name="Demo Reporter",
                 role="editor",
+                temporary=True,
             ),
         )
     else:
-        # The stored hash cannot be shown again: each run sets and prints a fresh password.
+        # The stored hash cannot be shown again: each run sets and prints a fresh password,
+        # temporary like the first (it went through a terminal).
         user.password_hash = hash_password(password)
+        user.must_change_password = True
     return user, password
 
 
@@ -122,9 +126,43 @@ def _ensure(
     return request
 
 
-def seed_demo(session: Session, today: date) -> tuple[User, str, list[InfoRequest]]:
-    """Create (or find) the demo newsroom, its account and its requests; never duplicates."""
-    user, password = _user(session)
+class DemoError(ValueError):
+    """The demo cannot go where it was asked to."""
+
+
+def newsroom_owner(session: Session, name: str) -> User:
+    """The account that owns the demo's requests in an existing newsroom: its first active
+    admin, else editor, else reporter."""
+    room = session.scalar(sa.select(Newsroom).where(Newsroom.name == name))
+    if room is None:
+        raise DemoError(
+            _(
+                "There is no newsroom named %(name)s: make your account first "
+                "(create-user EMAIL --newsroom NAME), then load the demo into it.",
+                name=name,
+            )
+        )
+    rank = sa.case({"admin": 0, "editor": 1}, value=User.role, else_=2)
+    owner = session.scalar(
+        sa.select(User)
+        .where(User.newsroom_id == room.id, User.active.is_(True))
+        .order_by(rank, User.id)
+        .limit(1)
+    )
+    if owner is None:
+        raise DemoError(_("The newsroom %(name)s has no active account.", name=name))
+    return owner
+
+
+def seed_demo(
+    session: Session, today: date, newsroom: str | None = None
+) -> tuple[User, str | None, list[InfoRequest]]:
+    """Create (or find) the demo's requests, never twice: in the demo newsroom with its own
+    account (and a fresh password), or in ``newsroom``, owned by its first admin."""
+    if newsroom is None:
+        user, password = _user(session)
+    else:
+        user, password = newsroom_owner(session, newsroom), None
     ago = lambda days: today - timedelta(days=days)  # noqa: E731
     requests = [
         _ensure(
@@ -228,12 +266,24 @@ def seed_demo(session: Session, today: date) -> tuple[User, str, list[InfoReques
 
 
 @click.command("demo")
+@click.option(
+    "--newsroom",
+    default=None,
+    help="Load the demo requests into this existing newsroom (owned by its first admin) "
+    "instead of a newsroom of their own.",
+)
 @with_appcontext
-def demo_command() -> None:
+def demo_command(newsroom: str | None) -> None:
     """Create a demo newsroom and account with example requests (safe to run twice)."""
     today = clock.today(current_app.config["TIMEZONE"])
-    with db.transaction() as session:
-        user, password, requests = seed_demo(session, today)
-    click.echo(f"login: {user.email} {password}")
+    try:
+        with db.transaction() as session:
+            user, password, requests = seed_demo(session, today, newsroom)
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from None
+    if password is None:
+        click.echo(f"newsroom: {user.newsroom.name} owner: {user.email}")
+    else:
+        click.echo(f"login: {user.email} {password}")
     for request in requests:
         click.echo(f"{request.id}\t{request.institution.name}\t{request.title}")

@@ -11,6 +11,10 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
+from tracker.deadlines import french
+from tracker.deadlines.engine import ReporterWindow
+from tracker.deadlines.explain import Explanation, Step
+from tracker.deadlines.lawtypes import Law
 from tracker.i18n import _, format_decimal, get_locale, lazy_gettext, ngettext
 from tracker.i18n import format_date as babel_format_date
 from tracker.laws import law_label
@@ -148,11 +152,66 @@ def page_link(endpoint: str) -> str:
     return _plain_link(endpoint, request.script_root, id(current_app._get_current_object()))
 
 
+def long_date(value: date) -> str:
+    """A date in a sentence: 2020-03-11 in English, 11 mars 2020 in French."""
+    if reader_locale() == "en":
+        return value.isoformat()
+    return babel_format_date(value, "d MMMM y")
+
+
+def explanation_steps(explanation: Explanation) -> tuple[Step, ...]:
+    """The due date's explanation in the reader's language (French where tracker.deadlines.french
+    words it, else the engine's English steps)."""
+    if reader_locale() == "fr":
+        steps = french.explanation_steps(explanation, long_date)
+        if steps is not None:
+            return steps
+    return explanation.steps
+
+
+def cite(law: Law, section: str) -> str:
+    """A section of a law, cited in the reader's language ("par. 10(3) de la Loi sur l'accès à
+    l'information", "ATIA s.10(3)")."""
+    return french.cite(law, section) if reader_locale() == "fr" else law.cite(section)
+
+
+def law_name(law: Law) -> str:
+    """A law's name in the reader's language, where tracker.deadlines.french has it."""
+    names = french.french_law(law) if reader_locale() == "fr" else None
+    return names.name if names is not None else law.name
+
+
+def law_jurisdiction(law: Law) -> str:
+    """A law's jurisdiction in the reader's language."""
+    names = french.french_law(law) if reader_locale() == "fr" else None
+    return names.jurisdiction if names is not None else law.jurisdiction
+
+
+def window_text(law: Law, window: ReporterWindow) -> str:
+    """A reporter's window as a sentence in the reader's language."""
+    if reader_locale() == "fr":
+        return french.window_text(law, window, long_date) or window.text
+    return window.text
+
+
+def window_citation(law: Law, window: ReporterWindow) -> str:
+    """A reporter's window's citation in the reader's language."""
+    if reader_locale() == "fr":
+        return french.cited_as_given(law, window.citation)
+    return window.citation
+
+
 def register_filters(app: Flask) -> None:
     """Make the formatters and labels available in templates."""
     app.jinja_env.globals["status_labels"] = STATUS_LABELS
     app.jinja_env.globals["status_badges"] = STATUS_BADGES
     app.jinja_env.globals["link"] = page_link
+    app.jinja_env.globals["explanation_steps"] = explanation_steps
+    app.jinja_env.globals["cite"] = cite
+    app.jinja_env.globals["law_name"] = law_name
+    app.jinja_env.globals["law_jurisdiction"] = law_jurisdiction
+    app.jinja_env.globals["window_text"] = window_text
+    app.jinja_env.globals["window_citation"] = window_citation
     app.context_processor(lambda: {"request_url": request_links()})
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")

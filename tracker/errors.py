@@ -8,7 +8,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from tracker.i18n import _, lazy_gettext
+from tracker.i18n import _, browser_locale, force_locale, lazy_gettext
 
 # The page's title and sentence for the usual codes, in the reader's language (the API's JSON
 # keeps werkzeug's English names: its clients are programs). A view's own description (abort
@@ -34,6 +34,7 @@ HTTP_TEXTS = {
         lazy_gettext("Conflict"),
         lazy_gettext("Someone changed this meanwhile; reload the page and try again."),
     ),
+    410: (lazy_gettext("Gone"), lazy_gettext("What was at this address is no longer there.")),
     413: (
         lazy_gettext("Request Entity Too Large"),
         lazy_gettext("The upload is too large; nothing was saved."),
@@ -93,9 +94,11 @@ def _database_down(exc: Exception) -> tuple[str | Response, int]:
         return jsonify(error="Service Unavailable", reason=reason), 503
     # Rendered without context processors: Flask-Login's would ask the database who is
     # logged in, and the layout would too.
-    html = current_app.jinja_env.get_template("errors/unavailable.html").render(
-        message=_("The database is unavailable; nothing was saved. Try again in a moment.")
-    )
+    # In the browser's language: the account's would need the database.
+    with force_locale(browser_locale()):
+        html = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            message=_("The database is unavailable; nothing was saved. Try again in a moment.")
+        )
     return html, 503
 
 

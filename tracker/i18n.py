@@ -15,6 +15,7 @@ older than its ``.po`` (a fresh clone, a merge that touched a catalogue).
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -37,6 +38,7 @@ __all__ = [
     "LOCALE_NAMES",
     "TRANSLATIONS",
     "_",
+    "browser_locale",
     "compile_catalogues",
     "force_locale",
     "format_date",
@@ -85,6 +87,12 @@ def select_locale() -> str:
         chosen = normalize_locale(getattr(user, "locale", None))
         if chosen:
             return chosen
+    return browser_locale()
+
+
+def browser_locale() -> str:
+    """The language the browser asks for (the switch's cookie, else Accept-Language), else
+    the newsroom's: what a page reads when it must not ask the database who is logged in."""
     chosen = normalize_locale(request.cookies.get(COOKIE_NAME))
     if chosen:
         return chosen
@@ -104,7 +112,9 @@ def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
             continue
         with po_path.open("rb") as source:
             catalog = read_po(source, locale=po_path.parent.parent.name)
-        partial = mo_path.with_suffix(".mo.tmp")
+        # Beside it under a name of this process's own, then renamed: two workers starting at
+        # once each write whole files, and a reader never sees half of one.
+        partial = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
         with partial.open("wb") as target:
             write_mo(target, catalog)
         partial.replace(mo_path)

@@ -38,6 +38,7 @@ ALERT_KINDS: tuple[str, ...] = (
     "weekly_digest",
     "password_reset",
     "export_ready",
+    "reminder",  # a person's own "remind me on DATE" (tracker.reminders), migration 0015
 )
 ALERT_STATUSES: tuple[str, ...] = ("pending", "sending", "sent", "failed")
 
@@ -71,6 +72,9 @@ class Newsroom(Base):
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Mail in (migration 0017): an acknowledgement read in agency mail is added to the
+    # timeline without waiting for a reporter to confirm it.
+    mail_auto_acknowledge: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
 
     users: Mapped[list[User]] = relationship(back_populates="newsroom")
 
@@ -97,6 +101,9 @@ class User(UserMixin, Base):
     # kind -> bool; a missing kind means the default (on) for the alert kinds.
     alert_preferences: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     active: Mapped[bool] = mapped_column(default=True)
+    # A temporary password (demo, `create-user --temporary`): changed at first login before
+    # anything else (migration 0015).
+    must_change_password: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Accounts are deactivated, never deleted: the timeline keeps who recorded what.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -277,11 +284,12 @@ class InfoRequest(Base):
             "status",
             "id",
         ),
-        # Search (LIKE '%term%') through trigram indexes, on PostgreSQL only (pg_trgm).
+        # Search (LIKE '%term%') through trigram indexes, on PostgreSQL only (pg_trgm), of
+        # the text without accents (tracker_unaccent, migration 0016).
         *[
             sa.Index(
                 f"ix_info_request_{column}_trgm",
-                sa.func.lower(sa.column(column)).label(f"lower_{column}"),
+                sa.func.lower(sa.func.tracker_unaccent(sa.column(column))).label(f"lower_{column}"),
                 postgresql_using="gin",
                 postgresql_ops={f"lower_{column}": "gin_trgm_ops"},
             ).ddl_if(dialect="postgresql", callable_=_trigram_ops_visible)
@@ -296,6 +304,9 @@ class InfoRequest(Base):
     law_code: Mapped[str] = mapped_column(sa.String(32))
     title: Mapped[str] = mapped_column(sa.String(300))
     text: Mapped[str] = mapped_column(sa.Text, default="")
+    # The language of its letters, packet and alert mails ("en", "fr"); None: the default
+    # (tracker.language.service.request_language).
+    language: Mapped[str | None] = mapped_column(sa.String(16))
     file_number: Mapped[str | None] = mapped_column(sa.String(100))
     sent_on: Mapped[date | None] = mapped_column(sa.Date)
     received_on: Mapped[date] = mapped_column(sa.Date)
@@ -321,6 +332,154 @@ class InfoRequest(Base):
     owner: Mapped[User] = relationship()
     events: Mapped[list[TimelineEvent]] = relationship(
         back_populates="request", order_by="(TimelineEvent.occurred_on, TimelineEvent.id)"
+    )
+
+
+# A request's file numbers beside its current one (InfoRequest.file_number), and how two
+# requests are related: declared here, labelled in tracker.requests.numbers.
+NUMBER_KINDS: tuple[str, ...] = ("previous", "appeal", "complaint", "other")
+LINK_KINDS: tuple[str, ...] = ("split", "transferred", "consolidated", "refiled")
+
+
+class RequestNumber(Base):
+    """Another file number of a request: the institution's previous one, an appeal's, the
+    complaint body's (tracker.requests.numbers)."""
+
+    __tablename__ = "request_number"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", NUMBER_KINDS), name="kind"),
+        sa.UniqueConstraint("request_id", "kind", "number"),
+        sa.Index("ix_request_number_lower_number", sa.func.lower(sa.column("number"))),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    number: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RequestLink(Base):
+    """Two requests related: ``from`` was split into, transferred as, consolidated into or
+    refiled as ``to``."""
+
+    __tablename__ = "request_link"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", LINK_KINDS), name="kind"),
+        sa.CheckConstraint("from_request_id <> to_request_id", name="not_itself"),
+        sa.UniqueConstraint("from_request_id", "to_request_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE")
+    )
+    to_request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RequestWatcher(Base):
+    """A colleague who receives a request's alerts as its owner does."""
+
+    __tablename__ = "request_watcher"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reminder(Base):
+    """ "Remind me on DATE" about a request: mailed through the alert outbox on that day
+    (tracker.reminders), whatever the request's status."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (sa.Index("ix_reminder_remind_on_queued", "remind_on", "queued_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), index=True
+    )
+    remind_on: Mapped[date] = mapped_column(sa.Date)
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When its mail went into the outbox (NULL: not yet).
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Project(Base):
+    """A story or investigation that any number of the newsroom's requests belong to."""
+
+    __tablename__ = "project"
+    __table_args__ = (
+        sa.Index(
+            "uq_project_newsroom_lower_name",
+            "newsroom_id",
+            sa.func.lower(sa.column("name")),
+            unique=True,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RequestProject(Base):
+    """A request's membership of a project."""
+
+    __tablename__ = "request_project"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Tag(Base):
+    """A label a newsroom puts on requests (one row per name, whatever its case)."""
+
+    __tablename__ = "tag"
+    __table_args__ = (
+        sa.Index(
+            "uq_tag_newsroom_lower_name",
+            "newsroom_id",
+            sa.func.lower(sa.column("name")),
+            unique=True,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(50))
+
+
+class RequestTag(Base):
+    """A tag on a request."""
+
+    __tablename__ = "request_tag"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 
@@ -729,3 +888,113 @@ class Letter(Base):
         sa.ForeignKey("timeline_event.id", ondelete="SET NULL")
     )
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+MAIL_STATUSES: tuple[str, ...] = ("attached", "review", "skipped")
+MAIL_SOURCES: tuple[str, ...] = ("upload", "cli", "imap")
+
+
+class MailMessage(Base):
+    """An agency e-mail brought in (upload, command line, IMAP): the original kept byte for
+    byte under its SHA-256, matched to a request (``attached``, with the reason), or waiting in
+    the review queue (``review``, with why), or not stored (``skipped``, with why). Never
+    deleted (tracker.mail_in.service)."""
+
+    __tablename__ = "mail_message"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", MAIL_STATUSES), name="status"),
+        sa.CheckConstraint(_in("source", MAIL_SOURCES), name="source"),
+        sa.CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        sa.UniqueConstraint("newsroom_id", "sha256"),
+        sa.Index("ix_mail_message_newsroom_status_id", "newsroom_id", "status", "id"),
+        sa.Index("ix_mail_message_newsroom_message_id", "newsroom_id", "message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id", ondelete="CASCADE"))
+    request_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="SET NULL"), index=True
+    )
+    # The timeline entry confirmed from this message, once there is one.
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("timeline_event.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(sa.String(16))
+    source: Mapped[str] = mapped_column(sa.String(16))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(127))
+    message_id: Mapped[str | None] = mapped_column(sa.String(500))
+    in_reply_to: Mapped[str] = mapped_column(sa.Text, default="")
+    sender: Mapped[str] = mapped_column(sa.String(500), default="")
+    recipients: Mapped[str] = mapped_column(sa.Text, default="")
+    subject: Mapped[str] = mapped_column(sa.Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    body_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # The receiving servers' Authentication-Results headers, as written (SPF, DKIM, DMARC).
+    auth_results: Mapped[str] = mapped_column(sa.Text, default="")
+    # How it was matched ("token", "reply", "file_number", "domain") and the words shown.
+    match_rule: Mapped[str | None] = mapped_column(sa.String(32))
+    match_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # What was wrong with it (malformed MIME, an oversize message...), shown beside it.
+    problem: Mapped[str] = mapped_column(sa.Text, default="")
+    # The timeline entry read from its text: {"kind", "details", "note", "occurred_on", "why"}.
+    proposal: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    attachments: Mapped[list[MailAttachment]] = relationship(
+        back_populates="message", order_by="MailAttachment.id"
+    )
+
+
+class MailAttachment(Base):
+    """A file extracted from a mail message (TNEF and nested messages included), stored by
+    SHA-256 with the other files: identical files are on disk once."""
+
+    __tablename__ = "mail_attachment"
+    __table_args__ = (
+        sa.CheckConstraint("size >= 0", name="size"),
+        sa.CheckConstraint("length(sha256) = 64", name="sha256_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("mail_message.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(127))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    problem: Mapped[str] = mapped_column(sa.Text, default="")
+
+    message: Mapped[MailMessage] = relationship(back_populates="attachments")
+
+
+class RequestMailToken(Base):
+    """The tag a request's mail carries (``+r123-k7f2`` in the address, ``[ATI-123-k7f2]``
+    in the subject), given once per request."""
+
+    __tablename__ = "request_mail_token"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MailboxPoll(Base):
+    """The IMAP mailbox's last poll: when it last worked, and the last error."""
+
+    __tablename__ = "mailbox_poll"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    newsroom_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("newsroom.id", ondelete="CASCADE")
+    )
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    filed: Mapped[int] = mapped_column(sa.BigInteger, default=0)

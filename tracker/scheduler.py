@@ -251,6 +251,23 @@ def import_job(session: Session, config: Mapping[str, Any]) -> None:
         log.info("imports: %d done", done)
 
 
+def mail_poll_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Read the newsroom mailbox (TRACKER_IMAP_*): store, match and file its messages."""
+    from tracker.mail_in import imap
+
+    result = imap.poll(session, config)
+    if result is not None and (result.filed or result.skipped or result.error):
+        log.info(
+            "mail poll: %d filed (%d attached, %d to review, %d already stored), %d skipped%s",
+            result.filed,
+            result.attached,
+            result.queued,
+            result.duplicates,
+            result.skipped,
+            f"; error: {result.error}" if result.error else "",
+        )
+
+
 def _run(app: Flask, lock: DatabaseLock, job: Callable[[Session, Mapping[str, Any]], None]) -> None:
     if not lock.held:
         return
@@ -265,6 +282,7 @@ JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "scorecards": scorecard_job,
     "exports": export_job,
     "imports": import_job,
+    "mail-poll": mail_poll_job,
 }
 
 
@@ -315,6 +333,15 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             timedelta(seconds=4),
         ),
     )
+    if app.config.get("IMAP_HOST"):
+        jobs += (
+            (
+                "mail-poll",
+                "read the newsroom mailbox",
+                IntervalTrigger(minutes=app.config["IMAP_MINUTES"]),
+                timedelta(seconds=4),
+            ),
+        )
     for job_id, name, trigger, delay in jobs:
         scheduler.add_job(
             _run,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import subprocess
 import sys
 from types import FrameType
@@ -15,11 +17,24 @@ from werkzeug.serving import run_simple
 from tracker.db import check_connection
 
 
-def start_scheduler() -> subprocess.Popen[bytes]:
-    """The scheduler in its own process (never inside the web server), same settings."""
+def start_scheduler(base_url: str | None = None) -> subprocess.Popen[bytes]:
+    """The scheduler in its own process (never inside the web server), same settings; its
+    mails link to ``base_url`` when TRACKER_BASE_URL is unset."""
     command = [sys.executable, "-m", "flask", "--app", "tracker", "scheduler"]
+    env = dict(os.environ)
+    if base_url and not env.get("TRACKER_BASE_URL"):
+        env["TRACKER_BASE_URL"] = base_url
     # Fixed arguments, no shell (bandit B603).
-    return subprocess.Popen(command)  # nosec B603
+    return subprocess.Popen(command, env=env)  # nosec B603
+
+
+def served_url(host: str, port: int) -> str:
+    """The address a browser reaches the development server at."""
+    if host in ("0.0.0.0", "::", ""):  # nosec B104: only naming the address, not binding
+        host = socket.getfqdn()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def stop_scheduler(process: subprocess.Popen[bytes]) -> None:
@@ -54,9 +69,12 @@ def serve_command(host: str, port: int, scheduler: bool) -> None:
         check_connection(app)
     except ConnectionError as exc:
         raise click.ClickException(str(exc)) from None
-    process = start_scheduler() if scheduler else None
+    served = served_url(host, port)
+    # Links in mails and feeds name where the tracker really is (TRACKER_BASE_URL wins).
+    app.config["SERVED_URL"] = served
+    process = start_scheduler(served) if scheduler else None
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    click.echo(f"ATI tracker on http://{host}:{port}/  (Ctrl-C stops it)")
+    click.echo(f"ATI tracker on {served}/  (Ctrl-C stops it)")
     try:
         # No reloader: it would start the app (and any scheduler) twice.
         run_simple(host, port, app, use_reloader=False, threaded=True)

@@ -20,10 +20,14 @@ from typing import Any
 
 from flask import render_template
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
 
 from tracker import clock, deadlines
+from tracker.i18n import _, force_locale, format_date, get_locale, ngettext, normalize_locale
+from tracker.language.service import request_language
 from tracker.models import Alert, InfoRequest, User
 from tracker.requests.state import clock_end
+from tracker.urls import base_url
 
 log = logging.getLogger("tracker.alerts.mail")
 
@@ -77,12 +81,12 @@ def read_unsubscribe_token(secret_key: str, token: str) -> tuple[int, str] | Non
 def unsubscribe_url(config: Mapping[str, Any], user_id: int, kind: str) -> str:
     """The one-click link that stops this kind of alert for this user."""
     token = unsubscribe_token(config["SECRET_KEY"], user_id, kind)
-    return f"{config['BASE_URL']}/alerts/unsubscribe/{token}"
+    return f"{base_url(config, mail=True)}/alerts/unsubscribe/{token}"
 
 
 def request_url(config: Mapping[str, Any], request_id: int) -> str:
     """The request's page, as linked from mails."""
-    return f"{config['BASE_URL']}/requests/{request_id}"
+    return f"{base_url(config, mail=True)}/requests/{request_id}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,7 +103,30 @@ class Composed:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    """3 days, 1 working day, 2 late requests: in the mail's language."""
+    if word == "working day":
+        return ngettext("%(num)s working day", "%(num)s working days", n)
+    if word == "late request":
+        return ngettext("%(num)s late request", "%(num)s late requests", n)
+    return ngettext("%(num)s day", "%(num)s days", n)
+
+
+def _day(value: date) -> str:
+    """A date as a mail writes it: 2020-03-11 in English, 11 mars 2020 in French."""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return value.isoformat()
+    return format_date(value, "d MMMM y")
+
+
+def alert_language(
+    db: Session | None, request: InfoRequest | None, user: User, default: str
+) -> str:
+    """A mail about a request is in the request's language (``request_language``); the digest
+    in its reader's, else the newsroom's."""
+    if request is not None and db is not None:
+        return request_language(db, request, default)
+    return normalize_locale(user.locale) or normalize_locale(default) or "en"
 
 
 def _short(title: str, limit: int = 120) -> str:
@@ -158,7 +185,7 @@ def request_facts(request: InfoRequest, today: date) -> dict[str, Any]:
         "complaint_body": law.complaint_body,
         "complaint_section": law.cite(window.section) if window else None,
         "complaint_window": (
-            f"{_plural(window.length, 'working day' if window.unit == 'working' else 'day')}"
+            _plural(window.length, "working day" if window.unit == "working" else "day")
             if window
             else None
         ),
@@ -168,22 +195,40 @@ def request_facts(request: InfoRequest, today: date) -> dict[str, Any]:
 def request_subject(kind: str, facts: Mapping[str, Any]) -> str:
     """The subject names the request and the deadline."""
     title = _short(facts["request"].title)
-    due = facts["due_on"].isoformat()
+    due = _day(facts["due_on"])
     if kind in ("due_in_7", "due_in_2"):
-        subject = f"Due in {_plural(facts['days_left'], 'day')}: {title} (due {due})"
+        subject = _(
+            "Due in %(days)s: %(title)s (due %(date)s)",
+            days=_plural(facts["days_left"], "day"),
+            title=title,
+            date=due,
+        )
     elif kind == "due_today":
-        subject = f"Due today: {title} (due {due})"
+        subject = _("Due today: %(title)s (due %(date)s)", title=title, date=due)
     elif kind == "overdue":
         # "Deemed refused" only where the law has a deemed refusal (issue 15 part 3).
-        refused = ", deemed refused" if facts.get("deemed_section") else ""
-        subject = f"Overdue{refused}: {title} (was due {due})"
+        if facts.get("deemed_section"):
+            subject = _(
+                "Overdue, deemed refused: %(title)s (was due %(date)s)", title=title, date=due
+            )
+        else:
+            subject = _("Overdue: %(title)s (was due %(date)s)", title=title, date=due)
     else:
         left = facts["complaint_days_left"]
-        when = "today" if left == 0 else f"in {_plural(left, 'day')}"
-        subject = (
-            f"Complaint window closes {when}: {title} "
-            f"(last day {facts['complaint_due_on'].isoformat()})"
-        )
+        last = _day(facts["complaint_due_on"])
+        if left == 0:
+            subject = _(
+                "Complaint window closes today: %(title)s (last day %(date)s)",
+                title=title,
+                date=last,
+            )
+        else:
+            subject = _(
+                "Complaint window closes in %(days)s: %(title)s (last day %(date)s)",
+                days=_plural(left, "day"),
+                title=title,
+                date=last,
+            )
     return subject[:SUBJECT_MAX]
 
 
@@ -191,21 +236,37 @@ def compose_request_alert(
     kind: str, request: InfoRequest, user: User, today: date, config: Mapping[str, Any]
 ) -> Composed:
     """Render a deadline alert about one request (needs an app context for the templates)."""
-    facts = request_facts(request, today)
     from sqlalchemy.orm import object_session
 
+    session = object_session(request)
+    language = alert_language(session, request, user, config.get("DEFAULT_LOCALE", "en"))
+    with force_locale(language):
+        return _compose_request_alert(kind, request, user, today, config, session)
+
+
+def _compose_request_alert(
+    kind: str,
+    request: InfoRequest,
+    user: User,
+    today: date,
+    config: Mapping[str, Any],
+    session: Session | None,
+) -> Composed:
+    from tracker.alerts.service import PREFERENCE_KINDS
     from tracker.letters.service import reminder_for
 
-    session = object_session(request)
+    facts = request_facts(request, today)
     context = {
         **facts,
         # The letter due (never sent by the alert itself), with the page that drafts it.
         "letter_due": reminder_for(session, request, today) if session is not None else None,
-        "letters_url": f"{config['BASE_URL']}/requests/{request.id}/letters",
+        "letters_url": f"{base_url(config, mail=True)}/requests/{request.id}/letters",
         "kind": kind,
         "user": user,
         "today": today,
         "plural": _plural,
+        "day": _day,
+        "kind_label": str(PREFERENCE_KINDS.get(kind, kind)),
         "request_url": request_url(config, request.id),
         "unsubscribe_url": unsubscribe_url(config, user.id, kind),
     }
@@ -219,7 +280,14 @@ def compose_request_alert(
 def compose_digest(
     user: User, requests: list[InfoRequest], today: date, config: Mapping[str, Any]
 ) -> Composed:
-    """Render the weekly digest of late requests."""
+    """Render the weekly digest of late requests, in its reader's language."""
+    with force_locale(alert_language(None, None, user, config.get("DEFAULT_LOCALE", "en"))):
+        return _compose_digest(user, requests, today, config)
+
+
+def _compose_digest(
+    user: User, requests: list[InfoRequest], today: date, config: Mapping[str, Any]
+) -> Composed:
     items = [{**request_facts(r, today), "url": request_url(config, r.id)} for r in requests]
     items.sort(key=lambda item: (-item["days_late"], item["request"].id))
     context = {
@@ -227,10 +295,15 @@ def compose_digest(
         "user": user,
         "today": today,
         "plural": _plural,
-        "dashboard_url": f"{config['BASE_URL']}/",
+        "day": _day,
+        "dashboard_url": f"{base_url(config, mail=True)}/",
         "unsubscribe_url": unsubscribe_url(config, user.id, "weekly_digest"),
     }
-    subject = f"Weekly digest: {_plural(len(items), 'late request')} as of {today.isoformat()}"
+    subject = _(
+        "Weekly digest: %(requests)s as of %(date)s",
+        requests=_plural(len(items), "late request"),
+        date=_day(today),
+    )
     return Composed(
         subject=subject[:SUBJECT_MAX],
         text=render_template("alerts/mail/digest.txt", **context),

@@ -50,6 +50,8 @@ from tracker.alerts import mail
 from tracker.config import WEEKDAYS
 from tracker.i18n import lazy_gettext
 from tracker.models import Alert, InfoRequest, User
+from tracker.reminders.service import plan_reminders
+from tracker.requests.people import watchers_by_request
 
 log = logging.getLogger("tracker.alerts")
 
@@ -186,7 +188,10 @@ def complaint_kind(days_left: int) -> str | None:
 
 
 def _recipients(
-    request: InfoRequest, users: Mapping[int, User], newsroom_watchers: Mapping[int, list[User]]
+    request: InfoRequest,
+    users: Mapping[int, User],
+    newsroom_watchers: Mapping[int, list[User]],
+    request_watchers: Mapping[int, list[int]] | None = None,
 ) -> list[User]:
     people = {}
     owner = users.get(request.owner_id)
@@ -194,6 +199,11 @@ def _recipients(
         people[owner.id] = owner
     for watcher in newsroom_watchers.get(request.newsroom_id, []):
         people[watcher.id] = watcher
+    # Colleagues watching this request (tracker.requests.people), while active.
+    for user_id in (request_watchers or {}).get(request.id, []):
+        colleague = users.get(user_id)
+        if colleague is not None and colleague.newsroom_id == request.newsroom_id:
+            people[colleague.id] = colleague
     return list(people.values())
 
 
@@ -233,7 +243,9 @@ def plan_group(
             watchers[user.newsroom_id].append(user)
 
     planned: list[Planned] = []
-    for request in _candidates(db, today, newsroom_ids):
+    candidates = _candidates(db, today, newsroom_ids)
+    request_watchers = watchers_by_request(db, [r.id for r in candidates])
+    for request in candidates:
         kinds: list[tuple[str, date]] = []
         days_left = (request.due_on - today).days
         if request.status == "awaiting" and days_left >= 0:
@@ -246,7 +258,7 @@ def plan_group(
             kind = complaint_kind((request.complaint_due_on - today).days)
             if kind:
                 kinds.append((kind, request.complaint_due_on))
-        for user in _recipients(request, users, watchers):
+        for user in _recipients(request, users, watchers, request_watchers):
             planned.extend(
                 Planned(kind, user, request, deadline)
                 for kind, deadline in kinds
@@ -316,6 +328,8 @@ def plan_alerts(db: Session, config: Mapping[str, Any], *, dry_run: bool = False
         if dry_run:
             queued += len(fresh)
             continue
+        # Personal reminders due today go out through the same outbox (tracker.reminders).
+        queued += plan_reminders(db, today, newsroom_ids, config)
         now = clock.now()
         for item in fresh:
             if item.request is not None:

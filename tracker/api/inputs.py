@@ -234,6 +234,8 @@ class RequestQuery(BaseModel):
     institution_id: QueryId = absent("Institution id.", alias="institution")
     law_code: LawCode = absent(alias="law")
     owner_id: QueryId = absent("Owner's user id.", alias="owner")
+    project_id: QueryId = absent("Project id: only the project's requests.", alias="project")
+    tag: Words = absent("Tag name (any case): only the requests carrying it.")
     overdue: Literal["true", "false", "1", "0"] = "false"
     q: Words = Field("", description="Words in the title, text or file number.")
     sort: Annotated[str, Choice(tuple(SORTS))] = "due"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel.speaklater import LazyString
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -19,6 +19,7 @@ from tracker.requests.describe import Deadline as Found
 from tracker.requests.describe import Lateness as Late
 from tracker.requests.service import can_edit
 from tracker.timeline import kinds
+from tracker.urls import base_url
 
 M = TypeVar("M", bound=BaseModel)
 Status = Annotated[str, Choice(STATUSES)]
@@ -279,7 +280,7 @@ def _summary(request: InfoRequest, late: Late) -> dict[str, Any]:
         "status_label": STATUS_LABELS[request.status],
         "lateness": late,
         "url": url_for("api.get_request", request_id=request.id),
-        "html_url": f"{current_app.config['BASE_URL']}/requests/{request.id}",
+        "html_url": f"{base_url()}/requests/{request.id}",
     }
 
 

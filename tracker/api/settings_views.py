@@ -37,7 +37,9 @@ def tokens() -> str | Response:
         except service.TokenError as exc:
             form.name.errors = [*form.name.errors, str(exc)]
         else:
-            response = Response(_page(NewTokenForm(formdata=None), secret, token.name))
+            response = Response(
+                _page(NewTokenForm(formdata=None), secret, token.name), mimetype="text/html"
+            )
             response.headers["Cache-Control"] = "no-store"
             return response
     return _page(form)

@@ -23,6 +23,7 @@ from tracker.models import InfoRequest, Institution, TimelineEvent, User
 from tracker.requests import queries, service
 from tracker.requests.describe import describe, lateness
 from tracker.timeline import kinds
+from tracker.urls import base_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -113,7 +114,7 @@ def _detail(info_request: InfoRequest) -> serialize.Request:
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
     """The OpenAPI 3.1 description of this API."""
-    response = jsonify(openapi.document(current_app.config["BASE_URL"]))
+    response = jsonify(openapi.document(base_url()))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 

@@ -28,6 +28,7 @@ from tracker import db as database
 from tracker.alerts.mail import Mailer, MailError
 from tracker.auth.service import AccountError, hash_password, normalise_email, password_problem
 from tracker.models import User
+from tracker.urls import base_url
 
 log = logging.getLogger("tracker.auth.reset")
 
@@ -50,7 +51,7 @@ def reset_token(secret_key: str, user: User) -> str:
 
 def reset_url(config: Mapping[str, Any], user: User) -> str:
     """The link a user follows to choose a new password."""
-    return f"{config['BASE_URL']}/password/reset/{reset_token(config['SECRET_KEY'], user)}"
+    return f"{base_url(config, mail=True)}/password/reset/{reset_token(config['SECRET_KEY'], user)}"
 
 
 def user_for_token(

@@ -63,6 +63,8 @@ class NewUser:
     password: str
     name: str = ""
     role: str = "reporter"
+    # A password someone else chose or saw: to be changed at first login.
+    temporary: bool = False
 
 
 def normalise_email(email: str) -> str:
@@ -123,6 +125,7 @@ def create_user(db: Session, new: NewUser) -> User:
         role=new.role,
         newsroom=newsroom,
         alert_preferences={},
+        must_change_password=new.temporary,
     )
     db.add(user)
     db.flush()
@@ -144,10 +147,13 @@ def change_password(user: User, current: str, new: str) -> None:
     """Replace the password after checking the current one; the caller commits."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError(_("The current password is not right."), "current")
+    if new == current:
+        raise AccountError(_("Choose a new password, not the one you have now."), "new")
     problem = password_problem(new, user.email, user.name)
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(new)
+    user.must_change_password = False
 
 
 @dataclass(frozen=True)

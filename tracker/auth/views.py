@@ -30,11 +30,30 @@ from tracker.auth.forms import (
     LogoutForm,
     ResetPasswordForm,
 )
-from tracker.i18n import _, lazy_gettext, ngettext
+from tracker.i18n import COOKIE_NAME as LOCALE_COOKIE
+from tracker.i18n import _, lazy_gettext, ngettext, normalize_locale
 from tracker.models import Newsroom
 from tracker.people import service as people
 
 bp = Blueprint("auth", __name__)
+
+# What an account with a temporary password may reach before changing it.
+BEFORE_CHANGE = frozenset({"auth.change_password", "auth.logout", "auth.login", "static"})
+
+
+@bp.before_app_request
+def temporary_password_first() -> Response | None:
+    """An account logged in with a temporary password changes it before anything else."""
+    if (
+        request.endpoint not in BEFORE_CHANGE
+        and request.blueprint != "api"  # a token is its own credential
+        and current_user.is_authenticated
+        and current_user.must_change_password
+    ):
+        flash(_("Your password is temporary: choose your own to go on."), "info")
+        return redirect(url_for("auth.change_password"))
+    return None
+
 
 LOGIN_FAILED = lazy_gettext("E-mail or password is incorrect.")
 THROTTLED = lazy_gettext("Too many failed attempts. Wait 15 minutes, then try again.")
@@ -79,6 +98,11 @@ def login() -> str | Response | tuple[str, int]:
                 service.record_login_failure(session_, email, client, now)
             else:
                 service.clear_client_failures(session_, email, client)
+                # A language chosen with the switch before logging in becomes the account's
+                # when it has none yet (its letters and packets then default to it too).
+                chosen = normalize_locale(request.cookies.get(LOCALE_COOKIE))
+                if chosen and not normalize_locale(user.locale):
+                    user.locale = chosen
                 secret = sessions.start(
                     session_,
                     user,

@@ -16,6 +16,7 @@ from tracker import clock, db
 from tracker.alerts.commands import _parse_day
 from tracker.exports import jobs, service
 from tracker.models import Newsroom
+from tracker.urls import base_url
 
 
 @click.command("export")
@@ -54,9 +55,7 @@ def export_command(newsroom: str, output: Path, force: bool, today: date | None)
 
         try:
             with part.open("wb") as handle:
-                service.write_newsroom_zip(
-                    session, room, day, current_app.config["BASE_URL"], handle, progress
-                )
+                service.write_newsroom_zip(session, room, day, base_url(), handle, progress)
             jobs.check_zip(part, done[0])
         except BaseException:
             part.unlink(missing_ok=True)

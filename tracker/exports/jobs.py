@@ -37,6 +37,7 @@ from tracker import clock
 from tracker.alerts.service import address_of
 from tracker.exports import service
 from tracker.models import Alert, ExportJob, ExportWaiter, InfoRequest, Newsroom, User
+from tracker.urls import base_url
 
 log = logging.getLogger("tracker.exports")
 
@@ -216,7 +217,7 @@ def _mails(db: Session, job: ExportJob, newsroom: Newsroom, config: Mapping[str,
         .where(ExportWaiter.job_id == job.id, User.active.is_(True))
         .order_by(User.id)
     ).all()
-    link = f"{config['BASE_URL']}/exports/jobs/{job.id}/download"
+    link = f"{base_url(config, mail=True)}/exports/jobs/{job.id}/download"
     insert = _insert(db)
     for user in users:
         context = {
@@ -224,7 +225,7 @@ def _mails(db: Session, job: ExportJob, newsroom: Newsroom, config: Mapping[str,
             "newsroom": newsroom,
             "job": job,
             "link": link,
-            "page": f"{config['BASE_URL']}/exports/",
+            "page": f"{base_url(config, mail=True)}/exports/",
             "keep_hours": config["EXPORT_KEEP_HOURS"],
         }
         db.execute(
@@ -284,7 +285,9 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> bool:
     part, final = _part_path(config, job_id), job_path(config, job_id)
     try:
         with part.open("wb") as handle:
-            service.write_newsroom_zip(db, newsroom, day, config["BASE_URL"], handle, progress)
+            service.write_newsroom_zip(
+                db, newsroom, day, base_url(config, mail=True), handle, progress
+            )
         db.rollback()
         check_zip(part, done[0])
         size, digest = part.stat().st_size, _sha256(part)

@@ -27,6 +27,7 @@ from tracker.display import reader_timezone
 from tracker.exports import jobs, service
 from tracker.files.downloads import content_disposition
 from tracker.requests.queries import RequestFilters
+from tracker.urls import base_url
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -67,16 +68,14 @@ def requests_csv() -> Response:
     today = clock.today(reader_timezone())
     newsroom_id = current_user.newsroom_id
     filters = RequestFilters.from_args(request.args)
-    base_url = current_app.config["BASE_URL"]
+    links = base_url()
     # The page's session is closed once the view returns: the rows are read through a
     # session of the response's own, open while it is sent.
     sessions = current_app.extensions["sessionmaker"]
 
     def encoded() -> Iterator[bytes]:
         with sessions() as session:
-            for piece in service.requests_csv_chunks(
-                session, newsroom_id, filters, today, base_url
-            ):
+            for piece in service.requests_csv_chunks(session, newsroom_id, filters, today, links):
                 yield piece.encode("utf-8")
 
     response = Response(
@@ -103,9 +102,7 @@ def newsroom_zip() -> BaseResponse:
     # failure shows an error page instead of a truncated download.
     spool = tempfile.TemporaryFile(dir=_spool_dir())  # noqa: SIM115 (send_file closes it)
     try:
-        service.write_newsroom_zip(
-            session, current_user.newsroom, today, current_app.config["BASE_URL"], spool
-        )
+        service.write_newsroom_zip(session, current_user.newsroom, today, base_url(), spool)
     except BaseException:
         spool.close()
         raise

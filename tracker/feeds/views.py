@@ -10,13 +10,14 @@ from tracker import clock, db
 from tracker.feeds import service
 from tracker.feeds.forms import IssueFeedForm, RevokeFeedForm
 from tracker.i18n import _
+from tracker.urls import base_url
 
 bp = Blueprint("feeds", __name__)
 
 
 def feed_url(secret: str) -> str:
     """The public address of a feed, built on the tracker's BASE_URL."""
-    return current_app.config["BASE_URL"] + url_for("feeds.feed", secret=secret)
+    return base_url() + url_for("feeds.feed", secret=secret)
 
 
 def _page(secret: str | None = None) -> str:
@@ -48,7 +49,7 @@ def issue() -> str | Response:
         abort(400)
     with db.transaction() as session:
         secret = service.issue_feed(session, current_user)
-    response = Response(_page(secret))
+    response = Response(_page(secret), mimetype="text/html")
     # The page carries the secret: keep it out of caches and referrers.
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -84,7 +85,7 @@ def feed(secret: str) -> Response:
             user,
             service.requests_in_feed(session, user),
             clock.today(zone),
-            current_app.config["BASE_URL"],
+            base_url(),
             clock.now(),
         )
     response = Response(body, mimetype="text/calendar")

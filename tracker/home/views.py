@@ -8,6 +8,10 @@ from flask_login import current_user, login_required
 from tracker import clock, db
 from tracker.alerts.service import failed_alerts_for
 from tracker.display import reader_timezone
+from tracker.home.steps import next_step
+from tracker.mail_in.service import poll_status
+from tracker.reminders.forms import DeleteReminderForm
+from tracker.reminders.service import upcoming
 from tracker.requests.describe import row_lateness
 from tracker.requests.queries import dashboard as dashboard_query
 
@@ -26,5 +30,9 @@ def dashboard() -> str:
         board=board,
         today=today,
         lateness={r.id: row_lateness(r, today) for r in shown},
+        steps={r.id: next_step(r.law_code, r.complaint_due_on, today) for r in board.overdue},
         failed_alerts=failed_alerts_for(db.session(), current_user, limit=20),
+        reminders=upcoming(db.session(), current_user, today),
+        delete_reminder=DeleteReminderForm(),
+        poll=poll_status(db.session(), current_user.newsroom_id),
     )

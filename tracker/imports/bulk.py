@@ -37,9 +37,11 @@ from tracker.requests import service as requests
 from tracker.requests.state import EventFact, derive_state, stopped_days_late
 
 # SQLite's search index (migration 0004, tracker.db.SQLITE_SEARCH_TABLE): a batch's rows.
+# The index holds the folded text (migration 0016a), as the triggers write it.
 _INDEX_BATCH = sa.text(
     "INSERT INTO info_request_search (rowid, title, text, file_number) "
-    "SELECT id, title, text, file_number FROM info_request WHERE id BETWEEN :first AND :last"
+    "SELECT id, tracker_fold(title), tracker_fold(text), tracker_fold(file_number) "
+    "FROM info_request WHERE id BETWEEN :first AND :last"
 )
 _INSERT_TRIGGER = "info_request_search_insert"
 #: Requests written per batch of INSERT statements (a batch is also the progress step).

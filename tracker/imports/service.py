@@ -27,6 +27,7 @@ from tracker.imports import bulk
 from tracker.imports.csvfile import CsvTable
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
 from tracker.models import ImportBatch, InfoRequest, Institution, User
+from tracker.requests import numbers as request_numbers
 from tracker.requests import service as requests
 
 #: Mapping keys that name a column of the file, with the label the preview page shows.
@@ -873,6 +874,8 @@ def build_plan(
             )
         )
     }
+    # A request's other numbers (previous, appeal, complaint body's) are taken too.
+    taken |= request_numbers.numbers_taken(db, newsroom_id)
 
     # The same file number at the same institution is one request (one row per package).
     grouped: dict[tuple[str, str], list[RowValues]] = defaultdict(list)

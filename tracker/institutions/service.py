@@ -8,7 +8,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.db import folded
+from tracker.i18n import _
 from tracker.models import InfoRequest, Institution
+from tracker.textfold import fold
 
 
 class InstitutionError(ValueError):
@@ -29,8 +32,11 @@ class InstitutionData:
     access_email: str | None = None
 
 
-def list_institutions(db: Session, newsroom_id: int) -> list[tuple[Institution, int]]:
-    """The newsroom's institutions by name, each with its number of requests."""
+def list_institutions(
+    db: Session, newsroom_id: int, search: str = ""
+) -> list[tuple[Institution, int]]:
+    """The newsroom's institutions by name, each with its number of requests; with ``search``,
+    those whose name contains it, case and accents aside ("surete" finds "Sûreté")."""
     counts = (
         sa.select(InfoRequest.institution_id, sa.func.count().label("n"))
         .where(InfoRequest.newsroom_id == newsroom_id)
@@ -40,10 +46,18 @@ def list_institutions(db: Session, newsroom_id: int) -> list[tuple[Institution, 
     rows = db.execute(
         sa.select(Institution, sa.func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.institution_id == Institution.id)
-        .where(Institution.newsroom_id == newsroom_id)
+        .where(Institution.newsroom_id == newsroom_id, *_name_contains(search))
         .order_by(Institution.archived_at.is_not(None), sa.func.lower(Institution.name))
     )
     return [(inst, int(n)) for inst, n in rows]
+
+
+def _name_contains(search: str) -> list[sa.ColumnElement[bool]]:
+    term = (fold(search.strip()) or "")[:300]
+    if not term:
+        return []
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return [folded(Institution.name).like(folded(sa.literal(f"%{escaped}%")), escape="\\")]
 
 
 def _check_unique_name(db: Session, newsroom_id: int, name: str, exclude_id: int | None) -> None:
@@ -53,7 +67,9 @@ def _check_unique_name(db: Session, newsroom_id: int, name: str, exclude_id: int
     if exclude_id is not None:
         query = query.where(Institution.id != exclude_id)
     if db.scalar(query) is not None:
-        raise InstitutionError("Your newsroom already has an institution with this name.", "name")
+        raise InstitutionError(
+            _("Your newsroom already has an institution with this name."), "name"
+        )
 
 
 def create_institution(db: Session, newsroom_id: int, data: InstitutionData) -> Institution:

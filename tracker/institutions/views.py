@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -34,8 +34,9 @@ def _refused(form: InstitutionForm, exc: service.InstitutionError) -> None:
 @login_required
 def index() -> str:
     """Every institution of the newsroom with its number of requests."""
-    rows = service.list_institutions(db.session(), current_user.newsroom_id)
-    return render_template("institutions/index.html", rows=rows)
+    search = request.args.get("q", "", type=str)[:300]
+    rows = service.list_institutions(db.session(), current_user.newsroom_id, search)
+    return render_template("institutions/index.html", rows=rows, search=search)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -28,3 +28,13 @@ class LanguageForm(FlaskForm):
         ],
     )
     submit = SubmitField(lazy_gettext("Save"))
+
+
+class RequestLanguageForm(FlaskForm):
+    """The language of one request's letters and packet ("": the default)."""
+
+    language = SelectField(
+        lazy_gettext("Letters and packet in"),
+        choices=[("", "")] + [(code, LOCALE_NAMES[code]) for code in LOCALES],
+        validators=[AnyOf(("", *LOCALES))],
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -10,7 +10,10 @@ from tracker import db
 from tracker.auth.views import _safe_next
 from tracker.i18n import COOKIE_NAME, LOCALES, _, force_locale, get_locale, normalize_locale
 from tracker.language import service
-from tracker.language.forms import LanguageForm, SwitchForm
+from tracker.language.forms import LanguageForm, RequestLanguageForm, SwitchForm
+from tracker.models import InfoRequest
+from tracker.requests.service import RequestError, can_edit
+from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("language", __name__)
 
@@ -65,3 +68,40 @@ def settings() -> str | Response:
             flash(_("Language saved."), "success")
         return _remember(redirect(url_for("language.settings")), locale)
     return render_template("language/settings.html", form=form)
+
+
+@bp.app_context_processor
+def request_language_helpers() -> dict[str, object]:
+    """``packet_language(info_request)``: (the language chosen for its letters and packet or
+    "", the default it would otherwise take), for the request page's selector."""
+
+    def packet_language(info_request: InfoRequest) -> tuple[str, str]:
+        default = current_app.config.get("DEFAULT_LOCALE", "en")
+        chosen = normalize_locale(info_request.language) or ""
+        return chosen, service.default_request_language(db.session(), info_request, default)
+
+    return {"packet_language": packet_language}
+
+
+@bp.post("/requests/<int:request_id>/language")
+@login_required
+def request_language(request_id: int) -> Response:
+    """Choose the language of a request's letters, packet and alert mails."""
+    info_request = load_owned_request_or_404(request_id)
+    if not can_edit(current_user, info_request):
+        abort(403)  # a colleague's request: read, not changed
+    form = RequestLanguageForm()
+    target = url_for("requests.show", request_id=request_id)
+    if not form.validate_on_submit():
+        flash(_("Choose a language from the list."), "error")
+        return redirect(target)
+    try:
+        with db.transaction() as session:
+            service.set_request_language(
+                session, current_user, info_request, form.language.data or None
+            )
+    except RequestError as exc:
+        flash(str(exc), "error")
+        return redirect(target)
+    flash(_("Letters and packet language saved."), "success")
+    return redirect(target)

@@ -11,6 +11,8 @@ from flask.cli import with_appcontext
 
 from tracker import clock, db
 from tracker.files.storage import LocalStorage
+from tracker.i18n import force_locale
+from tracker.language.service import request_language
 from tracker.packets.dossier import newsroom_timezone
 from tracker.packets.service import PacketError, build_packet
 from tracker.requests.service import load_request
@@ -58,16 +60,18 @@ def packet_command(request_id: int, output: str, generated_at: str | None, force
         moment, today = clock.now(), clock.today(tz)
     else:
         today = moment.astimezone(ZoneInfo(tz)).date()
+    language = request_language(session, request, current_app.config["DEFAULT_LOCALE"])
     try:
-        packet = build_packet(
-            request,
-            LocalStorage(current_app.config["ATTACHMENTS_DIR"]),
-            output,
-            generated_at=moment,
-            today=today,
-            tz=tz,
-            force=force,
-        )
+        with force_locale(language):
+            packet = build_packet(
+                request,
+                LocalStorage(current_app.config["ATTACHMENTS_DIR"]),
+                output,
+                generated_at=moment,
+                today=today,
+                tz=tz,
+                force=force,
+            )
     except PacketError as exc:
         raise click.ClickException(str(exc)) from None
     finally:

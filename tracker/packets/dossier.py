@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import object_session
 
 from tracker import __version__, deadlines
+from tracker.i18n import _, format_date, get_locale, lazy_gettext, ngettext
 from tracker.models import InfoRequest, Newsroom, TimelineEvent, User
 from tracker.requests.describe import describe
 from tracker.requests.service import (
@@ -24,15 +25,19 @@ from tracker.requests.state import RequestState, effective_events
 from tracker.timeline import kinds
 
 STATUS_LABELS: dict[str, str] = {
-    "awaiting": "Awaiting a response (within the statutory period)",
-    "on_hold": "On hold (the clock is paused)",
-    "overdue": "Overdue: no response by the deadline",
-    "answered": "Answered",
-    "in_complaint": "A complaint or appeal is pending",
-    "closed": "Closed",
+    "awaiting": lazy_gettext("Awaiting a response (within the statutory period)"),
+    "on_hold": lazy_gettext("On hold (the clock is paused)"),
+    "overdue": lazy_gettext("Overdue: no response by the deadline"),
+    "answered": lazy_gettext("Answered"),
+    "in_complaint": lazy_gettext("A complaint or appeal is pending"),
+    "closed": lazy_gettext("Closed"),
 }
+# The findings as a sentence names them (tracker.timeline.kinds.COMPLAINT_FINDINGS).
 FINDING_LABELS: dict[str, str] = {
-    code: label.lower() for code, label in kinds.COMPLAINT_FINDINGS.items()
+    "well_founded": lazy_gettext("well-founded"),
+    "not_well_founded": lazy_gettext("not well-founded"),
+    "resolved": lazy_gettext("resolved"),
+    "discontinued": lazy_gettext("discontinued"),
 }
 GROUNDS_LABELS: dict[str, str] = kinds.GROUNDS_IN_PROSE
 
@@ -144,6 +149,9 @@ class Dossier:
     gaps: tuple[str, ...]
     tracker_version: str
     holidays_version: str
+    # Agency mail (issue 21, tracker.packets.mail): text files written into the packet beside
+    # the generated ones, e.g. each message's authentication results.
+    mail_texts: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def status_label(self) -> str:
@@ -258,6 +266,14 @@ def _complaints(request: InfoRequest) -> tuple[ComplaintRecord, ...]:
     return tuple(records)
 
 
+def _packet_day(value: date) -> str:
+    """A date as the packet writes it: 2020-03-11 in English, 11 mars 2020 in French."""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return value.isoformat()
+    return format_date(value, "d MMMM y")
+
+
 def _window_text(
     law: deadlines.Law,
     state: RequestState,
@@ -287,12 +303,14 @@ def _window_summary(
     window = law.complaint_window
     if complaints:
         first = complaints[0]
-        return None, (
-            f"A complaint was filed with {the(first.body)} on {first.filed_on.isoformat()}; "
-            "the complaint window no longer applies."
+        return None, _(
+            "A complaint was filed with %(body)s on %(date)s; the complaint window no longer "
+            "applies.",
+            body=the(first.body),
+            date=_packet_day(first.filed_on),
         )
     if state.status == "closed" and state.closed_on is not None and state.complaint_due_on is None:
-        return None, f"The request was closed on {state.closed_on.isoformat()}."
+        return None, _("The request was closed on %(date)s.", date=_packet_day(state.closed_on))
     if state.complaint_due_on is None:
         if window is None:
             return None, (
@@ -309,22 +327,35 @@ def _window_summary(
         ).strip()
     due = state.complaint_due_on
     trigger = (
-        f"the due date ({law.silence_term}; it starts the day after the due date)"
+        _(
+            "the due date (%(term)s; it starts the day after the due date)",
+            term=law.silence_term,
+        )
         if state.complaint_trigger == "deemed refusal"
-        else "the response"
+        else _("the response")
     )
     section = f" ({law.cite(window.section)})" if window is not None else ""
     if today <= due:
         left = (due - today).days
-        return True, (
-            f"Open: the last day to complain to {the(law.complaint_body)}{section} is "
-            f"{due.isoformat()}, counted from {trigger}; {left} day"
-            f"{'s' if left != 1 else ''} left as of {today.isoformat()}."
+        return True, ngettext(
+            "Open: the last day to complain to %(body)s%(section)s is %(date)s, counted from "
+            "%(trigger)s; %(num)s day left as of %(today)s.",
+            "Open: the last day to complain to %(body)s%(section)s is %(date)s, counted from "
+            "%(trigger)s; %(num)s days left as of %(today)s.",
+            left,
+            body=the(law.complaint_body),
+            section=section,
+            date=_packet_day(due),
+            trigger=trigger,
+            today=_packet_day(today),
         )
-    return False, (
-        f"Closed: the last day to complain to {the(law.complaint_body)}{section} was "
-        f"{due.isoformat()}, counted from {trigger}. A late complaint must explain "
-        "the delay; the body may still accept it."
+    return False, _(
+        "Closed: the last day to complain to %(body)s%(section)s was %(date)s, counted from "
+        "%(trigger)s. A late complaint must explain the delay; the body may still accept it.",
+        body=the(law.complaint_body),
+        section=section,
+        date=_packet_day(due),
+        trigger=trigger,
     )
 
 
@@ -339,20 +370,26 @@ def _gaps(
     gaps = []
     if all(e.kind == "filed" for e in events):
         gaps.append(
-            "The timeline holds only the filing of the request: no acknowledgement, "
-            "extension, response or complaint has been recorded yet."
+            _(
+                "The timeline holds only the filing of the request: no acknowledgement, "
+                "extension, response or complaint has been recorded yet."
+            )
         )
     if not request.text.strip():
-        gaps.append("The text of the request was not recorded.")
+        gaps.append(_("The text of the request was not recorded."))
     if not request.file_number:
-        gaps.append("The institution's file number was not recorded.")
+        gaps.append(_("The institution's file number was not recorded."))
     if not files:
         gaps.append(
-            "No files are attached: add a copy of the request as sent and every letter "
-            "or e-mail received."
+            _(
+                "No files are attached: add a copy of the request as sent and every letter "
+                "or e-mail received."
+            )
         )
     if state.responded_on is None and state.status != "closed":
-        gaps.append(f"No final response has been recorded as of {today.isoformat()}.")
+        gaps.append(
+            _("No final response has been recorded as of %(date)s.", date=_packet_day(today))
+        )
     return tuple(gaps)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -30,6 +31,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from tracker.deadlines import french
+from tracker.deadlines.lawtypes import Law
+from tracker.i18n import _, format_date, format_decimal, get_locale, ngettext
 from tracker.packets.dossier import FINDING_LABELS, GROUNDS_LABELS, Dossier, the
 from tracker.packets.letter import letter_blocks
 from tracker.requests.state import CLOSURES
@@ -139,67 +143,117 @@ def _facts(s: _Styles, pairs: list[tuple[str, str]], width: float) -> Table:
 
 
 def _days(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    if word == "calendar day":
+        return ngettext("%(num)s calendar day", "%(num)s calendar days", n)
+    if word == "business day":
+        return ngettext("%(num)s business day", "%(num)s business days", n)
+    return ngettext("%(num)s day", "%(num)s days", n)
+
+
+def _claimed(days: int, unit: str) -> str:
+    """An extension's days as its notice counts them ("30 days", "30 working days")."""
+    return f"{days} {unit}" if _english() else _days(days, unit)
+
+
+def _cite(law: Law, section: str) -> str:
+    """A section cited as the packet's language cites it (tracker.deadlines.french)."""
+    return law.cite(section) if _english() else french.cite(law, section)
+
+
+def _english() -> bool:
+    locale = get_locale()
+    return locale is None or locale.language == "en"
+
+
+def _day(value: date) -> str:
+    """A date as the packet writes it: 2020-03-11 in English, 11 mars 2020 in French."""
+    return value.isoformat() if _english() else format_date(value, "d MMMM y")
+
+
+def _weekday_day(value: date) -> str:
+    """Wednesday 2020-03-11; mercredi 11 mars 2020."""
+    if _english():
+        return f"{value.strftime('%A')} {value.isoformat()}"
+    return format_date(value, "EEEE d MMMM y")
 
 
 def _cover(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     law = d.law
     local = d.generated_local
     story: list[Flowable] = [
-        Paragraph("Evidence packet", s.title),
+        Paragraph(_text(_("Evidence packet")), s.title),
         Paragraph(_text(d.title), s.subtitle),
         _facts(
             s,
             [
-                ("Newsroom", d.newsroom),
-                ("Reporter", f"{d.reporter_name} <{d.reporter_email}>"),
-                ("Institution", d.institution),
-                ("Law", f"{law.name} \u2014 {law.jurisdiction}"),
-                ("Institution's file number", d.file_number or "not recorded"),
-                ("Request sent", d.sent_on.isoformat() if d.sent_on else "not recorded"),
-                ("Request received", d.received_on.isoformat()),
-                ("Status", d.status_label),
-                ("Tracker request", f"#{d.request_id}"),
+                (_("Newsroom"), d.newsroom),
+                (_("Reporter"), f"{d.reporter_name} <{d.reporter_email}>"),
+                (_("Institution"), d.institution),
+                (_("Law"), f"{law.name} \u2014 {law.jurisdiction}"),
+                (_("Institution's file number"), d.file_number or _("not recorded")),
+                (_("Request sent"), _day(d.sent_on) if d.sent_on else _("not recorded")),
+                (_("Request received"), _day(d.received_on)),
+                (_("Status"), str(d.status_label)),
+                (_("Tracker request"), f"#{d.request_id}"),
                 (
-                    "Generated",
+                    _("Generated"),
                     (f"{local.strftime('%Y-%m-%d %H:%M %Z')} ({d.generated_at.isoformat()})"),
                 ),
             ],
             width,
         ),
         Spacer(1, 10),
-        Paragraph("In short", s.h2),
+        Paragraph(_text(_("In short")), s.h2),
     ]
-    summary = [(f"Due date: {d.due_on.strftime('%A')} {d.due_on.isoformat()} ({law.period_text}).")]
+    summary = [
+        _(
+            "Due date: %(date)s (%(cite)s).",
+            date=_weekday_day(d.due_on),
+            cite=law.period_text if _english() else _cite(law, law.citation.rsplit(", ", 1)[-1]),
+        )
+    ]
     if d.responded_on is not None:
-        summary.append(f"Final response: {d.responded_on.isoformat()}.")
+        summary.append(_("Final response: %(date)s.", date=_day(d.responded_on)))
     elif d.state.closed_on is not None:
         summary.append(
-            f"Closed without a final response on {d.state.closed_on.isoformat()}: "
-            f"{CLOSURES.get(d.state.closure or '', d.state.closure)}."
+            _(
+                "Closed without a final response on %(date)s: %(how)s.",
+                date=_day(d.state.closed_on),
+                how=CLOSURES.get(d.state.closure or "", d.state.closure),
+            )
         )
     else:
-        summary.append(f"No final response recorded as of {d.today.isoformat()}.")
+        summary.append(_("No final response recorded as of %(date)s.", date=_day(d.today)))
     if d.late:
         summary.append(
-            f"{_days(d.days_late_calendar, 'calendar day')} late "
-            f"({_days(d.days_late_business, 'business day')})."
+            _(
+                "%(calendar)s late (%(business)s).",
+                calendar=_days(d.days_late_calendar, "calendar day"),
+                business=_days(d.days_late_business, "business day"),
+            )
         )
     if d.deemed_refusal_on is not None and law.deemed_refusal_section:
         summary.append(
-            f"Deemed refused from {d.deemed_refusal_on.isoformat()} "
-            f"({law.cite(law.deemed_refusal_section)})."
+            _(
+                "Deemed refused from %(date)s (%(cite)s).",
+                date=_day(d.deemed_refusal_on),
+                cite=_cite(law, law.deemed_refusal_section),
+            )
         )
-    summary.append(f"Complaint window: {d.complaint_window_text}")
+    summary.append(_("Complaint window: %(text)s", text=d.complaint_window_text))
     story += [Paragraph(_text(line), s.body) for line in summary]
-    story.append(Paragraph("What the record lacks", s.h2))
+    story.append(Paragraph(_text(_("What the record lacks")), s.h2))
     if d.gaps:
         story += [Paragraph("\u2022 " + _text(gap), s.warn) for gap in d.gaps]
     else:
         story.append(
             Paragraph(
-                "Nothing flagged: the request text, the file number, a final "
-                "response and original files are all on record.",
+                _text(
+                    _(
+                        "Nothing flagged: the request text, the file number, a final "
+                        "response and original files are all on record."
+                    )
+                ),
                 s.body,
             )
         )
@@ -208,38 +262,57 @@ def _cover(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
 
 def _deadline(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     exp = d.explanation
-    story: list[Flowable] = [Paragraph("2. The statutory deadline and how it was computed", s.h1)]
-    rows: list[list[Flowable | str]] = [
-        [Paragraph("Step", s.cell_bold), Paragraph("Computation", s.cell_bold)]
+    story: list[Flowable] = [
+        Paragraph(_text(_("2. The statutory deadline and how it was computed")), s.h1)
     ]
+    rows: list[list[Flowable | str]] = [
+        [Paragraph(_text(_("Step")), s.cell_bold), Paragraph(_text(_("Computation")), s.cell_bold)]
+    ]
+    steps = exp.steps
+    if not _english():
+        steps = french.explanation_steps(exp, _day) or exp.steps
     rows += [
         [Paragraph(_text(step.label), s.cell), Paragraph(_text(step.text), s.cell)]
-        for step in exp.steps
+        for step in steps
     ]
     story.append(_table(rows, [width * 0.16, width * 0.84]))
     if d.state.restarted_by:
         story.append(
             Paragraph(
                 _text(
-                    f"The clock restarted on {d.state.clock_start.isoformat()} "
-                    f"({d.state.restarted_by}); the count above starts from that day."
+                    _(
+                        "The clock restarted on %(date)s (%(why)s); the count above starts "
+                        "from that day.",
+                        date=_day(d.state.clock_start),
+                        why=d.state.restarted_by,
+                    )
                 ),
                 s.body,
             )
         )
     story.append(Spacer(1, 4))
-    story.append(Paragraph(_text("Sections cited: " + "; ".join(exp.sections) + "."), s.body))
+    story.append(
+        Paragraph(
+            _text(_("Sections cited: %(sections)s.", sections="; ".join(exp.sections))), s.body
+        )
+    )
 
-    story.append(Paragraph("3. Extensions", s.h1))
+    story.append(Paragraph(_text(_("3. Extensions")), s.h1))
     if not d.extensions:
-        story.append(Paragraph("No extension of the deadline is on record.", s.body))
+        story.append(Paragraph(_text(_("No extension of the deadline is on record.")), s.body))
     for x in d.extensions:
         lines = [
             Paragraph(
                 _text(
-                    f"{x.days} {x.unit} claimed by notice dated {x.notice_on.isoformat()}; ground: "
-                    f"{x.reason_label} ({x.reason_section}); "
-                    f"Commissioner notified: {'yes' if x.commissioner_notified else 'no'}."
+                    _(
+                        "%(days)s claimed by notice dated %(date)s; ground: %(reason)s "
+                        "(%(cite)s); Commissioner notified: %(notified)s.",
+                        days=_claimed(x.days, x.unit),
+                        date=_day(x.notice_on),
+                        reason=x.reason_label,
+                        cite=x.reason_section,
+                        notified=_("yes") if x.commissioner_notified else _("no"),
+                    )
                 ),
                 s.body,
             )
@@ -247,8 +320,12 @@ def _deadline(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
         if not x.counted:
             lines.append(
                 Paragraph(
-                    "These days do not move the due date: notice came after the "
-                    "original deadline had passed.",
+                    _text(
+                        _(
+                            "These days do not move the due date: notice came after the "
+                            "original deadline had passed."
+                        )
+                    ),
                     s.warn,
                 )
             )
@@ -257,72 +334,103 @@ def _deadline(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
                 Paragraph(
                     "\u2022 "
                     + _text(
-                        f"{'Contrary to the law' if p.severity == 'error' else 'Warning'}: "
-                        f"{p.message} ({p.citation})"
+                        _(
+                            "Contrary to the law: %(problem)s (%(cite)s)",
+                            problem=p.message,
+                            cite=p.citation,
+                        )
+                        if p.severity == "error"
+                        else _(
+                            "Warning: %(problem)s (%(cite)s)", problem=p.message, cite=p.citation
+                        )
                     ),
                     s.warn,
                 )
                 for p in x.problems
             ]
         else:
-            lines.append(Paragraph("No problem found with this extension.", s.small))
+            lines.append(Paragraph(_text(_("No problem found with this extension.")), s.small))
         story.append(KeepTogether(lines))
     return story
 
 
 def _lateness(d: Dossier, s: _Styles) -> list[Flowable]:
     law = d.law
-    story: list[Flowable] = [Paragraph("4. Deemed refusal and days late", s.h1)]
-    lines = [f"Due date (last day to respond): {d.due_on.strftime('%A')} {d.due_on.isoformat()}."]
+    story: list[Flowable] = [Paragraph(_text(_("4. Deemed refusal and days late")), s.h1)]
+    lines = [_("Due date (last day to respond): %(date)s.", date=_weekday_day(d.due_on))]
     if d.late:
         when = (
-            f"the final response of {d.responded_on.isoformat()}"
+            _("the final response of %(date)s", date=_day(d.responded_on))
             if d.responded_on
-            else f"{d.lateness_as_of.isoformat()}, when it closed without a final response"
+            else _("%(date)s, when it closed without a final response", date=_day(d.lateness_as_of))
             if d.state.closed_on is not None
-            else f"{d.today.isoformat()}, with no final response"
+            else _("%(date)s, with no final response", date=_day(d.today))
         )
         lines.append(
-            f"Days late as of {when}: {_days(d.days_late_calendar, 'calendar day')}; "
-            f"{_days(d.days_late_business, 'business day')} "
-            "(working days under the law's calendar)."
+            _(
+                "Days late as of %(when)s: %(calendar)s; %(business)s "
+                "(working days under the law's calendar).",
+                when=when,
+                calendar=_days(d.days_late_calendar, "calendar day"),
+                business=_days(d.days_late_business, "business day"),
+            )
         )
         if d.deemed_refusal_on is not None and law.deemed_refusal_section:
             lines.append(
-                f"Deemed refusal: from {d.deemed_refusal_on.isoformat()}, the day after "
-                f"the due date ({law.cite(law.deemed_refusal_section)})."
+                _(
+                    "Deemed refusal: from %(date)s, the day after the due date (%(cite)s).",
+                    date=_day(d.deemed_refusal_on),
+                    cite=_cite(law, law.deemed_refusal_section),
+                )
             )
         elif not law.deemed_refusal_section:
-            lines.append(f"The {law.name} names no deemed refusal; the delay itself is the breach.")
+            lines.append(
+                _(
+                    "The %(law)s names no deemed refusal; the delay itself is the breach.",
+                    law=law.name,
+                )
+            )
     elif d.responded_on is not None:
-        lines.append(f"Answered on {d.responded_on.isoformat()}, within the deadline: not late.")
+        lines.append(
+            _("Answered on %(date)s, within the deadline: not late.", date=_day(d.responded_on))
+        )
     elif d.state.closed_on is not None:
         lines.append(
-            f"Closed on {d.state.closed_on.isoformat()}, before the due date, without a final "
-            "response: never late, and no deemed refusal."
+            _(
+                "Closed on %(date)s, before the due date, without a final "
+                "response: never late, and no deemed refusal.",
+                date=_day(d.state.closed_on),
+            )
         )
     else:
         left = (d.due_on - d.today).days
         lines.append(
-            f"Not late as of {d.today.isoformat()}: {_days(left, 'day')} left. "
-            "No deemed refusal yet."
+            _(
+                "Not late as of %(date)s: %(left)s left. No deemed refusal yet.",
+                date=_day(d.today),
+                left=_days(left, "day"),
+            )
         )
     story += [Paragraph(_text(line), s.body) for line in lines]
 
-    story.append(Paragraph("5. Complaint window", s.h1))
+    story.append(Paragraph(_text(_("5. Complaint window")), s.h1))
     story.append(Paragraph(_text(d.complaint_window_text), s.body))
     if law.complaint_window is not None and law.complaint_window.note:
-        story.append(Paragraph(_text(f"Note: {law.complaint_window.note}"), s.small))
+        story.append(Paragraph(_text(_("Note: %(note)s", note=law.complaint_window.note)), s.small))
     for c in d.complaints:
-        text = (
-            f"Complaint filed {c.filed_on.isoformat()} with {the(c.body)}; "
-            f"grounds: {GROUNDS_LABELS.get(c.grounds, c.grounds)}"
-            + (f"; file number {c.body_file_number}" if c.body_file_number else "")
+        text = _(
+            "Complaint filed %(date)s with %(body)s; grounds: %(grounds)s",
+            date=_day(c.filed_on),
+            body=the(c.body) if _english() else c.body,
+            grounds=GROUNDS_LABELS.get(c.grounds, c.grounds),
         )
+        if c.body_file_number:
+            text += "; " + _("file number %(number)s", number=c.body_file_number)
         if c.finding and c.finding_on:
-            text += (
-                f"; finding of {c.finding_on.isoformat()}: "
-                f"{FINDING_LABELS.get(c.finding, c.finding)}"
+            text += "; " + _(
+                "finding of %(date)s: %(finding)s",
+                date=_day(c.finding_on),
+                finding=FINDING_LABELS.get(c.finding, c.finding),
             )
         story.append(Paragraph(_text(text + "."), s.body))
     return story
@@ -330,30 +438,35 @@ def _lateness(d: Dossier, s: _Styles) -> list[Flowable]:
 
 def _chronology(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = [
-        Paragraph("6. Chronology", s.h1),
+        Paragraph(_text(_("6. Chronology")), s.h1),
         Paragraph(
-            "Every timeline entry, in date order. Entries are never "
-            "edited: a correction is a new entry that points back to "
-            "the one it replaces.",
+            _text(
+                _(
+                    "Every timeline entry, in date order. Entries are never "
+                    "edited: a correction is a new entry that points back to "
+                    "the one it replaces."
+                )
+            ),
             s.small,
         ),
         Spacer(1, 4),
     ]
-    header = ["#", "Date", "Entry", "Note and details", "Recorded", "Correction"]
-    rows: list[list[Flowable | str]] = [[Paragraph(h, s.cell_bold) for h in header]]
+    header = ["#", _("Date"), _("Entry"), _("Note and details"), _("Recorded"), _("Correction")]
+    rows: list[list[Flowable | str]] = [[Paragraph(_text(h), s.cell_bold) for h in header]]
     for e in d.chronology:
         body = [part for part in (e.note, e.details) if part]
         if e.files:
-            body.append("Files: " + "; ".join(f.path.removeprefix("attachments/") for f in e.files))
+            names = "; ".join(f.path.removeprefix("attachments/") for f in e.files)
+            body.append(_("Files: %(names)s", names=names))
         correction = []
         if e.corrects_id is not None:
-            correction.append(f"Corrects #{e.corrects_id}")
+            correction.append(_("Corrects #%(id)s", id=e.corrects_id))
         if e.corrected_by_id is not None:
-            correction.append(f"Corrected by #{e.corrected_by_id}; no longer in force")
+            correction.append(_("Corrected by #%(id)s; no longer in force", id=e.corrected_by_id))
         rows.append(
             [
                 Paragraph(str(e.id), s.cell),
-                Paragraph(e.occurred_on.isoformat(), s.cell),
+                Paragraph(_day(e.occurred_on), s.cell),
                 Paragraph(_text(e.label), s.cell),
                 Paragraph(_text("\n".join(body)) or "\u2014", s.cell),
                 Paragraph(_text(f"{e.recorded_by}\n{e.recorded_at_local}"), s.cell),
@@ -367,29 +480,36 @@ def _chronology(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
 
 
 def _files(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph("7. Attached files", s.h1)]
+    story: list[Flowable] = [Paragraph(_text(_("7. Attached files")), s.h1)]
     if not d.files:
-        story.append(Paragraph("No files are attached to this request.", s.body))
+        story.append(Paragraph(_text(_("No files are attached to this request.")), s.body))
         return story
     rows: list[list[Flowable | str]] = [
-        [Paragraph(h, s.cell_bold) for h in ("File in the archive", "Bytes", "SHA-256")]
+        [
+            Paragraph(_text(h), s.cell_bold)
+            for h in (_("File in the archive"), _("Bytes"), "SHA-256")
+        ]
     ]
     for f in d.files:
         name = f.path
         if f.original_name != f.path.removeprefix("attachments/"):
-            name += f"\n(uploaded as {f.original_name})"
+            name += "\n" + _("(uploaded as %(name)s)", name=f.original_name)
         rows.append(
             [
                 Paragraph(_text(name), s.cell),
-                Paragraph(f"{f.size:,}", s.cell),
+                Paragraph(_text(format_decimal(f.size)), s.cell),
                 Paragraph(f.sha256, s.mono),
             ]
         )
     story.append(_table(rows, [width - 62 - 268, 62, 268]))
     story.append(
         Paragraph(
-            "manifest.json lists the same hashes; recompute them with "
-            "`sha256sum` to show no file was altered.",
+            _text(
+                _(
+                    "manifest.json lists the same hashes; recompute them with "
+                    "`sha256sum` to show no file was altered."
+                )
+            ),
             s.small,
         )
     )
@@ -399,8 +519,8 @@ def _files(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
 def _letter(d: Dossier, s: _Styles) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(),
-        Paragraph("8. Draft complaint letter", s.h1),
-        Paragraph("Also in the archive as complaint-letter.txt.", s.small),
+        Paragraph(_text(_("8. Draft complaint letter")), s.h1),
+        Paragraph(_text(_("Also in the archive as complaint-letter.txt.")), s.small),
         Spacer(1, 6),
     ]
     story += [Paragraph(_text(block), s.letter) for block in letter_blocks(d)]
@@ -412,10 +532,13 @@ def render_pdf(d: Dossier) -> bytes:
     s = _Styles()
     regular = fonts()[0]
     stamp = d.generated_at.strftime("D:%Y%m%d%H%M%S+00'00'")
-    footer = (
-        f"Evidence packet \u00b7 request #{d.request_id} \u00b7 {d.institution} \u00b7 "
-        f"generated {d.generated_at.date().isoformat()}"
+    footer = _(
+        "Evidence packet · request #%(id)s · %(institution)s · generated %(date)s",
+        id=d.request_id,
+        institution=d.institution,
+        date=_day(d.generated_at.date()),
     )
+    page_word = _("page %(page)s", page="")
 
     def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.setDateFormatter(lambda *_: stamp)
@@ -423,7 +546,7 @@ def render_pdf(d: Dossier) -> bytes:
         canvas.setFont(regular, 7.5)
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN, 28, footer[:150])
-        canvas.drawRightString(LETTER[0] - MARGIN, 28, f"page {doc.page}")
+        canvas.drawRightString(LETTER[0] - MARGIN, 28, f"{page_word}{doc.page}")
         canvas.restoreState()
 
     buffer = io.BytesIO()
@@ -434,22 +557,27 @@ def render_pdf(d: Dossier) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=f"Evidence packet: {d.title}",
+        title=_("Evidence packet: %(title)s", title=d.title),
         author=d.newsroom,
-        subject=f"{d.law.short_name} request to {d.institution}",
+        subject=_(
+            "%(law)s request to %(institution)s", law=d.law.short_name, institution=d.institution
+        ),
         creator=f"ATI tracker {d.tracker_version}",
         producer="ReportLab",
         invariant=1,
-        lang="en",
+        lang="en" if _english() else str(get_locale()),
     )
     width = LETTER[0] - 2 * MARGIN
     story = _cover(d, s, width)
     story += [
         PageBreak(),
-        Paragraph("1. The request", s.h1),
+        Paragraph(_text(_("1. The request")), s.h1),
         Paragraph(_text(d.title), s.h2),
         Paragraph(
-            _text(d.text) if d.text.strip() else "The text of the request was not recorded.", s.body
+            _text(d.text)
+            if d.text.strip()
+            else _text(_("The text of the request was not recorded.")),
+            s.body,
         ),
     ]
     story += _deadline(d, s, width)

@@ -153,6 +153,7 @@ def write_archive(d: Dossier, storage: LocalStorage, target: BinaryIO) -> None:
         "packet.pdf": render_pdf(d),
         "complaint-letter.txt": draft_letter(d).encode("utf-8"),
         "timeline.csv": timeline_csv(d),
+        **dict(d.mail_texts),
     }
     generated["manifest.json"] = manifest_json(d, generated)
     originals = {f.path: f for f in d.files}
@@ -194,8 +195,11 @@ def _copy_original(
 
 
 def dossier_for(request: InfoRequest, *, generated_at: datetime, today: date, tz: str) -> Dossier:
-    """The packet's facts about a request (see tracker.packets.dossier.gather)."""
-    return gather(request, generated_at=generated_at, today=today, tz=tz)
+    """The packet's facts about a request (see tracker.packets.dossier.gather), with its agency
+    mail (tracker.packets.mail)."""
+    from tracker.packets.mail import with_mail
+
+    return with_mail(gather(request, generated_at=generated_at, today=today, tz=tz), request)
 
 
 def build_packet(

@@ -9,8 +9,11 @@ from flask import Blueprint, current_app, render_template, send_file
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from tracker import clock
+from tracker import clock, db
 from tracker.files.storage import LocalStorage
+from tracker.i18n import force_locale
+from tracker.language.service import request_language
+from tracker.models import InfoRequest
 from tracker.packets.dossier import newsroom_timezone
 from tracker.packets.service import PacketError, dossier_for, missing_files, write_archive
 from tracker.tenancy import load_owned_request_or_404
@@ -30,6 +33,14 @@ def _spool_dir() -> Path:
 def download(request_id: int) -> Response | tuple[str, int]:
     """Build the request's evidence packet and send it as a download."""
     info_request = load_owned_request_or_404(request_id)
+    # In the language chosen for the request (default: French under Québec's laws, else its
+    # reporter's); the page around it stays in the reader's.
+    language = request_language(db.session(), info_request, current_app.config["DEFAULT_LOCALE"])
+    with force_locale(language):
+        return _download(info_request, request_id)
+
+
+def _download(info_request: InfoRequest, request_id: int) -> Response | tuple[str, int]:
     tz = newsroom_timezone(info_request, current_app.config["TIMEZONE"])
     dossier = dossier_for(info_request, generated_at=clock.now(), today=clock.today(tz), tz=tz)
     storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])

@@ -12,6 +12,7 @@ from flask import render_template
 
 from tracker import clock
 from tracker.people.service import INVITATION_MAX_AGE, Outgoing
+from tracker.urls import base_url
 
 
 def message(outgoing: Outgoing, name: str, config: Mapping[str, Any]) -> EmailMessage:
@@ -27,13 +28,13 @@ def message(outgoing: Outgoing, name: str, config: Mapping[str, Any]) -> EmailMe
     facts = {"email": outgoing.email, "newsroom": outgoing.newsroom, "inviter": outgoing.inviter}
     if outgoing.invitation_token is None:
         text = render_template(
-            "people/mail/already.txt", login_url=f"{config['BASE_URL']}/login", **facts
+            "people/mail/already.txt", login_url=f"{base_url(config, mail=True)}/login", **facts
         )
     else:
         text = render_template(
             "people/mail/invitation.txt",
             name=name,
-            url=f"{config['BASE_URL']}/invitation/{outgoing.invitation_token}",
+            url=f"{base_url(config, mail=True)}/invitation/{outgoing.invitation_token}",
             days=INVITATION_MAX_AGE.days,
             **facts,
         )

@@ -139,6 +139,16 @@ class EventForm(FlaskForm):
         return {}
 
 
+class AttachFilesForm(FlaskForm):
+    """More files for an existing timeline entry (no correction)."""
+
+    files = MultipleFileField(
+        lazy_gettext("Files"),
+        description=lazy_gettext("Letters, PDFs, saved e-mails (.eml), scans."),
+    )
+    submit = SubmitField(lazy_gettext("Attach"))
+
+
 def _wtforms_field(f: kinds.Field, law: deadlines.Law) -> Any:
     """The WTForms field for a declared field, with the registry's limits and messages."""
     description = f.describe(law)
@@ -215,3 +225,62 @@ def event_form(
     )
     form: EventForm = form_class(**kwargs)
     return form
+
+
+class NumberForm(FlaskForm):
+    """Another file number of the request."""
+
+    kind = SelectField(lazy_gettext("Kind of number"))
+    number = StringField(lazy_gettext("File number"))
+    submit = SubmitField(lazy_gettext("Add the number"))
+
+
+class LinkForm(FlaskForm):
+    """A link from this request to another."""
+
+    kind = SelectField(lazy_gettext("This request was"))
+    other = StringField(
+        lazy_gettext("Other request"),
+        description=lazy_gettext("Its tracker number (#123) or one of its file numbers."),
+    )
+    submit = SubmitField(lazy_gettext("Link the requests"))
+
+
+class RemoveForm(FlaskForm):
+    """A button that removes a number or a link."""
+
+    submit = SubmitField(lazy_gettext("Remove"))
+
+
+class ReassignForm(FlaskForm):
+    """Hand the request to another reporter (editors)."""
+
+    owner = SelectField(lazy_gettext("New reporter"), coerce=int, validate_choice=False)
+    submit = SubmitField(lazy_gettext("Reassign"))
+
+
+class WatcherForm(FlaskForm):
+    """A colleague who will receive the request's alerts."""
+
+    user = SelectField(lazy_gettext("Colleague"), coerce=int, validate_choice=False)
+    submit = SubmitField(lazy_gettext("Add as a watcher"))
+
+
+BULK_ACTIONS = (
+    ("tag", lazy_gettext("Tag them")),
+    ("project", lazy_gettext("Add them to a project")),
+    ("reassign", lazy_gettext("Reassign them (editors)")),
+    ("export", lazy_gettext("Export them as CSV")),
+)
+
+
+class BulkForm(FlaskForm):
+    """One action on the list's chosen rows."""
+
+    action = SelectField(lazy_gettext("With the chosen requests"), choices=BULK_ACTIONS)
+    tags = StringField(
+        lazy_gettext("Tags"), description=lazy_gettext("For “Tag them”: separated by commas.")
+    )
+    project = SelectField(lazy_gettext("Project"), coerce=int, validate_choice=False)
+    owner = SelectField(lazy_gettext("New reporter"), coerce=int, validate_choice=False)
+    submit = SubmitField(lazy_gettext("Apply"))

@@ -14,13 +14,15 @@ from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.sql.selectable import Join
 
 from tracker import clock
-from tracker.db import SQLITE_SEARCH_TABLE, sqlite_search_index
+from tracker.db import SQLITE_SEARCH_TABLE, folded, sqlite_search_index
 from tracker.i18n import format_decimal, lazy_gettext
 from tracker.models import STATUSES, InfoRequest, Institution, User
-from tracker.requests import reading
+from tracker.projects import service as labels
+from tracker.requests import numbers, reading
 from tracker.requests.reading import ListedRequest
 from tracker.requests.state import stopped_days_late
 from tracker.scorecards.service import days_between
+from tracker.textfold import fold
 
 PER_PAGE = 25
 # The list and the dashboard count matching requests up to this many; beyond it they say
@@ -34,6 +36,19 @@ SORTS = {
 }
 
 
+MAX_CHOSEN = 1000
+
+
+def parse_ids(raw: str) -> tuple[int, ...]:
+    """Request ids from ``1,2,3`` (what does not parse is dropped; at most MAX_CHOSEN)."""
+    found = []
+    for part in raw.split(",")[:MAX_CHOSEN]:
+        part = part.strip()
+        if part.isascii() and part.isdigit() and len(part) <= 12:
+            found.append(int(part))
+    return tuple(dict.fromkeys(found))
+
+
 @dataclass(frozen=True)
 class RequestFilters:
     """What the list page filters and sorts by; unknown values are ignored, never an error."""
@@ -45,6 +60,10 @@ class RequestFilters:
     overdue: bool = False
     q: str = ""
     sort: str = "due"
+    project_id: int | None = None
+    tag: str | None = None
+    # Chosen rows (the list's bulk export): ``?ids=1,2,3``.
+    ids: tuple[int, ...] | None = None
     page: int = 1
     # Keyset cursors from the pager's links: the sort key of the row the page starts after
     # (or ends before), so a deep page costs what the first one does.
@@ -72,6 +91,9 @@ class RequestFilters:
             overdue=get("overdue") in ("1", "on", "true"),
             q=(get("q") or "").replace("\x00", "").strip()[:200],
             sort=sort if sort in SORTS else "due",
+            project_id=as_int("project"),
+            tag=" ".join((get("tag") or "").split())[:100] or None,
+            ids=parse_ids(get("ids") or "") or None,
             page=max(1, min(as_int("page") or 1, 1_000_000)),
             after=(get("after") or "")[:400] or None,
             before=(get("before") or "")[:400] or None,
@@ -146,17 +168,21 @@ def _search(term: str, fts: bool) -> sa.ColumnElement[bool]:
     if fts and len(term) >= FTS_MIN_LENGTH:
         # A phrase of the term's trigrams: a substring match, read from the index. Inside
         # double quotes FTS5 gives meaning to nothing but a doubled double quote.
-        phrase = '"' + term.replace('"', '""') + '"'
+        # The index holds the folded text (migration 0016): the term is folded alike.
+        phrase = '"' + (fold(term) or "").replace('"', '""') + '"'
         matches = sa.select(_SEARCH_INDEX.c.rowid).where(
             sa.literal_column(SQLITE_SEARCH_TABLE).match(phrase)
         )
-        return InfoRequest.id.in_(matches)
-    pattern = f"%{_escape_like(term.lower())}%"
+        # A request's other file numbers (tracker.requests.numbers) are not in the index.
+        return sa.or_(InfoRequest.id.in_(matches), numbers.other_numbers(term))
+    # Without accents or case on both sides: "policieres" finds "policières" (0016).
+    pattern = folded(sa.literal(f"%{_escape_like(fold(term) or '')}%"))
     return sa.or_(
         *[
-            sa.func.lower(col).like(pattern, escape="\\")
+            folded(col).like(pattern, escape="\\")
             for col in (InfoRequest.title, InfoRequest.text, InfoRequest.file_number)
-        ]
+        ],
+        numbers.other_numbers(term),
     )
 
 
@@ -178,6 +204,12 @@ def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) ->
         query = query.where(InfoRequest.owner_id == filters.owner_id)
     if filters.overdue:
         query = query.where(InfoRequest.status == "overdue")
+    if filters.ids:
+        query = query.where(InfoRequest.id.in_(filters.ids))
+    if filters.project_id:
+        query = query.where(labels.in_project(filters.project_id))
+    if filters.tag:
+        query = query.where(labels.tagged(newsroom_id, filters.tag))
     if filters.q and not filters.searchable:
         return query.where(sa.false())
     if filters.q:

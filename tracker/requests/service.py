@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker import deadlines, revisions
 from tracker.files.storage import LocalStorage
+from tracker.i18n import _
 from tracker.models import (
     Attachment,
     Complaint,
@@ -120,24 +121,29 @@ def province_of(request: InfoRequest) -> str | None:
 def _institution(db: Session, newsroom_id: int, institution_id: int) -> Institution:
     institution = db.get(Institution, institution_id)
     if institution is None or institution.newsroom_id != newsroom_id:
-        raise RequestError("Pick one of your newsroom's institutions.", "institution_id")
+        raise RequestError(_("Pick one of your newsroom's institutions."), "institution_id")
     return institution
 
 
 def _check_request(data: RequestData, today: date) -> None:
     if not data.title.strip():
-        raise RequestError("Give the request a title.", "title")
+        raise RequestError(_("Give the request a title."), "title")
     if data.law_code is not None and data.law_code not in deadlines.LAWS:
-        raise RequestError("Pick a law from the list.", "law_code")
+        raise RequestError(_("Pick a law from the list."), "law_code")
     if data.received_on > today:
-        raise RequestError("The institution cannot have received it in the future.", "received_on")
+        raise RequestError(
+            _("The institution cannot have received it in the future."), "received_on"
+        )
     if data.sent_on is not None and data.sent_on > data.received_on:
-        raise RequestError("The request cannot be received before it was sent.", "received_on")
+        raise RequestError(_("The request cannot be received before it was sent."), "received_on")
     year = data.received_on.year
     if not deadlines.MIN_YEAR <= year <= deadlines.MAX_YEAR:
         raise RequestError(
-            f"Dates before {deadlines.MIN_YEAR} or after {deadlines.MAX_YEAR} "
-            "are outside the holiday data.",
+            _(
+                "Dates before %(min)s or after %(max)s are outside the holiday data.",
+                min=deadlines.MIN_YEAR,
+                max=deadlines.MAX_YEAR,
+            ),
             "received_on",
         )
     if data.law_code is not None:
@@ -164,7 +170,7 @@ def _check_file_number(
         query = query.where(InfoRequest.id != exclude_id)
     if db.scalar(query) is not None:
         raise RequestError(
-            "Another request to this institution has this file number.", "file_number"
+            _("Another request to this institution has this file number."), "file_number"
         )
 
 
@@ -272,7 +278,7 @@ def update_request(
     """
     lock_request(db, request)
     if not can_edit(user, request):
-        raise RequestError("Only the request's owner or an editor can change it.")
+        raise RequestError(_("Only the request's owner or an editor can change it."))
     if expected_version is not None and request.version != expected_version:
         raise ConflictError(request, expected_version)
     _check_request(data, today)
@@ -292,8 +298,11 @@ def update_request(
     earliest = min((e.occurred_on for e in request.events if _after_receipt(e.kind)), default=None)
     if earliest is not None and data.received_on > earliest:
         raise RequestError(
-            f"The timeline has an entry of {earliest.isoformat()} from the "
-            "institution: it cannot have received the request after that.",
+            _(
+                "The timeline has an entry of %(date)s from the institution: it cannot have "
+                "received the request after that.",
+                date=earliest.isoformat(),
+            ),
             "received_on",
         )
     changes = []
@@ -337,13 +346,15 @@ def check_new_event(
     """The checks ``add_event`` makes of an entry for a request under ``law_code`` received
     on ``received_on``; its details, cleaned. ``RequestError`` when refused."""
     if data.kind not in REPORTER_KINDS:
-        raise RequestError("Pick what happened from the list.", "kind")
+        raise RequestError(_("Pick what happened from the list."), "kind")
     if data.occurred_on > today:
-        raise RequestError("This date is in the future.", "occurred_on")
+        raise RequestError(_("This date is in the future."), "occurred_on")
     if _after_receipt(data.kind) and data.occurred_on < received_on:
         raise RequestError(
-            f"This cannot happen before the institution received the request "
-            f"({received_on.isoformat()}).",
+            _(
+                "This cannot happen before the institution received the request (%(date)s).",
+                date=received_on.isoformat(),
+            ),
             "occurred_on",
         )
     context = kinds.Context(
@@ -372,33 +383,18 @@ def add_event(
     """Add a timeline entry (or a correction of one) with its files; recompute the clock."""
     lock_request(db, request)
     if not can_edit(user, request):
-        raise RequestError("Only the request's owner or an editor can add to its timeline.")
+        raise RequestError(_("Only the request's owner or an editor can add to its timeline."))
     if corrects is not None and corrects.request_id != request.id:
-        raise RequestError("That entry belongs to another request.")
+        raise RequestError(_("That entry belongs to another request."))
     details = _check_event(request, data, today)
     if (
         data.kind in kinds.with_clock("finding")
         and corrects is None
         and not db.scalar(sa.select(Complaint.id).where(Complaint.request_id == request.id))
     ):
-        raise RequestError("Record the complaint before its finding.", "kind")
+        raise RequestError(_("Record the complaint before its finding."), "kind")
     # Files first: a row is never written for a file that did not reach the disk.
-    stored = []
-    for upload in data.uploads:
-        try:
-            stored.append((upload, storage.save(upload.stream, max_bytes)))
-        except (ValueError, OSError) as exc:
-            # The entry is not written: the files this entry already put on disk go too.
-            for _, saved in stored:
-                storage.discard(saved)
-            if isinstance(exc, ValueError):
-                raise RequestError(f"{safe_display_name(upload.filename)}: {exc}", "files") from exc
-            reason = exc.strerror or type(exc).__name__
-            raise RequestError(
-                f"{safe_display_name(upload.filename)}: the file could not be stored "
-                f"({reason}); nothing was saved. Try again later.",
-                "files",
-            ) from exc
+    stored = _store_files(data.uploads, storage, max_bytes)
     event = TimelineEvent(
         request=request,
         kind=data.kind,
@@ -410,16 +406,7 @@ def add_event(
     )
     db.add(event)
     db.flush()
-    for upload, saved in stored:
-        db.add(
-            Attachment(
-                event=event,
-                sha256=saved.sha256,
-                size=saved.size,
-                original_name=safe_display_name(upload.filename),
-                content_type=upload.content_type or "application/octet-stream",
-            )
-        )
+    _add_attachments(db, event, stored)
     if data.kind in kinds.with_clock("extends"):
         db.add(
             Extension(
@@ -447,12 +434,74 @@ def add_event(
     return event
 
 
+def _store_files(
+    uploads: tuple[Upload, ...], storage: LocalStorage, max_bytes: int
+) -> list[tuple[Upload, Any]]:
+    """Save each upload to disk; on any failure discard those saved and refuse them all."""
+    stored: list[tuple[Upload, Any]] = []
+    for upload in uploads:
+        try:
+            stored.append((upload, storage.save(upload.stream, max_bytes)))
+        except (ValueError, OSError) as exc:
+            # Nothing is written: the files this call already put on disk go too.
+            for _upload, saved in stored:
+                storage.discard(saved)
+            if isinstance(exc, ValueError):
+                raise RequestError(f"{safe_display_name(upload.filename)}: {exc}", "files") from exc
+            reason = exc.strerror or type(exc).__name__
+            raise RequestError(
+                _(
+                    "%(name)s: the file could not be stored (%(reason)s); nothing was saved. "
+                    "Try again later.",
+                    name=safe_display_name(upload.filename),
+                    reason=reason,
+                ),
+                "files",
+            ) from exc
+    return stored
+
+
+def _add_attachments(db: Session, event: TimelineEvent, stored: list[tuple[Upload, Any]]) -> None:
+    for upload, saved in stored:
+        db.add(
+            Attachment(
+                event=event,
+                sha256=saved.sha256,
+                size=saved.size,
+                original_name=safe_display_name(upload.filename),
+                content_type=upload.content_type or "application/octet-stream",
+            )
+        )
+
+
+def attach_files(
+    db: Session,
+    user: User,
+    event: TimelineEvent,
+    uploads: tuple[Upload, ...],
+    storage: LocalStorage,
+    max_bytes: int,
+) -> int:
+    """Attach more files to an existing entry (no correction: the entry's facts stay as they
+    are); returns how many were attached."""
+    request = event.request
+    lock_request(db, request)
+    if not can_edit(user, request):
+        raise RequestError(_("Only the request's owner or an editor can add files to it."))
+    if not uploads:
+        raise RequestError(_("Choose at least one file."), "files")
+    stored = _store_files(uploads, storage, max_bytes)
+    _add_attachments(db, event, stored)
+    db.flush()
+    return len(stored)
+
+
 def record_import(
     db: Session, user: User, request: InfoRequest, today: date, note: str, details: dict[str, Any]
 ) -> TimelineEvent:
     """Add the system's "imported" entry saying where a request came from (clock unchanged)."""
     if not can_edit(user, request):
-        raise RequestError("Only the request's owner or an editor can import into it.")
+        raise RequestError(_("Only the request's owner or an editor can import into it."))
     event = TimelineEvent(
         request=request,
         kind="imported",

@@ -28,6 +28,7 @@ class Entry:
     facts: str  # entry_facts(): what it records beyond its date and note
     corrected_by: TimelineEvent | None  # the later entry that corrects it
     correctable: bool  # the reader may add a correction of it
+    attachable: bool = False  # the reader may attach more files to it
 
 
 def entries(
@@ -47,6 +48,7 @@ def entries(
                 facts=entry_facts(e.kind, e.details or {}),
                 corrected_by=later,
                 correctable=can_edit and e.kind in REPORTER_KINDS and later is None,
+                attachable=can_edit,
             )
         )
     return shown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -22,12 +23,24 @@ from werkzeug.wrappers import Response
 from tracker import clock, db, deadlines
 from tracker.display import format_date, id_links, reader_timezone
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
+from tracker.i18n import _, ngettext
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.models import Attachment, InfoRequest, TimelineEvent
-from tracker.requests import queries, reading, service, timeline
+from tracker.mail_in import service as mail_in
+from tracker.models import LINK_KINDS, NUMBER_KINDS, Attachment, InfoRequest, TimelineEvent, User
+from tracker.projects import service as labels
+from tracker.requests import numbers, people, queries, reading, service, timeline
 from tracker.requests.describe import describe, lateness
-from tracker.requests.forms import RequestForm, event_form
+from tracker.requests.forms import (
+    AttachFilesForm,
+    BulkForm,
+    LinkForm,
+    NumberForm,
+    ReassignForm,
+    RemoveForm,
+    RequestForm,
+    WatcherForm,
+    event_form,
+)
 from tracker.requests.state import CLOSURES
 from tracker.tenancy import load_owned_request_or_404
 from tracker.timeline import kinds
@@ -53,10 +66,21 @@ def _add_error(form: object, name: str | None, message: str) -> None:
         field.errors = [*field.errors, message]
 
 
-@bp.get("/requests/")
-@login_required
-def index() -> str:
-    """The newsroom's requests, filtered, searched, sorted and paged."""
+def _bulk_form() -> BulkForm:
+    session = db.session()
+    form = BulkForm(prefix="b")
+    form.project.choices = [
+        (0, _("— choose —")),
+        *[(p.id, p.name) for p in labels.projects_of(session, current_user.newsroom_id)],
+    ]
+    form.owner.choices = [
+        (0, _("— choose —")),
+        *[(u.id, u.name) for u in people.colleagues(session, current_user.newsroom_id)],
+    ]
+    return form
+
+
+def _list_page(bulk: BulkForm, chosen: set[int] | None = None) -> str:
     session = db.session()
     filters = queries.RequestFilters.from_args(request.args)
     now = today()
@@ -79,8 +103,82 @@ def index() -> str:
         institutions=queries.institution_options(session, current_user.newsroom_id),
         owners=queries.owners(session, current_user.newsroom_id),
         laws=[(code, law.name) for code, law in deadlines.LAWS.items()],
+        projects=[(p.id, p.name) for p in labels.projects_of(session, current_user.newsroom_id)],
+        tags=[t.name for t in labels.tags_of(session, current_user.newsroom_id)],
         args=args,
+        bulk=bulk,
+        chosen=chosen or set(),
     )
+
+
+@bp.get("/requests/")
+@login_required
+def index() -> str:
+    """The newsroom's requests, filtered, searched, sorted and paged."""
+    return _list_page(_bulk_form())
+
+
+@bp.post("/requests/bulk")
+@login_required
+def bulk() -> str | Response:
+    """Tag, add to a project, reassign or export the list's chosen rows."""
+    form = _bulk_form()
+    chosen = set(queries.parse_ids(",".join(request.form.getlist("ids"))))
+    back = url_for("requests.index", **queries.list_params(request.args))
+    if not form.validate_on_submit():
+        return _list_page(form, chosen)
+    if not chosen:
+        _add_error(form, "action", _("Tick at least one request in the list."))
+        return _list_page(form, chosen)
+    action = form.action.data
+    if action == "export":
+        return redirect(url_for("exports.requests_csv", ids=",".join(map(str, sorted(chosen)))))
+    try:
+        with db.transaction() as session:
+            mine = [
+                r
+                for r in session.scalars(
+                    sa.select(InfoRequest).where(
+                        InfoRequest.newsroom_id == current_user.newsroom_id,
+                        InfoRequest.id.in_(chosen),
+                    )
+                )
+            ]
+            editable = [r for r in mine if service.can_edit(current_user, r)]
+            if len(editable) < len(mine):
+                raise people.PeopleError(
+                    _("You can change only your own requests: untick the others."), "action"
+                )
+            ids = [r.id for r in editable]
+            if action == "tag":
+                names = labels.split_tags(form.tags.data or "")
+                if not names:
+                    raise labels.LabelError(_("Type the tags to add."), "tags")
+                labels.add_tags(session, current_user.newsroom_id, names, ids)
+                message = _("Tagged %(n)s requests.", n=len(ids))
+            elif action == "project":
+                project = labels.project_of(
+                    session, current_user.newsroom_id, form.project.data or 0
+                )
+                if project is None:
+                    raise labels.LabelError(_("Choose a project."), "project")
+                labels.add_to_project(session, current_user.newsroom_id, project, ids)
+                message = _("%(n)s requests are in %(name)s.", n=len(ids), name=project.name)
+            else:
+                if not current_user.is_editor:
+                    raise people.PeopleError(_("Only an editor can reassign a request."), "action")
+                count = 0
+                for r in editable:
+                    if r.owner_id != form.owner.data:
+                        people.reassign(session, current_user, r, form.owner.data, today())
+                        count += 1
+                message = _("Reassigned %(n)s requests.", n=count)
+    except (labels.LabelError, people.PeopleError) as exc:
+        field = {"user": "owner"}.get(exc.field or "", exc.field)
+        _add_error(form, field, str(exc))
+        return _list_page(form, chosen)
+    flash(message, "success")
+    return redirect(back)
 
 
 def _request_data(form: RequestForm, institution_id: int) -> service.RequestData:
@@ -212,6 +310,7 @@ def edit(request_id: int) -> str | Response:
 @login_required
 def show(request_id: int) -> str:
     """The request: its deadline explained, status, complaint window, and timeline."""
+    mail_in.ensure_token(db.session(), request_id, current_user.newsroom_id)
     info_request = reading.request_page(db.session(), request_id, current_user.newsroom_id)
     if info_request is None:
         abort(404)
@@ -222,6 +321,11 @@ def show(request_id: int) -> str:
     return render_template(
         "requests/show.html",
         info_request=info_request,
+        labels=labels.labels_of(db.session(), info_request.id),
+        numbers=numbers.numbers_of(db.session(), info_request),
+        links=numbers.links_of(db.session(), info_request),
+        watchers=people.watchers_of(db.session(), info_request.id),
+        owner=db.session().get(User, info_request.owner_id),
         deadline=describe(info_request, now),
         today=now,
         entries=timeline.entries(events, corrected_by, can_edit=can_edit),
@@ -231,7 +335,11 @@ def show(request_id: int) -> str:
         one_day=timedelta(days=1),
         complaints=[e for e in events if e.kind == "complaint_filed" and e.id not in corrected_by],
         correct_url=id_links("requests.correct_event", "event_id", request_id=info_request.id),
+        attach_url=id_links("requests.attach_files", "event_id", request_id=info_request.id),
         download_url=id_links("requests.download", "attachment_id"),
+        mail=mail_in.request_panel(
+            db.session(), info_request, current_app.config.get("IMAP_ADDRESS")
+        ),
     )
 
 
@@ -255,8 +363,17 @@ def _event_page(
     form = event_form(kind, info_request.law_code, info_request.received_on)
     declared = kinds.get(kind)
     law = deadlines.law_in_force(info_request.law_code, info_request.received_on)
+    # A proposal read from agency mail (?mail=ID): it fills the form, its files come along.
+    from_mail = (
+        mail_in.message_for_entry(db.session(), request.args.get("mail", ""), info_request)
+        if original is None
+        else None
+    )
     if request.method == "GET" and declared is not None:
         form.occurred_on.data = original.occurred_on if original is not None else today()
+        if original is not None:
+            # A correction starts from the entry's current values, its note included.
+            form.note.data = original.note
         for f in declared.fields:
             if f.name not in form:
                 continue
@@ -266,17 +383,28 @@ def _event_page(
                     form[f.name].data = date.fromisoformat(value) if f.type == "date" else value
             elif f.initial is not None:
                 form[f.name].data = f.initial(law)
+        if from_mail is not None:
+            filled = mail_in.prefill(from_mail)
+            form.occurred_on.data = date.fromisoformat(filled["occurred_on"])
+            form.note.data = filled["note"]
+            for f in declared.fields:
+                value = filled["details"].get(f.name)
+                if f.name in form and value not in (None, ""):
+                    form[f.name].data = date.fromisoformat(value) if f.type == "date" else value
     if form.validate_on_submit():
+        uploads = _uploads(form.files.data or [])
+        if from_mail is not None:
+            uploads += mail_in.entry_uploads(storage(), from_mail)
         data = service.EventData(
             kind=kind,
             occurred_on=form.occurred_on.data,
             note=form.note.data or "",
             details=form.details(),
-            uploads=_uploads(form.files.data or []),
+            uploads=uploads,
         )
         try:
             with db.transaction() as session:
-                service.add_event(
+                event = service.add_event(
                     session,
                     current_user,
                     info_request,
@@ -286,6 +414,8 @@ def _event_page(
                     current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
                     corrects=original,
                 )
+                if from_mail is not None:
+                    mail_in.confirm(session, from_mail, event)
         except service.RequestError as exc:
             _add_error(form, exc.field, str(exc))
         else:
@@ -294,8 +424,11 @@ def _event_page(
                 "success",
             )
             return redirect(url_for("requests.show", request_id=info_request.id) + "#timeline")
+    chosen = [f.filename for f in request.files.getlist("files") if f and f.filename]
     return render_template(
         "requests/event_form.html",
+        # Browsers never keep the files of a form that comes back: say which to choose again.
+        files_dropped=chosen if request.method == "POST" else [],
         form=form,
         info_request=info_request,
         kind=kind,
@@ -303,6 +436,7 @@ def _event_page(
         kind_help=declared.help(law) if declared is not None and declared.help else "",
         original=original,
         law=deadlines.LAWS[info_request.law_code],
+        from_mail=from_mail,
     )
 
 
@@ -327,6 +461,199 @@ def correct_event(request_id: int, event_id: int) -> str | Response:
     return _event_page(info_request, original.kind, original)
 
 
+@bp.route("/requests/<int:request_id>/events/<int:event_id>/files", methods=["GET", "POST"])
+@login_required
+def attach_files(request_id: int, event_id: int) -> str | Response:
+    """Attach more files to an entry without correcting it."""
+    info_request = load_owned_request_or_404(request_id)
+    entry = db.session().get(TimelineEvent, event_id)
+    if entry is None or entry.request_id != info_request.id:
+        abort(404)
+    if not service.can_edit(current_user, info_request):
+        abort(403)
+    form = AttachFilesForm()
+    if form.validate_on_submit():
+        try:
+            with db.transaction() as session:
+                count = service.attach_files(
+                    session,
+                    current_user,
+                    session.get(TimelineEvent, event_id),
+                    _uploads(form.files.data or []),
+                    storage(),
+                    current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
+                )
+        except service.RequestError as exc:
+            _add_error(form, exc.field, str(exc))
+        else:
+            flash(
+                ngettext("%(n)s file attached.", "%(n)s files attached.", count, n=count), "success"
+            )
+            return redirect(
+                url_for("requests.show", request_id=info_request.id) + f"#entry-{event_id}"
+            )
+    return render_template(
+        "requests/attach_files.html",
+        form=form,
+        info_request=info_request,
+        entry=entry,
+        kind_label=service.KIND_LABELS.get(entry.kind, entry.kind),
+    )
+
+
+def _numbers_page(info_request: InfoRequest, number_form: NumberForm, link_form: LinkForm) -> str:
+    session = db.session()
+    return render_template(
+        "requests/numbers.html",
+        info_request=info_request,
+        numbers=numbers.numbers_of(session, info_request),
+        links=numbers.links_of(session, info_request),
+        number_form=number_form,
+        link_form=link_form,
+        remove=RemoveForm(),
+    )
+
+
+def _number_forms() -> tuple[NumberForm, LinkForm]:
+    number_form = NumberForm(prefix="n")
+    number_form.kind.choices = [(k, str(numbers.NUMBER_LABELS[k])) for k in NUMBER_KINDS]
+    link_form = LinkForm(prefix="l")
+    link_form.kind.choices = [(k, str(numbers.LINK_LABELS[k][0])) for k in LINK_KINDS]
+    return number_form, link_form
+
+
+def _editable(request_id: int) -> InfoRequest:
+    info_request = load_owned_request_or_404(request_id)
+    if not service.can_edit(current_user, info_request):
+        abort(403)
+    return info_request
+
+
+@bp.route("/requests/<int:request_id>/numbers", methods=["GET", "POST"])
+@login_required
+def file_numbers(request_id: int) -> str | Response:
+    """The request's file numbers and links to other requests, with forms to add them."""
+    info_request = _editable(request_id)
+    number_form, link_form = _number_forms()
+    if request.method == "POST":
+        posted = number_form if "n-submit" in request.form else link_form
+        if posted.validate_on_submit():
+            try:
+                with db.transaction() as session:
+                    target = session.get(InfoRequest, info_request.id)
+                    if posted is number_form:
+                        numbers.add_number(
+                            session, target, number_form.kind.data, number_form.number.data or ""
+                        )
+                        message = _("File number added.")
+                    else:
+                        other = numbers.resolve_request(
+                            session, current_user.newsroom_id, link_form.other.data or ""
+                        )
+                        numbers.link_requests(
+                            session, current_user, target, link_form.kind.data, other
+                        )
+                        message = _("Requests linked.")
+            except numbers.NumberError as exc:
+                _add_error(posted, exc.field, str(exc))
+            else:
+                flash(message, "success")
+                return redirect(url_for("requests.file_numbers", request_id=info_request.id))
+    return _numbers_page(info_request, number_form, link_form)
+
+
+@bp.post("/requests/<int:request_id>/numbers/<int:number_id>/remove")
+@login_required
+def remove_number(request_id: int, number_id: int) -> Response:
+    """Forget one of the request's other file numbers."""
+    info_request = _editable(request_id)
+    if not RemoveForm().validate_on_submit():
+        abort(400)
+    with db.transaction() as session:
+        if not numbers.remove_number(session, info_request, number_id):
+            abort(404)
+    flash(_("File number removed."), "success")
+    return redirect(url_for("requests.file_numbers", request_id=request_id))
+
+
+@bp.post("/requests/<int:request_id>/links/<int:link_id>/remove")
+@login_required
+def remove_link(request_id: int, link_id: int) -> Response:
+    """Remove a link between the request and another."""
+    info_request = _editable(request_id)
+    if not RemoveForm().validate_on_submit():
+        abort(400)
+    with db.transaction() as session:
+        if not numbers.unlink(session, info_request, link_id):
+            abort(404)
+    flash(_("Link removed."), "success")
+    return redirect(url_for("requests.file_numbers", request_id=request_id))
+
+
+def _people_forms(info_request: InfoRequest) -> tuple[ReassignForm, WatcherForm]:
+    everyone = people.colleagues(db.session(), current_user.newsroom_id)
+    reassign = ReassignForm(prefix="r")
+    reassign.owner.choices = [(u.id, u.name) for u in everyone if u.id != info_request.owner_id]
+    watcher = WatcherForm(prefix="w")
+    watcher.user.choices = [(u.id, u.name) for u in everyone if u.id != info_request.owner_id]
+    return reassign, watcher
+
+
+@bp.route("/requests/<int:request_id>/people", methods=["GET", "POST"])
+@login_required
+def request_people(request_id: int) -> str | Response:
+    """The request's reporter (editors reassign it) and the colleagues watching it."""
+    info_request = _editable(request_id)
+    reassign_form, watcher_form = _people_forms(info_request)
+    if request.method == "POST":
+        posted = reassign_form if "r-submit" in request.form else watcher_form
+        if posted.validate_on_submit():
+            try:
+                with db.transaction() as session:
+                    target = session.get(InfoRequest, info_request.id)
+                    if posted is reassign_form:
+                        people.reassign(
+                            session, current_user, target, reassign_form.owner.data, today()
+                        )
+                        message = _("Request reassigned.")
+                    else:
+                        added = people.add_watcher(
+                            session, current_user, target, watcher_form.user.data
+                        )
+                        message = _("%(name)s now receives this request's alerts.", name=added.name)
+            except people.PeopleError as exc:
+                _add_error(posted, exc.field, str(exc))
+            else:
+                flash(message, "success")
+                return redirect(url_for("requests.request_people", request_id=request_id))
+    return render_template(
+        "requests/people.html",
+        info_request=info_request,
+        watchers=people.watchers_of(db.session(), info_request.id),
+        reassign_form=reassign_form,
+        watcher_form=watcher_form,
+        remove=RemoveForm(),
+    )
+
+
+@bp.post("/requests/<int:request_id>/watchers/<int:user_id>/remove")
+@login_required
+def remove_watcher(request_id: int, user_id: int) -> Response:
+    """Stop a colleague watching the request."""
+    info_request = load_owned_request_or_404(request_id)
+    if not RemoveForm().validate_on_submit():
+        abort(400)
+    try:
+        with db.transaction() as session:
+            removed = people.remove_watcher(session, current_user, info_request, user_id)
+    except people.PeopleError:
+        abort(403)
+    if not removed:
+        abort(404)
+    flash(_("Watcher removed."), "success")
+    return redirect(url_for("requests.show", request_id=request_id))
+
+
 @bp.get("/files/<int:attachment_id>")
 @login_required
 def download(attachment_id: int) -> Response:
@@ -341,8 +668,11 @@ def download(attachment_id: int) -> Response:
         )
         abort(
             410,
-            description=f"The file {attachment.original_name} is missing from the "
-            "tracker's storage. Restore it from a backup.",
+            description=_(
+                "The file %(name)s is missing from the tracker’s storage. Restore it from a "
+                "backup.",
+                name=attachment.original_name,
+            ),
         )
     response = send_file(
         files.path_for(attachment.sha256),

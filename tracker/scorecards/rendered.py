@@ -98,13 +98,34 @@ def scorecard(
     received_from: date | None = None,
     received_to: date | None = None,
     import_id: int | None = None,
+    project_id: int | None = None,
+    tag: str | None = None,
 ) -> Scorecard:
     """The newsroom's scorecard for today and the range: the stored one when still valid,
     else computed now and stored for the next view. One import's scorecard is computed each
     time (not stored)."""
-    if import_id is not None:
-        cards = service.compute(db, newsroom_id, today, received_from, received_to, import_id)
-        name = ("import", newsroom_id, import_id, today, received_from, received_to)
+    if import_id is not None or project_id is not None or tag is not None:
+        # One import's, project's or tag's scorecard is computed each time.
+        cards = service.compute(
+            db,
+            newsroom_id,
+            today,
+            received_from,
+            received_to,
+            import_id,
+            project_id=project_id,
+            tag=tag,
+        )
+        name = (
+            "restricted",
+            newsroom_id,
+            import_id,
+            project_id,
+            tag,
+            today,
+            received_from,
+            received_to,
+        )
         return Scorecard((*name, cards.computed_at), cards.today, cards.computed_at, lambda: cards)
     revision, stored = snapshots.find(db, newsroom_id, today, received_from, received_to)
     if stored is not None:

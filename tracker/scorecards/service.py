@@ -27,6 +27,7 @@ from tracker.models import (
     InfoRequest,
     Institution,
 )
+from tracker.projects import service as labels
 
 
 class days_between(FunctionElement[int]):
@@ -142,6 +143,8 @@ def scoped(
     received_to: date | None = None,
     import_id: int | None = None,
     institutions: Collection[int] | None = None,
+    project_id: int | None = None,
+    tag: str | None = None,
 ) -> sa.Subquery:
     """The newsroom's requests in scope (a received range, one import, some institutions),
     one row each, with what the scorecard counts of them: id, institution, law, days to
@@ -160,6 +163,10 @@ def scoped(
         )
     if institutions is not None:
         scope.append(r.institution_id.in_(sorted(institutions)))
+    if project_id is not None:
+        scope.append(labels.in_project(project_id))
+    if tag is not None:
+        scope.append(labels.tagged(newsroom_id, tag))
 
     answered = r.responded_on.is_not(None)
     on_time = sa.and_(answered, r.responded_on <= r.due_on)
@@ -194,6 +201,8 @@ def compute(
     received_from: date | None = None,
     received_to: date | None = None,
     import_id: int | None = None,
+    project_id: int | None = None,
+    tag: str | None = None,
 ) -> Scorecards:
     """Scorecards of a newsroom's requests (optionally those received in a date range, or
     those one import brought).
@@ -202,7 +211,15 @@ def compute(
     medians are computed by the database (see ``_by_percentiles`` and ``_by_histograms``).
     """
     computed_at = clock.now()
-    requests = scoped(newsroom_id, today, received_from, received_to, import_id)
+    requests = scoped(
+        newsroom_id,
+        today,
+        received_from,
+        received_to,
+        import_id,
+        project_id=project_id,
+        tag=tag,
+    )
     build = _by_percentiles if db.get_bind().dialect.name == "postgresql" else _by_histograms
     institutions: list[Score] = []
     laws: list[Score] = []

@@ -19,7 +19,8 @@ from markupsafe import Markup
 from tracker import clock, db
 from tracker.display import reader_timezone
 from tracker.exports.service import write_csv
-from tracker.models import ImportBatch
+from tracker.models import ImportBatch, Project
+from tracker.projects import service as labels
 from tracker.scorecards import rendered, service
 from tracker.scorecards.chart import days_late_chart
 from tracker.scorecards.service import Score
@@ -44,8 +45,22 @@ def _source() -> ImportBatch | None:
     return found if found is not None and found.newsroom_id == current_user.newsroom_id else None
 
 
+def _project() -> Project | None:
+    """The project the scorecard is restricted to (``?project=ID``), when it is the newsroom's."""
+    value = (request.args.get("project") or "").strip()
+    if not value.isdigit() or len(value) > 12:
+        return None
+    return labels.project_of(db.session(), current_user.newsroom_id, int(value))
+
+
+def _tag() -> str | None:
+    """The tag the scorecard is restricted to (``?tag=NAME``)."""
+    return " ".join((request.args.get("tag") or "").split())[:100] or None
+
+
 def _scorecard() -> rendered.Scorecard:
     source = _source()
+    project = _project()
     return rendered.scorecard(
         db.session(),
         current_user.newsroom_id,
@@ -53,6 +68,8 @@ def _scorecard() -> rendered.Scorecard:
         _day("from"),
         _day("to"),
         source.id if source is not None else None,
+        project_id=project.id if project is not None else None,
+        tag=_tag(),
     )
 
 
@@ -68,6 +85,11 @@ def _range_args() -> dict[str, str]:
     source = _source()
     if source is not None:
         args["source"] = str(source.id)
+    project = _project()
+    if project is not None:
+        args["project"] = str(project.id)
+    if _tag():
+        args["tag"] = _tag() or ""
     return args
 
 
@@ -93,6 +115,9 @@ def index() -> str:
         received_from=_day("from"),
         received_to=_day("to"),
         source=_source(),
+        project=_project(),
+        tag=_tag(),
+        projects=labels.projects_of(db.session(), current_user.newsroom_id),
         chart=_chart(card),
     )
 

@@ -827,3 +827,16 @@ register(
 )
 register(Kind("imported", lazy_gettext("Imported"), added_by="system", after_receipt=False))
 register(Kind("note", lazy_gettext("Note"), after_receipt=False))
+# Added when an editor hands the request to another reporter (tracker.requests.people);
+# its details carry both names as they were then.
+register(
+    Kind(
+        "reassigned",
+        lazy_gettext("Reassigned"),
+        added_by="system",
+        after_receipt=False,
+        summary=lambda d: _(
+            "From %(old)s to %(new)s", old=d.get("from_name", ""), new=d.get("to_name", "")
+        ),
+    )
+)

@@ -1,0 +1,331 @@
+"""The newsroom's mailbox over IMAP, polled by the scheduler (tracker.scheduler ``mail-poll``).
+
+Each message of ``TRACKER_IMAP_FOLDER`` is fetched, stored through the same pipeline as an
+upload (tracker.mail_in.service), committed, and only then moved to ``TRACKER_IMAP_FILED``.
+A restart between the two finds the message again: its content hash (or Message-ID) is
+already stored, so it is only moved. A message over the upload limit is recorded as skipped
+(with its size and Message-ID) and left where it is. A message the pipeline fails on is left
+in place with the error recorded, and the poll goes on. The server down or refusing the login
+is recorded in ``mailbox_poll`` (shown on the dashboard and the inbox) and tried again at the
+next poll."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import imaplib
+import logging
+import re
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tracker import clock
+from tracker.files.storage import LocalStorage
+from tracker.mail_in import matching, service
+from tracker.models import MailboxPoll, MailMessage, Newsroom
+
+log = logging.getLogger("tracker.mail_in.imap")
+
+POLL_NAME = "imap"
+# Messages handled per poll; the rest wait for the next one.
+BATCH = 500
+# Messages read per round trip and moved together once stored (PostgreSQL also stores them
+# in one transaction; SQLite commits each).
+CHUNK = 50
+# Messages up to this size are fetched a chunk at a time; larger ones one by one.
+BULK_BYTES = 256 * 1024
+
+
+@dataclass
+class PollResult:
+    """What one poll did."""
+
+    filed: int = 0
+    attached: int = 0
+    queued: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    error: str = ""
+
+
+def _newsroom(db: Session, config: Mapping[str, Any]) -> Newsroom | None:
+    name = config.get("IMAP_NEWSROOM")
+    if name:
+        return db.scalar(sa.select(Newsroom).where(Newsroom.name == name))
+    rooms = db.scalars(sa.select(Newsroom).limit(2)).all()
+    return rooms[0] if len(rooms) == 1 else None
+
+
+def _status(db: Session, newsroom_id: int | None) -> MailboxPoll:
+    row = db.get(MailboxPoll, POLL_NAME)
+    if row is None:
+        row = MailboxPoll(name=POLL_NAME, newsroom_id=newsroom_id, last_error="", filed=0)
+        try:
+            with db.begin_nested():
+                db.add(row)
+                db.flush()
+        except IntegrityError:
+            row = db.get(MailboxPoll, POLL_NAME)
+            assert row is not None  # nosec B101
+    row.newsroom_id = newsroom_id
+    return row
+
+
+def connect(config: Mapping[str, Any]) -> imaplib.IMAP4:
+    """A logged-in connection (TLS from the start when ``IMAP_SSL``)."""
+    host, port = config["IMAP_HOST"], int(config["IMAP_PORT"])
+    timeout = float(config.get("IMAP_TIMEOUT", 30))
+    if config.get("IMAP_SSL"):
+        context = ssl.create_default_context(cafile=config.get("IMAP_CA_FILE") or None)
+        conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(host, port, ssl_context=context, timeout=timeout)
+    else:
+        conn = imaplib.IMAP4(host, port, timeout=timeout)
+    try:
+        conn.login(config.get("IMAP_USER") or "", config.get("IMAP_PASSWORD") or "")
+        # The capabilities change once logged in (MOVE, among others).
+        typ, data = conn.capability()
+        if typ == "OK" and data and data[0]:
+            conn.capabilities = tuple(data[0].decode("ascii", "replace").upper().split())
+    except BaseException:
+        _close(conn)
+        raise
+    return conn
+
+
+def _close(conn: imaplib.IMAP4) -> None:
+    with contextlib.suppress(OSError, imaplib.IMAP4.error):
+        conn.logout()
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _move(conn: imaplib.IMAP4, uid: bytes, folder: str) -> None:
+    if "MOVE" in conn.capabilities:
+        typ, data = conn.uid("MOVE", uid, _quote(folder))
+        if typ != "OK":
+            raise imaplib.IMAP4.error(f"MOVE refused: {data!r}")
+        return
+    typ, data = conn.uid("COPY", uid, _quote(folder))
+    if typ != "OK":
+        raise imaplib.IMAP4.error(f"COPY refused: {data!r}")
+    conn.uid("STORE", uid, "+FLAGS.SILENT", r"(\Deleted)")
+    conn.expunge()
+
+
+_SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
+
+
+def _fetch(conn: imaplib.IMAP4, uid: bytes, what: str) -> bytes:
+    typ, data = conn.uid("FETCH", uid, what)
+    if typ != "OK":
+        raise imaplib.IMAP4.error(f"FETCH refused: {data!r}")
+    for item in data:
+        if isinstance(item, tuple):
+            return bytes(item[1])
+    return b""
+
+
+def _oversize(db: Session, context: service.Context, uid: bytes, header: bytes, size: int) -> bool:
+    """Record a message too large to bring in (once); True when newly recorded."""
+    key = hashlib.sha256(b"oversize:" + header + str(size).encode()).hexdigest()
+    if service.find_duplicate(db, context.newsroom_id, key) is not None:
+        return False
+    message_id = re.search(rb"^Message-ID:\s*(\S+)", header, re.IGNORECASE | re.MULTILINE)
+    limit = context.max_bytes // (1024 * 1024)
+    row = MailMessage(
+        newsroom_id=context.newsroom_id,
+        status="skipped",
+        source="imap",
+        sha256=key,
+        size=size,
+        original_name=f"imap-{uid.decode()}.eml",
+        content_type="message/rfc822",
+        message_id=message_id.group(1).decode("latin-1")[:500] if message_id else None,
+        problem=(
+            f"{size // (1024 * 1024)} MB, over the {limit} MB upload limit: left in the "
+            "mailbox, not stored."
+        ),
+        proposal={},
+    )
+    return service._insert(db, row) is not None
+
+
+def poll(db: Session, config: Mapping[str, Any]) -> PollResult | None:
+    """Read the mailbox once (see the module's docstring); None when no mailbox is set."""
+    if not config.get("IMAP_HOST"):
+        return None
+    result = PollResult()
+    newsroom = _newsroom(db, config)
+    status = _status(db, newsroom.id if newsroom else None)
+    status.last_attempt_at = clock.now()
+    db.commit()
+    if newsroom is None:
+        result.error = (
+            "TRACKER_IMAP_NEWSROOM names no newsroom"
+            if config.get("IMAP_NEWSROOM")
+            else "set TRACKER_IMAP_NEWSROOM: there is more than one newsroom (or none)"
+        )
+        return _finish(db, status, result)
+    context = service.Context(
+        newsroom_id=newsroom.id,
+        storage=LocalStorage(config["ATTACHMENTS_DIR"]),
+        max_bytes=config["MAX_UPLOAD_MB"] * 1024 * 1024,
+        timezone=config["TIMEZONE"],
+        today=clock.today(config["TIMEZONE"]),
+        source="imap",
+        numbers=matching.file_numbers(db, newsroom.id),
+    )
+    folder = config.get("IMAP_FOLDER") or "INBOX"
+    filed = config.get("IMAP_FILED") or "filed"
+    try:
+        conn = connect(config)
+    except (TimeoutError, OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
+        result.error = f"cannot reach or log in to {config['IMAP_HOST']}: {_describe(exc)}"
+        return _finish(db, status, result)
+    try:
+        typ, data = conn.select(_quote(folder))
+        if typ != "OK":
+            raise imaplib.IMAP4.error(f"folder {folder!r}: {data!r}")
+        conn.create(_quote(filed))  # refused when it exists: that is fine
+        typ, data = conn.uid("SEARCH", None, "ALL")  # type: ignore[arg-type]
+        uids = data[0].split() if typ == "OK" and data and data[0] else []
+        problems: list[str] = []
+        todo = uids[:BATCH]
+        # PostgreSQL: one transaction per chunk, a savepoint per message. SQLite has one
+        # writer, and a long transaction would stall the scheduler's lock renewal: one commit
+        # per message there, and no savepoint opened before the reads (in WAL mode that makes
+        # the write fail whenever another connection wrote meanwhile).
+        shared = db.get_bind().dialect.name == "postgresql"
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start : start + CHUNK]
+            sizes = _sizes(conn, chunk)
+            bodies = _bodies(
+                conn, [u for u in chunk if 0 < sizes.get(u, (0, b""))[0] <= BULK_BYTES]
+            )
+            done: list[bytes] = []
+            for uid in chunk:
+                guard = db.begin_nested() if shared else contextlib.nullcontext()
+                try:
+                    with guard:
+                        meta = sizes.get(uid, (0, b""))
+                        if _one(conn, db, context, uid, meta, result, bodies.pop(uid, None)):
+                            done.append(uid)
+                    if not shared:
+                        db.commit()
+                except (OSError, imaplib.IMAP4.abort):
+                    raise
+                except Exception as exc:  # one bad message never stops the poll
+                    if not shared:
+                        db.rollback()
+                    result.failed += 1
+                    problems.append(f"message UID {uid.decode()}: {_describe(exc)}")
+                    log.exception("mail poll: message UID %s failed", uid)
+            # Stored for good first, then moved: a stop in between only moves them next time.
+            db.commit()
+            if done:
+                _move(conn, b",".join(done), filed)
+                result.filed += len(done)
+        if problems:
+            result.error = "; ".join(problems[:5])
+    except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
+        db.rollback()
+        result.error = f"the mailbox stopped answering: {_describe(exc)}"
+    finally:
+        _close(conn)
+    return _finish(db, status, result)
+
+
+_UID = re.compile(rb"UID (\d+)")
+
+
+def _sizes(conn: imaplib.IMAP4, uids: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
+    """Each message's size and Message-ID header, in one FETCH."""
+    typ, data = conn.uid(
+        "FETCH", b",".join(uids), "(RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+    )
+    if typ != "OK":
+        raise imaplib.IMAP4.error(f"FETCH refused: {data!r}")
+    found: dict[bytes, tuple[int, bytes]] = {}
+    for item in data:
+        if not isinstance(item, tuple):
+            continue
+        meta = bytes(item[0])
+        uid, size = _UID.search(meta), _SIZE.search(meta)
+        if uid:
+            found[uid.group(1)] = (int(size.group(1)) if size else 0, bytes(item[1]))
+    return found
+
+
+def _bodies(conn: imaplib.IMAP4, uids: list[bytes]) -> dict[bytes, bytes]:
+    """Several small messages in one FETCH (each at most BULK_BYTES)."""
+    if not uids:
+        return {}
+    typ, data = conn.uid("FETCH", b",".join(uids), "(BODY.PEEK[])")
+    if typ != "OK":
+        raise imaplib.IMAP4.error(f"FETCH refused: {data!r}")
+    found: dict[bytes, bytes] = {}
+    for item in data:
+        if isinstance(item, tuple):
+            uid = _UID.search(bytes(item[0]))
+            if uid:
+                found[uid.group(1)] = bytes(item[1])
+    return found
+
+
+def _one(
+    conn: imaplib.IMAP4,
+    db: Session,
+    context: service.Context,
+    uid: bytes,
+    meta: tuple[int, bytes],
+    result: PollResult,
+    body: bytes | None = None,
+) -> bool:
+    """Store one message (not committed); True when it is to be moved to the filed folder."""
+    size, header = meta
+    if size > context.max_bytes:
+        if _oversize(db, context, uid, header, size):
+            result.skipped += 1
+        return False
+    data_bytes = body if body is not None else _fetch(conn, uid, "(BODY.PEEK[])")
+    outcome = service.ingest_message(db, context, f"imap-{uid.decode()}.eml", data_bytes)
+    if outcome.duplicate:
+        result.duplicates += 1
+    elif outcome.skipped:
+        result.skipped += 1
+    elif outcome.request_id is not None:
+        result.attached += 1
+    else:
+        result.queued += 1
+    return True
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, bytes):
+        text = exc.decode("latin-1")
+    return text.replace("b'", "").replace("'", "")[:300]
+
+
+def _finish(db: Session, status: MailboxPoll, result: PollResult) -> PollResult:
+    now = clock.now()
+    status = db.merge(status)
+    status.filed = (status.filed or 0) + result.filed
+    if result.error:
+        status.last_error = result.error
+        status.last_error_at = now
+    if not result.error or result.filed:
+        status.last_success_at = now
+    if not result.error:
+        status.last_error = ""
+    db.commit()
+    return result

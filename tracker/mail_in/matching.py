@@ -1,0 +1,208 @@
+"""Which request a message belongs to, in the issue's order, each rule recorded as the reason:
+the request's own tag (address ``+r123-k7f2`` or subject ``[ATI-123]``), a reply to a message
+the tracker holds, the institution's file number in the subject or body, the sender's domain
+matching one institution with a single open request. Only the newsroom's own requests are
+ever looked at; anything else goes to the review queue with why."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.mail_in.parsing import ParsedMail
+from tracker.models import (
+    Complaint,
+    InfoRequest,
+    Institution,
+    Letter,
+    MailMessage,
+    RequestMailToken,
+    RequestNumber,
+)
+
+OPEN_STATUSES = ("awaiting", "on_hold", "overdue")
+_ADDRESS_TAG = re.compile(r"\+r(\d{1,12})-([a-z0-9]{4,16})@", re.IGNORECASE)
+_SUBJECT_TAG = re.compile(r"\[ATI-(\d{1,12})(?:-([a-z0-9]{4,16}))?\]", re.IGNORECASE)
+_MESSAGE_IDS = re.compile(r"<[^<>\s]{1,490}>")
+_CANDIDATE = re.compile(r"[A-Z0-9](?:[A-Z0-9./_:#-]*[A-Z0-9])?")
+
+
+@dataclass
+class Match:
+    """The request found (None: the review queue) and how, or why not."""
+
+    request_id: int | None
+    rule: str | None
+    reason: str
+
+
+@dataclass
+class Numbers:
+    """A newsroom's file numbers, normalised, read once for a batch of messages."""
+
+    by_number: dict[str, set[int]] = field(default_factory=dict)
+
+
+def normalise_number(value: str) -> str:
+    """A file number as compared: upper case, without spaces."""
+    return "".join(value.upper().split())
+
+
+def file_numbers(db: Session, newsroom_id: int) -> Numbers:
+    """Every file number of the newsroom's requests (all of a request's numbers)."""
+    numbers = Numbers()
+    own = InfoRequest.newsroom_id == newsroom_id
+    # The current number, the others recorded (tracker.requests.numbers) and the complaint
+    # bodies' file numbers.
+    rows = db.execute(
+        sa.union_all(
+            sa.select(InfoRequest.id, InfoRequest.file_number).where(
+                own, InfoRequest.file_number.is_not(None)
+            ),
+            sa.select(RequestNumber.request_id, RequestNumber.number)
+            .join(InfoRequest, InfoRequest.id == RequestNumber.request_id)
+            .where(own),
+            sa.select(Complaint.request_id, Complaint.body_file_number)
+            .join(InfoRequest, InfoRequest.id == Complaint.request_id)
+            .where(own, Complaint.superseded.is_(False), Complaint.body_file_number.is_not(None)),
+        )
+    )
+    for request_id, number in rows:
+        key = normalise_number(number or "")
+        if len(key) >= 3:
+            numbers.by_number.setdefault(key, set()).add(request_id)
+    return numbers
+
+
+def _own_request(db: Session, newsroom_id: int, request_id: int) -> bool:
+    return (
+        db.scalar(
+            sa.select(InfoRequest.id).where(
+                InfoRequest.id == request_id, InfoRequest.newsroom_id == newsroom_id
+            )
+        )
+        is not None
+    )
+
+
+def _by_token(db: Session, newsroom_id: int, mail: ParsedMail) -> Match | None:
+    for match in _ADDRESS_TAG.finditer(mail.recipients):
+        request_id, key = int(match.group(1)), match.group(2).lower()
+        stored = db.get(RequestMailToken, request_id)
+        if stored is not None and stored.key == key and _own_request(db, newsroom_id, request_id):
+            return Match(request_id, "token", f"address tag {match.group(0)[:-1]}")
+    for text in (mail.subject, mail.body_text[:20000]):
+        for match in _SUBJECT_TAG.finditer(text):
+            request_id = int(match.group(1))
+            key = (match.group(2) or "").lower()
+            if key:
+                stored = db.get(RequestMailToken, request_id)
+                if stored is None or stored.key != key:
+                    continue
+            if _own_request(db, newsroom_id, request_id):
+                return Match(request_id, "token", f"subject tag {match.group(0)}")
+    return None
+
+
+def _by_reply(db: Session, newsroom_id: int, mail: ParsedMail) -> Match | None:
+    ids = _MESSAGE_IDS.findall(mail.in_reply_to)
+    if not ids:
+        return None
+    row = db.execute(
+        sa.select(MailMessage.request_id, MailMessage.message_id)
+        .join(InfoRequest, InfoRequest.id == MailMessage.request_id)
+        .where(
+            MailMessage.newsroom_id == newsroom_id,
+            InfoRequest.newsroom_id == newsroom_id,
+            MailMessage.message_id.in_(ids[-50:]),
+        )
+        .order_by(MailMessage.id.desc())
+        .limit(1)
+    ).first()
+    if row is not None:
+        return Match(row.request_id, "reply", f"a reply to {row.message_id}")
+    # A letter the tracker sent (tracker/letters/) keeps its Message-ID for this.
+    letter = db.execute(
+        sa.select(Letter.request_id, Letter.message_id)
+        .where(Letter.newsroom_id == newsroom_id, Letter.message_id.in_(ids[-50:]))
+        .order_by(Letter.id.desc())
+        .limit(1)
+    ).first()
+    if letter is None:
+        return None
+    return Match(letter.request_id, "reply", f"a reply to the letter {letter.message_id}")
+
+
+def _by_number(mail: ParsedMail, numbers: Numbers) -> Match | str | None:
+    text = f"{mail.subject}\n{mail.body_text[:50000]}".upper()
+    found: dict[str, set[int]] = {}
+    for candidate in _CANDIDATE.findall(text):
+        if candidate in numbers.by_number:
+            found[candidate] = numbers.by_number[candidate]
+    requests = set().union(*found.values()) if found else set()
+    if len(requests) == 1:
+        return Match(requests.pop(), "file_number", f"file number {', '.join(sorted(found))}")
+    if len(requests) > 1:
+        return f"it names the file numbers of {len(requests)} requests ({', '.join(sorted(found))})"
+    return None
+
+
+def _by_domain(db: Session, newsroom_id: int, mail: ParsedMail) -> Match | str:
+    domains = mail.sender_domains()
+    if not domains:
+        return "its sender has no address"
+    notes = []
+    for domain in domains:
+        institutions = db.scalars(
+            sa.select(Institution.id).where(
+                Institution.newsroom_id == newsroom_id,
+                sa.func.lower(Institution.access_email).like(f"%@{domain}"),
+            )
+        ).all()
+        if not institutions:
+            notes.append(f"no institution has the sender's domain {domain}")
+            continue
+        if len(institutions) > 1:
+            notes.append(f"{len(institutions)} institutions share the domain {domain}")
+            continue
+        open_requests = db.scalars(
+            sa.select(InfoRequest.id)
+            .where(
+                InfoRequest.newsroom_id == newsroom_id,
+                InfoRequest.institution_id == institutions[0],
+                InfoRequest.status.in_(OPEN_STATUSES),
+            )
+            .limit(2)
+        ).all()
+        if len(open_requests) == 1:
+            return Match(
+                open_requests[0],
+                "domain",
+                f"sender's domain {domain}: the institution's one open request",
+            )
+        notes.append(
+            f"the institution of {domain} has "
+            + ("no open request" if not open_requests else "several open requests")
+        )
+    return "; ".join(notes)
+
+
+def match(db: Session, newsroom_id: int, mail: ParsedMail, numbers: Numbers | None = None) -> Match:
+    """The request this message belongs to, by the first rule that finds exactly one."""
+    for rule in (_by_token, _by_reply):
+        found = rule(db, newsroom_id, mail)
+        if found is not None:
+            return found
+    why = ["no request tag", "not a reply to a message the tracker holds"]
+    by_number = _by_number(mail, numbers if numbers is not None else file_numbers(db, newsroom_id))
+    if isinstance(by_number, Match):
+        return by_number
+    why.append(by_number or "no request's file number in the subject or text")
+    by_domain = _by_domain(db, newsroom_id, mail)
+    if isinstance(by_domain, Match):
+        return by_domain
+    why.append(by_domain)
+    return Match(None, None, "; ".join(why))
