@@ -183,3 +183,19 @@ def test_the_stored_figure(app, mix):
             sa.select(InfoRequest.days_late_stopped).where(InfoRequest.title == "open 100 0")
         )
     assert stored == 30 and counting is None
+
+
+def test_a_hand_made_cursor_is_a_page_or_a_400_never_a_500(app, client, mix):
+    with clock.frozen(TODAY):
+        secret = h.token(app, EMAIL)
+        for cursor in ("999999999999~1~2026-01-01~1", "5~1~2026-01-01~1", "3~2~2026-01-01~1"):
+            for way in ("after", "before"):
+                url = f"/api/v1/requests?sort=days_late&page=2&{way}={cursor}"
+                assert client.get(url, headers=h.bearer(secret)).status_code in (200, 400), url
+        answer = client.get(
+            "/api/v1/requests?sort=days_late&page=2&after=3000000~1~2026-01-01~1",
+            headers=h.bearer(secret),
+        )
+        # Every request is less late than that: the page starts at the list's first row.
+        assert answer.status_code == 200
+        assert [i["id"] for i in answer.get_json()["items"]] == expected(app)[:25]

@@ -217,6 +217,10 @@ def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) ->
     return query
 
 
+# More days late than the calendar holds (date.min to date.max): no cursor carries more.
+MAX_DAYS_LATE = (date.max - date.min).days
+
+
 def _by_days_late(filters: RequestFilters) -> bool:
     """Whether the list is ordered by the days late each request's page shows."""
     return filters.sort == "days_late"
@@ -310,7 +314,8 @@ def decode_cursor(filters: RequestFilters, cursor: str | None) -> list[Any] | No
                 values.append(part)
         except ValueError:
             return None
-    if _by_days_late(filters) and values[1] > 1:
+    # Days late beyond the calendar (no request is) or a half other than 0 and 1: not a link's.
+    if _by_days_late(filters) and (values[0] > MAX_DAYS_LATE or values[1] > 1):
         return None
     return values
 
@@ -402,7 +407,8 @@ def _days_late_parts(
     # A stopped row: the counting ones with fewer days late come after it, those with as
     # many or more before it (a counting row's days late exceed ``late`` when its due date
     # is before today - late).
-    edge = today - timedelta(days=late)
+    # A link's figure beyond the calendar (hand-made) puts the edge at its start.
+    edge = today - timedelta(days=late) if late <= (today - date.min).days else date.min
     parts: list[tuple[int, list[sa.ColumnElement[bool]]]] = []
     if reverse:
         parts.append((0, [InfoRequest.due_on <= edge] if late > 0 else []))
