@@ -39,10 +39,9 @@ def stopped_days_late(
     response, else the day it closed), 0 when it stopped by its due date; None while it is
     still counting. Stored on the request (``days_late_stopped``) so the list orders every
     request by the days late its page shows; a closing date is never in the future."""
-    if responded_on is None and closed_on is None:
-        return None
     end = responded_on if responded_on is not None else closed_on
-    assert end is not None
+    if end is None:
+        return None
     return max(0, (end - due_on).days)
 
 
