@@ -75,6 +75,7 @@ messages: install
 ## Lint, then the whole suite on SQLite, then on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
 test: install-test lint
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-tesseract.sh
 	@bash scripts/ensure-dovecot.sh
 	TRACKER_TEST_DATABASE_URL= $(PYTEST)
 	@if [ -n "$$TRACKER_TEST_DATABASE_URL" ]; then \
@@ -87,6 +88,8 @@ bench: install-test
 	$(PY) bench/deadlines.py
 	$(PY) bench/sweep.py --requests 100000 --database sqlite:///$(CURDIR)/instance/bench-sweep.sqlite
 	$(PY) bench/packet.py
+	@bash scripts/ensure-tesseract.sh
+	$(PY) bench/records.py
 
 clean:
 	rm -rf $(VENV) *.egg-info test-output

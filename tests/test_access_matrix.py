@@ -351,7 +351,14 @@ def matrix(ids: Ids) -> list[Case]:
             f"/letters/{letter}/record",
             {"sent_on": "2024-03-01"},
         ),
+        Case(
+            "/requests/<int:request_id>/letters/review",
+            "POST",
+            f"/requests/{r}/letters/review",
+            {"sent_on": "2024-03-01"},
+        ),
         Case("/files/<int:attachment_id>", "GET", f"/files/{ids.attachment}"),
+        Case("/records/files/<int:attachment_id>", "GET", f"/records/files/{ids.attachment}"),
         Case("/mail/<int:mail_id>", "GET", f"/mail/{ids.extra['mail']}"),
         Case("/mail/<int:mail_id>/original", "GET", f"/mail/{ids.extra['mail']}/original"),
         Case("/mail/files/<int:attachment_id>", "GET", f"/mail/files/{ids.extra['mail_file']}"),
@@ -455,6 +462,13 @@ def matrix(ids: Ids) -> list[Case]:
             api_event,
             kind="api",
         ),
+        Case(
+            "/api/v1/requests/<int:request_id>/letters",
+            "GET",
+            f"/api/v1/requests/{r}/letters",
+            kind="api",
+        ),
+        Case("/api/v1/letters/<int:letter_id>", "GET", f"/api/v1/letters/{letter}", kind="api"),
         # Secret-addressed: anyone holding a wrong secret gets 404, logged in or not.
         Case("/calendar/<secret>.ics", "GET", "/calendar/not-the-secret.ics", kind="public"),
         Case(
@@ -637,6 +651,7 @@ def test_reporters_read_the_newsrooms_requests_but_change_only_their_own(app, wo
         ("/letters/<int:letter_id>", "POST"),
         ("/letters/<int:letter_id>/send", "POST"),
         ("/letters/<int:letter_id>/record", "POST"),
+        ("/requests/<int:request_id>/letters/review", "POST"),
     ]
     for key in forbidden:
         case = by_case[key]

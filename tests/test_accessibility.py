@@ -15,8 +15,12 @@ from typing import Any
 import pytest
 
 from tests import builders
+from tests import mail_helpers as mh
 from tests.conftest import browser_login
 from tracker import clock
+from tracker.files.storage import LocalStorage
+from tracker.mail_in import service as mail_in
+from tracker.models import ImportJob, Letter
 from tracker.projects import service as labels
 from tracker.reminders import service as reminders
 from tracker.requests import numbers
@@ -69,7 +73,55 @@ def site(module_app: Any) -> Iterator[dict[str, Any]]:
         reminders.add_reminder(
             desk.session, desk.user, late.row, TODAY + timedelta(days=3), "Call them", TODAY
         )
+        # A draft letter, agency mail (one matched, one in the review queue) and a finished
+        # import, for the letters, mail and import pages.
+        letter = Letter(
+            newsroom_id=desk.user.newsroom_id,
+            request_id=late.id,
+            kind="follow_up_overdue",
+            language="en",
+            recipient_email="atip-aiprp@rcmp-grc.gc.ca",
+            subject="Follow-up: A-2024-000123456789",
+            body="Where is the response?",
+            created_by_id=desk.user.id,
+        )
+        desk.session.add(letter)
+        context = mail_in.Context(
+            newsroom_id=desk.user.newsroom_id,
+            storage=LocalStorage(module_app.config["ATTACHMENTS_DIR"]),
+            max_bytes=10 * 1024 * 1024,
+            timezone="America/Toronto",
+            today=TODAY,
+        )
+        (mail,) = mail_in.ingest_file(
+            desk.session,
+            context,
+            "ack.eml",
+            mh.message("Prorogation", "Le délai est prorogé de 30 jours."),
+            late.row,
+        )
+        mail_in.ingest_file(
+            desk.session, context, "x.eml", mh.message("Hello", "Nothing.", sender="x@y.test")
+        )
+        # The request page makes a request's mail tag on first view: made here, so the
+        # pages read the shared dataset without changing it.
+        for visited in (late, soon, answered):
+            mail_in.token_for(desk.session, visited.row)
+        job = ImportJob(
+            newsroom_id=desk.user.newsroom_id,
+            status="done",
+            requested_by_id=desk.user.id,
+            token="0" * 32,
+            filename="requests.csv",
+            day=TODAY,
+            report={"problems": []},
+        )
+        desk.session.add(job)
+        desk.session.flush()
         ids = {
+            "letter": letter.id,
+            "mail": mail.mail_id,
+            "import_job": job.id,
             "late": late.id,
             "soon": soon.id,
             "answered": answered.id,
@@ -126,6 +178,13 @@ def _pages(s: dict[str, Any]) -> list[str]:
         "/settings/tokens",
         "/account/password",
         "/account/sessions",
+        "/settings/language",
+        "/settings/letters",
+        f"/requests/{r}/letters",
+        f"/letters/{s['letter']}",
+        "/mail/",
+        f"/mail/{s['mail']}",
+        f"/imports/jobs/{s['import_job']}",
         "/no-such-page",
     ]
 

@@ -32,6 +32,27 @@ CONFORMANCE = [
 ]
 
 
+def _letter(app, request_id: int) -> int:
+    """A draft letter on the request; its id."""
+    from tracker import db
+    from tracker.models import InfoRequest, Letter
+
+    with app.app_context(), db.transaction() as s:
+        user = h.user_by_email(s, "reporter@example.org")
+        letter = Letter(
+            newsroom_id=s.get(InfoRequest, request_id).newsroom_id,
+            request_id=request_id,
+            kind="follow_up",
+            language="fr",
+            subject="Relance",
+            body="Où en est ma demande ?",
+            created_by_id=user.id,
+        )
+        s.add(letter)
+        s.flush()
+        return letter.id
+
+
 def test_api_conforms_to_its_openapi_document(app):
     with clock.frozen(h.TODAY):
         h.quick_user(app, "reporter@example.org", name="Marie Reporter")
@@ -48,11 +69,12 @@ def test_api_conforms_to_its_openapi_document(app):
         )
         h.info_request(app, "other@example.org", h.institution(app, "other@example.org"))
         headers = h.bearer(h.token(app, "reporter@example.org"))
+        letter_id = _letter(app, rid)
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-        known = {"request_id": rid, "institution_id": inst}
+        known = {"request_id": rid, "institution_id": inst, "letter_id": letter_id}
 
         operations = [result.ok() for result in schema.get_all_operations()]
-        assert len(operations) == 8
+        assert len(operations) == 11
         for operation in operations:
             names = {p.name for p in operation.path_parameters}
             strategies = [

@@ -227,9 +227,13 @@ def test_backup_while_a_client_writes_restores_one_consistent_moment(
     assert 10 <= len(notes) < NOTES  # a moment in the middle of the writing
     # The moment itself: every row of the source up to the last note the backup holds.
     last = max(int(r["id"]) for r in after["timeline_event"])
+    last_file = max(int(r["id"]) for r in after["attachment"])
     kept = {
         "timeline_event": lambda r: int(r["id"]) <= last,
         "attachment": lambda r: int(r["event_id"]) <= last,
+        # The files queued for reading and the notes copied for search (issue 23) go with them.
+        "record_file": lambda r: int(r["attachment_id"]) <= last_file,
+        "record_text": lambda r: r["event_id"] == "None" or int(r["event_id"]) <= last,
     }
     # Each note raised the newsroom's data revision: the restored one is the snapshot's.
     (revision,) = after.pop("data_revision")

@@ -3,6 +3,7 @@ offered, citing its sections and dates, with nothing left unfilled."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -72,6 +73,9 @@ def test_every_offered_letter_drafts_in_both_languages(app, law):
                     ):
                         assert leftover not in d.body, (where, leftover, d.body)
                     assert "The Ministry" in d.body, where
+                    if language == "fr" and law.startswith("ca-"):
+                        # The French statute's own form, never the English "s.".
+                        assert not re.search(r"\bs\.\s?\d", d.body), (where, d.body)
                     assert "Marie Côté" in d.body and "F-1" in d.body, where
                     if offer.to_body:
                         assert d.recipient_name and not d.recipient_email, where
@@ -86,6 +90,8 @@ def test_every_offered_letter_drafts_in_both_languages(app, law):
                     if offer.kind == "complaint":
                         # The section it is made under, as the language cites it.
                         section = offer.sections[-1].rsplit(" ", 1)[-1].removeprefix("s.")
+                        if language == "fr":
+                            section = compose.cite(facts.law, offer.sections[-1], "fr")
                         assert section in d.body, (where, section)
     assert {"request", "follow_up", "follow_up_overdue"} <= drafted
     if law != "us-ca-cpra":

@@ -286,6 +286,47 @@ def test_dashboard_and_alert_mail_name_the_letter_due(app, client, auth, smtp):
     assert smtp.handler.messages == []
 
 
+def test_the_weekly_digest_names_the_letter_due_on_each_request(app, smtp):
+    request_id = seed(app)
+    from bs4 import BeautifulSoup
+
+    from tracker.alerts.mail import compose_digest
+    from tracker.models import InfoRequest
+
+    with app.app_context(), clock.frozen(TODAY):
+        s = db.session()
+        request = s.get(InfoRequest, request_id)
+        user = s.scalar(sa.select(User).where(User.email == REPORTER))
+        mail = compose_digest(user, [request], TODAY, app.config)
+        # A request with its delay complaint filed: no letter with a window is due on it.
+        s.add(
+            TimelineEvent(
+                request_id=request_id,
+                kind="complaint_filed",
+                occurred_on=date(2020, 3, 19),
+                details={"grounds": "delay", "body": "Information Commissioner of Canada"},
+                recorded_by_id=user.id,
+            )
+        )
+        s.flush()
+        s.expire(request)
+        after = compose_digest(user, [request], TODAY, app.config)
+        s.rollback()
+    text = " ".join(mail.text.split())
+    assert (
+        "The window for this letter closes on 2020-05-11: draft it (Complaint or appeal about "
+        f"delay) at http://tracker.test/requests/{request_id}/letters" in text
+    )
+    assert "Nothing is sent until you send it yourself." in text
+    cell = BeautifulSoup(mail.html, "html.parser").select_one(".letter-due")
+    assert cell.find("a")["href"] == f"http://tracker.test/requests/{request_id}/letters"
+    assert "closes on 2020-05-11" in cell.get_text()
+    assert "draft it" not in after.text
+    assert BeautifulSoup(after.html, "html.parser").select_one(".letter-due") is None
+    # A reminder, not a robot: nothing was sent by itself.
+    assert smtp.handler.messages == []
+
+
 def test_the_request_letter_sent_by_mail_sets_the_sent_and_received_dates(app, client, auth, smtp):
     from tracker.models import InfoRequest
 
@@ -454,6 +495,42 @@ def test_a_letter_left_sending_says_so_and_can_be_recorded(app, client, auth, sm
         done = auth.post(f"/letters/{letter_id}/record", {"sent_on": TODAY.isoformat()})
         assert done.status_code == 302
     assert letter(app, letter_id).status == "sent"
+    assert smtp.handler.messages == []
+
+
+def test_the_scheduler_marks_a_cut_short_send_unknown_and_never_resends_it(app, client, auth, smtp):
+    from datetime import timedelta
+
+    from tracker.letters.service import STUCK_MINUTES
+    from tracker.scheduler import JOBS
+
+    request_id = seed(app)
+    with clock.frozen(TODAY):
+        auth.login(REPORTER)
+        stuck_id = draft(auth, request_id, "follow_up_overdue")
+        fresh_id = draft(auth, request_id, "follow_up_overdue")
+    claimed = clock.now() - timedelta(minutes=STUCK_MINUTES + 1)
+    with app.app_context(), db.transaction() as s:  # a crash after each claim
+        s.execute(
+            sa.update(Letter)
+            .where(Letter.id == stuck_id)
+            .values(status="sending", updated_at=claimed)
+        )
+        s.execute(sa.update(Letter).where(Letter.id == fresh_id).values(status="sending"))
+    with app.app_context():
+        JOBS["stuck-letters"](db.session(), app.config)
+    assert letter(app, stuck_id).status == "unknown"
+    assert letter(app, fresh_id).status == "sending"  # a send in flight is left alone
+    with clock.frozen(TODAY):
+        shown = page(client.get(f"/letters/{stuck_id}"))
+        assert "Unknown: check your sent mail" in shown.select_one("#unknown").get_text()
+        assert shown.select_one("#send-form") is None
+        listing = page(client.get(f"/requests/{request_id}/letters")).select_one("#letters")
+        assert "Unknown: check your sent mail" in listing.get_text()
+        assert auth.post(f"/letters/{stuck_id}/send", {"confirm": "y"}).status_code == 409
+        done = auth.post(f"/letters/{stuck_id}/record", {"sent_on": TODAY.isoformat()})
+        assert done.status_code == 302
+    assert letter(app, stuck_id).status == "sent"
     assert smtp.handler.messages == []
 
 

@@ -14,6 +14,7 @@ from tests.conftest import page
 from tracker import clock, db
 from tracker.exports import jobs
 from tracker.models import Attachment, Letter, TimelineEvent, User
+from tracker.projects import service as labels
 
 EMAIL = "editor@example.org"
 # Routes addressed by a secret rather than a session (tested on their own elsewhere).
@@ -55,8 +56,9 @@ def test_every_authenticated_page_and_download_is_no_store(app, client, auth):
             body="Where is the response?",
         )
         s.add(letter)
+        project = labels.create_project(s, editor, labels.ProjectData("Nightjar", ""))
         s.commit()
-        letter_id = letter.id
+        letter_id, project_id = letter.id, project.id
         assert jobs.work(s, app.config) == 1
     values = {
         "request_id": rid,
@@ -66,6 +68,7 @@ def test_every_authenticated_page_and_download_is_no_store(app, client, auth):
         "kind": "institutions",
         "job_id": job_id,
         "letter_id": letter_id,
+        "project_id": project_id,
         "mail_id": 1,  # no mail here: a 404, which must not be a 500 either
     }
     secret = token(app, EMAIL)

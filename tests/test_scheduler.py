@@ -107,7 +107,7 @@ def test_scheduler_registers_its_jobs_runs_the_sweep_and_stops_cleanly(app, make
     started = proc.wait_for("scheduler started")
     assert (
         "jobs: overdue-sweep, deliver-alerts, planner-statistics, scorecards, exports, imports, "
-        "renew-lock" in started
+        "records, stuck-letters, renew-lock" in started
     )
     proc.wait_for("scheduler stopped")
     assert proc.proc.wait(20) == 0

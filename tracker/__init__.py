@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.packets.views import bp as packets_bp
     from tracker.people.views import bp as people_bp
     from tracker.projects.views import bp as projects_bp
+    from tracker.records.views import bp as records_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.requests.views import bp as requests_bp
     from tracker.scorecards.views import bp as scorecards_bp
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(projects_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(language_bp)
+    app.register_blueprint(records_bp)
     app.register_blueprint(mail_in_bp)
 
 

@@ -27,6 +27,7 @@ from tracker import __version__
 from tracker.db import Base, trigram_schema, unaccent_schema
 from tracker.files.storage import LocalStorage
 from tracker.models import Attachment
+from tracker.records import ddl as records_ddl
 
 
 class BackupError(RuntimeError):
@@ -286,6 +287,7 @@ def restore(app: Flask, source: Path, progress: Progress = _no_progress) -> dict
         if tables:
             with engine.begin() as conn:
                 Base.metadata.drop_all(conn)
+                records_ddl.drop_postgresql(conn)  # the records search's functions, configs
                 conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         pg_restore = _program("pg_restore")
         # A dump of one schema names pg_trgm's operator class and unaccent's dictionary (in

@@ -87,6 +87,7 @@ def register(app: Flask) -> None:
     from tracker.mail_in.cli import ingest_mail_command
     from tracker.migrate import db_cli
     from tracker.packets.cli import packet_command
+    from tracker.records.cli import extract_text_command
     from tracker.scheduler import scheduler_command
     from tracker.serve import serve_command
 
@@ -103,4 +104,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(scheduler_command)
     app.cli.add_command(import_csv_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(extract_text_command)
     app.cli.add_command(ingest_mail_command)

@@ -96,6 +96,24 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "background by the scheduler, with progress and a download link; smaller ones at once.",
     ),
     "EXPORT_KEEP_HOURS": ("48", "How long a prepared export stays downloadable."),
+    "RECORDS_SECONDS": (
+        "10",
+        "How often the scheduler looks for attached files to read (text and OCR).",
+    ),
+    "OCR_PAGE_SECONDS": (
+        "120",
+        "Longest Tesseract may spend reading one page; a file with a slower page is marked "
+        "failed with that reason and the queue moves on.",
+    ),
+    "RECORDS_MAX_PAGES": (
+        "2500",
+        "Files with more pages than this are not read (marked failed, the original kept).",
+    ),
+    "OCR_MAX_PIXELS": (
+        "60000000",
+        "Largest image (width times height, in pixels) read or rendered for OCR; a larger one "
+        "(an image bomb) is marked failed.",
+    ),
     "IMPORT_INLINE_ROWS": (
         "2000",
         "A CSV import of up to this many rows runs at once, while the page waits (about a "
@@ -222,6 +240,10 @@ def build_config(
         "SCORECARD_MINUTES",
         "EXPORT_BACKGROUND_REQUESTS",
         "EXPORT_KEEP_HOURS",
+        "RECORDS_SECONDS",
+        "OCR_PAGE_SECONDS",
+        "RECORDS_MAX_PAGES",
+        "OCR_MAX_PIXELS",
         "IMPORT_INLINE_ROWS",
         "IMAP_PORT",
         "IMAP_MINUTES",

@@ -175,11 +175,16 @@ def _folded_postgresql(element: folded, compiler: Any, **kw: Any) -> str:
     return f"lower({PG_UNACCENT}({compiler.process(element.clauses, **kw)}))"
 
 
+# SQLite: the FTS5 index over record_text, the records' search (migration 0019).
+SQLITE_RECORDS_TABLE = "record_text_fts"
+
+
 def is_search_index_table(name: str | None) -> bool:
-    """True for the SQLite search index and the shadow tables FTS5 keeps beside it: schema
+    """True for the SQLite search indexes and the shadow tables FTS5 keeps beside them: schema
     objects the migrations own but no model describes (autogenerate must leave them alone)."""
-    return name is not None and (
-        name == SQLITE_SEARCH_TABLE or name.startswith(f"{SQLITE_SEARCH_TABLE}_")
+    return name is not None and any(
+        name == table or name.startswith(f"{table}_")
+        for table in (SQLITE_SEARCH_TABLE, SQLITE_RECORDS_TABLE)
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, utcnow
@@ -829,6 +830,99 @@ class ScorecardChange(Base):
     institution_id: Mapped[int | None] = mapped_column()
 
 
+RECORD_FILE_STATUSES: tuple[str, ...] = ("queued", "reading", "done", "failed")
+RECORD_TEXT_SOURCES: tuple[str, ...] = ("page", "request", "note")
+
+
+class RecordFile(Base):
+    """The reading of one attached file (tracker.records.jobs): queued, reading (with
+    pages done of total), done or failed with the reason. The file itself is never altered."""
+
+    __tablename__ = "record_file"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", RECORD_FILE_STATUSES), name="status"),
+        sa.Index("ix_record_file_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attachment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("attachment.id", ondelete="CASCADE"), unique=True
+    )
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("info_request.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    pages_done: Mapped[int] = mapped_column(default=0)
+    pages_total: Mapped[int | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(default=0)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RecordText(Base):
+    """A searchable text of a newsroom: one page of an attached file (with the engine that
+    read it), a request's title and text, or a timeline entry's note. The request and note
+    rows are written by database triggers (migration 0019), so every way of writing a
+    request keeps the search current; pages by tracker.records.jobs."""
+
+    __tablename__ = "record_text"
+    __table_args__ = (
+        sa.CheckConstraint(_in("source", RECORD_TEXT_SOURCES), name="source"),
+        sa.CheckConstraint("page IS NULL OR page >= 1", name="page"),
+        sa.UniqueConstraint("attachment_id", "page"),
+        sa.UniqueConstraint("event_id"),
+        sa.Index("ix_record_text_newsroom_id", "newsroom_id", "id"),
+        sa.Index("ix_record_text_request_source", "request_id", "source"),
+        # Full-text search on PostgreSQL: French and English, accents folded (unaccent).
+        # (On SQLite the column stays NULL and this is an empty B-tree; FTS5 serves search.)
+        sa.Index("ix_record_text_search", "search_vector", postgresql_using="gin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsroom_id: Mapped[int] = mapped_column(sa.ForeignKey("newsroom.id", ondelete="CASCADE"))
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(sa.String(16))
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("timeline_event.id", ondelete="CASCADE")
+    )
+    attachment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("attachment.id", ondelete="CASCADE")
+    )
+    page: Mapped[int | None] = mapped_column()
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    engine: Mapped[str | None] = mapped_column(sa.String(32))
+    engine_version: Mapped[str | None] = mapped_column(sa.String(120))
+    # PostgreSQL: the body's words through records_fr and records_en (unaccent, stemmed), set
+    # by a trigger (tracker.records.ddl); unused (NULL) on SQLite, whose index is FTS5.
+    search_vector: Mapped[Any | None] = mapped_column(
+        sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"), deferred=True
+    )
+
+
+class RecordExemption(Base):
+    """An exemption cited on a page of a record: the law's section (as its registry names
+    it, tracker.deadlines.exemptions), how often, and whether the page is withheld in full."""
+
+    __tablename__ = "record_exemption"
+    __table_args__ = (
+        sa.UniqueConstraint("text_id", "section"),
+        sa.Index("ix_record_exemption_request_id", "request_id"),
+        sa.Index("ix_record_exemption_institution_law", "institution_id", "law_code", "section"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text_id: Mapped[int] = mapped_column(sa.ForeignKey("record_text.id", ondelete="CASCADE"))
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_request.id", ondelete="CASCADE"))
+    institution_id: Mapped[int] = mapped_column(sa.ForeignKey("institution.id", ondelete="CASCADE"))
+    law_code: Mapped[str] = mapped_column(sa.String(32))
+    section: Mapped[str] = mapped_column(sa.String(64))
+    mentions: Mapped[int] = mapped_column(default=1)
+    withheld_in_full: Mapped[bool] = mapped_column(default=False)
+
+
 LETTER_KINDS: tuple[str, ...] = (
     "request",
     "follow_up",
@@ -837,7 +931,7 @@ LETTER_KINDS: tuple[str, ...] = (
     "complaint",
     "complaint_follow_up",
 )
-LETTER_STATUSES: tuple[str, ...] = ("draft", "sending", "sent")
+LETTER_STATUSES: tuple[str, ...] = ("draft", "sending", "sent", "unknown")
 LETTER_LANGUAGES: tuple[str, ...] = ("en", "fr")
 LETTER_SENT_VIA: tuple[str, ...] = ("smtp", "manual")
 
@@ -846,7 +940,8 @@ class Letter(Base):
     """A letter drafted for a request (tracker/letters/): a draft until it is sent, by the
     tracker over SMTP (``message_id`` kept, so replies thread back) or another way and
     recorded as sent on the date the reporter gives. ``sending`` is the claim a send holds
-    while the mail leaves, so a double click or a retry never sends it twice."""
+    while the mail leaves, so a double click or a retry never sends it twice; ``unknown`` a
+    claim the scheduler found unfinished (a crash): never sent again by itself."""
 
     __tablename__ = "letter"
     __table_args__ = (

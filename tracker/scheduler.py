@@ -242,6 +242,18 @@ def export_job(session: Session, config: Mapping[str, Any]) -> None:
         log.info("exports: %d ready", ready)
 
 
+def records_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Read the queued attached files (text and OCR), one at a time."""
+    from tracker.records import jobs
+
+    queued = jobs.queue_missing(session)
+    # At most a minute a run (then the next run goes on from the next page): a scheduler
+    # asked to stop waits for its running jobs, never for a whole queue of scans.
+    result = jobs.work(session, config, seconds=60)
+    if queued or result.read or result.failed:
+        log.info("records: %d read, %d failed", result.read, result.failed)
+
+
 def import_job(session: Session, config: Mapping[str, Any]) -> None:
     """Run the queued CSV imports (large files uploaded on the import page)."""
     from tracker.imports import jobs
@@ -249,6 +261,16 @@ def import_job(session: Session, config: Mapping[str, Any]) -> None:
     done = jobs.work(session, config)
     if done:
         log.info("imports: %d done", done)
+
+
+def letters_job(session: Session, config: Mapping[str, Any]) -> None:
+    """Mark "unknown" the letters whose send was cut short (never re-sent by itself)."""
+    from tracker.letters.service import resolve_stuck
+
+    stuck = resolve_stuck(session)
+    session.commit()
+    if stuck:
+        log.warning("letters: %d send(s) cut short, marked unknown", stuck)
 
 
 def mail_poll_job(session: Session, config: Mapping[str, Any]) -> None:
@@ -282,13 +304,15 @@ JOBS: dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "scorecards": scorecard_job,
     "exports": export_job,
     "imports": import_job,
+    "records": records_job,
+    "stuck-letters": letters_job,
     "mail-poll": mail_poll_job,
 }
 
 
 def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
-    """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export, import
-    and lock-renewal jobs registered."""
+    """A BlockingScheduler with the sweep, delivery, statistics, scorecard, export, import,
+    records, stuck-letter and lock-renewal jobs registered."""
     scheduler = BlockingScheduler(
         timezone=app.config["TIMEZONE"],
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -331,6 +355,18 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             "run the queued CSV imports",
             IntervalTrigger(seconds=IMPORT_POLL_SECONDS),
             timedelta(seconds=4),
+        ),
+        (
+            "records",
+            "read the text of attached files (OCR)",
+            IntervalTrigger(seconds=app.config["RECORDS_SECONDS"]),
+            timedelta(seconds=5),
+        ),
+        (
+            "stuck-letters",
+            "mark letters whose send was cut short as unknown",
+            IntervalTrigger(minutes=5),
+            timedelta(seconds=5),
         ),
     )
     if app.config.get("IMAP_HOST"):

@@ -288,7 +288,22 @@ def compose_digest(
 def _compose_digest(
     user: User, requests: list[InfoRequest], today: date, config: Mapping[str, Any]
 ) -> Composed:
-    items = [{**request_facts(r, today), "url": request_url(config, r.id)} for r in requests]
+    from sqlalchemy.orm import object_session
+
+    from tracker.letters.service import due_letters
+
+    session = object_session(requests[0]) if requests else None
+    # The letter due on each (never sent by the digest itself), with the page that drafts it.
+    due = due_letters(session, requests, today) if session is not None else {}
+    items = [
+        {
+            **request_facts(r, today),
+            "url": request_url(config, r.id),
+            "letter_due": due.get(r.id),
+            "letters_url": f"{config['BASE_URL']}/requests/{r.id}/letters",
+        }
+        for r in requests
+    ]
     items.sort(key=lambda item: (-item["days_late"], item["request"].id))
     context = {
         "items": items,

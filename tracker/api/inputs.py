@@ -271,3 +271,14 @@ class RequestQuery(BaseModel):
                 "page",
             )
         return found
+
+
+class SearchQuery(BaseModel):
+    """Words to find in the newsroom's requests, notes and records; ``before`` continues."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    q: Annotated[str, _text(200, min_length=1), Unicode] = Field(
+        description="Words to find (all of them), French or English, accents optional."
+    )
+    before: QueryId = absent("The id links.next carries, to continue the list.")

@@ -349,3 +349,116 @@ def detail(request: InfoRequest, found: Found, user: User) -> Request:
         deadline=deadline(request, found),
         timeline=[event(e, corrected_by) for e in events],
     )
+
+
+class SnippetPart(Out):
+    """A piece of a hit's snippet; ``match`` marks the words found."""
+
+    text: str
+    match: bool
+
+
+class SearchHit(Out):
+    """A text found: a page of a file, a request's title and text, or a timeline note."""
+
+    source: str = Field(description="page, request or note.")
+    request_id: int
+    request_title: str
+    attachment_id: int | None = None
+    file_name: str | None = None
+    page: int | None = Field(None, description="The page of the file, from 1.")
+    event_id: int | None = None
+    file_url: str | None = Field(None, description="Opens the file at the page (#page=N).")
+    snippet: list[SnippetPart]
+
+
+class SearchResults(Out):
+    """Hits newest first, 20 at a time; follow ``next`` for more."""
+
+    query: str
+    items: list[SearchHit]
+    next: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Letters (read only: drafting and sending stay on the web, behind the reporter's confirmation)
+
+
+class LetterOffer(Out):
+    """A letter the request's state offers today (tracker.letters.rules)."""
+
+    key: str = Field(description='Its name on the Letters page, e.g. "complaint:delay".')
+    kind: Annotated[str, Choice(orm.LETTER_KINDS)]
+    ground: str | None = Field(None, description="The complaint ground, where it has one.")
+    to_body: bool = Field(description="True: to the outside body; false: to the institution.")
+    addressee: str = Field(description="The body's name ('' when it goes to the institution).")
+    sections: list[str] = Field(description="The sections it cites.")
+    window_ends: date | None = Field(None, description="The last day to send it, where set.")
+    window_section: str | None = None
+    file_number: str | None = Field(None, description="The body's file number (a follow-up).")
+    filed_on: date | None = Field(None, description="The complaint followed up.")
+    after_review_on: date | None = Field(None, description="The review sent first (UK).")
+
+
+class LetterSummary(Out):
+    """A letter drafted or sent for a request."""
+
+    id: int
+    url: str
+    kind: Annotated[str, Choice(orm.LETTER_KINDS)]
+    ground: str | None
+    language: Annotated[str, Choice(orm.LETTER_LANGUAGES)]
+    status: Annotated[str, Choice(orm.LETTER_STATUSES)] = Field(
+        description="draft; sending (a send holds it); sent; unknown (a send was cut short: "
+        "check your sent mail, then record it as sent on the web)."
+    )
+    recipient_name: str
+    recipient_email: str
+    subject: str
+    sent_on: date | None
+    sent_via: str | None = Field(None, description="smtp (by the tracker) or manual.")
+    created_at: datetime
+
+
+class Letter(LetterSummary):
+    """A letter with its text, Message-ID and the timeline entry that keeps its sent copy."""
+
+    body: str
+    message_id: str | None
+    event_id: int | None
+    last_error: str | None = Field(None, description="The mail server's last refusal.")
+    request_id: int
+
+
+class LetterList(Out):
+    """A request's offered letters and its letters (newest first)."""
+
+    offers: list[LetterOffer]
+    items: list[LetterSummary]
+
+
+def letter_offer(offer: Any) -> LetterOffer:
+    """An offer (tracker.letters.rules.Offer) as the API answers it."""
+    return LetterOffer(
+        key=offer.key,
+        kind=offer.kind,
+        ground=offer.ground,
+        to_body=offer.to_body,
+        addressee=offer.addressee,
+        sections=list(offer.sections),
+        window_ends=offer.window_ends,
+        window_section=offer.window_section,
+        file_number=offer.file_number,
+        filed_on=offer.filed_on,
+        after_review_on=offer.after_review_on,
+    )
+
+
+def letter_summary(row: orm.Letter) -> LetterSummary:
+    """A letter without its text."""
+    return _from(LetterSummary, row, url=url_for("api.get_letter", letter_id=row.id))
+
+
+def letter(row: orm.Letter) -> Letter:
+    """A letter with its text."""
+    return _from(Letter, row, url=url_for("api.get_letter", letter_id=row.id))

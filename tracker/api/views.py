@@ -20,6 +20,7 @@ from tracker.api.openapi import answers, spec
 from tracker.api.service import authenticate
 from tracker.files.storage import LocalStorage
 from tracker.models import InfoRequest, Institution, TimelineEvent, User
+from tracker.records import search as records_search
 from tracker.requests import queries, service
 from tracker.requests.describe import describe, lateness
 from tracker.timeline import kinds
@@ -348,3 +349,97 @@ def institution(institution_id: int) -> serialize.Institution:
     if row is None or row.newsroom_id != user().newsroom_id:
         raise ApiError(404, "No institution with this id in your newsroom.")
     return serialize.institution(row)
+
+
+@bp.get("/search")
+@spec.validate(
+    query=inputs.SearchQuery,
+    resp=answers(200, serialize.SearchResults, 400),
+    validation_error_status=400,
+    operation_id="searchRecords",
+)
+def search_records() -> serialize.SearchResults:
+    """Search your newsroom's request titles and texts, timeline notes and every page of
+    every attached record, in French and English, accents ignored."""
+    query = request.context.query  # type: ignore[attr-defined]
+    try:
+        found = records_search.search(
+            db.session(), user().newsroom_id, query.q, before=query.before
+        )
+    except records_search.SearchError as exc:
+        raise ApiError(400, str(exc), "q") from None
+    items = [
+        serialize.SearchHit(
+            source=hit.source,
+            request_id=hit.request_id,
+            request_title=hit.request_title,
+            attachment_id=hit.attachment_id,
+            file_name=hit.file_name,
+            page=hit.page,
+            event_id=hit.event_id,
+            file_url=(
+                url_for("records.view_file", attachment_id=hit.attachment_id) + f"#page={hit.page}"
+                if hit.attachment_id is not None
+                else None
+            ),
+            snippet=[serialize.SnippetPart(text=t, match=m) for t, m in hit.parts],
+        )
+        for hit in found.hits
+    ]
+    return serialize.SearchResults(
+        query=query.q,
+        items=items,
+        next=url_for("api.search_records", q=query.q, before=found.before)
+        if found.before
+        else None,
+    )
+
+
+# Letters: read only. Drafting and sending stay on the web, where the reporter reads the letter
+# and ticks the confirmation box; an API client sending on its own would be the robot issue 22
+# rules out. Offers, drafts and sent letters are read here.
+
+
+def _newsroom_today(info_request: InfoRequest) -> date:
+    from tracker.packets.dossier import newsroom_timezone
+
+    return clock.today(newsroom_timezone(info_request, current_app.config["TIMEZONE"]))
+
+
+@bp.get("/requests/<int:request_id>/letters")
+@spec.validate(
+    resp=answers(200, serialize.LetterList, 404),
+    operation_id="listLetters",
+    path_parameter_descriptions={"request_id": "The request's id."},
+)
+def list_letters(request_id: int) -> serialize.LetterList:
+    """The letters the request's state offers today, and its letters drafted or sent.
+
+    Read only: a letter is drafted, edited and sent on the web (Letters), where nothing leaves
+    without the reporter's confirmation and a letter is sent once at most.
+    """
+    from tracker.letters import service as letters
+
+    info_request = _owned_request(request_id)
+    session = db.session()
+    offers = letters.offered(session, info_request, _newsroom_today(info_request))
+    return serialize.LetterList(
+        offers=[serialize.letter_offer(o) for o in offers],
+        items=[serialize.letter_summary(x) for x in letters.letters_of(session, info_request)],
+    )
+
+
+@bp.get("/letters/<int:letter_id>")
+@spec.validate(
+    resp=answers(200, serialize.Letter, 404),
+    operation_id="getLetter",
+    path_parameter_descriptions={"letter_id": "The letter's id."},
+)
+def get_letter(letter_id: int) -> serialize.Letter:
+    """A letter: its recipient, subject, text, status, and when and how it was sent."""
+    from tracker.models import Letter
+
+    row = db.session().get(Letter, letter_id) if letter_id <= inputs.MAX_ID else None
+    if row is None or row.newsroom_id != user().newsroom_id:
+        raise ApiError(404, "No letter with this id in your newsroom.")
+    return serialize.letter(row)

@@ -7,6 +7,7 @@ wording lives in the templates, one per language.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,19 +19,34 @@ from tracker.letters.rules import Offer, late, stance
 from tracker.packets.letter import rules_for
 
 LANGUAGES = ("en", "fr")
-# The Acts' and bodies' French names, from the French versions of the statutes and the
-# bodies' own French names; a name not listed stays in English.
+# The Acts' official French titles, read from the French versions of the statutes: federal
+# (Justice Canada, laws-lois.justice.gc.ca), Québec (LégisQuébec, RLRQ c. A-2.1), Ontario
+# (Lois-en-ligne: L.R.O. 1990, chap. F.31 and chap. M.56), New Brunswick (LN-B 2009,
+# c. R-10.6) and Manitoba (C.P.L.M. c. F175). British Columbia, Alberta and Saskatchewan
+# enact these Acts in English only: their letters name them by their English titles.
 FRENCH_LAW_NAMES: dict[str, str] = {
     "ca-atia": "Loi sur l'accès à l'information",
     "ca-privacy": "Loi sur la protection des renseignements personnels",
     "ca-qc-access": "Loi sur l'accès aux documents des organismes publics et sur la "
     "protection des renseignements personnels",
+    "ca-on-fippa": "Loi sur l'accès à l'information et la protection de la vie privée",
+    "ca-on-mfippa": "Loi sur l'accès à l'information municipale et la protection de la vie privée",
     "ca-nb-rtippa": "Loi sur le droit à l'information et la protection de la vie privée",
     "ca-mb-fippa": "Loi sur l'accès à l'information et la protection de la vie privée",
 }
+# How a citation names the Act where it is shorter than its title (Québec's "Loi sur l'accès").
+FRENCH_CITE_NAMES: dict[str, str] = {"ca-qc-access": "Loi sur l'accès"}
+# A section as the registry writes it: "s.30(1)(a)(i)", "s.47", "s.29(4)".
+SECTION = re.compile(
+    r"s\.(?P<num>\d+(?:\.\d+)?)(?P<subs>(?:\(\d+(?:\.\d+)?\))*)"
+    r"(?:\((?P<para>[a-z](?:\.\d+)?)\))?(?:\((?P<sub>[ivx]+)\))?"
+    r"(?: \((?P<gloss>[^()]*)\))?"  # an English gloss ("(complaint to the Ombudsman)"): dropped
+)
 FRENCH_BODIES: dict[str, str] = {
     "Information Commissioner of Canada": "Commissaire à l'information du Canada",
     "Privacy Commissioner of Canada": "Commissaire à la protection de la vie privée du Canada",
+    "Information and Privacy Commissioner of Ontario": "Commissaire à l'information et à la "
+    "protection de la vie privée de l'Ontario",
 }
 
 
@@ -82,11 +98,44 @@ def law_name(law: deadlines.Law, language: str) -> str:
 
 
 def cite(law: deadlines.Law, section: str, language: str) -> str:
-    """A section as the letter's language cites it ("ATIA s.30(1)(a)", "ATIA, art. 30(1)a)")."""
+    """A section as the letter's language cites it: "ATIA s.30(1)(a)" in English; in French,
+    for a Canadian Act, the French statute's own form and the Act's French title
+    ("al. 30(1)a) de la Loi sur l'accès à l'information", "art. 47 de la Loi sur l'accès")."""
     text = law.cite(section) if not section.startswith(law.short_name) else section
-    if language == "fr":
-        text = text.replace(" s.", ", art. ")
-    return text
+    if language != "fr":
+        return text
+    if law.code.startswith("ca-"):
+        bare = section
+        for prefix in (law.name, law.short_name):
+            bare = bare.removeprefix(f"{prefix} ")
+        found = SECTION.fullmatch(bare.strip())
+        if found is not None:
+            name = FRENCH_CITE_NAMES.get(law.code) or law_name(law, "fr")
+            parts = found.groupdict()
+            parts.pop("gloss")
+            return f"{french_section(law.code, **parts)} de la {name}"
+    return text.replace(" s.", ", art. ")
+
+
+def french_section(
+    code: str, num: str, subs: str, para: str | None = None, sub: str | None = None
+) -> str:
+    """A section in French drafting: "art. 6", "par. 10(3)", "al. 30(1)a)", "sous-al.
+    67(1)a)(i)"; Ontario's statutes space them ("par. 29 (4)", "alinéa 49 b)") and Québec's
+    are articles ("art. 47")."""
+    if code == "ca-qc-access":
+        return f"art. {num}{subs}"
+    gap = " " if code.startswith("ca-on-") else ""
+    place = f"{num}{gap}{subs}"
+    if sub:
+        word = "sous-alinéa" if gap else "sous-al."
+        return f"{word} {place}{gap}{para}){gap}({sub})"
+    if para:
+        word = "alinéa" if gap else "al."
+        return f"{word} {place}{gap}{para})"
+    if subs:
+        return f"par. {place}"
+    return f"art. {num}"
 
 
 def _body_name(name: str, language: str) -> str:

@@ -63,6 +63,21 @@ class RecordForm(FlaskForm):
     submit = SubmitField(lazy_gettext("Record as sent"))
 
 
+class OutsideReviewForm(FlaskForm):
+    """Record an internal review asked for outside the tracker, on a date."""
+
+    sent_on = DateField(
+        lazy_gettext("Review requested on"),
+        validators=[DataRequired(lazy_gettext("Give the date it was sent."))],
+    )
+    note = TextAreaField(
+        lazy_gettext("What you asked for (optional)"),
+        validators=[Optional(), Length(max=100_000)],
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField(lazy_gettext("Record the review"))
+
+
 class ProfileForm(FlaskForm):
     """The reporter's mailing address and telephone, for letters and complaint forms."""
 

@@ -16,7 +16,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
@@ -44,6 +44,10 @@ from tracker.requests.state import effective_events
 from tracker.timeline import kinds
 
 SUBJECT_MAX = 300
+# A send's claim older than this, still "sending", was cut short (a crash, a killed worker):
+# the scheduler marks it "unknown". The SMTP conversation has a timeout of TRACKER_SMTP_TIMEOUT
+# (30 s by default) per step, so a live send never lasts this long.
+STUCK_MINUTES = 15
 BODY_MAX = 100_000
 # An address as the letter form takes it: one @, no spaces, a dot in the domain.
 ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
@@ -182,6 +186,15 @@ def reminders(db: Session, newsroom_id: int, today: date, limit: int = 10) -> li
             .options(selectinload(InfoRequest.events), joinedload(InfoRequest.institution))
         ).unique()
     )
+    due = due_letters(db, rows, today)
+    out = [Reminder(row.id, row.title, due[row.id]) for row in rows if row.id in due]
+    out.sort(key=lambda r: (r.offer.window_ends or date.max, r.request_id))
+    return out[:limit]
+
+
+def due_letters(db: Session, rows: list[InfoRequest], today: date) -> dict[int, Offer]:
+    """The letter whose window closes first on each of these requests (those with one), their
+    sent letters read in one statement (the weekly digest and the dashboard)."""
     sent: dict[int, list[Letter]] = {}
     if rows:
         for letter in db.scalars(
@@ -190,13 +203,12 @@ def reminders(db: Session, newsroom_id: int, today: date, limit: int = 10) -> li
             )
         ):
             sent.setdefault(letter.request_id, []).append(letter)
-    out = []
+    out: dict[int, Offer] = {}
     for row in rows:
         offer = due_reminder(facts_for(row, sent.get(row.id, []), today))
         if offer is not None:
-            out.append(Reminder(row.id, row.title, offer))
-    out.sort(key=lambda r: (r.offer.window_ends or date.max, r.request_id))
-    return out[:limit]
+            out[row.id] = offer
+    return out
 
 
 def request_facts(request: InfoRequest) -> compose.RequestFacts:
@@ -431,7 +443,9 @@ def send(
         with transaction() as db:
             db.execute(
                 sa.update(Letter)
-                .where(Letter.id == letter_id, Letter.status == "sending")
+                # "unknown": the scheduler gave up on it meanwhile; the server's refusal says
+                # it did not leave after all.
+                .where(Letter.id == letter_id, Letter.status.in_(("sending", "unknown")))
                 .values(status="draft", message_id=None, last_error=exc.answer[:2000])
                 .execution_options(synchronize_session=False)
             )
@@ -445,6 +459,20 @@ def send(
         letter = _letter(db, letter_id, populate_existing=True)
         _record(db, user, letter, today, today, "smtp", storage, max_bytes, eml=bytes(message))
         return letter
+
+
+def resolve_stuck(db: Session, now: datetime | None = None) -> int:
+    """Mark "unknown" each letter still "sending" STUCK_MINUTES after its claim (the send was
+    cut short: whether it left is not known); never send it again. Returns how many."""
+    limit = (now or clock.now()) - timedelta(minutes=STUCK_MINUTES)
+    return int(
+        db.execute(
+            sa.update(Letter)
+            .where(Letter.status == "sending", Letter.updated_at < limit)
+            .values(status="unknown")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
 
 
 def record_sent(
@@ -473,6 +501,57 @@ def record_sent(
     db.flush()
     eml = bytes(message_for(letter, user, config))
     _record(db, user, letter, sent_on, today, "manual", storage, max_bytes, eml=eml)
+
+
+def has_review_step(request: InfoRequest) -> bool:
+    """True when the request's law puts the authority's own review first (UK FOIA, FOISA)."""
+    from tracker.deadlines.letters import letter_law
+
+    own = letter_law(request.law_code)
+    return own is not None and own.review is not None
+
+
+def record_outside_review(
+    db: Session,
+    user: User,
+    request: InfoRequest,
+    sent_on: date,
+    note: str,
+    today: date,
+    storage: LocalStorage,
+    max_bytes: int,
+    config: Mapping[str, Any],
+) -> Letter:
+    """Record an internal review (FOIA s.50(2)(a); FOISA s.20(1)) the reporter asked for
+    outside the tracker, on the date given: a review letter recorded as sent, so the
+    application to the Commissioner is offered after it."""
+    if not requests.can_edit(user, request):
+        raise LetterError(_("Only the request's owner or an editor can write its letters."))
+    if not has_review_step(request):
+        raise LetterError(_("This request's law has no internal review to record."))
+    if any(x.kind == "review" and x.status == "sent" for x in letters_of(db, request)):
+        raise LetterError(_("A review is already recorded for this request."), "sent_on")
+    if sent_on > today:
+        raise LetterError(_("The date cannot be in the future."), "sent_on")
+    if sent_on < request.received_on:
+        raise LetterError(_("The date cannot be before the request was received."), "sent_on")
+    text = note.replace("\r\n", "\n").strip()[:BODY_MAX]
+    letter = Letter(
+        newsroom_id=request.newsroom_id,
+        request_id=request.id,
+        kind="review",
+        ground=None,
+        language="en",
+        recipient_name=request.institution.name[:300],
+        recipient_email=request.institution.access_email or "",
+        subject=_("Internal review requested outside the tracker")[:SUBJECT_MAX],
+        body=text or _("The internal review was requested outside the tracker."),
+        created_by_id=user.id,
+    )
+    db.add(letter)
+    db.flush()
+    record_sent(db, user, letter, sent_on, today, storage, max_bytes, config)
+    return letter
 
 
 def _record(

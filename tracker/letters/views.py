@@ -22,7 +22,14 @@ from tracker.files.downloads import content_disposition
 from tracker.files.storage import LocalStorage
 from tracker.i18n import _
 from tracker.letters import service
-from tracker.letters.forms import DraftForm, LetterForm, ProfileForm, RecordForm, SendForm
+from tracker.letters.forms import (
+    DraftForm,
+    LetterForm,
+    OutsideReviewForm,
+    ProfileForm,
+    RecordForm,
+    SendForm,
+)
 from tracker.letters.pdf import letter_pdf
 from tracker.models import Letter
 from tracker.packets.dossier import newsroom_timezone
@@ -86,18 +93,70 @@ def index(request_id: int) -> str | Response | tuple[str, int]:
             error = str(exc)
         else:
             return redirect(url_for("letters.edit", letter_id=letter_id))
+    return _render_index(info_request, today, form, error)
+
+
+def _render_index(  # type: ignore[no-untyped-def]
+    info_request,
+    today,
+    form: DraftForm,
+    error: str | None = None,
+    review_form: OutsideReviewForm | None = None,
+) -> tuple[str, int]:
     session = db.session()
     offers = service.offered(session, info_request, today)
+    letters = service.letters_of(session, info_request)
+    reviewed = any(x.kind == "review" and x.status == "sent" for x in letters)
+    invalid = review_form is not None
+    if review_form is None:
+        review_form = OutsideReviewForm(formdata=None, data={"sent_on": today})
     return render_template(
         "letters/index.html",
         info_request=info_request,
         offers=offers,
-        letters=service.letters_of(session, info_request),
+        letters=letters,
         form=form,
         error=error,
         today=today,
+        review_form=review_form
+        if service.has_review_step(info_request)
+        and not reviewed
+        and can_edit(current_user, info_request)
+        else None,
         profile_complete=bool(current_user.mailing_address and current_user.telephone),
-    ), (422 if error else 200)
+    ), (422 if error or invalid else 200)
+
+
+@bp.post("/requests/<int:request_id>/letters/review")
+@login_required
+def outside_review(request_id: int) -> Response | tuple[str, int]:
+    """Record an internal review asked for outside the tracker (UK FOIA, FOISA)."""
+    info_request = load_owned_request_or_404(request_id)
+    _may_write(info_request)
+    today = _today(info_request)
+    review_form = OutsideReviewForm()
+    if review_form.validate_on_submit():
+        try:
+            with db.transaction() as session:
+                service.record_outside_review(
+                    session,
+                    current_user,
+                    info_request,
+                    review_form.sent_on.data,
+                    review_form.note.data or "",
+                    today,
+                    _storage(),
+                    _max_bytes(),
+                    current_app.config,
+                )
+        except service.LetterError as exc:
+            review_form.sent_on.errors = [*review_form.sent_on.errors, str(exc)]
+        else:
+            flash(_("The internal review is recorded."), "success")
+            return redirect(url_for("letters.index", request_id=request_id))
+    db.session().expire_all()
+    info_request = load_owned_request_or_404(request_id)
+    return _render_index(info_request, today, DraftForm(formdata=None), None, review_form)
 
 
 def _render_edit(letter: Letter, form: LetterForm, status: int = 200) -> tuple[str, int]:

@@ -149,6 +149,9 @@ class Dossier:
     gaps: tuple[str, ...]
     tracker_version: str
     holidays_version: str
+    # An exemptions complaint's evidence: each page of the released records citing an
+    # exemption (tracker.records.exemptions.PageCitation), file by file (issue 23).
+    exemption_pages: tuple[Any, ...] = ()
     # Agency mail (issue 21, tracker.packets.mail): text files written into the packet beside
     # the generated ones, e.g. each message's authentication results.
     mail_texts: tuple[tuple[str, bytes], ...] = ()

@@ -479,6 +479,37 @@ def _chronology(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     return story
 
 
+def _exemptions(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
+    """An exemptions complaint's evidence: each released page citing an exemption (issue 23)."""
+    if not d.exemption_pages:
+        return []
+    full = sum(1 for p in d.exemption_pages if p.withheld_in_full)
+    story: list[Flowable] = [
+        Paragraph("Exemptions cited in the released records", s.h1),
+        Paragraph(
+            f"{len(d.exemption_pages)} page(s) cite exemptions: {len(d.exemption_pages) - full} "
+            f"withheld in part, {full} in full, as read from the records' text (OCR included). "
+            "exemptions.csv lists the same pages.",
+            s.small,
+        ),
+        Spacer(1, 4),
+    ]
+    rows: list[list[Flowable | str]] = [
+        [Paragraph(h, s.cell_bold) for h in ("File", "Page", "Sections cited", "Withheld")]
+    ]
+    for p in d.exemption_pages:
+        rows.append(
+            [
+                Paragraph(_text(p.file_name), s.cell),
+                Paragraph(str(p.page), s.cell),
+                Paragraph(_text("; ".join(p.sections)), s.cell),
+                Paragraph("in full" if p.withheld_in_full else "in part", s.cell),
+            ]
+        )
+    story.append(_table(rows, [150, 40, width - 150 - 40 - 60, 60]))
+    return story
+
+
 def _files(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = [Paragraph(_text(_("7. Attached files")), s.h1)]
     if not d.files:
@@ -584,6 +615,7 @@ def render_pdf(d: Dossier) -> bytes:
     story += _lateness(d, s)
     story += _chronology(d, s, width)
     story += _files(d, s, width)
+    story += _exemptions(d, s, width)
     story += _letter(d, s)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()

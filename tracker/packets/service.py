@@ -8,6 +8,7 @@ files are streamed into it in chunks and checked against their recorded SHA-256.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -19,12 +20,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy.orm import object_session
+
 from tracker.exports.service import safe_cell as exports_safe_cell
 from tracker.files.storage import LocalStorage
 from tracker.models import InfoRequest
 from tracker.packets.dossier import Dossier, PacketFile, gather
 from tracker.packets.letter import draft_letter
 from tracker.packets.pdf import render_pdf
+from tracker.records import exemptions as records_exemptions
 
 CHUNK = 1024 * 1024
 PACKET_FORMAT = 1
@@ -155,6 +159,8 @@ def write_archive(d: Dossier, storage: LocalStorage, target: BinaryIO) -> None:
         "timeline.csv": timeline_csv(d),
         **dict(d.mail_texts),
     }
+    if d.exemption_pages:
+        generated["exemptions.csv"] = exemptions_csv(d)
     generated["manifest.json"] = manifest_json(d, generated)
     originals = {f.path: f for f in d.files}
     stamp = d.generated_at.timetuple()[:6]
@@ -196,10 +202,34 @@ def _copy_original(
 
 def dossier_for(request: InfoRequest, *, generated_at: datetime, today: date, tz: str) -> Dossier:
     """The packet's facts about a request (see tracker.packets.dossier.gather), with its agency
-    mail (tracker.packets.mail)."""
+    mail (tracker.packets.mail) and, for a complaint on exemptions, the pages citing them."""
     from tracker.packets.mail import with_mail
 
-    return with_mail(gather(request, generated_at=generated_at, today=today, tz=tz), request)
+    dossier = with_mail(gather(request, generated_at=generated_at, today=today, tz=tz), request)
+    session = object_session(request)
+    if session is not None and any(c.grounds == "exemptions" for c in dossier.complaints):
+        pages = records_exemptions.pages_of_request(session, request.id)
+        dossier = dataclasses.replace(dossier, exemption_pages=tuple(pages))
+    return dossier
+
+
+EXEMPTION_COLUMNS = ("file", "page", "sections", "withheld")
+
+
+def exemptions_csv(d: Dossier) -> bytes:
+    """The pages of the released records that cite exemptions, page by page, as UTF-8 CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXEMPTION_COLUMNS)
+    for p in d.exemption_pages:
+        row = [
+            p.file_name,
+            str(p.page),
+            "; ".join(p.sections),
+            "in full" if p.withheld_in_full else "in part",
+        ]
+        writer.writerow([safe_cell(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def build_packet(

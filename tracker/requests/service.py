@@ -25,6 +25,7 @@ from tracker.models import (
     TimelineEvent,
     User,
 )
+from tracker.records import jobs as records_jobs
 from tracker.requests.state import (
     EventFact,
     RequestState,
@@ -462,16 +463,20 @@ def _store_files(
 
 
 def _add_attachments(db: Session, event: TimelineEvent, stored: list[tuple[Upload, Any]]) -> None:
-    for upload, saved in stored:
-        db.add(
-            Attachment(
-                event=event,
-                sha256=saved.sha256,
-                size=saved.size,
-                original_name=safe_display_name(upload.filename),
-                content_type=upload.content_type or "application/octet-stream",
-            )
+    attachments = [
+        Attachment(
+            event=event,
+            sha256=saved.sha256,
+            size=saved.size,
+            original_name=safe_display_name(upload.filename),
+            content_type=upload.content_type or "application/octet-stream",
         )
+        for upload, saved in stored
+    ]
+    db.add_all(attachments)
+    if attachments:
+        db.flush()
+        records_jobs.queue(db, [a.id for a in attachments])  # read in the background
 
 
 def attach_files(

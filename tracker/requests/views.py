@@ -28,6 +28,8 @@ from tracker.institutions.service import InstitutionData, InstitutionError, crea
 from tracker.mail_in import service as mail_in
 from tracker.models import LINK_KINDS, NUMBER_KINDS, Attachment, InfoRequest, TimelineEvent, User
 from tracker.projects import service as labels
+from tracker.records import exemptions as records_exemptions
+from tracker.records import jobs as records_jobs
 from tracker.requests import numbers, people, queries, reading, service, timeline
 from tracker.requests.describe import describe, lateness
 from tracker.requests.forms import (
@@ -337,6 +339,9 @@ def show(request_id: int) -> str:
         correct_url=id_links("requests.correct_event", "event_id", request_id=info_request.id),
         attach_url=id_links("requests.attach_files", "event_id", request_id=info_request.id),
         download_url=id_links("requests.download", "attachment_id"),
+        view_url=id_links("records.view_file", "attachment_id"),
+        records=records_jobs.progress(db.session(), info_request.id),
+        exemptions=records_exemptions.for_request(db.session(), info_request.id),
         mail=mail_in.request_panel(
             db.session(), info_request, current_app.config.get("IMAP_ADDRESS")
         ),

@@ -21,6 +21,7 @@ from tracker.display import reader_timezone
 from tracker.exports.service import write_csv
 from tracker.models import ImportBatch, Project
 from tracker.projects import service as labels
+from tracker.records import exemptions as records_exemptions
 from tracker.scorecards import rendered, service
 from tracker.scorecards.chart import days_late_chart
 from tracker.scorecards.service import Score
@@ -119,6 +120,7 @@ def index() -> str:
         tag=_tag(),
         projects=labels.projects_of(db.session(), current_user.newsroom_id),
         chart=_chart(card),
+        exemptions=records_exemptions.by_institution(db.session(), current_user.newsroom_id),
     )
 
 
