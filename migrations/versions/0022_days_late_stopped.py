@@ -13,7 +13,7 @@ them. Plain ALTER TABLE and CREATE INDEX (no batch_alter_table): on SQLite a bat
 info_request would drop the search index triggers of 0004.
 
 Revision ID: 0022
-Revises: 0017
+Revises: 0023
 Create Date: 2026-12-07 14:00:00
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0017"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
