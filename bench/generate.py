@@ -51,7 +51,8 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 from bench.results import machine, server_label, write_section  # noqa: E402
 from tracker import clock, deadlines  # noqa: E402
 from tracker.db import SQLITE_SEARCH_TABLE, make_engine, sqlite_search_index  # noqa: E402
-from tracker.requests.state import PAUSE_RULES, EventFact, derive_state  # noqa: E402
+from tracker.deadlines.clockrules import PAUSE_RULES  # noqa: E402
+from tracker.requests.state import EventFact, derive_state, stopped_days_late  # noqa: E402
 from tracker.sweep import deadline_key, deemed_refusal_note  # noqa: E402
 
 SECTION = "## Data generator"
@@ -146,6 +147,7 @@ REQUEST_COLS = (
     "complaint_due_on",
     "responded_on",
     "closed_on",
+    "days_late_stopped",
     "rules_fingerprint",
     "created_at",
     "updated_at",
@@ -437,6 +439,8 @@ class Generator:
         law, province = institution["law_code"], institution["province"]
         owner = users[rng.randrange(len(users))]
         received = self.start + timedelta(days=rng.randrange((today - self.start).days + 1))
+        # Never before the law's first version (New Brunswick's RTIPPA: 2019-06-14).
+        received = max(received, deadlines.LAW_VERSIONS[law][0].effective_from)
         sent = received - timedelta(days=rng.randint(0, 4)) if rng.random() < 0.7 else None
         topic = TOPICS[rng.randrange(len(TOPICS))]
         title = FORMS[rng.randrange(len(FORMS))].format(t=topic) + f", {received.year}"
@@ -622,6 +626,7 @@ class Generator:
                 state.complaint_due_on,
                 state.responded_on,
                 state.closed_on,
+                stopped_days_late(state.due_on, state.responded_on, state.closed_on),
                 deadlines.rules_fingerprint(),  # computed by these rules: nothing to recompute
                 at_noon(received),
                 at_noon(max(e.occurred_on for e in events)),

@@ -283,6 +283,14 @@ def main(argv: list[str] | None = None) -> int:
             ("list, past the end", lambda: "/requests/?page=999999&sort=received"),
             ("list, overdue by days late", lambda: "/requests/?overdue=1&sort=days_late"),
             ("list, every status by days late", lambda: "/requests/?sort=days_late"),
+            (
+                f"list, by days late, page {deep:,} via Next link",
+                lambda: next_link(client, f"/requests/?sort=days_late&page={deep - 1}"),
+            ),
+            (
+                f"list, by days late, page {deep:,} typed",
+                lambda: f"/requests/?sort=days_late&page={deep}",
+            ),
             ("list, one reporter's requests", lambda: f"/requests/?owner={chosen['owner']}"),
             ("list, by institution", lambda: "/requests/?sort=institution"),
             (

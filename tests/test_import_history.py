@@ -88,6 +88,9 @@ def test_unanswered_in_an_old_file_is_late_as_of_the_file_not_today(app, runner,
     # Counted to 2016-06-03, not to 2026: 121 days, not 3,945.
     assert late.calendar_days_late == (date(2016, 6, 3) - date(2016, 2, 3)).days == 121
     assert not late.counting and late.until == date(2016, 6, 3)
+    # The list's "days late" order reads the same figures, stored by the import's writer.
+    assert unanswered.days_late_stopped == 121
+    assert found["H-2"].days_late_stopped == 0
     with app.app_context():
         batch = db.session().scalar(sa.select(ImportBatch))
         assert (batch.filename, batch.as_of, batch.requests, batch.rows) == (

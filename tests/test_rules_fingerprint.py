@@ -364,3 +364,19 @@ def test_the_api_gives_the_dates_the_explanation_gives(app, client, stale):
         body = client.get(f"/api/v1/requests/{rid}", headers=bearer(secret)).get_json()
     assert body["due_on"] == body["deadline"]["due_on"] == right.due_on.isoformat()
     assert body["complaint_due_on"] == right.complaint_due_on.isoformat()
+
+
+def test_recompute_restores_the_stored_days_late(app, runner, stale):
+    """The list's "days late" figure of a stopped clock (answered on time: 0) is recomputed
+    with the dates, like them."""
+    answered = stale["wrong_window"]
+    _spoil(app, answered, days_late_stopped=7)
+    with clock.frozen(TODAY):
+        result = runner.invoke(args=["recompute-deadlines"])
+    assert result.exit_code == 0, result.output
+    assert f"request {answered}\tdays_late_stopped\t7 -> 0" in result.output
+    with app.app_context():
+        stored = db.session().scalar(
+            sa.select(InfoRequest.days_late_stopped).where(InfoRequest.id == answered)
+        )
+    assert stored == 0

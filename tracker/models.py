@@ -263,6 +263,15 @@ class InfoRequest(Base):
             "due_on",
             "id",
         ),
+        # The list by days late: the stopped clocks by their days late (most first), each
+        # run by due date; the counting ones (NULL) by due date (migration 0022).
+        sa.Index(
+            "ix_info_request_newsroom_stopped_late_due_id",
+            "newsroom_id",
+            sa.desc(sa.column("days_late_stopped")),
+            "due_on",
+            "id",
+        ),
         # Every column the scorecard reads, so it reads this index alone (migration 0005).
         sa.Index(
             "ix_info_request_scorecard",
@@ -308,6 +317,9 @@ class InfoRequest(Base):
     complaint_due_on: Mapped[date | None] = mapped_column(sa.Date)
     responded_on: Mapped[date | None] = mapped_column(sa.Date)
     closed_on: Mapped[date | None] = mapped_column(sa.Date)
+    # Calendar days late when the clock stopped (state.stopped_days_late: to the response,
+    # else the closing; 0 when on time), NULL while it counts: the list's "days late" order.
+    days_late_stopped: Mapped[int | None] = mapped_column(sa.Integer)
     # The rules that computed the columns above (tracker.deadlines.rules_fingerprint); NULL or
     # another value: `flask --app tracker recompute-deadlines` recomputes them (migration 0008).
     rules_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))

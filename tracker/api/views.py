@@ -137,10 +137,10 @@ def list_requests() -> tuple[serialize.RequestList, int, dict[str, str]]:
     the limit counts them all, to know where the end is.
     """
     filters = request.context.query.filters()  # type: ignore[attr-defined]
-    page = queries.list_requests(
-        db.session(), user().newsroom_id, filters, count_limit=queries.COUNT_LIMIT
-    )
     now = today()
+    page = queries.list_requests(
+        db.session(), user().newsroom_id, filters, count_limit=queries.COUNT_LIMIT, today=now
+    )
     args = queries.list_params(request.args)
 
     def link(params: dict[str, object] | None) -> str | None:

@@ -34,7 +34,7 @@ from tracker import clock, deadlines, revisions
 from tracker.db import sqlite_search_index
 from tracker.models import ImportedRequest, InfoRequest, TimelineEvent, User
 from tracker.requests import service as requests
-from tracker.requests.state import EventFact, derive_state
+from tracker.requests.state import EventFact, derive_state, stopped_days_late
 
 # SQLite's search index (migration 0004, tracker.db.SQLITE_SEARCH_TABLE): a batch's rows.
 # The index holds the folded text (migration 0016a), as the triggers write it.
@@ -377,6 +377,7 @@ def _insert(
                 "complaint_due_on": p.complaint_due_on,
                 "responded_on": p.responded_on,
                 "closed_on": p.closed_on,
+                "days_late_stopped": stopped_days_late(p.due_on, p.responded_on, p.closed_on),
                 "rules_fingerprint": fingerprint,
             }
             for request_id, p, planned in zip(ids, batch, plans, strict=True)

@@ -13,12 +13,15 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.sql.selectable import Join
 
+from tracker import clock
 from tracker.db import SQLITE_SEARCH_TABLE, folded, sqlite_search_index
 from tracker.i18n import format_decimal, lazy_gettext
 from tracker.models import STATUSES, InfoRequest, Institution, User
 from tracker.projects import service as labels
 from tracker.requests import numbers, reading
 from tracker.requests.reading import ListedRequest
+from tracker.requests.state import stopped_days_late
+from tracker.scorecards.service import days_between
 from tracker.textfold import fold
 
 PER_PAGE = 25
@@ -214,22 +217,45 @@ def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) ->
     return query
 
 
-def _late_first(filters: RequestFilters) -> bool:
-    """Whether the "days late" order must put overdue requests first: not when the filters
-    already pick one status (the order is then the due date's, an index range)."""
-    return filters.sort == "days_late" and not (filters.overdue or filters.status)
+# More days late than the calendar holds (date.min to date.max): no cursor carries more.
+MAX_DAYS_LATE = (date.max - date.min).days
 
 
-def _sort_key(filters: RequestFilters) -> tuple[list[Any], bool]:
+def _by_days_late(filters: RequestFilters) -> bool:
+    """Whether the list is ordered by the days late each request's page shows."""
+    return filters.sort == "days_late"
+
+
+def _counting_days_late(today: date) -> sa.ColumnElement[int]:
+    """The days late of a request whose clock still counts: today's distance past its due
+    date, 0 before it (``state.clock_end``)."""
+    return sa.case(
+        (InfoRequest.due_on < today, days_between(sa.literal(today, sa.Date), InfoRequest.due_on)),
+        else_=0,
+    )
+
+
+def _days_late_key(today: date) -> list[Any]:
+    """The "days late" order as columns of a request, all ascending: the days late (most
+    first, as a negation), the clocks still counting before the stopped ones at equal days,
+    then by due date and id (a total, stable order). Each half is one index range in it
+    (``_days_late_ids``); these columns order a page's own rows."""
+    stopped = InfoRequest.days_late_stopped
+    late = sa.case((stopped.is_(None), _counting_days_late(today)), else_=stopped)
+    group = sa.case((stopped.is_(None), 0), else_=1)
+    return [-late, group, InfoRequest.due_on, InfoRequest.id]
+
+
+def _sort_key(filters: RequestFilters, today: date) -> tuple[list[Any], bool]:
     """The ORDER BY columns of a sort (ending with the id, so the order is total) and whether
     it is descending.
 
     By institution: by name in any case, then by the institution's id, so that two
     institutions whose names differ only in case ("CBSA", "cbsa") are listed one after the
-    other, not interleaved; then each one's requests by due date."""
-    if _late_first(filters):
-        late_first = sa.case((InfoRequest.status == "overdue", 0), else_=1)
-        return [late_first, InfoRequest.due_on, InfoRequest.id], False
+    other, not interleaved; then each one's requests by due date. By days late: see
+    ``_days_late_key``."""
+    if _by_days_late(filters):
+        return _days_late_key(today), False
     if filters.sort == "institution":
         name = sa.func.lower(Institution.name)
         return [name, Institution.id, InfoRequest.due_on, InfoRequest.id], False
@@ -238,9 +264,16 @@ def _sort_key(filters: RequestFilters) -> tuple[list[Any], bool]:
     return [InfoRequest.due_on, InfoRequest.id], False
 
 
-def _key_values(filters: RequestFilters, row: ListedRequest) -> list[Any]:
-    if _late_first(filters):
-        return [0 if row.status == "overdue" else 1, row.due_on, row.id]
+def row_days_late(row: ListedRequest, today: date) -> int:
+    """A listed request's calendar days late, as its page shows them (``state.clock_end``)."""
+    stopped = stopped_days_late(row.due_on, row.responded_on, row.closed_on)
+    return max(0, (today - row.due_on).days) if stopped is None else stopped
+
+
+def _key_values(filters: RequestFilters, row: ListedRequest, today: date) -> list[Any]:
+    if _by_days_late(filters):
+        counting = row.responded_on is None and row.closed_on is None
+        return [row_days_late(row, today), 0 if counting else 1, row.due_on, row.id]
     if filters.sort == "institution":
         return [row.institution.name, row.institution.id, row.due_on, row.id]
     if filters.sort == "received":
@@ -248,11 +281,11 @@ def _key_values(filters: RequestFilters, row: ListedRequest) -> list[Any]:
     return [row.due_on, row.id]
 
 
-def encode_cursor(filters: RequestFilters, row: ListedRequest) -> str:
+def encode_cursor(filters: RequestFilters, row: ListedRequest, today: date) -> str:
     """A row's sort key as a link parameter (a name, if any, comes first, as stored: the
     database lowers it, as it does in the ORDER BY)."""
     return "~".join(
-        v.isoformat() if isinstance(v, date) else str(v) for v in _key_values(filters, row)
+        v.isoformat() if isinstance(v, date) else str(v) for v in _key_values(filters, row, today)
     )
 
 
@@ -261,8 +294,8 @@ def decode_cursor(filters: RequestFilters, cursor: str | None) -> list[Any] | No
     if not cursor or "\x00" in cursor:  # no text column holds a NUL (PostgreSQL refuses it)
         return None
     kinds: tuple[type, ...] = (
-        (int, date, int)
-        if _late_first(filters)
+        (int, int, date, int)
+        if _by_days_late(filters)
         else {"institution": (str, int, date, int)}.get(filters.sort, (date, int))
     )
     parts = cursor.rsplit("~", len(kinds) - 1)
@@ -281,12 +314,15 @@ def decode_cursor(filters: RequestFilters, cursor: str | None) -> list[Any] | No
                 values.append(part)
         except ValueError:
             return None
+    # Days late beyond the calendar (no request is) or a half other than 0 and 1: not a link's.
+    if _by_days_late(filters) and (values[0] > MAX_DAYS_LATE or values[1] > 1):
+        return None
     return values
 
 
-def _order_by(filters: RequestFilters, reverse: bool) -> list[Any]:
+def _order_by(filters: RequestFilters, reverse: bool, today: date) -> list[Any]:
     """The ORDER BY clauses of the list's order (or of its reverse)."""
-    columns, descending = _sort_key(filters)
+    columns, descending = _sort_key(filters, today)
     return _directed(columns, descending != reverse)
 
 
@@ -310,12 +346,18 @@ def _with_parties(query: sa.Select) -> sa.Select:  # type: ignore[type-arg]
 
 
 def ordered(
-    newsroom_id: int, filters: RequestFilters, reverse: bool = False, *, fts: bool = False
+    newsroom_id: int,
+    filters: RequestFilters,
+    reverse: bool = False,
+    *,
+    fts: bool = False,
+    today: date | None = None,
 ) -> sa.Select:  # type: ignore[type-arg]
     """The filtered requests with their institution and owner, in the chosen order (``fts``
-    as for ``filtered``)."""
+    as for ``filtered``; ``today``, for the days late of the clocks still counting: the
+    server's today when not given)."""
     return _with_parties(filtered(newsroom_id, filters, fts=fts)).order_by(
-        *_order_by(filters, reverse)
+        *_order_by(filters, reverse, today or clock.today())
     )
 
 
@@ -326,7 +368,7 @@ def _beyond(filters: RequestFilters, cursor: list[Any], reverse: bool) -> sa.Col
     By institution, the name alone is bounded too (implied by the row comparison, which spans
     two tables and so bounds no index): the walk over the institutions' index then starts at
     the cursor's institution instead of the first one."""
-    columns, descending = _sort_key(filters)
+    columns, descending = _sort_key(filters, date.min)  # any day: not by days late
     bound = [sa.func.lower(sa.literal(v)) if isinstance(v, str) else v for v in cursor]
     backwards = descending != reverse
     past = _past(columns, bound, backwards=backwards)
@@ -342,39 +384,107 @@ def _past(columns: list[Any], bound: list[Any], *, backwards: bool) -> sa.Column
     return key < values if backwards else key > values
 
 
-def _late_first_ids(
+def _days_late_parts(
+    cursor: list[Any] | None, reverse: bool, today: date
+) -> list[tuple[int, list[sa.ColumnElement[bool]]]]:
+    """The two halves of the "days late" order a page reads, each with the conditions that
+    keep it past the cursor (or before it, ``reverse``): 0, the clocks still counting, in
+    (due_on, id) order, which is their days late's (most first) then due date's; 1, the
+    stopped ones, in (days_late_stopped desc, due_on, id) order. A half the cursor has left
+    behind is not read."""
+    stopped = InfoRequest.days_late_stopped
+    due = [InfoRequest.due_on, InfoRequest.id]
+    if cursor is None:
+        return [(0, []), (1, [])]
+    late, group, at = cursor[0], cursor[1], cursor[2:]
+    if group == 0:
+        # A counting row's days late follow from its due date, today: not from the link.
+        late = max(0, (today - at[0]).days)
+        counting = [_past(due, at, backwards=reverse)]
+        # Stopped rows at equal days late come after the counting ones.
+        stopped_part = [stopped > late] if reverse else [stopped <= late]
+        return [(0, counting), (1, stopped_part)]
+    # A stopped row: the counting ones with fewer days late come after it, those with as
+    # many or more before it (a counting row's days late exceed ``late`` when its due date
+    # is before today - late).
+    # A link's figure beyond the calendar (hand-made) puts the edge at its start.
+    edge = today - timedelta(days=late) if late <= (today - date.min).days else date.min
+    parts: list[tuple[int, list[sa.ColumnElement[bool]]]] = []
+    if reverse:
+        parts.append((0, [InfoRequest.due_on <= edge] if late > 0 else []))
+    elif late > 0:
+        parts.append((0, [InfoRequest.due_on > edge]))
+    bound = stopped >= late if reverse else stopped <= late
+    beyond = sa.or_(
+        stopped > late if reverse else stopped < late,
+        sa.and_(stopped == late, _past(due, at, backwards=reverse)),
+    )
+    parts.append((1, [bound, beyond]))
+    return parts
+
+
+# The statuses whose clock always counts (no final response, not closed), and those whose
+# clock has always stopped (``state.derive_state``); "in_complaint" may be either.
+_COUNTING_STATUSES = frozenset({"awaiting", "overdue", "on_hold"})
+_STOPPED_STATUSES = frozenset({"answered", "closed"})
+
+
+def _days_late_halves(filters: RequestFilters) -> set[int]:
+    """The halves of the "days late" order (0 counting, 1 stopped) the filters can match: a
+    status filter rules one out, so its empty index range is not scanned (a half read in its
+    index order with a filter none of it matches reads every row of that half)."""
+    status = "overdue" if filters.overdue else filters.status
+    if status in _COUNTING_STATUSES:
+        return {0}
+    if status in _STOPPED_STATUSES:
+        return {1}
+    return {0, 1}
+
+
+def _days_late_ids(
     ids: sa.Select,  # type: ignore[type-arg]
     limit: int,
     offset: int,
     cursor: list[Any] | None,
     reverse: bool,
+    today: date,
+    halves: set[int],
 ) -> sa.Select:  # type: ignore[type-arg]
-    """The ids of a "days late" page over every status: overdue requests first, each group by
-    due date. Each group is read in its own index order ((newsroom_id, status, due_on) for the
-    overdue, (newsroom_id, due_on, id) for the others), no further than the page needs, and
-    the two are merged; one ORDER BY over a CASE would sort every match on every page."""
-    due = [InfoRequest.due_on, InfoRequest.id]
-    groups = (1, 0) if reverse else (0, 1)
+    """The ids of a "days late" page: every request by the days late its page shows, most
+    first (``_days_late_key``). The clocks still counting are read in (due_on, id) order and
+    the stopped ones in their stored days late's, each from its index
+    (``ix_info_request_newsroom_stopped_late_due_id``: days_late_stopped IS NULL, then the
+    rest), no further than the page needs, and the two are merged by days late; one ORDER BY
+    over the computed figure would sort every match on every page."""
+    stopped = InfoRequest.days_late_stopped
     parts = []
-    for group in groups:
-        part = ids.where(
-            InfoRequest.status == "overdue" if group == 0 else InfoRequest.status != "overdue"
-        )
-        if cursor is not None:
-            at = cursor[0]
-            if group == at:  # the cursor's own group: strictly past its (due date, id)
-                part = part.where(_past(due, cursor[1:], backwards=reverse))
-            elif (group < at) != reverse:  # a group the cursor has already left behind
-                continue
+    for group, conditions in _days_late_parts(cursor, reverse, today):
+        if group not in halves:
+            continue
+        due = _directed([InfoRequest.due_on, InfoRequest.id], reverse)
+        if group == 0:
+            part = ids.where(stopped.is_(None), *conditions)
+            order = due
+            late: Any = _counting_days_late(today)
+        else:
+            part = ids.where(stopped.is_not(None), *conditions)
+            order = [stopped if reverse else stopped.desc(), *due]
+            late = stopped
         part = part.with_only_columns(
-            InfoRequest.id, sa.literal(group).label("late_group"), InfoRequest.due_on
+            InfoRequest.id,
+            (-late).label("negative_late"),
+            sa.literal(group).label("late_group"),
+            InfoRequest.due_on,
         )
-        part = part.order_by(*_directed(due, reverse)).limit(offset + limit)
+        part = part.order_by(*order).limit(offset + limit)
         parts.append(sa.select(part.subquery()))
+    if not parts:  # the cursor left every half the filters can match behind
+        return sa.select(InfoRequest.id).where(sa.false())
     merged = sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    key = [merged.c.negative_late, merged.c.late_group, merged.c.due_on, merged.c.id]
     return (
         sa.select(merged.c.id)
-        .order_by(*_directed([merged.c.late_group, merged.c.due_on, merged.c.id], reverse))
+        .order_by(*_directed(key, reverse))
         .offset(offset or None)
         .limit(limit)
     )
@@ -449,6 +559,7 @@ def page_query(
     reverse: bool = False,
     fts: bool = False,
     walk: bool = True,
+    today: date | None = None,
 ) -> sa.Select:  # type: ignore[type-arg]
     """``limit`` rows of ``ordered`` (from ``offset``, or past a ``cursor``, the sort key of
     the row before; ``reverse``: backwards from it), read as a deferred join (``walk``: how
@@ -462,10 +573,11 @@ def page_query(
     full rows (and their joins) for every row skipped or sorted made page 12,016 typed at
     1,000,000 requests take 1.2 s, and each page sorted by institution 2 s.
     """
-    order = _order_by(filters, reverse)
+    today = today or clock.today()
+    order = _order_by(filters, reverse, today)
     ids = filtered(newsroom_id, filters, fts=fts).with_only_columns(InfoRequest.id)
-    if _late_first(filters):
-        ids = _late_first_ids(ids, limit, offset, cursor, reverse)
+    if _by_days_late(filters):
+        ids = _days_late_ids(ids, limit, offset, cursor, reverse, today, _days_late_halves(filters))
     else:
         if filters.sort == "institution":
             ids = _by_institution(ids, newsroom_id, walk)
@@ -506,6 +618,7 @@ def list_requests(
     newsroom_id: int,
     filters: RequestFilters,
     count_limit: int | None = None,
+    today: date | None = None,
 ) -> Page:
     """One page of the newsroom's requests matching the filters, in the chosen order.
 
@@ -514,8 +627,10 @@ def list_requests(
     list, so the last pages cost what the first ones do. The matches are counted up to
     ``count_limit`` (the list page passes COUNT_LIMIT; None: all of them) on the first pages
     and on pages reached by a link; a page typed beyond the limit counts them all, to know
-    where the end is.
+    where the end is. ``today``: the reader's, for the days late of the clocks still
+    counting (the server's when not given).
     """
+    today = today or clock.today()
     fts = filters.searchable and sqlite_search_index(db)
     linked = filters.page > 1 and bool(filters.after or filters.before)
     bounded = count_limit is not None and (linked or (filters.page - 1) * PER_PAGE < count_limit)
@@ -542,6 +657,7 @@ def list_requests(
             reverse=not forward,
             fts=fts,
             walk=walk,
+            today=today,
         )
         items = _read(db, query)
         if forward:
@@ -555,19 +671,28 @@ def list_requests(
         if exact and skipped > total // 2:
             offset = total - skipped - size
             query = page_query(
-                newsroom_id, filters, size, offset=offset, reverse=True, fts=fts, walk=walk
+                newsroom_id,
+                filters,
+                size,
+                offset=offset,
+                reverse=True,
+                fts=fts,
+                walk=walk,
+                today=today,
             )
             items = _read(db, query)
             items.reverse()
         else:
-            query = page_query(newsroom_id, filters, size, offset=skipped, fts=fts, walk=walk)
+            query = page_query(
+                newsroom_id, filters, size, offset=skipped, fts=fts, walk=walk, today=today
+            )
             items = _read(db, query)
     return Page(
         items=items,
         total=total,
         page=page,
-        next_cursor=encode_cursor(filters, items[-1]) if items else None,
-        prev_cursor=encode_cursor(filters, items[0]) if items else None,
+        next_cursor=encode_cursor(filters, items[-1], today) if items else None,
+        prev_cursor=encode_cursor(filters, items[0], today) if items else None,
         exact=exact,
         has_next=has_next,
     )

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from tracker import clock, deadlines, revisions
 from tracker.models import InfoRequest, Institution, Newsroom, TimelineEvent
 from tracker.requests import service
-from tracker.requests.state import EventFact, RequestState
+from tracker.requests.state import EventFact, RequestState, stopped_days_late
 
 log = logging.getLogger("tracker.recompute")
 
@@ -37,8 +37,8 @@ class Move:
 
     request_id: int
     field: str
-    old: date | str | None
-    new: date | str | None
+    old: date | str | int | None
+    new: date | str | int | None
     why: str
 
     def line(self) -> str:
@@ -118,9 +118,10 @@ def _moves(request: _Request, state: RequestState, status: str) -> list[Move]:
         "status": status,
         "responded_on": state.responded_on,
         "closed_on": state.closed_on,
+        "days_late_stopped": stopped_days_late(state.due_on, state.responded_on, state.closed_on),
     }
     moves = []
-    for name in service.DERIVED_COLUMNS:
+    for name in (*service.DERIVED_COLUMNS, "days_late_stopped"):
         old = getattr(request, name)
         if old == new[name]:
             continue
@@ -155,6 +156,7 @@ class _Request:
     complaint_due_on: date | None
     responded_on: date | None
     closed_on: date | None
+    days_late_stopped: int | None
     institution: _Institution
     events: list[EventFact] = field(default_factory=list)
 
@@ -181,6 +183,7 @@ def _batch(db: Session, low: int, high: int, current: str, lock: bool) -> list[_
             InfoRequest.complaint_due_on,
             InfoRequest.responded_on,
             InfoRequest.closed_on,
+            InfoRequest.days_late_stopped,
             Institution.province,
         )
         .join(Institution, Institution.id == InfoRequest.institution_id)

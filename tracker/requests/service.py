@@ -31,6 +31,7 @@ from tracker.requests.state import (
     RequestState,
     derive_state,
     effective_events,
+    stopped_days_late,
 )
 from tracker.timeline import kinds
 
@@ -565,6 +566,7 @@ def store_state(request: InfoRequest, state: RequestState, status: str | None = 
     request.complaint_due_on = state.complaint_due_on
     request.responded_on = state.responded_on
     request.closed_on = state.closed_on
+    request.days_late_stopped = stopped_days_late(state.due_on, state.responded_on, state.closed_on)
     request.rules_fingerprint = deadlines.rules_fingerprint()
 
 

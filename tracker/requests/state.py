@@ -32,6 +32,19 @@ def clock_end(responded_on: date | None, closed_on: date | None, today: date) ->
     return today
 
 
+def stopped_days_late(
+    due_on: date, responded_on: date | None, closed_on: date | None
+) -> int | None:
+    """The calendar days late of a request whose clock stopped (``clock_end``: its final
+    response, else the day it closed), 0 when it stopped by its due date; None while it is
+    still counting. Stored on the request (``days_late_stopped``) so the list orders every
+    request by the days late its page shows; a closing date is never in the future."""
+    end = responded_on if responded_on is not None else closed_on
+    if end is None:
+        return None
+    return max(0, (end - due_on).days)
+
+
 def still_counting(responded_on: date | None, closed_on: date | None) -> bool:
     """True while nothing stopped the clock: no final response and not closed."""
     return responded_on is None and closed_on is None

@@ -85,10 +85,10 @@ def _bulk_form() -> BulkForm:
 def _list_page(bulk: BulkForm, chosen: set[int] | None = None) -> str:
     session = db.session()
     filters = queries.RequestFilters.from_args(request.args)
-    result = queries.list_requests(
-        session, current_user.newsroom_id, filters, count_limit=queries.COUNT_LIMIT
-    )
     now = today()
+    result = queries.list_requests(
+        session, current_user.newsroom_id, filters, count_limit=queries.COUNT_LIMIT, today=now
+    )
     args = queries.list_params(request.args)
 
     def link(params: dict[str, object] | None) -> str | None:
