@@ -197,6 +197,13 @@ def flag_group(
     if conn.dialect.name == "postgresql":
         # Two sweeps at once queue behind each other instead of deadlocking on the same rows.
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SWEEP_LOCK_KEY})
+    else:
+        # SQLite: the same queue, by taking the write lock before anything is read. A sweep
+        # that read first and then found the other one writing would be refused at once
+        # ("database is locked"), not made to wait.
+        raw = conn.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            raw.execute("BEGIN IMMEDIATE")
     # Rolled back with the transaction on error (SQLite and PostgreSQL both roll back DDL).
     _NOTES.drop(conn, checkfirst=True)
     _NOTES.create(conn)
