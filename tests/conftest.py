@@ -27,7 +27,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.engine import make_url
 
-from tracker import create_app
+from tracker import clock, create_app
 from tracker.auth.service import NewUser, create_user
 from tracker.db import Base, make_engine, normalise_url
 from tracker.migrate import upgrade
@@ -238,6 +238,14 @@ def dataset_unchanged(app: Flask) -> Iterator[None]:
         "this test changed its module's shared dataset: a test that writes takes `app` "
         "(an empty database of its own), not `module_app`"
     )
+
+
+@pytest.fixture(autouse=True)
+def _clock_left_as_found() -> Iterator[None]:
+    """Fail a test that leaves a day or an instant frozen for the tests after it."""
+    before = clock.is_frozen()
+    yield
+    assert clock.is_frozen() == before, "this test left the clock frozen"
 
 
 @pytest.fixture(autouse=True)

@@ -2,49 +2,66 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-_frozen_today: date | None = None
-_frozen_now: datetime | None = None
+# Each freeze is one entry in a tuple, removed by its own block on exit; the latest entry
+# wins. Two threads freezing at once (tests, a sweep run with ``--today`` beside a live
+# server) then never leave a date frozen behind them, whatever order their blocks end in.
+# The tuples are replaced, never changed, so a reader needs no lock.
+_lock = threading.Lock()
+_frozen: dict[str, tuple[tuple[object, Any], ...]] = {"day": (), "instant": ()}
 
 
 def now() -> datetime:
     """The current instant, timezone-aware (UTC), unless an instant was frozen."""
-    if _frozen_now is not None:
-        return _frozen_now
+    instants = _frozen["instant"]
+    if instants:
+        return instants[-1][1]
     return datetime.now(UTC)
 
 
 def today(tz: str | ZoneInfo = "America/Toronto") -> date:
     """Today's date in a time zone (a newsroom's), unless a date was frozen."""
-    if _frozen_today is not None:
-        return _frozen_today
+    days = _frozen["day"]
+    if days:
+        return days[-1][1]
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
     return now().astimezone(zone).date()
+
+
+def is_frozen() -> bool:
+    """Whether a day or an instant is frozen (the tests check none is left behind)."""
+    return bool(_frozen["day"] or _frozen["instant"])
+
+
+@contextmanager
+def _freeze(kind: str, value: Any) -> Iterator[Any]:
+    token = object()
+    with _lock:
+        _frozen[kind] = (*_frozen[kind], (token, value))
+    try:
+        yield value
+    finally:
+        with _lock:
+            _frozen[kind] = tuple(entry for entry in _frozen[kind] if entry[0] is not token)
 
 
 @contextmanager
 def frozen(day: date) -> Iterator[date]:
     """Make ``today()`` answer ``day`` inside the block (tests, ``sweep --today``)."""
-    global _frozen_today
-    previous, _frozen_today = _frozen_today, day
-    try:
-        yield day
-    finally:
-        _frozen_today = previous
+    with _freeze("day", day) as value:
+        yield value
 
 
 @contextmanager
 def frozen_now(instant: datetime) -> Iterator[datetime]:
     """Make ``now()`` (and ``today()`` when no day is frozen) answer ``instant`` inside the block."""
-    global _frozen_now
     if instant.tzinfo is None:
         raise ValueError("frozen_now needs a timezone-aware instant")
-    previous, _frozen_now = _frozen_now, instant.astimezone(UTC)
-    try:
-        yield _frozen_now
-    finally:
-        _frozen_now = previous
+    with _freeze("instant", instant.astimezone(UTC)) as value:
+        yield value
