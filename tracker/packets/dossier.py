@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import object_session
 
 from tracker import __version__, deadlines
+from tracker.deadlines import french
 from tracker.i18n import _, format_date, get_locale, lazy_gettext, ngettext
 from tracker.models import InfoRequest, Newsroom, TimelineEvent, User
 from tracker.requests.describe import describe
@@ -290,7 +291,10 @@ def _window_text(
     is_open, text = _window_summary(law, state, today, late, complaints)
     if complaints or not windows:
         return is_open, text
-    details = " ".join(w.text for w in windows)
+    english = (locale := get_locale()) is None or locale.language == "en"
+    details = " ".join(
+        w.text if english else (french.window_text(law, w, _packet_day) or w.text) for w in windows
+    )
     if state.complaint_due_on is None:
         return is_open, details
     return is_open, f"{text} {details}"
