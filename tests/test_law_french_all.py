@@ -57,16 +57,74 @@ KEPT_IN_ENGLISH = (
 )
 # Words that only an English sentence or citation would hold once the names above are gone.
 ENGLISH_WORDS = frozenset(
-    "the of and is are to by from within after before not which that with for was working "
-    "business request response extension due counted counting day days holiday holidays "
-    "notice law act agency appeal review complaint petition guidance code gov "
-    "received applicant requester".split()
+    [
+        "the",
+        "of",
+        "and",
+        "is",
+        "are",
+        "to",
+        "by",
+        "from",
+        "within",
+        "after",
+        "before",
+        "not",
+        "which",
+        "that",
+        "with",
+        "for",
+        "was",
+        "working",
+        "business",
+        "request",
+        "response",
+        "extension",
+        "due",
+        "counted",
+        "counting",
+        "day",
+        "days",
+        "holiday",
+        "holidays",
+        "notice",
+        "law",
+        "act",
+        "agency",
+        "appeal",
+        "review",
+        "complaint",
+        "petition",
+        "guidance",
+        "code",
+        "gov",
+        "received",
+        "applicant",
+        "requester",
+    ]
 )
 ENGLISH_SECTION = re.compile(r"\bs\.\s?\d")  # "s.10(3)": an English citation
 # Words that only a French sentence would hold.
 FRENCH_WORDS = frozenset(
-    "jours délai échéance réputée prorogation prorogé lendemain compter auprès réception "
-    "suivant loi sur demande révision plainte aucun".split()
+    [
+        "jours",
+        "délai",
+        "échéance",
+        "réputée",
+        "prorogation",
+        "prorogé",
+        "lendemain",
+        "compter",
+        "auprès",
+        "réception",
+        "suivant",
+        "loi",
+        "sur",
+        "demande",
+        "révision",
+        "plainte",
+        "aucun",
+    ]
 )
 
 
