@@ -62,9 +62,9 @@ def test_every_zxcvbn_sentence_has_french(app: Flask) -> None:
             "Les suites comme « abc » ou « 6543 » se devinent facilement.",
         ),
         (
-            "Tremblay1970",
-            "Common names and surnames are easy to guess.",
-            "Les prénoms et les noms de famille courants se devinent facilement.",
+            "19701970197",
+            'Repeats like "abcabcabc" are only slightly harder to guess than "abc".',
+            "Les répétitions comme « abcabcabc » sont à peine plus difficiles à deviner que « abc ».",
         ),
         (
             "password1234",
