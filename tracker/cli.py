@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from tracker import db
 from tracker.auth import service as accounts
+from tracker.i18n import _
 from tracker.requests import recompute
 
 
@@ -50,9 +51,23 @@ def create_user_command(
             )
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"created {user.role} {user.email} in newsroom {user.newsroom.name!r}")
+    if user.role == "admin":
+        created = _(
+            "created admin %(email)s in newsroom %(newsroom)s",
+            email=user.email,
+            newsroom=repr(user.newsroom.name),
+        )
+    else:
+        created = _(
+            "created reporter %(email)s in newsroom %(newsroom)s",
+            email=user.email,
+            newsroom=repr(user.newsroom.name),
+        )
+    click.echo(created)
     if temporary:
-        click.echo(f"temporary password (to change at first login): {password}")
+        click.echo(
+            _("temporary password (to change at first login): %(password)s", password=password)
+        )
 
 
 def run_recompute(dry_run: bool = False) -> recompute.Summary:
@@ -63,7 +78,7 @@ def run_recompute(dry_run: bool = False) -> recompute.Summary:
         dry_run=dry_run,
         report=lambda move: click.echo(move.line()),
         refused=lambda request_id, why: click.echo(
-            f"request {request_id}\tnot recomputed: {why}", err=True
+            _("request %(id)s\tnot recomputed: %(why)s", id=request_id, why=why), err=True
         ),
     )
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import click
+from flask.cli import with_appcontext
 
-from tracker.deadlines import LAW_CODES, explain, reporter_windows
+from tracker.deadlines import LAW_CODES, explain, french, reporter_windows
+from tracker.i18n import _, get_locale
 
 
 def _parse_date(value: str, what: str) -> date:
@@ -14,7 +16,11 @@ def _parse_date(value: str, what: str) -> date:
         parsed = date.fromisoformat(value)
     except ValueError:
         raise click.UsageError(
-            f"{what} must be a date in ISO form YYYY-MM-DD, got {value!r}"
+            _(
+                "%(what)s must be a date in ISO form YYYY-MM-DD, got %(value)s",
+                what=what,
+                value=repr(value),
+            )
         ) from None
     return parsed
 
@@ -54,6 +60,7 @@ def _parse_date(value: str, what: str) -> date:
     metavar="DATE",
     help="The date the response was received, for the windows after it.",
 )
+@with_appcontext
 def deadline_command(
     law: str,
     received: str,
@@ -71,7 +78,9 @@ def deadline_command(
     for item in pauses:
         start, sep, end = item.partition(":")
         if not sep:
-            raise click.UsageError(f"--pause must look like START:END, got {item!r}")
+            raise click.UsageError(
+                _("--pause must look like START:END, got %(value)s", value=repr(item))
+            )
         pause_pairs.append((_parse_date(start, "--pause start"), _parse_date(end, "--pause end")))
     try:
         result = explain(
@@ -88,10 +97,30 @@ def deadline_command(
     except (ValueError, TypeError) as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(result.due.isoformat())
-    click.echo(result.as_text())
-    click.echo("Reporter's windows:")
+    # In the command's language (TRACKER_DEFAULT_LOCALE): French from tracker.deadlines.french.
+    french_steps = french.explanation_steps(result, _iso) if _french() else None
+    if french_steps is None:
+        click.echo(result.as_text())
+    else:
+        main = [s.text for s in french_steps if s.label not in ("Jours fériés", "Note")]
+        extra = [s.text for s in french_steps if s.label in ("Jours fériés", "Note")]
+        click.echo("\n".join([" ".join(main), *extra]))
+    click.echo(_("Reporter's windows:"))
     for window in windows:
-        click.echo(f"- {window.text} [{window.citation}]")
+        if _french():
+            text = french.window_text(result.law, window, _iso) or window.text
+            citation = french.cited_as_given(result.law, window.citation)
+        else:
+            text, citation = window.text, window.citation
+        click.echo(f"- {text} [{citation}]")
+
+
+def _iso(value: date) -> str:
+    return value.isoformat()
+
+
+def _french() -> bool:
+    return str(get_locale() or "en") == "fr"
 
 
 deadline_command.help = (deadline_command.help or "").replace("%s", ", ".join(LAW_CODES))
