@@ -549,10 +549,14 @@ def _not_offered_aliases() -> dict[str, tuple[str, ...]]:
 
 def not_offered_message(value: str, codes: tuple[str, ...]) -> str:
     """Why a law named in an import cannot be used yet (issue 24)."""
+    named = " or ".join(codes)
+    if codes != (_law_key(value),):
+        named = f"{value!r} names {named}, which"
+    laws = "are laws" if len(codes) > 1 else "is a law"
     return (
-        f"{value!r} names {' or '.join(codes)}, which the tracker does not offer yet: "
-        "no deadline is computed under a law whose sections have not been read in the "
-        "official text. Import these rows once the law is offered."
+        f"{named} {laws} the tracker does not offer yet: no deadline is computed under a "
+        "law whose sections have not been read in the official text. Import these rows once "
+        "the law is offered."
     )
 
 
