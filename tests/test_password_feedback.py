@@ -12,7 +12,7 @@ from flask import Flask
 
 from tracker.auth import password_feedback
 from tracker.auth.service import password_problem
-from tracker.i18n import force_locale
+from tracker.language.i18n import force_locale
 
 
 def _zxcvbn_sentences() -> set[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tracker.i18n import _
+from tracker.language.i18n import _
 
 
 def _table() -> dict[str, str]:

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import clock, db
-from tracker.alerts.commands import _parse_day
+from tracker.alerts.cli import _parse_day
+from tracker.core import clock, db
+from tracker.core.models import Newsroom
+from tracker.core.urls import base_url
 from tracker.exports import jobs, service
-from tracker.i18n import _
-from tracker.models import Newsroom
-from tracker.urls import base_url
+from tracker.language.i18n import _
 
 
 @click.command("export")
@@ -72,3 +72,6 @@ def export_command(newsroom: str, output: Path, force: bool, today: date | None)
             size=output.stat().st_size,
         )
     )
+
+
+COMMANDS = [export_command]

@@ -9,9 +9,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import clock, db
+from tracker.core import clock, db
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _, force_locale, format_decimal, ngettext
+from tracker.language.i18n import _, force_locale, format_decimal, ngettext
 from tracker.language.service import request_language
 from tracker.packets.dossier import newsroom_timezone
 from tracker.packets.service import PacketError, build_packet
@@ -88,3 +88,6 @@ def packet_command(request_id: int, output: str, generated_at: str | None, force
             size=format_decimal(packet.size),
         )
     )
+
+
+COMMANDS = [packet_command]

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import db
-from tracker.i18n import _
-from tracker.models import InfoRequest, RecordFile
+from tracker.core import db
+from tracker.core.models import InfoRequest, RecordFile
+from tracker.language.i18n import _
 from tracker.records import jobs
 
 
@@ -105,3 +105,6 @@ def _status_count(status: str, n: int) -> str:
     if status == "failed":
         return _("%(num)s failed", num=n)
     return f"{n} {status}"
+
+
+COMMANDS = [extract_text_command]

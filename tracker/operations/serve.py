@@ -14,8 +14,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
-from tracker.db import check_connection
-from tracker.i18n import _
+from tracker.core.db import check_connection
+from tracker.language.i18n import _
 
 
 def start_scheduler(base_url: str | None = None) -> subprocess.Popen[bytes]:
@@ -83,3 +83,6 @@ def serve_command(host: str, port: int, scheduler: bool) -> None:
         signal.signal(signal.SIGTERM, previous)
         if process is not None:
             stop_scheduler(process)
+
+
+COMMANDS = [serve_command]

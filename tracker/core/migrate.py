@@ -9,9 +9,9 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from tracker.config import PROJECT_ROOT
-from tracker.db import check_connection, refresh_statistics
-from tracker.i18n import _
+from tracker.core.config import PROJECT_ROOT
+from tracker.core.db import check_connection, refresh_statistics
+from tracker.language.i18n import _
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 
@@ -60,7 +60,7 @@ def _has_fingerprints(app: Flask) -> bool:
 def upgrade_command(revision: str) -> None:
     """Apply migrations up to REVISION (default: head), then recompute the dates computed
     under other deadline rules."""
-    from tracker.cli import run_recompute
+    from tracker.requests.cli import run_recompute
 
     _reachable()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -95,3 +95,6 @@ def revision_command(message: str, autogenerate: bool) -> None:
     _reachable()
     config = alembic_config(current_app._get_current_object())  # type: ignore[attr-defined]
     command.revision(config, message=message, autogenerate=autogenerate)
+
+
+COMMANDS = [db_cli]

@@ -24,10 +24,10 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from tracker import __version__
-from tracker.db import Base, trigram_schema, unaccent_schema
+from tracker.core.db import Base, trigram_schema, unaccent_schema
+from tracker.core.models import Attachment
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
-from tracker.models import Attachment
+from tracker.language.i18n import _
 from tracker.records import ddl as records_ddl
 
 
@@ -393,3 +393,6 @@ def restore_command(path: Path, quiet: bool) -> None:
             path=path,
         )
     )
+
+
+COMMANDS = [backup_command, restore_command]
