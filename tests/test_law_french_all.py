@@ -316,3 +316,28 @@ def test_ontario_request_page_in_french(app: Flask, client: FlaskClient) -> None
     english = en.get_text(" ", strip=True)
     assert "Notice of the extension was given on 2024-05-01" in english
     assert "MFIPPA (Ont.) s.20(2)" in english
+
+
+@pytest.mark.parametrize(("code", "law"), VERSIONS)
+def test_extension_grounds_in_french(code: str, law: deadlines.Law) -> None:
+    for reason in law.extension.reasons if law.extension else ():
+        label = french.reason_label(reason.label)
+        assert label != reason.label
+        assert not english_left(label), label
+        assert not english_left(french.cite(law, reason.section))
+
+
+def test_extension_ground_in_the_readers_language(app: Flask) -> None:
+    from tracker.language.i18n import force_locale
+    from tracker.timeline import kinds
+
+    law = deadlines.LAWS["ca-on-fippa"]
+    details = {"days": 30, "reason": "volume", "notice_on": "2024-04-01"}
+    with app.test_request_context(), force_locale("fr"):
+        record = kinds.record("extension", details, law)
+        choices = dict(kinds._reasons(law))
+    assert "Grand nombre de documents : respecter le délai" in record
+    assert "(al. 27 (1) a) de la Loi sur l'accès à l'information" in record
+    assert choices["volume"].startswith("Grand nombre de documents")
+    with app.test_request_context(), force_locale("en"):
+        assert "Large number of records" in kinds.record("extension", details, law)

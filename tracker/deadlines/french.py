@@ -1212,3 +1212,124 @@ def problem_citation(law: Law, problem: Problem) -> str:
     if problem.citation == law.period_text:
         return cite(law, _period_section(law))
     return "; ".join(parts)
+
+
+# Each extension ground's label (ExtensionReason.label), in French.
+_REASONS: dict[str, str] = {
+    "Large number of records; meeting the time limit would unreasonably interfere with "
+    "operations": (
+        "Grand nombre de documents : respecter le délai entraverait de façon sérieuse le "
+        "fonctionnement de l'institution"
+    ),
+    "Consultations that cannot reasonably be completed within the time limit": (
+        "Consultations qui ne peuvent raisonnablement être menées à bien dans le délai"
+    ),
+    "Notice to a third party under s.27(1)": "Avis à un tiers en application du par. 27(1)",
+    "Meeting the time limit would unreasonably interfere with operations": (
+        "Respecter le délai entraverait de façon sérieuse le fonctionnement de l'institution"
+    ),
+    "Translation or conversion into an alternative format": (
+        "Traduction ou transfert sur un support de substitution"
+    ),
+    "Consultations outside the institution that cannot reasonably be completed within the "
+    "time limit": (
+        "Consultations à l'extérieur de l'institution qui ne peuvent raisonnablement être menées "
+        "à bien dans le délai"
+    ),
+    "The applicant did not give enough detail to identify the record": (
+        "L'auteur de la demande n'a pas donné assez de précisions pour identifier le document"
+    ),
+    "More time needed to consult a third party or another public body": (
+        "Plus de temps est nécessaire pour consulter un tiers ou un autre organisme public"
+    ),
+    "The applicant consented to the extension": (
+        "L'auteur de la demande a consenti à la prorogation"
+    ),
+    "A third party asked for a review under s.65(2) or s.77(3)": (
+        "Un tiers a demandé une révision en vertu du par. 65(2) ou 77(3)"
+    ),
+    "A third party asked for a review": "Un tiers a demandé une révision",
+    "Processing within 20 days is not possible without impeding the normal course of operations": (
+        "Le traitement dans les 20 jours n'est pas possible sans nuire au déroulement normal "
+        "des activités de l'organisme"
+    ),
+    "The applicant did not give enough detail to identify a requested record": (
+        "L'auteur de la demande n'a pas donné assez de précisions pour identifier un document "
+        "demandé"
+    ),
+    "The applicant did not answer a request for clarification as soon as the circumstances "
+    "permit": (
+        "L'auteur de la demande n'a pas répondu à une demande de précisions dès que les "
+        "circonstances le permettaient"
+    ),
+    "Large number of records, or responding in time would interfere unreasonably with operations": (
+        "Grand nombre de documents, ou répondre dans le délai entraverait de façon "
+        "déraisonnable le fonctionnement de l'organisme"
+    ),
+    "Time to notify a third party and receive representations, or to consult another public body": (
+        "Temps d'aviser un tiers et de recevoir ses observations, ou de consulter un autre "
+        "organisme public"
+    ),
+    "A third party referred the matter to a judge (s.65(1)) or complained to the Ombud "
+    "(s.67(1)(b))": (
+        "Un tiers a déféré l'affaire à un juge (par. 65(1)) ou a porté plainte auprès de "
+        "l'ombud (al. 67(1)b))"
+    ),
+    "The records relate to a proceeding commenced by a Notice of Action or a Notice of "
+    "Application": (
+        "Les documents se rapportent à une instance introduite par un avis de poursuite ou un "
+        "avis de requête"
+    ),
+    "A large number of records is requested or must be searched; meeting the time limit "
+    "would unreasonably interfere with operations": (
+        "Un grand nombre de documents est demandé ou doit être examiné : respecter le délai "
+        "entraverait de façon déraisonnable le fonctionnement de l'organisme"
+    ),
+    "Time is needed to consult a third party": "Du temps est nécessaire pour consulter un tiers",
+    "A third party made a complaint under s.59(2)": (
+        "Un tiers a déposé une plainte en vertu du par. 59(2)"
+    ),
+    "A large number of records is requested or must be searched; completing the work within "
+    "the original period would unreasonably interfere with operations": (
+        "Un grand nombre de documents est demandé ou doit être examiné : terminer le travail "
+        "dans le délai initial entraverait de façon déraisonnable le fonctionnement de "
+        "l'organisme"
+    ),
+    "A large number of requests; completing the work within the original period would "
+    "unreasonably interfere with operations": (
+        "Un grand nombre de demandes : terminer le travail dans le délai initial entraverait de "
+        "façon déraisonnable le fonctionnement de l'organisme"
+    ),
+    "Consultations necessary to comply cannot reasonably be completed within the original period": (
+        "Les consultations nécessaires ne peuvent raisonnablement être menées à bien dans le "
+        "délai initial"
+    ),
+    "A third party notice is required under s.34(1)": (
+        "Un avis à un tiers est exigé par le par. 34(1)"
+    ),
+    "A third party notice is required under s.33(1)": (
+        "Un avis à un tiers est exigé par le par. 33(1)"
+    ),
+    "Unusual circumstances (distant records, voluminous records, or consultation)": (
+        "Circonstances inhabituelles (documents éloignés, documents volumineux ou consultation)"
+    ),
+    "Records held in field facilities or other separate establishments": (
+        "Documents conservés dans des installations régionales ou d'autres établissements distincts"
+    ),
+    "Voluminous records": "Documents volumineux",
+    "Consultation with another agency": "Consultation d'un autre organisme",
+    "Compiling or extracting electronic data": "Compilation ou extraction de données électroniques",
+    "Approximate date given in the acknowledgement, beyond 20 business days from it": (
+        "Date approximative donnée dans l'accusé de réception, au-delà de 20 jours ouvrables "
+        "après celui-ci"
+    ),
+    "Written reasons and a date certain beyond 20 business days from the acknowledgement": (
+        "Motifs écrits et date précise au-delà de 20 jours ouvrables après l'accusé de réception"
+    ),
+    "Time to consider the public interest test": "Temps d'examiner le critère de l'intérêt public",
+}
+
+
+def reason_label(label: str) -> str:
+    """An extension ground's label in French; an unknown label as given."""
+    return _REASONS.get(label, label)
