@@ -21,12 +21,12 @@ from alerts_helpers import TODAY, Collector, SmtpServer, add_institution, add_re
 from api_helpers import quick_user
 
 from tests.conftest import AuthActions, page
-from tracker import clock, db
 from tracker.alerts import service
-from tracker.config import PROJECT_ROOT
-from tracker.db import Base
-from tracker.migrate import downgrade, upgrade
-from tracker.models import Alert, InfoRequest, TimelineEvent, User
+from tracker.core import clock, db
+from tracker.core.config import PROJECT_ROOT
+from tracker.core.db import Base
+from tracker.core.migrate import downgrade, upgrade
+from tracker.core.models import Alert, InfoRequest, TimelineEvent, User
 
 
 class SilentServer:

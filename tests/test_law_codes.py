@@ -8,9 +8,10 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from tracker import db, deadlines
+from tracker import deadlines
+from tracker.core import db
+from tracker.core.models import Institution, Newsroom
 from tracker.imports.service import Mapping, MappingError, resolve_law
-from tracker.models import Institution, Newsroom
 
 
 def test_schema_codes_keep_the_form_order_and_include_every_registered_law():
@@ -143,7 +144,7 @@ def _institutions(app) -> list[tuple[str, str]]:
 
 
 def test_migration_0013_keeps_rows_and_refuses_a_downgrade_that_would_orphan_them(app):
-    from tracker.migrate import downgrade, upgrade
+    from tracker.core.migrate import downgrade, upgrade
 
     downgrade(app, "0009")
     engine = app.extensions["engine"]

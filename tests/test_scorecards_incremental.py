@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_scorecards import entry
-from tracker import clock, db, deadlines
+from tracker import deadlines
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, Institution, ScorecardChange, User
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import InfoRequest, Institution, ScorecardChange, User
 from tracker.requests import service as requests
 from tracker.scorecards import incremental, rendered, snapshots
 from tracker.scorecards.service import compute

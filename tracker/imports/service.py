@@ -20,13 +20,14 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import clock, deadlines
+from tracker import deadlines
+from tracker.core import clock
+from tracker.core.models import ImportBatch, InfoRequest, Institution, User
 from tracker.files.storage import LocalStorage
-from tracker.i18n import lazy_gettext
 from tracker.imports import bulk
 from tracker.imports.csvfile import CsvTable
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.models import ImportBatch, InfoRequest, Institution, User
+from tracker.language.i18n import lazy_gettext
 from tracker.requests import numbers as request_numbers
 from tracker.requests import service as requests
 

@@ -25,11 +25,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker import clock, deadlines
+from tracker import deadlines
 from tracker.alerts.mail import LONG_HEADERS, Mailer, MailError
+from tracker.core import clock
+from tracker.core.models import InfoRequest, Letter, User
 from tracker.deadlines.letters import EmailReceipt, email_receipt
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
+from tracker.language.i18n import _
 from tracker.letters import compose
 from tracker.letters.rules import (
     FOLLOW_UP_DAYS,
@@ -40,7 +42,6 @@ from tracker.letters.rules import (
     due_reminder,
     offers,
 )
-from tracker.models import InfoRequest, Letter, User
 from tracker.packets.dossier import newsroom_timezone
 from tracker.requests import service as requests
 from tracker.requests.state import effective_events
@@ -402,7 +403,7 @@ def send(
     *,
     transaction: Any,
 ) -> Letter:
-    """Send a draft over SMTP, once. ``transaction`` is ``tracker.db.transaction``: the claim
+    """Send a draft over SMTP, once. ``transaction`` is ``tracker.core.db.transaction``: the claim
     is committed before the mail leaves and the result after."""
     if not can_send(config):
         raise LetterError(
