@@ -603,15 +603,24 @@ def _record(
         subject=letter.subject,
         mid=letter.message_id,
     )
-    receipt: EmailReceipt | None = None
+    received: date | None = None  # the received date an e-mailed request letter sets
     if (
         letter.kind == "request"
         and request.sent_on is None
         and sent_at is not None
         and not _acknowledged(request)
     ):
-        receipt = email_receipt(request.law_code, sent_at, province=requests.province_of(request))
-        note = f"{note}\n\n{receipt_text(request, receipt)}"
+        received = sent_on
+        try:
+            receipt = email_receipt(
+                request.law_code, sent_at, province=requests.province_of(request)
+            )
+            note = f"{note}\n\n{receipt_text(request, receipt)}"
+            received = receipt.received_on
+        except ValueError:
+            # A day the calendars do not cover: the mail has left, so keep its day and no
+            # reading of it rather than fail after sending.
+            pass
     digest = hashlib.sha256(eml).hexdigest()[:8]
     event = requests.add_event(
         db,
@@ -649,7 +658,6 @@ def _record(
             max_bytes,
         )
     if letter.kind == "request" and request.sent_on is None:
-        received = receipt.received_on if receipt is not None else None
         _request_sent(db, user, request, sent_on, today, received=received)
     letter.status = "sent"
     letter.sent_on = sent_on
