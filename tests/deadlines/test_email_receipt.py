@@ -5,7 +5,9 @@ public authority receives the request'; ICO line to take LTT47: "There is no req
 this to be a working day"); 5 U.S.C. 552(a)(6)(A)(ii) (the 20 days start "on the date on
 which the request is first received by the appropriate component of the agency"; an agency's
 rules may move after-hours e-mail, 40 CFR 2.104(a)(2): "at or after 5 p.m. Eastern Time ...
-the next business day"). No other law's rule was found: the tracker records the day the mail
+the next business day"); New Brunswick's Electronic Transactions Act s.17(2)(a) (presumed
+received when it enters a system the addressee uses to receive it). No other law's rule was
+found: the tracker records the day the mail
 left (the reporter's reading) and names the later day an institution may count from.
 """
 
@@ -56,8 +58,10 @@ VECTORS = [
     ("ca-qc-access", at("2024-06-23", 9), "2024-06-23", "2024-06-25", "closed"),
     # Manitoba: Louis Riel Day 2024-02-19 (Interpretation Act s.23(1)).
     ("ca-mb-fippa", at("2024-02-19", 11, zone=WINNIPEG), "2024-02-19", "2024-02-20", "closed"),
-    # New Brunswick, business days (s.1): Saturday -> Monday.
-    ("ca-nb-rtippa", at("2024-03-02", 10), "2024-03-02", "2024-03-04", "closed"),
+    # New Brunswick: Electronic Transactions Act s.17(2)(a), presumed received when it enters
+    # the public body's system: the Saturday, with no later reading, after hours too.
+    ("ca-nb-rtippa", at("2024-03-02", 10), "2024-03-02", None, ""),
+    ("ca-nb-rtippa", at("2024-03-04", 22), "2024-03-04", None, ""),
 ]
 
 
@@ -76,8 +80,10 @@ def test_only_the_rules_read_are_cited() -> None:
     assert {code: rule.section for code, rule in EMAIL_RULES.items()} == {
         "uk-foia": "FOIA s.10(6)(a)",
         "us-foia": "5 U.S.C. 552(a)(6)(A)(ii)",
+        "ca-nb-rtippa": "Electronic Transactions Act (N.B.) s.17(2)(a)",
     }
     assert EMAIL_RULES["uk-foia"].later_reading is False
+    assert EMAIL_RULES["ca-nb-rtippa"].later_reading is False
     assert "first received by the appropriate component" in EMAIL_RULES["us-foia"].text
     assert set(EMAIL_RULES) <= set(deadlines.LAW_CODES)
     assert OFFICE_CLOSES.hour == 17

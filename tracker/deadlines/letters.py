@@ -12,10 +12,13 @@ tracker records and, where the law leaves room, the later day an institution may
 each with its source (``EMAIL_RULES``). Read: UK FOIA s.10(6)(a) with the Information
 Commissioner's line to take LTT47 and Berend v ICO (EA/2006/0049); 5 U.S.C. 552(a)(6)(A)(ii)
 as amended by Pub. L. 110-175 s.6(a)(1), and one agency's rule on after-hours e-mail
-(40 CFR 2.104(a)(2), EPA). No other law's rule on e-mailed requests was found in its text, its
+(40 CFR 2.104(a)(2), EPA); New Brunswick's Electronic Transactions Act s.17(2)(a) (French
+version, laws.gnb.ca). No other law's rule on e-mailed requests was found in its text, its
 interpretation act or the electronic commerce acts searched (2026-12-07: the Ontario Electronic
-Commerce Act, 2000 s.22, British Columbia's Electronic Transactions Act s.18, Québec's LCCJTI
-art. 31 and the other provinces' acts were found only as titles or tables of contents): the
+Commerce Act, 2000 s.22 and British Columbia's Electronic Transactions Act were found only as
+tables of contents or secondary summaries, Québec's LCCJTI only as its art. 28 and 32, not
+art. 31; the federal Access to Information Regulations (SOR/83-507, as consolidated in
+2019) s.4 say a request is made by forwarding it to the institution's appropriate officer, not when an e-mail arrives): the
 tracker then records the day the mail left, the earliest day the institution's time can run
 from, so a reporter's own windows are never later than the law allows, and the page shows the
 later day beside it.
@@ -188,6 +191,22 @@ _EMAIL_RULES: dict[str, EmailRule] = {
         "an e-mail that arrives after office hours from the next business day (e.g. EPA, "
         "40 CFR 2.104(a)(2): at or after 5 p.m. Eastern Time)",
     ),
+    # New Brunswick's Electronic Transactions Act (R.S.N.B. 2011, c. 145) s.17(2)(a), read in
+    # its French version on laws.gnb.ca (at 14 May 2014): "L'information électronique est
+    # présumée être reçue ... lorsque l'information entre dans un système d'information
+    # désigné ou utilisé par le destinataire pour recevoir des informations du genre de
+    # celles expédiées et qu'il est possible pour le destinataire de la récupérer et de la
+    # traiter". s.5(1): an Act that expressly regulates electronic information prevails (the
+    # RTIPPA does not say when a request is received); s.5(2): regulations may exclude matters
+    # (not read).
+    "ca-nb-rtippa": EmailRule(
+        section="Electronic Transactions Act (N.B.) s.17(2)(a)",
+        text="electronic information is presumed received when it enters an information "
+        "system the addressee designates or uses to receive information of that kind and the "
+        "addressee can retrieve and process it: the public body's mailbox, the day the mail "
+        "arrives",
+        later_reading=False,
+    ),
 }
 EMAIL_RULES: Mapping[str, EmailRule] = MappingProxyType(_EMAIL_RULES)
 
@@ -214,7 +233,8 @@ def email_receipt(law_code: str, sent_at: datetime, *, province: str | None = No
     """When a request e-mailed at ``sent_at`` (aware, in the sender's local time) is received.
 
     The tracker records the day the mail left: the rule's own day where a rule was read (UK
-    FOIA s.10(6)(a), US FOIA (6)(A)(ii)), otherwise the earliest day the institution's time
+    FOIA s.10(6)(a), US FOIA (6)(A)(ii), New Brunswick's Electronic Transactions Act
+    s.17(2)(a)), otherwise the earliest day the institution's time
     can run from (the reporter's reading). ``later_on`` is the day an institution may count
     from instead, where the law leaves room: the next working day when the mail left on a day
     the law's calendar does not count, or at or after OFFICE_CLOSES."""
