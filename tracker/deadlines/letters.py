@@ -17,8 +17,10 @@ version, laws.gnb.ca). No other law's rule on e-mailed requests was found in its
 interpretation act or the electronic commerce acts searched (2026-12-07: the Ontario Electronic
 Commerce Act, 2000 s.22 and British Columbia's Electronic Transactions Act were found only as
 tables of contents or secondary summaries, Québec's LCCJTI only as its art. 28 and 32, not
-art. 31; the federal Access to Information Regulations (SOR/83-507, as consolidated in
-2019) s.4 say a request is made by forwarding it to the institution's appropriate officer, not when an e-mail arrives): the
+art. 31; Manitoba's and Saskatchewan's acts to their opening or table of contents; Alberta's
+Electronic Transactions Act lists only a time of sending, s.30; the federal Access to
+Information Regulations (SOR/83-507, consolidated in 2019) s.4 say a request is made by
+forwarding it to the institution's appropriate officer, not when an e-mail arrives): the
 tracker then records the day the mail left, the earliest day the institution's time can run
 from, so a reporter's own windows are never later than the law allows, and the page shows the
 later day beside it.
