@@ -1327,6 +1327,15 @@ _REASONS: dict[str, str] = {
         "Motifs écrits et date précise au-delà de 20 jours ouvrables après l'accusé de réception"
     ),
     "Time to consider the public interest test": "Temps d'examiner le critère de l'intérêt public",
+    # Alberta's Access to Information Act, s.16(1).
+    "The applicant agrees": "L'auteur de la demande y consent",
+    "A large number of records are requested and more time is required to process the request": (
+        "Un grand nombre de documents est demandé et il faut plus de temps pour traiter la demande"
+    ),
+    "More time needed to consult a third party, another public body or another entity": (
+        "Plus de temps est nécessaire pour consulter un tiers, un autre organisme public ou une "
+        "autre entité"
+    ),
 }
 
 
