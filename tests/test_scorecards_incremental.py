@@ -155,7 +155,7 @@ def test_a_scorecard_brought_up_to_date_equals_the_full_computation(
                 twin = create_institution(
                     session,
                     room,
-                    InstitutionData(name=f"Twin {pick}", law_code=request.law_code),
+                    InstitutionData(name=f"Twin {len(places)}", law_code=request.law_code),
                 )
                 request.institution_id = twin.id
             else:
