@@ -243,16 +243,17 @@ Progress = Callable[[int], None]
 def newsroom_row_count(db: Session, newsroom_id: int) -> int:
     """How many CSV lines the newsroom's export holds (its progress bar's end)."""
     in_room = sa.select(InfoRequest.id).where(InfoRequest.newsroom_id == newsroom_id)
-    total = 0
-    for model in (TimelineEvent, Extension, Complaint):
-        total += db.scalar(
-            sa.select(sa.func.count()).select_from(model).where(model.request_id.in_(in_room))
-        )
-    for model in (InfoRequest, Institution):
-        total += db.scalar(
-            sa.select(sa.func.count()).select_from(model).where(model.newsroom_id == newsroom_id)
-        )
-    return int(total)
+    counts = [
+        *(
+            sa.select(sa.func.count()).where(column.in_(in_room))
+            for column in (TimelineEvent.request_id, Extension.request_id, Complaint.request_id)
+        ),
+        *(
+            sa.select(sa.func.count()).where(column == newsroom_id)
+            for column in (InfoRequest.newsroom_id, Institution.newsroom_id)
+        ),
+    ]
+    return sum(db.scalar(count) or 0 for count in counts)
 
 
 def _timeline_rows(db: Session, nid: int) -> Iterator[list[Any]]:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from tracker import deadlines
 from tracker.alerts.mail import LONG_HEADERS, Mailer, MailError
 from tracker.core import clock
+from tracker.core.db import affected
 from tracker.core.models import InfoRequest, Letter, User
 from tracker.deadlines.letters import EmailReceipt, email_receipt
 from tracker.files.storage import LocalStorage
@@ -424,15 +425,17 @@ def send(
             )
         errors = check_fields(letter.recipient_email, letter.subject, letter.body)
         if errors:
-            field, message = next(iter(errors.items()))
-            raise LetterError(message, field)
+            field, problem = next(iter(errors.items()))
+            raise LetterError(problem, field)
         message_id = _message_id(letter, config)
-        claimed = db.execute(
-            sa.update(Letter)
-            .where(Letter.id == letter_id, Letter.status == "draft")
-            .values(status="sending", message_id=message_id, last_error=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        claimed = affected(
+            db.execute(
+                sa.update(Letter)
+                .where(Letter.id == letter_id, Letter.status == "draft")
+                .values(status="sending", message_id=message_id, last_error=None)
+                .execution_options(synchronize_session=False)
+            )
+        )
         if claimed != 1:
             raise LetterError(
                 _("This letter was already sent: it cannot be changed or sent again.")
@@ -490,12 +493,14 @@ def resolve_stuck(db: Session, now: datetime | None = None) -> int:
     cut short: whether it left is not known); never send it again. Returns how many."""
     limit = (now or clock.now()) - timedelta(minutes=STUCK_MINUTES)
     return int(
-        db.execute(
-            sa.update(Letter)
-            .where(Letter.status == "sending", Letter.updated_at < limit)
-            .values(status="unknown")
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        affected(
+            db.execute(
+                sa.update(Letter)
+                .where(Letter.status == "sending", Letter.updated_at < limit)
+                .values(status="unknown")
+                .execution_options(synchronize_session=False)
+            )
+        )
     )
 
 

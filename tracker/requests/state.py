@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from tracker import deadlines
 from tracker.timeline import kinds
@@ -20,6 +20,8 @@ from tracker.timeline import kinds
 # How a request ends without a final response (the "withdrawn" entry's ``closure``): declared
 # with the kinds; each stops the clock on the day it closed.
 CLOSURES = kinds.CLOSURES
+# What starts a complaint window: the final response, or the silence past the due date.
+ComplaintTrigger = Literal["response", "deemed refusal"]
 
 
 def clock_end(responded_on: date | None, closed_on: date | None, today: date) -> date:
@@ -102,7 +104,7 @@ class RequestState:
     due_on: date
     responded_on: date | None
     complaint_due_on: date | None
-    complaint_trigger: str | None  # "deemed refusal" or "response"
+    complaint_trigger: ComplaintTrigger | None
     closed_on: date | None
     # NY POL s.89(3)(a): the acknowledgement whose date starts the 20 business days.
     acknowledged_on: date | None = None
@@ -287,7 +289,7 @@ def derive_state(
         status = "awaiting"
 
     complaint_due_on: date | None = None
-    trigger: str | None = None
+    trigger: ComplaintTrigger | None = None
     if not present & closes:
         if responded_on is not None and responded_on <= due_on:
             complaint_due_on = deadlines.response_complaint_deadline(
