@@ -21,7 +21,7 @@ les trente jours »); Loi d'interprétation, L.R.C. (1985), ch. I-21, art. 27.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -682,6 +682,14 @@ _ACT_CITATIONS: dict[str, str] = {
 }
 
 
+def _date_value(values: Mapping[str, object], key: str) -> date:
+    """A problem's date value (the engine puts dates there; anything else is a bug)."""
+    value = values[key]
+    if not isinstance(value, date):
+        raise TypeError(f"{key} is {type(value).__name__}, not a date")
+    return value
+
+
 def note_text(note: str) -> str:
     """A law's note in French; an unknown note as given."""
     return _NOTES.get(note, note)
@@ -1160,12 +1168,12 @@ def problem_text(law: Law, problem: Problem, day: Callable[[date], str]) -> str:
     if code == "no-notice" and "original_due" in v:
         return (
             "Aucun avis de prorogation n'a été consigné; le demandeur doit en être avisé dans le "
-            f"délai initial (au plus tard le {day(v['original_due'])})."
+            f"délai initial (au plus tard le {day(_date_value(v, 'original_due'))})."
         )
     if code == "late-notice" and "notice_date" in v:
         return (
-            f"L'avis de prorogation a été donné le {day(v['notice_date'])}, après l'échéance "
-            f"initiale du {day(v['original_due'])}; une prorogation doit être demandée dans le "
+            f"L'avis de prorogation a été donné le {day(_date_value(v, 'notice_date'))}, après l'échéance "
+            f"initiale du {day(_date_value(v, 'original_due'))}; une prorogation doit être demandée dans le "
             "délai initial."
         )
     days = v.get("days")
