@@ -397,7 +397,7 @@ def test_every_table_of_the_zip_equals_the_orm_reading(app, room):
     an archived institution and a corrected entry give the cells _cell gives the ORM objects."""
     from sqlalchemy.orm import selectinload
 
-    from tracker.models import Complaint, Extension, InfoRequest, Institution, TimelineEvent
+    from tracker.core.models import Complaint, Extension, InfoRequest, Institution, TimelineEvent
 
     with app.app_context(), db.transaction() as session:
         owner = session.scalar(sa.select(User).where(User.email == "rita@example.org"))
