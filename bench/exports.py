@@ -25,6 +25,7 @@ Figures go to the "## Exports" section of bench/RESULTS.md (one block per databa
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -62,13 +63,22 @@ def _status(field: str) -> int:
     return int(found.group(1)) if found else 0
 
 
+# This process's CPU seconds and the load average over the last step (the machine is shared:
+# wall time alone says more about the others than about the tracker).
+LAST_STEP: dict[str, float] = {}
+
+
 def measured(step: Callable[[], Any]) -> tuple[float, float, Any]:
-    """Seconds, memory growth in MB (peak during the step minus before it), and the result."""
+    """Seconds, memory growth in MB (peak during the step minus before it), and the result;
+    the step's CPU seconds and the load average at its end go to LAST_STEP."""
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak to the current size
     before = _status("VmRSS")
     started = time.perf_counter()
+    cpu = time.process_time()
     result = step()
     seconds = time.perf_counter() - started
+    LAST_STEP["cpu"] = time.process_time() - cpu
+    LAST_STEP["load"] = os.getloadavg()[0]
     peak = _status("VmHWM")
     return seconds, (peak - before) / 1024, result
 
@@ -180,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         def report(name: str, seconds: float, growth: float, extra: str = "") -> None:
             verdict = "ok" if growth < MEMORY_TARGET_MB else "OVER"
             line = (
-                f"- {name}: {seconds:.2f} s, memory growth {growth:.0f} MB "
+                f"- {name}: {seconds:.2f} s ({LAST_STEP['cpu']:.2f} s CPU in this process, "
+                f"load {LAST_STEP['load']:.1f} at its end), memory growth {growth:.0f} MB "
                 f"({verdict}; target < {MEMORY_TARGET_MB} MB){extra}"
             )
             print(line, flush=True)
