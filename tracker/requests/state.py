@@ -47,6 +47,14 @@ def stopped_days_late(
     return max(0, (end - due_on).days)
 
 
+def calendar_days_late(
+    due_on: date, responded_on: date | None, closed_on: date | None, today: date
+) -> int:
+    """Calendar days from the due date to ``clock_end`` (0 when on time): the calendar half
+    of ``deadlines.days_late``, which needs no calendar (the exports' days_late column)."""
+    return max((clock_end(responded_on, closed_on, today) - due_on).days, 0)
+
+
 def still_counting(responded_on: date | None, closed_on: date | None) -> bool:
     """True while nothing stopped the clock: no final response and not closed."""
     return responded_on is None and closed_on is None
