@@ -345,8 +345,8 @@ def _timeline_lines(db: Session, nid: int) -> Iterator[Lines]:
             kind_cells = shown.get((kind, raw))
             if kind_cells is None:
                 details = None if raw is None else json.loads(raw)
-                label = kinds.entry_label(kind, details)
-                kind_cells = (_text(kind), _text(str(label)), _cell(details or {}))
+                entry_label = kinds.entry_label(kind, details)
+                kind_cells = (_text(kind), _text(str(entry_label)), _cell(details or {}))
                 if len(shown) >= _LABEL_MEMO:
                     shown.clear()
                 shown[(kind, raw)] = kind_cells
@@ -642,7 +642,7 @@ def _entry(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
     if sys.version_info >= (3, 13):
         info.compress_level = ZIP_LEVEL
     else:
-        info._compresslevel = ZIP_LEVEL
+        info._compresslevel = ZIP_LEVEL  # type: ignore[attr-defined]  # its name before 3.13
     return info
 
 
