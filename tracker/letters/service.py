@@ -30,9 +30,10 @@ from tracker.alerts.mail import LONG_HEADERS, Mailer, MailError
 from tracker.core import clock
 from tracker.core.db import affected
 from tracker.core.models import InfoRequest, Letter, User
+from tracker.deadlines import french
 from tracker.deadlines.letters import EmailReceipt, email_receipt
 from tracker.files.storage import LocalStorage
-from tracker.language.i18n import _
+from tracker.language.i18n import _, get_locale
 from tracker.letters import compose
 from tracker.letters.rules import (
     FOLLOW_UP_DAYS,
@@ -682,11 +683,17 @@ def receipt_text(request: InfoRequest, receipt: EmailReceipt) -> str:
     date it gives: both readings, each with its source."""
     day = receipt.received_on.isoformat()
     if receipt.rule is not None:
+        section, rule = receipt.rule.section, receipt.rule.text
+        in_french = (
+            french.email_rule(receipt.law_code) if str(get_locale() or "en") == "fr" else None
+        )
+        if in_french is not None:
+            section, rule = in_french
         text = _(
             "Received on %(day)s by the law's rule for e-mailed requests (%(section)s): %(rule)s.",
             day=day,
-            section=receipt.rule.section,
-            rule=receipt.rule.text,
+            section=section,
+            rule=rule,
         )
     else:
         text = _(
