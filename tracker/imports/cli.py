@@ -257,7 +257,7 @@ def import_csv_command(
             for other in others:
                 click.echo(f"    also written: {other}")
     click.echo(
-        f"{len(plan.valid_requests)} requests ready, {len(plan.invalid_requests)} with "
+        f"{plan.valid_count} requests ready, {plan.invalid_count} with "
         f"errors ({len(plan.blocked_rows)} rows), {len(plan.warnings)} warnings."
     )
     if plan.new_institutions:
@@ -281,7 +281,7 @@ def import_csv_command(
             f"({running.filename}, {running.status}); run this one when it has ended."
         )
     storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
-    total = len(plan.valid_requests)
+    total = plan.valid_count
     try:
         with db.transaction() as session:
             if total >= PROGRESS_FROM:

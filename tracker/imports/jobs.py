@@ -37,7 +37,7 @@ from tracker import clock
 from tracker.files.storage import LocalStorage
 from tracker.i18n import _
 from tracker.imports import service
-from tracker.imports.csvfile import CsvFileError, parse_csv
+from tracker.imports.csvfile import CsvFileError, open_csv
 from tracker.imports.store import UploadStore
 from tracker.models import ImportJob, User
 
@@ -288,7 +288,7 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> str:
     if job is None:
         return "failed"
     total_rows = job.rows_total
-    upload = upload_store(config).load(job.token)
+    upload = upload_store(config).path(job.token)
     user = db.get(User, job.requested_by_id) if job.requested_by_id else None
     problem = None
     if upload is None:
@@ -306,13 +306,12 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> str:
     plan = None
     try:
         progress("reading", 0)
-        table = parse_csv(upload.data)
+        # The file is read in a stream, twice (checked, then each row into the plan's scratch
+        # table); the plan keeps the rows on disk, so memory does not grow with the file.
+        table = open_csv(upload)
         mapping = service.Mapping.from_dict(job.mapping)
         plan = service.build_plan(db, job.newsroom_id, table, mapping, job.day)
-        # The plan holds what the import writes: the file and its parsed rows can go.
-        del table
-        upload = None
-        progress("checking", 0, len(plan.valid_requests))
+        progress("checking", 0, plan.valid_count)
         result = service.run_import(
             db,
             plan,
