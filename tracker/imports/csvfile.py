@@ -1,5 +1,5 @@
-"""Reading a spreadsheet's CSV: encoding, delimiter, header row. Pure: bytes or a file in, a
-table out.
+"""Reading a spreadsheet's CSV: encoding, delimiter, header row. Bytes or a file in, a table
+out; the reasons a file is refused are in the reader's language.
 
 A table is streamed: ``records()`` reads the file again each time it is called and holds one
 row at a time, so a file of any size is read in constant memory (issue 17 part 7). Opening a
@@ -19,16 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from tracker.i18n import _, lazy_gettext
+
 DELIMITERS: dict[str, str] = {",": "comma", ";": "semicolon", "\t": "tab"}
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 _NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 # Files people upload by mistake, by their first bytes.
 _NOT_CSV: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"{\\rtf", "an RTF document"),
+    (b"%PDF", lazy_gettext("This is a PDF document, not a CSV file.")),
+    (b"\x89PNG", lazy_gettext("This is a PNG image, not a CSV file.")),
+    (b"\xff\xd8\xff", lazy_gettext("This is a JPEG image, not a CSV file.")),
+    (b"GIF8", lazy_gettext("This is a GIF image, not a CSV file.")),
+    (b"{\\rtf", lazy_gettext("This is an RTF document, not a CSV file.")),
 )
 #: Rows kept for the preview page.
 HEAD_ROWS = 20
@@ -75,25 +77,30 @@ class CsvTable:
 def _sniff_bytes(head: bytes) -> None:
     """Refuse what is plainly not UTF-8 CSV, from the file's first bytes."""
     if not head.strip():
-        raise CsvFileError("The file is empty.")
+        raise CsvFileError(_("The file is empty."))
     for magic, kind in _NOT_CSV:
         if head.startswith(magic):
             raise CsvFileError(
-                f"This is {kind}, not a CSV file. Upload the spreadsheet saved as "
-                '"CSV UTF-8" (comma- or semicolon-separated).'
+                str(kind)
+                + " "
+                + _('Upload the spreadsheet saved as "CSV UTF-8" (comma- or semicolon-separated).')
             )
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise CsvFileError(
-            "This is an Excel workbook, not a CSV file. In your spreadsheet "
-            'program choose File > Save as > "CSV UTF-8" and upload that file.'
+            _(
+                "This is an Excel workbook, not a CSV file. In your spreadsheet "
+                'program choose File > Save as > "CSV UTF-8" and upload that file.'
+            )
         )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CsvFileError(
-            'The file is UTF-16 text. Save it again as "CSV UTF-8" '
-            "(comma- or semicolon-separated) and upload that file."
+            _(
+                'The file is UTF-16 text. Save it again as "CSV UTF-8" '
+                "(comma- or semicolon-separated) and upload that file."
+            )
         )
     if b"\x00" in head[:65536]:
-        raise CsvFileError("The file holds binary data, not text. Upload a CSV file.")
+        raise CsvFileError(_("The file holds binary data, not text. Upload a CSV file."))
 
 
 def _check_utf8(chunks: Iterator[bytes]) -> None:
@@ -116,9 +123,24 @@ def _check_utf8(chunks: Iterator[bytes]) -> None:
 
 def _not_utf8(byte: int, line: int) -> CsvFileError:
     return CsvFileError(
-        f"The file is not UTF-8 text: byte 0x{byte:02X} on line {line} cannot be "
-        "read (the file was probably saved as Windows-1252 or Latin-1). Save it again as "
-        '"CSV UTF-8" and upload that file. Nothing was imported.'
+        _(
+            "The file is not UTF-8 text: byte %(byte)s on line %(line)s cannot be "
+            "read (the file was probably saved as Windows-1252 or Latin-1). Save it again as "
+            '"CSV UTF-8" and upload that file. Nothing was imported.',
+            byte=f"0x{byte:02X}",
+            line=line,
+        )
+    )
+
+
+def _malformed(line: int, exc: csv.Error) -> CsvFileError:
+    return CsvFileError(
+        _(
+            "The file is not a well-formed CSV table near line %(line)s: %(error)s. Check for "
+            "a stray quote mark.",
+            line=line,
+            error=str(exc),
+        )
     )
 
 
@@ -145,23 +167,34 @@ def sniff_delimiter(text: str) -> str:
 
 def _check_headers(headers: list[str]) -> None:
     if not any(headers):
-        raise CsvFileError("The first row is empty: it must hold the column names.")
+        raise CsvFileError(_("The first row is empty: it must hold the column names."))
     looks_like_data = [h for h in headers if _DATE_LIKE.match(h) or _NUMBER.match(h)]
     if looks_like_data:
         raise CsvFileError(
-            f"The first row holds data ({looks_like_data[0]!r}), not column names. Add a first "
-            "row that names each column (e.g. file number, received, completed, title)."
+            _(
+                "The first row holds data (%(value)s), not column names. Add a first "
+                "row that names each column (e.g. file number, received, completed, title).",
+                value=repr(looks_like_data[0]),
+            )
         )
     missing = [str(i + 1) for i, h in enumerate(headers) if not h]
     if missing:
         raise CsvFileError(
-            f"Column {', '.join(missing)} has no name in the first row. "
-            "Name every column, or delete the empty ones."
+            _(
+                "Column %(columns)s has no name in the first row. "
+                "Name every column, or delete the empty ones.",
+                columns=", ".join(missing),
+            )
         )
     seen: set[str] = set()
     for name in headers:
         if name.lower() in seen:
-            raise CsvFileError(f"Two columns are named {name!r}. Give each column its own name.")
+            raise CsvFileError(
+                _(
+                    "Two columns are named %(name)s. Give each column its own name.",
+                    name=repr(name),
+                )
+            )
         seen.add(name.lower())
 
 
@@ -193,10 +226,7 @@ def _rows(
                     overlong[number] = len(cells)
                 yield number, (cells + [""] * width)[:width]
         except csv.Error as exc:
-            raise CsvFileError(
-                f"The file is not a well-formed CSV table near line "
-                f"{reader.line_num}: {exc}. Check for a stray quote mark."
-            ) from None
+            raise _malformed(reader.line_num, exc) from None
 
 
 def _open_table(opener: Callable[[], IO[str]], had_bom: bool) -> CsvTable:
@@ -207,10 +237,7 @@ def _open_table(opener: Callable[[], IO[str]], had_bom: bool) -> CsvTable:
         try:
             headers = _read_headers(csv.reader(text, delimiter=delimiter, strict=True))
         except csv.Error as exc:
-            raise CsvFileError(
-                f"The file is not a well-formed CSV table near line 1: {exc}. "
-                "Check for a stray quote mark."
-            ) from None
+            raise _malformed(1, exc) from None
     _check_headers(headers)
     overlong: dict[int, int] = {}
     head: list[list[str]] = []
@@ -222,7 +249,7 @@ def _open_table(opener: Callable[[], IO[str]], had_bom: bool) -> CsvTable:
             head.append(cells)
             head_numbers.append(number)
     if not count:
-        raise CsvFileError("The file has column names but no rows.")
+        raise CsvFileError(_("The file has column names but no rows."))
     return CsvTable(
         headers=headers,
         delimiter=delimiter,

@@ -178,7 +178,20 @@ Severity = Literal["error", "warning"]
 
 
 class ImportFailure(ValueError):
-    """An import cannot go ahead; the message says why."""
+    """An import cannot go ahead; the message says why.
+
+    Raised with a sentence of ``FAILURES`` (``key``) and its values, it can be kept as such
+    and written again later in another reader's language (``failure_message``)."""
+
+    def __init__(self, message: str, *, key: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
+
+    @classmethod
+    def said(cls, key: str, **params: Any) -> ImportFailure:
+        """The failure ``FAILURES[key]`` with these values, in the reader's language."""
+        return cls(failure_message(key, params), key=key, **params)
 
 
 class MappingError(ImportFailure):
@@ -187,6 +200,39 @@ class MappingError(ImportFailure):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+# Why an import wrote nothing, by key (kept so in a background import's report).
+FAILURES: dict[str, str] = {
+    "rows_with_errors": lazy_gettext(
+        "Nothing was imported: %(n)s rows have errors. Fix them in the file, or leave those "
+        "requests out."
+    ),
+    "nothing_valid": lazy_gettext(
+        "Nothing was imported: no request in the file is free of errors."
+    ),
+    "institution_refused": lazy_gettext(
+        "Nothing was imported: row %(row)s: the institution %(name)s was refused: %(reason)s"
+    ),
+    "row_refused_by_database": lazy_gettext(
+        "Nothing was imported: row %(row)s (%(label)s) was refused by the database: %(reason)s"
+    ),
+    "row_refused": lazy_gettext(
+        "Nothing was imported: row %(row)s (%(label)s) was refused: %(reason)s"
+    ),
+    "database_refused": lazy_gettext("Nothing was imported: the database refused: %(reason)s"),
+}
+
+
+def failure_message(key: str, params: dict[str, Any]) -> str:
+    """A failure's sentence in the reader's language, from its key and values."""
+    template = FAILURES.get(key)
+    if template is None:
+        return key
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):  # a catalogue's placeholder is wrong
+        return f"{key}: {params}"
 
 
 class ImportRefused(ImportFailure):
@@ -225,13 +271,22 @@ class Mapping:
         unknown = sorted(set(data) - known)
         if unknown:
             raise MappingError(
-                f"Unknown mapping key {unknown[0]!r}; the keys are {', '.join(sorted(known))}."
+                _(
+                    "Unknown mapping key %(key)s; the keys are %(keys)s.",
+                    key=repr(unknown[0]),
+                    keys=", ".join(sorted(known)),
+                )
             )
         values: dict[str, Any] = {}
         for name, value in data.items():
             if value is not None and not isinstance(value, str):
                 raise MappingError(
-                    f"Mapping key {name!r} takes a column name or text, not {value!r}.", name
+                    _(
+                        "Mapping key %(key)s takes a column name or text, not %(value)s.",
+                        key=repr(name),
+                        value=repr(value),
+                    ),
+                    name,
                 )
             values[name] = (value or None) if name in COLUMN_FIELDS else (value or "")
         return cls(**values)
@@ -243,11 +298,15 @@ class Mapping:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MappingError(
-                f"The mapping is not valid JSON: {exc.msg} at character {exc.pos}."
+                _(
+                    "The mapping is not valid JSON: %(error)s at character %(pos)s.",
+                    error=exc.msg,
+                    pos=exc.pos,
+                )
             ) from None
         if not isinstance(data, dict):
             raise MappingError(
-                'The mapping must be a JSON object, e.g. {"received_on": "date_accepted"}.'
+                _('The mapping must be a JSON object, e.g. {"received_on": "date_accepted"}.')
             )
         return cls.from_dict(data)
 
@@ -261,21 +320,31 @@ class Mapping:
             column = getattr(self, name)
             if column is not None and column not in headers:
                 raise MappingError(
-                    f"The file has no column {column!r}. Its columns are: {', '.join(headers)}.",
+                    _(
+                        "The file has no column %(column)s. Its columns are: %(columns)s.",
+                        column=repr(column),
+                        columns=", ".join(headers),
+                    ),
                     name,
                 )
         if self.received_on is None:
             raise MappingError(
-                "Pick the column that holds the date the institution received "
-                "(accepted) each request: the deadline counts from it.",
+                _(
+                    "Pick the column that holds the date the institution received "
+                    "(accepted) each request: the deadline counts from it."
+                ),
                 "received_on",
             )
         if self.title is None and self.text is None and self.file_number is None:
-            raise MappingError("Pick a column for the title or the text of the requests.", "title")
+            raise MappingError(
+                _("Pick a column for the title or the text of the requests."), "title"
+            )
         if self.institution is None and not self.default_institution.strip():
             raise MappingError(
-                "Pick the column that names the institution, or type the "
-                "institution every request went to.",
+                _(
+                    "Pick the column that names the institution, or type the "
+                    "institution every request went to."
+                ),
                 "default_institution",
             )
         # Import only: ca-ab-atia is Alberta's Access to Information Act, kept as a version
@@ -283,27 +352,40 @@ class Mapping:
         self.default_law = deadlines.LAW_CODE_ALIASES.get(self.default_law, self.default_law)
         if self.default_law and self.default_law not in deadlines.LAWS:
             raise MappingError(
-                f"Unknown law {self.default_law!r}; the laws are {', '.join(deadlines.LAWS)}.",
+                _(
+                    "Unknown law %(law)s; the laws are %(laws)s.",
+                    law=repr(self.default_law),
+                    laws=", ".join(deadlines.LAWS),
+                ),
                 "default_law",
             )
         if self.date_format not in DATE_FORMATS:
             raise MappingError(
-                f"Unknown date format {self.date_format!r}; pick one of {', '.join(DATE_FORMATS)}.",
+                _(
+                    "Unknown date format %(format)s; pick one of %(formats)s.",
+                    format=repr(self.date_format),
+                    formats=", ".join(DATE_FORMATS),
+                ),
                 "date_format",
             )
         for flag in ("confirm_same_date_column", "confirm_new_year"):
             if getattr(self, flag) not in ("", CONFIRMED):
-                raise MappingError(f"{flag} takes {CONFIRMED!r} or nothing.", flag)
+                raise MappingError(
+                    _("%(flag)s takes %(yes)s or nothing.", flag=flag, yes=repr(CONFIRMED)), flag
+                )
         if (
             self.received_on is not None
             and self.received_on == self.completed_on
             and self.confirm_same_date_column != CONFIRMED
         ):
             raise MappingError(
-                f"The column {self.received_on!r} is chosen for both the received and the "
-                "completed date: every request would be answered the day it was received, "
-                "on time in 0 days. Pick the right column, or confirm that one column holds "
-                "both (confirm_same_date_column).",
+                _(
+                    "The column %(column)s is chosen for both the received and the "
+                    "completed date: every request would be answered the day it was received, "
+                    "on time in 0 days. Pick the right column, or confirm that one column holds "
+                    "both (confirm_same_date_column).",
+                    column=repr(self.received_on),
+                ),
                 "completed_on",
             )
         if self.as_of not in ("", LIVE):
@@ -311,14 +393,21 @@ class Mapping:
                 date.fromisoformat(self.as_of)
             except ValueError:
                 raise MappingError(
-                    f"The as-of date {self.as_of!r} is not a date: write YYYY-MM-DD, or "
-                    f"{LIVE!r} to keep requests without a response open.",
+                    _(
+                        "The as-of date %(value)s is not a date: write YYYY-MM-DD, or "
+                        "%(live)s to keep requests without a response open.",
+                        value=repr(self.as_of),
+                        live=repr(LIVE),
+                    ),
                     "as_of",
                 ) from None
         if self.default_outcome and self.default_outcome not in requests.RESPONSE_OUTCOMES:
             raise MappingError(
-                f"Unknown outcome {self.default_outcome!r}; pick one of "
-                f"{', '.join(requests.RESPONSE_OUTCOMES)}.",
+                _(
+                    "Unknown outcome %(outcome)s; pick one of %(outcomes)s.",
+                    outcome=repr(self.default_outcome),
+                    outcomes=", ".join(requests.RESPONSE_OUTCOMES),
+                ),
                 "default_outcome",
             )
 
@@ -1038,7 +1127,9 @@ def resolve_as_of(mapping: Mapping, table: CsvTable, today: date) -> date | None
     if mapping.as_of:
         chosen = date.fromisoformat(mapping.as_of)
         if chosen > today:
-            raise MappingError(f"The as-of date {chosen.isoformat()} is in the future.", "as_of")
+            raise MappingError(
+                _("The as-of date %(date)s is in the future.", date=chosen.isoformat()), "as_of"
+            )
         return chosen
     latest: date | None = None
     for column in (mapping.received_on, mapping.completed_on):
@@ -1416,16 +1507,10 @@ def run_import(
     in the tracker's database yet), then everything is written in batches of multi-row
     INSERTs. Memory holds one batch at a time."""
     if plan.errors and not skip_invalid:
-        raise ImportRefused(
-            _(
-                "Nothing was imported: %(n)s rows have errors. Fix them in the file, or leave "
-                "those requests out.",
-                n=len(plan.error_rows),
-            )
-        )
+        raise ImportRefused.said("rows_with_errors", n=len(plan.error_rows))
     todo = plan.valid_count
     if not todo or plan.scratch is None:
-        raise ImportRefused(_("Nothing was imported: no request in the file is free of errors."))
+        raise ImportRefused.said("nothing_valid")
     imported_at = clock.now().isoformat(timespec="seconds")
     # Institutions as they are now (one may have been added since the dry run), by name key.
     known = {
@@ -1500,14 +1585,8 @@ def run_import(
                     db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
                 )
             except InstitutionError as exc:
-                raise ImportRefused(
-                    _(
-                        "Nothing was imported: row %(row)s: the institution %(name)s was "
-                        "refused: %(reason)s",
-                        row=used[key],
-                        name=repr(name),
-                        reason=str(exc),
-                    )
+                raise ImportRefused.said(
+                    "institution_refused", row=used[key], name=repr(name), reason=str(exc)
                 ) from exc
             institution_ids[key] = institution.id
             created.append(name)
@@ -1524,28 +1603,15 @@ def run_import(
         if exc.by_database:
             # The dry run checks what the database checks; should a row slip through anyway
             # (another import writing at the same time), the report names it, never a 500.
-            raise ImportRefused(
-                _(
-                    "Nothing was imported: row %(row)s (%(label)s) was refused by the database: "
-                    "%(reason)s",
-                    row=exc.rows[0],
-                    label=exc.label,
-                    reason=exc.reason,
-                )
+            raise ImportRefused.said(
+                "row_refused_by_database", row=exc.rows[0], label=exc.label, reason=exc.reason
             ) from exc
-        raise ImportRefused(
-            _(
-                "Nothing was imported: row %(row)s (%(label)s) was refused: %(reason)s",
-                row=exc.rows[0],
-                label=exc.label,
-                reason=exc.reason,
-            )
+        raise ImportRefused.said(
+            "row_refused", row=exc.rows[0], label=exc.label, reason=exc.reason
         ) from exc
     except sa.exc.IntegrityError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
-        raise ImportRefused(
-            _("Nothing was imported: the database refused: %(reason)s", reason=reason)
-        ) from exc
+        raise ImportRefused.said("database_refused", reason=reason) from exc
     finally:
         with contextlib.suppress(sqlite3.OperationalError):  # a reader still open: left
             conn.execute("DROP TABLE IF EXISTS ready")

@@ -248,7 +248,7 @@ def run(token: str) -> str | Response:
     if table.row_count <= current_app.config["IMPORT_INLINE_ROWS"] and jobs.claim(session, job.id):
         status = jobs.run_job(session, current_app.config, job.id)
         session.refresh(job)
-        report = job.report or {}
+        report = jobs.rendered(job.report or {})
         if status != "done":
             flash(report.get("message") or job.error or _("Nothing was imported."), "error")
             return redirect(url_for("imports.check", token=token))
@@ -295,7 +295,7 @@ def job(job_id: int) -> str:
     row-by-row report."""
     found = _job(job_id)
     session = db.session()
-    report = found.report or {}
+    report = jobs.rendered(found.report or {})
     problems = report.get("problems") or []
     asker = session.get(User, found.requested_by_id) if found.requested_by_id else None
     return render_template(
@@ -348,7 +348,7 @@ def job_report(job_id: int) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "file_number", "severity", "problem", "message"])
-    for p in (found.report or {}).get("problems") or []:
+    for p in jobs.rendered(found.report or {}).get("problems") or []:
         writer.writerow(
             [
                 p["row"],
