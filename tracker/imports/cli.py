@@ -15,6 +15,7 @@ from tracker.files.storage import LocalStorage
 from tracker.i18n import _, ngettext
 from tracker.imports import jobs, restore, service
 from tracker.imports.csvfile import CsvFileError, open_csv
+from tracker.imports.views import DELIMITER_NAMES
 from tracker.models import Newsroom, User
 
 #: Files with more requests than this get a progress bar.
@@ -221,18 +222,15 @@ def import_csv_command(
         ) from None
 
     severities = {"error": _("error"), "warning": _("warning")}
+    separated = DELIMITER_NAMES.get(table.delimiter_name, table.delimiter_name)
     click.echo(
         _(
-            "%(file)s: %(separator)s-separated, UTF-8 with a byte-order mark.",
+            "%(file)s: %(separated)s, UTF-8 with a byte-order mark.",
             file=file.name,
-            separator=table.delimiter_name,
+            separated=separated,
         )
         if table.had_bom
-        else _(
-            "%(file)s: %(separator)s-separated, UTF-8.",
-            file=file.name,
-            separator=table.delimiter_name,
-        )
+        else _("%(file)s: %(separated)s, UTF-8.", file=file.name, separated=separated)
     )
     click.echo(
         _(

@@ -122,12 +122,13 @@ def _check_utf8(chunks: Iterator[bytes]) -> None:
 
 
 def _not_utf8(byte: int, line: int) -> CsvFileError:
+    code = f"0x{byte:02X}"
     return CsvFileError(
         _(
             "The file is not UTF-8 text: byte %(byte)s on line %(line)s cannot be "
             "read (the file was probably saved as Windows-1252 or Latin-1). Save it again as "
             '"CSV UTF-8" and upload that file. Nothing was imported.',
-            byte=f"0x{byte:02X}",
+            byte=code,
             line=line,
         )
     )

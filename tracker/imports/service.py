@@ -659,10 +659,15 @@ class Scratch:
         self.conn.close()
 
 
-# One row of the scratch table ``r``, as read back.
-_R_COLUMNS = (
-    "row, first, gkey, ikey, file_number, title, body, law, received, completed, outcome, "
-    "closure, decision"
+# The scratch table ``r``: a row in, the rows read back in the file's order (columns as in
+# ``_R_INSERT``).
+_R_INSERT = (
+    "INSERT INTO r (row, first, gkey, ikey, file_number, title, body, law, received, "
+    "completed, outcome, closure, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_R_IN_ORDER = (
+    "SELECT row, first, gkey, ikey, file_number, title, body, law, received, completed, "
+    "outcome, closure, decision FROM r ORDER BY first, row"
 )
 
 
@@ -755,7 +760,7 @@ class ImportPlan:
         if self.scratch is None:
             return
         blocked = self._blocked_firsts()
-        cursor = self.scratch.conn.execute(f"SELECT {_R_COLUMNS} FROM r ORDER BY first, row")
+        cursor = self.scratch.conn.execute(_R_IN_ORDER)
         rows: list[tuple[Any, ...]] = []
         while batch := cursor.fetchmany(500):
             for record in batch:
@@ -768,7 +773,7 @@ class ImportPlan:
             yield self._planned(rows, rows[0][1] not in blocked)
 
     def _planned(self, rows: list[tuple[Any, ...]], valid: bool) -> PlannedRequest:
-        """A request from its rows (columns as ``_R_COLUMNS``), as the dry run grouped them."""
+        """A request from its rows (columns as ``_R_INSERT``), as the dry run grouped them."""
         if self.today is None:
             raise ValueError("the plan has no day")
         today = self.today
@@ -1177,7 +1182,7 @@ def build_plan(
     spellings: dict[str, dict[str, None]] = defaultdict(dict)
     scratch = Scratch()
     conn = scratch.conn
-    insert = f"INSERT INTO r ({_R_COLUMNS}) VALUES ({', '.join('?' * 13)})"
+    insert = _R_INSERT
     pending: list[tuple[Any, ...]] = []
     total = 0
     for number, record in table.records():
