@@ -19,6 +19,9 @@ freshly migrated database:
     filled as the import fills it, one INSERT ... SELECT per batch: with its per-row trigger
     a plain insert takes about 4 ms a row, and would compare nothing).
 
+``--heap`` runs the import alone at each size with tracemalloc tracing Python's allocations,
+and reports their peak (SQLite's page cache is not among them: it has its own bound).
+
 Rows per second are the file's rows over the step's wall time. Memory: the child's peak
 resident set (ru_maxrss through os.wait4) and its resident set just before the step (the
 generated file already in memory); the growth is their difference. Target (issue 17): at
@@ -38,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -65,6 +69,8 @@ INTRO = (
     "of the same run.",
 )
 TARGET_ROWS_PER_SECOND = 2000
+# Set in a child's environment: trace Python's allocations during its step.
+HEAP_ENV = "TRACKER_BENCH_HEAP"
 SCHEMA = "bench_imports"
 COLUMNS = (
     "division_id",
@@ -230,6 +236,9 @@ def child(kind: str, url: str, rows: int) -> dict[str, Any]:
             session.add(user)
             session.commit()
             before = _status_kb("VmRSS")
+            heap = bool(os.environ.get(HEAP_ENV))
+            if heap:
+                tracemalloc.start()
             started = time.perf_counter()
             if kind == "import":
                 table = open_csv(path)
@@ -253,6 +262,9 @@ def child(kind: str, url: str, rows: int) -> dict[str, Any]:
                 written = plain_insert(session, newsroom.id, user.id, path)
                 extra = {}
             elapsed = time.perf_counter() - started
+            if heap:
+                extra["heap_peak_kb"] = tracemalloc.get_traced_memory()[1] // 1024
+                tracemalloc.stop()
         app.extensions["engine"].dispose()
     return {"seconds": elapsed, "requests": written, "before_kb": before, **extra}
 
@@ -345,12 +357,14 @@ def plain_insert(session: Any, newsroom_id: int, user_id: int, path: Path) -> in
     return written
 
 
-def measure(kind: str, url: str, rows: int) -> dict[str, Any]:
-    """Run one step in a child process; its figures and peak resident set."""
+def measure(kind: str, url: str, rows: int, *, heap: bool = False) -> dict[str, Any]:
+    """Run one step in a child process; its figures and peak resident set (with ``heap``,
+    also the peak of Python's own allocations, traced by tracemalloc)."""
     proc = subprocess.Popen(
         [sys.executable, __file__, "--child", kind, "--database", url, "--sizes", str(rows)],
         stdout=subprocess.PIPE,
         cwd=ROOT,
+        env={**os.environ, HEAP_ENV: "1"} if heap else None,
     )
     assert proc.stdout is not None
     output = proc.stdout.read()
@@ -369,11 +383,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--child", choices=("import", "plain"))
     parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
+    parser.add_argument(
+        "--heap",
+        action="store_true",
+        help="only the import, with Python's allocations traced (tracemalloc): their peak",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.child:
         print(json.dumps(child(args.child, args.database, sizes[0])))
         return 0
+    if args.heap:
+        return heap_main(args.database, sizes, write=not args.no_write)
     lines = [
         f"- date: {date.today().isoformat()}; {machine()}",
         "- load average at the start: {:.1f}, {:.1f}, {:.1f} (1, 5, 15 minutes)".format(
@@ -410,6 +431,43 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     if not args.no_write:
         write_section(SECTION, label, lines, INTRO)
+    return 0
+
+
+def heap_main(database: str, sizes: list[int], *, write: bool) -> int:
+    """The import alone at each size with tracemalloc on: the peak of Python's allocations
+    (the SQLite library's page cache is not among them; it has its own bound)."""
+    lines = [
+        f"- date: {date.today().isoformat()}; {machine()}",
+        "- load average at the start: {:.1f}, {:.1f}, {:.1f} (1, 5, 15 minutes)".format(
+            *os.getloadavg()
+        ),
+    ]
+    label = ""
+    rows_out = []
+    for rows in sizes:
+        url = prepare_database(database)
+        if not label:
+            label = server_label(sa.create_engine(url))
+        imported = measure("import", url, rows, heap=True)
+        growth = (imported["peak_kb"] - imported["before_kb"]) / 1024
+        rows_out.append(
+            f"| {rows:,} | {imported['requests']:,} | {imported['heap_peak_kb'] / 1024:.1f} | "
+            f"{imported['heap_peak_kb'] * 1024 / rows:,.0f} | {imported['peak_kb'] / 1024:.0f} "
+            f"(+{growth:.0f}) | {imported['seconds']:.1f} |"
+        )
+        print(rows_out[-1], flush=True)
+    lines.append("- load average at the end: {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg()))
+    lines += [
+        "",
+        "| rows | requests | Python heap peak MB | bytes a row | peak RSS MB (growth) | "
+        "import s (slowed by tracing) |",
+        "|---|---|---|---|---|---|",
+        *rows_out,
+    ]
+    print("\n".join(lines))
+    if write:
+        write_section(SECTION, f"{label}, Python heap (tracemalloc)", lines, INTRO)
     return 0
 
 
