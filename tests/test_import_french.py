@@ -20,9 +20,9 @@ from tests.test_import_jobs import (  # noqa: F401 (fixtures)
     rows,
     run_scheduler_job,
 )
-from tracker import db
+from tracker.core import db
+from tracker.core.models import User
 from tracker.imports import jobs, service
-from tracker.models import User
 
 NBSP = "\u00a0"  # French puts a no-break space before a colon
 

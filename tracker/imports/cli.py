@@ -10,13 +10,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import Newsroom, User
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _, ngettext
 from tracker.imports import jobs, restore, service
 from tracker.imports.csvfile import CsvFileError, open_csv
 from tracker.imports.views import DELIMITER_NAMES
-from tracker.models import Newsroom, User
+from tracker.language.i18n import _, ngettext
 
 #: Files with more requests than this get a progress bar.
 PROGRESS_FROM = 200
@@ -396,3 +396,6 @@ def import_csv_command(
                 len(result.skipped_rows),
             )
         )
+
+
+COMMANDS = [import_csv_command]

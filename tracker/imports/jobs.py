@@ -33,13 +33,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker import clock
+from tracker.core import clock
+from tracker.core.models import ImportJob, User
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _, lazy_gettext
 from tracker.imports import service
 from tracker.imports.csvfile import CsvFileError, open_csv
 from tracker.imports.store import UploadStore
-from tracker.models import ImportJob, User
+from tracker.language.i18n import _, lazy_gettext
 
 log = logging.getLogger("tracker.imports")
 
