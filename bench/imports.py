@@ -57,16 +57,19 @@ from bench.results import machine, server_label, write_section  # noqa: E402
 SECTION = "## Imports"
 INTRO = (
     "Run: `.venv/bin/python bench/imports.py --database URL` (see its docstring). The CSV "
-    "import (dry run and write, one transaction) of generated rows shaped like Toronto's file, "
-    "against a plain bulk insert of the same rows (no checks, no deadlines) into the same "
-    "database in the same run, each in a child process; memory is the child's peak resident "
-    "set, and its growth over the resident set just before the step. Target (issue 17): at "
-    "least 2,000 rows/s on both databases, memory flat in the number of rows.",
+    "import of generated rows shaped like Toronto's file, read from a file on disk as the "
+    "import job reads its upload (dry run into the plan's scratch file, then checks and "
+    "writes in batches, one transaction), against a plain bulk insert of the same rows (no "
+    "checks, no deadlines, no timeline notes) into the same database in the same run, each in "
+    "a child process; memory is the child's peak resident set, and its growth over the "
+    "resident set just before the step. `--heap` traces Python's own allocations during the "
+    "import (tracemalloc). Target (issue 17): at least 2,000 rows/s on both databases, memory "
+    "flat in the number of rows.",
     "",
-    "The machine is shared by several engineers running test suites: its load average "
-    "(printed with each run) was 7 to 13 on 2 CPUs during these runs, so the times are several "
-    "times an idle machine's; compare the import with the plain insert "
-    "of the same run.",
+    "The machine is shared by several engineers running test suites and benchmarks: its load "
+    "average is printed with each run (14 to 19 on 2 CPUs for the runs of 2026-12-07 from "
+    "15:36 UTC), so the times are several times an idle machine's; compare the import with "
+    "the plain insert of the same run.",
 )
 TARGET_ROWS_PER_SECOND = 2000
 # Set in a child's environment: trace Python's allocations during its step.
