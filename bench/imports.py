@@ -19,6 +19,9 @@ freshly migrated database:
     filled as the import fills it, one INSERT ... SELECT per batch: with its per-row trigger
     a plain insert takes about 4 ms a row, and would compare nothing).
 
+``--heap`` runs the import alone at each size with tracemalloc tracing Python's allocations,
+and reports their peak (SQLite's page cache is not among them: it has its own bound).
+
 Rows per second are the file's rows over the step's wall time. Memory: the child's peak
 resident set (ru_maxrss through os.wait4) and its resident set just before the step (the
 generated file already in memory); the growth is their difference. Target (issue 17): at
@@ -38,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -53,18 +57,23 @@ from bench.results import machine, server_label, write_section  # noqa: E402
 SECTION = "## Imports"
 INTRO = (
     "Run: `.venv/bin/python bench/imports.py --database URL` (see its docstring). The CSV "
-    "import (dry run and write, one transaction) of generated rows shaped like Toronto's file, "
-    "against a plain bulk insert of the same rows (no checks, no deadlines) into the same "
-    "database in the same run, each in a child process; memory is the child's peak resident "
-    "set, and its growth over the resident set just before the step. Target (issue 17): at "
-    "least 2,000 rows/s on both databases, memory flat in the number of rows.",
+    "import of generated rows shaped like Toronto's file, read from a file on disk as the "
+    "import job reads its upload (dry run into the plan's scratch file, then checks and "
+    "writes in batches, one transaction), against a plain bulk insert of the same rows (no "
+    "checks, no deadlines, no timeline notes) into the same database in the same run, each in "
+    "a child process; memory is the child's peak resident set, and its growth over the "
+    "resident set just before the step. `--heap` traces Python's own allocations during the "
+    "import (tracemalloc). Target (issue 17): at least 2,000 rows/s on both databases, memory "
+    "flat in the number of rows.",
     "",
-    "The machine is shared by several engineers running test suites: its load average "
-    "(printed with each run) was 7 to 13 on 2 CPUs during these runs, so the times are several "
-    "times an idle machine's; compare the import with the plain insert "
-    "of the same run.",
+    "The machine is shared by several engineers running test suites and benchmarks: its load "
+    "average is printed with each run (14 to 19 on 2 CPUs for the runs of 2026-12-07 from "
+    "15:36 UTC), so the times are several times an idle machine's; compare the import with "
+    "the plain insert of the same run.",
 )
 TARGET_ROWS_PER_SECOND = 2000
+# Set in a child's environment: trace Python's allocations during its step.
+HEAP_ENV = "TRACKER_BENCH_HEAP"
 SCHEMA = "bench_imports"
 COLUMNS = (
     "division_id",
@@ -123,8 +132,14 @@ MAPPING = {
 
 def toronto_like(n: int, seed: int = 17) -> bytes:
     """``n`` rows with the Toronto file's columns; one file number in 20 spans two rows."""
-    rng = random.Random(seed)
     out = io.StringIO()
+    write_toronto_like(out, n, seed)
+    return out.getvalue().encode()
+
+
+def write_toronto_like(out: Any, n: int, seed: int = 17) -> None:
+    """Write ``toronto_like``'s rows to a text file, one row at a time."""
+    rng = random.Random(seed)
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     number = 0
@@ -156,7 +171,6 @@ def toronto_like(n: int, seed: int = 17) -> bytes:
                 ]
             )
             row += 1
-    return out.getvalue().encode()
 
 
 def _with_search_path(url: str) -> str:
@@ -203,10 +217,13 @@ def child(kind: str, url: str, rows: int) -> dict[str, Any]:
     from tracker.core.models import Newsroom, User
     from tracker.files.storage import LocalStorage
     from tracker.imports import service
-    from tracker.imports.csvfile import parse_csv
+    from tracker.imports.csvfile import open_csv
 
-    data = toronto_like(rows)
     with tempfile.TemporaryDirectory() as instance:
+        # The file on disk, as an upload waits for its import job; read in a stream.
+        path = Path(instance) / "bench.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            write_toronto_like(out, rows)
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance})
         with app.app_context(), clock.frozen(TODAY):
             session = db.session()
@@ -223,15 +240,16 @@ def child(kind: str, url: str, rows: int) -> dict[str, Any]:
             session.add(user)
             session.commit()
             before = _status_kb("VmRSS")
+            heap = bool(os.environ.get(HEAP_ENV))
+            if heap:
+                tracemalloc.start()
             started = time.perf_counter()
             if kind == "import":
-                table = parse_csv(data)
+                table = open_csv(path)
                 mapping = service.Mapping.from_dict(
                     {**service.guess_mapping(table.headers).to_dict(), **MAPPING}
                 )
                 plan = service.build_plan(session, newsroom.id, table, mapping, TODAY)
-                # As the import job does: the plan holds what is written.
-                del table, data
                 planned = time.perf_counter()
                 with db.transaction() as write:
                     result = service.run_import(
@@ -245,14 +263,17 @@ def child(kind: str, url: str, rows: int) -> dict[str, Any]:
                 written = result.requests
                 extra = {"plan_s": planned - started}
             else:
-                written = plain_insert(session, newsroom.id, user.id, data)
+                written = plain_insert(session, newsroom.id, user.id, path)
                 extra = {}
             elapsed = time.perf_counter() - started
+            if heap:
+                extra["heap_peak_kb"] = tracemalloc.get_traced_memory()[1] // 1024
+                tracemalloc.stop()
         app.extensions["engine"].dispose()
     return {"seconds": elapsed, "requests": written, "before_kb": before, **extra}
 
 
-def plain_insert(session: Any, newsroom_id: int, user_id: int, data: bytes) -> int:
+def plain_insert(session: Any, newsroom_id: int, user_id: int, path: Path) -> int:
     """The same rows, no checks and no deadline engine: batched multi-row INSERTs."""
     from tracker.core.db import sqlite_search_index
     from tracker.core.models import InfoRequest, Institution, TimelineEvent
@@ -262,7 +283,8 @@ def plain_insert(session: Any, newsroom_id: int, user_id: int, data: bytes) -> i
     )
     session.add(institution)
     session.flush()
-    reader = csv.DictReader(io.StringIO(data.decode()))
+    handle = path.open(encoding="utf-8", newline="")
+    reader = csv.DictReader(handle)
     seen: set[str] = set()
     fts = sqlite_search_index(session)
     if fts:
@@ -335,15 +357,18 @@ def plain_insert(session: Any, newsroom_id: int, user_id: int, data: bytes) -> i
             )
         )
     session.commit()
+    handle.close()
     return written
 
 
-def measure(kind: str, url: str, rows: int) -> dict[str, Any]:
-    """Run one step in a child process; its figures and peak resident set."""
+def measure(kind: str, url: str, rows: int, *, heap: bool = False) -> dict[str, Any]:
+    """Run one step in a child process; its figures and peak resident set (with ``heap``,
+    also the peak of Python's own allocations, traced by tracemalloc)."""
     proc = subprocess.Popen(
         [sys.executable, __file__, "--child", kind, "--database", url, "--sizes", str(rows)],
         stdout=subprocess.PIPE,
         cwd=ROOT,
+        env={**os.environ, HEAP_ENV: "1"} if heap else None,
     )
     assert proc.stdout is not None
     output = proc.stdout.read()
@@ -362,11 +387,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--child", choices=("import", "plain"))
     parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
+    parser.add_argument(
+        "--heap",
+        action="store_true",
+        help="only the import, with Python's allocations traced (tracemalloc): their peak",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.child:
         print(json.dumps(child(args.child, args.database, sizes[0])))
         return 0
+    if args.heap:
+        return heap_main(args.database, sizes, write=not args.no_write)
     lines = [
         f"- date: {date.today().isoformat()}; {machine()}",
         "- load average at the start: {:.1f}, {:.1f}, {:.1f} (1, 5, 15 minutes)".format(
@@ -403,6 +435,43 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     if not args.no_write:
         write_section(SECTION, label, lines, INTRO)
+    return 0
+
+
+def heap_main(database: str, sizes: list[int], *, write: bool) -> int:
+    """The import alone at each size with tracemalloc on: the peak of Python's allocations
+    (the SQLite library's page cache is not among them; it has its own bound)."""
+    lines = [
+        f"- date: {date.today().isoformat()}; {machine()}",
+        "- load average at the start: {:.1f}, {:.1f}, {:.1f} (1, 5, 15 minutes)".format(
+            *os.getloadavg()
+        ),
+    ]
+    label = ""
+    rows_out = []
+    for rows in sizes:
+        url = prepare_database(database)
+        if not label:
+            label = server_label(sa.create_engine(url))
+        imported = measure("import", url, rows, heap=True)
+        growth = (imported["peak_kb"] - imported["before_kb"]) / 1024
+        rows_out.append(
+            f"| {rows:,} | {imported['requests']:,} | {imported['heap_peak_kb'] / 1024:.1f} | "
+            f"{imported['heap_peak_kb'] * 1024 / rows:,.0f} | {imported['peak_kb'] / 1024:.0f} "
+            f"(+{growth:.0f}) | {imported['seconds']:.1f} |"
+        )
+        print(rows_out[-1], flush=True)
+    lines.append("- load average at the end: {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg()))
+    lines += [
+        "",
+        "| rows | requests | Python heap peak MB | bytes a row | peak RSS MB (growth) | "
+        "import s (slowed by tracing) |",
+        "|---|---|---|---|---|---|",
+        *rows_out,
+    ]
+    print("\n".join(lines))
+    if write:
+        write_section(SECTION, f"{label}, Python heap (tracemalloc)", lines, INTRO)
     return 0
 
 

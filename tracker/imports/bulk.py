@@ -22,7 +22,9 @@ writer can insert a row while the trigger is away, and a rollback brings it back
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -47,6 +49,10 @@ _INDEX_BATCH = sa.text(
 _INSERT_TRIGGER = "info_request_search_insert"
 #: Requests written per batch of INSERT statements (a batch is also the progress step).
 BATCH = 1000
+#: SQLite's page cache (KB) for the connection while an import writes: a bound, not per row.
+SQLITE_CACHE_KB = 65536
+#: PostgreSQL's GIN pending list (KB) while an import writes (SET LOCAL: this transaction).
+PG_GIN_PENDING_KB = 65536
 Progress = Callable[[str, int], None]
 
 
@@ -77,18 +83,91 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepared:
-    """A planned request, checked: its law, the columns its derived clock fills and its
-    timeline (the rest is read from the plan when written; a few dozen bytes a request)."""
+class Ready:
+    """A planned request, checked, with the columns its derived clock fills and its timeline:
+    what ``write`` inserts (kept on disk between the checks and the writing: ``dump``)."""
 
-    institution: str
+    rows: tuple[int, ...]
+    label: str
+    institution: str  # the institution's name key (``institution_ids`` maps it to an id)
     law_code: str
+    title: str
+    text: str
+    file_number: str | None
+    received_on: date
     status: str
     due_on: date
     complaint_due_on: date | None
     responded_on: date | None
     closed_on: date | None
     entries: tuple[_Entry, ...]
+
+
+def _day(value: date | None) -> int | None:
+    return value.toordinal() if value is not None else None
+
+
+def _from_day(value: int | None) -> date | None:
+    return date.fromordinal(value) if value is not None else None
+
+
+def dump(ready: Ready) -> str:
+    """``ready`` as JSON text (dates as day numbers)."""
+    return json.dumps(
+        [
+            ready.rows,
+            ready.label,
+            ready.institution,
+            ready.law_code,
+            ready.title,
+            ready.text,
+            ready.file_number,
+            _day(ready.received_on),
+            ready.status,
+            _day(ready.due_on),
+            _day(ready.complaint_due_on),
+            _day(ready.responded_on),
+            _day(ready.closed_on),
+            [[e.kind, _day(e.occurred_on), e.note, e.details] for e in ready.entries],
+        ],
+        separators=(",", ":"),
+    )
+
+
+def load(text: str) -> Ready:
+    """The ``Ready`` that ``dump`` wrote."""
+    (
+        rows,
+        label,
+        institution,
+        law_code,
+        title,
+        body,
+        file_number,
+        received,
+        status,
+        due,
+        complaint_due,
+        responded,
+        closed,
+        entries,
+    ) = json.loads(text)
+    return Ready(
+        rows=tuple(rows),
+        label=label,
+        institution=institution,
+        law_code=law_code,
+        title=title,
+        text=body,
+        file_number=file_number,
+        received_on=date.fromordinal(received),
+        status=status,
+        due_on=date.fromordinal(due),
+        complaint_due_on=_from_day(complaint_due),
+        responded_on=_from_day(responded),
+        closed_on=_from_day(closed),
+        entries=tuple(_Entry(k, date.fromordinal(d), n, det) for k, d, n, det in entries),
+    )
 
 
 def _label(planned: Any) -> str:
@@ -129,9 +208,10 @@ def prepare(
     planned: Any,
     *,
     institution: Place,
+    institution_key: str,
     today: date,
     imported: _Entry,
-) -> _Prepared:
+) -> Ready:
     """Check one planned request and its entries as the request service would, and derive its
     clock; ``RowRefused`` names its rows when refused."""
     law_code = planned.law_code or institution.law_code
@@ -167,62 +247,73 @@ def prepare(
     province = (
         institution.province if deadlines.LAWS[law_code].province_mode == "institution" else None
     )
-    facts = [EventFact(id=0, kind="filed", occurred_on=planned.received_on)] + [
-        EventFact(id=n, kind=e.kind, occurred_on=e.occurred_on, details=e.details)
-        for n, e in enumerate(checked, start=1)
-    ]
-    state = derive_state(law_code, province, planned.received_on, facts, today)
+    state = _derived(
+        law_code,
+        province,
+        planned.received_on,
+        tuple(
+            (e.kind, e.occurred_on, _frozen(e.details) if e.kind != "imported" else None)
+            for e in checked
+        ),
+        today,
+    )
     filed = _Entry("filed", planned.received_on, requests.filed_note(None, planned.received_on), {})
-    return _Prepared(
-        institution=institution.name,
+    return Ready(
+        rows=tuple(planned.rows),
+        label=_label(planned),
+        institution=institution_key,
         law_code=law_code,
-        status=state.status,
-        due_on=state.due_on,
-        complaint_due_on=state.complaint_due_on,
-        responded_on=state.responded_on,
-        closed_on=state.closed_on,
+        title=planned.title,
+        text=planned.text,
+        file_number=planned.file_number,
+        received_on=planned.received_on,
+        status=state[0],
+        due_on=state[1],
+        complaint_due_on=state[2],
+        responded_on=state[3],
+        closed_on=state[4],
         entries=(filed, *checked),
     )
 
 
-def check_all(
-    todo: list[Any],
-    owner: User,
+def _frozen(details: dict[str, Any]) -> str:
+    return json.dumps(details, sort_keys=True, default=str)
+
+
+# Requests with the same law, province, received date, entries (kind, day and details) and
+# day have the same clock: it is derived once for them all. Bounded, so memory stays flat.
+@functools.lru_cache(maxsize=8192)
+def _derived(
+    law_code: str,
+    province: str | None,
+    received_on: date,
+    events: tuple[tuple[str, date, str | None], ...],
     today: date,
-    *,
-    places: dict[str, Place],
-    imported: Callable[[Any], _Entry],
-    progress: Progress | None = None,
-) -> list[_Prepared]:
-    """Check every planned request and derive its clock, writing nothing;
-    ``progress("checking", done)`` after each batch. ``RowRefused`` names a refused row."""
-    prepared: list[_Prepared] = []
-    for done, planned in enumerate(todo, start=1):
-        prepared.append(
-            prepare(
-                planned,
-                institution=places[planned.institution_name],
-                today=today,
-                imported=imported(planned),
-            )
+) -> tuple[str, date, date | None, date | None, date | None]:
+    facts = [EventFact(id=0, kind="filed", occurred_on=received_on)] + [
+        EventFact(
+            id=n,
+            kind=kind,
+            occurred_on=day,
+            details=json.loads(details) if details is not None else {},
         )
-        if progress is not None and (done % BATCH == 0 or done == len(todo)):
-            progress("checking", done)
-    return prepared
+        for n, (kind, day, details) in enumerate(events, start=1)
+    ]
+    state = derive_state(law_code, province, received_on, facts, today)
+    return state.status, state.due_on, state.complaint_due_on, state.responded_on, state.closed_on
 
 
 def write(
     db: Session,
-    prepared: list[_Prepared],
-    todo: list[Any],
+    batches: Iterable[list[Ready]],
     owner: User,
     *,
     batch_id: int,
     institution_ids: dict[str, int],
     progress: Progress | None = None,
 ) -> None:
-    """Write checked requests in the caller's transaction, in batches;
-    ``progress("writing", done)`` after each."""
+    """Write checked requests in the caller's transaction, one batch (``BATCH`` requests) at a
+    time as it comes; ``progress("writing", done)`` after each."""
     # Every request, entry and link written below is this newsroom's and these institutions':
     # the data revision (tracker.core.revisions) is raised for them alone, at COMMIT.
     found = revisions.changes(db)
@@ -230,21 +321,22 @@ def write(
     found.institutions |= set(institution_ids.values())
     quiet = {revisions.FIGURES_UNCHANGED: True}
     recorded_at = clock.now()
+    fingerprint = deadlines.rules_fingerprint()
     done = 0
     trigger = _suspend_search_trigger(db)
-    ids = _reserve_ids(db, len(prepared))
-    for start in range(0, len(prepared), BATCH):
-        batch = prepared[start : start + BATCH]
+    cache = _widen_sqlite_cache(db)
+    for batch in batches:
+        ids = _reserve_ids(db, len(batch))
         _write_batch(
             db,
             batch,
-            todo[start : start + BATCH],
-            ids[start : start + BATCH],
+            ids,
             owner,
             batch_id,
             recorded_at,
             quiet,
             institution_ids,
+            fingerprint,
             index=trigger is not None,
         )
         done += len(batch)
@@ -252,6 +344,24 @@ def write(
             progress("writing", done)
     if trigger is not None:
         db.execute(sa.text(trigger))
+    if cache is not None:
+        db.execute(sa.text(f"PRAGMA cache_size = {int(cache)}"))
+
+
+def _widen_sqlite_cache(db: Session) -> int | None:
+    """SQLite: give this connection ``SQLITE_CACHE_KB`` of page cache while it writes (the
+    default 2 MB spills the pages of a long transaction's tables and indexes to disk, and the
+    writing slows as the transaction grows); the former setting, to restore. None elsewhere."""
+    if db.get_bind().dialect.name == "postgresql":
+        # The trigram and full-text GIN indexes take the batch's rows into their pending list
+        # and merge it when it fills: a larger list for this transaction merges less often.
+        db.execute(sa.text(f"SET LOCAL gin_pending_list_limit = {PG_GIN_PENDING_KB}"))
+        return None
+    if db.get_bind().dialect.name != "sqlite":
+        return None
+    former = db.scalar(sa.text("PRAGMA cache_size"))
+    db.execute(sa.text(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}"))
+    return int(former) if former is not None else None
 
 
 def _suspend_search_trigger(db: Session) -> str | None:
@@ -291,14 +401,14 @@ def _reserve_ids(db: Session, n: int) -> list[int]:
 
 def _write_batch(
     db: Session,
-    batch: list[_Prepared],
-    plans: list[Any],
+    batch: list[Ready],
     ids: list[int],
     owner: User,
     batch_id: int,
     recorded_at: Any,
     quiet: dict[str, Any],
     institution_ids: dict[str, int],
+    fingerprint: str,
     *,
     index: bool,
 ) -> None:
@@ -308,55 +418,54 @@ def _write_batch(
             _insert(
                 db,
                 batch,
-                plans,
                 ids,
                 owner,
                 batch_id,
                 recorded_at,
                 quiet,
                 institution_ids,
+                fingerprint,
                 index=index,
             )
     except sa.exc.IntegrityError:
-        for prepared, planned, request_id in zip(batch, plans, ids, strict=True):
+        for ready, request_id in zip(batch, ids, strict=True):
             try:
                 with db.begin_nested():
                     _insert(
                         db,
-                        [prepared],
-                        [planned],
+                        [ready],
                         [request_id],
                         owner,
                         batch_id,
                         recorded_at,
                         quiet,
                         institution_ids,
+                        fingerprint,
                         index=False,
                     )
             except sa.exc.IntegrityError as exc:
                 reason = (
                     str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
                 )
-                raise RowRefused(planned.rows, _label(planned), reason, by_database=True) from exc
+                raise RowRefused(list(ready.rows), ready.label, reason, by_database=True) from exc
         raise  # the batch failed but no row alone does: say so as the database did
 
 
 def _insert(
     db: Session,
-    batch: list[_Prepared],
-    plans: list[Any],
+    batch: list[Ready],
     ids: list[int],
     owner: User,
     batch_id: int,
     recorded_at: Any,
     quiet: dict[str, Any],
     institution_ids: dict[str, int],
+    fingerprint: str,
     *,
     index: bool,
 ) -> None:
     """The batch's requests, their timeline entries and their links to the import (and on
     SQLite, with ``index``, their rows of the search index)."""
-    fingerprint = deadlines.rules_fingerprint()
     db.execute(
         sa.insert(InfoRequest.__table__).values(
             created_at=recorded_at, updated_at=recorded_at, version=1
@@ -368,11 +477,11 @@ def _insert(
                 "owner_id": owner.id,
                 "institution_id": institution_ids[p.institution],
                 "law_code": p.law_code,
-                "title": planned.title.strip(),
-                "text": planned.text.strip(),
-                "file_number": (planned.file_number or "").strip() or None,
+                "title": p.title.strip(),
+                "text": p.text.strip(),
+                "file_number": (p.file_number or "").strip() or None,
                 "sent_on": None,
-                "received_on": planned.received_on,
+                "received_on": p.received_on,
                 "status": p.status,
                 "due_on": p.due_on,
                 "complaint_due_on": p.complaint_due_on,
@@ -381,7 +490,7 @@ def _insert(
                 "days_late_stopped": stopped_days_late(p.due_on, p.responded_on, p.closed_on),
                 "rules_fingerprint": fingerprint,
             }
-            for request_id, p, planned in zip(ids, batch, plans, strict=True)
+            for request_id, p in zip(ids, batch, strict=True)
         ],
         execution_options=quiet,
     )

@@ -14,7 +14,9 @@ from tracker.core import clock, db
 from tracker.core.models import Newsroom, User
 from tracker.files.storage import LocalStorage
 from tracker.imports import jobs, restore, service
-from tracker.imports.csvfile import CsvFileError, parse_csv
+from tracker.imports.csvfile import CsvFileError, open_csv
+from tracker.imports.views import DELIMITER_NAMES
+from tracker.language.i18n import _, ngettext
 
 #: Files with more requests than this get a progress bar.
 PROGRESS_FROM = 200
@@ -194,12 +196,17 @@ def import_csv_command(
             f"{file.name} is larger than {current_app.config['MAX_UPLOAD_MB']}"
             " MB (TRACKER_MAX_UPLOAD_MB)."
         )
-    data = file.read_bytes()
-    if restore.is_export(data):
-        _restore(data, file.name, room, user, dry_run)
-        return
+    with file.open("rb") as handle:
+        zipped = handle.read(4) == b"PK\x03\x04"
+    if zipped:
+        data = file.read_bytes()
+        if restore.is_export(data):
+            _restore(data, file.name, room, user, dry_run)
+            return
+        del data
     try:
-        table = parse_csv(data)
+        # Read in a stream (the plan keeps its rows on disk): memory does not grow with the file.
+        table = open_csv(file)
     except CsvFileError as exc:
         raise click.ClickException(f"{file.name}: {exc}") from None
     chosen = _mapping(mapping, table.headers)
@@ -214,79 +221,136 @@ def import_csv_command(
             f"{exc} (set it with {where}; columns: {', '.join(table.headers)})"
         ) from None
 
+    severities = {"error": _("error"), "warning": _("warning")}
+    separated = DELIMITER_NAMES.get(table.delimiter_name, table.delimiter_name)
     click.echo(
-        f"{file.name}: {table.delimiter_name}-separated, UTF-8"
-        f"{' with a byte-order mark' if table.had_bom else ''}."
+        _(
+            "%(file)s: %(separated)s, UTF-8 with a byte-order mark.",
+            file=file.name,
+            separated=separated,
+        )
+        if table.had_bom
+        else _("%(file)s: %(separated)s, UTF-8.", file=file.name, separated=separated)
     )
-    click.echo("Mapping: " + ", ".join(f"{k}={v!r}" for k, v in chosen.to_dict().items() if v))
+    click.echo(
+        _(
+            "Mapping: %(pairs)s",
+            pairs=", ".join(f"{k}={v!r}" for k, v in chosen.to_dict().items() if v),
+        )
+    )
     click.echo(plan.grouping_text())
     click.echo(
-        f"Figures as of {plan.as_of.isoformat()}: requests without a response are imported as "
-        "unanswered as of that day."
+        _(
+            "Figures as of %(date)s: requests without a response are imported as unanswered "
+            "as of that day.",
+            date=plan.as_of.isoformat(),
+        )
         if plan.as_of
-        else "Figures as of today: requests without a response stay open."
+        else _("Figures as of today: requests without a response stay open.")
     )
     # Errors row by row (each must be fixed or left out); warnings one line per kind.
     for problem in plan.errors:
         click.echo(
-            f"row {problem.row}"
-            f"{' (' + problem.file_number + ')' if problem.file_number else ''}: "
-            f"{problem.severity}: {problem.message}"
+            _(
+                "row %(row)s (%(number)s): %(severity)s: %(message)s",
+                row=problem.row,
+                number=problem.file_number,
+                severity=severities["error"],
+                message=problem.message,
+            )
+            if problem.file_number
+            else _(
+                "row %(row)s: %(severity)s: %(message)s",
+                row=problem.row,
+                severity=severities["error"],
+                message=problem.message,
+            )
         )
     for code, rows in _by_kind(plan.warnings).items():
         named = ", ".join(map(str, rows[:ROWS_NAMED]))
-        more = f" and {len(rows) - ROWS_NAMED} more" if len(rows) > ROWS_NAMED else ""
+        if len(rows) > ROWS_NAMED:
+            named = _("%(rows)s and %(more)s more", rows=named, more=len(rows) - ROWS_NAMED)
         first = next(p for p in plan.warnings if p.code == code)
         click.echo(
-            f"warning: {service.PROBLEM_LABELS.get(code, code)}: {len(rows)} "
-            f"row{'s' if len(rows) != 1 else ''} ({named}{more}), e.g. row {first.row}: "
-            f"{first.message}"
+            ngettext(
+                "warning: %(label)s: %(num)s row (%(rows)s), e.g. row %(row)s: %(message)s",
+                "warning: %(label)s: %(num)s rows (%(rows)s), e.g. row %(row)s: %(message)s",
+                len(rows),
+                label=service.PROBLEM_LABELS.get(code, code),
+                rows=named,
+                row=first.row,
+                message=first.message,
+            )
         )
     for severity, label, n in plan.summary():
-        click.echo(f"{n:>7} {severity}: {label}")
+        click.echo(f"{n:>7} {severities.get(severity, severity)}: {label}")
     for notice in plan.notices:
-        click.echo(f"warning: {notice}")
+        click.echo(_("warning: %(notice)s", notice=notice))
     if plan.unknown_decisions:
-        click.echo("Decisions the tracker does not know:")
+        click.echo(_("Decisions the tracker does not know:"))
         for wording, n in plan.unknown_decisions.items():
-            click.echo(f"  {wording!r}: {n} row{'s' if n != 1 else ''}")
+            click.echo(
+                "  "
+                + ngettext(
+                    "%(wording)s: %(num)s row",
+                    "%(wording)s: %(num)s rows",
+                    n,
+                    wording=repr(wording),
+                )
+            )
     if plan.institution_variants:
-        click.echo("Spellings of one institution, imported under the first:")
+        click.echo(_("Spellings of one institution, imported under the first:"))
         for kept, others in plan.institution_variants.items():
             click.echo(f"  {kept}")
             for other in others:
-                click.echo(f"    also written: {other}")
+                click.echo("    " + _("also written: %(name)s", name=other))
     click.echo(
-        f"{len(plan.valid_requests)} requests ready, {len(plan.invalid_requests)} with "
-        f"errors ({len(plan.blocked_rows)} rows), {len(plan.warnings)} warnings."
+        _(
+            "%(ready)s requests ready, %(invalid)s with errors (%(rows)s rows), "
+            "%(warnings)s warnings.",
+            ready=plan.valid_count,
+            invalid=plan.invalid_count,
+            rows=len(plan.blocked_rows),
+            warnings=len(plan.warnings),
+        )
     )
     if plan.new_institutions:
-        click.echo("New institutions:")
+        click.echo(_("New institutions:"))
         for name, law in plan.new_institutions.items():
             click.echo(f"  {name} ({law})")
     if dry_run:
-        click.echo("Dry run: nothing was written.")
+        click.echo(_("Dry run: nothing was written."))
         return
     if plan.errors and not skip_invalid:
         raise click.ClickException(
-            f"Nothing was imported: {len(plan.error_rows)} rows have errors. Fix them, or "
-            "run again with --skip-invalid to leave those requests out."
+            _(
+                "Nothing was imported: %(n)s rows have errors. Fix them, or run again with "
+                "--skip-invalid to leave those requests out.",
+                n=len(plan.error_rows),
+            )
         )
 
     running = jobs.active_job(db.session(), room.id)
     if running is not None:
         # One import at a time in a newsroom, from the web or from here.
         raise click.ClickException(
-            f"Nothing was imported: another import into {room.name!r} is under way "
-            f"({running.filename}, {running.status}); run this one when it has ended."
+            _(
+                "Nothing was imported: another import into %(newsroom)s is under way "
+                "(%(file)s, %(status)s); run this one when it has ended.",
+                newsroom=repr(room.name),
+                file=running.filename,
+                status=running.status,
+            )
         )
     storage = LocalStorage(current_app.config["ATTACHMENTS_DIR"])
-    total = len(plan.valid_requests)
+    total = plan.valid_count
     try:
         with db.transaction() as session:
             if total >= PROGRESS_FROM:
                 # Each request is checked, then written: two steps per request.
-                with click.progressbar(length=2 * total, label="Importing", show_pos=True) as bar:
+                with click.progressbar(
+                    length=2 * total, label=_("Importing"), show_pos=True
+                ) as bar:
                     done = [0]
 
                     def advance(phase: str, n: int) -> None:
@@ -311,15 +375,27 @@ def import_csv_command(
     except service.ImportFailure as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
-        f"Imported {result.requests} requests from {result.rows} rows into "
-        f"{room.name!r}, owned by {user.email}."
+        _(
+            "Imported %(requests)s requests from %(rows)s rows into %(newsroom)s, owned by "
+            "%(email)s.",
+            requests=result.requests,
+            rows=result.rows,
+            newsroom=repr(room.name),
+            email=user.email,
+        )
     )
     if result.institutions_created:
-        click.echo("Institutions created:")
+        click.echo(_("Institutions created:"))
         for name in result.institutions_created:
             click.echo(f"  {name}")
     if result.skipped_rows:
-        click.echo(f"Left out {len(result.skipped_rows)} rows with errors.")
+        click.echo(
+            ngettext(
+                "Left out %(num)s row with errors.",
+                "Left out %(num)s rows with errors.",
+                len(result.skipped_rows),
+            )
+        )
 
 
 COMMANDS = [import_csv_command]

@@ -38,9 +38,9 @@ from tracker.core.db import affected, engine_of
 from tracker.core.models import ImportJob, User
 from tracker.files.storage import LocalStorage
 from tracker.imports import service
-from tracker.imports.csvfile import CsvFileError, parse_csv
+from tracker.imports.csvfile import CsvFileError, open_csv
 from tracker.imports.store import UploadStore
-from tracker.language.i18n import _
+from tracker.language.i18n import _, lazy_gettext
 
 log = logging.getLogger("tracker.imports")
 
@@ -206,27 +206,95 @@ def request_cancel(db: Session, job: ImportJob) -> str:
     return job.status
 
 
+# How a job ended, by key: the report keeps the key and its values, and the page writes the
+# sentence in its reader's language (issue 20).
+OUTCOMES: dict[str, str] = {
+    "imported": lazy_gettext("Imported %(requests)s requests from %(rows)s rows."),
+    "cancelled": lazy_gettext("Cancelled: nothing was imported."),
+    "unexpected": lazy_gettext("The import stopped on an unexpected error: nothing was imported."),
+    "upload_gone": lazy_gettext(
+        "The uploaded file is no longer kept (uploads are kept for a day): upload it again."
+    ),
+    "asker_gone": lazy_gettext(
+        "The person who asked for this import can no longer import into the newsroom."
+    ),
+}
+
+
+class Said:
+    """A sentence kept as its key and values: one of ``OUTCOMES``, of ``service.FAILURES``,
+    or (``key`` None) text already written, such as a file's reading error."""
+
+    def __init__(self, key: str | None, text: str = "", **params: Any) -> None:
+        self.key, self.text, self.params = key, text, params
+
+    @classmethod
+    def of(cls, exc: Exception) -> Said:
+        """An import's failure, by its key when it has one."""
+        key = getattr(exc, "key", None)
+        if key is not None:
+            return cls(f"failure:{key}", **getattr(exc, "params", {}))
+        return cls(None, str(exc))
+
+
+def said_message(key: str | None, params: dict[str, Any], text: str = "") -> str:
+    """A kept sentence in the reader's language."""
+    if key is None:
+        return text
+    if key.startswith("failure:"):
+        return service.failure_message(key.removeprefix("failure:"), params)
+    template = OUTCOMES.get(key)
+    if template is None:
+        return text or key
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):  # a catalogue's placeholder is wrong
+        return text or key
+
+
 def _problem(p: service.Problem) -> dict[str, Any]:
     return {
         "row": p.row,
         "severity": p.severity,
         "code": p.code,
-        "message": str(p.message),
+        "key": p.key,
+        "params": p.params,
         "file_number": p.file_number,
     }
+
+
+def rendered(report: dict[str, Any]) -> dict[str, Any]:
+    """A kept report with its sentences written in the reader's language: ``message`` and
+    each problem's ``message`` (a report kept before sentences were kept by key has its
+    text, shown as it is)."""
+    out = dict(report)
+    if "message_key" in report:
+        out["message"] = said_message(
+            report["message_key"], report.get("message_params") or {}, report.get("message", "")
+        )
+    out["problems"] = [
+        {**p, "message": service.problem_message(p["key"], p.get("params") or {})}
+        if "key" in p
+        else p
+        for p in report.get("problems") or []
+    ]
+    return out
 
 
 def report_of(
     plan: service.ImportPlan | None,
     result: service.ImportResult | None,
-    message: str,
+    message: Said,
     total_rows: int,
 ) -> dict[str, Any]:
     """The row-by-row report kept with a finished job: what was imported, what was left out
-    and why, every problem of the dry run; imported and left-out rows add up to the file's."""
+    and why, every problem of the dry run; imported and left-out rows add up to the file's.
+    Its sentences are kept as keys and values, written when shown (``rendered``)."""
     imported_rows = result.rows if result is not None else 0
     return {
-        "message": str(message),
+        "message_key": message.key,
+        "message_params": message.params,
+        "message": message.text,
         "total_rows": plan.total_rows if plan is not None else total_rows,
         "imported_requests": result.requests if result is not None else 0,
         "imported_rows": imported_rows,
@@ -293,31 +361,28 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> str:
     if job is None:
         return "failed"
     total_rows = job.rows_total
-    upload = upload_store(config).load(job.token)
+    upload = upload_store(config).path(job.token)
     user = db.get(User, job.requested_by_id) if job.requested_by_id else None
     problem = None
     if upload is None:
-        problem = _(
-            "The uploaded file is no longer kept (uploads are kept for a day): upload it again."
-        )
+        problem = Said("upload_gone")
     elif user is None or not user.active or user.newsroom_id != job.newsroom_id:
-        problem = _("The person who asked for this import can no longer import into the newsroom.")
+        problem = Said("asker_gone")
     if problem is not None or upload is None or user is None:
         db.rollback()
-        _finish(db, job_id, "failed", report_of(None, None, problem or "", total_rows))
+        _finish(db, job_id, "failed", report_of(None, None, problem or Said(None), total_rows))
         db.commit()
         return "failed"
     progress = _Progress(db, job_id)
     plan = None
     try:
         progress("reading", 0)
-        table = parse_csv(upload.data)
+        # The file is read in a stream, twice (checked, then each row into the plan's scratch
+        # table); the plan keeps the rows on disk, so memory does not grow with the file.
+        table = open_csv(upload)
         mapping = service.Mapping.from_dict(job.mapping)
         plan = service.build_plan(db, job.newsroom_id, table, mapping, job.day)
-        # The plan holds what the import writes: the file and its parsed rows can go.
-        del table
-        upload = None
-        progress("checking", 0, len(plan.valid_requests))
+        progress("checking", 0, plan.valid_count)
         result = service.run_import(
             db,
             plan,
@@ -328,11 +393,7 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> str:
             skip_invalid=job.skip_invalid,
             progress=progress,
         )
-        message = _(
-            "Imported %(requests)s requests from %(rows)s rows.",
-            requests=result.requests,
-            rows=result.rows,
-        )
+        message = Said("imported", requests=result.requests, rows=result.rows)
         _finish(
             db,
             job_id,
@@ -343,19 +404,21 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> str:
         db.commit()
     except ImportCancelled:
         db.rollback()
-        message = _("Cancelled: nothing was imported.")
+        message = Said("cancelled")
         _finish(db, job_id, "cancelled", report_of(plan, None, message, total_rows))
         db.commit()
         return "cancelled"
     except (service.ImportFailure, CsvFileError) as exc:
         db.rollback()
-        _finish(db, job_id, "failed", report_of(plan, None, str(exc), total_rows), error=str(exc))
+        _finish(
+            db, job_id, "failed", report_of(plan, None, Said.of(exc), total_rows), error=str(exc)
+        )
         db.commit()
         return "failed"
     except Exception as exc:
         db.rollback()
         log.exception("import %s of newsroom %s failed", job_id, job.newsroom_id)
-        message = _("The import stopped on an unexpected error: nothing was imported.")
+        message = Said("unexpected")
         _finish(
             db,
             job_id,

@@ -7,12 +7,15 @@ deadlines come from the same code as requests logged by hand.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import itertools
 import json
 import re
+import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
@@ -27,7 +30,7 @@ from tracker.files.storage import LocalStorage
 from tracker.imports import bulk
 from tracker.imports.csvfile import CsvTable
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.language.i18n import lazy_gettext
+from tracker.language.i18n import _, lazy_gettext
 from tracker.requests import numbers as request_numbers
 from tracker.requests import service as requests
 
@@ -176,7 +179,20 @@ Severity = Literal["error", "warning"]
 
 
 class ImportFailure(ValueError):
-    """An import cannot go ahead; the message says why."""
+    """An import cannot go ahead; the message says why.
+
+    Raised with a sentence of ``FAILURES`` (``key``) and its values, it can be kept as such
+    and written again later in another reader's language (``failure_message``)."""
+
+    def __init__(self, message: str, *, key: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
+
+    @classmethod
+    def said(cls, key: str, **params: Any) -> ImportFailure:
+        """The failure ``FAILURES[key]`` with these values, in the reader's language."""
+        return cls(failure_message(key, params), key=key, **params)
 
 
 class MappingError(ImportFailure):
@@ -185,6 +201,39 @@ class MappingError(ImportFailure):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+# Why an import wrote nothing, by key (kept so in a background import's report).
+FAILURES: dict[str, str] = {
+    "rows_with_errors": lazy_gettext(
+        "Nothing was imported: %(n)s rows have errors. Fix them in the file, or leave those "
+        "requests out."
+    ),
+    "nothing_valid": lazy_gettext(
+        "Nothing was imported: no request in the file is free of errors."
+    ),
+    "institution_refused": lazy_gettext(
+        "Nothing was imported: row %(row)s: the institution %(name)s was refused: %(reason)s"
+    ),
+    "row_refused_by_database": lazy_gettext(
+        "Nothing was imported: row %(row)s (%(label)s) was refused by the database: %(reason)s"
+    ),
+    "row_refused": lazy_gettext(
+        "Nothing was imported: row %(row)s (%(label)s) was refused: %(reason)s"
+    ),
+    "database_refused": lazy_gettext("Nothing was imported: the database refused: %(reason)s"),
+}
+
+
+def failure_message(key: str, params: dict[str, Any]) -> str:
+    """A failure's sentence in the reader's language, from its key and values."""
+    template = FAILURES.get(key)
+    if template is None:
+        return key
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):  # a catalogue's placeholder is wrong
+        return f"{key}: {params}"
 
 
 class ImportRefused(ImportFailure):
@@ -223,13 +272,22 @@ class Mapping:
         unknown = sorted(set(data) - known)
         if unknown:
             raise MappingError(
-                f"Unknown mapping key {unknown[0]!r}; the keys are {', '.join(sorted(known))}."
+                _(
+                    "Unknown mapping key %(key)s; the keys are %(keys)s.",
+                    key=repr(unknown[0]),
+                    keys=", ".join(sorted(known)),
+                )
             )
         values: dict[str, Any] = {}
         for name, value in data.items():
             if value is not None and not isinstance(value, str):
                 raise MappingError(
-                    f"Mapping key {name!r} takes a column name or text, not {value!r}.", name
+                    _(
+                        "Mapping key %(key)s takes a column name or text, not %(value)s.",
+                        key=repr(name),
+                        value=repr(value),
+                    ),
+                    name,
                 )
             values[name] = (value or None) if name in COLUMN_FIELDS else (value or "")
         return cls(**values)
@@ -241,11 +299,15 @@ class Mapping:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MappingError(
-                f"The mapping is not valid JSON: {exc.msg} at character {exc.pos}."
+                _(
+                    "The mapping is not valid JSON: %(error)s at character %(pos)s.",
+                    error=exc.msg,
+                    pos=exc.pos,
+                )
             ) from None
         if not isinstance(data, dict):
             raise MappingError(
-                'The mapping must be a JSON object, e.g. {"received_on": "date_accepted"}.'
+                _('The mapping must be a JSON object, e.g. {"received_on": "date_accepted"}.')
             )
         return cls.from_dict(data)
 
@@ -259,21 +321,31 @@ class Mapping:
             column = getattr(self, name)
             if column is not None and column not in headers:
                 raise MappingError(
-                    f"The file has no column {column!r}. Its columns are: {', '.join(headers)}.",
+                    _(
+                        "The file has no column %(column)s. Its columns are: %(columns)s.",
+                        column=repr(column),
+                        columns=", ".join(headers),
+                    ),
                     name,
                 )
         if self.received_on is None:
             raise MappingError(
-                "Pick the column that holds the date the institution received "
-                "(accepted) each request: the deadline counts from it.",
+                _(
+                    "Pick the column that holds the date the institution received "
+                    "(accepted) each request: the deadline counts from it."
+                ),
                 "received_on",
             )
         if self.title is None and self.text is None and self.file_number is None:
-            raise MappingError("Pick a column for the title or the text of the requests.", "title")
+            raise MappingError(
+                _("Pick a column for the title or the text of the requests."), "title"
+            )
         if self.institution is None and not self.default_institution.strip():
             raise MappingError(
-                "Pick the column that names the institution, or type the "
-                "institution every request went to.",
+                _(
+                    "Pick the column that names the institution, or type the "
+                    "institution every request went to."
+                ),
                 "default_institution",
             )
         # Import only: ca-ab-atia is Alberta's Access to Information Act, kept as a version
@@ -285,27 +357,40 @@ class Mapping:
             )
         if self.default_law and self.default_law not in deadlines.LAWS:
             raise MappingError(
-                f"Unknown law {self.default_law!r}; the laws are {', '.join(deadlines.LAWS)}.",
+                _(
+                    "Unknown law %(law)s; the laws are %(laws)s.",
+                    law=repr(self.default_law),
+                    laws=", ".join(deadlines.LAWS),
+                ),
                 "default_law",
             )
         if self.date_format not in DATE_FORMATS:
             raise MappingError(
-                f"Unknown date format {self.date_format!r}; pick one of {', '.join(DATE_FORMATS)}.",
+                _(
+                    "Unknown date format %(format)s; pick one of %(formats)s.",
+                    format=repr(self.date_format),
+                    formats=", ".join(DATE_FORMATS),
+                ),
                 "date_format",
             )
         for flag in ("confirm_same_date_column", "confirm_new_year"):
             if getattr(self, flag) not in ("", CONFIRMED):
-                raise MappingError(f"{flag} takes {CONFIRMED!r} or nothing.", flag)
+                raise MappingError(
+                    _("%(flag)s takes %(yes)s or nothing.", flag=flag, yes=repr(CONFIRMED)), flag
+                )
         if (
             self.received_on is not None
             and self.received_on == self.completed_on
             and self.confirm_same_date_column != CONFIRMED
         ):
             raise MappingError(
-                f"The column {self.received_on!r} is chosen for both the received and the "
-                "completed date: every request would be answered the day it was received, "
-                "on time in 0 days. Pick the right column, or confirm that one column holds "
-                "both (confirm_same_date_column).",
+                _(
+                    "The column %(column)s is chosen for both the received and the "
+                    "completed date: every request would be answered the day it was received, "
+                    "on time in 0 days. Pick the right column, or confirm that one column holds "
+                    "both (confirm_same_date_column).",
+                    column=repr(self.received_on),
+                ),
                 "completed_on",
             )
         if self.as_of not in ("", LIVE):
@@ -313,14 +398,21 @@ class Mapping:
                 date.fromisoformat(self.as_of)
             except ValueError:
                 raise MappingError(
-                    f"The as-of date {self.as_of!r} is not a date: write YYYY-MM-DD, or "
-                    f"{LIVE!r} to keep requests without a response open.",
+                    _(
+                        "The as-of date %(value)s is not a date: write YYYY-MM-DD, or "
+                        "%(live)s to keep requests without a response open.",
+                        value=repr(self.as_of),
+                        live=repr(LIVE),
+                    ),
                     "as_of",
                 ) from None
         if self.default_outcome and self.default_outcome not in requests.RESPONSE_OUTCOMES:
             raise MappingError(
-                f"Unknown outcome {self.default_outcome!r}; pick one of "
-                f"{', '.join(requests.RESPONSE_OUTCOMES)}.",
+                _(
+                    "Unknown outcome %(outcome)s; pick one of %(outcomes)s.",
+                    outcome=repr(self.default_outcome),
+                    outcomes=", ".join(requests.RESPONSE_OUTCOMES),
+                ),
                 "default_outcome",
             )
 
@@ -337,13 +429,178 @@ def guess_mapping(headers: list[str]) -> Mapping:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong (error: blocks the import) or worth knowing (warning) about a row."""
+    """Something wrong (error: blocks the import) or worth knowing (warning) about a row.
+
+    Kept as a sentence's key and its values (``params``), not as text: the sentence is written
+    in the reader's language when it is shown (``message``), also from a stored report."""
 
     row: int
     severity: Severity
     code: str
-    message: str
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
     file_number: str = ""
+
+    @property
+    def message(self) -> str:
+        """The sentence, in the reader's language."""
+        return problem_message(self.key, self.params)
+
+
+# Each problem's sentence, by key; a value named in QUOTED is shown in quotes as typed, one
+# named "format" is a DATE_FORMATS key, one named "outcome" a RESPONSE_OUTCOMES code.
+MESSAGES: dict[str, str] = {
+    "missing_received": lazy_gettext("No received date: the deadline counts from it."),
+    "completed_before_received": lazy_gettext(
+        "Completed %(completed)s before it was received %(received)s."
+    ),
+    "unknown_law": lazy_gettext(
+        "Unknown law %(law)s. Use a law code such as ca-on-mfippa or ca-ab-foip, or the law's name."
+    ),
+    "missing_institution": lazy_gettext(
+        "No institution: fill the cell or choose a default institution."
+    ),
+    "long_institution": lazy_gettext("The institution's name is longer than 300 characters."),
+    "long_file_number": lazy_gettext("The file number is longer than 100 characters."),
+    "closed_without_date": lazy_gettext(
+        "Decision %(decision)s closes the request, but the row has no date: put the date it "
+        "closed, or give an as-of date."
+    ),
+    "closed_on_as_of": lazy_gettext(
+        "Decision %(decision)s with no date: closed on the as-of date, %(as_of)s."
+    ),
+    "outcome_unknown": lazy_gettext(
+        "The file has no decision column: the response's outcome is unknown."
+    ),
+    "decision_defaulted": lazy_gettext("Decision %(decision)s recorded as %(outcome)s."),
+    "empty_decision_defaulted": lazy_gettext("Decision '(empty)' recorded as %(outcome)s."),
+    "unknown_decision": lazy_gettext(
+        "Unknown decision %(decision)s. Use all disclosed, disclosed in part, nothing "
+        "disclosed, no records, discontinued, withdrawn or abandoned, or choose an outcome for "
+        "unknown decisions."
+    ),
+    "unknown_decision_open": lazy_gettext(
+        "Unknown decision %(decision)s (the row has no completion date)."
+    ),
+    "missing_decision": lazy_gettext(
+        "Completed, but the decision is empty: fill it or choose an outcome for empty decisions."
+    ),
+    "unanswered_as_of": lazy_gettext(
+        "No completion date: imported as unanswered as of %(as_of)s (the file says nothing later)."
+    ),
+    "still_open": lazy_gettext(
+        "No completion date: imported as a request still waiting for its response."
+    ),
+    "missing_title": lazy_gettext("No title, text or file number to name the request by."),
+    "title_shortened": lazy_gettext("The title was cut to 300 characters."),
+    "bad_received": lazy_gettext("The received date %(raw)s is not a date (%(format)s)."),
+    "bad_completed": lazy_gettext("The completed date %(raw)s is not a date (%(format)s)."),
+    "early_received": lazy_gettext(
+        "The received date %(raw)s is a placeholder: it predates every access law the "
+        "tracker knows (1967)."
+    ),
+    "early_completed": lazy_gettext(
+        "The completed date %(raw)s is a placeholder: it predates every access law the "
+        "tracker knows (1967)."
+    ),
+    "year_received": lazy_gettext(
+        "The received date %(raw)s is a placeholder: the year %(year)s is still to come."
+    ),
+    "year_completed": lazy_gettext(
+        "The completed date %(raw)s is a placeholder: the year %(year)s is still to come."
+    ),
+    "future_received": lazy_gettext("The received date %(raw)s is in the future."),
+    "future_completed": lazy_gettext("The completed date %(raw)s is in the future."),
+    "new_year_kept_received": lazy_gettext(
+        "The received date %(raw)s is 1 January, kept as you confirmed."
+    ),
+    "new_year_kept_completed": lazy_gettext(
+        "The completed date %(raw)s is 1 January, kept as you confirmed."
+    ),
+    "new_year_received": lazy_gettext(
+        "The received date %(raw)s is 1 January, a public holiday when offices are closed: "
+        "spreadsheets use it as a placeholder. Put the real date, or confirm that the file's "
+        "1 January dates are real (confirm_new_year)."
+    ),
+    "new_year_completed": lazy_gettext(
+        "The completed date %(raw)s is 1 January, a public holiday when offices are closed: "
+        "spreadsheets use it as a placeholder. Put the real date, or confirm that the file's "
+        "1 January dates are real (confirm_new_year)."
+    ),
+    "extra_cells": lazy_gettext(
+        "The row has %(cells)s cells but the first row names %(columns)s columns (a missing "
+        "quote mark?)."
+    ),
+    "after_as_of": lazy_gettext(
+        "The row has a date (%(date)s) after the as-of date %(as_of)s: choose a later as-of date."
+    ),
+    "conflicting_received": lazy_gettext(
+        "Rows %(rows)s share file number %(number)s but give different received dates (%(dates)s)."
+    ),
+    "conflicting_laws": lazy_gettext(
+        "Rows %(rows)s share file number %(number)s but name different laws (%(laws)s)."
+    ),
+    "no_law": lazy_gettext(
+        "No law for the new institution %(institution)s: add a law column or choose a default law."
+    ),
+    "before_law": lazy_gettext(
+        "%(law)s (%(name)s, %(citation)s) applies to requests received from %(first)s; "
+        "%(received)s is before it."
+    ),
+    "duplicate_file_number": lazy_gettext(
+        "%(institution)s already has a request with file number %(number)s in the tracker."
+    ),
+    "not_offered_one": lazy_gettext(
+        "%(codes)s is a law the tracker does not offer yet: no deadline is computed under a "
+        "law whose sections have not been read in the official text. Import these rows once "
+        "the law is offered."
+    ),
+    "not_offered_many": lazy_gettext(
+        "%(codes)s are laws the tracker does not offer yet: no deadline is computed under a "
+        "law whose sections have not been read in the official text. Import these rows once "
+        "the law is offered."
+    ),
+    "not_offered_named_one": lazy_gettext(
+        "%(law)s names %(codes)s, which is a law the tracker does not offer yet: no deadline "
+        "is computed under a law whose sections have not been read in the official text. "
+        "Import these rows once the law is offered."
+    ),
+    "not_offered_named_many": lazy_gettext(
+        "%(law)s names %(codes)s, which are laws the tracker does not offer yet: no deadline "
+        "is computed under a law whose sections have not been read in the official text. "
+        "Import these rows once the law is offered."
+    ),
+}
+QUOTED = frozenset({"law", "decision", "institution"})
+_QUOTED_RAW = frozenset({"bad_received", "bad_completed"})
+
+
+def problem_message(key: str, params: dict[str, Any]) -> str:
+    """A problem's sentence in the reader's language, from its key and values."""
+    template = MESSAGES.get(key)
+    if template is None:
+        return key
+    values: dict[str, Any] = {}
+    for name, value in params.items():
+        if name == "format":
+            value = DATE_FORMATS.get(value, value)
+        elif name == "codes":
+            value = (
+                _("%(first)s or %(last)s", first=", ".join(value[:-1]), last=value[-1])
+                if len(value) > 1
+                else "".join(value)
+            )
+        elif name == "outcome":
+            value = repr(str(requests.RESPONSE_OUTCOMES.get(value, value)))
+        elif (name in QUOTED and key != "duplicate_file_number") or (
+            name == "raw" and key in _QUOTED_RAW
+        ):
+            value = repr(value)
+        values[name] = value
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):  # a catalogue's placeholder is wrong
+        return f"{key}: {values}"
 
 
 PROBLEM_LABELS: dict[str, str] = {
@@ -411,15 +668,53 @@ class PlannedRequest:
     valid: bool = True
 
 
+class Scratch:
+    """The checked rows of one file, kept on disk in a private temporary SQLite database
+    (Python's ``sqlite3``, not the tracker's database) rather than in memory: the dry run
+    groups, counts and orders them there, and the import reads them back one batch at a time.
+    SQLite deletes the file when the connection closes (when the plan is let go)."""
+
+    def __init__(self) -> None:
+        # "" = a private temporary database on disk, deleted when the connection closes.
+        self.conn = sqlite3.connect("", check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode = OFF")
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.conn.execute("PRAGMA cache_size = -4096")  # 4 MB of pages at most in memory
+        self.conn.execute("PRAGMA temp_store = FILE")
+        self.conn.execute(
+            "CREATE TABLE r (row INTEGER PRIMARY KEY, first INTEGER NOT NULL, gkey TEXT, "
+            "ikey TEXT, file_number TEXT, title TEXT, body TEXT, law TEXT, received INTEGER, "
+            "completed INTEGER, outcome TEXT, closure TEXT, decision TEXT)"
+        )
+
+    def close(self) -> None:
+        """Delete the file now."""
+        self.conn.close()
+
+
+# The scratch table ``r``: a row in, the rows read back in the file's order (columns as in
+# ``_R_INSERT``).
+_R_INSERT = (
+    "INSERT INTO r (row, first, gkey, ikey, file_number, title, body, law, received, "
+    "completed, outcome, closure, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_R_IN_ORDER = (
+    "SELECT row, first, gkey, ikey, file_number, title, body, law, received, completed, "
+    "outcome, closure, decision FROM r ORDER BY first, row"
+)
+
+
 @dataclass
 class ImportPlan:
-    """The dry run: what would be created, and every row's problems."""
+    """The dry run: what would be created, and every row's problems.
+
+    The rows themselves stay in ``scratch`` (on disk); the plan holds what the pages show and
+    the problems, so its size does not grow with the file, only with the rows that have a
+    problem. ``iter_requests`` reads the planned requests back in the file's order."""
 
     total_rows: int
-    requests: list[PlannedRequest]
+    request_count: int
     problems: list[Problem]
-    # File number -> rows, for file numbers that span several rows (one request each).
-    groups: dict[str, list[int]]
     new_institutions: dict[str, str]  # name -> law code
     delimiter_name: str = "comma"
     as_of: date | None = None  # None: unanswered requests stay open
@@ -429,6 +724,15 @@ class ImportPlan:
     institution_variants: dict[str, list[str]] = field(default_factory=dict)
     # Warnings about the whole file (the mapping), not one row.
     notices: list[str] = field(default_factory=list)
+    # File numbers that span several rows: how many, their rows, and the first of them.
+    group_count: int = 0
+    group_rows: int = 0
+    group_example: tuple[str, list[int]] | None = None
+    # Institution key (name_key) -> the spelling kept; -> (id, name, law code) when it exists.
+    kept: dict[str, str] = field(default_factory=dict)
+    known: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    today: date | None = None
+    scratch: Scratch | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -445,20 +749,126 @@ class ImportPlan:
         """Row numbers with at least one error."""
         return {p.row for p in self.errors}
 
+    def _blocked_firsts(self) -> set[int]:
+        """The first row of each request left out (one of its rows has an error)."""
+        if self.scratch is None:
+            return set()
+        query = "SELECT first FROM r WHERE row = ?"
+        found: set[int] = set()
+        for row in self.error_rows:
+            hit = self.scratch.conn.execute(query, (row,)).fetchone()
+            if hit is not None:
+                found.add(hit[0])
+        return found
+
+    @property
+    def invalid_count(self) -> int:
+        """Requests left out because a row has an error."""
+        return len(self._blocked_firsts())
+
+    @property
+    def valid_count(self) -> int:
+        """Requests whose rows have no error."""
+        return self.request_count - self.invalid_count
+
     @property
     def blocked_rows(self) -> list[int]:
         """Rows left out of the import: every row of a request with an error."""
-        return sorted(n for r in self.requests if not r.valid for n in r.rows)
+        firsts = self._blocked_firsts()
+        if self.scratch is None or not firsts:
+            return []
+        rows: list[int] = []
+        for first in sorted(firsts):
+            rows += [
+                n
+                for (n,) in self.scratch.conn.execute(
+                    "SELECT row FROM r WHERE first = ? ORDER BY row", (first,)
+                )
+            ]
+        return sorted(rows)
+
+    def iter_requests(self, valid: bool | None = None) -> Iterator[PlannedRequest]:
+        """The planned requests in the order of their first row, read back from the scratch
+        table one at a time (only the valid ones, or only the others, when asked)."""
+        if self.scratch is None:
+            return
+        blocked = self._blocked_firsts()
+        cursor = self.scratch.conn.execute(_R_IN_ORDER)
+        rows: list[tuple[Any, ...]] = []
+        while batch := cursor.fetchmany(500):
+            for record in batch:
+                if rows and record[1] != rows[0][1]:
+                    if valid is None or valid == (rows[0][1] not in blocked):
+                        yield self._planned(rows, rows[0][1] not in blocked)
+                    rows = []
+                rows.append(record)
+        if rows and (valid is None or valid == (rows[0][1] not in blocked)):
+            yield self._planned(rows, rows[0][1] not in blocked)
+
+    def _planned(self, rows: list[tuple[Any, ...]], valid: bool) -> PlannedRequest:
+        """A request from its rows (columns as ``_R_INSERT``), as the dry run grouped them."""
+        if self.today is None:
+            raise ValueError("the plan has no day")
+        today = self.today
+        first = rows[0]
+        ikey = first[3]
+        received_dates = sorted({r[8] for r in rows if r[8] is not None})
+        laws = sorted({r[7] for r in rows if r[7]})
+        known = self.known.get(ikey) if ikey is not None else None
+        law_code = laws[0] if laws else (known[2] if known else None)
+        texts = list(dict.fromkeys(r[6] for r in rows if r[6]))
+        responses = sorted(
+            {(r[9], r[10]) for r in rows if r[9] is not None and r[10]}, key=lambda p: p[0]
+        )
+        merged: dict[int, list[str]] = defaultdict(list)
+        for day, outcome in responses:
+            merged[day].append(outcome)
+        closure: tuple[date, str] | None = None
+        as_of = self.as_of
+        if not responses:
+            closings = sorted(
+                (day, r[11])
+                for r in rows
+                if r[11]
+                and (day := (date.fromordinal(r[9]) if r[9] is not None else as_of)) is not None
+            )
+            if closings:
+                closure = closings[-1]
+            elif as_of is not None and received_dates and any(r[9] is None for r in rows):
+                closure = (as_of, "unanswered_as_of")
+        return PlannedRequest(
+            rows=[r[0] for r in rows],
+            file_number=first[4] or None,
+            institution_name=self.kept.get(ikey, "") if ikey is not None else "",
+            institution_id=known[0] if known else None,
+            law_code=law_code or "",
+            title=first[5],
+            text="\n\n".join(texts),
+            received_on=date.fromordinal(received_dates[0]) if received_dates else today,
+            responses=[(date.fromordinal(d), _combine(o)) for d, o in merged.items()],
+            decisions=list(dict.fromkeys(r[12] for r in rows if r[12])),
+            closure=closure,
+            valid=valid,
+        )
+
+    @property
+    def requests(self) -> list[PlannedRequest]:
+        """Every planned request (read whole into memory: for small files and tests)."""
+        return list(self.iter_requests())
 
     @property
     def valid_requests(self) -> list[PlannedRequest]:
-        """Requests whose rows have no error."""
-        return [r for r in self.requests if r.valid]
+        """Requests whose rows have no error (read whole into memory)."""
+        return list(self.iter_requests(valid=True))
 
     @property
     def invalid_requests(self) -> list[PlannedRequest]:
-        """Requests left out because a row has an error."""
-        return [r for r in self.requests if not r.valid]
+        """Requests left out because a row has an error (read whole into memory)."""
+        return list(self.iter_requests(valid=False))
+
+    def sample(self, n: int) -> list[PlannedRequest]:
+        """The first ``n`` valid requests."""
+        return list(itertools.islice(self.iter_requests(valid=True), n))
 
     def summary(self) -> list[tuple[str, str, int]]:
         """(severity, label, number of rows) per kind of problem, errors first."""
@@ -468,16 +878,28 @@ class ImportPlan:
 
     def grouping_text(self) -> str:
         """How rows were grouped into requests, in one sentence."""
-        extra = sum(len(rows) for rows in self.groups.values())
-        text = f"{self.total_rows} rows make {len(self.requests)} requests"
-        if self.groups:
-            example_number, example_rows = next(iter(self.groups.items()))
-            text += (
-                f": {len(self.groups)} file numbers appear on several rows ({extra} rows, "
-                f"e.g. {example_number} on rows {', '.join(map(str, example_rows))}), each "
-                "imported as one request whose rows are its release packages"
+        if self.group_count and self.group_example is not None:
+            number, rows = self.group_example
+            return str(
+                _(
+                    "%(rows)s rows make %(requests)s requests: %(groups)s file numbers appear "
+                    "on several rows (%(extra)s rows, e.g. %(example)s on rows %(example_rows)s), "
+                    "each imported as one request whose rows are its release packages.",
+                    rows=self.total_rows,
+                    requests=self.request_count,
+                    groups=self.group_count,
+                    extra=self.group_rows,
+                    example=number,
+                    example_rows=", ".join(map(str, rows)),
+                )
             )
-        return text + "."
+        return str(
+            _(
+                "%(rows)s rows make %(requests)s requests.",
+                rows=self.total_rows,
+                requests=self.request_count,
+            )
+        )
 
 
 # --- reading values ---------------------------------------------------------------------------
@@ -549,17 +971,18 @@ def _not_offered_aliases() -> dict[str, tuple[str, ...]]:
     return {key: tuple(sorted(codes)) for key, codes in found.items()}
 
 
-def not_offered_message(value: str, codes: tuple[str, ...]) -> str:
-    """Why a law named in an import cannot be used yet (issue 24)."""
-    named = " or ".join(codes)
+def not_offered_said(value: str, codes: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    """Why a law named in an import cannot be used yet (issue 24): a sentence's key (of
+    ``MESSAGES``) and its values."""
+    many = "many" if len(codes) > 1 else "one"
     if codes != (_law_key(value),):
-        named = f"{value!r} names {named}, which"
-    laws = "are laws" if len(codes) > 1 else "is a law"
-    return (
-        f"{named} {laws} the tracker does not offer yet: no deadline is computed under a "
-        "law whose sections have not been read in the official text. Import these rows once "
-        "the law is offered."
-    )
+        return f"not_offered_named_{many}", {"law": value, "codes": list(codes)}
+    return f"not_offered_{many}", {"codes": list(codes)}
+
+
+def not_offered_message(value: str, codes: tuple[str, ...]) -> str:
+    """Why a law named in an import cannot be used yet, in the reader's language."""
+    return problem_message(*not_offered_said(value, codes))
 
 
 def resolve_law(value: str) -> str | None:
@@ -615,17 +1038,20 @@ class _RowReader:
         problems: list[Problem] = []
         file_number = self.cell(record, "file_number")
 
-        def problem(code: str, message: str, severity: Severity = "error") -> None:
-            problems.append(Problem(number, severity, code, message, file_number))
+        def problem(
+            code: str, key: str, params: dict[str, Any] | None = None, severity: Severity = "error"
+        ) -> None:
+            problems.append(Problem(number, severity, code, key, params or {}, file_number))
 
         received = self._date(record, "received_on", problem)
         completed = self._date(record, "completed_on", problem)
         if self.mapping.received_on and not self.cell(record, "received_on"):
-            problem("missing_received", "No received date: the deadline counts from it.")
+            problem("missing_received", "missing_received")
         if received and completed and completed < received:
             problem(
                 "completed_before_received",
-                f"Completed {completed.isoformat()} before it was received {received.isoformat()}.",
+                "completed_before_received",
+                {"completed": completed.isoformat(), "received": received.isoformat()},
             )
 
         law_code = None
@@ -634,26 +1060,19 @@ class _RowReader:
             law_code = self.aliases.get(_law_key(law_text))
             pending = self.not_offered.get(_law_key(law_text)) if law_code is None else None
             if pending:
-                problem("law_not_offered", not_offered_message(law_text, pending))
+                problem("law_not_offered", *not_offered_said(law_text, pending))
             elif law_code is None:
-                problem(
-                    "unknown_law",
-                    f"Unknown law {law_text!r}. Use a law code such as "
-                    "ca-on-mfippa or ca-ab-foip, or the law's name.",
-                )
+                problem("unknown_law", "unknown_law", {"law": law_text})
         elif self.default_law:
             law_code = self.default_law
 
         institution = self.cell(record, "institution") or self.mapping.default_institution.strip()
         if not institution:
-            problem(
-                "missing_institution",
-                "No institution: fill the cell or choose a default institution.",
-            )
+            problem("missing_institution", "missing_institution")
         elif len(institution) > 300:
-            problem("too_long", "The institution's name is longer than 300 characters.")
+            problem("too_long", "long_institution")
         if len(file_number) > 100:
-            problem("too_long", "The file number is longer than 100 characters.")
+            problem("too_long", "long_file_number")
 
         decision_text = self.cell(record, "decision")
         key = _decision_key(decision_text)
@@ -664,78 +1083,65 @@ class _RowReader:
             if not completed_cell:
                 if self.as_of is None:
                     problem(
-                        "closed_without_date",
-                        f"Decision {decision_text!r} closes the request, but the row has no "
-                        "date: put the date it closed, or give an as-of date.",
+                        "closed_without_date", "closed_without_date", {"decision": decision_text}
                     )
                 else:
                     problem(
                         "closed_without_date",
-                        f"Decision {decision_text!r} with no date: closed on the as-of date, "
-                        f"{self.as_of.isoformat()}.",
+                        "closed_on_as_of",
+                        {"decision": decision_text, "as_of": self.as_of.isoformat()},
                         "warning",
                     )
         elif completed_cell:
             if self.mapping.decision is None:
                 outcome = "unknown"
-                problem(
-                    "outcome_unknown",
-                    "The file has no decision column: the response's outcome is unknown.",
-                    "warning",
-                )
+                problem("outcome_unknown", "outcome_unknown", None, "warning")
             else:
                 outcome = DECISIONS.get(key) if decision_text else None
             if outcome is None and self.mapping.default_outcome:
                 outcome = self.mapping.default_outcome
-                problem(
-                    "decision_defaulted",
-                    f"Decision {decision_text or '(empty)'!r} recorded "
-                    f"as {requests.RESPONSE_OUTCOMES[outcome]!r}.",
-                    "warning",
-                )
+                if decision_text:
+                    problem(
+                        "decision_defaulted",
+                        "decision_defaulted",
+                        {"decision": decision_text, "outcome": outcome},
+                        "warning",
+                    )
+                else:
+                    problem(
+                        "decision_defaulted",
+                        "empty_decision_defaulted",
+                        {"outcome": outcome},
+                        "warning",
+                    )
             elif outcome is None and decision_text:
-                problem(
-                    "unknown_decision",
-                    f"Unknown decision {decision_text!r}. Use all disclosed, disclosed in "
-                    "part, nothing disclosed, no records, discontinued, withdrawn or "
-                    "abandoned, or choose an outcome for unknown decisions.",
-                )
+                problem("unknown_decision", "unknown_decision", {"decision": decision_text})
             elif outcome is None:
-                problem(
-                    "missing_decision",
-                    "Completed, but the decision is empty: fill it or "
-                    "choose an outcome for empty decisions.",
-                )
+                problem("missing_decision", "missing_decision")
         elif decision_text and key not in DECISIONS:
             problem(
-                "unknown_decision",
-                f"Unknown decision {decision_text!r} (the row has no completion date).",
-                "warning",
+                "unknown_decision", "unknown_decision_open", {"decision": decision_text}, "warning"
             )
         if not completed_cell and closure is None and received is not None:
             if self.as_of is not None:
                 problem(
                     "unanswered_as_of",
-                    f"No completion date: imported as unanswered as of "
-                    f"{self.as_of.isoformat()} (the file says nothing later).",
+                    "unanswered_as_of",
+                    {"as_of": self.as_of.isoformat()},
                     "warning",
                 )
             else:
-                problem(
-                    "still_open",
-                    "No completion date: imported as a request still waiting for its response.",
-                    "warning",
-                )
+                problem("still_open", "still_open", None, "warning")
 
         text = self.cell(record, "text")
         title = self.cell(record, "title")
         if not title:
             title = derive_title(text, f"Request {file_number}" if file_number else "")
         if not title:
-            problem("missing_title", "No title, text or file number to name the request by.")
+            problem("missing_title", "missing_title")
         elif len(title) > 300:
             title = title[:299] + "…"
-            problem("title_shortened", "The title was cut to 300 characters.", "warning")
+            problem("title_shortened", "title_shortened", None, "warning")
         return RowValues(
             row=number,
             file_number=file_number,
@@ -754,49 +1160,28 @@ class _RowReader:
         raw = self.cell(record, key)
         if not raw:
             return None
-        label = "received" if key == "received_on" else "completed"
+        which = "received" if key == "received_on" else "completed"
         try:
             value = parse_date(raw, self.mapping.date_format)
         except ValueError:
-            problem(
-                "bad_date",
-                f"The {label} date {raw!r} is not a date "
-                f"({DATE_FORMATS[self.mapping.date_format]}).",
-            )
+            problem("bad_date", f"bad_{which}", {"raw": raw, "format": self.mapping.date_format})
             return None
         if value < EARLIEST_PLAUSIBLE:
-            problem(
-                "placeholder_date",
-                f"The {label} date {raw} is a placeholder: it predates "
-                "every access law the tracker knows (1967).",
-            )
+            problem("placeholder_date", f"early_{which}", {"raw": raw})
             return None
         if value.year > self.today.year + 1:
-            problem(
-                "placeholder_date",
-                f"The {label} date {raw} is a placeholder: the year {value.year} is still to come.",
-            )
+            problem("placeholder_date", f"year_{which}", {"raw": raw, "year": value.year})
             return None
         if value > self.today:
-            problem("future_date", f"The {label} date {raw} is in the future.")
+            problem("future_date", f"future_{which}", {"raw": raw})
             return None
         if value.month == 1 and value.day == 1:
             # New Year's Day is a holiday in every jurisdiction the tracker knows; exports
             # use 1 January as a placeholder (1301-01-01 ... 3101-01-01 in Toronto's data).
             if self.mapping.confirm_new_year == CONFIRMED:
-                problem(
-                    "new_year_confirmed",
-                    f"The {label} date {raw} is 1 January, kept as you confirmed.",
-                    "warning",
-                )
+                problem("new_year_confirmed", f"new_year_kept_{which}", {"raw": raw}, "warning")
                 return value
-            problem(
-                "placeholder_date",
-                f"The {label} date {raw} is 1 January, a public "
-                "holiday when offices are closed: spreadsheets use it "
-                "as a placeholder. Put the real date, or confirm that the file's "
-                "1 January dates are real (confirm_new_year).",
-            )
+            problem("placeholder_date", f"new_year_{which}", {"raw": raw})
             return None
         return value
 
@@ -823,13 +1208,15 @@ def resolve_as_of(mapping: Mapping, table: CsvTable, today: date) -> date | None
     if mapping.as_of:
         chosen = date.fromisoformat(mapping.as_of)
         if chosen > today:
-            raise MappingError(f"The as-of date {chosen.isoformat()} is in the future.", "as_of")
+            raise MappingError(
+                _("The as-of date %(date)s is in the future.", date=chosen.isoformat()), "as_of"
+            )
         return chosen
     latest: date | None = None
     for column in (mapping.received_on, mapping.completed_on):
         if column is None:
             continue
-        for _, record in table.records():
+        for _number, record in table.records():
             try:
                 value = parse_date(record.get(column) or "", mapping.date_format)
             except ValueError:
@@ -841,16 +1228,41 @@ def resolve_as_of(mapping: Mapping, table: CsvTable, today: date) -> date | None
     return latest or today
 
 
+# Rows sent to the scratch table at once.
+_SCRATCH_BATCH = 2000
+
+
 def build_plan(
     db: Session, newsroom_id: int, table: CsvTable, mapping: Mapping, today: date
 ) -> ImportPlan:
-    """Read every row through the mapping and report every problem; writes nothing."""
+    """Read every row through the mapping and report every problem; writes nothing.
+
+    One pass over the file checks each row and keeps it, checked, in the plan's scratch
+    table (on disk); the checks that span rows (a file number on several rows, file numbers
+    already taken, the institution's law) then run there, one request at a time. Memory holds
+    the problems found, the institutions and the file's distinct spellings, not the rows."""
     mapping.check(table.headers)
     as_of = resolve_as_of(mapping, table, today)
     reader = _RowReader(mapping, today, as_of)
     problems: list[Problem] = []
-    values: list[RowValues] = []
+    unknown_decisions: Counter[str] = Counter()
+    # Spellings of one institution (case, accents, spaces, punctuation) are one: an
+    # institution already in the tracker keeps its name, else the file's first spelling.
+    known: dict[str, tuple[int, str, str]] = {}
+    for inst_id, name, law_code in db.execute(
+        sa.select(Institution.id, Institution.name, Institution.law_code)
+        .where(Institution.newsroom_id == newsroom_id)
+        .order_by(Institution.id.desc())
+    ):
+        known[name_key(name)] = (inst_id, name, law_code)
+    spellings: dict[str, dict[str, None]] = defaultdict(dict)
+    scratch = Scratch()
+    conn = scratch.conn
+    insert = _R_INSERT
+    pending: list[tuple[Any, ...]] = []
+    total = 0
     for number, record in table.records():
+        total += 1
         row, row_problems = reader.read(number, record)
         if number in table.overlong:
             row_problems.append(
@@ -858,62 +1270,79 @@ def build_plan(
                     number,
                     "error",
                     "extra_cells",
-                    f"The row has {table.overlong[number]} cells but the "
-                    f"first row names {len(table.headers)} columns (a "
-                    "missing quote mark?).",
+                    "extra_cells",
+                    {"cells": table.overlong[number], "columns": len(table.headers)},
                     row.file_number,
                 )
             )
-        values.append(row)
-        problems.extend(row_problems)
-    if as_of is not None:
-        for row in values:
+        if as_of is not None:
             late = [d for d in (row.received_on, row.completed_on) if d and d > as_of]
             if late:
-                problems.append(
+                row_problems.append(
                     Problem(
                         row.row,
                         "error",
                         "after_as_of",
-                        f"The row has a date ({late[0].isoformat()}) after the as-of date "
-                        f"{as_of.isoformat()}: choose a later as-of date.",
+                        "after_as_of",
+                        {"date": late[0].isoformat(), "as_of": as_of.isoformat()},
                         row.file_number,
                     )
                 )
-    unknown_decisions = Counter(
-        r.decision_text
-        for r in values
-        if r.decision_text
-        and _decision_key(r.decision_text) not in DECISIONS
-        and _decision_key(r.decision_text) not in CLOSING_DECISIONS
-    )
-
-    # Spellings of one institution (case, accents, spaces, punctuation) are one: an
-    # institution already in the tracker keeps its name, else the file's first spelling.
-    institutions = {
-        name_key(i.name): i
-        for i in db.scalars(
-            sa.select(Institution)
-            .where(Institution.newsroom_id == newsroom_id)
-            .order_by(Institution.id.desc())
-        )
-    }
-    spellings: dict[str, dict[str, None]] = defaultdict(dict)
-    for row in values:
+        problems.extend(row_problems)
+        if (
+            row.decision_text
+            and _decision_key(row.decision_text) not in DECISIONS
+            and _decision_key(row.decision_text) not in CLOSING_DECISIONS
+        ):
+            unknown_decisions[row.decision_text] += 1
+        ikey = None
         if row.institution:
-            spellings[name_key(row.institution)].setdefault(row.institution)
+            ikey = name_key(row.institution)
+            names = spellings[ikey]
+            if row.institution not in names:
+                names[row.institution] = None
+        pending.append(
+            (
+                row.row,
+                row.row,
+                f"{ikey}\x1f{row.file_number}" if row.file_number and row.institution else None,
+                ikey,
+                row.file_number,
+                row.title,
+                row.text,
+                row.law_code,
+                row.received_on.toordinal() if row.received_on else None,
+                row.completed_on.toordinal() if row.completed_on else None,
+                row.outcome,
+                row.closure,
+                row.decision_text,
+            )
+        )
+        if len(pending) >= _SCRATCH_BATCH:
+            conn.executemany(insert, pending)
+            pending.clear()
+    conn.executemany(insert, pending)
+    pending.clear()
+
     kept: dict[str, str] = {}
     variants: dict[str, list[str]] = {}
     for key, names in spellings.items():
-        existing = institutions.get(key)
-        spelling = existing.name if existing is not None else next(iter(names))
-        kept[key] = spelling
-        others = [n for n in names if n != spelling]
+        existing = known.get(key)
+        first_name = existing[1] if existing is not None else next(iter(names))
+        kept[key] = first_name
+        others = [n for n in names if n != first_name]
         if others:
-            variants[spelling] = others
-    for row in values:
-        if row.institution:
-            row.institution = kept[name_key(row.institution)]
+            variants[first_name] = others
+    del spellings
+
+    # The same file number at the same institution is one request (one row per package):
+    # each row of a group points to the group's first row.
+    conn.execute("CREATE INDEX r_gkey ON r (gkey, row) WHERE gkey IS NOT NULL")
+    conn.execute(
+        "UPDATE r SET first = (SELECT MIN(o.row) FROM r AS o WHERE o.gkey = r.gkey) "
+        "WHERE gkey IS NOT NULL"
+    )
+    conn.execute("CREATE INDEX r_first ON r (first, row)")
 
     taken = {
         (inst_id, number)
@@ -926,127 +1355,205 @@ def build_plan(
     # A request's other numbers (previous, appeal, complaint body's) are taken too.
     taken |= request_numbers.numbers_taken(db, newsroom_id)
 
-    # The same file number at the same institution is one request (one row per package).
-    grouped: dict[tuple[str, str], list[RowValues]] = defaultdict(list)
-    singles: list[list[RowValues]] = []
-    for row in values:
-        if row.file_number and row.institution:
-            grouped[(name_key(row.institution), row.file_number)].append(row)
-        else:
-            singles.append([row])
-    groups = {
-        rows[0].file_number: [r.row for r in rows] for rows in grouped.values() if len(rows) > 1
-    }
+    new_from_groups: dict[str, str] = {}
+    new_from_singles: dict[str, str] = {}
+    group_count = group_rows = requests_count = 0
+    group_example: tuple[str, list[int]] | None = None
 
-    error_rows = {p.row for p in problems if p.severity == "error"}
-    planned: list[PlannedRequest] = []
-    new_institutions: dict[str, str] = {}
-    for rows in [*grouped.values(), *singles]:
-        first = rows[0]
-        numbers = [r.row for r in rows]
+    def check_request(
+        first_row: int,
+        ikey: str | None,
+        file_number: str,
+        received: int | None,
+        received_count: int,
+        law: str | None,
+        law_count: int,
+        gkey: str | None,
+        new: dict[str, str],
+    ) -> None:
+        """The checks that span a request's rows (its first row carries their problems)."""
 
-        def group_problem(code: str, message: str, first: RowValues = first) -> None:
-            problems.append(Problem(first.row, "error", code, message, first.file_number))
-            error_rows.add(first.row)
+        def group_problem(code: str, key: str, params: dict[str, Any]) -> None:
+            problems.append(Problem(first_row, "error", code, key, params, file_number))
 
-        received_dates = sorted({r.received_on for r in rows if r.received_on})
-        if len(received_dates) > 1:
+        numbers: list[int] = []
+        if received_count > 1 or law_count > 1:
+            numbers = [
+                n for (n,) in conn.execute("SELECT row FROM r WHERE gkey = ? ORDER BY row", (gkey,))
+            ]
+        if received_count > 1:
+            dates = [
+                date.fromordinal(d).isoformat()
+                for (d,) in conn.execute(
+                    "SELECT DISTINCT received FROM r WHERE gkey = ? AND received IS NOT NULL "
+                    "ORDER BY received",
+                    (gkey,),
+                )
+            ]
             group_problem(
                 "conflicting_rows",
-                f"Rows {', '.join(map(str, numbers))} share file "
-                f"number {first.file_number} but give different received dates "
-                f"({', '.join(d.isoformat() for d in received_dates)}).",
+                "conflicting_received",
+                {
+                    "rows": ", ".join(map(str, numbers)),
+                    "number": file_number,
+                    "dates": ", ".join(dates),
+                },
             )
-        laws = sorted({r.law_code for r in rows if r.law_code})
-        if len(laws) > 1:
+        if law_count > 1:
+            laws = [
+                code
+                for (code,) in conn.execute(
+                    "SELECT DISTINCT law FROM r WHERE gkey = ? AND law IS NOT NULL AND law != '' "
+                    "ORDER BY law",
+                    (gkey,),
+                )
+            ]
             group_problem(
                 "conflicting_rows",
-                f"Rows {', '.join(map(str, numbers))} share file "
-                f"number {first.file_number} but name different laws "
-                f"({', '.join(laws)}).",
+                "conflicting_laws",
+                {
+                    "rows": ", ".join(map(str, numbers)),
+                    "number": file_number,
+                    "laws": ", ".join(laws),
+                },
             )
-        institution = institutions.get(name_key(first.institution)) if first.institution else None
-        law_code = laws[0] if laws else (institution.law_code if institution else None)
-        if first.institution and law_code is None:
-            group_problem(
-                "no_law",
-                f"No law for the new institution {first.institution!r}: "
-                "add a law column or choose a default law.",
-            )
-        if law_code and received_dates:
+        institution = known.get(ikey) if ikey is not None else None
+        name = kept.get(ikey, "") if ikey is not None else ""
+        law_code = law or (institution[2] if institution else None)
+        if ikey is not None and law_code is None:
+            group_problem("no_law", "no_law", {"institution": name})
+        if law_code and received is not None:
             try:  # a date before the law's first version has no deadline (issue 15)
-                deadlines.law_in_force(law_code, received_dates[0])
-            except ValueError as exc:
-                group_problem("before_law", f"{exc}.")
-        if (
-            institution is not None
-            and first.file_number
-            and (institution.id, first.file_number) in taken
-        ):
+                deadlines.law_in_force(law_code, date.fromordinal(received))
+            except ValueError:
+                first_version = deadlines.LAW_VERSIONS[deadlines.get_law(law_code).code][0]
+                group_problem(
+                    "before_law",
+                    "before_law",
+                    {
+                        "law": law_code,
+                        "name": first_version.name,
+                        "citation": first_version.act_citation,
+                        "first": first_version.effective_from.isoformat(),
+                        "received": date.fromordinal(received).isoformat(),
+                    },
+                )
+        if institution is not None and file_number and (institution[0], file_number) in taken:
             group_problem(
                 "duplicate_file_number",
-                f"{institution.name} already has a request with file number "
-                f"{first.file_number} in the tracker.",
+                "duplicate_file_number",
+                {"institution": institution[1], "number": file_number},
             )
-        if institution is None and first.institution and law_code:
-            new_institutions.setdefault(first.institution, law_code)
-        texts = list(dict.fromkeys(r.text for r in rows if r.text))
-        responses = sorted(
-            {(r.completed_on, r.outcome) for r in rows if r.completed_on and r.outcome},
-            key=lambda pair: pair[0],
-        )
-        merged: dict[date, list[str]] = defaultdict(list)
-        for day, outcome in responses:
-            merged[day].append(outcome)
-        closure: tuple[date, str] | None = None
-        if not responses:
-            closings = sorted(
-                (closed, r.closure)
-                for r in rows
-                if r.closure and (closed := r.completed_on or as_of) is not None
+        if institution is None and ikey is not None and law_code:
+            new.setdefault(name, law_code)
+
+    groups = conn.execute(
+        "SELECT MIN(row), COUNT(*), MIN(ikey), MIN(file_number), MIN(received), "
+        "COUNT(DISTINCT received), MIN(NULLIF(law, '')), COUNT(DISTINCT NULLIF(law, '')), gkey "
+        "FROM r WHERE gkey IS NOT NULL GROUP BY gkey ORDER BY MIN(row)"
+    )
+    while batch := groups.fetchmany(500):
+        for first_row, n, ikey, file_number, received, n_received, law, n_laws, gkey in batch:
+            requests_count += 1
+            if n > 1:
+                group_count += 1
+                group_rows += n
+                if group_example is None:
+                    group_example = (
+                        file_number,
+                        [
+                            r
+                            for (r,) in conn.execute(
+                                "SELECT row FROM r WHERE gkey = ? ORDER BY row", (gkey,)
+                            )
+                        ],
+                    )
+            check_request(
+                first_row,
+                ikey,
+                file_number,
+                received,
+                n_received,
+                law,
+                n_laws,
+                gkey,
+                new_from_groups,
             )
-            if closings:
-                closure = closings[-1]
-            elif as_of is not None and received_dates and any(not r.completed_on for r in rows):
-                closure = (as_of, "unanswered_as_of")
-        planned.append(
-            PlannedRequest(
-                rows=numbers,
-                file_number=first.file_number or None,
-                institution_name=institution.name if institution else first.institution,
-                institution_id=institution.id if institution else None,
-                law_code=law_code or "",
-                title=first.title,
-                text="\n\n".join(texts),
-                received_on=received_dates[0] if received_dates else today,
-                responses=[(d, _combine(o)) for d, o in merged.items()],
-                decisions=list(dict.fromkeys(r.decision_text for r in rows if r.decision_text)),
-                closure=closure,
-                valid=not any(n in error_rows for n in numbers),
+    singles = conn.execute(
+        "SELECT row, ikey, file_number, received, NULLIF(law, '') FROM r WHERE gkey IS NULL "
+        "ORDER BY row"
+    )
+    while batch := singles.fetchmany(500):
+        for first_row, ikey, file_number, received, law in batch:
+            requests_count += 1
+            check_request(
+                first_row,
+                ikey,
+                file_number,
+                received,
+                1 if received is not None else 0,
+                law,
+                1 if law else 0,
+                None,
+                new_from_singles,
             )
-        )
+    new_institutions = {**new_from_groups}
+    for name, law_code in new_from_singles.items():
+        new_institutions.setdefault(name, law_code)
+
     problems.sort(key=lambda p: (p.row, p.severity != "error"))
-    planned.sort(key=lambda r: r.rows[0])
-    notices = []
-    answered = [r for r in planned if r.valid and r.responses]
-    if len(answered) > 1 and all(r.responses[-1][0] == r.received_on for r in answered):
-        notices.append(
-            f"Every one of the {len(answered)} answered requests would be answered on time in "
-            "0 days, on the day it was received: check that the received and completed dates "
-            "come from the right columns."
-        )
-    return ImportPlan(
-        total_rows=len(values),
-        requests=planned,
+    plan = ImportPlan(
+        total_rows=total,
+        request_count=requests_count,
         problems=problems,
-        groups=groups,
         new_institutions=new_institutions,
         delimiter_name=table.delimiter_name,
         as_of=as_of,
         unknown_decisions=dict(unknown_decisions.most_common()),
         institution_variants=variants,
-        notices=notices,
+        group_count=group_count,
+        group_rows=group_rows,
+        group_example=group_example,
+        kept=kept,
+        known=known,
+        today=today,
+        scratch=scratch,
     )
+    answered, same_day = _answered_same_day(plan)
+    if answered > 1 and answered == same_day:
+        plan.notices.append(
+            str(
+                _(
+                    "Every one of the %(n)s answered requests would be answered on time in "
+                    "0 days, on the day it was received: check that the received and completed "
+                    "dates come from the right columns.",
+                    n=answered,
+                )
+            )
+        )
+    return plan
+
+
+def _answered_same_day(plan: ImportPlan) -> tuple[int, int]:
+    """(valid requests answered, of which answered the day they were received)."""
+    if plan.scratch is None or plan.today is None:
+        return 0, 0
+    conn = plan.scratch.conn
+    conn.execute("DROP TABLE IF EXISTS blocked")
+    conn.execute("CREATE TEMP TABLE blocked (first INTEGER PRIMARY KEY)")
+    conn.executemany(
+        "INSERT INTO blocked (first) VALUES (?)", [(f,) for f in plan._blocked_firsts()]
+    )
+    found = conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(last = rec), 0) FROM ("
+        " SELECT MAX(CASE WHEN completed IS NOT NULL AND outcome IS NOT NULL "
+        "  THEN completed END) AS last, COALESCE(MIN(received), ?) AS rec"
+        " FROM r WHERE first NOT IN (SELECT first FROM blocked) GROUP BY first"
+        ") WHERE last IS NOT NULL",
+        (plan.today.toordinal(),),
+    ).fetchone()
+    conn.execute("DROP TABLE blocked")
+    return int(found[0]), int(found[1])
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -1074,107 +1581,135 @@ def run_import(
     skip_invalid: bool = False,
     progress: bulk.Progress | None = None,
 ) -> ImportResult:
-    """Write the plan's requests in the caller's transaction; any failure writes nothing."""
+    """Write the plan's requests in the caller's transaction; any failure writes nothing.
+
+    Two steps, each reading the plan's requests back from its scratch table in batches:
+    every request is checked and its clock derived (written back to the scratch table, nothing
+    in the tracker's database yet), then everything is written in batches of multi-row
+    INSERTs. Memory holds one batch at a time."""
     if plan.errors and not skip_invalid:
-        raise ImportRefused(
-            f"Nothing was imported: {len(plan.error_rows)} rows have errors. "
-            "Fix them in the file, or leave those requests out."
-        )
-    todo = plan.valid_requests
-    if not todo:
-        raise ImportRefused("Nothing was imported: no request in the file is free of errors.")
+        raise ImportRefused.said("rows_with_errors", n=len(plan.error_rows))
+    todo = plan.valid_count
+    if not todo or plan.scratch is None:
+        raise ImportRefused.said("nothing_valid")
     imported_at = clock.now().isoformat(timespec="seconds")
-    wanted = {r.institution_id for r in todo if r.institution_id is not None}
-    existing = list(
-        db.scalars(
-            sa.select(Institution).where(
-                Institution.id.in_(wanted), Institution.newsroom_id == owner.newsroom_id
-            )
+    # Institutions as they are now (one may have been added since the dry run), by name key.
+    known = {
+        name_key(i.name): i
+        for i in db.scalars(
+            sa.select(Institution)
+            .where(Institution.newsroom_id == owner.newsroom_id)
+            .order_by(Institution.id.desc())
         )
-    )
-    places = {i.name: bulk.Place(i.name, i.law_code, i.province) for i in existing}
+    }
+    places = {key: bulk.Place(i.name, i.law_code, i.province) for key, i in known.items()}
     for name, law_code in plan.new_institutions.items():
-        places.setdefault(name, bulk.Place(name, law_code))
-
-    def imported(planned: PlannedRequest) -> bulk._Entry:
-        return bulk._Entry(
-            "imported",
-            today,
-            _import_note(planned, source),
-            {
-                "source": source,
-                "rows": planned.rows,
-                "decisions": planned.decisions,
-                "imported_at": imported_at,
-                "as_of": plan.as_of.isoformat() if plan.as_of else None,
-            },
-        )
-
+        places.setdefault(name_key(name), bulk.Place(name, law_code))
+    as_of = plan.as_of.isoformat() if plan.as_of else None
+    conn = plan.scratch.conn
+    conn.execute("DROP TABLE IF EXISTS ready")
+    conn.execute("CREATE TABLE ready (seq INTEGER PRIMARY KEY, data TEXT NOT NULL)")
+    used: dict[str, int] = {}  # institution key -> first row of the first request naming it
+    rows = 0
     try:
-        # First every request is checked and its clock derived (nothing written yet), then
-        # everything is written.
-        prepared = bulk.check_all(
-            todo, owner, today, places=places, imported=imported, progress=progress
-        )
+        done = 0
+        pending: list[tuple[str]] = []
+        for planned in plan.iter_requests(valid=True):
+            key = name_key(planned.institution_name)
+            used.setdefault(key, planned.rows[0])
+            ready = bulk.prepare(
+                planned,
+                institution=places[key],
+                institution_key=key,
+                today=today,
+                imported=bulk._Entry(
+                    "imported",
+                    today,
+                    _import_note(planned, source),
+                    {
+                        "source": source,
+                        "rows": planned.rows,
+                        "decisions": planned.decisions,
+                        "imported_at": imported_at,
+                        "as_of": as_of,
+                    },
+                ),
+            )
+            rows += len(planned.rows)
+            pending.append((bulk.dump(ready),))
+            done += 1
+            if len(pending) >= bulk.BATCH:
+                conn.executemany("INSERT INTO ready (data) VALUES (?)", pending)
+                pending.clear()
+                if progress is not None:
+                    progress("checking", done)
+        conn.executemany("INSERT INTO ready (data) VALUES (?)", pending)
+        if progress is not None and done % bulk.BATCH:
+            progress("checking", done)
         batch = ImportBatch(
             newsroom_id=owner.newsroom_id,
             filename=source[:255],
             as_of=plan.as_of,
             imported_by_id=owner.id,
-            requests=len(todo),
-            rows=sum(len(r.rows) for r in todo),
+            requests=done,
+            rows=rows,
         )
         db.add(batch)
-        institution_ids = {i.name: i.id for i in existing}
+        institution_ids = {key: i.id for key, i in known.items()}
         created: list[str] = []
         for name, law_code in plan.new_institutions.items():
-            first = next(
-                (r for r in todo if r.institution_name == name and r.institution_id is None),
-                None,
-            )
-            if first is None:
+            key = name_key(name)
+            if key in known or key not in used:
                 continue
             try:
                 institution = create_institution(
                     db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
                 )
             except InstitutionError as exc:
-                raise ImportRefused(
-                    f"Nothing was imported: row {first.rows[0]}: the institution {name!r} "
-                    f"was refused: {exc}"
+                raise ImportRefused.said(
+                    "institution_refused", row=used[key], name=repr(name), reason=str(exc)
                 ) from exc
-            institution_ids[name] = institution.id
+            institution_ids[key] = institution.id
             created.append(name)
         db.flush()
         bulk.write(
             db,
-            prepared,
-            todo,
+            _ready_batches(conn),
             owner,
             batch_id=batch.id,
             institution_ids=institution_ids,
             progress=progress,
         )
     except bulk.RowRefused as exc:
-        where = f"row {exc.rows[0]} ({exc.label})"
         if exc.by_database:
             # The dry run checks what the database checks; should a row slip through anyway
             # (another import writing at the same time), the report names it, never a 500.
-            raise ImportRefused(
-                f"Nothing was imported: {where} was refused by the database: {exc.reason}"
+            raise ImportRefused.said(
+                "row_refused_by_database", row=exc.rows[0], label=exc.label, reason=exc.reason
             ) from exc
-        raise ImportRefused(f"Nothing was imported: {where} was refused: {exc.reason}") from exc
+        raise ImportRefused.said(
+            "row_refused", row=exc.rows[0], label=exc.label, reason=exc.reason
+        ) from exc
     except sa.exc.IntegrityError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
-        raise ImportRefused(f"Nothing was imported: the database refused: {reason}") from exc
-    skipped = sorted(n for r in plan.invalid_requests for n in r.rows)
+        raise ImportRefused.said("database_refused", reason=reason) from exc
+    finally:
+        with contextlib.suppress(sqlite3.OperationalError):  # a reader still open: left
+            conn.execute("DROP TABLE IF EXISTS ready")
     return ImportResult(
-        requests=len(todo),
-        rows=sum(len(r.rows) for r in todo),
+        requests=done,
+        rows=rows,
         institutions_created=created,
-        skipped_rows=skipped,
+        skipped_rows=plan.blocked_rows,
         import_id=batch.id,
     )
+
+
+def _ready_batches(conn: sqlite3.Connection) -> Iterator[list[bulk.Ready]]:
+    """The checked requests, read back from the scratch table ``bulk.BATCH`` at a time."""
+    cursor = conn.execute("SELECT data FROM ready ORDER BY seq")
+    while found := cursor.fetchmany(bulk.BATCH):
+        yield [bulk.load(data) for (data,) in found]
 
 
 def _import_note(planned: PlannedRequest, source: str) -> str:

@@ -48,15 +48,25 @@ class UploadStore:
                 handle.write(content)
         return token
 
-    def load(self, token: str) -> StoredUpload | None:
-        """The upload under this token, or None when there is none."""
+    def load(self, token: str, *, with_data: bool = True) -> StoredUpload | None:
+        """The upload under this token, or None when there is none (``with_data=False``: its
+        ``data`` is left empty, for a caller that reads the file in a stream from ``path``)."""
         try:
             data_path, meta_path = self._paths(token)
-            return StoredUpload(
-                token=token, data=data_path.read_bytes(), meta=json.loads(meta_path.read_text())
-            )
+            data = data_path.read_bytes() if with_data else b""
+            if not with_data and not data_path.is_file():
+                return None
+            return StoredUpload(token=token, data=data, meta=json.loads(meta_path.read_text()))
         except (KeyError, OSError, ValueError):
             return None
+
+    def path(self, token: str) -> Path | None:
+        """The uploaded file's path (to read it in a stream), or None when there is none."""
+        try:
+            data_path, meta_path = self._paths(token)
+        except KeyError:
+            return None
+        return data_path if data_path.is_file() and meta_path.is_file() else None
 
     def exists(self, token: str) -> bool:
         """Whether an upload is kept under this token (without reading it)."""

@@ -20,7 +20,7 @@ from tracker.exports.service import safe_cell
 from tracker.files.downloads import content_disposition
 from tracker.files.storage import LocalStorage
 from tracker.imports import jobs, restore, service
-from tracker.imports.csvfile import CsvFileError, CsvTable, parse_csv
+from tracker.imports.csvfile import CsvFileError, CsvTable, open_csv, parse_csv
 from tracker.imports.forms import CancelForm, ImportForm, MappingForm, UploadForm
 from tracker.imports.store import StoredUpload, UploadStore
 from tracker.language.i18n import _, lazy_gettext, ngettext
@@ -65,12 +65,12 @@ def _today() -> date:
 
 def _upload(token: str) -> tuple[StoredUpload, CsvTable]:
     """The current user's upload under this token (anyone else's is 404) and its table."""
-    upload = _store().load(token)
+    upload = _store().load(token, with_data=False)
     if upload is None or upload.meta.get("user_id") != current_user.id:
         abort(404)
     try:
-        table = parse_csv(upload.data)
-    except CsvFileError:  # checked at upload; only a changed file could fail here
+        table = open_csv(_store().path(token) or "")
+    except (CsvFileError, OSError):  # checked at upload; only a changed file could fail here
         abort(404)
     return upload, table
 
@@ -157,7 +157,7 @@ def preview(token: str) -> str | Response:
         form=form,
         upload=upload,
         table=table,
-        preview=table.rows[:PREVIEW_ROWS],
+        preview=table.head[:PREVIEW_ROWS],
         token=token,
     )
 
@@ -182,9 +182,9 @@ def check(token: str) -> str | Response:
         form=ImportForm(),
         shown=plan.problems[:REPORT_ROWS_SHOWN],
         labels=service.PROBLEM_LABELS,
-        sample=plan.valid_requests[:10],
+        sample=plan.sample(10),
         active=jobs.active_job(db.session(), current_user.newsroom_id),
-        background=len(table.rows) > current_app.config["IMPORT_INLINE_ROWS"],
+        background=table.row_count > current_app.config["IMPORT_INLINE_ROWS"],
     )
 
 
@@ -241,15 +241,15 @@ def run(token: str) -> str | Response:
             mapping=service.Mapping.from_dict(upload.meta["mapping"]),
             skip_invalid=bool(form.skip_invalid.data),
             today=_today(),
-            rows=len(table.rows),
+            rows=table.row_count,
         )
     except jobs.ImportBusy as exc:
         flash(str(exc), "error")
         return redirect(url_for("imports.check", token=token))
-    if len(table.rows) <= current_app.config["IMPORT_INLINE_ROWS"] and jobs.claim(session, job.id):
+    if table.row_count <= current_app.config["IMPORT_INLINE_ROWS"] and jobs.claim(session, job.id):
         status = jobs.run_job(session, current_app.config, job.id)
         session.refresh(job)
-        report = job.report or {}
+        report = jobs.rendered(job.report or {})
         if status != "done":
             flash(report.get("message") or job.error or _("Nothing was imported."), "error")
             return redirect(url_for("imports.check", token=token))
@@ -296,7 +296,7 @@ def job(job_id: int) -> str:
     row-by-row report."""
     found = _job(job_id)
     session = db.session()
-    report = found.report or {}
+    report = jobs.rendered(found.report or {})
     problems = report.get("problems") or []
     asker = session.get(User, found.requested_by_id) if found.requested_by_id else None
     return render_template(
@@ -349,7 +349,7 @@ def job_report(job_id: int) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "file_number", "severity", "problem", "message"])
-    for p in (found.report or {}).get("problems") or []:
+    for p in jobs.rendered(found.report or {}).get("problems") or []:
         writer.writerow(
             [
                 p["row"],
