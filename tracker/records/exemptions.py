@@ -8,6 +8,7 @@ What a citation looks like and what each section is belong to the law
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -110,22 +111,35 @@ def for_request(db: Session, request_id: int) -> RequestExemptions:
     return RequestExemptions(in_part, in_full, sections)
 
 
+def _in_scope(query: sa.Select[Any], requests: sa.Select[Any] | None) -> sa.Select[Any]:
+    """Restrict a count to the requests a scorecard counts (a select of their ids)."""
+    if requests is None:
+        return query
+    return query.where(RecordExemption.request_id.in_(requests))
+
+
 def by_institution(
-    db: Session, newsroom_id: int, *, top: int = 5
+    db: Session, newsroom_id: int, *, top: int = 5, requests: sa.Select[Any] | None = None
 ) -> list[tuple[Institution, list[SectionCount]]]:
     """Each institution of a newsroom with the exemptions it claims most (pages citing each
-    section, and in how many requests), most claimed first."""
+    section, and in how many requests), most claimed first. ``requests``: only those
+    requests' pages (the ids a scorecard's filters leave, ``scorecards.service.scoped``)."""
     rows = db.execute(
-        sa.select(
-            RecordExemption.institution_id,
-            RecordExemption.law_code,
-            RecordExemption.section,
-            sa.func.count(),
-            sa.func.count(sa.distinct(RecordExemption.request_id)),
+        _in_scope(
+            sa.select(
+                RecordExemption.institution_id,
+                RecordExemption.law_code,
+                RecordExemption.section,
+                sa.func.count(),
+                sa.func.count(sa.distinct(RecordExemption.request_id)),
+            )
+            .join(Institution, Institution.id == RecordExemption.institution_id)
+            .where(Institution.newsroom_id == newsroom_id)
+            .group_by(
+                RecordExemption.institution_id, RecordExemption.law_code, RecordExemption.section
+            ),
+            requests,
         )
-        .join(Institution, Institution.id == RecordExemption.institution_id)
-        .where(Institution.newsroom_id == newsroom_id)
-        .group_by(RecordExemption.institution_id, RecordExemption.law_code, RecordExemption.section)
     ).all()
     grouped: dict[int, list[SectionCount]] = {}
     for institution_id, code, section, pages, requests in rows:
@@ -145,18 +159,24 @@ def by_institution(
     return result
 
 
-def by_law(db: Session, newsroom_id: int) -> list[SectionCount]:
-    """Every section cited in a newsroom's records, per law, most cited first."""
+def by_law(
+    db: Session, newsroom_id: int, *, requests: sa.Select[Any] | None = None
+) -> list[SectionCount]:
+    """Every section cited in a newsroom's records (``requests``: only those requests'),
+    per law, most cited first."""
     rows = db.execute(
-        sa.select(
-            RecordExemption.law_code,
-            RecordExemption.section,
-            sa.func.count(),
-            sa.func.count(sa.distinct(RecordExemption.request_id)),
+        _in_scope(
+            sa.select(
+                RecordExemption.law_code,
+                RecordExemption.section,
+                sa.func.count(),
+                sa.func.count(sa.distinct(RecordExemption.request_id)),
+            )
+            .join(Institution, Institution.id == RecordExemption.institution_id)
+            .where(Institution.newsroom_id == newsroom_id)
+            .group_by(RecordExemption.law_code, RecordExemption.section),
+            requests,
         )
-        .join(Institution, Institution.id == RecordExemption.institution_id)
-        .where(Institution.newsroom_id == newsroom_id)
-        .group_by(RecordExemption.law_code, RecordExemption.section)
     ).all()
     counts = [
         SectionCount(code, section, law.section_name(code, section), int(p), int(r))
