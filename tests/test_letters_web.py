@@ -16,8 +16,8 @@ from alerts_helpers import SmtpServer
 
 from tests import builders
 from tests.conftest import page
-from tracker import clock, db
-from tracker.models import Attachment, Letter, TimelineEvent, User
+from tracker.core import clock, db
+from tracker.core.models import Attachment, Letter, TimelineEvent, User
 
 REPORTER = "marie@lapresse.ca"
 TODAY = date(2020, 3, 20)  # the seed case, nine days after its due date of 2020-03-11
@@ -269,7 +269,7 @@ def test_dashboard_and_alert_mail_name_the_letter_due(app, client, auth, smtp):
         link = due.find("a", href=f"/requests/{request_id}/letters")
         assert "Complaint or appeal about delay" in link.get_text()
     from tracker.alerts.mail import compose_request_alert
-    from tracker.models import InfoRequest
+    from tracker.core.models import InfoRequest
 
     with app.app_context(), clock.frozen(TODAY):
         s = db.session()
@@ -291,7 +291,7 @@ def test_the_weekly_digest_names_the_letter_due_on_each_request(app, smtp):
     from bs4 import BeautifulSoup
 
     from tracker.alerts.mail import compose_digest
-    from tracker.models import InfoRequest
+    from tracker.core.models import InfoRequest
 
     with app.app_context(), clock.frozen(TODAY):
         s = db.session()
@@ -328,7 +328,7 @@ def test_the_weekly_digest_names_the_letter_due_on_each_request(app, smtp):
 
 
 def test_the_request_letter_sent_by_mail_sets_the_sent_and_received_dates(app, client, auth, smtp):
-    from tracker.models import InfoRequest
+    from tracker.core.models import InfoRequest
 
     day = date(2020, 2, 12)
     with builders.desk(app, REPORTER, today=day, name="Marie Côté") as desk:
@@ -360,9 +360,9 @@ def test_two_sends_at_once_send_one_mail(app, smtp):
     """Two clicks arriving together: one claims the letter, the other is refused."""
     import threading
 
+    from tracker.core.models import InfoRequest
     from tracker.files.storage import LocalStorage
     from tracker.letters import service
-    from tracker.models import InfoRequest
 
     request_id = seed(app)
     with app.app_context(), clock.frozen(TODAY), db.transaction() as s:
@@ -502,7 +502,7 @@ def test_the_scheduler_marks_a_cut_short_send_unknown_and_never_resends_it(app, 
     from datetime import timedelta
 
     from tracker.letters.service import STUCK_MINUTES
-    from tracker.scheduler import JOBS
+    from tracker.operations.scheduler import JOBS
 
     request_id = seed(app)
     with clock.frozen(TODAY):

@@ -27,9 +27,9 @@ from packets_helpers import (
 )
 from pypdf import PdfReader
 
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import Attachment, TimelineEvent
 from tracker.deadlines import LAW_CODES
-from tracker.models import Attachment, TimelineEvent
 from tracker.packets.dossier import safe_name
 
 REPORTER = "marie@lapresse.ca"

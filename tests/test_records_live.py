@@ -10,8 +10,8 @@ from conftest import PASSWORD, browser_login
 from tests import records_files
 from tests.conftest import page
 from tests.test_records import _attach, _work
-from tracker import db
-from tracker.models import Attachment, RecordFile
+from tracker.core import db
+from tracker.core.models import Attachment, RecordFile
 from tracker.records import jobs
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from tests import records_files
 from tests.mail_helpers import outlook_msg
 from tests.test_records import _attach, _files, _search, _work
-from tracker import db
+from tracker.core import db
 from tracker.records import extract
 
 OCTET = "application/octet-stream"

@@ -16,9 +16,9 @@ from icalendar import Alarm, Calendar, Event, vDuration
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import deadlines
-from tracker.db import utcnow
-from tracker.display import STATUS_LABELS
-from tracker.models import CalendarFeed, InfoRequest, User
+from tracker.core.db import utcnow
+from tracker.core.display import STATUS_LABELS
+from tracker.core.models import CalendarFeed, InfoRequest, User
 from tracker.requests.describe import Deadline, describe
 from tracker.requests.service import province_of
 

@@ -24,10 +24,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker import clock, deadlines
+from tracker import deadlines
 from tracker.alerts.mail import LONG_HEADERS, Mailer, MailError
+from tracker.core import clock
+from tracker.core.models import InfoRequest, Letter, User
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
+from tracker.language.i18n import _
 from tracker.letters import compose
 from tracker.letters.rules import (
     FOLLOW_UP_DAYS,
@@ -38,7 +40,6 @@ from tracker.letters.rules import (
     due_reminder,
     offers,
 )
-from tracker.models import InfoRequest, Letter, User
 from tracker.requests import service as requests
 from tracker.requests.state import effective_events
 from tracker.timeline import kinds
@@ -399,7 +400,7 @@ def send(
     *,
     transaction: Any,
 ) -> Letter:
-    """Send a draft over SMTP, once. ``transaction`` is ``tracker.db.transaction``: the claim
+    """Send a draft over SMTP, once. ``transaction`` is ``tracker.core.db.transaction``: the claim
     is committed before the mail leaves and the result after."""
     if not can_send(config):
         raise LetterError(

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import Newsroom
 from tracker.files.storage import LocalStorage
 from tracker.mail_in import service
-from tracker.models import Newsroom
 
 
 def context_for(newsroom_id: int, source: str) -> service.Context:
@@ -52,3 +52,6 @@ def ingest_mail_command(paths: tuple[Path, ...], newsroom: str) -> None:
             results = service.ingest_file(session, context, path.name, path.read_bytes())
         for result in results:
             click.echo(result.line())
+
+
+COMMANDS = [ingest_mail_command]

@@ -20,9 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.files.storage import FileRefused, LocalStorage
-from tracker.mail_in import matching, parsing, reading
-from tracker.models import (
+from tracker.core.models import (
     InfoRequest,
     MailAttachment,
     MailboxPoll,
@@ -32,6 +30,8 @@ from tracker.models import (
     TimelineEvent,
     User,
 )
+from tracker.files.storage import FileRefused, LocalStorage
+from tracker.mail_in import matching, parsing, reading
 from tracker.requests import service as requests
 
 log = logging.getLogger("tracker.mail_in")

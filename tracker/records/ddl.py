@@ -8,7 +8,7 @@ the table's rows stay small for the index's heap visits), and triggers that copy
 timeline note, into ``record_text``.
 
 ``unaccent`` is installed WITH SCHEMA public when it is missing (as pg_trgm is,
-``tracker.db.trigram_schema``): the tests' per-run schemas then share it, and the
+``tracker.core.db.trigram_schema``): the tests' per-run schemas then share it, and the
 configurations name it with its schema. Where it may not be installed the configurations
 are plain copies and the search keeps its accents.
 

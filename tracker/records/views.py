@@ -16,10 +16,10 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from tracker import db
+from tracker.core import db
+from tracker.core.models import Attachment, InfoRequest
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
-from tracker.models import Attachment, InfoRequest
+from tracker.language.i18n import _
 from tracker.records import jobs
 from tracker.records import search as records_search
 
