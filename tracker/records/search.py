@@ -130,27 +130,21 @@ def snippet(body: str, terms: list[str], size: int = SNIPPET_CHARS) -> tuple[tup
     return tuple((re.sub(r"\s+", " ", text), hit) for text, hit in parts)
 
 
-_FIELDS = (
-    "t.id, t.request_id, r.title, t.source, t.attachment_id, a.original_name, t.page, "
-    "t.event_id, t.body"
-)
-_JOINS = (
-    "JOIN info_request r ON r.id = t.request_id LEFT JOIN attachment a ON a.id = t.attachment_id"
-)
-# The query in both languages, made once in the statement.
-_TSQUERY = (
-    "WITH q AS MATERIALIZED (SELECT plainto_tsquery('records_fr'::regconfig, :words)"
-    " || plainto_tsquery('records_en'::regconfig, :words) AS q) "
-)
+# The columns a hit is made of (id, request, title, source, file, name, page, note, text).
+# Each statement below is written whole.
 # A common word is found among the newest texts: look there first (a bounded walk of the
-# primary key, each row's vector read), and read the hits' rows in the same statement.
+# primary key, each row's vector read), and read the hits' rows in the same statement. The
+# query in both languages is made once, in the statement.
 _PG_NEWEST = sa.text(
-    _TSQUERY + f"SELECT {_FIELDS} FROM (SELECT recent.id FROM"
-    " (SELECT id, search_vector FROM record_text"
+    "WITH q AS MATERIALIZED (SELECT plainto_tsquery('records_fr'::regconfig, :words)"
+    " || plainto_tsquery('records_en'::regconfig, :words) AS q)"
+    " SELECT t.id, t.request_id, r.title, t.source, t.attachment_id, a.original_name, t.page,"
+    " t.event_id, t.body FROM (SELECT recent.id FROM (SELECT id, search_vector FROM record_text"
     " WHERE newsroom_id = :newsroom AND (:before IS NULL OR id < :before)"
     " ORDER BY id DESC LIMIT :window) AS recent, q WHERE recent.search_vector @@ q.q"
-    " ORDER BY recent.id DESC LIMIT :limit) AS hit"
-    f" JOIN record_text t ON t.id = hit.id {_JOINS} ORDER BY t.id DESC"
+    " ORDER BY recent.id DESC LIMIT :limit) AS hit JOIN record_text t ON t.id = hit.id"
+    " JOIN info_request r ON r.id = t.request_id LEFT JOIN attachment a ON a.id = t.attachment_id"
+    " ORDER BY t.id DESC"
 ).bindparams(sa.bindparam("before", type_=sa.Integer))
 # Otherwise the GIN index, through records_search_ids() (migration 0024): it leaves the
 # planner bitmap scans only. The planner does not count the cost of reading each row's vector
@@ -159,8 +153,12 @@ _PG_NEWEST = sa.text(
 # 30 ms through the index; the table's rows are small (texts and vectors out of line), so
 # the heap visits for every match are cheap.
 _PG_INDEXED = sa.text(
-    _TSQUERY + f"SELECT {_FIELDS} FROM records_search_ids(:newsroom, (SELECT q FROM q),"
-    f" :before, :limit) AS hit(id) JOIN record_text t ON t.id = hit.id {_JOINS}"
+    "WITH q AS MATERIALIZED (SELECT plainto_tsquery('records_fr'::regconfig, :words)"
+    " || plainto_tsquery('records_en'::regconfig, :words) AS q)"
+    " SELECT t.id, t.request_id, r.title, t.source, t.attachment_id, a.original_name, t.page,"
+    " t.event_id, t.body FROM records_search_ids(:newsroom, (SELECT q FROM q), :before, :limit)"
+    " AS hit(id) JOIN record_text t ON t.id = hit.id"
+    " JOIN info_request r ON r.id = t.request_id LEFT JOIN attachment a ON a.id = t.attachment_id"
     " ORDER BY t.id DESC"
 ).bindparams(sa.bindparam("before", type_=sa.Integer))
 
@@ -181,7 +179,9 @@ _SQLITE_IDS = sa.text(
     "AND (:before IS NULL OR f.rowid < :before) ORDER BY f.rowid DESC LIMIT :limit"
 )
 _SQLITE_ROWS = sa.text(
-    f"SELECT {_FIELDS} FROM record_text t {_JOINS} WHERE t.id IN :ids ORDER BY t.id DESC"
+    "SELECT t.id, t.request_id, r.title, t.source, t.attachment_id, a.original_name, t.page,"
+    " t.event_id, t.body FROM record_text t JOIN info_request r ON r.id = t.request_id"
+    " LEFT JOIN attachment a ON a.id = t.attachment_id WHERE t.id IN :ids ORDER BY t.id DESC"
 ).bindparams(sa.bindparam("ids", expanding=True))
 
 
