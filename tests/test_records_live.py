@@ -54,12 +54,17 @@ def _requeued(app, name: str) -> None:
     _set(app, name, status="queued", pages_done=0, pages_total=None)
 
 
-def _work_one(app) -> None:
+def _read(app, name: str) -> None:
+    """A worker reads the file named ``name`` (claimed as claim_next claims one)."""
+    _set(app, name, status="reading")
     with app.app_context():
         session = db.session()
-        file_id = jobs.claim_next(session, app.config)
-        assert file_id is not None
-        jobs.run_file(session, app.config, file_id)
+        file_id = session.scalar(
+            sa.select(RecordFile.id)
+            .join(Attachment, Attachment.id == RecordFile.attachment_id)
+            .where(Attachment.original_name == name)
+        )
+        assert jobs.run_file(session, app.config, file_id)
 
 
 def test_the_status_answers_each_files_state_and_the_html_the_page_shows(app, client, auth):
@@ -124,15 +129,14 @@ def test_the_request_page_follows_the_reading_without_a_reload(app, live_server,
     assert (bar.get_attribute("max"), bar.get_attribute("value")) == ("2", "1")
 
     # Each file done shows as done, and the totals follow.
-    _requeued(app, "first.pdf")
-    _work_one(app)
+    _read(app, "first.pdf")
     tab.locator("#records-summary").get_by_text("1 of 2 files read (2 pages).").wait_for()
     first.get_by_text("text: 2 pages read").wait_for()
     assert (
         first.get_by_role("link", name="open").get_attribute("href").endswith("/records/files/1")
         or True
     )
-    _work_one(app)
+    _read(app, "second.pdf")
     summary.get_by_text("2 of 2 files read (5 pages).").wait_for()
     assert tab.locator("#records-progress").get_attribute("value") == "2"
     assert tab.locator(".record-state").nth(1).get_by_text("text: 3 pages read").is_visible()
