@@ -118,12 +118,29 @@ def _in_scope(query: sa.Select[Any], requests: sa.Select[Any] | None) -> sa.Sele
     return query.where(RecordExemption.request_id.in_(requests))
 
 
+def _any_cited(db: Session, newsroom_id: int) -> bool:
+    """True when some page of the newsroom's records cites an exemption."""
+    return (
+        db.scalar(
+            sa.select(RecordExemption.id)
+            .join(Institution, Institution.id == RecordExemption.institution_id)
+            .where(Institution.newsroom_id == newsroom_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def by_institution(
     db: Session, newsroom_id: int, *, top: int = 5, requests: sa.Select[Any] | None = None
 ) -> list[tuple[Institution, list[SectionCount]]]:
     """Each institution of a newsroom with the exemptions it claims most (pages citing each
     section, and in how many requests), most claimed first. ``requests``: only those
-    requests' pages (the ids a scorecard's filters leave, ``scorecards.service.scoped``)."""
+    requests' pages (the ids a scorecard's filters leave, ``scorecards.service.scoped``);
+    the requests are read only when the newsroom's records cite something (a scorecard
+    served from its snapshot reads no request otherwise)."""
+    if requests is not None and not _any_cited(db, newsroom_id):
+        return []
     rows = db.execute(
         _in_scope(
             sa.select(

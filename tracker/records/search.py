@@ -130,8 +130,8 @@ def snippet(body: str, terms: list[str], size: int = SNIPPET_CHARS) -> tuple[tup
     return tuple((re.sub(r"\s+", " ", text), hit) for text, hit in parts)
 
 
-# The columns a hit is made of (id, request, title, source, file, name, page, note, text).
-# Each statement below is written whole.
+# Each statement reads a hit's columns: id, request, title, source, file, name, page, note
+# and text. A query of stop words only is an empty tsquery (numnode 0): nothing is searched.
 # A common word is found among the newest texts: look there first (a bounded walk of the
 # primary key, each row's vector read), and read the hits' rows in the same statement. The
 # query in both languages is made once, in the statement.
@@ -141,7 +141,8 @@ _PG_NEWEST = sa.text(
     " SELECT t.id, t.request_id, r.title, t.source, t.attachment_id, a.original_name, t.page,"
     " t.event_id, t.body FROM (SELECT recent.id FROM (SELECT id, search_vector FROM record_text"
     " WHERE newsroom_id = :newsroom AND (:before IS NULL OR id < :before)"
-    " ORDER BY id DESC LIMIT :window) AS recent, q WHERE recent.search_vector @@ q.q"
+    " ORDER BY id DESC LIMIT :window) AS recent, q"
+    " WHERE numnode(q.q) > 0 AND recent.search_vector @@ q.q"
     " ORDER BY recent.id DESC LIMIT :limit) AS hit JOIN record_text t ON t.id = hit.id"
     " JOIN info_request r ON r.id = t.request_id LEFT JOIN attachment a ON a.id = t.attachment_id"
     " ORDER BY t.id DESC"
