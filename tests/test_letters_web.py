@@ -547,3 +547,59 @@ def test_the_letters_pages_in_french(app, client, auth, smtp):
         assert editor.select_one("#preview-h").get_text() == "Aperçu"
         due = page(client.get("/", headers=french)).select_one("#letters-due")
         assert "rédiger" in due.get_text()
+
+
+@pytest.mark.parametrize(
+    ("law", "received", "due", "said"),
+    [
+        # UK FOIA s.10(6)(a): the day the authority receives it, a Saturday included.
+        (
+            "uk-foia",
+            date(2024, 3, 2),
+            # 20 working days following Sat 2 March (s.10(1)): 4 March onwards, past 18 March
+            # (Northern Ireland), Good Friday and Easter Monday: Wed 3 April.
+            date(2024, 4, 3),
+            "Received on 2024-03-02 by the law's rule for e-mailed requests (FOIA s.10(6)(a))",
+        ),
+        # ATIA: no rule read; the Saturday is recorded, Monday named as the later reading,
+        # with the due date it gives (30 days from 2024-03-04: Wed 2024-04-03); from the
+        # Saturday, day 30 is Easter Monday 1 April (s.35): Tue 2 April.
+        (
+            "ca-atia",
+            date(2024, 3, 2),
+            date(2024, 4, 2),
+            "An institution that counts from 2024-03-04 (the mail left on a day the law does "
+            "not count) would be due on 2024-04-03; the tracker keeps 2024-03-02",
+        ),
+    ],
+)
+def test_a_request_e_mailed_on_a_saturday_is_received_by_its_laws_rule(
+    app, client, auth, smtp, law, received, due, said
+):
+    """Issue 22: the received date of a request the tracker e-mails follows the law's rule
+    for e-mailed requests, cited on the timeline; without one, the reporter's reading (the
+    day the mail left) with the later day beside it."""
+    from datetime import UTC, datetime
+
+    from tracker.core.models import InfoRequest
+
+    saturday = datetime(2024, 3, 2, 15, 0, tzinfo=UTC)  # 10:00 in Toronto, the newsroom's zone
+    with builders.desk(app, REPORTER, today=date(2024, 3, 1), name="Marie Côté") as desk:
+        body = desk.institution("Home Office", law, access_email="foi@example.gov")
+        request_id = desk.request(
+            body, "Contracts", received=date(2024, 3, 1), text="All contracts of 2023."
+        ).id
+    with clock.frozen_now(saturday):
+        auth.login(REPORTER)
+        letter_id = draft(auth, request_id, "request")
+        assert auth.post(f"/letters/{letter_id}/send", {"confirm": "y"}).status_code == 302
+    with app.app_context():
+        row = db.session().get(InfoRequest, request_id)
+        assert (row.sent_on, row.received_on, row.due_on) == (date(2024, 3, 2), received, due)
+        notes = db.session().scalars(
+            sa.select(TimelineEvent.note).where(
+                TimelineEvent.request_id == request_id, TimelineEvent.kind == "note"
+            )
+        )
+        text = " ".join(" ".join(n.split()) for n in notes if n)
+    assert said in text

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
+from tracker.core.context import current_flask_app
 from tracker.deadlines import french
-from tracker.deadlines.engine import ReporterWindow
+from tracker.deadlines.engine import Problem, ReporterWindow
 from tracker.deadlines.explain import Explanation, Step
 from tracker.deadlines.lawtypes import Law
 from tracker.institutions.jurisdictions import law_label
@@ -126,7 +127,8 @@ def id_links(endpoint: str, name: str, **values: Any) -> Callable[[int], str]:
 
     def link(object_id: int) -> str:
         if not parts:
-            built = url_for(endpoint, **values, **{name: _ID_MARK})
+            marked: dict[str, Any] = {**values, name: _ID_MARK}
+            built = url_for(endpoint, **marked)
             parts.extend(built.rsplit(str(_ID_MARK), 1))
         return f"{parts[0]}{object_id}{parts[1]}"
 
@@ -149,7 +151,7 @@ def page_link(endpoint: str) -> str:
     Such an address is the same on every request of an application under a given script
     root, so it is built once per worker: the layout links 13 pages, each url_for costing
     several microseconds on every page. ``endpoint`` is a full name ("requests.index")."""
-    return _plain_link(endpoint, request.script_root, id(current_app._get_current_object()))
+    return _plain_link(endpoint, request.script_root, id(current_flask_app()))
 
 
 def long_date(value: date) -> str:
@@ -194,6 +196,28 @@ def window_text(law: Law, window: ReporterWindow) -> str:
     return window.text
 
 
+def problem_text(law: Law, problem: Problem) -> str:
+    """An extension problem as a sentence in the reader's language."""
+    if reader_locale() == "fr":
+        return french.problem_text(law, problem, long_date)
+    return problem.message
+
+
+def problem_citation(law: Law, problem: Problem) -> str:
+    """An extension problem's citation in the reader's language."""
+    if reader_locale() == "fr":
+        return french.problem_citation(law, problem)
+    return problem.citation
+
+
+def lateness_effect(law: Law) -> str:
+    """What silence past the due date means under the law, in the reader's language."""
+    if reader_locale() == "fr":
+        return french.lateness_effect(law) or ""
+    cited = law.silence_cite
+    return law.lateness_effect.format(cite=cited) if cited else ""
+
+
 def window_citation(law: Law, window: ReporterWindow) -> str:
     """A reporter's window's citation in the reader's language."""
     if reader_locale() == "fr":
@@ -212,6 +236,9 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.globals["law_jurisdiction"] = law_jurisdiction
     app.jinja_env.globals["window_text"] = window_text
     app.jinja_env.globals["window_citation"] = window_citation
+    app.jinja_env.globals["problem_text"] = problem_text
+    app.jinja_env.globals["problem_citation"] = problem_citation
+    app.jinja_env.globals["lateness_effect"] = lateness_effect
     app.context_processor(lambda: {"request_url": request_links()})
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")

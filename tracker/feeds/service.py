@@ -157,7 +157,10 @@ def deadline_events(request: InfoRequest, deadline: Deadline, base_url: str) -> 
     )
     if state.extension_days:
         step = next((s for s in deadline.explanation.steps if s.label == "Extension"), None)
-        sections = {r.code: r.section for r in deadlines.extension_reasons(request.law_code)}
+        sections = {
+            r.code: r.section
+            for r in deadlines.extension_reasons(request.law_code, request.received_on)
+        }
         cites = [step.citation] if step is not None and step.citation else []
         cites += [
             law.cite(sections[x.reason])

@@ -7,7 +7,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 CHUNK = 1024 * 1024
 
@@ -42,7 +42,7 @@ class LocalStorage:
         """True when the file is on disk."""
         return self.path_for(sha256).is_file()
 
-    def save(self, stream: BinaryIO, max_bytes: int) -> StoredFile:
+    def save(self, stream: IO[bytes], max_bytes: int) -> StoredFile:
         """Copy a stream to disk in chunks, hashing it; refuse empty or too-large files."""
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()

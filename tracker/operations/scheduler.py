@@ -28,7 +28,7 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
@@ -36,8 +36,10 @@ from sqlalchemy.orm import Session
 
 from tracker.alerts import service
 from tracker.core import clock, db
+from tracker.core.context import current_flask_app
 from tracker.core.db import refresh_statistics
 from tracker.core.models import SchedulerLock
+from tracker.language.i18n import _
 from tracker.scorecards import snapshots
 
 log = logging.getLogger("tracker.operations.scheduler")
@@ -318,8 +320,8 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
     start = datetime.now().astimezone()
-    jobs = (
-        # (the job's id in JOBS, what it does, how often, first run after the start)
+    # (the job's id in JOBS, what it does, how often, first run after the start)
+    jobs: list[tuple[str, str, IntervalTrigger, timedelta]] = [
         (
             "overdue-sweep",
             "flag overdue requests and queue alerts",
@@ -368,15 +370,15 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             IntervalTrigger(minutes=5),
             timedelta(seconds=5),
         ),
-    )
+    ]
     if app.config.get("IMAP_HOST"):
-        jobs += (
+        jobs.append(
             (
                 "mail-poll",
                 "read the newsroom mailbox",
                 IntervalTrigger(minutes=app.config["IMAP_MINUTES"]),
                 timedelta(seconds=4),
-            ),
+            )
         )
     for job_id, name, trigger, delay in jobs:
         scheduler.add_job(
@@ -438,19 +440,26 @@ def run_scheduler(
         timer.daemon = True
         timer.start()
     lock = make_lock(app.extensions["engine"], app.config["SCHEDULER_LEASE_SECONDS"])
+    # The lines it prints, in the newsroom's language (TRACKER_DEFAULT_LOCALE): worded here,
+    # where the application's context is, not in the scheduler's threads.
+    with app.app_context():
+        waiting = _("another scheduler holds the lock; waiting")
+        lost = _("scheduler lock lost; waiting to take it again")
+        started = _("scheduler started (lock held by %(holder)s); jobs: %(jobs)s")
+        stopped = _("scheduler stopped")
     try:
         while not stop.is_set():
             said_waiting = False
             while not stop.is_set() and not lock.try_acquire():
                 if not said_waiting:
-                    echo("another scheduler holds the lock; waiting")
+                    echo(waiting)
                     said_waiting = True
                 stop.wait(poll_seconds)
             if stop.is_set():
                 break
             if not recompute_job(app, lock, stop):
                 if not stop.is_set():
-                    echo("scheduler lock lost; waiting to take it again")
+                    echo(lost)
                 continue
             scheduler = build_scheduler(app, lock)
             jobs = ", ".join(job.id for job in scheduler.get_jobs())
@@ -458,7 +467,7 @@ def run_scheduler(
             def on_start(
                 _event: Any, scheduler: BlockingScheduler = scheduler, jobs: str = jobs
             ) -> None:
-                echo(f"scheduler started (lock held by {lock.holder}); jobs: {jobs}")
+                echo(started % {"holder": lock.holder, "jobs": jobs})
                 if stop.is_set():  # a signal arrived before the scheduler was running
                     scheduler.shutdown(wait=False)
 
@@ -469,14 +478,14 @@ def run_scheduler(
             for thread in stopping:
                 thread.join()  # running jobs finish before the lock is given back
             if not stop.is_set():
-                echo("scheduler lock lost; waiting to take it again")
+                echo(lost)
     finally:
         lock.release()
         if timer is not None:
             timer.cancel()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    echo("scheduler stopped")
+    echo(stopped)
 
 
 @click.command("scheduler")
@@ -496,7 +505,7 @@ def run_scheduler(
 @with_appcontext
 def scheduler_command(run_seconds: float | None, poll_seconds: float) -> None:
     """Run the scheduler: overdue sweep, alert planning and delivery (run exactly one)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_flask_app()
     run_scheduler(app, run_seconds=run_seconds, poll_seconds=poll_seconds)
 
 

@@ -10,11 +10,12 @@ import sys
 from types import FrameType
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
+from tracker.core.context import current_flask_app
 from tracker.core.db import check_connection
+from tracker.language.i18n import _
 
 
 def start_scheduler(base_url: str | None = None) -> subprocess.Popen[bytes]:
@@ -64,7 +65,7 @@ def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
 @with_appcontext
 def serve_command(host: str, port: int, scheduler: bool) -> None:
     """Serve the tracker for one machine (production uses gunicorn, see the README)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_flask_app()
     try:
         check_connection(app)
     except ConnectionError as exc:
@@ -74,7 +75,7 @@ def serve_command(host: str, port: int, scheduler: bool) -> None:
     app.config["SERVED_URL"] = served
     process = start_scheduler(served) if scheduler else None
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    click.echo(f"ATI tracker on {served}/  (Ctrl-C stops it)")
+    click.echo(_("ATI tracker on %(url)s/  (Ctrl-C stops it)", url=served))
     try:
         # No reloader: it would start the app (and any scheduler) twice.
         run_simple(host, port, app, use_reloader=False, threaded=True)

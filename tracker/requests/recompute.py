@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from tracker import deadlines
 from tracker.core import clock, revisions
 from tracker.core.models import InfoRequest, Institution, Newsroom, TimelineEvent
+from tracker.language.i18n import _
 from tracker.requests import service
-from tracker.requests.state import EventFact, RequestState, stopped_days_late
+from tracker.requests.state import EventFact, RequestState, derive_state, stopped_days_late
 
 log = logging.getLogger("tracker.recompute")
 
@@ -62,15 +63,30 @@ class Summary:
 
     def line(self) -> str:
         """The closing line of the command."""
-        verb = "would be" if self.dry_run else "were"
-        return (
-            f"{self.checked} request(s) computed under other rules; {self.moved_requests} "
-            f"{verb} moved ({self.moves} date(s) or status(es) changed), "
-            f"{self.checked - self.moved_requests - self.failed} unchanged"
-            + (f", {self.failed} failed (left as they were)" if self.failed else "")
-            + f"; rules {self.fingerprint}"
-            + (" (dry run: nothing written)" if self.dry_run else "")
-        )
+        figures = {
+            "checked": self.checked,
+            "moved": self.moved_requests,
+            "moves": self.moves,
+            "unchanged": self.checked - self.moved_requests - self.failed,
+        }
+        if self.dry_run:
+            line = _(
+                "%(checked)s request(s) computed under other rules; %(moved)s would be moved "
+                "(%(moves)s date(s) or status(es) changed), %(unchanged)s unchanged",
+                **figures,
+            )
+        else:
+            line = _(
+                "%(checked)s request(s) computed under other rules; %(moved)s were moved "
+                "(%(moves)s date(s) or status(es) changed), %(unchanged)s unchanged",
+                **figures,
+            )
+        if self.failed:
+            line += _(", %(num)s failed (left as they were)", num=self.failed)
+        line += _("; rules %(fingerprint)s", fingerprint=self.fingerprint)
+        if self.dry_run:
+            line += _(" (dry run: nothing written)")
+        return line
 
 
 def _stale(current: str) -> sa.ColumnElement[bool]:
@@ -145,8 +161,8 @@ class _Institution:
 
 @dataclass(slots=True)
 class _Request:
-    """A request as ``service.state_of`` reads it, from plain rows (no ORM objects: loading
-    them took half the time of a run)."""
+    """A request as ``_state_of`` reads it, from plain rows (no ORM objects: loading them
+    took half the time of a run)."""
 
     id: int
     newsroom_id: int
@@ -160,6 +176,13 @@ class _Request:
     days_late_stopped: int | None
     institution: _Institution
     events: list[EventFact] = field(default_factory=list)
+
+
+def _state_of(request: _Request, today: date) -> RequestState:
+    # service.state_of() for a request read from plain rows, its timeline already as facts.
+    return derive_state(
+        request.law_code, service.province_of(request), request.received_on, request.events, today
+    )
 
 
 def _batch(db: Session, low: int, high: int, current: str, lock: bool) -> list[_Request]:
@@ -191,7 +214,22 @@ def _batch(db: Session, low: int, high: int, current: str, lock: bool) -> list[_
         .where(*where)
         .order_by(InfoRequest.id)
     )
-    requests = {row[0]: _Request(*row[:-1], institution=_Institution(row[-1])) for row in rows}
+    requests = {
+        row.id: _Request(
+            id=row.id,
+            newsroom_id=row.newsroom_id,
+            law_code=row.law_code,
+            received_on=row.received_on,
+            status=row.status,
+            due_on=row.due_on,
+            complaint_due_on=row.complaint_due_on,
+            responded_on=row.responded_on,
+            closed_on=row.closed_on,
+            days_late_stopped=row.days_late_stopped,
+            institution=_Institution(row.province),
+        )
+        for row in rows
+    }
     events = db.execute(
         sa.select(
             TimelineEvent.request_id,
@@ -247,7 +285,7 @@ def recompute_stale(
             summary.checked += 1
             today = todays.get(request.newsroom_id) or clock.today(default_tz)
             try:
-                state = service.state_of(request, today)  # type: ignore[arg-type]
+                state = _state_of(request, today)
             except ValueError as exc:
                 summary.failed += 1
                 log.error("recompute-deadlines: request %d: %s", request.id, exc)
