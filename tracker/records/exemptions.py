@@ -8,7 +8,7 @@ What a citation looks like and what each section is belong to the law
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -111,7 +111,10 @@ def for_request(db: Session, request_id: int) -> RequestExemptions:
     return RequestExemptions(in_part, in_full, sections)
 
 
-def _in_scope(query: sa.Select[Any], requests: sa.Select[Any] | None) -> sa.Select[Any]:
+_Query = TypeVar("_Query", bound=sa.Select[*tuple[Any, ...]])
+
+
+def _in_scope(query: _Query, requests: sa.Select[Any] | None) -> _Query:
     """Restrict a count to the requests a scorecard counts (a select of their ids)."""
     if requests is None:
         return query
@@ -159,9 +162,9 @@ def by_institution(
         )
     ).all()
     grouped: dict[int, list[SectionCount]] = {}
-    for institution_id, code, section, pages, requests in rows:
+    for institution_id, code, section, pages, asked in rows:
         grouped.setdefault(institution_id, []).append(
-            SectionCount(code, section, law.section_name(code, section), int(pages), int(requests))
+            SectionCount(code, section, law.section_name(code, section), int(pages), int(asked))
         )
     if not grouped:
         return []

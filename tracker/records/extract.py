@@ -333,7 +333,7 @@ def read_docx(path: Path) -> Iterator[Page]:
 def read_xlsx(path: Path, limits: Limits) -> Iterator[Page]:
     """An Excel workbook, a page a sheet: the sheet's name, then its rows (cell values as
     last computed, tab-separated)."""
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]  # stubs: types-openpyxl, not installed
 
     _check_zip(path, "Excel")
     handle = path.open("rb")  # a file, not its name: openpyxl would check the stored name

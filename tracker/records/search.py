@@ -166,12 +166,12 @@ _PG_INDEXED = sa.text(
 
 def _postgresql_rows(
     db: Session, newsroom_id: int, terms: list[str], before: int | None, limit: int
-) -> list[sa.Row[Any]]:
+) -> list[tuple[Any, ...]]:
     params = {"newsroom": newsroom_id, "before": before, "words": " ".join(terms), "limit": limit}
-    found = db.execute(_PG_NEWEST, {**params, "window": NEWEST_WINDOW}).all()
+    found = [tuple(row) for row in db.execute(_PG_NEWEST, {**params, "window": NEWEST_WINDOW})]
     if len(found) == limit:
-        return list(found)
-    return list(db.execute(_PG_INDEXED, params).all())
+        return found
+    return [tuple(row) for row in db.execute(_PG_INDEXED, params)]
 
 
 _SQLITE_IDS = sa.text(
@@ -188,7 +188,7 @@ _SQLITE_ROWS = sa.text(
 
 def _sqlite_rows(
     db: Session, newsroom_id: int, terms: list[str], before: int | None, limit: int
-) -> list[sa.Row[Any]]:
+) -> list[tuple[Any, ...]]:
     match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
     ids = list(
         db.scalars(
@@ -196,7 +196,7 @@ def _sqlite_rows(
             {"match": match, "newsroom": newsroom_id, "before": before, "limit": limit},
         )
     )
-    return list(db.execute(_SQLITE_ROWS, {"ids": ids}).all()) if ids else []
+    return [tuple(row) for row in db.execute(_SQLITE_ROWS, {"ids": ids})] if ids else []
 
 
 def search(
