@@ -143,12 +143,13 @@ def filtered_requests(
 
 
 def _filtered_rows(
-    db: Session, newsroom_id: int, filters: queries.RequestFilters
+    db: Session, newsroom_id: int, filters: queries.RequestFilters, today: date
 ) -> Iterator[Sequence[Any]]:
     """``filtered_requests`` as plain rows of ``_request_columns`` (same rows, same order),
-    a batch at a time."""
+    a batch at a time; ``today``: the reader's, which the "days late" order counts to (as
+    the list page the reader exports from)."""
     fts = filters.searchable and sqlite_search_index(db)
-    statement = queries.ordered(newsroom_id, filters, fts=fts)
+    statement = queries.ordered(newsroom_id, filters, fts=fts, today=today)
     return _batches(db, statement.with_only_columns(*_request_columns()).options())
 
 
@@ -181,7 +182,8 @@ def requests_csv_chunks(
 ) -> Iterator[str]:
     """The filtered request list as CSV, one line per request, in pieces as rows are read."""
     return _csv_pieces(
-        REQUEST_COLUMNS, _request_lines(_filtered_rows(db, newsroom_id, filters), today, base_url)
+        REQUEST_COLUMNS,
+        _request_lines(_filtered_rows(db, newsroom_id, filters, today), today, base_url),
     )
 
 
@@ -345,8 +347,8 @@ def _timeline_lines(db: Session, nid: int) -> Iterator[Lines]:
             kind_cells = shown.get((kind, raw))
             if kind_cells is None:
                 details = None if raw is None else json.loads(raw)
-                label = kinds.entry_label(kind, details)
-                kind_cells = (_text(kind), _text(str(label)), _cell(details or {}))
+                entry_label = kinds.entry_label(kind, details)
+                kind_cells = (_text(kind), _text(str(entry_label)), _cell(details or {}))
                 if len(shown) >= _LABEL_MEMO:
                     shown.clear()
                 shown[(kind, raw)] = kind_cells
@@ -642,7 +644,7 @@ def _entry(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
     if sys.version_info >= (3, 13):
         info.compress_level = ZIP_LEVEL
     else:
-        info._compresslevel = ZIP_LEVEL
+        info._compresslevel = ZIP_LEVEL  # type: ignore[attr-defined]  # its name before 3.13
     return info
 
 

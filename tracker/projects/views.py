@@ -72,10 +72,10 @@ def show(project_id: int) -> str:
     if project is None:
         abort(404)
     filters = queries.RequestFilters(project_id=project.id, sort="days_late")
-    result = queries.list_requests(
-        session, current_user.newsroom_id, filters, count_limit=queries.COUNT_LIMIT
-    )
     today = _today()
+    result = queries.list_requests(
+        session, current_user.newsroom_id, filters, count_limit=queries.COUNT_LIMIT, today=today
+    )
     return render_template(
         "projects/show.html",
         project=project,
