@@ -415,33 +415,20 @@ def queries(rng: random.Random) -> list[str]:
     return picked
 
 
-def bench_search(label: str, url: str, pages: int) -> list[str]:
-    """Index ``pages`` pages, then time 300 searches (after 20 to warm the caches)."""
+def bench_search(label: str, url: str, pages: int, *, reuse: bool = False) -> list[str]:
+    """Index ``pages`` pages, then time 300 searches (after 20 to warm the caches).
+    ``reuse``: the database already holds them (a kept schema or file): only search."""
     app = create_app(
         {"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": tempfile.mkdtemp()}
     )
     upgrade(app)
     engine = app.extensions["engine"]
+    with engine.connect() as conn:
+        reuse = reuse and bool(conn.scalar(sa.text("SELECT count(*) FROM record_text")))
     started = time.perf_counter()
     sqlite = engine.dialect.name == "sqlite"
-    if sqlite:  # build the FTS5 index once at the end, as 'rebuild' does (much faster)
-        with engine.begin() as conn:
-            for name in ddl.SQLITE_FTS_TRIGGERS:
-                conn.execute(sa.text(f"DROP TRIGGER {name}"))
-    fill(engine, pages)
-    if sqlite:
-        with engine.begin() as conn:
-            conn.execute(
-                sa.text("INSERT INTO record_text_fts (record_text_fts) VALUES ('rebuild')")
-            )
-            for name, body in ddl.SQLITE_FTS_TRIGGERS.items():
-                conn.execute(sa.text(f"CREATE TRIGGER {name} {body}"))
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text("VACUUM ANALYZE record_text"))
-    else:
-        with engine.begin() as conn:
-            conn.execute(sa.text("ANALYZE"))
+    if not reuse:
+        _index(engine, pages, sqlite)
     indexed = time.perf_counter() - started
     asked = queries(random.Random(7))
     times, found = [], []
@@ -468,24 +455,49 @@ def bench_search(label: str, url: str, pages: int) -> list[str]:
     ]
 
 
-def _postgresql_search(database: str, pages: int) -> list[str]:
+def _index(engine: sa.Engine, pages: int, sqlite: bool) -> None:
+    """Fill the database with ``pages`` pages and build its index."""
+    if sqlite:  # build the FTS5 index once at the end, as 'rebuild' does (much faster)
+        with engine.begin() as conn:
+            for name in ddl.SQLITE_FTS_TRIGGERS:
+                conn.execute(sa.text(f"DROP TRIGGER {name}"))
+    fill(engine, pages)
+    if sqlite:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("INSERT INTO record_text_fts (record_text_fts) VALUES ('rebuild')")
+            )
+            for name, body in ddl.SQLITE_FTS_TRIGGERS.items():
+                conn.execute(sa.text(f"CREATE TRIGGER {name} {body}"))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ANALYZE record_text"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(sa.text("ANALYZE"))
+
+
+def _postgresql_search(database: str, pages: int, keep: str | None = None) -> list[str]:
     """The search part on a scratch schema of ``database``, dropped after."""
     from sqlalchemy.engine import make_url
 
     from tracker.core.db import make_engine, normalise_url
 
-    schema = f"bench_records_{secrets.token_hex(4)}"
+    schema = keep or f"bench_records_{secrets.token_hex(4)}"
     admin = make_engine(database)
     with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     try:
         url = make_url(normalise_url(database)).update_query_dict(
             {"options": f"-csearch_path={schema}"}
         )
-        return bench_search("PostgreSQL", url.render_as_string(hide_password=False), pages)
+        return bench_search(
+            "PostgreSQL", url.render_as_string(hide_password=False), pages, reuse=bool(keep)
+        )
     finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if keep is None:
+            with admin.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 
@@ -509,6 +521,12 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="The databases the search part runs on (default both).",
     )
+    parser.add_argument(
+        "--keep",
+        metavar="NAME",
+        help="Search part: keep the PostgreSQL schema NAME and the SQLite file "
+        "/tmp/NAME.sqlite, and reuse them when they already hold pages (to profile).",
+    )
     parser.add_argument("--no-write", action="store_true", help="Print only.")
     args = parser.parse_args(argv)
     parts = args.only or ["ocr", "text", "search"]
@@ -526,10 +544,11 @@ def main(argv: list[str] | None = None) -> int:
             on = args.on or ["sqlite", "postgresql"]
             lines = []
             if "sqlite" in on:
-                url = f"sqlite:///{work / 'search.sqlite'}"
-                lines += bench_search("SQLite", url, args.search_pages)
+                path = Path(tempfile.gettempdir()) / f"{args.keep}.sqlite" if args.keep else None
+                url = f"sqlite:///{path or work / 'search.sqlite'}"
+                lines += bench_search("SQLite", url, args.search_pages, reuse=bool(args.keep))
             if "postgresql" in on:
-                lines += _postgresql_search(args.database, args.search_pages)
+                lines += _postgresql_search(args.database, args.search_pages, args.keep)
             if not args.no_write:
                 key = "Search" if len(on) == 2 else f"Search ({on[0]})"
                 write_section(SECTION, key, [*lines, "", f"_{machine()}_"])

@@ -359,6 +359,7 @@ def matrix(ids: Ids) -> list[Case]:
         ),
         Case("/files/<int:attachment_id>", "GET", f"/files/{ids.attachment}"),
         Case("/records/files/<int:attachment_id>", "GET", f"/records/files/{ids.attachment}"),
+        Case("/requests/<int:request_id>/records/status", "GET", f"/requests/{r}/records/status"),
         Case("/mail/<int:mail_id>", "GET", f"/mail/{ids.extra['mail']}"),
         Case("/mail/<int:mail_id>/original", "GET", f"/mail/{ids.extra['mail']}/original"),
         Case("/mail/files/<int:attachment_id>", "GET", f"/mail/files/{ids.extra['mail_file']}"),

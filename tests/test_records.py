@@ -324,6 +324,60 @@ def test_exemptions_are_counted_per_page_request_and_institution(app, client, au
     assert "Exemptions cited in the released records" in pdf_text(packet["packet.pdf"])
 
 
+def _exemption_rows(client, query: str) -> list[list[str]]:
+    card = page(client.get(f"/scorecards/{query}"))
+    return [
+        [c.get_text(" ", strip=True) for c in tr.select("th, td")]
+        for tr in card.select("#exemptions tbody tr")
+    ]
+
+
+def test_the_scorecards_exemptions_follow_its_filters(app, client, auth):
+    """Received range, project and tag restrict the exemptions counted as they restrict the
+    rest of the scorecard; no filter counts every request's."""
+    from tracker.projects import service as labels
+
+    releases = {
+        # institution, received, project?, tag?, pages
+        "RCMP release": ("RCMP", date(2023, 5, 1), True, None, ["s.19(1) removed", "19(1)"]),
+        "CBSA release": ("CBSA", date(2024, 2, 1), False, "border", ["s.16(1)(c) applies"]),
+        "RCMP later": ("RCMP", date(2024, 2, 10), False, None, ["section 69 of the Act"]),
+    }
+    with builders.desk(app, today=TODAY) as desk:
+        project = labels.create_project(desk.session, desk.user, labels.ProjectData("Border"))
+        for title, (name, received, in_project, tag, pages) in releases.items():
+            institution = desk.institution(name, "ca-atia")
+            built = desk.request(institution, title, received=received)
+            built.final_response(
+                date(2024, 3, 1),
+                outcome="partial",
+                uploads=(builders.upload(f"{title}.pdf", records_files.text_pdf(pages)),),
+            )
+            row = desk.session.get(InfoRequest, built.id)
+            labels.set_labels(
+                desk.session, row, [project.id] if in_project else [], [tag] if tag else []
+            )
+        project_id = project.id
+    _work(app)
+    auth.login()
+    every = _exemption_rows(client, "")
+    assert [r[0] for r in every if len(r) == 4] == ["RCMP", "CBSA"]  # a name opens each
+    assert [r[-3][:2] for r in every] == ["19", "69", "16"]
+
+    received_2024 = _exemption_rows(client, "?from=2024-01-01&to=2024-12-31")
+    assert [(r[0], r[-3][:2], r[-2], r[-1]) for r in received_2024] == [
+        ("CBSA", "16", "1", "1"),
+        ("RCMP", "69", "1", "1"),
+    ]
+    assert [
+        (r[0], r[-3][:2], r[-2]) for r in _exemption_rows(client, f"?project={project_id}")
+    ] == [("RCMP", "19", "2")]
+    assert [(r[0], r[-3][:2]) for r in _exemption_rows(client, "?tag=border")] == [("CBSA", "16")]
+    # A range no request was received in: no exemptions section at all.
+    card = page(client.get("/scorecards/?from=2020-01-01&to=2020-12-31"))
+    assert card.select_one("#exemptions") is None
+
+
 @pytest.mark.parametrize(
     ("law", "text", "expected"),
     [

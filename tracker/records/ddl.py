@@ -2,8 +2,9 @@
 
 PostgreSQL: two text search configurations, ``records_fr`` and ``records_en`` (copies of
 ``french`` and ``english`` whose words go through ``unaccent`` first, so "decision" finds
-"décision"), a trigger setting ``record_text.search_vector`` from both (GIN-indexed: the
-model ``RecordText``), and triggers that copy each request's title and text, and each
+"décision"), a trigger setting ``record_text.search_vector`` from both, stripped of positions
+(GIN-indexed: the model ``RecordText``; migration 0024 stores it and the text out of line so
+the table's rows stay small for the index's heap visits), and triggers that copy each request's title and text, and each
 timeline note, into ``record_text``.
 
 ``unaccent`` is installed WITH SCHEMA public when it is missing (as pg_trgm is,
@@ -75,8 +76,8 @@ PG_FUNCTIONS = {
 }
 PG_FUNCTIONS["records_search_vector"] = """
         BEGIN
-          NEW.search_vector := to_tsvector('records_fr'::regconfig, NEW.body)
-            || to_tsvector('records_en'::regconfig, NEW.body);
+          NEW.search_vector := strip(to_tsvector('records_fr'::regconfig, NEW.body)
+            || to_tsvector('records_en'::regconfig, NEW.body));
           RETURN NEW;
         END"""
 PG_TRIGGERS = {

@@ -8,6 +8,7 @@ What a citation looks like and what each section is belong to the law
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -110,27 +111,60 @@ def for_request(db: Session, request_id: int) -> RequestExemptions:
     return RequestExemptions(in_part, in_full, sections)
 
 
+_Query = TypeVar("_Query", bound=sa.Select[*tuple[Any, ...]])
+
+
+def _in_scope(query: _Query, requests: sa.Select[Any] | None) -> _Query:
+    """Restrict a count to the requests a scorecard counts (a select of their ids)."""
+    if requests is None:
+        return query
+    return query.where(RecordExemption.request_id.in_(requests))
+
+
+def _any_cited(db: Session, newsroom_id: int) -> bool:
+    """True when some page of the newsroom's records cites an exemption."""
+    return (
+        db.scalar(
+            sa.select(RecordExemption.id)
+            .join(Institution, Institution.id == RecordExemption.institution_id)
+            .where(Institution.newsroom_id == newsroom_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def by_institution(
-    db: Session, newsroom_id: int, *, top: int = 5
+    db: Session, newsroom_id: int, *, top: int = 5, requests: sa.Select[Any] | None = None
 ) -> list[tuple[Institution, list[SectionCount]]]:
     """Each institution of a newsroom with the exemptions it claims most (pages citing each
-    section, and in how many requests), most claimed first."""
+    section, and in how many requests), most claimed first. ``requests``: only those
+    requests' pages (the ids a scorecard's filters leave, ``scorecards.service.scoped``);
+    the requests are read only when the newsroom's records cite something (a scorecard
+    served from its snapshot reads no request otherwise)."""
+    if requests is not None and not _any_cited(db, newsroom_id):
+        return []
     rows = db.execute(
-        sa.select(
-            RecordExemption.institution_id,
-            RecordExemption.law_code,
-            RecordExemption.section,
-            sa.func.count(),
-            sa.func.count(sa.distinct(RecordExemption.request_id)),
+        _in_scope(
+            sa.select(
+                RecordExemption.institution_id,
+                RecordExemption.law_code,
+                RecordExemption.section,
+                sa.func.count(),
+                sa.func.count(sa.distinct(RecordExemption.request_id)),
+            )
+            .join(Institution, Institution.id == RecordExemption.institution_id)
+            .where(Institution.newsroom_id == newsroom_id)
+            .group_by(
+                RecordExemption.institution_id, RecordExemption.law_code, RecordExemption.section
+            ),
+            requests,
         )
-        .join(Institution, Institution.id == RecordExemption.institution_id)
-        .where(Institution.newsroom_id == newsroom_id)
-        .group_by(RecordExemption.institution_id, RecordExemption.law_code, RecordExemption.section)
     ).all()
     grouped: dict[int, list[SectionCount]] = {}
-    for institution_id, code, section, pages, requests in rows:
+    for institution_id, code, section, pages, asked in rows:
         grouped.setdefault(institution_id, []).append(
-            SectionCount(code, section, law.section_name(code, section), int(pages), int(requests))
+            SectionCount(code, section, law.section_name(code, section), int(pages), int(asked))
         )
     if not grouped:
         return []
@@ -145,18 +179,24 @@ def by_institution(
     return result
 
 
-def by_law(db: Session, newsroom_id: int) -> list[SectionCount]:
-    """Every section cited in a newsroom's records, per law, most cited first."""
+def by_law(
+    db: Session, newsroom_id: int, *, requests: sa.Select[Any] | None = None
+) -> list[SectionCount]:
+    """Every section cited in a newsroom's records (``requests``: only those requests'),
+    per law, most cited first."""
     rows = db.execute(
-        sa.select(
-            RecordExemption.law_code,
-            RecordExemption.section,
-            sa.func.count(),
-            sa.func.count(sa.distinct(RecordExemption.request_id)),
+        _in_scope(
+            sa.select(
+                RecordExemption.law_code,
+                RecordExemption.section,
+                sa.func.count(),
+                sa.func.count(sa.distinct(RecordExemption.request_id)),
+            )
+            .join(Institution, Institution.id == RecordExemption.institution_id)
+            .where(Institution.newsroom_id == newsroom_id)
+            .group_by(RecordExemption.law_code, RecordExemption.section),
+            requests,
         )
-        .join(Institution, Institution.id == RecordExemption.institution_id)
-        .where(Institution.newsroom_id == newsroom_id)
-        .group_by(RecordExemption.law_code, RecordExemption.section)
     ).all()
     counts = [
         SectionCount(code, section, law.section_name(code, section), int(p), int(r))

@@ -1,5 +1,9 @@
 """Text out of a stored file, page by page: the PDF's text layer (pdfium), Tesseract (English
-and French) for scanned pages and images, an e-mail's body, a Word document's paragraphs.
+and French) for scanned pages and images, an e-mail's body (.eml, Outlook .msg), and Office
+documents: Word (.docx, python-docx), Excel (.xlsx/.xlsm, openpyxl: a page a sheet),
+PowerPoint (.pptx, python-pptx: a page a slide), OpenDocument (.odt, .ods, .odp, odfdo: a
+page a sheet or slide) and RTF (striprtf). The old binary Office formats (.doc, .xls, .ppt)
+are not read: no maintained library reads all three.
 
 The file is only ever opened for reading: the original stays as it was uploaded. Nothing
 here touches the database; ``tracker.records.jobs`` stores what it yields.
@@ -20,6 +24,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from importlib.metadata import version
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -32,6 +37,25 @@ from tracker.language.i18n import _
 MIN_TEXT_CHARS = 20
 OCR_LANGUAGES = "eng+fra"
 OCR_DPI = 300
+# An Office file (a ZIP) whose parts unpack to more than this is refused (a zip bomb).
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+# The ZIP-based formats, by the name's ending (the parts inside say the same).
+OFFICE_KINDS = {
+    ".docx": "docx",
+    ".docm": "docx",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".pptx": "pptx",
+    ".pptm": "pptx",
+    ".odt": "odf",
+    ".ods": "odf",
+    ".odp": "odf",
+}
+ODF_MIMETYPES = (
+    b"application/vnd.oasis.opendocument.text",
+    b"application/vnd.oasis.opendocument.spreadsheet",
+    b"application/vnd.oasis.opendocument.presentation",
+)
 
 
 class ExtractionError(Exception):
@@ -96,10 +120,10 @@ def _ocr_page(number: int, image: Image.Image, limits: Limits) -> Page:
 
 
 def kind_of(path: Path, name: str, content_type: str) -> str:
-    """What reader a file needs: pdf, image, email, docx, text or unknown (by its first
-    bytes, then its name and declared type)."""
+    """What reader a file needs: pdf, image, email, msg, docx, xlsx, pptx, odf, rtf, text or
+    unknown (by its first bytes, then its name and declared type)."""
     with path.open("rb") as handle:
-        head = handle.read(16)
+        head = handle.read(128)
     lowered = name.lower()
     if head.startswith(b"%PDF-"):
         return "pdf"
@@ -107,8 +131,17 @@ def kind_of(path: Path, name: str, content_type: str) -> str:
         head.startswith(b"RIFF") and head[8:12] == b"WEBP"
     ):
         return "image"
-    if head.startswith(b"PK\x03\x04") and lowered.endswith(".docx"):
-        return "docx"
+    if head.startswith(b"PK\x03\x04"):
+        # An OpenDocument file starts with its stored "mimetype" part, whatever its name.
+        if head[30:38] == b"mimetype" and head[38:].startswith(ODF_MIMETYPES):
+            return "odf"
+        for ending, kind in OFFICE_KINDS.items():
+            if lowered.endswith(ending):
+                return kind
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and lowered.endswith(".msg"):
+        return "msg"
     if lowered.endswith(".pdf") or content_type == "application/pdf":
         return "pdf"  # a damaged PDF: pdfium says why
     if lowered.endswith(".eml") or content_type == "message/rfc822":
@@ -235,10 +268,55 @@ def read_email(path: Path) -> Iterator[Page]:
     yield Page(1, _clean(f"{subject}\n\n{text}"), "email", "python stdlib")
 
 
+def _check_zip(path: Path, what: str) -> None:
+    """Refuse an Office file that is no ZIP, or whose parts unpack past the limit."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ExtractionError(
+            _("The %(kind)s file cannot be opened: %(reason)s", kind=what, reason=exc)
+        ) from exc
+    if unpacked > MAX_UNZIPPED_BYTES:
+        raise ExtractionError(
+            _(
+                "The %(kind)s file unpacks to %(size)s MB, more than the %(most)s MB read.",
+                kind=what,
+                size=unpacked // (1024 * 1024),
+                most=MAX_UNZIPPED_BYTES // (1024 * 1024),
+            )
+        )
+
+
+def _cells(values: Iterator[Iterator[object]] | list[list[object]]) -> str:
+    """Rows of cells as lines of tab-separated text (empty cells and rows dropped)."""
+    lines = []
+    for row in values:
+        cells = ["" if value is None else str(value).strip() for value in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
+def _too_many(count: int, limits: Limits, what: str) -> None:
+    if count > limits.max_pages:
+        raise ExtractionError(
+            _(
+                "The %(kind)s file has %(count)s pages, more than the %(most)s read per file.",
+                kind=what,
+                count=count,
+                most=limits.max_pages,
+            )
+        )
+
+
 def read_docx(path: Path) -> Iterator[Page]:
     """A Word document's paragraphs and tables, as one page (a .docx has no fixed pages)."""
     import docx
 
+    _check_zip(path, "Word")
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -249,9 +327,110 @@ def read_docx(path: Path) -> Iterator[Page]:
     for table in document.tables:
         for row in table.rows:
             parts.append("\t".join(cell.text for cell in row.cells))
-    from importlib.metadata import version
-
     yield Page(1, _clean("\n".join(parts)), "python-docx", version("python-docx"))
+
+
+def read_xlsx(path: Path, limits: Limits) -> Iterator[Page]:
+    """An Excel workbook, a page a sheet: the sheet's name, then its rows (cell values as
+    last computed, tab-separated)."""
+    import openpyxl  # type: ignore[import-untyped]  # stubs: types-openpyxl, not installed
+
+    _check_zip(path, "Excel")
+    handle = path.open("rb")  # a file, not its name: openpyxl would check the stored name
+    try:
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        handle.close()
+        raise ExtractionError(
+            _("The Excel workbook cannot be opened: %(reason)s", reason=exc)
+        ) from exc
+    try:
+        _too_many(len(workbook.worksheets), limits, "Excel")
+        for number, sheet in enumerate(workbook.worksheets, 1):
+            rows = _cells(sheet.iter_rows(values_only=True))
+            yield Page(number, _clean(f"{sheet.title}\n{rows}"), "openpyxl", version("openpyxl"))
+    finally:
+        workbook.close()
+        handle.close()
+
+
+def read_pptx(path: Path, limits: Limits) -> Iterator[Page]:
+    """A PowerPoint deck, a page a slide: its text boxes and tables, then its notes."""
+    import pptx
+    from pptx.exc import PackageNotFoundError
+
+    _check_zip(path, "PowerPoint")
+    try:
+        deck = pptx.Presentation(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise ExtractionError(
+            _("The PowerPoint file cannot be opened: %(reason)s", reason=exc)
+        ) from exc
+    _too_many(len(deck.slides), limits, "PowerPoint")
+    for number, slide in enumerate(deck.slides, 1):
+        parts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                parts.append(_cells([[c.text for c in row.cells] for row in shape.table.rows]))
+        if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
+            parts.append(slide.notes_slide.notes_text_frame.text)
+        text = _clean("\n".join(p for p in parts if p))
+        yield Page(number, text, "python-pptx", version("python-pptx"))
+
+
+def read_odf(path: Path, limits: Limits) -> Iterator[Page]:
+    """An OpenDocument file: a text (.odt) as one page, a spreadsheet (.ods) a page a sheet,
+    a presentation (.odp) a page a slide."""
+    import odfdo
+
+    _check_zip(path, "OpenDocument")
+    try:
+        document = odfdo.Document(str(path))
+        kind = document.get_type()
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+        raise ExtractionError(
+            _("The OpenDocument file cannot be opened: %(reason)s", reason=exc)
+        ) from exc
+    engine = ("odfdo", version("odfdo"))
+    if kind == "spreadsheet":
+        tables = document.body.get_tables()
+        _too_many(len(tables), limits, "OpenDocument")
+        for number, table in enumerate(tables, 1):
+            yield Page(number, _clean(f"{table.name}\n{_cells(table.get_values())}"), *engine)
+    elif kind == "presentation":
+        slides = document.body.get_draw_pages()
+        _too_many(len(slides), limits, "OpenDocument")
+        for number, slide in enumerate(slides, 1):
+            parts = [p.get_formatted_text() for p in slide.get_paragraphs()]
+            yield Page(number, _clean("\n".join(parts)), *engine)
+    else:
+        yield Page(1, _clean(document.get_formatted_text()), *engine)
+
+
+def read_rtf(path: Path) -> Iterator[Page]:
+    """An RTF document's text, as one page (its \\'e9 escapes in Windows-1252, RTF's usual
+    code page; \\u escapes as written)."""
+    from striprtf.striprtf import rtf_to_text
+
+    raw = path.read_bytes().decode("latin-1")
+    try:
+        text = rtf_to_text(raw, encoding="cp1252", errors="replace")
+    except (ValueError, IndexError) as exc:
+        raise ExtractionError(_("The RTF document cannot be read: %(reason)s", reason=exc)) from exc
+    yield Page(1, _clean(text), "striprtf", version("striprtf"))
+
+
+def read_msg(path: Path) -> Iterator[Page]:
+    """An Outlook .msg message's subject and body, as one page (as mail in reads it)."""
+    from tracker.mail_in.parsing import parse_msg
+
+    parsed = parse_msg(path.read_bytes(), path.name)
+    if not parsed.subject and not parsed.body_text:
+        raise ExtractionError(_("The Outlook message cannot be read."))
+    text = _clean(f"{parsed.subject}\n\n{parsed.body_text}")
+    yield Page(1, text, "extract-msg", version("extract-msg"))
 
 
 def read_text(path: Path) -> Iterator[Page]:
@@ -274,8 +453,18 @@ def pages_of(path: Path, name: str, content_type: str, limits: Limits) -> Iterat
         return read_image(path, limits)
     if kind == "email":
         return read_email(path)
+    if kind == "msg":
+        return read_msg(path)
     if kind == "docx":
         return read_docx(path)
+    if kind == "xlsx":
+        return read_xlsx(path, limits)
+    if kind == "pptx":
+        return read_pptx(path, limits)
+    if kind == "odf":
+        return read_odf(path, limits)
+    if kind == "rtf":
+        return read_rtf(path)
     if kind == "text":
         return read_text(path)
     raise ExtractionError(_("The tracker reads no text from this kind of file."))
@@ -296,4 +485,4 @@ def page_count(path: Path, name: str, content_type: str) -> int | None:
                 return int(getattr(image, "n_frames", 1))
     except (pdfium.PdfiumError, OSError, UnidentifiedImageError, Image.DecompressionBombError):
         return None
-    return 1 if kind in ("email", "docx", "text") else None
+    return 1 if kind in ("email", "msg", "docx", "rtf", "text") else None

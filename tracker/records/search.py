@@ -2,8 +2,10 @@
 page of every attached file, in French and English, accents ignored.
 
 PostgreSQL: full-text search through the ``records_fr`` and ``records_en`` configurations
-(unaccent, then the French or English stemmer) into a stored, GIN-indexed tsvector; a page
-matches when every word of the query matches in either language. SQLite: FTS5
+(unaccent, then the French or English stemmer) into a stored, GIN-indexed tsvector (both
+languages in one, stripped of positions); a page matches when every word of the query
+matches in either language. Hits are not ranked (no ts_rank): newest first, as on SQLite;
+snippets are cut in Python from the 20 texts shown (no ts_headline). SQLite: FTS5
 (``unicode61 remove_diacritics 2`` with Porter stemming). Hits come newest first (by the
 text's id, so both databases give them in one order) and carry the request, the file and
 page, and a snippet split into parts, the words found marked: the template highlights them
@@ -16,6 +18,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -98,22 +101,22 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
 
 def snippet(body: str, terms: list[str], size: int = SNIPPET_CHARS) -> tuple[tuple[str, bool], ...]:
     """A window of the text around its first word found, as (text, is_match) parts."""
-    words = list(_pattern(tuple(terms)).finditer(body))
+    pattern = _pattern(tuple(terms))
+    first = pattern.search(body)
     start = 0
-    if words:
-        start = max(0, words[0].start() - size // 3)
+    if first is not None:
+        start = max(0, first.start() - size // 3)
         while start > 0 and not body[start - 1].isspace():
             start -= 1
     end = min(len(body), start + size)
     while end < len(body) and not body[end - 1].isspace() and end - start < size + 30:
         end += 1
+    words = pattern.finditer(body, start) if first is not None else ()
     parts: list[tuple[str, bool]] = []
     if start > 0:
         parts.append(("… ", False))
     cursor = start
     for match in words:
-        if match.start() < start:
-            continue
         if match.end() > end:
             break
         if match.start() > cursor:
@@ -127,64 +130,73 @@ def snippet(body: str, terms: list[str], size: int = SNIPPET_CHARS) -> tuple[tup
     return tuple((re.sub(r"\s+", " ", text), hit) for text, hit in parts)
 
 
-_SELECT = (
-    "SELECT t.id, t.request_id, r.title, t.source, t.attachment_id, a.original_name, t.page, "
-    "t.event_id, t.body FROM record_text t JOIN info_request r ON r.id = t.request_id "
-    "LEFT JOIN attachment a ON a.id = t.attachment_id "
-)
+# Each statement reads a hit's columns: id, request, title, source, file, name, page, note
+# and text. A query of stop words only is an empty tsquery (numnode 0): nothing is searched.
+# A common word is found among the newest texts: look there first (a bounded walk of the
+# primary key, each row's vector read), and read the hits' rows in the same statement. The
+# query in both languages is made once, in the statement.
+_PG_NEWEST = sa.text(
+    "WITH q AS MATERIALIZED (SELECT plainto_tsquery('records_fr'::regconfig, :words)"
+    " || plainto_tsquery('records_en'::regconfig, :words) AS q)"
+    " SELECT t.id, t.request_id, r.title, t.source, t.attachment_id, a.original_name, t.page,"
+    " t.event_id, t.body FROM (SELECT recent.id FROM (SELECT id, search_vector FROM record_text"
+    " WHERE newsroom_id = :newsroom AND (:before IS NULL OR id < :before)"
+    " ORDER BY id DESC LIMIT :window) AS recent, q"
+    " WHERE numnode(q.q) > 0 AND recent.search_vector @@ q.q"
+    " ORDER BY recent.id DESC LIMIT :limit) AS hit JOIN record_text t ON t.id = hit.id"
+    " JOIN info_request r ON r.id = t.request_id LEFT JOIN attachment a ON a.id = t.attachment_id"
+    " ORDER BY t.id DESC"
+).bindparams(sa.bindparam("before", type_=sa.Integer))
+# Otherwise the GIN index, through records_search_ids() (migration 0024): it leaves the
+# planner bitmap scans only. The planner does not count the cost of reading each row's vector
+# out of line: for a word it expects on many pages it walked the table (a sequential scan, or
+# the primary key backwards) reading every vector, 1.6-2 s at 100,000 pages, against about
+# 30 ms through the index; the table's rows are small (texts and vectors out of line), so
+# the heap visits for every match are cheap.
+_PG_INDEXED = sa.text(
+    "WITH q AS MATERIALIZED (SELECT plainto_tsquery('records_fr'::regconfig, :words)"
+    " || plainto_tsquery('records_en'::regconfig, :words) AS q)"
+    " SELECT t.id, t.request_id, r.title, t.source, t.attachment_id, a.original_name, t.page,"
+    " t.event_id, t.body FROM records_search_ids(:newsroom, (SELECT q FROM q), :before, :limit)"
+    " AS hit(id) JOIN record_text t ON t.id = hit.id"
+    " JOIN info_request r ON r.id = t.request_id LEFT JOIN attachment a ON a.id = t.attachment_id"
+    " ORDER BY t.id DESC"
+).bindparams(sa.bindparam("before", type_=sa.Integer))
 
 
-def _postgresql_ids(
+def _postgresql_rows(
     db: Session, newsroom_id: int, terms: list[str], before: int | None, limit: int
-) -> list[int]:
-    words = " ".join(terms)
-    # The query is made first, then given to both statements below as a constant.
-    tsquery = db.scalar(
-        sa.text(
-            "SELECT (plainto_tsquery('records_fr'::regconfig, :words) || "
-            "plainto_tsquery('records_en'::regconfig, :words))::text"
-        ),
-        {"words": words},
-    )
-    if not tsquery:
-        return []
-    params = {"newsroom": newsroom_id, "before": before, "tsquery": tsquery, "limit": limit}
-    # A common word is found among the newest pages: look there first (a bounded walk of the
-    # primary key). Otherwise the word is rare enough for the GIN index to return every page
-    # holding it cheaply, newest first after a sort. (The planner, left alone, walked the
-    # primary key for words on 1% of pages, reading thousands of rows.)
-    newest = sa.text(
-        "SELECT id FROM (SELECT id, search_vector FROM record_text"
-        " WHERE newsroom_id = :newsroom AND (:before IS NULL OR id < :before)"
-        " ORDER BY id DESC LIMIT :window) AS recent"
-        " WHERE search_vector @@ CAST(:tsquery AS tsquery) ORDER BY id DESC LIMIT :limit"
-    ).bindparams(sa.bindparam("before", type_=sa.Integer))
-    found = list(db.scalars(newest, {**params, "window": NEWEST_WINDOW}))
+) -> list[tuple[Any, ...]]:
+    params = {"newsroom": newsroom_id, "before": before, "words": " ".join(terms), "limit": limit}
+    found = [tuple(row) for row in db.execute(_PG_NEWEST, {**params, "window": NEWEST_WINDOW})]
     if len(found) == limit:
         return found
-    indexed = sa.text(
-        "WITH matching AS MATERIALIZED (SELECT id FROM record_text"
-        " WHERE search_vector @@ CAST(:tsquery AS tsquery) AND newsroom_id = :newsroom"
-        " AND (:before IS NULL OR id < :before))"
-        " SELECT id FROM matching ORDER BY id DESC LIMIT :limit"
-    ).bindparams(sa.bindparam("before", type_=sa.Integer))
-    return list(db.scalars(indexed, params))
+    return [tuple(row) for row in db.execute(_PG_INDEXED, params)]
 
 
-def _sqlite_ids(
+_SQLITE_IDS = sa.text(
+    "SELECT f.rowid FROM record_text_fts f JOIN record_text t ON t.id = f.rowid "
+    "WHERE record_text_fts MATCH :match AND t.newsroom_id = :newsroom "
+    "AND (:before IS NULL OR f.rowid < :before) ORDER BY f.rowid DESC LIMIT :limit"
+)
+_SQLITE_ROWS = sa.text(
+    "SELECT t.id, t.request_id, r.title, t.source, t.attachment_id, a.original_name, t.page,"
+    " t.event_id, t.body FROM record_text t JOIN info_request r ON r.id = t.request_id"
+    " LEFT JOIN attachment a ON a.id = t.attachment_id WHERE t.id IN :ids ORDER BY t.id DESC"
+).bindparams(sa.bindparam("ids", expanding=True))
+
+
+def _sqlite_rows(
     db: Session, newsroom_id: int, terms: list[str], before: int | None, limit: int
-) -> list[int]:
+) -> list[tuple[Any, ...]]:
     match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
-    query = sa.text(
-        "SELECT f.rowid FROM record_text_fts f JOIN record_text t ON t.id = f.rowid "
-        "WHERE record_text_fts MATCH :match AND t.newsroom_id = :newsroom "
-        "AND (:before IS NULL OR f.rowid < :before) ORDER BY f.rowid DESC LIMIT :limit"
-    )
-    return list(
+    ids = list(
         db.scalars(
-            query, {"match": match, "newsroom": newsroom_id, "before": before, "limit": limit}
+            _SQLITE_IDS,
+            {"match": match, "newsroom": newsroom_id, "before": before, "limit": limit},
         )
     )
+    return [tuple(row) for row in db.execute(_SQLITE_ROWS, {"ids": ids})] if ids else []
 
 
 def search(
@@ -200,18 +212,12 @@ def search(
     terms = terms_of(query)
     if not terms:
         raise SearchError(_("Type at least one word to search for."))
-    finder = _postgresql_ids if db.get_bind().dialect.name == "postgresql" else _sqlite_ids
-    ids = finder(db, newsroom_id, terms, before, per_page + 1)
-    more = len(ids) > per_page
-    ids = ids[:per_page]
-    if not ids:
+    finder = _postgresql_rows if db.get_bind().dialect.name == "postgresql" else _sqlite_rows
+    rows = finder(db, newsroom_id, terms, before, per_page + 1)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if not rows:
         return Results(query, [], None)
-    rows = db.execute(
-        sa.text(_SELECT + "WHERE t.id IN :ids ORDER BY t.id DESC").bindparams(
-            sa.bindparam("ids", expanding=True)
-        ),
-        {"ids": ids},
-    ).all()
     hits = [
         Hit(
             text_id=row[0],
@@ -226,4 +232,4 @@ def search(
         )
         for row in rows
     ]
-    return Results(query, hits, ids[-1] if more else None)
+    return Results(query, hits, rows[-1][0] if more else None)

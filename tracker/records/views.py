@@ -6,6 +6,8 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    get_template_attribute,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -15,9 +17,10 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.core import db
-from tracker.core.models import Attachment
+from tracker.core.models import Attachment, InfoRequest
 from tracker.files.storage import LocalStorage
 from tracker.language.i18n import _
+from tracker.records import jobs
 from tracker.records import search as records_search
 
 bp = Blueprint("records", __name__)
@@ -46,6 +49,40 @@ def search_page() -> str:
     elif "q" in request.args:
         error = _("Type at least one word to search for.")
     return render_template("records/search.html", query=query, results=results, error=error)
+
+
+@bp.get("/requests/<int:request_id>/records/status")
+@login_required
+def status(request_id: int) -> Response:
+    """How a request's files are being read, for the request page to follow without a
+    reload (static/records.js polls it while ``busy``): the totals, each file's state, and
+    the HTML the page shows for them, rendered by the page's own macros."""
+    found = db.session().get(InfoRequest, request_id)
+    if found is None or found.newsroom_id != current_user.newsroom_id:
+        abort(404)
+    progress = jobs.progress(db.session(), request_id)
+    summary = get_template_attribute("records/_progress.html", "records_summary")
+    state = get_template_attribute("requests/_timeline.html", "record_state")
+    files = {
+        str(attachment_id): {
+            "status": f.status,
+            "pages_done": f.pages_done,
+            "pages_total": f.pages_total,
+            "reason": f.reason,
+            "html": str(
+                state(f, url_for("records.view_file", attachment_id=attachment_id))
+            ).strip(),
+        }
+        for attachment_id, f in progress.files.items()
+    }
+    return jsonify(
+        total=progress.total,
+        finished=progress.finished,
+        pages_done=progress.pages_done,
+        busy=progress.busy,
+        summary=str(summary(progress, live=True)).strip(),
+        files=files,
+    )
 
 
 @bp.get("/records/files/<int:attachment_id>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -74,6 +75,25 @@ def _scorecard() -> rendered.Scorecard:
     )
 
 
+def _exemptions_scope() -> sa.Select[tuple[int]] | None:
+    """The requests whose exemptions the scorecard counts: those its filters (received
+    range, import, project, tag) leave; None when it has none (every request)."""
+    source, project, tag = _source(), _project(), _tag()
+    received_from, received_to = _day("from"), _day("to")
+    if not any(v is not None for v in (source, project, tag, received_from, received_to)):
+        return None
+    scope = service.scoped(
+        current_user.newsroom_id,
+        clock.today(reader_timezone()),
+        received_from,
+        received_to,
+        source.id if source is not None else None,
+        project_id=project.id if project is not None else None,
+        tag=tag,
+    )
+    return sa.select(scope.c.id)
+
+
 def score_rows(scores: list[Score], institution_link: str | None = None) -> Markup:
     """The table's rows, rendered by the ``score_rows`` macro (kept per scorecard by
     ``rendered``: a newsroom has hundreds of institutions)."""
@@ -120,7 +140,9 @@ def index() -> str:
         tag=_tag(),
         projects=labels.projects_of(db.session(), current_user.newsroom_id),
         chart=_chart(card),
-        exemptions=records_exemptions.by_institution(db.session(), current_user.newsroom_id),
+        exemptions=records_exemptions.by_institution(
+            db.session(), current_user.newsroom_id, requests=_exemptions_scope()
+        ),
     )
 
 
