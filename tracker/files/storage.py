@@ -5,11 +5,16 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 CHUNK = 1024 * 1024
+# Files flushed to disk at once by ``sync``: the file system's journal commits concurrent
+# fsyncs together (about 25 ms for 50 small files on ext4, against 5-8 ms each one by one).
+SYNC_THREADS = 16
 
 
 class FileRefused(ValueError):
@@ -31,6 +36,13 @@ class LocalStorage:
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
+        # Folders this instance made sure of (a batch of saves asks the disk once each).
+        self._folders: set[Path] = set()
+
+    def _folder(self, path: Path) -> None:
+        if path not in self._folders:
+            path.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path)
 
     def path_for(self, sha256: str) -> Path:
         """Where a file with this hash lives."""
@@ -42,9 +54,12 @@ class LocalStorage:
         """True when the file is on disk."""
         return self.path_for(sha256).is_file()
 
-    def save(self, stream: BinaryIO, max_bytes: int) -> StoredFile:
-        """Copy a stream to disk in chunks, hashing it; refuse empty or too-large files."""
-        self.root.mkdir(parents=True, exist_ok=True)
+    def save(self, stream: BinaryIO, max_bytes: int, *, durable: bool = True) -> StoredFile:
+        """Copy a stream to disk in chunks, hashing it; refuse empty or too-large files.
+
+        ``durable=False`` leaves the flush to disk to a later ``sync`` of many files at once:
+        the caller must call it before it commits anything that names the file."""
+        self._folder(self.root)
         digest = hashlib.sha256()
         size = 0
         fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-")
@@ -59,18 +74,33 @@ class LocalStorage:
                     digest.update(chunk)
                     tmp.write(chunk)
                 tmp.flush()
-                os.fsync(tmp.fileno())
+                if durable:
+                    os.fsync(tmp.fileno())
             if size == 0:
                 raise FileRefused("The file is empty.")
             sha = digest.hexdigest()
             target = self.path_for(sha)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(target.parent)
             existed = target.is_file()
             os.replace(tmp_name, target)
             return StoredFile(sha256=sha, size=size, created=not existed)
         finally:
             if os.path.exists(tmp_name):
                 os.unlink(tmp_name)
+
+    def sync(self, files: Iterable[StoredFile]) -> None:
+        """Flush files saved with ``durable=False`` (and their folders' entries) to disk, all
+        at once."""
+        paths = {self.path_for(f.sha256) for f in files}
+        if not paths:
+            return
+        targets = sorted(paths | {p.parent for p in paths})
+        if len(targets) <= 2:
+            for path in targets:
+                _fsync(path)
+            return
+        with ThreadPoolExecutor(min(SYNC_THREADS, len(targets))) as pool:
+            list(pool.map(_fsync, targets))
 
     def discard(self, stored: StoredFile) -> None:
         """Remove a file this save put on disk, when what it belonged to was not written."""
@@ -80,3 +110,12 @@ class LocalStorage:
     def open(self, sha256: str) -> BinaryIO:
         """Open a stored file for reading."""
         return self.path_for(sha256).open("rb")
+
+
+def _fsync(path: Path) -> None:
+    """Flush one file, or one folder's entries, to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
