@@ -24,7 +24,7 @@ $(VENV)/.installed: requirements/run.txt setup.cfg pyproject.toml
 	$(PIP_INSTALL) -r requirements/run.txt
 	$(PIP_INSTALL_SELF)
 	$(PY) -m pip check  # fails when setup.cfg asks for something the lock lacks: make lock
-	$(PY) -m tracker.catalogues compile  # the .mo files (not committed) from the .po ones
+	$(PY) -m tracker.language.catalogues compile  # the .mo files (not committed) from the .po ones
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
@@ -65,12 +65,12 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -c pyproject.toml -r tracker -q
-	$(PY) -m tracker.catalogues check
+	$(PY) -m tracker.language.catalogues check
 
 ## Extract the messages of the code and templates (babel.cfg) into every catalogue under
 ## tracker/translations/ (new ones empty, gone ones dropped), then compile the .mo files.
 messages: install
-	$(PY) -m tracker.catalogues update
+	$(PY) -m tracker.language.catalogues update
 
 ## Lint, then the whole suite on SQLite, then on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
 test: install-test lint

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 from tracker import create_app
-from tracker.config import ConfigError
-from tracker.db import check_connection
+from tracker.core.config import ConfigError
+from tracker.core.db import check_connection
 
 try:
     app = create_app()

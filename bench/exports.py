@@ -44,8 +44,9 @@ import sqlalchemy as sa  # noqa: E402
 from bench.generate import DEFAULT_PASSWORD  # noqa: E402
 from bench.pages import login  # noqa: E402
 from bench.results import machine, server_label, write_section  # noqa: E402
-from tracker import clock, create_app, db  # noqa: E402
-from tracker.models import InfoRequest, User  # noqa: E402
+from tracker import create_app  # noqa: E402
+from tracker.core import clock, db  # noqa: E402
+from tracker.core.models import InfoRequest, User  # noqa: E402
 from tracker.requests import service as requests  # noqa: E402
 from tracker.scorecards import service as scorecards  # noqa: E402
 
@@ -218,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         save()
 
         if args.backup:
-            from tracker.backup import backup
+            from tracker.operations.backup import backup
 
             with tempfile.TemporaryDirectory() as folder:
                 seconds, growth, manifest = measured(lambda: backup(app, Path(folder) / "backup"))

@@ -6,7 +6,7 @@ Run:
     .venv/bin/python bench/generate.py --requests 1000000 \
         --database postgresql://postgres@127.0.0.1:5432/bench_pages
 
-The schema is created with the project's migrations (tracker.migrate.upgrade); a database that
+The schema is created with the project's migrations (tracker.core.migrate.upgrade); a database that
 already has tables is refused. What it writes:
   - newsrooms: one large one (about 60% of the requests: the benchmarks log in there) and a few
     smaller ones; 8 to 150 users each, every one with the password ``--password``;
@@ -49,11 +49,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from bench.results import machine, server_label, write_section  # noqa: E402
-from tracker import clock, deadlines  # noqa: E402
-from tracker.db import SQLITE_SEARCH_TABLE, make_engine, sqlite_search_index  # noqa: E402
+from tracker import deadlines  # noqa: E402
+from tracker.alerts.sweep import deadline_key, deemed_refusal_note  # noqa: E402
+from tracker.core import clock  # noqa: E402
+from tracker.core.db import SQLITE_SEARCH_TABLE, make_engine, sqlite_search_index  # noqa: E402
 from tracker.deadlines.clockrules import PAUSE_RULES  # noqa: E402
 from tracker.requests.state import EventFact, derive_state, stopped_days_late  # noqa: E402
-from tracker.sweep import deadline_key, deemed_refusal_note  # noqa: E402
 
 SECTION = "## Data generator"
 DEFAULT_PASSWORD = "bench-password-1"
@@ -665,7 +666,7 @@ def create_schema(url: str) -> None:
             f"refusing to fill a database that already has tables: {sorted(tables)[:5]}"
         )
     from tracker import create_app
-    from tracker.migrate import upgrade
+    from tracker.core.migrate import upgrade
 
     with tempfile.TemporaryDirectory() as instance:
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance})

@@ -174,8 +174,8 @@ def _status_kb(field: str) -> int:
 def prepare_database(url: str) -> str:
     """A freshly migrated, empty database (or schema); the URL the children use."""
     from tracker import create_app
-    from tracker.db import make_engine
-    from tracker.migrate import upgrade
+    from tracker.core.db import make_engine
+    from tracker.core.migrate import upgrade
 
     if url.startswith("sqlite"):
         path = Path(sa.make_url(url).database or "")
@@ -198,11 +198,12 @@ def prepare_database(url: str) -> str:
 
 def child(kind: str, url: str, rows: int) -> dict[str, Any]:
     """One measured step in this process (run by the parent as a child)."""
-    from tracker import clock, create_app, db
+    from tracker import create_app
+    from tracker.core import clock, db
+    from tracker.core.models import Newsroom, User
     from tracker.files.storage import LocalStorage
     from tracker.imports import service
     from tracker.imports.csvfile import parse_csv
-    from tracker.models import Newsroom, User
 
     data = toronto_like(rows)
     with tempfile.TemporaryDirectory() as instance:
@@ -253,8 +254,8 @@ def child(kind: str, url: str, rows: int) -> dict[str, Any]:
 
 def plain_insert(session: Any, newsroom_id: int, user_id: int, data: bytes) -> int:
     """The same rows, no checks and no deadline engine: batched multi-row INSERTs."""
-    from tracker.db import sqlite_search_index
-    from tracker.models import InfoRequest, Institution, TimelineEvent
+    from tracker.core.db import sqlite_search_index
+    from tracker.core.models import InfoRequest, Institution, TimelineEvent
 
     institution = Institution(
         newsroom_id=newsroom_id, name="City of Toronto", law_code="ca-on-mfippa"

@@ -38,8 +38,8 @@ import sqlalchemy as sa  # noqa: E402
 
 from bench.generate import DEFAULT_PASSWORD  # noqa: E402
 from bench.results import machine, server_label, write_section  # noqa: E402
-from tracker import clock  # noqa: E402
-from tracker.db import make_engine  # noqa: E402
+from tracker.core import clock  # noqa: E402
+from tracker.core.db import make_engine  # noqa: E402
 
 SECTION = "## Under load"
 TARGET = 5.0

@@ -48,7 +48,7 @@ def _rss_mb() -> float:
 
 def _app(instance: Path, database: str | None):  # type: ignore[no-untyped-def]
     from tracker import create_app
-    from tracker.migrate import upgrade
+    from tracker.core.migrate import upgrade
 
     config = {"INSTANCE_PATH": str(instance), "SECRET_KEY": "bench", "MAX_UPLOAD_MB": 50}
     if database:
@@ -63,9 +63,9 @@ def throughput(app, count: int, pdf_every: int, pdf_mb: int) -> list[str]:  # ty
     from tests import builders
     from tests import mail_helpers as mh
     from tests.dovecot import Dovecot
-    from tracker import db
+    from tracker.core import db
+    from tracker.core.models import MailMessage
     from tracker.mail_in import imap
-    from tracker.models import MailMessage
 
     today = date(2024, 3, 20)
     room = f"Bench {count}-{pdf_every}"
@@ -140,10 +140,10 @@ def plain_rate(app, count: int) -> list[str]:  # type: ignore[no-untyped-def]
 def accuracy(app, size: int) -> list[str]:  # type: ignore[no-untyped-def]
     """The labelled corpus through the pipeline; the report lines."""
     from tests import builders, mail_corpus
-    from tracker import clock, db
+    from tracker.core import clock, db
+    from tracker.core.models import MailMessage, Newsroom
     from tracker.files.storage import LocalStorage
     from tracker.mail_in import service
-    from tracker.models import MailMessage, Newsroom
 
     today = date(2024, 3, 20)
     with builders.desk(app, "corpus@example.org", newsroom="Corpus desk", today=today) as desk:

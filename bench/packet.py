@@ -73,11 +73,12 @@ class PseudoRandom(io.RawIOBase):
 
 def make_request(instance: Path, total_mb: int, files: int) -> int:
     """A migrated tracker in ``instance`` with one request carrying the attachments."""
-    from tracker import clock, create_app, db
+    from tracker import create_app
     from tracker.auth.service import NewUser, create_user
+    from tracker.core import clock, db
+    from tracker.core.migrate import upgrade
     from tracker.files.storage import LocalStorage
     from tracker.institutions.service import InstitutionData, create_institution
-    from tracker.migrate import upgrade
     from tracker.requests import service
 
     app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "bench"})

@@ -50,8 +50,9 @@ from reportlab.lib.pagesizes import letter  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 
 from bench.results import machine, server_label, write_section  # noqa: E402
-from tracker import create_app, db  # noqa: E402
-from tracker.migrate import upgrade  # noqa: E402
+from tracker import create_app  # noqa: E402
+from tracker.core import db  # noqa: E402
+from tracker.core.migrate import upgrade  # noqa: E402
 from tracker.records import ddl  # noqa: E402
 from tracker.records import search as records_search  # noqa: E402
 from tracker.records.extract import OCR_LANGUAGES, Limits, pages_of, tesseract_version  # noqa: E402
@@ -471,7 +472,7 @@ def _postgresql_search(database: str, pages: int) -> list[str]:
     """The search part on a scratch schema of ``database``, dropped after."""
     from sqlalchemy.engine import make_url
 
-    from tracker.db import make_engine, normalise_url
+    from tracker.core.db import make_engine, normalise_url
 
     schema = f"bench_records_{secrets.token_hex(4)}"
     admin = make_engine(database)

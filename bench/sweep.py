@@ -17,7 +17,7 @@ Each round resets the data (status back to "awaiting", deemed-refusal entries de
 times, on the same data in the same run:
   - baseline: hand-written SQL, one INSERT ... SELECT of the "deemed refusal" timeline entries
     (ON CONFLICT DO NOTHING) and one UPDATE of the status, over status/due_on;
-  - sweep: tracker.sweep.flag_overdue, which does the same two statements plus the engine's
+  - sweep: tracker.alerts.sweep.flag_overdue, which does the same two statements plus the engine's
     per-(law, province, due date) notes with working days late, through a temporary table.
 Both must flag the same requests and add the same number of entries. The best round of each is
 reported with the ratio sweep/baseline (target: at most 2). The figures and the machine go to
@@ -41,10 +41,11 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.results import machine, server_label, write_section  # noqa: E402
-from tracker import clock, deadlines  # noqa: E402
-from tracker.db import Base, make_engine  # noqa: E402
-from tracker.models import InfoRequest, Institution, Newsroom, TimelineEvent, User  # noqa: E402
-from tracker.sweep import flag_overdue  # noqa: E402
+from tracker import deadlines  # noqa: E402
+from tracker.alerts.sweep import flag_overdue  # noqa: E402
+from tracker.core import clock  # noqa: E402
+from tracker.core.db import Base, make_engine  # noqa: E402
+from tracker.core.models import InfoRequest, Institution, Newsroom, TimelineEvent, User  # noqa: E402
 
 TODAY = date(2026, 11, 22)
 TARGET_RATIO = 2.0
@@ -266,7 +267,7 @@ def main() -> int:
         f"awaiting; bulk insert {inserted:.1f}s",
         f"- baseline (hand-written INSERT ... SELECT + UPDATE): best {best_base:.3f}s of "
         f"{args.repeat}",
-        f"- overdue sweep (tracker.sweep.flag_overdue, engine notes): best {best_sweep:.3f}s "
+        f"- overdue sweep (tracker.alerts.sweep.flag_overdue, engine notes): best {best_sweep:.3f}s "
         f"of {args.repeat}",
         f"- ratio sweep/baseline: {ratio:.2f} (target <= {TARGET_RATIO:g}): {verdict}",
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from tracker import models  # noqa: F401  (registers every table on Base.metadata)
-from tracker.db import Base, autogenerate_includes, make_engine
+from tracker.core import models  # noqa: F401  (registers every table on Base.metadata)
+from tracker.core.db import Base, autogenerate_includes, make_engine
 
 config = context.config
 target_metadata = Base.metadata

@@ -15,10 +15,11 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask import Flask
 
-from tracker import db, deadlines
+from tracker import deadlines
+from tracker.core import db
+from tracker.core.models import InfoRequest, User
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import InfoRequest, User
 from tracker.requests.service import EventData, RequestData, add_event, create_request
 
 # A Wednesday: due dates 7 and 2 days ahead are working days.

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests.conftest import PASSWORD
-from tracker import db
 from tracker.api.service import create_token
 from tracker.auth.service import hash_password
+from tracker.core import db
+from tracker.core.models import Institution, Newsroom, User
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import Institution, Newsroom, User
 from tracker.requests import service
 
 TODAY = date(2024, 3, 20)

@@ -33,11 +33,11 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD
-from tracker import clock, db
 from tracker.auth.service import NewUser, create_user
+from tracker.core import clock, db
+from tracker.core.models import Institution, TimelineEvent, User
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import Institution, TimelineEvent, User
 from tracker.requests import service
 from tracker.requests.service import EventData, RequestData, Upload
 
@@ -55,7 +55,7 @@ class RequestBuilder:
     builder, so that a chronology reads as one chain."""
 
     desk: Desk
-    row: Any  # tracker.models.InfoRequest
+    row: Any  # tracker.core.models.InfoRequest
     last: TimelineEvent | None = None
 
     @property

@@ -27,11 +27,12 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.engine import make_url
 
-from tracker import clock, create_app
+from tracker import create_app
 from tracker.auth.service import NewUser, create_user
-from tracker.db import Base, make_engine, normalise_url
-from tracker.migrate import upgrade
-from tracker.models import User
+from tracker.core import clock
+from tracker.core.db import Base, make_engine, normalise_url
+from tracker.core.migrate import upgrade
+from tracker.core.models import User
 
 PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL") or None
@@ -287,7 +288,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def make_user(app: Flask):  # type: ignore[no-untyped-def]
     """Create an account: make_user("a@x.org", newsroom="La Presse", role="editor")."""
-    from tracker import db
+    from tracker.core import db
 
     def _make(
         email: str = "reporter@example.org",

@@ -54,8 +54,8 @@ class Plan:
 
 def build_newsroom(desk: Any, rng: random.Random, per_institution: int = 4) -> Plan:
     """Institutions and requests for the corpus (through the services); returns the plan."""
+    from tracker.core.models import InfoRequest
     from tracker.mail_in import service
-    from tracker.models import InfoRequest
 
     rows: list[tuple[int, int, str | None, str]] = []
     for index, (name, domain, law) in enumerate(INSTITUTIONS):

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask import Flask
 from pypdf import PdfReader
 
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import Institution, User
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import Institution, User
 from tracker.requests import service
 from tracker.requests.service import EventData, RequestData, Upload
 

@@ -22,12 +22,9 @@ import sqlalchemy as sa
 from api_helpers import bearer, info_request, institution, quick_user, token, user_by_email
 
 from tests.conftest import AuthActions
-from tracker import clock, db
 from tracker.api.service import revoke_token
-from tracker.feeds.service import issue_feed
-from tracker.files.storage import LocalStorage
-from tracker.imports.store import UploadStore
-from tracker.models import (
+from tracker.core import clock, db
+from tracker.core.models import (
     Alert,
     ApiToken,
     InfoRequest,
@@ -36,6 +33,9 @@ from tracker.models import (
     TimelineEvent,
     User,
 )
+from tracker.feeds.service import issue_feed
+from tracker.files.storage import LocalStorage
+from tracker.imports.store import UploadStore
 from tracker.projects import service as labels
 from tracker.requests import service
 
@@ -168,7 +168,7 @@ def world(app) -> Ids:
     with app.app_context():
         assert jobs.work(db.session(), app.config) == 1  # a prepared export holding Nightjar
     with app.app_context(), db.transaction() as session:
-        from tracker.models import ImportJob
+        from tracker.core.models import ImportJob
 
         owner = user_by_email(session, OWNER)
         finished = ImportJob(

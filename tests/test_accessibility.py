@@ -17,10 +17,10 @@ import pytest
 from tests import builders
 from tests import mail_helpers as mh
 from tests.conftest import browser_login
-from tracker import clock
+from tracker.core import clock
+from tracker.core.models import ImportJob, Letter
 from tracker.files.storage import LocalStorage
 from tracker.mail_in import service as mail_in
-from tracker.models import ImportJob, Letter
 from tracker.projects import service as labels
 from tracker.reminders import service as reminders
 from tracker.requests import numbers

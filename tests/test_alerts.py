@@ -19,10 +19,10 @@ from alerts_helpers import (
     set_preferences,
 )
 
-from tracker import clock, db
 from tracker.alerts import service
-from tracker.db import make_engine
-from tracker.models import Alert
+from tracker.core import clock, db
+from tracker.core.db import make_engine
+from tracker.core.models import Alert
 
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 

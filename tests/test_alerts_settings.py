@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import csrf_token, page
 
-from tracker import db
 from tracker.alerts import service
 from tracker.alerts.mail import unsubscribe_token
-from tracker.models import User
+from tracker.core import db
+from tracker.core.models import User
 
 SETTINGS = "/settings/alerts"
 

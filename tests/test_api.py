@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from tests import api_helpers as h
 from tests.conftest import page
-from tracker import clock, db
-from tracker.models import ApiToken, InfoRequest, TimelineEvent
+from tracker.core import clock, db
+from tracker.core.models import ApiToken, InfoRequest, TimelineEvent
 from tracker.requests.service import MAX_EXTENSION_DAYS, REPORTER_KINDS
 from tracker.timeline import kinds
 

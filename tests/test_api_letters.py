@@ -8,9 +8,9 @@ from datetime import date
 from api_helpers import bearer, token
 
 from tests import builders
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, Letter, User
 from tracker.letters import service as letters
-from tracker.models import InfoRequest, Letter, User
 
 REPORTER = "marie@lapresse.ca"
 TODAY = date(2020, 3, 20)  # nine days after the due date of 2020-03-11

@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from tests import api_helpers as h
 from tests import builders
-from tracker import clock, db
+from tracker.core import clock, db
 from tracker.requests import queries
 
 REPORTER = "reporter@example.org"

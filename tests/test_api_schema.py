@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests import api_helpers as h
-from tracker import clock
+from tracker.core import clock
 
 EXAMPLES = 20  # per operation and kind of input: the whole test stays well under a minute
 CONFORMANCE = [
@@ -34,8 +34,8 @@ CONFORMANCE = [
 
 def _letter(app, request_id: int) -> int:
     """A draft letter on the request; its id."""
-    from tracker import db
-    from tracker.models import InfoRequest, Letter
+    from tracker.core import db
+    from tracker.core.models import InfoRequest, Letter
 
     with app.app_context(), db.transaction() as s:
         user = h.user_by_email(s, "reporter@example.org")

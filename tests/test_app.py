@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import page
 from tracker import create_app
-from tracker.config import ConfigError, build_config
+from tracker.core.config import ConfigError, build_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

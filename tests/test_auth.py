@@ -55,8 +55,8 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, auth, mak
 
 
 def test_inactive_user_cannot_log_in(app, client, auth, make_user):
-    from tracker import db
-    from tracker.models import User
+    from tracker.core import db
+    from tracker.core.models import User
 
     user = make_user("gone@example.org")
     with app.app_context():

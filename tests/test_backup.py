@@ -15,12 +15,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL
-from tracker import backup as backup_module
-from tracker import clock, create_app, db
+from tracker import create_app
 from tracker.auth.service import NewUser, create_user
-from tracker.db import Base, make_engine
+from tracker.core import clock, db
+from tracker.core.db import Base, make_engine
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
+from tracker.operations import backup as backup_module
 from tracker.requests import service
 
 

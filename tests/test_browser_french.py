@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import screenshot
 from tests.packets_helpers import pdf_text, read_zip
-from tracker import clock
+from tracker.core import clock
 
 pytestmark = pytest.mark.browser
 

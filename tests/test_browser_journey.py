@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import browser_login, screenshot
-from tracker import clock
+from tracker.core import clock
 
 pytestmark = pytest.mark.browser
 

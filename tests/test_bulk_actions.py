@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from tests import builders
 from tests.conftest import AuthActions, page
 from tests.test_exports import read_csv
-from tracker import clock, db
-from tracker.models import InfoRequest, Project, RequestProject, Tag, TimelineEvent, User
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, Project, RequestProject, Tag, TimelineEvent, User
 from tracker.projects import service as labels
 
 TODAY = date(2024, 6, 3)

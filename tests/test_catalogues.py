@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from babel.messages.catalog import Catalog
 
-from tracker.catalogues import catalogue_paths, extract, placeholders, problems, read
+from tracker.language.catalogues import catalogue_paths, extract, placeholders, problems, read
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tracker import db
-from tracker.models import Newsroom, User
+from tracker.core import db
+from tracker.core.models import Newsroom, User
 
 
 def _users(app):

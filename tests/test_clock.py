@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, date, datetime
 
-from tracker import clock
+from tracker.core import clock
 
 
 def test_nested_freezes_restore_the_outer_one():

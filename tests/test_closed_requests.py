@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 import tests.api_helpers as h
 from tests.conftest import page
-from tracker import clock, db, deadlines
+from tracker import deadlines
 from tracker.alerts.mail import request_facts
+from tracker.core import clock, db
 from tracker.packets.letter import draft_letter
 from tracker.packets.service import dossier_for
 from tracker.requests import service

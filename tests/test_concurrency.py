@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import page
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, User
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import InfoRequest, User
 from tracker.requests import service
 
 TODAY = date(2024, 6, 3)

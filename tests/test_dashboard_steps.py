@@ -7,7 +7,7 @@ from datetime import date
 
 from tests import builders
 from tests.conftest import page
-from tracker import clock
+from tracker.core import clock
 
 TODAY = date(2024, 6, 3)
 

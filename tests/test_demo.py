@@ -7,8 +7,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from tests.conftest import AuthActions, page
-from tracker import clock, db
-from tracker.models import InfoRequest, Institution, TimelineEvent, User
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, Institution, TimelineEvent, User
 
 NEW_PASSWORD = "Quartz-lantern-meadow-42"
 

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from flask import get_template_attribute, url_for
 
 from tests.conftest import page
-from tracker.display import format_date, format_figure, request_links
+from tracker.core.display import format_date, format_figure, request_links
 from tracker.requests.describe import Lateness
 
 

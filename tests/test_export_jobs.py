@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token, page
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import Alert, ExportJob, ExportWaiter, Newsroom, User
 from tracker.exports import jobs, service
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import Alert, ExportJob, ExportWaiter, Newsroom, User
 from tracker.requests import service as requests
 from tracker.requests.queries import RequestFilters
 
@@ -317,7 +317,7 @@ def test_the_zip_s_plain_row_tables_equal_the_orm_reading(app, room):
     the export read before (and the list's CSV still reads) give."""
     from sqlalchemy.orm import joinedload, selectinload
 
-    from tracker.models import InfoRequest, TimelineEvent
+    from tracker.core.models import InfoRequest, TimelineEvent
     from tracker.requests.service import KIND_LABELS
 
     with app.app_context():

@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 
 from tests.conftest import page
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import User
 from tracker.exports.service import safe_cell
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import User
 from tracker.requests import service as requests
 
 TODAY = date(2024, 6, 3)

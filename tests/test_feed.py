@@ -12,8 +12,8 @@ from icalendar import Calendar
 
 from tests import api_helpers as h
 from tests.conftest import page
-from tracker import clock, db
-from tracker.models import CalendarFeed
+from tracker.core import clock, db
+from tracker.core.models import CalendarFeed
 
 REPORTER = "reporter@example.org"
 
@@ -110,7 +110,7 @@ def test_uids_stay_stable_as_an_extension_moves_the_deadline(app, client, report
     assert not after[due_uid].walk("VALARM")
     extension = after[ext_uid]
     with app.app_context():
-        from tracker.models import InfoRequest
+        from tracker.core.models import InfoRequest
 
         due_on = db.session().get(InfoRequest, rid).due_on
     assert extension.decoded("DTSTART") == due_on > date(2024, 3, 4)

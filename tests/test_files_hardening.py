@@ -17,10 +17,10 @@ from api_helpers import info_request, institution, quick_user, user_by_email
 from werkzeug.test import EnvironBuilder
 
 from tests.conftest import csrf_token, page
-from tracker import db
+from tracker.core import db
+from tracker.core.models import Attachment, TimelineEvent
 from tracker.files import storage as storage_module
 from tracker.files.storage import LocalStorage
-from tracker.models import Attachment, TimelineEvent
 from tracker.requests import service
 
 EMAIL = "reporter@example.org"

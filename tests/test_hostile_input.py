@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import csrf_token, page
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import TimelineEvent, User
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import TimelineEvent, User
 from tracker.requests import service
 
 TODAY = date(2024, 6, 3)

@@ -17,10 +17,10 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 
 from tests.conftest import AuthActions, csrf_token, page
-from tracker import db
-from tracker.display import format_date, format_figure, format_filesize, format_number
-from tracker.i18n import COOKIE_NAME, compile_catalogues
-from tracker.models import User
+from tracker.core import db
+from tracker.core.display import format_date, format_figure, format_filesize, format_number
+from tracker.core.models import User
+from tracker.language.i18n import COOKIE_NAME, compile_catalogues
 
 
 def heading(response: Any) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import browser_login, screenshot
-from tracker import clock
+from tracker.core import clock
 
 pytestmark = pytest.mark.browser
 CALGARY = Path(__file__).parent / "data" / "calgary-sample.csv"
@@ -78,7 +78,7 @@ def test_import_preview_mapping_check_and_import(app, live_server, browser_page,
 def test_a_big_import_shows_its_progress_then_its_report(app, live_server, browser_page, make_user):
     """A file over the inline limit: the page waits for the scheduler, refreshes itself, and
     shows the report when the job is done, without the reporter doing anything."""
-    from tracker import db
+    from tracker.core import db
     from tracker.imports import jobs
 
     app.config["IMPORT_INLINE_ROWS"] = 10

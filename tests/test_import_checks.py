@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import page
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest
 from tracker.imports.csvfile import CsvFileError, parse_csv
 from tracker.imports.service import Mapping
-from tracker.models import InfoRequest
 from tracker.scorecards.chart import days_late_chart, label_lines
 from tracker.scorecards.service import Score
 

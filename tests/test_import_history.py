@@ -12,10 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import page
-from tracker import clock, db, deadlines
-from tracker.imports import service
-from tracker.imports.csvfile import parse_csv
-from tracker.models import (
+from tracker import deadlines
+from tracker.core import clock, db
+from tracker.core.models import (
     ImportBatch,
     ImportedRequest,
     InfoRequest,
@@ -23,6 +22,8 @@ from tracker.models import (
     Newsroom,
     TimelineEvent,
 )
+from tracker.imports import service
+from tracker.imports.csvfile import parse_csv
 from tracker.requests.describe import lateness
 from tracker.scorecards.service import compute
 

@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import page
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import ImportBatch, ImportJob, InfoRequest, Institution, TimelineEvent
 from tracker.imports import bulk, jobs
-from tracker.models import ImportBatch, ImportJob, InfoRequest, Institution, TimelineEvent
 
 TODAY = date(2026, 11, 22)
 HEADER = "file number,title,received,completed,decision\n"
@@ -298,6 +298,6 @@ def test_a_job_whose_worker_stopped_is_run_again_then_given_up(app, auth, editor
 
 
 def test_the_scheduler_runs_the_imports():
-    from tracker import scheduler
+    from tracker.operations import scheduler
 
     assert scheduler.JOBS["imports"] is scheduler.import_job

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import page
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, Institution, TimelineEvent
 from tracker.imports.csvfile import CsvFileError, parse_csv
-from tracker.models import InfoRequest, Institution, TimelineEvent
 
 DATA = Path(__file__).parent / "data"
 TORONTO = DATA / "toronto-sample.csv"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tests.conftest import AuthActions, page
-from tracker import db
-from tracker.models import Institution
+from tracker.core import db
+from tracker.core.models import Institution
 
 
 def _create(auth, **fields):

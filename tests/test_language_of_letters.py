@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from tests import builders
 from tests.conftest import PASSWORD, AuthActions, page
 from tests.packets_helpers import pdf_text, read_zip
-from tracker import clock, db
 from tracker.alerts.mail import compose_digest, compose_request_alert
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, User
 from tracker.language.service import request_language
-from tracker.models import InfoRequest, User
 
 TODAY = date(2024, 4, 2)
 

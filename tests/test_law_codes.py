@@ -8,9 +8,10 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from tracker import db, deadlines
+from tracker import deadlines
+from tracker.core import db
+from tracker.core.models import Institution, Newsroom
 from tracker.imports.service import Mapping, MappingError, resolve_law
-from tracker.models import Institution, Newsroom
 
 
 def test_schema_codes_keep_the_form_order_and_include_every_registered_law():
@@ -136,6 +137,65 @@ def test_import_row_with_the_french_name(app, runner, make_user, tmp_path):
     assert "Ville de Moncton (ca-nb-rtippa)" in result.output
 
 
+def test_every_schema_code_is_offered_or_listed_as_not_yet_offered():
+    offered, pending = set(deadlines.LAW_CODES), set(deadlines.NOT_YET_OFFERED)
+    assert not offered & pending
+    assert offered | pending == set(deadlines.SCHEMA_LAW_CODES)
+    assert set(deadlines.NOT_YET_OFFERED.values()) <= {"NL", "NS", "PE", "YT", "NT", "NU"}
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("ca-nl-atippa", "ca-nl-atippa"),
+        ("Newfoundland and Labrador", "ca-nl-atippa"),
+        ("Terre-Neuve-et-Labrador", "ca-nl-atippa"),
+        ("NL", "ca-nl-atippa"),
+        ("Nova Scotia", "ca-ns-foipop or ca-ns-mga"),
+        ("nouvelle-ecosse", "ca-ns-foipop or ca-ns-mga"),
+        ("ca-ns-mga", "ca-ns-mga"),
+        ("Île-du-Prince-Édouard", "ca-pe-foipp"),
+        ("NWT", "ca-nt-atipp"),
+        ("Nunavut", "ca-nu-atipp"),
+        ("Yukon", "ca-yt-atippa"),
+    ],
+)
+def test_import_row_naming_a_law_not_offered_says_so(app, runner, make_user, tmp_path, text, codes):
+    assert resolve_law(text) is None  # nothing is computed under a law not read
+    make_user("ed@example.org", newsroom="The Telegram", role="editor")
+    path = tmp_path / "nl.csv"
+    path.write_text(f"file;title;received;law\nNL-1;Briefing books;2024-03-01;{text}\n")
+    mapping = {
+        "file_number": "file",
+        "title": "title",
+        "received_on": "received",
+        "law": "law",
+        "default_institution": "Department of Finance",
+    }
+    args = ["import-csv", str(path), "--newsroom", "The Telegram", "--dry-run"]
+    result = runner.invoke(args=[*args, "--mapping", json.dumps(mapping)])
+    out = result.output
+    said = codes if text == codes else f"{text!r} names {codes}, which"
+    laws = "are laws" if " or " in codes else "is a law"
+    assert f"error: {said} {laws} the tracker does not offer yet" in out, out
+    assert "Unknown law" not in out
+    assert "0 requests ready" in out
+
+
+def test_default_law_not_offered_is_refused_with_the_reason():
+    mapping = Mapping.from_dict(
+        {
+            "received_on": "r",
+            "title": "t",
+            "default_law": "ca-nl-atippa",
+            "default_institution": "Department of Finance",
+        }
+    )
+    with pytest.raises(MappingError, match="does not offer yet") as err:
+        mapping.check(["r", "t"])
+    assert err.value.field == "default_law"
+
+
 def _institutions(app) -> list[tuple[str, str]]:
     with app.extensions["engine"].connect() as conn:
         rows = conn.execute(sa.text("SELECT name, law_code FROM institution ORDER BY id"))
@@ -143,7 +203,7 @@ def _institutions(app) -> list[tuple[str, str]]:
 
 
 def test_migration_0013_keeps_rows_and_refuses_a_downgrade_that_would_orphan_them(app):
-    from tracker.migrate import downgrade, upgrade
+    from tracker.core.migrate import downgrade, upgrade
 
     downgrade(app, "0009")
     engine = app.extensions["engine"]

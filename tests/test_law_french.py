@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 
 from tests import builders
 from tests.conftest import PASSWORD, AuthActions, page
-from tracker import clock, deadlines
+from tracker import deadlines
+from tracker.core import clock
 from tracker.deadlines import french
 from tracker.deadlines.explain import explain
 

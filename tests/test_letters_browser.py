@@ -13,7 +13,7 @@ from alerts_helpers import SmtpServer
 from conftest import PASSWORD, browser_login
 
 from tests import builders
-from tracker import clock
+from tracker.core import clock
 
 pytestmark = pytest.mark.browser
 

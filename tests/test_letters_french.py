@@ -85,3 +85,12 @@ def test_ontarios_commissioner_is_named_in_french():
     assert _body_name("Information and Privacy Commissioner of Ontario", "fr") == (
         "Commissaire à l'information et à la protection de la vie privée de l'Ontario"
     )
+
+
+def test_manitobas_ombudsman_is_named_in_french():
+    """The office's own French name (ombudsman.mb.ca/fr: "Ombudsman du Manitoba")."""
+    from tracker.letters.compose import _body_name
+
+    assert law("ca-mb-fippa").complaint_body == "Manitoba Ombudsman"
+    assert _body_name("Manitoba Ombudsman", "fr") == "Ombudsman du Manitoba"
+    assert _body_name("Manitoba Ombudsman", "en") == "Manitoba Ombudsman"

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tests import builders
-from tracker import db
-from tracker.models import InfoRequest
+from tracker.core import db
+from tracker.core.models import InfoRequest
 from tracker.packets.letter import draft_letter
 from tracker.packets.service import dossier_for
 

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from tests import builders
 from tests.conftest import page
-from tracker import clock, db
-from tracker.models import Letter, TimelineEvent
+from tracker.core import clock, db
+from tracker.core.models import Letter, TimelineEvent
 
 REPORTER = "jo@guardian.test"
 TODAY = date(2024, 2, 12)

@@ -16,8 +16,8 @@ from alerts_helpers import SmtpServer
 
 from tests import builders
 from tests.conftest import page
-from tracker import clock, db
-from tracker.models import Attachment, Letter, TimelineEvent, User
+from tracker.core import clock, db
+from tracker.core.models import Attachment, Letter, TimelineEvent, User
 
 REPORTER = "marie@lapresse.ca"
 TODAY = date(2020, 3, 20)  # the seed case, nine days after its due date of 2020-03-11
@@ -269,7 +269,7 @@ def test_dashboard_and_alert_mail_name_the_letter_due(app, client, auth, smtp):
         link = due.find("a", href=f"/requests/{request_id}/letters")
         assert "Complaint or appeal about delay" in link.get_text()
     from tracker.alerts.mail import compose_request_alert
-    from tracker.models import InfoRequest
+    from tracker.core.models import InfoRequest
 
     with app.app_context(), clock.frozen(TODAY):
         s = db.session()
@@ -291,7 +291,7 @@ def test_the_weekly_digest_names_the_letter_due_on_each_request(app, smtp):
     from bs4 import BeautifulSoup
 
     from tracker.alerts.mail import compose_digest
-    from tracker.models import InfoRequest
+    from tracker.core.models import InfoRequest
 
     with app.app_context(), clock.frozen(TODAY):
         s = db.session()
@@ -328,7 +328,7 @@ def test_the_weekly_digest_names_the_letter_due_on_each_request(app, smtp):
 
 
 def test_the_request_letter_sent_by_mail_sets_the_sent_and_received_dates(app, client, auth, smtp):
-    from tracker.models import InfoRequest
+    from tracker.core.models import InfoRequest
 
     day = date(2020, 2, 12)
     with builders.desk(app, REPORTER, today=day, name="Marie Côté") as desk:
@@ -360,9 +360,9 @@ def test_two_sends_at_once_send_one_mail(app, smtp):
     """Two clicks arriving together: one claims the letter, the other is refused."""
     import threading
 
+    from tracker.core.models import InfoRequest
     from tracker.files.storage import LocalStorage
     from tracker.letters import service
-    from tracker.models import InfoRequest
 
     request_id = seed(app)
     with app.app_context(), clock.frozen(TODAY), db.transaction() as s:
@@ -502,7 +502,7 @@ def test_the_scheduler_marks_a_cut_short_send_unknown_and_never_resends_it(app, 
     from datetime import timedelta
 
     from tracker.letters.service import STUCK_MINUTES
-    from tracker.scheduler import JOBS
+    from tracker.operations.scheduler import JOBS
 
     request_id = seed(app)
     with clock.frozen(TODAY):
@@ -547,3 +547,59 @@ def test_the_letters_pages_in_french(app, client, auth, smtp):
         assert editor.select_one("#preview-h").get_text() == "Aperçu"
         due = page(client.get("/", headers=french)).select_one("#letters-due")
         assert "rédiger" in due.get_text()
+
+
+@pytest.mark.parametrize(
+    ("law", "received", "due", "said"),
+    [
+        # UK FOIA s.10(6)(a): the day the authority receives it, a Saturday included.
+        (
+            "uk-foia",
+            date(2024, 3, 2),
+            # 20 working days following Sat 2 March (s.10(1)): 4 March onwards, past 18 March
+            # (Northern Ireland), Good Friday and Easter Monday: Wed 3 April.
+            date(2024, 4, 3),
+            "Received on 2024-03-02 by the law's rule for e-mailed requests (FOIA s.10(6)(a))",
+        ),
+        # ATIA: no rule read; the Saturday is recorded, Monday named as the later reading,
+        # with the due date it gives (30 days from 2024-03-04: Wed 2024-04-03); from the
+        # Saturday, day 30 is Easter Monday 1 April (s.35): Tue 2 April.
+        (
+            "ca-atia",
+            date(2024, 3, 2),
+            date(2024, 4, 2),
+            "An institution that counts from 2024-03-04 (the mail left on a day the law does "
+            "not count) would be due on 2024-04-03; the tracker keeps 2024-03-02",
+        ),
+    ],
+)
+def test_a_request_e_mailed_on_a_saturday_is_received_by_its_laws_rule(
+    app, client, auth, smtp, law, received, due, said
+):
+    """Issue 22: the received date of a request the tracker e-mails follows the law's rule
+    for e-mailed requests, cited on the timeline; without one, the reporter's reading (the
+    day the mail left) with the later day beside it."""
+    from datetime import UTC, datetime
+
+    from tracker.core.models import InfoRequest
+
+    saturday = datetime(2024, 3, 2, 15, 0, tzinfo=UTC)  # 10:00 in Toronto, the newsroom's zone
+    with builders.desk(app, REPORTER, today=date(2024, 3, 1), name="Marie Côté") as desk:
+        body = desk.institution("Home Office", law, access_email="foi@example.gov")
+        request_id = desk.request(
+            body, "Contracts", received=date(2024, 3, 1), text="All contracts of 2023."
+        ).id
+    with clock.frozen_now(saturday):
+        auth.login(REPORTER)
+        letter_id = draft(auth, request_id, "request")
+        assert auth.post(f"/letters/{letter_id}/send", {"confirm": "y"}).status_code == 302
+    with app.app_context():
+        row = db.session().get(InfoRequest, request_id)
+        assert (row.sent_on, row.received_on, row.due_on) == (date(2024, 3, 2), received, due)
+        notes = db.session().scalars(
+            sa.select(TimelineEvent.note).where(
+                TimelineEvent.request_id == request_id, TimelineEvent.kind == "note"
+            )
+        )
+        text = " ".join(" ".join(n.split()) for n in notes if n)
+    assert said in text

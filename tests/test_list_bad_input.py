@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import event
 
 from tests.conftest import page
-from tracker import db
 from tracker.auth.service import NewUser, create_user
+from tracker.core import db
 from tracker.institutions.service import InstitutionData, create_institution
 from tracker.requests import service
 
@@ -114,7 +114,7 @@ def test_bad_sort_page_and_cursor_give_a_normal_page(filled):
         response = filled.get(f"/requests/?{query}")
         assert response.status_code == 200, query
         assert len(titles(response)) in (25, 10), query
-    # A NUL character is refused outright, naming the parameter (tracker.errors).
+    # A NUL character is refused outright, naming the parameter (tracker.core.errors).
     response = filled.get("/requests/?page=abc&after=%00%00&before=~~~")
     assert response.status_code == 400 and "'after'" in page(response).get_text()
 
@@ -169,7 +169,7 @@ def test_beyond_the_count_limit_the_list_says_more_than_and_still_walks_every_ro
 
 
 def test_dashboard_counts_stop_at_the_limit(app, filled, count_limit_10):
-    from tracker import clock
+    from tracker.core import clock
 
     with clock.frozen(TODAY + timedelta(days=400)):
         board = page(filled.get("/"))
@@ -180,7 +180,7 @@ def test_dashboard_counts_stop_at_the_limit(app, filled, count_limit_10):
 
 
 def test_overdue_by_days_late_walks_in_due_order_from_an_index(app, filled):
-    from tracker import clock
+    from tracker.core import clock
 
     later = TODAY + timedelta(days=400)  # every request is overdue by then
     result = app.test_cli_runner().invoke(args=["sweep", "--today", later.isoformat()])

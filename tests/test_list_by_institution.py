@@ -16,8 +16,8 @@ from sqlalchemy import event
 
 from tests import builders
 from tests.conftest import PG_URL, page
-from tracker import clock, db
-from tracker.models import InfoRequest, Institution
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, Institution
 from tracker.requests import queries
 
 TODAY = date(2024, 6, 3)

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 import tests.api_helpers as h
 from tests.conftest import page
-from tracker import clock, db, deadlines
-from tracker.models import InfoRequest
+from tracker import deadlines
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest
 
 TODAY = date(2027, 1, 15)
 EMAIL = "reporter@example.org"

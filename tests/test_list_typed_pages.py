@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from tests import builders
 from tests.conftest import page
-from tracker import clock, db
-from tracker.models import InfoRequest, Institution
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, Institution
 
 TODAY = date(2024, 6, 3)
 N = 92  # four pages of 25, the last one short

@@ -17,11 +17,11 @@ from flask import Flask
 from tests import builders
 from tests import mail_helpers as mh
 from tests.test_mail_imap import _config, _rows
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import MailMessage
 from tracker.files import storage as storage_module
 from tracker.files.storage import LocalStorage
 from tracker.mail_in import imap, reading, service
-from tracker.models import MailMessage
 
 TODAY = date(2024, 3, 10)
 

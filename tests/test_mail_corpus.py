@@ -9,10 +9,10 @@ from datetime import date
 from flask import Flask
 
 from tests import builders, mail_corpus
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import MailMessage
 from tracker.files.storage import LocalStorage
 from tracker.mail_in import reasons, service
-from tracker.models import MailMessage
 
 TODAY = date(2024, 3, 20)
 

@@ -20,9 +20,9 @@ from flask import Flask
 from tests import builders
 from tests import mail_helpers as mh
 from tests.conftest import page
-from tracker import db
+from tracker.core import db
+from tracker.core.models import MailboxPoll, MailMessage
 from tracker.mail_in import imap
-from tracker.models import MailboxPoll, MailMessage
 
 TODAY = date(2024, 3, 10)
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,10 +12,10 @@ from flask import Flask
 
 from tests import builders
 from tests import mail_helpers as mh
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, Letter, MailMessage, Newsroom, TimelineEvent
 from tracker.files.storage import LocalStorage
 from tracker.mail_in import service
-from tracker.models import InfoRequest, Letter, MailMessage, Newsroom, TimelineEvent
 
 TODAY = date(2024, 3, 10)
 

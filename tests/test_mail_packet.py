@@ -11,7 +11,7 @@ from flask import Flask
 
 from tests import builders
 from tests import mail_helpers as mh
-from tracker import clock, db
+from tracker.core import clock, db
 from tracker.files.storage import LocalStorage
 from tracker.mail_in import service
 

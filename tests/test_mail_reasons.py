@@ -18,12 +18,12 @@ from tests import builders
 from tests import mail_helpers as mh
 from tests.api_helpers import bearer, token
 from tests.conftest import page
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.migrate import downgrade, upgrade
+from tracker.core.models import MailMessage
 from tracker.files.storage import LocalStorage
-from tracker.i18n import force_locale
+from tracker.language.i18n import force_locale
 from tracker.mail_in import reasons, service
-from tracker.migrate import downgrade, upgrade
-from tracker.models import MailMessage
 
 TODAY = date(2024, 3, 10)
 ROOT = Path(__file__).resolve().parent.parent

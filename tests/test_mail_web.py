@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from tests import builders
 from tests import mail_helpers as mh
 from tests.conftest import AuthActions, page
-from tracker import clock, db
-from tracker.models import Attachment, InfoRequest, MailMessage, TimelineEvent
+from tracker.core import clock, db
+from tracker.core.models import Attachment, InfoRequest, MailMessage, TimelineEvent
 
 TODAY = date(2024, 3, 10)
 

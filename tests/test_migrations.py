@@ -24,8 +24,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from tests.conftest import _with_search_path
-from tracker.db import Base, autogenerate_includes, is_search_index_table, make_engine
-from tracker.migrate import downgrade, upgrade
+from tracker.core.db import Base, autogenerate_includes, is_search_index_table, make_engine
+from tracker.core.migrate import downgrade, upgrade
 
 # (table, constraint name) -> normalised SQL text
 Checks = dict[tuple[str, str | None], str]

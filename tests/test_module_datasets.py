@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from tests import builders
 from tests.conftest import PG_URL, dataset_unchanged
-from tracker import db
-from tracker.models import InfoRequest, UserSession
+from tracker.core import db
+from tracker.core.models import InfoRequest, UserSession
 
 TODAY = date(2024, 6, 3)
 

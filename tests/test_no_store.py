@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from api_helpers import bearer, info_request, institution, quick_user, token
 
 from tests.conftest import page
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import Attachment, Letter, TimelineEvent, User
 from tracker.exports import jobs
-from tracker.models import Attachment, Letter, TimelineEvent, User
 from tracker.projects import service as labels
 
 EMAIL = "editor@example.org"

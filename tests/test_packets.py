@@ -27,9 +27,9 @@ from packets_helpers import (
 )
 from pypdf import PdfReader
 
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import Attachment, TimelineEvent
 from tracker.deadlines import LAW_CODES
-from tracker.models import Attachment, TimelineEvent
 from tracker.packets.dossier import safe_name
 
 REPORTER = "marie@lapresse.ca"
@@ -425,7 +425,15 @@ def test_letter_names_the_body_the_law_names(app, runner, reporter, tmp_path, la
 @pytest.mark.parametrize(
     ("law", "words"),
     [
-        ("ca-mb-fippa", ("Madame l'Ombudsman", "FIPPA (Man.), art. 11(2)", "45 jours civils")),
+        (
+            "ca-mb-fippa",
+            (
+                "À : Ombudsman du Manitoba",
+                "Madame l'Ombudsman",
+                "FIPPA (Man.), art. 11(2)",
+                "45 jours civils",
+            ),
+        ),
         ("ca-sk-foip", ()),
         ("ca-atia", ()),
     ],

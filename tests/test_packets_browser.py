@@ -9,7 +9,7 @@ import pytest
 from conftest import PASSWORD, browser_login
 from packets_helpers import TODAY, pdf_text, seed_case
 
-from tracker import clock
+from tracker.core import clock
 
 pytestmark = pytest.mark.browser
 

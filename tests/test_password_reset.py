@@ -15,9 +15,9 @@ from api_helpers import quick_user
 from itsdangerous.timed import TimestampSigner
 
 from tests.conftest import PASSWORD, page
-from tracker import db
 from tracker.auth import reset
-from tracker.models import User
+from tracker.core import db
+from tracker.core.models import User
 
 EMAIL = "reporter@example.org"
 NEW_PASSWORD = "a much longer secret"

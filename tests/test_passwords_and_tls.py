@@ -13,9 +13,9 @@ from alerts_helpers import Collector, free_port
 from api_helpers import quick_user
 
 from tests.conftest import PASSWORD, AuthActions, page
-from tracker import db
 from tracker.alerts.mail import Mailer, MailError
 from tracker.auth.service import AccountError, NewUser, create_user, password_problem
+from tracker.core import db
 
 DATA = Path(__file__).resolve().parent / "data"
 # A self-signed certificate for "localhost" only (not 127.0.0.1), valid until 2126.
@@ -118,7 +118,7 @@ def test_a_self_signed_mail_server_is_refused_unless_trusted(implicit):
 
 
 def test_implicit_tls_setting_is_read_from_the_environment():
-    from tracker.config import build_config
+    from tracker.core.config import build_config
 
     config = build_config(
         {"TRACKER_SMTP_SSL": "1", "TRACKER_SMTP_CA_FILE": "/etc/ca.pem", "TRACKER_SECRET_KEY": "k"}

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from api_helpers import quick_user
 
 from tests.conftest import AuthActions, page
-from tracker import db
 from tracker.alerts.mail import Mailer
-from tracker.models import User
+from tracker.core import db
+from tracker.core.models import User
 
 ADMIN = "admin@example.org"
 EDITOR = "editor@example.org"

@@ -12,8 +12,8 @@ from tests import builders
 from tests.api_helpers import bearer, token
 from tests.conftest import page
 from tests.test_exports import read_csv
-from tracker import clock, db
-from tracker.models import Project, RequestProject, Tag
+from tracker.core import clock, db
+from tracker.core.models import Project, RequestProject, Tag
 
 TODAY = date(2024, 6, 3)
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import event
 
 from tests.conftest import AuthActions
-from tracker import clock, db
 from tracker.auth.service import NewUser, create_user
+from tracker.core import clock, db
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
 from tracker.requests import service

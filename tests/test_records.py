@@ -13,8 +13,8 @@ from tests import builders, records_files
 from tests.api_helpers import bearer, token
 from tests.conftest import page
 from tests.packets_helpers import pdf_text, read_zip
-from tracker import db
-from tracker.models import InfoRequest, RecordFile, RecordText
+from tracker.core import db
+from tracker.core.models import InfoRequest, RecordFile, RecordText
 from tracker.records import exemptions, jobs
 from tracker.records import search as records_search
 

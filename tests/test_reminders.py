@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from tests import builders
 from tests.conftest import page
-from tracker import clock, db
-from tracker.models import Alert, Reminder
+from tracker.core import clock, db
+from tracker.core.models import Alert, Reminder
 
 TODAY = date(2024, 6, 3)
 

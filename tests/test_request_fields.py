@@ -11,9 +11,9 @@ import pytest
 
 from tests.conftest import page
 from tests.test_requests import add_entry, add_institution, log_request, request_id_from
-from tracker import clock
-from tracker.display import format_date
-from tracker.models import InfoRequest, Institution, User
+from tracker.core import clock
+from tracker.core.display import format_date
+from tracker.core.models import InfoRequest, Institution, User
 from tracker.requests import reading
 
 FIELDS = {

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from tests import builders
 from tests.conftest import page
-from tracker import clock, db
-from tracker.models import LINK_KINDS, NUMBER_KINDS, InfoRequest, RequestLink, RequestNumber
+from tracker.core import clock, db
+from tracker.core.models import LINK_KINDS, NUMBER_KINDS, InfoRequest, RequestLink, RequestNumber
 from tracker.requests import numbers
 
 TODAY = date(2024, 6, 3)

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from tests import builders
 from tests.conftest import AuthActions, page
-from tracker import clock, db
-from tracker.models import Alert, InfoRequest, TimelineEvent, User
+from tracker.core import clock, db
+from tracker.core.models import Alert, InfoRequest, TimelineEvent, User
 
 TODAY = date(2024, 3, 1)
 

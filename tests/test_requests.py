@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import AuthActions, page
-from tracker import clock, db
-from tracker.display import format_date, format_filesize
-from tracker.models import Attachment, Extension, InfoRequest, Institution, TimelineEvent
+from tracker.core import clock, db
+from tracker.core.display import format_date, format_filesize
+from tracker.core.models import Attachment, Extension, InfoRequest, Institution, TimelineEvent
 from tracker.requests import service
 
 
@@ -568,7 +568,7 @@ def test_a_nul_character_in_the_search_is_refused_naming_it(client, reporter):
 
 
 def test_failed_alerts_are_shown_on_the_dashboard(app, client, reporter):
-    from tracker.models import Alert, User
+    from tracker.core.models import Alert, User
 
     rid = request_id_from(log_request(reporter, add_institution(reporter)))
     assert client.get("/").status_code == 200

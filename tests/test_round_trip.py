@@ -9,10 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 import tests.api_helpers as h
-from tracker import clock, db, sweep
+from tracker.alerts import sweep
+from tracker.core import clock, db
+from tracker.core.models import Complaint, Extension, InfoRequest, Newsroom, TimelineEvent
 from tracker.exports.service import newsroom_zip
 from tracker.imports.restore import is_export
-from tracker.models import Complaint, Extension, InfoRequest, Newsroom, TimelineEvent
 from tracker.requests import service
 from tracker.requests.state import effective_events
 

@@ -19,10 +19,11 @@ from alerts_helpers import add_institution, add_request
 from api_helpers import bearer, token
 
 from tests.conftest import AuthActions, page
-from tracker import clock, db, deadlines
+from tracker import deadlines
+from tracker.core import clock, db
+from tracker.core.display import format_date
+from tracker.core.models import InfoRequest, Institution, TimelineEvent
 from tracker.deadlines import fingerprint
-from tracker.display import format_date
-from tracker.models import InfoRequest, Institution, TimelineEvent
 from tracker.requests import service
 from tracker.requests.recompute import recompute_stale
 

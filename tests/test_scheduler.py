@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from alerts_helpers import add_institution, add_request, statuses
 
-from tracker import clock
-from tracker.scheduler import AdvisoryLock, DatabaseLock, make_lock
+from tracker.core import clock
+from tracker.operations.scheduler import AdvisoryLock, DatabaseLock, make_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,7 +61,7 @@ class Scheduler:
         for line in self.proc.stdout:
             self.lines.put(line.rstrip("\n"))
 
-    def wait_for(self, text: str, timeout: float = 20) -> str:
+    def wait_for(self, text: str, timeout: float = 90) -> str:
         """The first output line containing ``text`` (fails after ``timeout`` seconds)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -162,8 +162,8 @@ def test_the_lock_suits_the_database(app):
 def test_statistics_job_gives_sqlite_planner_figures_for_every_index(app, make_user):
     import sqlalchemy as sa
 
-    from tracker import db
-    from tracker.scheduler import JOBS
+    from tracker.core import db
+    from tracker.operations.scheduler import JOBS
 
     reporter = make_user("reporter@example.org").id
     institution = add_institution(app, reporter, "CBSA")
@@ -187,9 +187,9 @@ def test_statistics_job_reads_every_index_entry_not_the_first_reporters(app, mak
     newsroom: SQLite then takes a reporter's requests for a newsroom's (a 1.25 s list)."""
     import sqlalchemy as sa
 
-    from tracker import db
-    from tracker.models import InfoRequest, User
-    from tracker.scheduler import JOBS
+    from tracker.core import db
+    from tracker.core.models import InfoRequest, User
+    from tracker.operations.scheduler import JOBS
 
     owners = {
         make_user("a@example.org").id: 2_400,
@@ -240,9 +240,9 @@ def test_scorecard_job_stores_what_changed_and_deletes_what_can_no_longer_be_ser
     import sqlalchemy as sa
 
     from tests.test_query_counts import counting
-    from tracker import db
-    from tracker.models import Institution, ScorecardSnapshot
-    from tracker.scheduler import JOBS
+    from tracker.core import db
+    from tracker.core.models import Institution, ScorecardSnapshot
+    from tracker.operations.scheduler import JOBS
     from tracker.scorecards import service as scorecards
     from tracker.scorecards import snapshots
 
@@ -314,8 +314,8 @@ def test_scorecard_job_stores_what_changed_and_deletes_what_can_no_longer_be_ser
 def test_the_scheduler_recomputes_dates_of_other_rules_before_its_jobs(app, make_user, schedulers):
     import sqlalchemy as sa
 
-    from tracker import db
-    from tracker.models import InfoRequest, TimelineEvent
+    from tracker.core import db
+    from tracker.core.models import InfoRequest, TimelineEvent
 
     reporter = make_user("reporter@example.org").id
     late = add_request(
@@ -346,10 +346,10 @@ def test_the_scheduler_recomputes_dates_of_other_rules_before_its_jobs(app, make
 def test_the_start_recompute_stops_between_batches_when_the_lock_is_lost(app, make_user):
     import sqlalchemy as sa
 
-    from tracker import db
-    from tracker.models import InfoRequest
+    from tracker.core import db
+    from tracker.core.models import InfoRequest
+    from tracker.operations.scheduler import recompute_job
     from tracker.requests import recompute
-    from tracker.scheduler import recompute_job
 
     reporter = make_user("reporter@example.org").id
     cbsa = add_institution(app, reporter, "CBSA")

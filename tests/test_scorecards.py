@@ -16,9 +16,9 @@ import sqlalchemy as sa
 
 from tests import builders
 from tests.conftest import page
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import User
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import User
 from tracker.requests import service as requests
 from tracker.scorecards.service import compute
 
@@ -216,7 +216,7 @@ def calgary_days(rows):
 
 def _expected(session, newsroom_id, today, received_from=None, received_to=None):
     """The scorecard computed in Python from the stored rows, one request at a time."""
-    from tracker.models import Complaint, Extension, InfoRequest, Institution
+    from tracker.core.models import Complaint, Extension, InfoRequest, Institution
 
     extended = {
         e.request_id for e in session.scalars(sa.select(Extension).filter_by(superseded=False))

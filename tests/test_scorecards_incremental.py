@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_scorecards import entry
-from tracker import clock, db, deadlines
+from tracker import deadlines
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, Institution, ScorecardChange, User
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import InfoRequest, Institution, ScorecardChange, User
 from tracker.requests import service as requests
 from tracker.scorecards import incremental, rendered, snapshots
 from tracker.scorecards.service import compute
@@ -154,7 +155,7 @@ def test_a_scorecard_brought_up_to_date_equals_the_full_computation(
                 twin = create_institution(
                     session,
                     room,
-                    InstitutionData(name=f"Twin {pick}", law_code=request.law_code),
+                    InstitutionData(name=f"Twin {len(places)}", law_code=request.law_code),
                 )
                 request.institution_id = twin.id
             else:

@@ -13,8 +13,8 @@ from itsdangerous.timed import TimestampSigner
 from tests import test_scorecards_snapshots as snapshot_tests
 from tests.conftest import page
 from tests.test_scorecards_snapshots import EDITOR, cached, view
-from tracker import clock, db
-from tracker.models import Institution, Newsroom, User
+from tracker.core import clock, db
+from tracker.core.models import Institution, Newsroom, User
 from tracker.scorecards import rendered, views
 
 # The snapshot tests' fixtures: today frozen (autouse) and the Star's newsroom.

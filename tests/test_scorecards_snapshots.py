@@ -20,8 +20,9 @@ from tests.api_helpers import bearer, token
 from tests.conftest import page
 from tests.test_query_counts import counting
 from tests.test_requests import add_entry, log_request
-from tracker import clock, db, revisions
-from tracker.models import (
+from tracker.alerts.sweep import flag_overdue
+from tracker.core import clock, db, revisions
+from tracker.core.models import (
     Complaint,
     Extension,
     InfoRequest,
@@ -30,7 +31,6 @@ from tracker.models import (
     User,
 )
 from tracker.scorecards import rendered, service, snapshots
-from tracker.sweep import flag_overdue
 
 TODAY = date(2024, 6, 3)
 EDITOR = "ed@example.org"

@@ -18,14 +18,14 @@ from sqlalchemy import event
 
 from tests.conftest import PG_URL, AuthActions, page
 from tests.test_backup import _populate, empty_target  # noqa: F401  (a fixture)
-from tracker import clock, db
 from tracker.auth.service import NewUser, create_user
-from tracker.db import Base
+from tracker.core import clock, db
+from tracker.core.db import Base
+from tracker.core.migrate import downgrade, upgrade
+from tracker.core.models import InfoRequest, TimelineEvent, User
+from tracker.core.textfold import fold
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.migrate import downgrade, upgrade
-from tracker.models import InfoRequest, TimelineEvent, User
 from tracker.requests import queries, service
-from tracker.textfold import fold
 
 TODAY = date(2024, 6, 3)
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="the FTS5 index exists on SQLite only")

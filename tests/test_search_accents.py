@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 
 from tests import builders
 from tests.conftest import PASSWORD, PG_URL, AuthActions, page
-from tracker import db
+from tracker.core import db
+from tracker.core.textfold import fold
 from tracker.requests import queries
-from tracker.textfold import fold
 
 TODAY = date(2024, 6, 3)
 

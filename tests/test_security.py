@@ -6,7 +6,7 @@ from sqlalchemy.orm import sessionmaker
 
 from tests.conftest import PASSWORD, page
 from tracker import create_app
-from tracker.db import make_engine
+from tracker.core.db import make_engine
 
 
 def test_security_headers_on_pages(client, auth, make_user):

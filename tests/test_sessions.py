@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from api_helpers import bearer, quick_user, token, user_by_email
 
 from tests.conftest import PASSWORD, AuthActions, page
-from tracker import clock, create_app, db
+from tracker import create_app
 from tracker.auth import reset
+from tracker.core import clock, db
+from tracker.core.models import ApiToken, CalendarFeed, UserSession
 from tracker.feeds.service import issue_feed
-from tracker.models import ApiToken, CalendarFeed, UserSession
 
 EMAIL = "reporter@example.org"
 EDITOR = "editor@example.org"

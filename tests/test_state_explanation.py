@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker import deadlines
-from tracker.models import InfoRequest, Institution, TimelineEvent
+from tracker.core.models import InfoRequest, Institution, TimelineEvent
 from tracker.requests.describe import describe
 from tracker.requests.state import EventFact, derive_state
 

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from alerts_helpers import TODAY, add_institution, add_request, statuses
 
 from tests.conftest import page
-from tracker import clock, db, deadlines
+from tracker import deadlines
+from tracker.core import clock, db
+from tracker.core.models import Alert, InfoRequest, Newsroom, TimelineEvent
 from tracker.files.storage import LocalStorage
-from tracker.models import Alert, InfoRequest, Newsroom, TimelineEvent
 from tracker.requests.service import EventData, add_event, recompute
 
 

@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PASSWORD, AuthActions
-from tracker import create_app, db
+from tracker import create_app
 from tracker.auth import reset, service
-from tracker.models import LoginFailure
+from tracker.core import db
+from tracker.core.models import LoginFailure
 
 EMAIL = "reporter@example.org"
 WRONG = "not the password at all"

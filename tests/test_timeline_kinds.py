@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tests.conftest import csrf_token, page
-from tracker import clock, db, deadlines
+from tracker import deadlines
 from tracker.api import inputs, openapi
-from tracker.models import EVENT_KINDS, InfoRequest, TimelineEvent
+from tracker.core import clock, db
+from tracker.core.models import EVENT_KINDS, InfoRequest, TimelineEvent
 from tracker.timeline import kinds
 
 TODAY = date(2024, 3, 20)

@@ -13,12 +13,12 @@ import sqlalchemy as sa
 
 from tests import builders
 from tests.conftest import page
-from tracker import db
 from tracker.auth.reset import reset_url
+from tracker.core import db
+from tracker.core.models import TimelineEvent
+from tracker.core.urls import base_url
 from tracker.feeds.views import feed_url
-from tracker.models import TimelineEvent
-from tracker.serve import served_url
-from tracker.urls import base_url
+from tracker.operations.serve import served_url
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from api_helpers import token, user_by_email
 
 from tests.conftest import PASSWORD, AuthActions, browser_login
-from tracker import clock, db
 from tracker.auth.service import NewUser, create_user
+from tracker.core import clock, db
+from tracker.core.models import Alert
 from tracker.feeds.service import issue_feed
 from tracker.files.storage import LocalStorage
 from tracker.imports.store import UploadStore
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import Alert
 from tracker.requests import service
 
 SCRIPT = "<script>alert(1)</script>"

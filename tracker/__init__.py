@@ -10,7 +10,7 @@ from flask import Flask
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
-from tracker.config import PROJECT_ROOT, build_config
+from tracker.core.config import PROJECT_ROOT, build_config
 
 __version__ = "0.1.0"
 
@@ -55,9 +55,10 @@ def register_extensions(app: Flask) -> None:
     """Database, languages, CSRF protection and login sessions (kept on the server, tracker.auth.sessions)."""
     from flask import g, request, session
 
-    from tracker import clock, db, i18n
     from tracker.auth import sessions
-    from tracker.models import User
+    from tracker.core import clock, db
+    from tracker.core.models import User
+    from tracker.language import i18n
 
     db.init_app(app)
     i18n.init_app(app)
@@ -135,21 +136,21 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Error pages in the tracker's layout."""
-    from tracker.errors import register_errorhandlers as register
+    from tracker.core.errors import register_errorhandlers as register
 
     register(app)
 
 
 def register_security(app: Flask) -> None:
     """Security headers on every response."""
-    from tracker.security import register_security_headers
+    from tracker.core.security import register_security_headers
 
     register_security_headers(app)
 
 
 def register_template_helpers(app: Flask) -> None:
     """Filters for dates and times in the newsroom's time zone."""
-    from tracker.display import register_filters
+    from tracker.core.display import register_filters
 
     register_filters(app)
 

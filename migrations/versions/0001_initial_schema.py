@@ -6,7 +6,7 @@ Create Date: 2026-11-22 03:30:37.841005
 """
 from alembic import op
 import sqlalchemy as sa
-import tracker.db
+import tracker.core.db
 
 
 revision = '0001'
@@ -21,7 +21,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('address', sa.String(length=64), nullable=False),
-    sa.Column('at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failure'))
     )
     with op.batch_alter_table('login_failure', schema=None) as batch_op:
@@ -32,15 +32,15 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('timezone', sa.String(length=64), nullable=True),
-    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_newsroom')),
     sa.UniqueConstraint('name', name=op.f('uq_newsroom_name'))
     )
     op.create_table('scheduler_lock',
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('holder', sa.String(length=200), nullable=False),
-    sa.Column('acquired_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acquired_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduler_lock'))
     )
     op.create_table('institution',
@@ -50,8 +50,8 @@ def upgrade() -> None:
     sa.Column('law_code', sa.String(length=32), nullable=False),
     sa.Column('province', sa.String(length=8), nullable=True),
     sa.Column('access_email', sa.String(length=254), nullable=True),
-    sa.Column('archived_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('archived_at', tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("law_code IN ('ca-atia', 'ca-privacy', 'ca-on-fippa', 'ca-on-mfippa', 'ca-bc-fippa', 'ca-ab-foip', 'ca-qc-access', 'us-foia', 'us-ca-cpra', 'us-ny-foil', 'uk-foia', 'uk-sct-foisa')", name=op.f('ck_institution_law_code')),
     sa.ForeignKeyConstraint(['newsroom_id'], ['newsroom.id'], name=op.f('fk_institution_newsroom_id_newsroom')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_institution')),
@@ -71,7 +71,7 @@ def upgrade() -> None:
     sa.Column('alert_email', sa.String(length=254), nullable=True),
     sa.Column('alert_preferences', sa.JSON(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("role IN ('reporter', 'editor', 'admin')", name=op.f('ck_user_account_role')),
     sa.CheckConstraint('email = lower(email)', name=op.f('ck_user_account_email_lowercase')),
     sa.ForeignKeyConstraint(['newsroom_id'], ['newsroom.id'], name=op.f('fk_user_account_newsroom_id_newsroom')),
@@ -86,9 +86,9 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', tracker.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_api_token_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
@@ -100,9 +100,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_fetched_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_fetched_at', tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', tracker.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_calendar_feed_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feed')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_feed_token_hash'))
@@ -126,8 +126,8 @@ def upgrade() -> None:
     sa.Column('complaint_due_on', sa.Date(), nullable=True),
     sa.Column('responded_on', sa.Date(), nullable=True),
     sa.Column('closed_on', sa.Date(), nullable=True),
-    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("law_code IN ('ca-atia', 'ca-privacy', 'ca-on-fippa', 'ca-on-mfippa', 'ca-bc-fippa', 'ca-ab-foip', 'ca-qc-access', 'us-foia', 'us-ca-cpra', 'us-ny-foil', 'uk-foia', 'uk-sct-foisa')", name=op.f('ck_info_request_law_code')),
     sa.CheckConstraint("status IN ('awaiting', 'on_hold', 'overdue', 'answered', 'in_complaint', 'closed')", name=op.f('ck_info_request_status')),
     sa.CheckConstraint('closed_on IS NULL OR closed_on >= received_on', name=op.f('ck_info_request_closed_after_received')),
@@ -158,11 +158,11 @@ def upgrade() -> None:
     sa.Column('body_html', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('sent_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sending_since', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sending_since', tracker.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("kind IN ('due_in_7', 'due_in_2', 'due_today', 'overdue', 'complaint_closes_in_14', 'complaint_closes_in_3', 'weekly_digest', 'password_reset')", name=op.f('ck_alert_kind')),
     sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name=op.f('ck_alert_status')),
     sa.ForeignKeyConstraint(['request_id'], ['info_request.id'], name=op.f('fk_alert_request_id_info_request'), ondelete='CASCADE'),
@@ -183,7 +183,7 @@ def upgrade() -> None:
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('details', sa.JSON(), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
-    sa.Column('recorded_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('corrects_id', sa.Integer(), nullable=True),
     sa.Column('dedupe_key', sa.String(length=100), nullable=True),
     sa.CheckConstraint("kind IN ('filed', 'acknowledgement', 'extension', 'fee_notice', 'fee_paid', 'clarification_requested', 'clarification_answered', 'transfer', 'partial_release', 'final_response', 'complaint_filed', 'complaint_finding', 'deemed_refusal', 'withdrawn', 'imported', 'note')", name=op.f('ck_timeline_event_kind')),
@@ -203,7 +203,7 @@ def upgrade() -> None:
     sa.Column('original_name', sa.String(length=255), nullable=False),
     sa.Column('content_type', sa.String(length=127), nullable=False),
     sa.Column('size', sa.BigInteger(), nullable=False),
-    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('length(sha256) = 64', name=op.f('ck_attachment_sha256_length')),
     sa.CheckConstraint('size >= 0', name=op.f('ck_attachment_size')),
     sa.ForeignKeyConstraint(['event_id'], ['timeline_event.id'], name=op.f('fk_attachment_event_id_timeline_event'), ondelete='CASCADE'),

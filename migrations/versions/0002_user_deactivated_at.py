@@ -8,7 +8,7 @@ Create Date: 2026-11-22 12:00:00
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.db
+import tracker.core.db
 
 revision = "0002"
 down_revision = "0001"
@@ -19,7 +19,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("deactivated_at", tracker.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("deactivated_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True)
         )
 
 

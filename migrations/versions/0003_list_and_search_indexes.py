@@ -14,7 +14,7 @@ Create Date: 2026-11-22 13:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from tracker.db import trigram_schema
+from tracker.core.db import trigram_schema
 
 revision = "0003"
 down_revision = "0002"

@@ -3,7 +3,7 @@
 The scorecard reads every request of a newsroom (1.6 s on PostgreSQL, 2.7 s on SQLite at
 1,000,000 requests). ``scorecard_snapshot`` keeps computed scorecards, one per newsroom,
 received range and day; ``data_revision`` is a counter per newsroom raised in the same
-transaction as every write the scorecard reads (tracker/revisions.py). A snapshot is served only
+transaction as every write the scorecard reads (tracker/core/revisions.py). A snapshot is served only
 while its revision is the newsroom's current one, for the same day and range.
 
 Two new tables: nothing on info_request changes (a batch copy of it on SQLite would drop the
@@ -17,7 +17,7 @@ Create Date: 2026-11-22 16:00:00
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.db
+import tracker.core.db
 
 revision = "0006"
 down_revision = "0005"
@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("revision", sa.BigInteger(), nullable=False),
         sa.Column("formula", sa.String(length=64), nullable=False),
-        sa.Column("computed_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("computed_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["newsroom_id"],

@@ -13,7 +13,7 @@ Create Date: 2026-12-07 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.db
+import tracker.core.db
 
 revision = "0009"
 down_revision = "0008"
@@ -27,9 +27,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("user_agent", sa.String(length=300), nullable=False),
         sa.Column("address", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(

@@ -18,7 +18,7 @@ Create Date: 2026-12-07 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.db
+import tracker.core.db
 
 revision = "0011"
 down_revision = "0010"
@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.Column("filename", sa.String(length=255), nullable=False),
         sa.Column("as_of", sa.Date(), nullable=True),
         sa.Column("imported_by_id", sa.Integer(), nullable=True),
-        sa.Column("imported_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("imported_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("requests", sa.Integer(), nullable=False),
         sa.Column("rows", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -15,7 +15,7 @@ Create Date: 2026-12-07 11:00:00
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.db
+import tracker.core.db
 
 revision = "0012"
 down_revision = "0011"
@@ -44,11 +44,11 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("requested_by_id", sa.Integer(), nullable=True),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("requested_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("started_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("heartbeat_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("expires_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("requested_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("heartbeat_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("expires_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("rows_done", sa.BigInteger(), nullable=False),
         sa.Column("rows_total", sa.BigInteger(), nullable=False),
@@ -80,7 +80,7 @@ def upgrade() -> None:
         "export_waiter",
         sa.Column("job_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("asked_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("asked_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["job_id"],
             ["export_job.id"],

@@ -12,7 +12,7 @@ Create Date: 2026-12-07 13:00:00
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.db
+import tracker.core.db
 
 revision = "0014"
 down_revision = "0018"
@@ -34,10 +34,10 @@ def upgrade() -> None:
         sa.Column("skip_invalid", sa.Boolean(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("rows_total", sa.BigInteger(), nullable=False),
-        sa.Column("requested_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("started_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("heartbeat_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("requested_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("heartbeat_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("phase", sa.String(length=16), nullable=True),
         sa.Column("requests_done", sa.BigInteger(), nullable=False),

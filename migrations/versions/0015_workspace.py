@@ -13,7 +13,7 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-from tracker.db import UTCDateTime
+from tracker.core.db import UTCDateTime
 
 OLD_KINDS = (
     "filed", "acknowledgement", "extension", "fee_notice", "fee_paid",
@@ -72,7 +72,7 @@ def _swap_kinds(codes: tuple[str, ...], table: str = "timeline_event") -> None:
         raise RuntimeError(f"SQLite integrity check after 0015: {problems[:5]}")
 
 
-# As declared in tracker.models on the day of this migration.
+# As declared in tracker.core.models on the day of this migration.
 NUMBER_KINDS = "'previous', 'appeal', 'complaint', 'other'"
 LINK_KINDS = "'split', 'transferred', 'consolidated', 'refiled'"
 

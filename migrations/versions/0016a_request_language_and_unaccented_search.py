@@ -14,12 +14,12 @@ STABLE, so no index may use it); the trigram indexes of 0003 are made again on
 its argument: the search works, with accents.
 
 SQLite: the FTS5 trigram index of 0004 now indexes the folded text (``tracker_fold()``, a
-Python function every connection of the tracker registers, tracker.textfold): an external
+Python function every connection of the tracker registers, tracker.core.textfold): an external
 content table reading the view ``info_request_search_content`` of folded columns, kept in step
 by the same triggers, which now fold. ('remove_diacritics' is an option of FTS5's trigram
 tokenizer only from SQLite 3.45; the folding in Python works on any version and on the scan
 for short terms alike.) The folding function must be registered on any connection that
-writes info_request: the tracker's engine does it (tracker.db).
+writes info_request: the tracker's engine does it (tracker.core.db).
 
 Revision ID: 0016a
 Revises: 0014
@@ -31,7 +31,7 @@ import logging
 import sqlalchemy as sa
 from alembic import op
 
-from tracker.db import unaccent_schema
+from tracker.core.db import unaccent_schema
 
 revision = "0016a"
 down_revision = "0014"

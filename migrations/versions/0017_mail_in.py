@@ -15,7 +15,7 @@ Create Date: 2026-12-07 12:40:00
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.db
+import tracker.core.db
 
 revision = "0017"
 down_revision = "0015"
@@ -45,14 +45,14 @@ def upgrade() -> None:
         sa.Column("sender", sa.String(length=500), nullable=False),
         sa.Column("recipients", sa.Text(), nullable=False),
         sa.Column("subject", sa.Text(), nullable=False),
-        sa.Column("sent_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("body_text", sa.Text(), nullable=False),
         sa.Column("auth_results", sa.Text(), nullable=False),
         sa.Column("match_rule", sa.String(length=32), nullable=True),
         sa.Column("match_reason", sa.Text(), nullable=False),
         sa.Column("problem", sa.Text(), nullable=False),
         sa.Column("proposal", sa.JSON(), nullable=False),
-        sa.Column("received_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "status IN ('attached', 'review', 'skipped')", name=op.f("ck_mail_message_status")
         ),
@@ -117,7 +117,7 @@ def upgrade() -> None:
         "request_mail_token",
         sa.Column("request_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=16), nullable=False),
-        sa.Column("created_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["request_id"],
             ["info_request.id"],
@@ -130,10 +130,10 @@ def upgrade() -> None:
         "mailbox_poll",
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("newsroom_id", sa.Integer(), nullable=True),
-        sa.Column("last_attempt_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_success_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_attempt_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_success_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=False),
-        sa.Column("last_error_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("filed", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["newsroom_id"],

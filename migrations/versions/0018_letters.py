@@ -14,7 +14,7 @@ Create Date: 2026-12-07 12:40:00
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.db
+import tracker.core.db
 
 revision = "0018"
 down_revision = "0016"
@@ -40,10 +40,10 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("sent_on", sa.Date(), nullable=True),
-        sa.Column("sent_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("sent_via", sa.String(length=16), nullable=True),
         sa.Column("message_id", sa.String(length=255), nullable=True),
         sa.Column("event_id", sa.Integer(), nullable=True),

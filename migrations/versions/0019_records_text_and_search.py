@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import tracker.db
+import tracker.core.db
 from tracker.records import ddl
 
 revision = "0019"
@@ -37,10 +37,10 @@ def upgrade() -> None:
         sa.Column("pages_done", sa.Integer(), nullable=False),
         sa.Column("pages_total", sa.Integer(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("queued_at", tracker.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("started_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("heartbeat_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", tracker.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("queued_at", tracker.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("heartbeat_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", tracker.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             "status IN ('queued', 'reading', 'done', 'failed')", name=op.f("ck_record_file_status")
         ),

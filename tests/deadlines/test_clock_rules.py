@@ -25,6 +25,9 @@ AS_READ: dict[str, tuple[dict[str, str], str | None]] = {
     "uk-sct-foisa": ({"fee": "FOISA s.10(2)"}, "FOISA s.1(3)"),
     # BC FIPPA s.7(4): the fee estimate stops the clock until the fee is paid.
     "ca-bc-fippa": ({"fee": "BC FIPPA s.7(4)"}, None),
+    # New Brunswick RTIPPA s.11(1)(c): the 30 business days run "unless ... an estimate is
+    # given to the applicant under section 80".
+    "ca-nb-rtippa": ({"fee": "RTIPPA (N.B.) s.11(1)(c)"}, None),
     # 5 U.S.C. 552(a)(6)(A)(ii)(I)-(II): one toll for information, tolls for fee clarification.
     "us-foia": (
         {
@@ -120,6 +123,22 @@ VECTORS = [
         (("clarification_answered", date(2024, 3, 11)),),
         date(2024, 4, 10),
         "LA FOIP s.6(4) as FOIP s.6(4): 30 days from 12 March end Wed 10 April",
+    ),
+    (
+        "ca-nb-rtippa",
+        (),
+        date(2024, 4, 17),
+        "30 business days from Tue 5 March (s.11(1); s.1 'business day': not a Saturday or a "
+        "holiday), past Good Friday 29 March and Easter Monday 1 April (the public body's "
+        "later reading of the Interpretation Act s.38): Wed 17 April",
+    ),
+    (
+        "ca-nb-rtippa",
+        (("fee_notice", date(2024, 3, 11)), ("fee_paid", date(2024, 3, 15))),
+        date(2024, 4, 23),
+        "the 30 business days do not run while an estimate under s.80 is outstanding "
+        "(s.11(1)(c)): 11-14 March (4 business days) not counted, Wed 17 April moves to "
+        "Tue 23 April",
     ),
     (
         "ca-atia",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from tracker.deadline_command import deadline_command
+from tracker.requests.cli import deadline_command
 
 
 def test_prints_iso_date_then_explanation() -> None:

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from tracker import deadlines
 from tracker.deadlines import EXTENSION_REASONS, LAW_CODES, LAWS, check_extension, extension_reasons
 
 D = date.fromisoformat
@@ -152,3 +153,37 @@ def test_reason_lists_cover_every_law() -> None:
         assert law.code == code and law.citation and law.complaint_body
         for r in EXTENSION_REASONS[code]:
             assert r.code and r.label and r.section
+
+
+# Alberta's Access to Information Act s.16(1), in the words the Information and Privacy
+# Commissioner of Alberta quotes: "for up to 30 business days if (a) the applicant agrees,
+# (b) a large number of records are requested and more time is required to process the
+# request, or (c) more time is needed to consult with a third party, another public body or
+# another entity". FOIP's s.14(1)(a) (not enough detail) and (d) (a third party's review)
+# are not grounds under it.
+def test_alberta_access_act_extends_on_the_grounds_of_s16_1() -> None:
+    atia = deadlines.law_in_force("ca-ab-foip", date(2025, 9, 2))
+    assert atia.extension is not None
+    assert [(r.code, r.section) for r in atia.extension.reasons] == [
+        ("applicant-agrees", "s.16(1)(a)"),
+        ("volume", "s.16(1)(b)"),
+        ("consultation", "s.16(1)(c)"),
+    ]
+    assert (atia.extension.max_days, atia.extension.max_section) == (30, "s.16(1)")
+    lawful = deadlines.check_extension(
+        "ca-ab-foip", date(2025, 9, 2), date(2025, 9, 10), 30, "applicant-agrees", False
+    )
+    assert codes(lawful) == set()
+    foip_ground = deadlines.check_extension(
+        "ca-ab-foip", date(2025, 9, 2), date(2025, 9, 10), 30, "insufficient-detail", False
+    )
+    assert "unknown-reason" in codes(foip_ground)
+    # FOIP (before 2025-06-11) keeps its s.14(1)(a).
+    assert (
+        codes(
+            deadlines.check_extension(
+                "ca-ab-foip", date(2025, 5, 1), date(2025, 5, 5), 30, "insufficient-detail", False
+            )
+        )
+        == set()
+    )

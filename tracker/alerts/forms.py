@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, SubmitField
 from wtforms.validators import Email, Length, Optional
 
 from tracker.alerts.service import PREFERENCE_KINDS
-from tracker.i18n import lazy_gettext
+from tracker.language.i18n import lazy_gettext
 
 
 class AlertSettingsForm(FlaskForm):

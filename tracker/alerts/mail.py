@@ -22,12 +22,20 @@ from flask import render_template
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
-from tracker import clock, deadlines
-from tracker.i18n import _, force_locale, format_date, get_locale, ngettext, normalize_locale
+from tracker import deadlines
+from tracker.core import clock
+from tracker.core.models import Alert, InfoRequest, User
+from tracker.core.urls import base_url
+from tracker.language.i18n import (
+    _,
+    force_locale,
+    format_date,
+    get_locale,
+    ngettext,
+    normalize_locale,
+)
 from tracker.language.service import request_language
-from tracker.models import Alert, InfoRequest, User
 from tracker.requests.state import clock_end
-from tracker.urls import base_url
 
 log = logging.getLogger("tracker.alerts.mail")
 

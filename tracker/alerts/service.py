@@ -45,11 +45,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
-from tracker import clock, sweep
-from tracker.alerts import mail
-from tracker.config import WEEKDAYS
-from tracker.i18n import lazy_gettext
-from tracker.models import Alert, InfoRequest, User
+from tracker.alerts import mail, sweep
+from tracker.core import clock
+from tracker.core.config import WEEKDAYS
+from tracker.core.models import Alert, InfoRequest, User
+from tracker.language.i18n import lazy_gettext
 from tracker.reminders.service import plan_reminders
 from tracker.requests.people import watchers_by_request
 

@@ -6,10 +6,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import csrf, db
+from tracker import csrf
 from tracker.alerts import mail, service
 from tracker.alerts.forms import AlertSettingsForm, ConfirmForm
-from tracker.i18n import _
+from tracker.core import db
+from tracker.language.i18n import _
 
 bp = Blueprint("alerts", __name__)
 

@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from tracker import deadlines
-from tracker.models import STATUSES
+from tracker.core.models import STATUSES
 from tracker.requests.queries import SORTS, RequestFilters, decode_cursor
 from tracker.timeline import kinds
 

@@ -11,16 +11,16 @@ from flask_babel.speaklater import LazyString
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tracker import deadlines
-from tracker import models as orm
 from tracker.api.inputs import Choice, LawCode
-from tracker.display import STATUS_LABELS
+from tracker.core import models as orm
+from tracker.core.display import STATUS_LABELS
+from tracker.core.models import STATUSES, InfoRequest, User
+from tracker.core.urls import base_url
 from tracker.mail_in import reasons as mail_reasons
-from tracker.models import STATUSES, InfoRequest, User
 from tracker.requests.describe import Deadline as Found
 from tracker.requests.describe import Lateness as Late
 from tracker.requests.service import can_edit
 from tracker.timeline import kinds
-from tracker.urls import base_url
 
 M = TypeVar("M", bound=BaseModel)
 Status = Annotated[str, Choice(STATUSES)]
@@ -35,7 +35,7 @@ class Out(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _plain_text(cls, value: Any) -> Any:
-        # Labels are lazy translations (tracker.i18n): the API answers with their text.
+        # Labels are lazy translations (tracker.language.i18n): the API answers with their text.
         return str(value) if isinstance(value, LazyString) else value
 
 

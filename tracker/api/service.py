@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.models import ApiToken, User
+from tracker.core.models import ApiToken, User
 
 PREFIX = "ati_"
 # last_used_at is written at most this often per token (not on every call).

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import clock, db
 from tracker.api import service
 from tracker.api.forms import NewTokenForm, RevokeTokenForm
-from tracker.i18n import _
+from tracker.core import clock, db
+from tracker.language.i18n import _
 
 bp = Blueprint("api_tokens", __name__)
 

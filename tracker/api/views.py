@@ -13,18 +13,19 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker import clock, csrf, db
+from tracker import csrf
 from tracker.api import inputs, openapi, serialize
 from tracker.api.inputs import ApiError
 from tracker.api.openapi import answers, spec
 from tracker.api.service import authenticate
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, Institution, TimelineEvent, User
+from tracker.core.urls import base_url
 from tracker.files.storage import LocalStorage
-from tracker.models import InfoRequest, Institution, TimelineEvent, User
 from tracker.records import search as records_search
 from tracker.requests import queries, service
 from tracker.requests.describe import describe, lateness
 from tracker.timeline import kinds
-from tracker.urls import base_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -437,7 +438,7 @@ def list_letters(request_id: int) -> serialize.LetterList:
 )
 def get_letter(letter_id: int) -> serialize.Letter:
     """A letter: its recipient, subject, text, status, and when and how it was sent."""
-    from tracker.models import Letter
+    from tracker.core.models import Letter
 
     row = db.session().get(Letter, letter_id) if letter_id <= inputs.MAX_ID else None
     if row is None or row.newsroom_id != user().newsroom_id:

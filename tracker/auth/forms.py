@@ -7,7 +7,7 @@ from wtforms import EmailField, HiddenField, IntegerField, PasswordField, Submit
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.auth.service import MIN_PASSWORD_LENGTH
-from tracker.i18n import lazy_gettext
+from tracker.language.i18n import lazy_gettext
 
 
 class LoginForm(FlaskForm):

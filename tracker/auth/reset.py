@@ -23,12 +23,12 @@ from flask import Flask, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from tracker import clock
-from tracker import db as database
 from tracker.alerts.mail import Mailer, MailError
 from tracker.auth.service import AccountError, hash_password, normalise_email, password_problem
-from tracker.models import User
-from tracker.urls import base_url
+from tracker.core import clock
+from tracker.core import db as database
+from tracker.core.models import User
+from tracker.core.urls import base_url
 
 log = logging.getLogger("tracker.auth.reset")
 

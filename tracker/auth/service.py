@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from tracker.i18n import _, get_locale
-from tracker.models import LoginFailure, Newsroom, User
+from tracker.core.models import LoginFailure, Newsroom, User
+from tracker.language.i18n import _, get_locale
 
 MIN_PASSWORD_LENGTH = 10
 # Failed logins allowed within the window (tracker.auth.service.login_throttled): per account

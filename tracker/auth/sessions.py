@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
 
-from tracker.models import User, UserSession
+from tracker.core.models import User, UserSession
 
 # The key of the session cookie that holds this session's secret.
 COOKIE_KEY = "sid"

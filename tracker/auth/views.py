@@ -20,7 +20,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from tracker import clock, db
 from tracker.auth import devices, reset, service, sessions
 from tracker.auth.forms import (
     ChangePasswordForm,
@@ -30,9 +29,10 @@ from tracker.auth.forms import (
     LogoutForm,
     ResetPasswordForm,
 )
-from tracker.i18n import COOKIE_NAME as LOCALE_COOKIE
-from tracker.i18n import _, lazy_gettext, ngettext, normalize_locale
-from tracker.models import Newsroom
+from tracker.core import clock, db
+from tracker.core.models import Newsroom
+from tracker.language.i18n import COOKIE_NAME as LOCALE_COOKIE
+from tracker.language.i18n import _, lazy_gettext, ngettext, normalize_locale
 from tracker.people import service as people
 
 bp = Blueprint("auth", __name__)

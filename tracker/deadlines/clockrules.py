@@ -8,7 +8,11 @@ request's state (``tracker.requests.state``) reads both.
 
 Fee notices: UK FOIA s.10(2) and FOISA s.10(2) disregard the days until payment; BC FIPPA
 s.7(4) stops the clock until the fee is paid; US FOIA 5 U.S.C. 552(a)(6)(A)(ii)(II) tolls for
-fee clarification. Clarification: US FOIA (6)(A)(ii)(I) tolls; UK FOIA and FOISA s.1(3)
+fee clarification. New Brunswick RTIPPA s.11(1)(c): the head responds within 30 business
+days "unless ... an estimate is given to the applicant under section 80" (laws.gnb.ca, s.11 as
+consolidated at 21 January 2019, read 2026-12-07), so the estimate stops the count until the
+fee is paid; s.80 itself (how long the applicant has to answer the estimate) was not read.
+Clarification: US FOIA (6)(A)(ii)(I) tolls; UK FOIA and FOISA s.1(3)
 restart the clock on the day the clarification is received; Saskatchewan FOIP and LA FOIP
 s.6(4): where more detail is invited, the application is deemed made when the record is
 identified (the clarification's answer starts the clock).
@@ -26,6 +30,7 @@ PAUSE_RULES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "uk-foia": MappingProxyType({"fee": "FOIA s.10(2)"}),
         "uk-sct-foisa": MappingProxyType({"fee": "FOISA s.10(2)"}),
         "ca-bc-fippa": MappingProxyType({"fee": "BC FIPPA s.7(4)"}),
+        "ca-nb-rtippa": MappingProxyType({"fee": "RTIPPA (N.B.) s.11(1)(c)"}),
         "us-foia": MappingProxyType(
             {
                 "fee": "5 U.S.C. 552(a)(6)(A)(ii)(II)",

@@ -6,13 +6,34 @@ Pure data (no Flask, no database), read by tracker/letters/. Only the facts the 
 there (``Law.complaint_window``, ``Law.next_stage``). Sections were read from the statutes:
 ATIA s.6, s.30(1); 5 U.S.C. 552(a)(3)(A), (a)(4)(A); N.Y. Pub. Off. Law s.89(3)(a), s.89(4)(a);
 FOIA 2000 s.8(1), s.50(1), s.50(2)(a); FOISA s.8(1), s.20(1), s.20(3), s.21(1), s.47(1).
+
+When a request sent by e-mail is received (issue 22): ``email_receipt`` gives the day the
+tracker records and, where the law leaves room, the later day an institution may count from,
+each with its source (``EMAIL_RULES``). Read: UK FOIA s.10(6)(a) with the Information
+Commissioner's line to take LTT47 and Berend v ICO (EA/2006/0049); 5 U.S.C. 552(a)(6)(A)(ii)
+as amended by Pub. L. 110-175 s.6(a)(1), and one agency's rule on after-hours e-mail
+(40 CFR 2.104(a)(2), EPA); New Brunswick's Electronic Transactions Act s.17(2)(a) (French
+version, laws.gnb.ca). No other law's rule on e-mailed requests was found in its text, its
+interpretation act or the electronic commerce acts searched (2026-12-07: the Ontario Electronic
+Commerce Act, 2000 s.22 and British Columbia's Electronic Transactions Act were found only as
+tables of contents or secondary summaries, Québec's LCCJTI only as its art. 28 and 32, not
+art. 31; Manitoba's and Saskatchewan's acts to their opening or table of contents; Alberta's
+Electronic Transactions Act lists only a time of sending, s.30; the federal Access to
+Information Regulations (SOR/83-507, consolidated in 2019) s.4 say a request is made by
+forwarding it to the institution's appropriate officer, not when an e-mail arrives): the
+tracker then records the day the mail left, the earliest day the institution's time can run
+from, so a reporter's own windows are never later than the law allows, and the page shows the
+later day beside it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
+
+from tracker.deadlines.engine import is_working_day, next_working_day
 
 
 @dataclass(frozen=True)
@@ -134,3 +155,103 @@ LETTER_LAWS: Mapping[str, LetterLaw] = MappingProxyType(_LETTER_LAWS)
 def letter_law(code: str) -> LetterLaw | None:
     """The letter facts of a law code, or None where the registry holds none beyond laws.py."""
     return LETTER_LAWS.get(code)
+
+
+@dataclass(frozen=True)
+class EmailRule:
+    """A law's rule on when a request sent by e-mail is received."""
+
+    section: str  # the rule, cited
+    text: str  # what it says, in a clause
+    # Whether an institution may still count from a later day than the day the mail arrived
+    # (a day its office is closed, an e-mail after office hours).
+    later_reading: bool = True
+
+
+_EMAIL_RULES: dict[str, EmailRule] = {
+    # FOIA 2000 s.10(6): '"the date of receipt" means (a) the day on which the public
+    # authority receives the request for information'. ICO line to take LTT47: "There is no
+    # requirement for this to be a working day"; Berend v ICO and LB Richmond upon Thames
+    # (EA/2006/0049, 12 July 2007): a day is the calendar day, not the working day's hours.
+    "uk-foia": EmailRule(
+        section="FOIA s.10(6)(a)",
+        text='the "date of receipt" is "the day on which the public authority receives the '
+        'request"; the Information Commissioner reads it as any day, a weekend or a bank '
+        "holiday included (line to take LTT47), and the Information Tribunal a day as the "
+        "whole calendar day (Berend v ICO, EA/2006/0049)",
+        later_reading=False,
+    ),
+    # 5 U.S.C. 552(a)(6)(A)(ii), second sentence, added by the OPEN Government Act of 2007
+    # (Pub. L. 110-175, s.6(a)(1)). Agencies' FOIA rules may move after-hours e-mail: EPA,
+    # 40 CFR 2.104(a)(2) (at or after 5 p.m. Eastern Time: the next business day).
+    "us-foia": EmailRule(
+        section="5 U.S.C. 552(a)(6)(A)(ii)",
+        text='the 20 days start "on the date on which the request is first received by the '
+        "appropriate component of the agency, but in any event not later than ten days after "
+        "the request is first received by any component of the agency that is designated in "
+        "the agency's regulations\" to receive requests; an agency's own FOIA rules may count "
+        "an e-mail that arrives after office hours from the next business day (e.g. EPA, "
+        "40 CFR 2.104(a)(2): at or after 5 p.m. Eastern Time)",
+    ),
+    # New Brunswick's Electronic Transactions Act (R.S.N.B. 2011, c. 145) s.17(2)(a), read in
+    # its French version on laws.gnb.ca (at 14 May 2014): "L'information électronique est
+    # présumée être reçue ... lorsque l'information entre dans un système d'information
+    # désigné ou utilisé par le destinataire pour recevoir des informations du genre de
+    # celles expédiées et qu'il est possible pour le destinataire de la récupérer et de la
+    # traiter". s.5(1): an Act that expressly regulates electronic information prevails (the
+    # RTIPPA does not say when a request is received); s.5(2): regulations may exclude matters
+    # (not read).
+    "ca-nb-rtippa": EmailRule(
+        section="Electronic Transactions Act (N.B.) s.17(2)(a)",
+        text="electronic information is presumed received when it enters an information "
+        "system the addressee designates or uses to receive information of that kind and the "
+        "addressee can retrieve and process it: the public body's mailbox, the day the mail "
+        "arrives",
+        later_reading=False,
+    ),
+}
+EMAIL_RULES: Mapping[str, EmailRule] = MappingProxyType(_EMAIL_RULES)
+
+# Where a law's rule leaves room, an e-mail arriving at or after this local time may be
+# counted from the next working day (the cut-off of 40 CFR 2.104(a)(2)).
+OFFICE_CLOSES = time(17, 0)
+
+
+@dataclass(frozen=True)
+class EmailReceipt:
+    """When a request e-mailed at ``sent_at`` is received, under one law."""
+
+    law_code: str
+    sent_at: datetime
+    received_on: date  # the day the tracker records as received
+    later_on: date | None  # the later day an institution may count from, where it differs
+    rule: EmailRule | None  # None: no rule on e-mailed requests was read for this law
+    # Why the later day: "closed" (the mail left on a day the law's calendar does not count)
+    # or "after hours" (at or after OFFICE_CLOSES); "" without a later day.
+    why_later: str = ""
+
+
+def email_receipt(law_code: str, sent_at: datetime, *, province: str | None = None) -> EmailReceipt:
+    """When a request e-mailed at ``sent_at`` (aware, in the sender's local time) is received.
+
+    The tracker records the day the mail left: the rule's own day where a rule was read (UK
+    FOIA s.10(6)(a), US FOIA (6)(A)(ii), New Brunswick's Electronic Transactions Act
+    s.17(2)(a)), otherwise the earliest day the institution's time
+    can run from (the reporter's reading). ``later_on`` is the day an institution may count
+    from instead, where the law leaves room: the next working day when the mail left on a day
+    the law's calendar does not count, or at or after OFFICE_CLOSES."""
+    if sent_at.tzinfo is None or sent_at.utcoffset() is None:
+        raise ValueError("sent_at must be timezone-aware")
+    rule = EMAIL_RULES.get(law_code)
+    day = sent_at.date()
+    later: date | None = None
+    why = ""
+    if rule is None or rule.later_reading:
+        if not is_working_day(law_code, day, province):
+            later, why = next_working_day(law_code, day, province), "closed"
+        elif sent_at.time() >= OFFICE_CLOSES:
+            later, why = (
+                next_working_day(law_code, day + timedelta(days=1), province),
+                "after hours",
+            )
+    return EmailReceipt(law_code, sent_at, day, later, rule, why)

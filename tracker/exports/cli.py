@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import clock, db
-from tracker.alerts.commands import _parse_day
+from tracker.alerts.cli import _parse_day
+from tracker.core import clock, db
+from tracker.core.models import Newsroom
+from tracker.core.urls import base_url
 from tracker.exports import jobs, service
-from tracker.models import Newsroom
-from tracker.urls import base_url
 
 
 @click.command("export")
@@ -62,3 +62,6 @@ def export_command(newsroom: str, output: Path, force: bool, today: date | None)
             raise
     os.replace(part, output)
     click.echo(f"{output}: {done[0]} lines, {output.stat().st_size} bytes")
+
+
+COMMANDS = [export_command]

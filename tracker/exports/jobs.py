@@ -33,11 +33,11 @@ from flask import render_template
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker import clock
 from tracker.alerts.service import address_of
+from tracker.core import clock
+from tracker.core.models import Alert, ExportJob, ExportWaiter, InfoRequest, Newsroom, User
+from tracker.core.urls import base_url
 from tracker.exports import service
-from tracker.models import Alert, ExportJob, ExportWaiter, InfoRequest, Newsroom, User
-from tracker.urls import base_url
 
 log = logging.getLogger("tracker.exports")
 

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker import deadlines
-from tracker.db import sqlite_search_index
-from tracker.models import (
+from tracker.core.db import sqlite_search_index
+from tracker.core.models import (
     Attachment,
     Complaint,
     Extension,

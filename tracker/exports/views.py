@@ -22,12 +22,12 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from tracker import clock, db
-from tracker.display import reader_timezone
+from tracker.core import clock, db
+from tracker.core.display import reader_timezone
+from tracker.core.urls import base_url
 from tracker.exports import jobs, service
 from tracker.files.downloads import content_disposition
 from tracker.requests.queries import RequestFilters
-from tracker.urls import base_url
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
-from tracker.i18n import lazy_gettext
+from tracker.language.i18n import lazy_gettext
 
 
 class IssueFeedForm(FlaskForm):

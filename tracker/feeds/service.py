@@ -16,9 +16,9 @@ from icalendar import Alarm, Calendar, Event, vDuration
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import deadlines
-from tracker.db import utcnow
-from tracker.display import STATUS_LABELS
-from tracker.models import CalendarFeed, InfoRequest, User
+from tracker.core.db import utcnow
+from tracker.core.display import STATUS_LABELS
+from tracker.core.models import CalendarFeed, InfoRequest, User
 from tracker.requests.describe import Deadline, describe
 from tracker.requests.service import province_of
 
@@ -157,7 +157,10 @@ def deadline_events(request: InfoRequest, deadline: Deadline, base_url: str) -> 
     )
     if state.extension_days:
         step = next((s for s in deadline.explanation.steps if s.label == "Extension"), None)
-        sections = {r.code: r.section for r in deadlines.extension_reasons(request.law_code)}
+        sections = {
+            r.code: r.section
+            for r in deadlines.extension_reasons(request.law_code, request.received_on)
+        }
         cites = [step.citation] if step is not None and step.citation else []
         cites += [
             law.cite(sections[x.reason])

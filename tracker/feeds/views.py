@@ -6,11 +6,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.urls import base_url
 from tracker.feeds import service
 from tracker.feeds.forms import IssueFeedForm, RevokeFeedForm
-from tracker.i18n import _
-from tracker.urls import base_url
+from tracker.language.i18n import _
 
 bp = Blueprint("feeds", __name__)
 

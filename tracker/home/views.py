@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from tracker import clock, db
 from tracker.alerts.service import failed_alerts_for
-from tracker.display import reader_timezone
+from tracker.core import clock, db
+from tracker.core.display import reader_timezone
 from tracker.home.steps import next_step
 from tracker.mail_in.service import poll_status
 from tracker.reminders.forms import DeleteReminderForm

@@ -30,13 +30,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import clock, deadlines, revisions
-from tracker.db import sqlite_search_index
-from tracker.models import ImportedRequest, InfoRequest, TimelineEvent, User
+from tracker import deadlines
+from tracker.core import clock, revisions
+from tracker.core.db import sqlite_search_index
+from tracker.core.models import ImportedRequest, InfoRequest, TimelineEvent, User
 from tracker.requests import service as requests
 from tracker.requests.state import EventFact, derive_state, stopped_days_late
 
-# SQLite's search index (migration 0004, tracker.db.SQLITE_SEARCH_TABLE): a batch's rows.
+# SQLite's search index (migration 0004, tracker.core.db.SQLITE_SEARCH_TABLE): a batch's rows.
 # The index holds the folded text (migration 0016a), as the triggers write it.
 _INDEX_BATCH = sa.text(
     "INSERT INTO info_request_search (rowid, title, text, file_number) "
@@ -223,7 +224,7 @@ def write(
     """Write checked requests in the caller's transaction, in batches;
     ``progress("writing", done)`` after each."""
     # Every request, entry and link written below is this newsroom's and these institutions':
-    # the data revision (tracker.revisions) is raised for them alone, at COMMIT.
+    # the data revision (tracker.core.revisions) is raised for them alone, at COMMIT.
     found = revisions.changes(db)
     found.newsrooms.add(owner.newsroom_id)
     found.institutions |= set(institution_ids.values())

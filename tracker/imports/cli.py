@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import Newsroom, User
 from tracker.files.storage import LocalStorage
 from tracker.imports import jobs, restore, service
 from tracker.imports.csvfile import CsvFileError, parse_csv
-from tracker.models import Newsroom, User
 
 #: Files with more requests than this get a progress bar.
 PROGRESS_FROM = 200
@@ -320,3 +320,6 @@ def import_csv_command(
             click.echo(f"  {name}")
     if result.skipped_rows:
         click.echo(f"Left out {len(result.skipped_rows)} rows with errors.")
+
+
+COMMANDS = [import_csv_command]

@@ -7,9 +7,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
-from tracker.i18n import lazy_gettext
 from tracker.imports.service import COLUMN_FIELDS, CONFIRMED, DATE_FORMATS, Mapping
-from tracker.laws import law_choices
+from tracker.institutions.jurisdictions import law_choices
+from tracker.language.i18n import lazy_gettext
 from tracker.requests.service import RESPONSE_OUTCOMES
 
 NOT_IN_FILE = ""

@@ -33,13 +33,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker import clock
+from tracker.core import clock
+from tracker.core.models import ImportJob, User
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
 from tracker.imports import service
 from tracker.imports.csvfile import CsvFileError, parse_csv
 from tracker.imports.store import UploadStore
-from tracker.models import ImportJob, User
+from tracker.language.i18n import _
 
 log = logging.getLogger("tracker.imports")
 

@@ -24,13 +24,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker import deadlines
+from tracker.alerts.sweep import deadline_key
+from tracker.core.models import ImportBatch, ImportedRequest, Institution, TimelineEvent, User
 from tracker.exports.service import FORMULA_TRIGGERS
 from tracker.files.storage import LocalStorage
 from tracker.imports.service import ImportRefused, name_key
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.models import ImportBatch, ImportedRequest, Institution, TimelineEvent, User
 from tracker.requests import service as requests
-from tracker.sweep import deadline_key
 from tracker.timeline import kinds
 
 EXPORT_FILES = ("requests.csv", "timeline.csv", "institutions.csv")

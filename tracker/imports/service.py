@@ -20,13 +20,14 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import clock, deadlines
+from tracker import deadlines
+from tracker.core import clock
+from tracker.core.models import ImportBatch, InfoRequest, Institution, User
 from tracker.files.storage import LocalStorage
-from tracker.i18n import lazy_gettext
 from tracker.imports import bulk
 from tracker.imports.csvfile import CsvTable
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.models import ImportBatch, InfoRequest, Institution, User
+from tracker.language.i18n import lazy_gettext
 from tracker.requests import numbers as request_numbers
 from tracker.requests import service as requests
 
@@ -278,6 +279,10 @@ class Mapping:
         # Import only: ca-ab-atia is Alberta's Access to Information Act, kept as a version
         # of ca-ab-foip.
         self.default_law = deadlines.LAW_CODE_ALIASES.get(self.default_law, self.default_law)
+        if self.default_law in deadlines.NOT_YET_OFFERED:
+            raise MappingError(
+                not_offered_message(self.default_law, (self.default_law,)), "default_law"
+            )
         if self.default_law and self.default_law not in deadlines.LAWS:
             raise MappingError(
                 f"Unknown law {self.default_law!r}; the laws are {', '.join(deadlines.LAWS)}.",
@@ -347,6 +352,7 @@ PROBLEM_LABELS: dict[str, str] = {
     "future_date": lazy_gettext("Date in the future"),
     "completed_before_received": lazy_gettext("Completed before received"),
     "unknown_law": lazy_gettext("Unknown law"),
+    "law_not_offered": lazy_gettext("Law not offered yet"),
     "no_law": lazy_gettext("No law"),
     "missing_institution": lazy_gettext("Missing institution"),
     "duplicate_file_number": lazy_gettext("File number already in the tracker"),
@@ -517,6 +523,44 @@ def _law_aliases() -> dict[str, str]:
     return found
 
 
+# The provinces and territories whose access laws are not offered yet, in both official
+# languages, so that an import naming one by its place is told why it cannot be used.
+_PLACE_NAMES: dict[str, tuple[str, ...]] = {
+    "NL": ("Newfoundland and Labrador", "Newfoundland", "Terre-Neuve-et-Labrador"),
+    "NS": ("Nova Scotia", "Nouvelle-Écosse"),
+    "PE": ("Prince Edward Island", "PEI", "Île-du-Prince-Édouard"),
+    "YT": ("Yukon",),
+    "NT": ("Northwest Territories", "NWT", "Territoires du Nord-Ouest"),
+    "NU": ("Nunavut",),
+}
+
+
+def _not_offered_aliases() -> dict[str, tuple[str, ...]]:
+    """What names a law the tracker does not offer yet: its code, its place, the place's
+    code ("NL"), mapped to the codes meant (Nova Scotia has two laws)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    offered = _law_aliases()
+    for code, province in deadlines.NOT_YET_OFFERED.items():
+        for alias in (code, province, *_PLACE_NAMES.get(province, ())):
+            key = _law_key(alias)
+            if key not in offered:
+                found[key].add(code)
+    return {key: tuple(sorted(codes)) for key, codes in found.items()}
+
+
+def not_offered_message(value: str, codes: tuple[str, ...]) -> str:
+    """Why a law named in an import cannot be used yet (issue 24)."""
+    named = " or ".join(codes)
+    if codes != (_law_key(value),):
+        named = f"{value!r} names {named}, which"
+    laws = "are laws" if len(codes) > 1 else "is a law"
+    return (
+        f"{named} {laws} the tracker does not offer yet: no deadline is computed under a "
+        "law whose sections have not been read in the official text. Import these rows once "
+        "the law is offered."
+    )
+
+
 def resolve_law(value: str) -> str | None:
     """A law code from a code, a name or an unambiguous short name; None when unknown."""
     return _law_aliases().get(_law_key(value))
@@ -559,6 +603,7 @@ class _RowReader:
         self.today = today
         self.as_of = as_of
         self.aliases = _law_aliases()
+        self.not_offered = _not_offered_aliases()
         self.default_law = mapping.default_law or None
 
     def cell(self, record: dict[str, str], key: str) -> str:
@@ -586,7 +631,10 @@ class _RowReader:
         law_text = self.cell(record, "law")
         if law_text:
             law_code = self.aliases.get(_law_key(law_text))
-            if law_code is None:
+            pending = self.not_offered.get(_law_key(law_text)) if law_code is None else None
+            if pending:
+                problem("law_not_offered", not_offered_message(law_text, pending))
+            elif law_code is None:
                 problem(
                     "unknown_law",
                     f"Unknown law {law_text!r}. Use a law code such as "

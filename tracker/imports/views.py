@@ -12,17 +12,17 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from tracker import clock, db
-from tracker.display import reader_timezone
+from tracker.core import clock, db
+from tracker.core.display import reader_timezone
+from tracker.core.models import ImportJob, User
 from tracker.exports.service import safe_cell
 from tracker.files.downloads import content_disposition
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _, lazy_gettext, ngettext
 from tracker.imports import jobs, restore, service
 from tracker.imports.csvfile import CsvFileError, CsvTable, parse_csv
 from tracker.imports.forms import CancelForm, ImportForm, MappingForm, UploadForm
 from tracker.imports.store import StoredUpload, UploadStore
-from tracker.models import ImportJob, User
+from tracker.language.i18n import _, lazy_gettext, ngettext
 from tracker.requests.service import safe_display_name
 from tracker.scorecards.service import import_sources
 from tracker.timeline.kinds import CLOSURES

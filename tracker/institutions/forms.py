@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from tracker.i18n import lazy_gettext
-from tracker.laws import law_choices, province_choices
+from tracker.institutions.jurisdictions import law_choices, province_choices
+from tracker.language.i18n import lazy_gettext
 
 
 class InstitutionForm(FlaskForm):

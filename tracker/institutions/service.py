@@ -8,10 +8,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.db import folded
-from tracker.i18n import _
-from tracker.models import InfoRequest, Institution
-from tracker.textfold import fold
+from tracker.core.db import folded
+from tracker.core.models import InfoRequest, Institution
+from tracker.core.textfold import fold
+from tracker.language.i18n import _
 
 
 class InstitutionError(ValueError):

@@ -6,12 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import clock, db
-from tracker.i18n import _
+from tracker.core import clock, db
+from tracker.core.models import Institution
+from tracker.core.tenancy import get_owned_or_404
 from tracker.institutions import service
 from tracker.institutions.forms import ArchiveForm, InstitutionForm
-from tracker.models import Institution
-from tracker.tenancy import get_owned_or_404
+from tracker.language.i18n import _
 
 bp = Blueprint("institutions", __name__, url_prefix="/institutions")
 

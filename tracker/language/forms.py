@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.validators import AnyOf, InputRequired
 
-from tracker.i18n import LOCALE_NAMES, LOCALES, lazy_gettext
+from tracker.language.i18n import LOCALE_NAMES, LOCALES, lazy_gettext
 
 
 class SwitchForm(FlaskForm):

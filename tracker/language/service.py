@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from tracker.i18n import _, normalize_locale
-from tracker.models import InfoRequest, User
+from tracker.core.models import InfoRequest, User
+from tracker.language.i18n import _, normalize_locale
 from tracker.requests.service import RequestError, can_edit
 
 

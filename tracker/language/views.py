@@ -6,14 +6,21 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import db
 from tracker.auth.views import _safe_next
-from tracker.i18n import COOKIE_NAME, LOCALES, _, force_locale, get_locale, normalize_locale
+from tracker.core import db
+from tracker.core.models import InfoRequest
+from tracker.core.tenancy import load_owned_request_or_404
 from tracker.language import service
 from tracker.language.forms import LanguageForm, RequestLanguageForm, SwitchForm
-from tracker.models import InfoRequest
+from tracker.language.i18n import (
+    COOKIE_NAME,
+    LOCALES,
+    _,
+    force_locale,
+    get_locale,
+    normalize_locale,
+)
 from tracker.requests.service import RequestError, can_edit
-from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("language", __name__)
 

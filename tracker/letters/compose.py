@@ -47,6 +47,10 @@ FRENCH_BODIES: dict[str, str] = {
     "Privacy Commissioner of Canada": "Commissaire à la protection de la vie privée du Canada",
     "Information and Privacy Commissioner of Ontario": "Commissaire à l'information et à la "
     "protection de la vie privée de l'Ontario",
+    # The office's own French name (ombudsman.mb.ca/fr, "Ombudsman du Manitoba"; the
+    # Government of Manitoba's French FIPPA page: "Bureau de l'ombudsman du Manitoba"), read
+    # 2026-12-07. The French FIPPA (C.P.L.M. c. F175) calls the officer "l'ombudsman".
+    "Manitoba Ombudsman": "Ombudsman du Manitoba",
 }
 
 

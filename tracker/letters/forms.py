@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.i18n import lazy_gettext
+from tracker.language.i18n import lazy_gettext
 
 
 class DraftForm(FlaskForm):

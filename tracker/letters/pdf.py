@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from tracker.models import Letter
+from tracker.core.models import Letter
 from tracker.packets.pdf import fonts
 
 

@@ -16,18 +16,22 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker import clock, deadlines
+from tracker import deadlines
 from tracker.alerts.mail import LONG_HEADERS, Mailer, MailError
+from tracker.core import clock
+from tracker.core.models import InfoRequest, Letter, User
+from tracker.deadlines.letters import EmailReceipt, email_receipt
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
+from tracker.language.i18n import _
 from tracker.letters import compose
 from tracker.letters.rules import (
     FOLLOW_UP_DAYS,
@@ -38,7 +42,7 @@ from tracker.letters.rules import (
     due_reminder,
     offers,
 )
-from tracker.models import InfoRequest, Letter, User
+from tracker.packets.dossier import newsroom_timezone
 from tracker.requests import service as requests
 from tracker.requests.state import effective_events
 from tracker.timeline import kinds
@@ -399,7 +403,7 @@ def send(
     *,
     transaction: Any,
 ) -> Letter:
-    """Send a draft over SMTP, once. ``transaction`` is ``tracker.db.transaction``: the claim
+    """Send a draft over SMTP, once. ``transaction`` is ``tracker.core.db.transaction``: the claim
     is committed before the mail leaves and the result after."""
     if not can_send(config):
         raise LetterError(
@@ -457,7 +461,27 @@ def send(
         ) from exc
     with transaction() as db:
         letter = _letter(db, letter_id, populate_existing=True)
-        _record(db, user, letter, today, today, "smtp", storage, max_bytes, eml=bytes(message))
+        request = _request_of(db, letter)
+        zone = ZoneInfo(
+            newsroom_timezone(request, str(config.get("TIMEZONE") or "America/Toronto"))
+        )
+        sent_at = clock.now().astimezone(zone)
+        if sent_at.date() != today:
+            # A day given without its instant (a frozen day): the time is not known, so the
+            # start of that day (no after-hours reading).
+            sent_at = datetime.combine(today, time(0, 0), tzinfo=zone)
+        _record(
+            db,
+            user,
+            letter,
+            today,
+            today,
+            "smtp",
+            storage,
+            max_bytes,
+            eml=bytes(message),
+            sent_at=sent_at,
+        )
         return letter
 
 
@@ -565,9 +589,11 @@ def _record(
     max_bytes: int,
     *,
     eml: bytes,
+    sent_at: datetime | None = None,
 ) -> None:
     """Mark the letter sent and keep its copy on the timeline; a complaint becomes a
-    complaint entry, a request letter the request's sent date."""
+    complaint entry, a request letter the request's sent date (and, sent by the tracker's mail
+    at ``sent_at``, its received date by the law's rule for e-mailed requests)."""
     request = _request_of(db, letter)
     how = _("sent by the tracker") if via == "smtp" else _("recorded as sent")
     note = _(
@@ -577,6 +603,24 @@ def _record(
         subject=letter.subject,
         mid=letter.message_id,
     )
+    received: date | None = None  # the received date an e-mailed request letter sets
+    if (
+        letter.kind == "request"
+        and request.sent_on is None
+        and sent_at is not None
+        and not _acknowledged(request)
+    ):
+        received = sent_on
+        try:
+            receipt = email_receipt(
+                request.law_code, sent_at, province=requests.province_of(request)
+            )
+            note = f"{note}\n\n{receipt_text(request, receipt)}"
+            received = receipt.received_on
+        except ValueError:
+            # A day the calendars do not cover: the mail has left, so keep its day and no
+            # reading of it rather than fail after sending.
+            pass
     digest = hashlib.sha256(eml).hexdigest()[:8]
     event = requests.add_event(
         db,
@@ -614,7 +658,7 @@ def _record(
             max_bytes,
         )
     if letter.kind == "request" and request.sent_on is None:
-        _request_sent(db, user, request, sent_on, today, by_mail=via == "smtp")
+        _request_sent(db, user, request, sent_on, today, received=received)
     letter.status = "sent"
     letter.sent_on = sent_on
     letter.sent_at = clock.now()
@@ -623,18 +667,68 @@ def _record(
     letter.last_error = None
 
 
+def _acknowledged(request: InfoRequest) -> bool:
+    return any(e.kind in kinds.with_clock("acknowledges") for e in request.events)
+
+
+def receipt_text(request: InfoRequest, receipt: EmailReceipt) -> str:
+    """The received date of an e-mailed request, with the law's rule (or the absence of one)
+    and, where the law leaves room, the later day an institution may count from and the due
+    date it gives: both readings, each with its source."""
+    day = receipt.received_on.isoformat()
+    if receipt.rule is not None:
+        text = _(
+            "Received on %(day)s by the law's rule for e-mailed requests (%(section)s): %(rule)s.",
+            day=day,
+            section=receipt.rule.section,
+            rule=receipt.rule.text,
+        )
+    else:
+        text = _(
+            "Received on %(day)s: no rule of this law on when an e-mailed request is received "
+            "was found, so the tracker takes the day the mail left, the earliest day the "
+            "institution's time can run from (the reporter's reading).",
+            day=day,
+        )
+    if receipt.later_on is None:
+        return text
+    why = (
+        _("the mail left on a day the law does not count")
+        if receipt.why_later == "closed"
+        else _("the mail left after office hours")
+    )
+    due = deadlines.due_date(
+        request.law_code, receipt.later_on, province=requests.province_of(request)
+    )
+    later = _(
+        "An institution that counts from %(later)s (%(why)s) would be due on %(due)s; the "
+        "tracker keeps %(day)s, so that no window of the reporter's is shown later than the "
+        "law allows.",
+        later=receipt.later_on.isoformat(),
+        why=why,
+        due=due.isoformat(),
+        day=day,
+    )
+    return f"{text} {later}"
+
+
 def _request_sent(
-    db: Session, user: User, request: InfoRequest, sent_on: date, today: date, *, by_mail: bool
+    db: Session,
+    user: User,
+    request: InfoRequest,
+    sent_on: date,
+    today: date,
+    *,
+    received: date | None,
 ) -> None:
     """The request letter went out: the request's sent date; sent by the tracker's mail and not
-    yet acknowledged, its received date too (an e-mail arrives the day it leaves), so the due
-    date follows until the institution's acknowledgement says otherwise."""
-    acknowledged = any(e.kind in kinds.with_clock("acknowledges") for e in request.events)
-    received = sent_on if by_mail and not acknowledged else request.received_on
+    yet acknowledged, its received date too (``received``: the law's rule for e-mailed
+    requests, ``tracker.deadlines.letters.email_receipt``), so the due date follows until the
+    institution's acknowledgement says otherwise."""
     data = requests.RequestData(
         institution_id=request.institution_id,
         title=request.title,
-        received_on=received,
+        received_on=received or request.received_on,
         law_code=request.law_code,
         text=request.text or "",
         sent_on=sent_on,

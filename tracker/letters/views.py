@@ -16,11 +16,13 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import clock, db
-from tracker.display import reader_timezone
+from tracker.core import clock, db
+from tracker.core.display import reader_timezone
+from tracker.core.models import Letter
+from tracker.core.tenancy import load_owned_request_or_404
 from tracker.files.downloads import content_disposition
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
+from tracker.language.i18n import _
 from tracker.letters import service
 from tracker.letters.forms import (
     DraftForm,
@@ -31,10 +33,8 @@ from tracker.letters.forms import (
     SendForm,
 )
 from tracker.letters.pdf import letter_pdf
-from tracker.models import Letter
 from tracker.packets.dossier import newsroom_timezone
 from tracker.requests.service import can_edit
-from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("letters", __name__)
 

@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import Newsroom
 from tracker.files.storage import LocalStorage
-from tracker.i18n import LOCALES, force_locale, normalize_locale
+from tracker.language.i18n import LOCALES, force_locale, normalize_locale
 from tracker.mail_in import service
-from tracker.models import Newsroom
 
 
 def context_for(newsroom_id: int, source: str) -> service.Context:
@@ -72,3 +72,6 @@ def _environment_locale() -> str | None:
         if value and value not in ("C", "POSIX") and not value.startswith("C."):
             return normalize_locale(value.split(".")[0].replace("_", "-"))
     return None
+
+
+COMMANDS = [ingest_mail_command]

@@ -1,4 +1,4 @@
-"""The newsroom's mailbox over IMAP, polled by the scheduler (tracker.scheduler ``mail-poll``).
+"""The newsroom's mailbox over IMAP, polled by the scheduler (tracker.operations.scheduler ``mail-poll``).
 
 Each message of ``TRACKER_IMAP_FOLDER`` is fetched, stored through the same pipeline as an
 upload (tracker.mail_in.service), committed, and only then moved to ``TRACKER_IMAP_FILED``.
@@ -25,10 +25,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker import clock
+from tracker.core import clock
+from tracker.core.models import MailboxPoll, MailMessage, Newsroom
 from tracker.files.storage import LocalStorage
 from tracker.mail_in import matching, service
-from tracker.models import MailboxPoll, MailMessage, Newsroom
 
 log = logging.getLogger("tracker.mail_in.imap")
 

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.mail_in.parsing import ParsedMail
-from tracker.mail_in.reasons import Clause, clause
-from tracker.models import (
+from tracker.core.models import (
     Complaint,
     InfoRequest,
     Institution,
@@ -23,6 +21,8 @@ from tracker.models import (
     RequestMailToken,
     RequestNumber,
 )
+from tracker.mail_in.parsing import ParsedMail
+from tracker.mail_in.reasons import Clause, clause
 
 OPEN_STATUSES = ("awaiting", "on_hold", "overdue")
 _ADDRESS_TAG = re.compile(r"\+r(\d{1,12})-([a-z0-9]{4,16})@", re.IGNORECASE)

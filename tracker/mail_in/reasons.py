@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tracker.i18n import gettext, ngettext
+from tracker.language.i18n import gettext, ngettext
 
 Clause = dict[str, Any]
 

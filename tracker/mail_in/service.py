@@ -21,10 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.files.storage import FileRefused, LocalStorage, StoredFile
-from tracker.i18n import _
-from tracker.mail_in import matching, parsing, reading, reasons
-from tracker.models import (
+from tracker.core.models import (
     InfoRequest,
     MailAttachment,
     MailboxPoll,
@@ -34,6 +31,9 @@ from tracker.models import (
     TimelineEvent,
     User,
 )
+from tracker.files.storage import FileRefused, LocalStorage, StoredFile
+from tracker.language.i18n import _
+from tracker.mail_in import matching, parsing, reading, reasons
 from tracker.requests import service as requests
 
 log = logging.getLogger("tracker.mail_in")

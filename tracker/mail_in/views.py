@@ -18,14 +18,14 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import db
+from tracker.core import db
+from tracker.core.models import InfoRequest, MailAttachment, MailMessage
+from tracker.core.tenancy import load_owned_request_or_404
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
+from tracker.language.i18n import _
 from tracker.mail_in import parsing, reasons, service
 from tracker.mail_in.cli import context_for
-from tracker.models import InfoRequest, MailAttachment, MailMessage
 from tracker.requests import service as requests
-from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("mail_in", __name__)
 

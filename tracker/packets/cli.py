@@ -9,9 +9,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import clock, db
+from tracker.core import clock, db
 from tracker.files.storage import LocalStorage
-from tracker.i18n import force_locale
+from tracker.language.i18n import force_locale
 from tracker.language.service import request_language
 from tracker.packets.dossier import newsroom_timezone
 from tracker.packets.service import PacketError, build_packet
@@ -80,3 +80,6 @@ def packet_command(request_id: int, output: str, generated_at: str | None, force
         f"wrote {packet.path} ({packet.size:,} bytes, {len(packet.dossier.files)} original "
         f"file{'s' if len(packet.dossier.files) != 1 else ''})"
     )
+
+
+COMMANDS = [packet_command]

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import object_session
 
 from tracker import __version__, deadlines
-from tracker.i18n import _, format_date, get_locale, lazy_gettext, ngettext
-from tracker.models import InfoRequest, Newsroom, TimelineEvent, User
+from tracker.core.models import InfoRequest, Newsroom, TimelineEvent, User
+from tracker.language.i18n import _, format_date, get_locale, lazy_gettext, ngettext
 from tracker.requests.describe import describe
 from tracker.requests.service import (
     event_facts,

@@ -24,6 +24,7 @@ class FrenchRules:
     salutation: str
     law_name: str  # the Act's name in French
     remedy: str
+    body: str = ""  # who receives it, in its own French name ("" : the law's English name)
 
 
 RULES_FR: dict[tuple[str, date | None], FrenchRules] = {
@@ -34,6 +35,8 @@ RULES_FR: dict[tuple[str, date | None], FrenchRules] = {
         "Loi sur l'accès à l'information et la protection de la vie privée (Manitoba)",
         "Je demande à l'ombudsman d'enquêter et de recommander à l'organisme public de "
         "répondre à la demande en entier sans autre délai.",
+        # ombudsman.mb.ca/fr: "Ombudsman du Manitoba" (read 2026-12-07).
+        "Ombudsman du Manitoba",
     ),
 }
 
@@ -69,7 +72,7 @@ def letter_blocks_fr(d: Dossier) -> list[str] | None:
         d.generated_local.date().isoformat(),
         "\n".join(
             [
-                f"À : {law.complaint_body}",
+                f"À : {fr.body or law.complaint_body}",
                 f"Objet : {fr.kind.capitalize()} en vertu de la {fr.law_name}",
                 f"Organisme : {d.institution}; son numéro de dossier : {file_number}",
                 f"Demande : « {d.title} », reçue le {d.received_on.isoformat()}",

@@ -12,8 +12,8 @@ import dataclasses
 import sqlalchemy as sa
 from sqlalchemy.orm import object_session
 
+from tracker.core.models import InfoRequest, MailMessage
 from tracker.mail_in.parsing import auth_summary
-from tracker.models import InfoRequest, MailMessage
 from tracker.packets.dossier import Dossier, PacketFile, _unique, safe_name
 
 AUTH_FILE = "mail/authentication-results.txt"

@@ -33,7 +33,7 @@ from reportlab.platypus.flowables import Flowable
 
 from tracker.deadlines import french
 from tracker.deadlines.lawtypes import Law
-from tracker.i18n import _, format_date, format_decimal, get_locale, ngettext
+from tracker.language.i18n import _, format_date, format_decimal, get_locale, ngettext
 from tracker.packets.dossier import FINDING_LABELS, GROUNDS_LABELS, Dossier, the
 from tracker.packets.letter import letter_blocks
 from tracker.requests.state import CLOSURES

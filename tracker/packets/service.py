@@ -22,9 +22,9 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import object_session
 
+from tracker.core.models import InfoRequest
 from tracker.exports.service import safe_cell as exports_safe_cell
 from tracker.files.storage import LocalStorage
-from tracker.models import InfoRequest
 from tracker.packets.dossier import Dossier, PacketFile, gather
 from tracker.packets.letter import draft_letter
 from tracker.packets.pdf import render_pdf

@@ -9,14 +9,14 @@ from flask import Blueprint, current_app, render_template, send_file
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from tracker import clock, db
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest
+from tracker.core.tenancy import load_owned_request_or_404
 from tracker.files.storage import LocalStorage
-from tracker.i18n import force_locale
+from tracker.language.i18n import force_locale
 from tracker.language.service import request_language
-from tracker.models import InfoRequest
 from tracker.packets.dossier import newsroom_timezone
 from tracker.packets.service import PacketError, dossier_for, missing_files, write_archive
-from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("packets", __name__)
 

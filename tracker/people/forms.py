@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from tracker.i18n import lazy_gettext
+from tracker.language.i18n import lazy_gettext
 from tracker.people.service import ROLE_LABELS, ROLE_NAMES
 
 

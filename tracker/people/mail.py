@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import render_template
 
-from tracker import clock
+from tracker.core import clock
+from tracker.core.urls import base_url
 from tracker.people.service import INVITATION_MAX_AGE, Outgoing
-from tracker.urls import base_url
 
 
 def message(outgoing: Outgoing, name: str, config: Mapping[str, Any]) -> EmailMessage:

@@ -17,13 +17,13 @@ import sqlalchemy as sa
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from tracker import clock
 from tracker.api.service import revoke_all_tokens
 from tracker.auth import sessions
 from tracker.auth.service import AccountError, NewUser, create_user, normalise_email
+from tracker.core import clock
+from tracker.core.models import ROLES, Newsroom, User
 from tracker.feeds.service import revoke_feed
-from tracker.i18n import _, lazy_gettext
-from tracker.models import ROLES, Newsroom, User
+from tracker.language.i18n import _, lazy_gettext
 
 ROLE_LABELS: dict[str, str] = {
     "reporter": lazy_gettext("Reporter: sees the newsroom’s requests, edits their own"),

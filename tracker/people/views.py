@@ -19,10 +19,10 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import db
 from tracker.alerts.mail import Mailer, MailError
 from tracker.auth import reset
-from tracker.i18n import _
+from tracker.core import db
+from tracker.language.i18n import _
 from tracker.people import mail, service
 from tracker.people.forms import ActionForm, AddPersonForm, RoleForm
 

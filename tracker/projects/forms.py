@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.i18n import lazy_gettext
+from tracker.language.i18n import lazy_gettext
 
 
 class ProjectForm(FlaskForm):

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.i18n import _
-from tracker.models import InfoRequest, Project, RequestProject, RequestTag, Tag, User
+from tracker.core.models import InfoRequest, Project, RequestProject, RequestTag, Tag, User
+from tracker.language.i18n import _
 
 PROJECT_NAME_MAX = 100
 TAG_NAME_MAX = 50

@@ -8,15 +8,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import clock, db
-from tracker.display import reader_timezone
-from tracker.i18n import _
+from tracker.core import clock, db
+from tracker.core.display import reader_timezone
+from tracker.core.tenancy import load_owned_request_or_404
+from tracker.language.i18n import _
 from tracker.projects import service
 from tracker.projects.forms import LabelsForm, ProjectForm
 from tracker.requests import queries
 from tracker.requests import service as requests
 from tracker.requests.describe import lateness
-from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("projects", __name__)
 

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import db
-from tracker.models import InfoRequest, RecordFile
+from tracker.core import db
+from tracker.core.models import InfoRequest, RecordFile
 from tracker.records import jobs
 
 
@@ -71,3 +71,6 @@ def extract_text_command(
         jobs.work(session, current_app.config, request_id=request_id, on_file=report)
     counts = _counts(request_id)
     click.echo(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no files")
+
+
+COMMANDS = [extract_text_command]

@@ -7,7 +7,7 @@ model ``RecordText``), and triggers that copy each request's title and text, and
 timeline note, into ``record_text``.
 
 ``unaccent`` is installed WITH SCHEMA public when it is missing (as pg_trgm is,
-``tracker.db.trigram_schema``): the tests' per-run schemas then share it, and the
+``tracker.core.db.trigram_schema``): the tests' per-run schemas then share it, and the
 configurations name it with its schema. Where it may not be installed the configurations
 are plain copies and the search keeps its accents.
 

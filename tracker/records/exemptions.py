@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.core.models import Attachment, InfoRequest, Institution, RecordExemption, RecordText
 from tracker.deadlines import exemptions as law
-from tracker.models import Attachment, InfoRequest, Institution, RecordExemption, RecordText
 
 
 def record_for_attachment(db: Session, attachment_id: int) -> int:

@@ -26,7 +26,7 @@ import pypdfium2 as pdfium
 import pytesseract
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from tracker.i18n import _
+from tracker.language.i18n import _
 
 # A page whose text layer holds fewer characters than this is treated as a scan and OCR'd.
 MIN_TEXT_CHARS = 20

@@ -24,10 +24,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker import clock
+from tracker.core import clock
+from tracker.core.models import Attachment, InfoRequest, RecordFile, RecordText, TimelineEvent
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
-from tracker.models import Attachment, InfoRequest, RecordFile, RecordText, TimelineEvent
+from tracker.language.i18n import _
 from tracker.records import exemptions
 from tracker.records.extract import ExtractionError, Limits, page_count, pages_of
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.i18n import _
+from tracker.language.i18n import _
 
 PER_PAGE = 20
 # PostgreSQL: how many of the newest texts are read before the index is asked instead.

@@ -14,10 +14,10 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from tracker import db
+from tracker.core import db
+from tracker.core.models import Attachment
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
-from tracker.models import Attachment
+from tracker.language.i18n import _
 from tracker.records import search as records_search
 
 bp = Blueprint("records", __name__)

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask import render_template
 from sqlalchemy.orm import Session
 
-from tracker import clock
-from tracker.i18n import _
-from tracker.models import Alert, InfoRequest, Reminder, User
-from tracker.urls import base_url
+from tracker.core import clock
+from tracker.core.models import Alert, InfoRequest, Reminder, User
+from tracker.core.urls import base_url
+from tracker.language.i18n import _
 
 NOTE_MAX = 500
 

@@ -6,12 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import clock, db
-from tracker.display import reader_timezone
-from tracker.i18n import _
+from tracker.core import clock, db
+from tracker.core.display import reader_timezone
+from tracker.core.tenancy import load_owned_request_or_404
+from tracker.language.i18n import _
 from tracker.reminders import service
 from tracker.reminders.forms import DeleteReminderForm, ReminderForm
-from tracker.tenancy import load_owned_request_or_404
 
 bp = Blueprint("reminders", __name__)
 

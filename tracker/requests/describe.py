@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from tracker import deadlines
-from tracker.models import InfoRequest
+from tracker.core.models import InfoRequest
 from tracker.requests.service import province_of, state_of
 from tracker.requests.state import ExtensionFact, RequestState, clock_end, still_counting
 

@@ -20,8 +20,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker import deadlines
-from tracker.i18n import _, lazy_gettext
-from tracker.laws import law_choices, province_choices
+from tracker.institutions.jurisdictions import law_choices, province_choices
+from tracker.language.i18n import _, lazy_gettext
 from tracker.timeline import kinds
 
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.i18n import _, lazy_gettext
-from tracker.models import (
+from tracker.core.models import (
     LINK_KINDS,
     NUMBER_KINDS,
     Complaint,
@@ -25,6 +24,7 @@ from tracker.models import (
     RequestNumber,
     User,
 )
+from tracker.language.i18n import _, lazy_gettext
 
 NUMBER_MAX = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -8,8 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.i18n import _
-from tracker.models import InfoRequest, RequestWatcher, TimelineEvent, User
+from tracker.core.models import InfoRequest, RequestWatcher, TimelineEvent, User
+from tracker.language.i18n import _
 from tracker.requests.service import can_edit, lock_request
 
 

@@ -13,16 +13,16 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.sql.selectable import Join
 
-from tracker import clock
-from tracker.db import SQLITE_SEARCH_TABLE, folded, sqlite_search_index
-from tracker.i18n import format_decimal, lazy_gettext
-from tracker.models import STATUSES, InfoRequest, Institution, User
+from tracker.core import clock
+from tracker.core.db import SQLITE_SEARCH_TABLE, folded, sqlite_search_index
+from tracker.core.models import STATUSES, InfoRequest, Institution, User
+from tracker.core.textfold import fold
+from tracker.language.i18n import format_decimal, lazy_gettext
 from tracker.projects import service as labels
 from tracker.requests import numbers, reading
 from tracker.requests.reading import ListedRequest
 from tracker.requests.state import stopped_days_late
 from tracker.scorecards.service import days_between
-from tracker.textfold import fold
 
 PER_PAGE = 25
 # The list and the dashboard count matching requests up to this many; beyond it they say
@@ -189,7 +189,7 @@ def _search(term: str, fts: bool) -> sa.ColumnElement[bool]:
 def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) -> sa.Select:  # type: ignore[type-arg]
     """The newsroom's requests matching the filters, unordered and unpaged.
 
-    ``fts``: the database is SQLite with the search index (``tracker.db.sqlite_search_index``);
+    ``fts``: the database is SQLite with the search index (``tracker.core.db.sqlite_search_index``);
     the search then reads the index for terms of 3 or more characters. Otherwise it is a LIKE
     on each column, which PostgreSQL serves from its trigram indexes and SQLite by a scan.
     """

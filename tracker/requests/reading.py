@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, raiseload, selectinload
 
-from tracker.models import InfoRequest, Institution, TimelineEvent, User
+from tracker.core.models import InfoRequest, Institution, TimelineEvent, User
 
 
 @functools.cache

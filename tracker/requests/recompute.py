@@ -19,8 +19,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import clock, deadlines, revisions
-from tracker.models import InfoRequest, Institution, Newsroom, TimelineEvent
+from tracker import deadlines
+from tracker.core import clock, revisions
+from tracker.core.models import InfoRequest, Institution, Newsroom, TimelineEvent
 from tracker.requests import service
 from tracker.requests.state import EventFact, RequestState, stopped_days_late
 

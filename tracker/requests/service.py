@@ -13,10 +13,9 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker import deadlines, revisions
-from tracker.files.storage import LocalStorage
-from tracker.i18n import _
-from tracker.models import (
+from tracker import deadlines
+from tracker.core import revisions
+from tracker.core.models import (
     Attachment,
     Complaint,
     Extension,
@@ -25,6 +24,8 @@ from tracker.models import (
     TimelineEvent,
     User,
 )
+from tracker.files.storage import LocalStorage
+from tracker.language.i18n import _
 from tracker.records import jobs as records_jobs
 from tracker.requests.state import (
     EventFact,
@@ -251,7 +252,7 @@ def lock_request(db: Session, request: InfoRequest) -> None:
             sa.update(InfoRequest)
             .where(InfoRequest.id == request.id)
             .values(version=InfoRequest.version, updated_at=InfoRequest.updated_at)
-            # Changes nothing the scorecard reads (tracker.revisions).
+            # Changes nothing the scorecard reads (tracker.core.revisions).
             .execution_options(synchronize_session=False, **{revisions.FIGURES_UNCHANGED: True})
         )
     # Fetched, not only run: the ORM refreshes the request's attributes as it reads the row.

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.models import TimelineEvent
+from tracker.core.models import TimelineEvent
 from tracker.requests.service import REPORTER_KINDS
 from tracker.timeline import kinds
 

@@ -20,13 +20,22 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
-from tracker import clock, db, deadlines
-from tracker.display import format_date, id_links, reader_timezone
+from tracker import deadlines
+from tracker.core import clock, db
+from tracker.core.display import format_date, id_links, reader_timezone
+from tracker.core.models import (
+    LINK_KINDS,
+    NUMBER_KINDS,
+    Attachment,
+    InfoRequest,
+    TimelineEvent,
+    User,
+)
+from tracker.core.tenancy import load_owned_request_or_404
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _, ngettext
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
+from tracker.language.i18n import _, ngettext
 from tracker.mail_in import service as mail_in
-from tracker.models import LINK_KINDS, NUMBER_KINDS, Attachment, InfoRequest, TimelineEvent, User
 from tracker.projects import service as labels
 from tracker.records import exemptions as records_exemptions
 from tracker.records import jobs as records_jobs
@@ -44,7 +53,6 @@ from tracker.requests.forms import (
     event_form,
 )
 from tracker.requests.state import CLOSURES
-from tracker.tenancy import load_owned_request_or_404
 from tracker.timeline import kinds
 
 bp = Blueprint("requests", __name__)

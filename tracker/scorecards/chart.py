@@ -10,8 +10,8 @@ import textwrap
 import xml.etree.ElementTree as ET
 from datetime import date
 
-from tracker.display import format_date
-from tracker.i18n import _, format_decimal
+from tracker.core.display import format_date
+from tracker.language.i18n import _, format_decimal
 from tracker.scorecards.service import Score
 
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -10,7 +10,7 @@ and ``service.compute``).
 
 A stored scorecard keeps its groups (``scorecard_snapshot.groups``). Each data revision
 records which institutions it touched (``scorecard_change``, written by
-``tracker.revisions.bump`` in the same transaction), so a scorecard whose revision is behind
+``tracker.core.revisions.bump`` in the same transaction), so a scorecard whose revision is behind
 is brought up to date by computing the groups of those institutions alone and keeping the
 others: one request changed costs its institution's requests, not the newsroom's. Any
 revision that cannot name its institutions (a bulk statement, an import of many), a gap in
@@ -31,8 +31,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import clock, deadlines
-from tracker.models import Institution
+from tracker import deadlines
+from tracker.core import clock
+from tracker.core.models import Institution
 from tracker.scorecards import service
 from tracker.scorecards.service import Score, Scorecards
 

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from tracker.i18n import get_locale
+from tracker.language.i18n import get_locale
 from tracker.scorecards import service, snapshots
 from tracker.scorecards.service import Scorecards
 

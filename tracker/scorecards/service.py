@@ -18,8 +18,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from tracker import clock, deadlines
-from tracker.models import (
+from tracker import deadlines
+from tracker.core import clock
+from tracker.core.models import (
     Complaint,
     Extension,
     ImportBatch,

@@ -2,7 +2,7 @@
 
 A scorecard depends on the newsroom's data, on the day (a request is judged once its due date
 has passed), on the received range, and on the code that computes it. A snapshot stores the
-figures with all four: the newsroom's data revision (tracker.revisions), the day, the range,
+figures with all four: the newsroom's data revision (tracker.core.revisions), the day, the range,
 and ``formula()``, a fingerprint of that code. It is served only when all four are today's;
 otherwise the scorecard is computed live and stored for the next view (and the scheduler
 refreshes each newsroom's all-time scorecard, so the first view of a day is fast too).
@@ -27,8 +27,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker import clock, deadlines
-from tracker.models import DataRevision, Newsroom, ScorecardChange, ScorecardSnapshot
+from tracker import deadlines
+from tracker.core import clock
+from tracker.core.models import DataRevision, Newsroom, ScorecardChange, ScorecardSnapshot
 from tracker.scorecards import incremental, service
 from tracker.scorecards.service import Score, Scorecards
 

@@ -16,10 +16,10 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from tracker import clock, db
-from tracker.display import reader_timezone
+from tracker.core import clock, db
+from tracker.core.display import reader_timezone
+from tracker.core.models import ImportBatch, Project
 from tracker.exports.service import write_csv
-from tracker.models import ImportBatch, Project
 from tracker.projects import service as labels
 from tracker.records import exemptions as records_exemptions
 from tracker.scorecards import rendered, service

@@ -9,7 +9,7 @@ The web form (``tracker.requests.forms.event_form``), the API's input and schema
 (``tracker.requests.state``) all read this registry. Pure: no Flask, no database.
 
 A new kind is one ``register(Kind(...))`` call below, plus a migration that widens the
-``timeline_event.kind`` CHECK constraint (``tracker.models.EVENT_KINDS`` is read from here
+``timeline_event.kind`` CHECK constraint (``tracker.core.models.EVENT_KINDS`` is read from here
 when the models are imported) and its tests.
 """
 
@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any, Literal
 
 from tracker import deadlines
-from tracker.i18n import _, lazy_gettext, ngettext
+from tracker.language.i18n import _, lazy_gettext, ngettext
 
 # The most days an extension notice may be typed with, on the web and in the API (no law
 # allows nearer this than a year; the deadline's checks name the statute's own limit).
@@ -792,7 +792,7 @@ def _silence_heading(details: Mapping[str, Any]) -> str:
     return _("Deemed refusal") if details.get("section") else _("No response by the due date")
 
 
-# Added by the overdue sweep (tracker/sweep.py) the day after the due date; its note cites
+# Added by the overdue sweep (tracker/alerts/sweep.py) the day after the due date; its note cites
 # the law's section, its details carry the due date and its heading in the law's own words
 # ("Deemed refusal" only for laws that have one: issue 15 part 3).
 register(

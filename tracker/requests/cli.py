@@ -1,12 +1,17 @@
-"""`flask --app tracker deadline LAW RECEIVED`: print a due date and how it was reached."""
+"""`flask --app tracker deadline LAW RECEIVED` (a due date and how it was reached) and
+`recompute-deadlines` (requests stored under other deadline rules)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
 
+from tracker.core import db
 from tracker.deadlines import LAW_CODES, explain, reporter_windows
+from tracker.requests import recompute
 
 
 def _parse_date(value: str, what: str) -> date:
@@ -95,3 +100,27 @@ def deadline_command(
 
 
 deadline_command.help = (deadline_command.help or "").replace("%s", ", ".join(LAW_CODES))
+
+
+def run_recompute(dry_run: bool = False) -> recompute.Summary:
+    """Recompute the requests stored under other deadline rules, printing what moved."""
+    return recompute.recompute_stale(
+        db.session(),
+        current_app.config["TIMEZONE"],
+        dry_run=dry_run,
+        report=lambda move: click.echo(move.line()),
+        refused=lambda request_id, why: click.echo(
+            f"request {request_id}\tnot recomputed: {why}", err=True
+        ),
+    )
+
+
+@click.command("recompute-deadlines")
+@click.option("--dry-run", is_flag=True, help="Print what would move; write nothing.")
+@with_appcontext
+def recompute_deadlines_command(dry_run: bool) -> None:
+    """Recompute the dates of every request computed under other deadline rules."""
+    click.echo(run_recompute(dry_run).line())
+
+
+COMMANDS = [deadline_command, recompute_deadlines_command]

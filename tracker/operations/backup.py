@@ -24,9 +24,9 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from tracker import __version__
-from tracker.db import Base, trigram_schema, unaccent_schema
+from tracker.core.db import Base, trigram_schema, unaccent_schema
+from tracker.core.models import Attachment
 from tracker.files.storage import LocalStorage
-from tracker.models import Attachment
 from tracker.records import ddl as records_ddl
 
 
@@ -381,3 +381,6 @@ def restore_command(path: Path, quiet: bool) -> None:
         f"restored {manifest['rows'].get('info_request', 0)} requests, "
         f"{_file_count(manifest)} files from {path}"
     )
+
+
+COMMANDS = [backup_command, restore_command]

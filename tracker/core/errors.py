@@ -8,7 +8,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from tracker.i18n import _, browser_locale, force_locale, lazy_gettext
+from tracker.language.i18n import _, browser_locale, force_locale, lazy_gettext
 
 # The page's title and sentence for the usual codes, in the reader's language (the API's JSON
 # keeps werkzeug's English names: its clients are programs). A view's own description (abort

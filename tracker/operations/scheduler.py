@@ -34,13 +34,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from tracker import clock, db
 from tracker.alerts import service
-from tracker.db import refresh_statistics
-from tracker.models import SchedulerLock
+from tracker.core import clock, db
+from tracker.core.db import refresh_statistics
+from tracker.core.models import SchedulerLock
 from tracker.scorecards import snapshots
 
-log = logging.getLogger("tracker.scheduler")
+log = logging.getLogger("tracker.operations.scheduler")
 
 LOCK_NAME = "scheduler"
 # pg_try_advisory_lock keys: "ATIS" as a number, and the tracker's schema (advisory locks are
@@ -498,3 +498,6 @@ def scheduler_command(run_seconds: float | None, poll_seconds: float) -> None:
     """Run the scheduler: overdue sweep, alert planning and delivery (run exactly one)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     run_scheduler(app, run_seconds=run_seconds, poll_seconds=poll_seconds)
+
+
+COMMANDS = [scheduler_command]

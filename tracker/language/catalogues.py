@@ -1,8 +1,8 @@
 """The translation catalogues: extract the messages, update and compile them, check them.
 
-``python -m tracker.catalogues update`` (``make messages``) extracts every message of the code
+``python -m tracker.language.catalogues update`` (``make messages``) extracts every message of the code
 and templates (babel.cfg), merges them into each ``tracker/translations/<lang>/.../messages.po``
-and compiles; ``python -m tracker.catalogues check`` (``make lint``, tests/test_catalogues.py)
+and compiles; ``python -m tracker.language.catalogues check`` (``make lint``, tests/test_catalogues.py)
 lists the messages a catalogue lacks, leaves untranslated or fuzzy, keeps although no code uses
 them any more (stale), and translations that drop or invent a ``%(name)s`` placeholder.
 """
@@ -18,8 +18,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
-from tracker.config import PROJECT_ROOT
-from tracker.i18n import TRANSLATIONS, compile_catalogues
+from tracker.core.config import PROJECT_ROOT
+from tracker.language.i18n import TRANSLATIONS, compile_catalogues
 
 KEYWORDS = {
     "_": None,

@@ -6,7 +6,7 @@ has a counter in ``data_revision`` that is raised in the same transaction as any
 requests, institutions, extensions or complaints, so a committed change and a new revision
 are never seen apart.
 
-Every write the tracker makes goes through a session from ``tracker.db`` (web, API, import,
+Every write the tracker makes goes through a session from ``tracker.core.db`` (web, API, import,
 demo, CLI, scheduler); ``watch`` hooks that session factory:
 
 - ``after_flush``: the ORM rows written (added, changed, deleted) name their newsroom, or their
@@ -36,7 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
-from tracker.models import (
+from tracker.core.models import (
     Complaint,
     DataRevision,
     Extension,
@@ -61,7 +61,7 @@ _DML_TEXT = re.compile(
     r"\b(insert\s+into|update|delete\s+from)\s+\"?(" + "|".join(sorted(WATCHED_TABLES)) + r")\b",
     re.IGNORECASE,
 )
-_INFO_KEY = "tracker.revisions"
+_INFO_KEY = "tracker.core.revisions"
 # More newsrooms or unknown requests than this in one commit: raise every newsroom's revision
 # rather than send a list of ids that long.
 MAX_LISTED = 500
@@ -139,7 +139,7 @@ def _table_name(statement: Any) -> str | None:
 # the scorecard reads: the overdue sweep, which turns "awaiting"/"on hold" into "overdue"
 # (the scorecard reads the status only to leave closed requests out) and stamps updated_at.
 # Without it every hourly sweep would make every newsroom's scorecard be computed again.
-FIGURES_UNCHANGED = "tracker.revisions.figures_unchanged"
+FIGURES_UNCHANGED = "tracker.core.revisions.figures_unchanged"
 
 
 def _after_statement(state: ORMExecuteState) -> None:
@@ -191,7 +191,7 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
 
 def _migrated(conn: sa.Connection) -> bool:
     """True when the database has ``data_revision`` (one look at the schema, asked at each
-    commit that has something to raise, like ``tracker.db.sqlite_search_index``: a migration
+    commit that has something to raise, like ``tracker.core.db.sqlite_search_index``: a migration
     run while the tracker serves takes effect at once). A database not yet migrated to 0006
     has no stored scorecards either: its writes have nothing to raise, and go through."""
     return sa.inspect(conn).has_table(DataRevision.__tablename__)

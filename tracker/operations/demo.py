@@ -13,12 +13,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
-from tracker import clock, db
 from tracker.auth.service import NewUser, create_user, hash_password
+from tracker.core import clock, db
+from tracker.core.models import InfoRequest, Institution, Newsroom, User
 from tracker.files.storage import LocalStorage
-from tracker.i18n import _
 from tracker.institutions.service import InstitutionData, create_institution
-from tracker.models import InfoRequest, Institution, Newsroom, User
+from tracker.language.i18n import _
 from tracker.requests import service
 
 DEMO_NEWSROOM = "Demo newsroom"
@@ -287,3 +287,6 @@ def demo_command(newsroom: str | None) -> None:
         click.echo(f"login: {user.email} {password}")
     for request in requests:
         click.echo(f"{request.id}\t{request.institution.name}\t{request.title}")
+
+
+COMMANDS = [demo_command]

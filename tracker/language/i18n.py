@@ -30,7 +30,7 @@ from flask_babel import (
     ngettext,
 )
 
-from tracker.config import LOCALES, PROJECT_ROOT
+from tracker.core.config import LOCALES, PROJECT_ROOT
 
 __all__ = [
     "COOKIE_NAME",

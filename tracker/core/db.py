@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from tracker.textfold import fold
+from tracker.core.textfold import fold
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -66,7 +66,7 @@ def normalise_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # The search's folding (tracker.textfold), read by the search index's triggers (0016).
+    # The search's folding (tracker.core.textfold), read by the search index's triggers (0016).
     dbapi_connection.create_function(SQLITE_FOLD, 1, fold, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -90,7 +90,7 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["engine"] = engine
     app.extensions["sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
-    from tracker import revisions  # imports the models, which import this module
+    from tracker.core import revisions  # imports the models, which import this module
 
     revisions.watch(app.extensions["sessionmaker"])
     app.teardown_appcontext(_close_session)
@@ -153,7 +153,7 @@ PG_UNACCENT = "tracker_unaccent"
 
 class folded(sa.sql.functions.FunctionElement[str]):
     """``folded(x)``: the text of x as the search compares it, without accents or case
-    (tracker.textfold): ``tracker_fold(x)`` on SQLite, ``lower(tracker_unaccent(x))`` on
+    (tracker.core.textfold): ``tracker_fold(x)`` on SQLite, ``lower(tracker_unaccent(x))`` on
     PostgreSQL (what its trigram indexes hold), ``lower(x)`` elsewhere."""
 
     type = sa.String()

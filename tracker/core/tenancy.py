@@ -7,8 +7,8 @@ from typing import TypeVar
 from flask import abort
 from flask_login import current_user
 
-from tracker import db
-from tracker.models import InfoRequest, Institution
+from tracker.core import db
+from tracker.core.models import InfoRequest, Institution
 
 Owned = TypeVar("Owned", Institution, InfoRequest)
 

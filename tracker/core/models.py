@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, UTCDateTime, utcnow
+from tracker.core.db import Base, UTCDateTime, utcnow
 from tracker.deadlines import SCHEMA_LAW_CODES
 from tracker.timeline import kinds
 
@@ -723,7 +723,7 @@ class CalendarFeed(Base):
 
 class DataRevision(Base):
     """A counter per newsroom, raised in the same transaction as every write to what the
-    scorecard reads (requests, institutions, extensions, complaints): see tracker.revisions.
+    scorecard reads (requests, institutions, extensions, complaints): see tracker.core.revisions.
     No row yet means revision 0."""
 
     __tablename__ = "data_revision"
@@ -816,7 +816,7 @@ class ExportWaiter(Base):
 
 class ScorecardChange(Base):
     """Which institutions a newsroom's data revision touched (NULL: any or all of them),
-    written with the revision (tracker.revisions.bump), so a stored scorecard can be brought
+    written with the revision (tracker.core.revisions.bump), so a stored scorecard can be brought
     up to date by recomputing those institutions alone."""
 
     __tablename__ = "scorecard_change"

@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import clock, db
 from tracker.alerts import service
+from tracker.core import clock, db
 
 
 def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -39,3 +39,6 @@ def sweep_command(today: date | None, dry_run: bool) -> None:
         summary = service.run_all(db.session(), current_app.config, dry_run=dry_run)
     for line in summary.lines():
         click.echo(line)
+
+
+COMMANDS = [sweep_command]

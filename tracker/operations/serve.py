@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
-from tracker.db import check_connection
+from tracker.core.db import check_connection
 
 
 def start_scheduler(base_url: str | None = None) -> subprocess.Popen[bytes]:
@@ -82,3 +82,6 @@ def serve_command(host: str, port: int, scheduler: bool) -> None:
         signal.signal(signal.SIGTERM, previous)
         if process is not None:
             stop_scheduler(process)
+
+
+COMMANDS = [serve_command]

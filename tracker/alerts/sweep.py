@@ -19,8 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker import clock, deadlines, revisions
-from tracker.models import InfoRequest, Institution, Newsroom, TimelineEvent
+from tracker import deadlines
+from tracker.core import clock, revisions
+from tracker.core.models import InfoRequest, Institution, Newsroom, TimelineEvent
 
 SWEEP_LOCK_KEY = 0x53574550  # "SWEP"
 

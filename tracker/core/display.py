@@ -15,9 +15,9 @@ from tracker.deadlines import french
 from tracker.deadlines.engine import ReporterWindow
 from tracker.deadlines.explain import Explanation, Step
 from tracker.deadlines.lawtypes import Law
-from tracker.i18n import _, format_decimal, get_locale, lazy_gettext, ngettext
-from tracker.i18n import format_date as babel_format_date
-from tracker.laws import law_label
+from tracker.institutions.jurisdictions import law_label
+from tracker.language.i18n import _, format_decimal, get_locale, lazy_gettext, ngettext
+from tracker.language.i18n import format_date as babel_format_date
 
 
 def reader_timezone() -> ZoneInfo:

@@ -9,8 +9,8 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from tracker.config import PROJECT_ROOT
-from tracker.db import check_connection, refresh_statistics
+from tracker.core.config import PROJECT_ROOT
+from tracker.core.db import check_connection, refresh_statistics
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 
@@ -59,7 +59,7 @@ def _has_fingerprints(app: Flask) -> bool:
 def upgrade_command(revision: str) -> None:
     """Apply migrations up to REVISION (default: head), then recompute the dates computed
     under other deadline rules."""
-    from tracker.cli import run_recompute
+    from tracker.requests.cli import run_recompute
 
     _reachable()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -94,3 +94,6 @@ def revision_command(message: str, autogenerate: bool) -> None:
     _reachable()
     config = alembic_config(current_app._get_current_object())  # type: ignore[attr-defined]
     command.revision(config, message=message, autogenerate=autogenerate)
+
+
+COMMANDS = [db_cli]
