@@ -17,6 +17,7 @@ The figures go to bench/RESULTS.md (section "Mail in").
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
@@ -102,6 +103,7 @@ def throughput(app, count: int, pdf_every: int, pdf_mb: int) -> list[str]:  # ty
             config["IMAP_PORT"] = int(config["IMAP_PORT"])
             rss: list[float] = []
             polls = 0
+            load_before = os.getloadavg()[0]
             started = time.perf_counter()
             with app.app_context():
                 while True:
@@ -114,6 +116,7 @@ def throughput(app, count: int, pdf_every: int, pdf_mb: int) -> list[str]:  # ty
                             lines.append(f"- poll error: {result.error}")
                         break
             elapsed = time.perf_counter() - started
+            load_after = os.getloadavg()[0]
             with app.app_context():
                 stored = db.session().query(MailMessage).filter_by(newsroom_id=newsroom_id).count()
     finally:
@@ -123,6 +126,8 @@ def throughput(app, count: int, pdf_every: int, pdf_mb: int) -> list[str]:  # ty
         f"- {count} messages ({with_pdf} with a {pdf_mb} MB PDF) appended over IMAP in "
         f"{append_s:.1f} s, then polled in {elapsed:.1f} s ({polls} polls of at most "
         f"{imap.BATCH}): **{count / elapsed:.0f} messages/s** overall; {stored} stored",
+        f"- load average (1 min, 2 cores shared) before and after the poll: {load_before:.1f}, "
+        f"{load_after:.1f}",
         f"- resident memory after each poll (MB): {', '.join(f'{m:.0f}' for m in rss)}",
         f"- growth from the first poll to the last: {rss[-1] - rss[0]:+.0f} MB",
     ]
@@ -134,7 +139,7 @@ def throughput(app, count: int, pdf_every: int, pdf_mb: int) -> list[str]:  # ty
 def plain_rate(app, count: int) -> list[str]:  # type: ignore[no-untyped-def]
     """The same poll over messages without attachments only (the issue's 100/s target)."""
     lines = throughput(app, count, 0, 1)
-    return [line.replace("- ", "- without attachments: ", 1) for line in lines[:1]] + lines[1:2]
+    return [line.replace("- ", "- without attachments: ", 1) for line in lines[:1]] + lines[1:3]
 
 
 def accuracy(app, size: int) -> list[str]:  # type: ignore[no-untyped-def]

@@ -183,3 +183,28 @@ def test_a_poll_whose_batch_fails_stores_the_others_one_by_one(
     ]
     # The bad one is left in the mailbox, the others filed.
     assert dovecot.count("INBOX") == 1 and dovecot.count("filed") == 2
+
+
+def test_a_large_message_is_stored_alone_in_the_mailboxs_order(app: Flask, dovecot: Any) -> None:
+    dovecot.empty()
+    _setup(app)
+    pdf = mh.pdf_bytes(imap.BULK_BYTES + 10_000)
+    dovecot.append(
+        mh.message("A-2024-00123", "First.", message_id="<s1@gc>"),
+        mh.message(
+            "A-2024-00123",
+            "Release.",
+            message_id="<big@gc>",
+            attachments=(("r.pdf", "application/pdf", pdf),),
+        ),
+        mh.message("A-2024-00999", "Third.", message_id="<s3@gc>"),
+    )
+    with app.app_context():
+        result = imap.poll(db.session(), _config(app, dovecot))
+    assert result is not None and result.error == ""
+    assert (result.filed, result.attached) == (3, 3)
+    with app.app_context():
+        rows = db.session().scalars(sa.select(MailMessage).order_by(MailMessage.id)).all()
+        assert [r.message_id for r in rows] == ["<s1@gc>", "<big@gc>", "<s3@gc>"]
+        assert [a.size for a in rows[1].attachments] == [len(pdf)]
+    assert dovecot.count("INBOX") == 0 and dovecot.count("filed") == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -99,8 +100,7 @@ class LocalStorage:
             for path in targets:
                 _fsync(path)
             return
-        with ThreadPoolExecutor(min(SYNC_THREADS, len(targets))) as pool:
-            list(pool.map(_fsync, targets))
+        list(_pool().map(_fsync, targets))
 
     def discard(self, stored: StoredFile) -> None:
         """Remove a file this save put on disk, when what it belonged to was not written."""
@@ -110,6 +110,21 @@ class LocalStorage:
     def open(self, sha256: str) -> BinaryIO:
         """Open a stored file for reading."""
         return self.path_for(sha256).open("rb")
+
+
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The process's threads for ``sync``, started on first use (starting 16 threads for
+    every batch cost more than the batch's fsyncs on a loaded machine); made again in a
+    forked child, which does not inherit its parent's threads."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None or _POOL[0] != os.getpid():
+            _POOL = (os.getpid(), ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="fsync"))
+        return _POOL[1]
 
 
 def _fsync(path: Path) -> None:

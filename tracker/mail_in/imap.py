@@ -38,9 +38,9 @@ BATCH = 500
 # Messages read per round trip and moved together once stored.
 CHUNK = 50
 # Messages stored in one transaction (one insert of their rows, one flush of their files to
-# disk): those of a chunk, until they hold this much. On SQLite the write lock is held that
-# long (about 0.2 s for 50 small messages).
-BATCH_BYTES = 8 * 1024 * 1024
+# disk): the small ones of a chunk, until they hold this much (a large one is stored alone).
+# On SQLite the write lock is held that long (about 0.2 s for 50 small messages).
+BATCH_BYTES = 2 * 1024 * 1024
 # Messages up to this size are fetched a chunk at a time; larger ones one by one.
 BULK_BYTES = 256 * 1024
 
@@ -222,7 +222,14 @@ def poll(db: Session, config: Mapping[str, Any]) -> PollResult | None:
                     continue
                 data = bodies.pop(uid, None)
                 if data is None:
-                    data = _fetch(conn, uid, "(BODY.PEEK[])")
+                    # A large message is stored alone (memory stays that of one message):
+                    # the messages before it first, to keep the mailbox's order.
+                    done += _store(db, context, batch, result, problems)
+                    batch, held = [], 0
+                    big = _fetch(conn, uid, "(BODY.PEEK[])")
+                    done += _store(db, context, [(uid, big)], result, problems)
+                    del big
+                    continue
                 batch.append((uid, data))
                 held += len(data)
                 if held >= BATCH_BYTES:
