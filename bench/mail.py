@@ -20,6 +20,7 @@ import argparse
 import os
 import random
 import resource
+import secrets
 import shutil
 import sys
 import tempfile
@@ -69,9 +70,12 @@ def throughput(app, count: int, pdf_every: int, pdf_mb: int) -> list[str]:  # ty
     from tracker.mail_in import imap
 
     today = date(2024, 3, 20)
-    room = f"Bench {count}-{pdf_every}"
+    # A newsroom of its own each run: on a database kept from an earlier run, the same
+    # messages in the same newsroom would only be found already stored.
+    run = secrets.token_hex(3)
+    room = f"Bench {count}-{pdf_every} {run}"
     with builders.desk(
-        app, f"bench-{count}-{pdf_every}@example.org", newsroom=room, today=today
+        app, f"bench-{count}-{pdf_every}-{run}@example.org", newsroom=room, today=today
     ) as desk:
         rcmp = desk.institution("RCMP", access_email="aiprp@rcmp-grc.gc.ca")
         numbers = [desk.request(rcmp, f"R{n}", file_number=f"A-2024-{n:05d}").id for n in range(50)]
@@ -151,10 +155,15 @@ def accuracy(app, size: int) -> list[str]:  # type: ignore[no-untyped-def]
     from tracker.mail_in import service
 
     today = date(2024, 3, 20)
-    with builders.desk(app, "corpus@example.org", newsroom="Corpus desk", today=today) as desk:
+    run = secrets.token_hex(3)
+    with builders.desk(
+        app, f"corpus-{run}@example.org", newsroom=f"Corpus desk {run}", today=today
+    ) as desk:
         plan = mail_corpus.build_newsroom(desk, random.Random(21))
         newsroom_id = desk.user.newsroom_id
-    with builders.desk(app, "other@star.test", newsroom="Corpus rival", today=today) as other:
+    with builders.desk(
+        app, f"other-{run}@star.test", newsroom=f"Corpus rival {run}", today=today
+    ) as other:
         for number in plan.foreign_numbers:
             other.request("RCMP", "Rival's", file_number=number)
     corpus = mail_corpus.generate(plan, count=size)
