@@ -64,8 +64,10 @@ def test_explanation_in_french_from_the_engines_facts() -> None:
     assert quebec is not None
     assert "art. 47 de la Loi sur l'accès" in quebec[1].text
     assert "art. 52 de la Loi d'interprétation (RLRQ c. I-16)" in quebec[1].text
-    # A law this module does not word keeps the English steps.
-    assert french.explanation_steps(explain("us-foia", date(2020, 2, 10)), str) is None
+    # An English-only statute is explained in French and cited by its English title.
+    foia = french.explanation_steps(explain("us-foia", date(2020, 2, 10)), str)
+    assert foia is not None
+    assert "(5 U.S.C. 552(a)(6)(A)(i);" in foia[1].text
 
 
 def test_request_page_cites_the_french_statute(app: Flask, client: FlaskClient) -> None:

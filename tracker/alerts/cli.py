@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from tracker.alerts import service
 from tracker.core import clock, db
+from tracker.language.i18n import _, command_context
 
 
 def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -19,9 +20,13 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-22."
-        ) from None
+        # Option callbacks run before with_appcontext: word the error in the app's language.
+        with command_context(_ctx):
+            message = _(
+                "%(value)s is not a date; write it as YYYY-MM-DD, e.g. 2026-11-22.",
+                value=repr(value),
+            )
+        raise click.BadParameter(message) from None
 
 
 @click.command("sweep")

@@ -26,6 +26,7 @@ from tracker import deadlines
 from tracker.core import clock
 from tracker.core.models import Alert, InfoRequest, User
 from tracker.core.urls import base_url
+from tracker.deadlines import french
 from tracker.language.i18n import (
     _,
     force_locale,
@@ -173,6 +174,12 @@ def request_facts(request: InfoRequest, today: date) -> dict[str, Any]:
     late, working_late = _late(request.law_code, due, until, province) if due < until else (0, 0)
     window = law.complaint_window
     complaint_due = request.complaint_due_on
+    # The sections and the body as the mail's language cites them (tracker.deadlines.french).
+    english = (locale := get_locale()) is None or locale.language == "en"
+
+    def cited(section: str) -> str:
+        return law.cite(section) if english else french.cite(law, section)
+
     return {
         "request": request,
         "law": law,
@@ -185,13 +192,11 @@ def request_facts(request: InfoRequest, today: date) -> dict[str, Any]:
         "days_late": late,
         "working_days_late": working_late,
         "period_section": law.period_text,
-        "deemed_section": law.cite(law.deemed_refusal_section)
-        if law.deemed_refusal_section
-        else None,
+        "deemed_section": cited(law.deemed_refusal_section) if law.deemed_refusal_section else None,
         "complaint_due_on": complaint_due,
         "complaint_days_left": (complaint_due - today).days if complaint_due else None,
-        "complaint_body": law.complaint_body,
-        "complaint_section": law.cite(window.section) if window else None,
+        "complaint_body": law.complaint_body if english else french.body_name(law.complaint_body),
+        "complaint_section": cited(window.section) if window else None,
         "complaint_window": (
             _plural(window.length, "working day" if window.unit == "working" else "day")
             if window

@@ -49,7 +49,7 @@ from tracker.alerts import mail, sweep
 from tracker.core import clock
 from tracker.core.config import WEEKDAYS
 from tracker.core.models import Alert, InfoRequest, User
-from tracker.language.i18n import lazy_gettext
+from tracker.language.i18n import _, lazy_gettext
 from tracker.reminders.service import plan_reminders
 from tracker.requests.people import watchers_by_request
 
@@ -621,13 +621,13 @@ class Summary:
 
     def lines(self) -> list[str]:
         """Human-readable summary lines."""
-        suffix = " (dry run: nothing written or sent)" if self.dry_run else ""
+        suffix = _(" (dry run: nothing written or sent)") if self.dry_run else ""
         return [
-            f"requests flagged overdue: {self.flagged}{suffix}",
-            f"alerts queued: {self.queued}",
-            f"alerts sent: {self.sent}",
-            f"alerts failed: {self.failed}",
-            f"alerts waiting to retry: {self.retrying}",
+            _("requests flagged overdue: %(num)s", num=self.flagged) + suffix,
+            _("alerts queued: %(num)s", num=self.queued),
+            _("alerts sent: %(num)s", num=self.sent),
+            _("alerts failed: %(num)s", num=self.failed),
+            _("alerts waiting to retry: %(num)s", num=self.retrying),
         ]
 
 

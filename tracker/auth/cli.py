@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from tracker.auth import service as accounts
 from tracker.core import db
+from tracker.language.i18n import _
 
 
 @click.command("create-user")
@@ -48,9 +49,23 @@ def create_user_command(
             )
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"created {user.role} {user.email} in newsroom {user.newsroom.name!r}")
+    if user.role == "admin":
+        created = _(
+            "created admin %(email)s in newsroom %(newsroom)s",
+            email=user.email,
+            newsroom=repr(user.newsroom.name),
+        )
+    else:
+        created = _(
+            "created reporter %(email)s in newsroom %(newsroom)s",
+            email=user.email,
+            newsroom=repr(user.newsroom.name),
+        )
+    click.echo(created)
     if temporary:
-        click.echo(f"temporary password (to change at first login): {password}")
+        click.echo(
+            _("temporary password (to change at first login): %(password)s", password=password)
+        )
 
 
 COMMANDS = [create_user_command]

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from tracker.auth import password_feedback
 from tracker.core.models import LoginFailure, Newsroom, User
-from tracker.language.i18n import _, get_locale
+from tracker.language.i18n import _
 
 MIN_PASSWORD_LENGTH = 10
 # Failed logins allowed within the window (tracker.auth.service.login_throttled): per account
@@ -87,10 +88,12 @@ def password_problem(password: str, email: str, name: str = "") -> str | None:
     estimate = zxcvbn(password[:ESTIMATE_CHARACTERS], user_inputs=[w for w in inputs if w])
     if estimate["score"] < MIN_PASSWORD_SCORE:
         advice = _("Choose a less common password: a few unrelated words work.")
-        warning = estimate["feedback"].get("warning")
-        if not warning or str(get_locale() or "en") != "en":  # zxcvbn speaks English only
-            warning = _("This password is easy to guess.")
-        return f"{warning.rstrip('.')}. {advice}"
+        # zxcvbn's own sentences, through the catalogues (tracker.auth.password_feedback).
+        warning, suggestions = password_feedback.feedback(
+            estimate["feedback"].get("warning"), estimate["feedback"].get("suggestions", ())
+        )
+        warning = warning or _("This password is easy to guess.")
+        return " ".join([warning, advice, *suggestions[:2]])
     return None
 
 

@@ -12,7 +12,7 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from tracker.deadlines import french
-from tracker.deadlines.engine import ReporterWindow
+from tracker.deadlines.engine import Problem, ReporterWindow
 from tracker.deadlines.explain import Explanation, Step
 from tracker.deadlines.lawtypes import Law
 from tracker.institutions.jurisdictions import law_label
@@ -194,6 +194,28 @@ def window_text(law: Law, window: ReporterWindow) -> str:
     return window.text
 
 
+def problem_text(law: Law, problem: Problem) -> str:
+    """An extension problem as a sentence in the reader's language."""
+    if reader_locale() == "fr":
+        return french.problem_text(law, problem, long_date)
+    return problem.message
+
+
+def problem_citation(law: Law, problem: Problem) -> str:
+    """An extension problem's citation in the reader's language."""
+    if reader_locale() == "fr":
+        return french.problem_citation(law, problem)
+    return problem.citation
+
+
+def lateness_effect(law: Law) -> str:
+    """What silence past the due date means under the law, in the reader's language."""
+    if reader_locale() == "fr":
+        return french.lateness_effect(law) or ""
+    cited = law.silence_cite
+    return law.lateness_effect.format(cite=cited) if cited else ""
+
+
 def window_citation(law: Law, window: ReporterWindow) -> str:
     """A reporter's window's citation in the reader's language."""
     if reader_locale() == "fr":
@@ -212,6 +234,9 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.globals["law_jurisdiction"] = law_jurisdiction
     app.jinja_env.globals["window_text"] = window_text
     app.jinja_env.globals["window_citation"] = window_citation
+    app.jinja_env.globals["problem_text"] = problem_text
+    app.jinja_env.globals["problem_citation"] = problem_citation
+    app.jinja_env.globals["lateness_effect"] = lateness_effect
     app.context_processor(lambda: {"request_url": request_links()})
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")

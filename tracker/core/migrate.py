@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from tracker.core.config import PROJECT_ROOT
 from tracker.core.db import check_connection, refresh_statistics
+from tracker.language.i18n import _
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 
@@ -64,7 +65,7 @@ def upgrade_command(revision: str) -> None:
     _reachable()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     upgrade(app, revision)
-    click.echo(f"database at {revision}")
+    click.echo(_("database at %(revision)s", revision=revision))
     if _has_fingerprints(app):
         click.echo(run_recompute().line())
 
@@ -75,7 +76,7 @@ def downgrade_command(revision: str) -> None:
     """Revert migrations down to REVISION ("base" removes every table)."""
     _reachable()
     downgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
-    click.echo(f"database at {revision}")
+    click.echo(_("database at %(revision)s", revision=revision))
 
 
 @db_cli.command("current")

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import calendar as _calendar_months
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
@@ -473,6 +473,9 @@ class Problem:
     message: str
     citation: str
     severity: str = "error"  # "error" (contrary to the statute) or "warning" (guidance)
+    # The figures the message states (days, dates, the reason given), so that another
+    # language can word the same problem (tracker.deadlines.french.problem_text).
+    values: tuple[tuple[str, object], ...] = field(default=(), compare=False)
 
 
 def check_extension(
@@ -518,6 +521,7 @@ def check_extension(
                 f"{reason!r} is not a ground for extension under the {law_obj.short_name}; "
                 f"valid: {', '.join(f'{r.code} ({r.section})' for r in rule.reasons)}.",
                 "; ".join(law_obj.cite(s) for s in rule.sections),
+                values=(("reason", reason),),
             )
         )
     original_due = due_date(law_obj.code, received, province=province)
@@ -529,6 +533,7 @@ def check_extension(
                 "No notice of the extension was recorded; the requester must be told within the "
                 f"original period (by {original_due.isoformat()}).",
                 notice_cite,
+                values=(("original_due", original_due),),
             )
         )
     elif notice_date > original_due:
@@ -539,6 +544,7 @@ def check_extension(
                 f"Notice of the extension was given on {notice_date.isoformat()}, after the original "
                 f"deadline of {original_due.isoformat()}; an extension must be claimed within the original period.",
                 notice_cite,
+                values=(("notice_date", notice_date), ("original_due", original_due)),
             )
         )
     capped = chosen is None or not chosen.uncapped
@@ -555,6 +561,7 @@ def check_extension(
                         f"longer needs the {rule.approver}'s permission. Only "
                         f"{rule.max_days} {unit} count toward the due date until a permission is recorded.",
                         max_cite,
+                        values=(("days", days),),
                     )
                 )
         elif rule.max_kind == "written-reasons":
@@ -568,6 +575,7 @@ def check_extension(
                     "certain within a reasonable period.",
                     max_cite,
                     "warning",
+                    values=(("days", days),),
                 )
             )
         else:
@@ -579,6 +587,7 @@ def check_extension(
                     f"An extension of {days} {unit} exceeds the {rule.max_days} {unit} the law allows; "
                     f"only {rule.max_days} {unit} count toward the due date.",
                     max_cite,
+                    values=(("days", days),),
                 )
             )
     if (
@@ -593,6 +602,7 @@ def check_extension(
                 f"An extension of {days} days exceeds {rule.commissioner_notice_threshold} days, so the "
                 f"{law_obj.complaint_body} must be notified.",
                 law_obj.cite(rule.commissioner_section or rule.sections[0]),
+                values=(("days", days),),
             )
         )
     if permission_on is not None and rule.max_kind == "permission":
@@ -605,6 +615,7 @@ def check_extension(
                 "normally accepts as reasonable.",
                 rule.guidance_citation or law_obj.cite(rule.sections[0]),
                 "warning",
+                values=(("days", days),),
             )
         )
     return problems

@@ -17,6 +17,7 @@ from tracker.core import clock, db
 from tracker.core.models import Newsroom
 from tracker.core.urls import base_url
 from tracker.exports import jobs, service
+from tracker.language.i18n import _
 
 
 @click.command("export")
@@ -40,14 +41,16 @@ def export_command(newsroom: str, output: Path, force: bool, today: date | None)
     session = db.session()
     room = session.scalar(sa.select(Newsroom).where(Newsroom.name == newsroom))
     if room is None:
-        raise click.ClickException(f"No newsroom named {newsroom!r}.")
+        raise click.ClickException(_("No newsroom named %(name)s.", name=repr(newsroom)))
     if output.exists() and not force:
-        raise click.ClickException(f"{output} exists; use --force to replace it.")
+        raise click.ClickException(_("%(path)s exists; use --force to replace it.", path=output))
     day = today or clock.today(room.timezone or current_app.config["TIMEZONE"])
     total = service.newsroom_row_count(session, room.id)
     part = output.with_name(output.name + ".part")
     done = [0]
-    with click.progressbar(length=total, label=f"Exporting {room.name}", file=sys.stderr) as bar:
+    with click.progressbar(
+        length=total, label=_("Exporting %(name)s", name=room.name), file=sys.stderr
+    ) as bar:
 
         def progress(rows: int) -> None:
             done[0] += rows
@@ -61,7 +64,14 @@ def export_command(newsroom: str, output: Path, force: bool, today: date | None)
             part.unlink(missing_ok=True)
             raise
     os.replace(part, output)
-    click.echo(f"{output}: {done[0]} lines, {output.stat().st_size} bytes")
+    click.echo(
+        _(
+            "%(path)s: %(lines)s lines, %(size)s bytes",
+            path=output,
+            lines=done[0],
+            size=output.stat().st_size,
+        )
+    )
 
 
 COMMANDS = [export_command]

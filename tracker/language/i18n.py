@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from flask import Flask, current_app, g, has_request_context, request
+import click
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask.cli import ScriptInfo
 from flask_babel import (
     Babel,
     force_locale,
@@ -39,6 +42,7 @@ __all__ = [
     "TRANSLATIONS",
     "_",
     "browser_locale",
+    "command_context",
     "compile_catalogues",
     "force_locale",
     "format_date",
@@ -99,6 +103,15 @@ def browser_locale() -> str:
         return chosen
     best = request.accept_languages.best_match(LOCALES)
     return normalize_locale(best) or _default_locale()
+
+
+def command_context(ctx: click.Context) -> AbstractContextManager[object]:
+    """The application's context for a command's option callback, which runs before
+    ``with_appcontext`` pushes it: its messages then use TRACKER_DEFAULT_LOCALE too."""
+    info = ctx.find_object(ScriptInfo)
+    if has_app_context() or info is None:
+        return nullcontext()
+    return info.load_app().app_context()
 
 
 def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:

@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from tracker.core import clock, db
 from tracker.core.models import Newsroom
 from tracker.files.storage import LocalStorage
-from tracker.language.i18n import LOCALES, force_locale, normalize_locale
+from tracker.language.i18n import LOCALES, _, force_locale, normalize_locale
 from tracker.mail_in import service
 
 
@@ -47,22 +47,29 @@ def ingest_mail_command(paths: tuple[Path, ...], newsroom: str, language: str | 
     """Bring in .eml, .msg or .mbox files: one line per message (Message-ID, request id or
     ``unmatched``, how it was matched or why not, in the reader's language)."""
     locale = language or _environment_locale() or current_app.config.get("DEFAULT_LOCALE") or "en"
+    with force_locale(locale):
+        _ingest(paths, newsroom)
+
+
+def _ingest(paths: tuple[Path, ...], newsroom: str) -> None:
     session = db.session()
     room = session.scalar(sa.select(Newsroom).where(Newsroom.name == newsroom))
     if room is None:
-        raise click.ClickException(f"No newsroom named {newsroom!r}.")
+        raise click.ClickException(_("No newsroom named %(name)s.", name=repr(newsroom)))
     context = context_for(room.id, "cli")
     limit = context.max_bytes
     for path in paths:
         size = path.stat().st_size
         if size > limit * 20:
-            click.echo(f"-\tunmatched\tskipped: {path.name} is too large to read", err=True)
+            click.echo(
+                _("-\tunmatched\tskipped: %(name)s is too large to read", name=path.name),
+                err=True,
+            )
             continue
         with db.transaction() as session:
             results = service.ingest_file(session, context, path.name, path.read_bytes())
-        with force_locale(locale):
-            for result in results:
-                click.echo(result.line())
+        for result in results:
+            click.echo(result.line())
 
 
 def _environment_locale() -> str | None:

@@ -27,6 +27,7 @@ from tracker import __version__
 from tracker.core.db import Base, trigram_schema, unaccent_schema
 from tracker.core.models import Attachment
 from tracker.files.storage import LocalStorage
+from tracker.language.i18n import _
 from tracker.records import ddl as records_ddl
 
 
@@ -241,7 +242,7 @@ def _backed_up_files(source: Path, manifest: dict[str, Any]) -> Iterator[tuple[s
     with (source / manifest["files_list"]).open(encoding="ascii") as lines:
         for line in lines:
             if line.strip():
-                sha, _, expected = line.strip().partition(" ")
+                sha, _sep, expected = line.strip().partition(" ")
                 yield sha, expected
 
 
@@ -353,15 +354,22 @@ def backup_command(path: Path, quiet: bool) -> None:
         raise click.ClickException(str(exc)) from None
     rows = manifest["rows"]
     click.echo(
-        f"backed up {rows.get('info_request', 0)} requests, "
-        f"{manifest['file_count']} files to {path}"
+        _(
+            "backed up %(requests)s requests, %(files)s files to %(path)s",
+            requests=rows.get("info_request", 0),
+            files=manifest["file_count"],
+            path=path,
+        )
     )
     if manifest["missing_count"]:
         more = manifest["missing_count"] - len(manifest["missing_files"])
         click.echo(
-            f"warning: {manifest['missing_count']} files were already missing: "
-            + ", ".join(manifest["missing_files"])
-            + (f" and {more} more" if more else ""),
+            _(
+                "warning: %(num)s files were already missing: %(files)s",
+                num=manifest["missing_count"],
+                files=", ".join(manifest["missing_files"]),
+            )
+            + (_(" and %(num)s more", num=more) if more else ""),
             err=True,
         )
 
@@ -378,8 +386,12 @@ def restore_command(path: Path, quiet: bool) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
-        f"restored {manifest['rows'].get('info_request', 0)} requests, "
-        f"{_file_count(manifest)} files from {path}"
+        _(
+            "restored %(requests)s requests, %(files)s files from %(path)s",
+            requests=manifest["rows"].get("info_request", 0),
+            files=_file_count(manifest),
+            path=path,
+        )
     )
 
 

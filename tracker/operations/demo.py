@@ -282,9 +282,11 @@ def demo_command(newsroom: str | None) -> None:
     except DemoError as exc:
         raise click.ClickException(str(exc)) from None
     if password is None:
-        click.echo(f"newsroom: {user.newsroom.name} owner: {user.email}")
+        click.echo(
+            _("newsroom: %(name)s owner: %(email)s", name=user.newsroom.name, email=user.email)
+        )
     else:
-        click.echo(f"login: {user.email} {password}")
+        click.echo(_("login: %(email)s %(password)s", email=user.email, password=password))
     for request in requests:
         click.echo(f"{request.id}\t{request.institution.name}\t{request.title}")
 

@@ -38,6 +38,7 @@ from tracker.alerts import service
 from tracker.core import clock, db
 from tracker.core.db import refresh_statistics
 from tracker.core.models import SchedulerLock
+from tracker.language.i18n import _
 from tracker.scorecards import snapshots
 
 log = logging.getLogger("tracker.operations.scheduler")
@@ -438,19 +439,26 @@ def run_scheduler(
         timer.daemon = True
         timer.start()
     lock = make_lock(app.extensions["engine"], app.config["SCHEDULER_LEASE_SECONDS"])
+    # The lines it prints, in the newsroom's language (TRACKER_DEFAULT_LOCALE): worded here,
+    # where the application's context is, not in the scheduler's threads.
+    with app.app_context():
+        waiting = _("another scheduler holds the lock; waiting")
+        lost = _("scheduler lock lost; waiting to take it again")
+        started = _("scheduler started (lock held by %(holder)s); jobs: %(jobs)s")
+        stopped = _("scheduler stopped")
     try:
         while not stop.is_set():
             said_waiting = False
             while not stop.is_set() and not lock.try_acquire():
                 if not said_waiting:
-                    echo("another scheduler holds the lock; waiting")
+                    echo(waiting)
                     said_waiting = True
                 stop.wait(poll_seconds)
             if stop.is_set():
                 break
             if not recompute_job(app, lock, stop):
                 if not stop.is_set():
-                    echo("scheduler lock lost; waiting to take it again")
+                    echo(lost)
                 continue
             scheduler = build_scheduler(app, lock)
             jobs = ", ".join(job.id for job in scheduler.get_jobs())
@@ -458,7 +466,7 @@ def run_scheduler(
             def on_start(
                 _event: Any, scheduler: BlockingScheduler = scheduler, jobs: str = jobs
             ) -> None:
-                echo(f"scheduler started (lock held by {lock.holder}); jobs: {jobs}")
+                echo(started % {"holder": lock.holder, "jobs": jobs})
                 if stop.is_set():  # a signal arrived before the scheduler was running
                     scheduler.shutdown(wait=False)
 
@@ -469,14 +477,14 @@ def run_scheduler(
             for thread in stopping:
                 thread.join()  # running jobs finish before the lock is given back
             if not stop.is_set():
-                echo("scheduler lock lost; waiting to take it again")
+                echo(lost)
     finally:
         lock.release()
         if timer is not None:
             timer.cancel()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    echo("scheduler stopped")
+    echo(stopped)
 
 
 @click.command("scheduler")

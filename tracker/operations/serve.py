@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 from tracker.core.db import check_connection
+from tracker.language.i18n import _
 
 
 def start_scheduler(base_url: str | None = None) -> subprocess.Popen[bytes]:
@@ -74,7 +75,7 @@ def serve_command(host: str, port: int, scheduler: bool) -> None:
     app.config["SERVED_URL"] = served
     process = start_scheduler(served) if scheduler else None
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    click.echo(f"ATI tracker on {served}/  (Ctrl-C stops it)")
+    click.echo(_("ATI tracker on %(url)s/  (Ctrl-C stops it)", url=served))
     try:
         # No reloader: it would start the app (and any scheduler) twice.
         run_simple(host, port, app, use_reloader=False, threaded=True)

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from tracker.core import clock, db
 from tracker.files.storage import LocalStorage
-from tracker.language.i18n import force_locale
+from tracker.language.i18n import _, force_locale, format_decimal, ngettext
 from tracker.language.service import request_language
 from tracker.packets.dossier import newsroom_timezone
 from tracker.packets.service import PacketError, build_packet
@@ -24,12 +24,15 @@ def parse_generated_at(value: str) -> datetime:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(
-            f"{value!r} is not an ISO 8601 date and time, e.g. 2026-11-22T15:00:00Z"
+            _(
+                "%(value)s is not an ISO 8601 date and time, e.g. 2026-11-22T15:00:00Z",
+                value=repr(value),
+            )
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     if moment.astimezone(UTC).year < 1980:
-        raise click.BadParameter("ZIP archives cannot hold dates before 1980.")
+        raise click.BadParameter(_("ZIP archives cannot hold dates before 1980."))
     return moment.astimezone(UTC)
 
 
@@ -54,7 +57,7 @@ def packet_command(request_id: int, output: str, generated_at: str | None, force
     session = db.session()
     request = load_request(session, request_id)
     if request is None:
-        raise click.ClickException(f"There is no request #{request_id}.")
+        raise click.ClickException(_("There is no request #%(id)s.", id=request_id))
     tz = newsroom_timezone(request, current_app.config["TIMEZONE"])
     if moment is None:
         moment, today = clock.now(), clock.today(tz)
@@ -77,8 +80,13 @@ def packet_command(request_id: int, output: str, generated_at: str | None, force
     finally:
         session.rollback()
     click.echo(
-        f"wrote {packet.path} ({packet.size:,} bytes, {len(packet.dossier.files)} original "
-        f"file{'s' if len(packet.dossier.files) != 1 else ''})"
+        ngettext(
+            "wrote %(path)s (%(size)s bytes, %(num)s original file)",
+            "wrote %(path)s (%(size)s bytes, %(num)s original files)",
+            len(packet.dossier.files),
+            path=packet.path,
+            size=format_decimal(packet.size),
+        )
     )
 
 

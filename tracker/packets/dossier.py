@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import object_session
 
 from tracker import __version__, deadlines
 from tracker.core.models import InfoRequest, Newsroom, TimelineEvent, User
+from tracker.deadlines import french
 from tracker.language.i18n import _, format_date, get_locale, lazy_gettext, ngettext
 from tracker.requests.describe import describe
 from tracker.requests.service import (
@@ -290,7 +292,10 @@ def _window_text(
     is_open, text = _window_summary(law, state, today, late, complaints)
     if complaints or not windows:
         return is_open, text
-    details = " ".join(w.text for w in windows)
+    english = (locale := get_locale()) is None or locale.language == "en"
+    details = " ".join(
+        w.text if english else (french.window_text(law, w, _packet_day) or w.text) for w in windows
+    )
     if state.complaint_due_on is None:
         return is_open, details
     return is_open, f"{text} {details}"
@@ -406,16 +411,23 @@ def gather(request: InfoRequest, *, generated_at: datetime, today: date, tz: str
     law = deadline.law  # the version in force on the received date
     state, explanation = deadline.state, deadline.explanation
     reasons = {r.code: r for r in (law.extension.reasons if law.extension else ())}
+    english = (locale := get_locale()) is None or locale.language == "en"
     unit = "calendar days" if law.unit == "calendar" else "working days"
     extensions = tuple(
         ExtensionReview(
             days=check.extension.days,
             unit=unit,
             reason=check.extension.reason,
-            reason_label=reasons[check.extension.reason].label
+            reason_label=(
+                reasons[check.extension.reason].label
+                if english
+                else french.reason_label(reasons[check.extension.reason].label)
+            )
             if check.extension.reason in reasons
             else check.extension.reason,
-            reason_section=law.cite(reasons[check.extension.reason].section)
+            reason_section=(law.cite if english else partial(french.cite, law))(
+                reasons[check.extension.reason].section
+            )
             if check.extension.reason in reasons
             else "",
             notice_on=check.extension.notice_on,

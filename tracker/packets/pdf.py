@@ -32,6 +32,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from tracker.deadlines import french
+from tracker.deadlines.engine import Problem
 from tracker.deadlines.lawtypes import Law
 from tracker.language.i18n import _, format_date, format_decimal, get_locale, ngettext
 from tracker.packets.dossier import FINDING_LABELS, GROUNDS_LABELS, Dossier, the
@@ -158,6 +159,15 @@ def _claimed(days: int, unit: str) -> str:
 def _cite(law: Law, section: str) -> str:
     """A section cited as the packet's language cites it (tracker.deadlines.french)."""
     return law.cite(section) if _english() else french.cite(law, section)
+
+
+def _problem(law: Law, problem: Problem) -> str:
+    """An extension problem as the packet's language words it."""
+    return problem.message if _english() else french.problem_text(law, problem, _day)
+
+
+def _problem_cite(law: Law, problem: Problem) -> str:
+    return problem.citation if _english() else french.problem_citation(law, problem)
 
 
 def _english() -> bool:
@@ -336,12 +346,14 @@ def _deadline(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
                     + _text(
                         _(
                             "Contrary to the law: %(problem)s (%(cite)s)",
-                            problem=p.message,
-                            cite=p.citation,
+                            problem=_problem(d.law, p),
+                            cite=_problem_cite(d.law, p),
                         )
                         if p.severity == "error"
                         else _(
-                            "Warning: %(problem)s (%(cite)s)", problem=p.message, cite=p.citation
+                            "Warning: %(problem)s (%(cite)s)",
+                            problem=_problem(d.law, p),
+                            cite=_problem_cite(d.law, p),
                         )
                     ),
                     s.warn,

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from tracker.core import db
 from tracker.core.models import InfoRequest, RecordFile
+from tracker.language.i18n import _
 from tracker.records import jobs
 
 
@@ -42,14 +43,14 @@ def extract_text_command(
     """Read the text of attached files (PDF text, OCR, e-mail bodies), one file at a time."""
     session = db.session()
     if request_id is not None and session.get(InfoRequest, request_id) is None:
-        raise click.ClickException(f"no request {request_id}")
+        raise click.ClickException(_("no request %(id)s", id=request_id))
     if again:
         if request_id is None:
-            raise click.ClickException("--again needs --request")
-        click.echo(f"{jobs.requeue(session, request_id)} file(s) queued again")
+            raise click.ClickException(_("--again needs --request"))
+        click.echo(_("%(num)s file(s) queued again", num=jobs.requeue(session, request_id)))
     queued = jobs.queue_missing(session, request_id)
     if queued:
-        click.echo(f"{queued} file(s) queued")
+        click.echo(_("%(num)s file(s) queued", num=queued))
     if wait:
         started = time.monotonic()
         while True:
@@ -58,19 +59,52 @@ def extract_text_command(
             if not left:
                 break
             if timeout is not None and time.monotonic() - started > timeout:
-                raise click.ClickException(f"{left} file(s) still waiting after {timeout:g} s")
+                seconds = format(timeout, "g")
+                raise click.ClickException(
+                    _(
+                        "%(num)s file(s) still waiting after %(seconds)s s",
+                        num=left,
+                        seconds=seconds,
+                    )
+                )
             time.sleep(1)
     else:
 
         def report(file_id: int, ok: bool) -> None:
             row = db.session().get(RecordFile, file_id, populate_existing=True)
             if row is not None:
-                what = f"{row.pages_done} page(s)" if ok else f"failed: {row.reason}"
-                click.echo(f"file {row.attachment_id} of request {row.request_id}: {what}")
+                what = (
+                    _("%(num)s page(s)", num=row.pages_done)
+                    if ok
+                    else _("failed: %(reason)s", reason=row.reason)
+                )
+                click.echo(
+                    _(
+                        "file %(file)s of request %(request)s: %(what)s",
+                        file=row.attachment_id,
+                        request=row.request_id,
+                        what=what,
+                    )
+                )
 
         jobs.work(session, current_app.config, request_id=request_id, on_file=report)
     counts = _counts(request_id)
-    click.echo(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no files")
+    click.echo(
+        ", ".join(_status_count(status, n) for status, n in sorted(counts.items())) or _("no files")
+    )
+
+
+def _status_count(status: str, n: int) -> str:
+    """How many files are in a reading status, as the command prints it ("3 done")."""
+    if status == "queued":
+        return _("%(num)s queued", num=n)
+    if status == "reading":
+        return _("%(num)s reading", num=n)
+    if status == "done":
+        return _("%(num)s done", num=n)
+    if status == "failed":
+        return _("%(num)s failed", num=n)
+    return f"{n} {status}"
 
 
 COMMANDS = [extract_text_command]

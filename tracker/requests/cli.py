@@ -10,7 +10,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from tracker.core import db
-from tracker.deadlines import LAW_CODES, explain, reporter_windows
+from tracker.deadlines import LAW_CODES, explain, french, reporter_windows
+from tracker.language.i18n import _, get_locale
 from tracker.requests import recompute
 
 
@@ -19,7 +20,11 @@ def _parse_date(value: str, what: str) -> date:
         parsed = date.fromisoformat(value)
     except ValueError:
         raise click.UsageError(
-            f"{what} must be a date in ISO form YYYY-MM-DD, got {value!r}"
+            _(
+                "%(what)s must be a date in ISO form YYYY-MM-DD, got %(value)s",
+                what=what,
+                value=repr(value),
+            )
         ) from None
     return parsed
 
@@ -59,6 +64,7 @@ def _parse_date(value: str, what: str) -> date:
     metavar="DATE",
     help="The date the response was received, for the windows after it.",
 )
+@with_appcontext
 def deadline_command(
     law: str,
     received: str,
@@ -76,7 +82,9 @@ def deadline_command(
     for item in pauses:
         start, sep, end = item.partition(":")
         if not sep:
-            raise click.UsageError(f"--pause must look like START:END, got {item!r}")
+            raise click.UsageError(
+                _("--pause must look like START:END, got %(value)s", value=repr(item))
+            )
         pause_pairs.append((_parse_date(start, "--pause start"), _parse_date(end, "--pause end")))
     try:
         result = explain(
@@ -93,10 +101,30 @@ def deadline_command(
     except (ValueError, TypeError) as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(result.due.isoformat())
-    click.echo(result.as_text())
-    click.echo("Reporter's windows:")
+    # In the command's language (TRACKER_DEFAULT_LOCALE): French from tracker.deadlines.french.
+    french_steps = french.explanation_steps(result, _iso) if _french() else None
+    if french_steps is None:
+        click.echo(result.as_text())
+    else:
+        main = [s.text for s in french_steps if s.label not in ("Jours fériés", "Note")]
+        extra = [s.text for s in french_steps if s.label in ("Jours fériés", "Note")]
+        click.echo("\n".join([" ".join(main), *extra]))
+    click.echo(_("Reporter's windows:"))
     for window in windows:
-        click.echo(f"- {window.text} [{window.citation}]")
+        if _french():
+            text = french.window_text(result.law, window, _iso) or window.text
+            citation = french.cited_as_given(result.law, window.citation)
+        else:
+            text, citation = window.text, window.citation
+        click.echo(f"- {text} [{citation}]")
+
+
+def _iso(value: date) -> str:
+    return value.isoformat()
+
+
+def _french() -> bool:
+    return str(get_locale() or "en") == "fr"
 
 
 deadline_command.help = (deadline_command.help or "").replace("%s", ", ".join(LAW_CODES))
@@ -110,7 +138,7 @@ def run_recompute(dry_run: bool = False) -> recompute.Summary:
         dry_run=dry_run,
         report=lambda move: click.echo(move.line()),
         refused=lambda request_id, why: click.echo(
-            f"request {request_id}\tnot recomputed: {why}", err=True
+            _("request %(id)s\tnot recomputed: %(why)s", id=request_id, why=why), err=True
         ),
     )
 

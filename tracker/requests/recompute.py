@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from tracker import deadlines
 from tracker.core import clock, revisions
 from tracker.core.models import InfoRequest, Institution, Newsroom, TimelineEvent
+from tracker.language.i18n import _
 from tracker.requests import service
 from tracker.requests.state import EventFact, RequestState, stopped_days_late
 
@@ -62,15 +63,30 @@ class Summary:
 
     def line(self) -> str:
         """The closing line of the command."""
-        verb = "would be" if self.dry_run else "were"
-        return (
-            f"{self.checked} request(s) computed under other rules; {self.moved_requests} "
-            f"{verb} moved ({self.moves} date(s) or status(es) changed), "
-            f"{self.checked - self.moved_requests - self.failed} unchanged"
-            + (f", {self.failed} failed (left as they were)" if self.failed else "")
-            + f"; rules {self.fingerprint}"
-            + (" (dry run: nothing written)" if self.dry_run else "")
-        )
+        figures = {
+            "checked": self.checked,
+            "moved": self.moved_requests,
+            "moves": self.moves,
+            "unchanged": self.checked - self.moved_requests - self.failed,
+        }
+        if self.dry_run:
+            line = _(
+                "%(checked)s request(s) computed under other rules; %(moved)s would be moved "
+                "(%(moves)s date(s) or status(es) changed), %(unchanged)s unchanged",
+                **figures,
+            )
+        else:
+            line = _(
+                "%(checked)s request(s) computed under other rules; %(moved)s were moved "
+                "(%(moves)s date(s) or status(es) changed), %(unchanged)s unchanged",
+                **figures,
+            )
+        if self.failed:
+            line += _(", %(num)s failed (left as they were)", num=self.failed)
+        line += _("; rules %(fingerprint)s", fingerprint=self.fingerprint)
+        if self.dry_run:
+            line += _(" (dry run: nothing written)")
+        return line
 
 
 def _stale(current: str) -> sa.ColumnElement[bool]:

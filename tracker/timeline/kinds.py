@@ -21,7 +21,8 @@ from datetime import date
 from typing import Any, Literal
 
 from tracker import deadlines
-from tracker.language.i18n import _, lazy_gettext, ngettext
+from tracker.deadlines import french
+from tracker.language.i18n import _, get_locale, lazy_gettext, ngettext
 
 # The most days an extension notice may be typed with, on the web and in the API (no law
 # allows nearer this than a year; the deadline's checks name the statute's own limit).
@@ -434,7 +435,20 @@ def clean(code: str, details: Mapping[str, Any], context: Context) -> Details:
 
 def _reasons(law: deadlines.Law) -> list[tuple[str, str]]:
     reasons = law.extension.reasons if law.extension else ()
-    return [(r.code, f"{r.label} ({law.cite(r.section)})") for r in reasons]
+    return [(r.code, f"{_reason_label(r)} ({_law_cite(law, r.section)})") for r in reasons]
+
+
+def _french() -> bool:
+    return str(get_locale() or "en") == "fr"
+
+
+def _reason_label(reason: deadlines.ExtensionReason) -> str:
+    """An extension ground in the reader's language (tracker.deadlines.french)."""
+    return french.reason_label(reason.label) if _french() else reason.label
+
+
+def _law_cite(law: deadlines.Law, section: str) -> str:
+    return french.cite(law, section) if _french() else law.cite(section)
 
 
 def _by_permission(law: deadlines.Law) -> bool:
@@ -491,7 +505,11 @@ def _extension_summary(d: Mapping[str, Any]) -> str:
 def _extension_record(d: Mapping[str, Any], law: deadlines.Law) -> str:
     reasons = {r.code: r for r in (law.extension.reasons if law.extension else ())}
     reason = reasons.get(str(d.get("reason")))
-    why = f"{reason.label} ({law.cite(reason.section)})" if reason else str(d.get("reason"))
+    why = (
+        f"{_reason_label(reason)} ({_law_cite(law, reason.section)})"
+        if reason
+        else str(d.get("reason"))
+    )
     days = d.get("days")
     return _(
         "%(days)s; ground: %(why)s; notice dated %(date)s; Commissioner notified: %(notified)s",
