@@ -59,12 +59,14 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) serve --host $(HOST) --port $(PORT)
 
-## Static checks: ruff (lint and format), bandit, and the translation catalogues (a message
+## Static checks: ruff (lint and format), bandit, mypy (pyproject.toml: strict on
+## tracker/deadlines/, default elsewhere), and the translation catalogues (a message
 ## without its French, a dropped placeholder, a stale message: `make messages`, then translate).
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -c pyproject.toml -r tracker -q
+	$(VENV)/bin/mypy tracker
 	$(PY) -m tracker.language.catalogues check
 
 ## Extract the messages of the code and templates (babel.cfg) into every catalogue under

@@ -25,6 +25,7 @@ Figures go to the "## Exports" section of bench/RESULTS.md (one block per databa
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -47,6 +48,7 @@ from bench.results import machine, server_label, write_section  # noqa: E402
 from tracker import create_app  # noqa: E402
 from tracker.core import clock, db  # noqa: E402
 from tracker.core.models import InfoRequest, User  # noqa: E402
+from tracker.exports import service as export_service  # noqa: E402
 from tracker.requests import service as requests  # noqa: E402
 from tracker.scorecards import service as scorecards  # noqa: E402
 
@@ -62,13 +64,22 @@ def _status(field: str) -> int:
     return int(found.group(1)) if found else 0
 
 
+# This process's CPU seconds and the load average over the last step (the machine is shared:
+# wall time alone says more about the others than about the tracker).
+LAST_STEP: dict[str, float] = {}
+
+
 def measured(step: Callable[[], Any]) -> tuple[float, float, Any]:
-    """Seconds, memory growth in MB (peak during the step minus before it), and the result."""
+    """Seconds, memory growth in MB (peak during the step minus before it), and the result;
+    the step's CPU seconds and the load average at its end go to LAST_STEP."""
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak to the current size
     before = _status("VmRSS")
     started = time.perf_counter()
+    cpu = time.process_time()
     result = step()
     seconds = time.perf_counter() - started
+    LAST_STEP["cpu"] = time.process_time() - cpu
+    LAST_STEP["load"] = os.getloadavg()[0]
     peak = _status("VmHWM")
     return seconds, (peak - before) / 1024, result
 
@@ -136,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="scorecard views after a change")
     parser.add_argument("--backup", action="store_true", help="measure `backup` too")
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument("--zip-only", action="store_true", help="measure the newsroom ZIP only")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as instance:
@@ -180,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         def report(name: str, seconds: float, growth: float, extra: str = "") -> None:
             verdict = "ok" if growth < MEMORY_TARGET_MB else "OVER"
             line = (
-                f"- {name}: {seconds:.2f} s, memory growth {growth:.0f} MB "
+                f"- {name}: {seconds:.2f} s ({LAST_STEP['cpu']:.2f} s CPU in this process, "
+                f"load {LAST_STEP['load']:.1f} at its end), memory growth {growth:.0f} MB "
                 f"({verdict}; target < {MEMORY_TARGET_MB} MB){extra}"
             )
             print(line, flush=True)
@@ -188,8 +201,20 @@ def main(argv: list[str] | None = None) -> int:
             save()
 
         assert client.get("/exports/").status_code == 200  # warm up
+        with app.app_context():
+            session = db.session()
+            rows = export_service.newsroom_row_count(session, newsroom_id)
+            session.close()
         seconds, growth, size = measured(lambda: drain(client.get("/exports/newsroom.zip")))
-        report("newsroom ZIP", seconds, growth, f"; {size / 1e6:.1f} MB")
+        report(
+            "newsroom ZIP",
+            seconds,
+            growth,
+            f"; {size / 1e6:.1f} MB; {rows:,} lines, "
+            f"{LAST_STEP['cpu'] / rows * 1e6:.1f} us of CPU a line",
+        )
+        if args.zip_only:
+            return 0
         seconds, growth, size = measured(lambda: drain(client.get("/exports/requests.csv")))
         report("list CSV (every request)", seconds, growth, f"; {size / 1e6:.1f} MB")
 

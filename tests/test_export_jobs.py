@@ -389,3 +389,199 @@ def test_the_list_csv_s_plain_rows_equal_the_orm_reading(app, room, args):
         )
         assert service.requests_csv(session, room, filters, TODAY, "http://t") == orm
         assert orm.count("\n") > 1
+
+
+def test_every_table_of_the_zip_equals_the_orm_reading(app, room):
+    """All five tables are read as plain rows and written without _cell: an extension, a
+    complaint, a system entry with its heading from its details, an entry with NULL details,
+    an archived institution and a corrected entry give the cells _cell gives the ORM objects."""
+    from sqlalchemy.orm import selectinload
+
+    from tracker.core.models import Complaint, Extension, InfoRequest, Institution, TimelineEvent
+
+    with app.app_context(), db.transaction() as session:
+        owner = session.scalar(sa.select(User).where(User.email == "rita@example.org"))
+        request = session.scalar(sa.select(InfoRequest).where(InfoRequest.file_number == "A-2"))
+        extended = requests.add_event(
+            session,
+            owner,
+            request,
+            requests.EventData(
+                kind="extension",
+                occurred_on=date(2024, 1, 20),
+                note="-volume; =SUM(1)",
+                details={"days": 30, "reason": "volume", "notice_on": "2024-01-20"},
+            ),
+            TODAY,
+            None,
+            0,
+        )  # type: ignore[arg-type]
+        requests.add_event(
+            session,
+            owner,
+            request,
+            requests.EventData(
+                kind="extension",
+                occurred_on=date(2024, 1, 20),
+                details={"days": 20, "reason": "volume", "notice_on": "2024-01-20"},
+            ),
+            TODAY,
+            None,
+            0,
+            corrects=extended,
+        )  # type: ignore[arg-type]
+        requests.add_event(
+            session,
+            owner,
+            request,
+            requests.EventData(
+                kind="complaint_filed",
+                occurred_on=date(2024, 4, 2),
+                details={"grounds": "delay", "body": "=Information Commissioner"},
+            ),
+            TODAY,
+            None,
+            0,
+        )  # type: ignore[arg-type]
+        for details in ({"section": "10(3)"}, {"label": "=silence"}, None):
+            session.add(
+                TimelineEvent(
+                    request_id=request.id,
+                    kind="deemed_refusal",
+                    occurred_on=date(2024, 5, 1),
+                    note="",
+                    details=details,
+                    recorded_by_id=None,
+                )
+            )
+        institution = session.get(Institution, request.institution_id)
+        institution.archived_at = NOW
+        institution.province = "ON"
+    with app.app_context():
+        session = db.session()
+        tables = _tables(service.newsroom_zip(session, session.get(Newsroom, room), TODAY, "t"))
+        in_room = sa.select(InfoRequest.id).where(InfoRequest.newsroom_id == room)
+        events = session.scalars(
+            sa.select(TimelineEvent)
+            .where(TimelineEvent.request_id.in_(in_room))
+            .options(selectinload(TimelineEvent.attachments))
+            .order_by(TimelineEvent.request_id, TimelineEvent.occurred_on, TimelineEvent.id)
+        ).all()
+        from tracker.timeline import kinds
+
+        expected = {
+            "timeline.csv": service.write_csv(
+                service.TIMELINE_COLUMNS,
+                (
+                    [
+                        e.id,
+                        e.request_id,
+                        e.request.file_number,
+                        e.kind,
+                        kinds.entry_label(e.kind, e.details),
+                        e.occurred_on,
+                        e.note,
+                        e.details or {},
+                        (e.recorded_by.name or e.recorded_by.email) if e.recorded_by else "system",
+                        e.recorded_at,
+                        e.corrects_id,
+                        "; ".join(a.original_name for a in e.attachments),
+                    ]
+                    for e in events
+                ),
+            ),
+            "extensions.csv": service.write_csv(
+                service.EXTENSION_COLUMNS,
+                (
+                    [
+                        x.id,
+                        x.request_id,
+                        number,
+                        x.days,
+                        x.reason,
+                        x.notice_on,
+                        x.commissioner_notified,
+                        x.superseded,
+                    ]
+                    for x, number in session.execute(
+                        sa.select(Extension, InfoRequest.file_number)
+                        .join(InfoRequest, InfoRequest.id == Extension.request_id)
+                        .where(InfoRequest.newsroom_id == room)
+                        .order_by(Extension.id)
+                    )
+                ),
+            ),
+            "complaints.csv": service.write_csv(
+                service.COMPLAINT_COLUMNS,
+                (
+                    [
+                        c.id,
+                        c.request_id,
+                        number,
+                        c.body,
+                        c.grounds,
+                        c.filed_on,
+                        c.body_file_number,
+                        c.finding,
+                        c.finding_on,
+                        c.superseded,
+                    ]
+                    for c, number in session.execute(
+                        sa.select(Complaint, InfoRequest.file_number)
+                        .join(InfoRequest, InfoRequest.id == Complaint.request_id)
+                        .where(InfoRequest.newsroom_id == room)
+                        .order_by(Complaint.id)
+                    )
+                ),
+            ),
+            "institutions.csv": service.write_csv(
+                service.INSTITUTION_COLUMNS,
+                (
+                    [
+                        i.id,
+                        i.name,
+                        i.law_code,
+                        service.deadlines.LAWS[i.law_code].name,
+                        i.province,
+                        i.access_email,
+                        i.archived_at,
+                        len(i.requests),
+                    ]
+                    for i in session.scalars(
+                        sa.select(Institution)
+                        .where(Institution.newsroom_id == room)
+                        .order_by(sa.func.lower(Institution.name))
+                    )
+                ),
+            ),
+        }
+    for name, text in expected.items():
+        assert tables[name].decode("utf-8") == text, name
+    timeline = tables["timeline.csv"].decode("utf-8")
+    assert "'-volume;' =SUM(1)" in timeline and ",system," in timeline
+    assert "Deemed refusal" in timeline and "'=silence" in timeline
+    extensions = list(csv.DictReader(io.StringIO(tables["extensions.csv"].decode()[1:])))
+    assert [x["superseded"] for x in extensions] == ["yes", "no"]
+    assert "'=Information Commissioner" in tables["complaints.csv"].decode("utf-8")
+    assert NOW.isoformat() in tables["institutions.csv"].decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("due", "responded", "closed"),
+    [
+        (date(2024, 3, 1), None, None),
+        (date(2024, 7, 1), None, None),
+        (date(2024, 3, 1), date(2024, 2, 20), None),
+        (date(2024, 3, 1), date(2024, 3, 20), date(2024, 4, 1)),
+        (date(2024, 3, 1), None, date(2024, 4, 1)),
+        (date(2024, 3, 1), None, date(2024, 9, 1)),
+        (date(2024, 6, 3), None, None),
+    ],
+)
+def test_the_export_s_days_late_is_the_calendar_half_of_days_late(due, responded, closed):
+    from tracker.requests.describe import _lateness
+    from tracker.requests.state import calendar_days_late
+
+    for law in ("ca-atia", "ca-on-fippa", "us-foia"):
+        full = _lateness(law, due, responded, closed, TODAY, "ON")
+        assert calendar_days_late(due, responded, closed, TODAY) == full.calendar_days_late

@@ -603,3 +603,34 @@ def test_a_request_e_mailed_on_a_saturday_is_received_by_its_laws_rule(
         )
         text = " ".join(" ".join(n.split()) for n in notes if n)
     assert said in text
+
+
+def test_a_french_reader_sees_the_e_mail_rule_in_french(app, client, auth, smtp):
+    """New Brunswick's rule is the French version's own words (al. 17(2)a) de la Loi sur les
+    opérations électroniques), on the note a French-speaking reporter's send writes."""
+    from datetime import UTC, datetime
+
+    from tracker.core.models import User
+
+    monday = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)
+    with builders.desk(app, REPORTER, today=date(2024, 3, 1), name="Marie Côté") as desk:
+        body = desk.institution("Ville de Moncton", "ca-nb-rtippa", access_email="ai@moncton.ca")
+        request_id = desk.request(
+            body, "Contrats", received=date(2024, 3, 1), text="Tous les contrats de 2023."
+        ).id
+    with app.app_context(), db.transaction() as session:
+        session.scalar(sa.select(User).where(User.email == REPORTER)).locale = "fr"
+    with clock.frozen_now(monday):
+        auth.login(REPORTER)
+        letter_id = draft(auth, request_id, "request", "fr")
+        assert auth.post(f"/letters/{letter_id}/send", {"confirm": "y"}).status_code == 302
+    with app.app_context():
+        notes = db.session().scalars(
+            sa.select(TimelineEvent.note).where(
+                TimelineEvent.request_id == request_id, TimelineEvent.kind == "note"
+            )
+        )
+        text = " ".join(" ".join(n.split()) for n in notes if n)
+    assert "al. 17(2)a) de la Loi sur les opérations électroniques (N.-B.)" in text
+    assert "présumée être reçue" in text
+    assert "presumed received" not in text

@@ -200,3 +200,58 @@ def test_a_hand_made_cursor_is_a_page_or_a_400_never_a_500(app, client, mix):
         # Every request is less late than that: the page starts at the list's first row.
         assert answer.status_code == 200
         assert [i["id"] for i in answer.get_json()["items"]] == expected(app)[:25]
+
+
+def test_the_list_csv_orders_by_the_days_late_it_shows_in_the_readers_day(app, client, auth):
+    """A Honolulu reader at 06:00 UTC on 18 November: still the 17th there, already the 18th
+    in Toronto (the server's default). A clock still counting is 5 days late for the reader
+    (6 in Toronto); a request closed 6 days late stays 6. The CSV, sorted by days late, puts
+    the closed one first, as its own column says; counting to Toronto's day tied them and put
+    the counting one first."""
+    import csv
+    import io
+    from datetime import UTC, datetime
+
+    from tracker.core.models import Newsroom
+
+    h.quick_user(app, EMAIL)
+    with app.app_context(), db.transaction() as session:
+        session.scalar(sa.select(Newsroom)).timezone = "Pacific/Honolulu"
+    rcmp = h.institution(app, EMAIL)
+    reader_today = date(2026, 11, 17)
+
+    def received_for(due: date) -> date:
+        return next(
+            due - timedelta(days=n) for n in range(20, 60) if _due(due - timedelta(days=n)) == due
+        )
+
+    with clock.frozen(reader_today):
+        counting = h.info_request(
+            app,
+            EMAIL,
+            rcmp,
+            title="counting",
+            received_on=received_for(reader_today - timedelta(days=5)),
+            today=reader_today,
+        )
+        closed_received = date(2026, 6, 1)
+        closed = h.info_request(
+            app, EMAIL, rcmp, title="closed", received_on=closed_received, today=reader_today
+        )
+        h.event(
+            app,
+            EMAIL,
+            closed,
+            "withdrawn",
+            _due(closed_received) + timedelta(days=6),
+            {"closure": "abandoned"},
+            today=reader_today,
+        )
+    with clock.frozen_now(datetime(2026, 11, 18, 6, 0, tzinfo=UTC)):
+        auth.login(EMAIL)
+        response = client.get("/exports/requests.csv?sort=days_late")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    ids_column = next(name for name in rows[0] if name.lower() in {"id", "request id"})
+    late_column = next(name for name in rows[0] if "late" in name.lower())
+    assert [(int(r[ids_column]), int(r[late_column])) for r in rows] == [(closed, 6), (counting, 5)]

@@ -34,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         proxies = app.config["PROXY_COUNT"]
+        # Flask's documented way to wrap the WSGI app; mypy refuses assigning to a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     configure_logging(app)
     register_extensions(app)

@@ -104,3 +104,14 @@ def test_the_recorded_day_is_never_after_the_later_day() -> None:
 def test_a_naive_time_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         email_receipt("ca-atia", datetime(2024, 3, 4, 9))
+
+
+def test_every_rule_on_e_mailed_requests_has_its_french():
+    """A rule added to EMAIL_RULES without its French fails here, not on a French page."""
+    from tracker.deadlines import french
+    from tracker.deadlines.letters import EMAIL_RULES
+
+    for code in EMAIL_RULES:
+        section, text = french.email_rule(code)
+        assert section and text
+        assert " s." not in section  # the French citation form: art., par., al.

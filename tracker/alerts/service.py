@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session, selectinload
 from tracker.alerts import mail, sweep
 from tracker.core import clock
 from tracker.core.config import WEEKDAYS
+from tracker.core.db import affected
 from tracker.core.models import Alert, InfoRequest, User
 from tracker.language.i18n import _, lazy_gettext
 from tracker.reminders.service import plan_reminders
@@ -128,7 +129,7 @@ def save_settings(
         raise AlertSettingsError(
             "Only editors and admins can receive the whole newsroom's alerts.", NEWSROOM_WIDE
         )
-    address = check_address(alert_email) if (alert_email or "").strip() else None
+    address = check_address(alert_email) if alert_email and alert_email.strip() else None
     prefs = dict(preferences_of(user))
     prefs.update({key: bool(value) for key, value in choices.items()})
     user.alert_preferences = prefs
@@ -386,12 +387,14 @@ def stale_after(config: Mapping[str, Any]) -> timedelta:
 def give_up_stale(db: Session, config: Mapping[str, Any]) -> int:
     """Mark rows left "sending" by a crashed sender as failed with an unknown outcome."""
     cutoff = clock.now() - stale_after(config)
-    count = db.execute(
-        sa.update(Alert)
-        .where(Alert.status == "sending", Alert.sending_since < cutoff)
-        .values(status="failed", last_error=UNKNOWN_OUTCOME)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    count = affected(
+        db.execute(
+            sa.update(Alert)
+            .where(Alert.status == "sending", Alert.sending_since < cutoff)
+            .values(status="failed", last_error=UNKNOWN_OUTCOME)
+            .execution_options(synchronize_session=False)
+        )
+    )
     db.commit()
     if count:
         log.warning(
@@ -403,12 +406,14 @@ def give_up_stale(db: Session, config: Mapping[str, Any]) -> int:
 def _claim(db: Session, alert_id: int, claimed_at: datetime) -> bool:
     """pending -> sending, for one sender only; committed before the mail leaves."""
     claimed = (
-        db.execute(
-            sa.update(Alert)
-            .where(Alert.id == alert_id, Alert.status == "pending")
-            .values(status="sending", sending_since=claimed_at, attempts=Alert.attempts + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        affected(
+            db.execute(
+                sa.update(Alert)
+                .where(Alert.id == alert_id, Alert.status == "pending")
+                .values(status="sending", sending_since=claimed_at, attempts=Alert.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+        )
         == 1
     )
     db.commit()
@@ -422,7 +427,7 @@ def _settle(db: Session, alert_id: int, claimed_at: datetime | None, values: dic
         query = query.where(Alert.sending_since == claimed_at)
     count = db.execute(query.values(**values).execution_options(synchronize_session=False))
     db.commit()
-    return count.rowcount
+    return affected(count)
 
 
 def _mark_sent(db: Session, alert_id: int) -> None:

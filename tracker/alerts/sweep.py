@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tracker import deadlines
 from tracker.core import clock, revisions
+from tracker.core.db import affected
 from tracker.core.models import InfoRequest, Institution, Newsroom, TimelineEvent
 
 SWEEP_LOCK_KEY = 0x53574550  # "SWEP"
@@ -148,7 +149,10 @@ def _insert(db: Session, table: sa.Table) -> Any:
 def _copy_notes(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
     """PostgreSQL: COPY the notes into the temporary table (far faster than INSERTs)."""
     names = [c.name for c in _NOTES.columns]
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is None:  # only a connection closed meanwhile has none
+        raise RuntimeError("the connection was closed before the overdue notes were copied")
+    cursor = dbapi.cursor()
     try:
         with cursor.copy(f"COPY overdue_sweep_note ({', '.join(names)}) FROM STDIN") as copy:
             for row in rows:
@@ -242,12 +246,14 @@ def flag_group(
         .from_select(columns, select)
         .on_conflict_do_nothing(index_elements=["request_id", "dedupe_key"])
     )
-    flagged = db.execute(
-        sa.update(InfoRequest)
-        .where(*conditions)
-        .values(status="overdue", updated_at=now)
-        .execution_options(synchronize_session=False, **{revisions.FIGURES_UNCHANGED: True})
-    ).rowcount
+    flagged = affected(
+        db.execute(
+            sa.update(InfoRequest)
+            .where(*conditions)
+            .values(status="overdue", updated_at=now)
+            .execution_options(synchronize_session=False, **{revisions.FIGURES_UNCHANGED: True})
+        )
+    )
     _NOTES.drop(conn)
     return flagged
 

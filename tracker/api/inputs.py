@@ -176,13 +176,15 @@ def detail_type(f: kinds.Field) -> tuple[Any, Any]:
 def entry_model(kind: str, fields: tuple[kinds.Field, ...]) -> type[Body]:
     """The body of a new timeline entry of this kind, with its own details object."""
     name = "".join(part.title() for part in kind.split("_"))
-    details = {f.name: detail_type(f) for f in fields}
-    details_model = create_model(f"{name}Details", __base__=Body, **details)  # type: ignore[call-overload]
+    details: dict[str, Any] = {f.name: detail_type(f) for f in fields}
+    details_model = create_model(f"{name}Details", __base__=Body, **details)
+    # The kind's own literal, built at run time: a type the checker cannot name.
+    this_kind: Any = Literal[kind]
     return create_model(
         f"{name}Entry",
         __base__=Body,
         __doc__=f"{kinds.REPORTER_KINDS[kind]}.",
-        kind=(Literal[kind], ...),
+        kind=(this_kind, ...),
         occurred_on=(Day, Field(description="Not in the future; not before receipt.")),
         note=(LongText, ""),
         corrects_id=(Id | None, Field(None, description="The entry this one corrects.")),
@@ -198,6 +200,8 @@ class _FollowsRegistry:
         """The body validated by the model of the registry as it stands."""
         current = event_model()
         if current is cls:
+            # A mixin: the model class it is mixed into (RootModel) has the method; the
+            # checker looks it up on the mixin's own base, object.
             return super().model_validate(obj, **options)  # type: ignore[misc]
         return current.model_validate(obj, **options)
 
@@ -212,9 +216,10 @@ def event_model() -> type[RootModel[Any]]:
     if _BUILT and _BUILT[0][0] == declared:
         return _BUILT[0][1]
     models = tuple(entry_model(k.code, k.fields) for k in declared)
+    # A union of models built at run time from the registry: no static type names it.
     entry = Annotated[Union[models], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
 
-    class EventCreate(_FollowsRegistry, RootModel[entry]):  # type: ignore[valid-type]
+    class EventCreate(_FollowsRegistry, RootModel[entry]):
         """A timeline entry to add: its `kind` decides which `details` it takes."""
 
     _BUILT[:] = [(declared, EventCreate)]

@@ -10,6 +10,7 @@ from flask import Request
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
+from spectree.models import SecureType
 
 from tracker.api import inputs
 from tracker.api.inputs import ApiError
@@ -75,7 +76,7 @@ spec = SpecTree(
         SecurityScheme(
             name="bearerAuth",
             data=SecuritySchemeData(
-                type="http", scheme="bearer", description="A personal API token."
+                type=SecureType.HTTP, scheme="bearer", description="A personal API token."
             ),
         )
     ],

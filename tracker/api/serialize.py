@@ -19,7 +19,9 @@ from tracker.core.urls import base_url
 from tracker.mail_in import reasons as mail_reasons
 from tracker.requests.describe import Deadline as Found
 from tracker.requests.describe import Lateness as Late
+from tracker.requests.reading import ListedRequest
 from tracker.requests.service import can_edit
+from tracker.requests.state import ComplaintTrigger
 from tracker.timeline import kinds
 
 M = TypeVar("M", bound=BaseModel)
@@ -176,7 +178,7 @@ class Pause(Out):
 
 class Complaint(Out):
     due_on: date | None
-    trigger: Literal["response", "deemed refusal"] | None
+    trigger: ComplaintTrigger | None
     window_open: bool | None
     body: str
     section: str | None
@@ -275,7 +277,7 @@ def institution(row: orm.Institution) -> Institution:
     return _from(Institution, row, archived=row.archived_at is not None, url=url)
 
 
-def _summary(request: InfoRequest, late: Late) -> dict[str, Any]:
+def _summary(request: InfoRequest | ListedRequest, late: Late) -> dict[str, Any]:
     return {
         "institution": request.institution,
         "status_label": STATUS_LABELS[request.status],
@@ -285,8 +287,8 @@ def _summary(request: InfoRequest, late: Late) -> dict[str, Any]:
     }
 
 
-def summary(request: InfoRequest, late: Late) -> RequestSummary:
-    """A request as the list shows it."""
+def summary(request: ListedRequest, late: Late) -> RequestSummary:
+    """A request as the list shows it (read from plain rows, ``reading.listed``)."""
     return _from(RequestSummary, request, **_summary(request, late))
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.core.db import affected
 from tracker.core.models import ApiToken, User
 
 PREFIX = "ati_"
@@ -74,7 +75,7 @@ def revoke_all_tokens(db: Session, user_id: int, now: datetime) -> int:
         .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(affected(result))
 
 
 def authenticate(db: Session, secret: str, now: datetime) -> User | None:

@@ -98,6 +98,7 @@ def _owned_request(request_id: int) -> InfoRequest:
 
 def _json_body() -> Any:
     """The request body as its pydantic model validated it."""
+    # spectree sets request.context; Flask's Request does not declare it.
     return request.context.json  # type: ignore[attr-defined]
 
 
@@ -137,6 +138,7 @@ def list_requests() -> tuple[serialize.RequestList, int, dict[str, str]]:
     the list page (`total_exact` says whether counting stopped there); a page typed beyond
     the limit counts them all, to know where the end is.
     """
+    # spectree sets request.context; Flask's Request does not declare it.
     filters = request.context.query.filters()  # type: ignore[attr-defined]
     now = today()
     page = queries.list_requests(
@@ -145,7 +147,10 @@ def list_requests() -> tuple[serialize.RequestList, int, dict[str, str]]:
     args = queries.list_params(request.args)
 
     def link(params: dict[str, object] | None) -> str | None:
-        return url_for("api.list_requests", **args, **params) if params else None
+        if not params:
+            return None
+        values: dict[str, Any] = {**args, **params}
+        return url_for("api.list_requests", **values)
 
     here = {"after": filters.after, "before": filters.before} if page.page > 1 else {}
     links = serialize.Links(
@@ -209,7 +214,7 @@ def _merged(
 ) -> service.RequestData:
     """The request's current facts with the fields sent in a PATCH."""
     current = {name: getattr(info_request, name) for name in _FACTS}
-    institution = session.get(Institution, info_request.institution_id)
+    institution = session.get_one(Institution, info_request.institution_id)
     if "law_code" not in body.model_fields_set and info_request.law_code == institution.law_code:
         current["law_code"] = None  # keep following the institution's law
     sent = body.model_dump(include=body.model_fields_set - {"version"})
@@ -362,6 +367,7 @@ def institution(institution_id: int) -> serialize.Institution:
 def search_records() -> serialize.SearchResults:
     """Search your newsroom's request titles and texts, timeline notes and every page of
     every attached record, in French and English, accents ignored."""
+    # spectree sets request.context; Flask's Request does not declare it.
     query = request.context.query  # type: ignore[attr-defined]
     try:
         found = records_search.search(

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
 
+from tracker.core.db import affected
 from tracker.core.models import User, UserSession
 
 # The key of the session cookie that holds this session's secret.
@@ -83,7 +84,7 @@ def start(
 
 
 @functools.cache
-def _load_statement() -> sa.Select[tuple[User, int, datetime]]:
+def _load_statement() -> sa.Select[User, int, datetime]:
     # Built once: every page runs it (the layout shows the user and their newsroom).
     return (
         sa.select(User, UserSession.id, UserSession.last_seen_at)
@@ -139,7 +140,7 @@ def end(db: Session, user_id: int, session_id: int, now: datetime) -> bool:
         )
         .values(ended_at=now)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(affected(result))
 
 
 def end_all(db: Session, user_id: int, now: datetime, *, keep: int | None = None) -> int:
@@ -149,7 +150,7 @@ def end_all(db: Session, user_id: int, now: datetime, *, keep: int | None = None
     )
     if keep is not None:
         query = query.where(UserSession.id != keep)
-    return int(db.execute(query.values(ended_at=now)).rowcount)  # type: ignore[attr-defined]
+    return int(affected(db.execute(query.values(ended_at=now))))
 
 
 def live_sessions(db: Session, user_id: int, now: datetime, bounds: Limits) -> list[UserSession]:

@@ -30,7 +30,8 @@ from tracker.auth.forms import (
     ResetPasswordForm,
 )
 from tracker.core import clock, db
-from tracker.core.models import Newsroom
+from tracker.core.context import current_flask_app
+from tracker.core.models import Newsroom, User
 from tracker.language.i18n import COOKIE_NAME as LOCALE_COOKIE
 from tracker.language.i18n import _, lazy_gettext, ngettext, normalize_locale
 from tracker.people import service as people
@@ -92,7 +93,7 @@ def login() -> str | Response | tuple[str, int]:
             if service.login_throttled(session_, email, client, now):
                 form.form_errors.append(THROTTLED)
                 form.password.data = ""
-                return render_template("auth/login.html", form=form), 429  # type: ignore[return-value]
+                return render_template("auth/login.html", form=form), 429
             user = service.authenticate(session_, email, form.password.data or "")
             if user is None:
                 service.record_login_failure(session_, email, client, now)
@@ -241,7 +242,7 @@ def forgot_password() -> str:
             throttled = service.login_throttled(session_, key, client, now)
             service.record_login_failure(session_, key, client, now)
         if not throttled:
-            reset.later_sender(current_app._get_current_object()).submit(email)  # type: ignore[attr-defined]
+            reset.later_sender(current_flask_app()).submit(email)
         sent = True
     return render_template(
         "auth/forgot.html", form=form, sent=sent, minutes=reset.RESET_MAX_AGE_SECONDS // 60
@@ -256,7 +257,7 @@ def reset_password(token: str) -> str | Response:
     if user is not None and form is not None and form.validate_on_submit():
         try:
             with db.transaction() as session_:
-                found = session_.get(type(user), user.id)
+                found = db.get_or_404(session_, User, user.id)
                 reset.set_new_password(found, form.new.data or "")
                 service.clear_login_failures(session_, found.email)
                 sessions.end_all(session_, found.id, clock.now())

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, abort, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.compiler import compiles
@@ -29,6 +29,9 @@ class Base(DeclarativeBase):
     """Declarative base for every model; names constraints predictably for Alembic."""
 
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    # Every model maps one table (SQLAlchemy types it as any FromClause, which insert(),
+    # update() and delete() do not take).
+    __table__: ClassVar[sa.Table]
 
 
 def utcnow() -> datetime:
@@ -55,6 +58,34 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+M = TypeVar("M", bound=Base)
+
+
+def get_or_404(session: Session, model: type[M], object_id: int) -> M:
+    """The row with this id, read again in a transaction's session after the view checked it
+    in its own: 404 when it was deleted in between."""
+    row = session.get(model, object_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def engine_of(db: Session) -> Engine:
+    """The engine behind a session, to write on connections of its own (a job's progress,
+    seen by other sessions while the job's transaction is still open)."""
+    bind = db.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def affected(result: sa.Result[Any]) -> int:
+    """The rows an INSERT, UPDATE or DELETE run through ``Session.execute`` changed. The
+    session types its result as a plain ``Result``; for those statements it is the driver's
+    ``CursorResult``, which counts them."""
+    if not isinstance(result, sa.CursorResult):
+        raise TypeError(f"{type(result).__name__} does not count rows")
+    return result.rowcount
 
 
 def normalise_url(url: str) -> str:

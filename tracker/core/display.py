@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
+from tracker.core.context import current_flask_app
 from tracker.deadlines import french
 from tracker.deadlines.engine import Problem, ReporterWindow
 from tracker.deadlines.explain import Explanation, Step
@@ -126,7 +127,8 @@ def id_links(endpoint: str, name: str, **values: Any) -> Callable[[int], str]:
 
     def link(object_id: int) -> str:
         if not parts:
-            built = url_for(endpoint, **values, **{name: _ID_MARK})
+            marked: dict[str, Any] = {**values, name: _ID_MARK}
+            built = url_for(endpoint, **marked)
             parts.extend(built.rsplit(str(_ID_MARK), 1))
         return f"{parts[0]}{object_id}{parts[1]}"
 
@@ -149,7 +151,7 @@ def page_link(endpoint: str) -> str:
     Such an address is the same on every request of an application under a given script
     root, so it is built once per worker: the layout links 13 pages, each url_for costing
     several microseconds on every page. ``endpoint`` is a full name ("requests.index")."""
-    return _plain_link(endpoint, request.script_root, id(current_app._get_current_object()))
+    return _plain_link(endpoint, request.script_root, id(current_flask_app()))
 
 
 def long_date(value: date) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -9,6 +11,17 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from tracker.language.i18n import _, browser_locale, force_locale, lazy_gettext
+
+T = TypeVar("T")
+
+
+def validated(value: T | None) -> T:
+    """A required field's data once its form validated: WTForms types every field's data as
+    optional, and a required field that validated holds a value."""
+    if value is None:
+        raise ValueError("a required field is empty after its form validated")
+    return value
+
 
 # The page's title and sentence for the usual codes, in the reader's language (the API's JSON
 # keeps werkzeug's English names: its clients are programs). A view's own description (abort

@@ -6,10 +6,11 @@ import click
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from tracker.core.config import PROJECT_ROOT
+from tracker.core.context import current_flask_app
 from tracker.core.db import check_connection, refresh_statistics
 from tracker.language.i18n import _
 
@@ -45,7 +46,7 @@ def downgrade(app: Flask, revision: str) -> None:
 
 def _reachable() -> None:
     try:
-        check_connection(current_app._get_current_object())  # type: ignore[attr-defined]
+        check_connection(current_flask_app())
     except ConnectionError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -63,7 +64,7 @@ def upgrade_command(revision: str) -> None:
     from tracker.requests.cli import run_recompute
 
     _reachable()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_flask_app()
     upgrade(app, revision)
     click.echo(_("database at %(revision)s", revision=revision))
     if _has_fingerprints(app):
@@ -75,7 +76,7 @@ def upgrade_command(revision: str) -> None:
 def downgrade_command(revision: str) -> None:
     """Revert migrations down to REVISION ("base" removes every table)."""
     _reachable()
-    downgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    downgrade(current_flask_app(), revision)
     click.echo(_("database at %(revision)s", revision=revision))
 
 
@@ -83,7 +84,7 @@ def downgrade_command(revision: str) -> None:
 def current_command() -> None:
     """Show the revision the database is at."""
     _reachable()
-    config = alembic_config(current_app._get_current_object())  # type: ignore[attr-defined]
+    config = alembic_config(current_flask_app())
     command.current(config, verbose=False)
 
 
@@ -93,7 +94,7 @@ def current_command() -> None:
 def revision_command(message: str, autogenerate: bool) -> None:
     """Write a new migration file under migrations/versions/."""
     _reachable()
-    config = alembic_config(current_app._get_current_object())  # type: ignore[attr-defined]
+    config = alembic_config(current_flask_app())
     command.revision(config, message=message, autogenerate=autogenerate)
 
 

@@ -52,8 +52,17 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({quoted})"
 
 
-def _trigram_ops_visible(ddl: Any, target: Any, bind: Any, **kw: Any) -> bool:
+def _trigram_ops_visible(
+    ddl: Any,
+    target: Any,
+    bind: sa.Connection | None,
+    tables: Any = None,
+    state: Any = None,
+    **kw: Any,
+) -> bool:
     """True when pg_trgm's operator class can be named (``create_all`` on PostgreSQL)."""
+    if bind is None:  # DDL compiled as text, not run: nothing to ask
+        return False
     return bool(
         bind.scalar(
             sa.text(

@@ -302,7 +302,8 @@ def find(law_code: str, text: str) -> Counter[str]:
     spans: list[tuple[int, int]] = []
     for match in _PREFIXED.finditer(text):
         spans.append(match.span())
-        listed = match.group(0)[re.match(_PREFIX, match.group(0), re.IGNORECASE).end() :]
+        prefix = re.match(_PREFIX, match.group(0), re.IGNORECASE)
+        listed = match.group(0)[prefix.end() if prefix else 0 :]
         for item in _STAMP_ITEM.finditer(listed):
             if item.group(1) in scheme.sections:
                 found[item.group(1)] += 1

@@ -21,7 +21,7 @@ les trente jours »); Loi d'interprétation, L.R.C. (1985), ch. I-21, art. 27.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -682,6 +682,14 @@ _ACT_CITATIONS: dict[str, str] = {
 }
 
 
+def _date_value(values: Mapping[str, object], key: str) -> date:
+    """A problem's date value (the engine puts dates there; anything else is a bug)."""
+    value = values[key]
+    if not isinstance(value, date):
+        raise TypeError(f"{key} is {type(value).__name__}, not a date")
+    return value
+
+
 def note_text(note: str) -> str:
     """A law's note in French; an unknown note as given."""
     return _NOTES.get(note, note)
@@ -1160,12 +1168,12 @@ def problem_text(law: Law, problem: Problem, day: Callable[[date], str]) -> str:
     if code == "no-notice" and "original_due" in v:
         return (
             "Aucun avis de prorogation n'a été consigné; le demandeur doit en être avisé dans le "
-            f"délai initial (au plus tard le {day(v['original_due'])})."
+            f"délai initial (au plus tard le {day(_date_value(v, 'original_due'))})."
         )
     if code == "late-notice" and "notice_date" in v:
         return (
-            f"L'avis de prorogation a été donné le {day(v['notice_date'])}, après l'échéance "
-            f"initiale du {day(v['original_due'])}; une prorogation doit être demandée dans le "
+            f"L'avis de prorogation a été donné le {day(_date_value(v, 'notice_date'))}, après l'échéance "
+            f"initiale du {day(_date_value(v, 'original_due'))}; une prorogation doit être demandée dans le "
             "délai initial."
         )
     days = v.get("days")
@@ -1342,3 +1350,40 @@ _REASONS: dict[str, str] = {
 def reason_label(label: str) -> str:
     """An extension ground's label in French; an unknown label as given."""
     return _REASONS.get(label, label)
+
+
+# The rules on e-mailed requests (tracker.deadlines.letters.EMAIL_RULES) in French, keyed by
+# law code: (the rule cited, what it says). New Brunswick's is the French version's own words
+# (Loi sur les opérations électroniques, L.R.N.-B. 2011, ch. 145, al. 17(2)a)); the UK and US
+# rules are English-only texts, explained in French with the words quoted in English.
+_EMAIL_RULES: dict[str, tuple[str, str]] = {
+    "uk-foia": (
+        "al. 10(6)a) du Freedom of Information Act 2000 (R.-U.)",
+        "la « date of receipt » est « the day on which the public authority receives the "
+        "request »; l'Information Commissioner y lit n'importe quel jour, fin de semaine et "
+        "jour férié compris (ligne directrice LTT47), et l'Information Tribunal un jour "
+        "civil entier (Berend v ICO, EA/2006/0049)",
+    ),
+    "us-foia": (
+        "5 U.S.C. 552(a)(6)(A)(ii)",
+        "les 20 jours courent à compter de la date où la demande est reçue pour la première "
+        "fois par la composante compétente de l'organisme, et au plus tard dix jours après sa "
+        "première réception par une composante désignée par le règlement de l'organisme; les "
+        "règles FOIA d'un organisme peuvent compter un courriel arrivé après les heures de "
+        "bureau à partir du jour ouvrable suivant (p. ex. l'EPA, 40 CFR 2.104(a)(2) : à "
+        "17 h, heure de l'Est, ou plus tard)",
+    ),
+    "ca-nb-rtippa": (
+        "al. 17(2)a) de la Loi sur les opérations électroniques (N.-B.)",
+        "l'information électronique est présumée être reçue lorsqu'elle entre dans un "
+        "système d'information désigné ou utilisé par le destinataire pour recevoir des "
+        "informations du genre de celles expédiées et qu'il est possible pour le destinataire "
+        "de la récupérer et de la traiter : la boîte de l'organisme public, le jour où le "
+        "courriel y arrive",
+    ),
+}
+
+
+def email_rule(law_code: str) -> tuple[str, str] | None:
+    """A law's rule on when an e-mailed request is received, in French: (section, text)."""
+    return _EMAIL_RULES.get(law_code)

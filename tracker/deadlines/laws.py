@@ -182,6 +182,13 @@ _PRIVACY = Law(
 )
 
 
+def _extension_of(law: Law) -> ExtensionRule:
+    """The extension rule of a law that has one (a version built from it keeps its own)."""
+    if law.extension is None:
+        raise ValueError(f"{law.code} has no extension rule")
+    return law.extension
+
+
 def _ontario(
     code: str,
     name: str,
@@ -435,7 +442,7 @@ _AB_AIA = replace(
     # may extend the time for responding to a request fo..."): a longer extension keeps FOIP's
     # rule (the Commissioner's permission, recorded with its date) until it is read.
     extension=replace(
-        _AB.extension,  # type: ignore[arg-type]
+        _extension_of(_AB),
         unit="working",
         sections=("s.16(1)",),
         reasons=(
@@ -648,11 +655,11 @@ _CPRA_6253 = replace(
     _CPRA,
     citation="California Gov. Code s.6253(c)",
     extension=replace(
-        _CPRA.extension,  # type: ignore[arg-type]
+        _extension_of(_CPRA),
         sections=("s.6253(c)",),
         reasons=tuple(
             replace(r, section=r.section.replace("s.7922.535(c)", "s.6253(c)"))
-            for r in _CPRA.extension.reasons  # type: ignore[union-attr]
+            for r in _extension_of(_CPRA).reasons
         ),
         notice_section="s.6253(c)",
         max_section="s.6253(c)",

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from tracker.alerts.service import address_of
 from tracker.core import clock
+from tracker.core.db import affected, engine_of
 from tracker.core.models import Alert, ExportJob, ExportWaiter, InfoRequest, Newsroom, User
 from tracker.core.urls import base_url
 from tracker.exports import service
@@ -167,17 +168,19 @@ def claim_next(db: Session) -> int | None:
     if job_id is None:
         db.rollback()
         return None
-    claimed = db.execute(
-        sa.update(ExportJob)
-        .where(ExportJob.id == job_id, claimable)
-        .values(
-            status="running",
-            started_at=now,
-            heartbeat_at=now,
-            attempts=ExportJob.attempts + 1,
-            rows_done=0,
+    claimed = affected(
+        db.execute(
+            sa.update(ExportJob)
+            .where(ExportJob.id == job_id, claimable)
+            .values(
+                status="running",
+                started_at=now,
+                heartbeat_at=now,
+                attempts=ExportJob.attempts + 1,
+                rows_done=0,
+            )
         )
-    ).rowcount
+    )
     db.commit()
     return job_id if claimed == 1 else None
 
@@ -263,7 +266,7 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> bool:
     day = job.day
     total = service.newsroom_row_count(db, newsroom.id)
     db.rollback()
-    engine = db.get_bind()
+    engine = engine_of(db)
     table = ExportJob.__table__
     with engine.begin() as conn:
         conn.execute(
@@ -334,20 +337,22 @@ def give_up_repeated(db: Session) -> int:
     """Jobs whose workers stopped MAX_ATTEMPTS times are marked failed (and their temporary
     file is left to the next prune)."""
     now = clock.now()
-    failed = db.execute(
-        sa.update(ExportJob)
-        .where(
-            ExportJob.status == "running",
-            ExportJob.heartbeat_at < now - STALE,
-            ExportJob.attempts >= MAX_ATTEMPTS,
+    failed = affected(
+        db.execute(
+            sa.update(ExportJob)
+            .where(
+                ExportJob.status == "running",
+                ExportJob.heartbeat_at < now - STALE,
+                ExportJob.attempts >= MAX_ATTEMPTS,
+            )
+            .values(
+                status="failed",
+                active_key=None,
+                finished_at=now,
+                error="The export stopped several times before it was written.",
+            )
         )
-        .values(
-            status="failed",
-            active_key=None,
-            finished_at=now,
-            error="The export stopped several times before it was written.",
-        )
-    ).rowcount
+    )
     db.commit()
     return int(failed or 0)
 

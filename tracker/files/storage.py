@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 CHUNK = 1024 * 1024
 # Files flushed to disk at once by ``sync``: the file system's journal commits concurrent
@@ -55,7 +55,7 @@ class LocalStorage:
         """True when the file is on disk."""
         return self.path_for(sha256).is_file()
 
-    def save(self, stream: BinaryIO, max_bytes: int, *, durable: bool = True) -> StoredFile:
+    def save(self, stream: IO[bytes], max_bytes: int, *, durable: bool = True) -> StoredFile:
         """Copy a stream to disk in chunks, hashing it; refuse empty or too-large files.
 
         ``durable=False`` leaves the flush to disk to a later ``sync`` of many files at once:

@@ -34,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tracker.core import clock
+from tracker.core.db import affected, engine_of
 from tracker.core.models import ImportJob, User
 from tracker.files.storage import LocalStorage
 from tracker.imports import service
@@ -150,19 +151,21 @@ def _claimable(now: Any) -> sa.ColumnElement[bool]:
 def claim(db: Session, job_id: int) -> bool:
     """Mark one queued (or abandoned) job running, committed; False when someone else has it."""
     now = clock.now()
-    claimed = db.execute(
-        sa.update(ImportJob)
-        .where(ImportJob.id == job_id, _claimable(now))
-        .values(
-            status="running",
-            started_at=now,
-            heartbeat_at=now,
-            attempts=ImportJob.attempts + 1,
-            phase="reading",
-            requests_done=0,
+    claimed = affected(
+        db.execute(
+            sa.update(ImportJob)
+            .where(ImportJob.id == job_id, _claimable(now))
+            .values(
+                status="running",
+                started_at=now,
+                heartbeat_at=now,
+                attempts=ImportJob.attempts + 1,
+                phase="reading",
+                requests_done=0,
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.commit()
     return claimed == 1
 
@@ -183,12 +186,14 @@ def request_cancel(db: Session, job: ImportJob) -> str:
     """Cancel a queued job at once, or ask the running one to stop at its next batch; the
     job's status afterwards ("cancelled", "running": stopping, or how it ended first)."""
     now = clock.now()
-    cancelled = db.execute(
-        sa.update(ImportJob)
-        .where(ImportJob.id == job.id, ImportJob.status == "queued")
-        .values(status="cancelled", active_key=None, finished_at=now, cancel_requested=True)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    cancelled = affected(
+        db.execute(
+            sa.update(ImportJob)
+            .where(ImportJob.id == job.id, ImportJob.status == "queued")
+            .values(status="cancelled", active_key=None, finished_at=now, cancel_requested=True)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if not cancelled:
         db.execute(
             sa.update(ImportJob)
@@ -261,7 +266,7 @@ class _Progress:
     """Records a running job's phase and progress, and stops it when a cancel was asked."""
 
     def __init__(self, db: Session, job_id: int) -> None:
-        self.engine = db.get_bind()
+        self.engine = engine_of(db)
         self.job_id = job_id
         # SQLite: the import's transaction holds the write lock while it writes.
         self.quiet_while_writing = self.engine.dialect.name == "sqlite"
@@ -367,21 +372,23 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> str:
 def give_up_repeated(db: Session) -> int:
     """Jobs whose workers stopped MAX_ATTEMPTS times are marked failed."""
     now = clock.now()
-    failed = db.execute(
-        sa.update(ImportJob)
-        .where(
-            ImportJob.status == "running",
-            ImportJob.heartbeat_at < now - STALE,
-            ImportJob.attempts >= MAX_ATTEMPTS,
+    failed = affected(
+        db.execute(
+            sa.update(ImportJob)
+            .where(
+                ImportJob.status == "running",
+                ImportJob.heartbeat_at < now - STALE,
+                ImportJob.attempts >= MAX_ATTEMPTS,
+            )
+            .values(
+                status="failed",
+                active_key=None,
+                finished_at=now,
+                error=_("The import stopped several times before it ended: nothing was imported."),
+            )
+            .execution_options(synchronize_session=False)
         )
-        .values(
-            status="failed",
-            active_key=None,
-            finished_at=now,
-            error=_("The import stopped several times before it ended: nothing was imported."),
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.commit()
     return int(failed or 0)
 

@@ -328,7 +328,8 @@ class Mapping:
 def guess_mapping(headers: list[str]) -> Mapping:
     """A first mapping from the column names (the reporter corrects it on the preview page)."""
     by_name = {h.strip().lower(): h for h in headers}
-    guessed: dict[str, str | None] = {}
+    # The keys are Mapping's column fields (title, text, ...), each a header or None.
+    guessed: dict[str, Any] = {}
     for key, names in _GUESSES.items():
         guessed[key] = next((by_name[n] for n in names if n in by_name), None)
     return Mapping(**guessed)
@@ -905,11 +906,11 @@ def build_plan(
     variants: dict[str, list[str]] = {}
     for key, names in spellings.items():
         existing = institutions.get(key)
-        first = existing.name if existing is not None else next(iter(names))
-        kept[key] = first
-        others = [n for n in names if n != first]
+        spelling = existing.name if existing is not None else next(iter(names))
+        kept[key] = spelling
+        others = [n for n in names if n != spelling]
         if others:
-            variants[first] = others
+            variants[spelling] = others
     for row in values:
         if row.institution:
             row.institution = kept[name_key(row.institution)]
@@ -1000,9 +1001,9 @@ def build_plan(
         closure: tuple[date, str] | None = None
         if not responses:
             closings = sorted(
-                (day, r.closure)
+                (closed, r.closure)
                 for r in rows
-                if r.closure and (day := r.completed_on or as_of) is not None
+                if r.closure and (closed := r.completed_on or as_of) is not None
             )
             if closings:
                 closure = closings[-1]

@@ -75,7 +75,7 @@ def problems(template: Catalog, catalog: Catalog) -> list[str]:
             found.append(f"fuzzy: {message.id!r} ({where})")
         ids = list(message.id) if isinstance(message.id, tuple | list) else [message.id]
         wanted = set().union(*(placeholders(i) for i in ids))
-        for text in strings or [have.string]:
+        for text in strings or ([have.string] if isinstance(have.string, str) else []):
             got = placeholders(text)
             # A plural form may leave out %(n)s ("un jour"); it may never invent one.
             if got - wanted or (wanted - got - {"num", "n", "count"}):

@@ -12,7 +12,7 @@ from tracker.requests.service import RequestError, can_edit
 def set_preference(session: Session, user: User, locale: str | None) -> str | None:
     """Store the account's language (None: no preference); an unknown one counts as none."""
     chosen = normalize_locale(locale)
-    session.get(User, user.id).locale = chosen  # type: ignore[union-attr]
+    session.get_one(User, user.id).locale = chosen
     return chosen
 
 

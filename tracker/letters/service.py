@@ -28,10 +28,12 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from tracker import deadlines
 from tracker.alerts.mail import LONG_HEADERS, Mailer, MailError
 from tracker.core import clock
+from tracker.core.db import affected
 from tracker.core.models import InfoRequest, Letter, User
+from tracker.deadlines import french
 from tracker.deadlines.letters import EmailReceipt, email_receipt
 from tracker.files.storage import LocalStorage
-from tracker.language.i18n import _
+from tracker.language.i18n import _, get_locale
 from tracker.letters import compose
 from tracker.letters.rules import (
     FOLLOW_UP_DAYS,
@@ -424,15 +426,17 @@ def send(
             )
         errors = check_fields(letter.recipient_email, letter.subject, letter.body)
         if errors:
-            field, message = next(iter(errors.items()))
-            raise LetterError(message, field)
+            field, problem = next(iter(errors.items()))
+            raise LetterError(problem, field)
         message_id = _message_id(letter, config)
-        claimed = db.execute(
-            sa.update(Letter)
-            .where(Letter.id == letter_id, Letter.status == "draft")
-            .values(status="sending", message_id=message_id, last_error=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        claimed = affected(
+            db.execute(
+                sa.update(Letter)
+                .where(Letter.id == letter_id, Letter.status == "draft")
+                .values(status="sending", message_id=message_id, last_error=None)
+                .execution_options(synchronize_session=False)
+            )
+        )
         if claimed != 1:
             raise LetterError(
                 _("This letter was already sent: it cannot be changed or sent again.")
@@ -490,12 +494,14 @@ def resolve_stuck(db: Session, now: datetime | None = None) -> int:
     cut short: whether it left is not known); never send it again. Returns how many."""
     limit = (now or clock.now()) - timedelta(minutes=STUCK_MINUTES)
     return int(
-        db.execute(
-            sa.update(Letter)
-            .where(Letter.status == "sending", Letter.updated_at < limit)
-            .values(status="unknown")
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        affected(
+            db.execute(
+                sa.update(Letter)
+                .where(Letter.status == "sending", Letter.updated_at < limit)
+                .values(status="unknown")
+                .execution_options(synchronize_session=False)
+            )
+        )
     )
 
 
@@ -677,11 +683,17 @@ def receipt_text(request: InfoRequest, receipt: EmailReceipt) -> str:
     date it gives: both readings, each with its source."""
     day = receipt.received_on.isoformat()
     if receipt.rule is not None:
+        section, rule = receipt.rule.section, receipt.rule.text
+        in_french = (
+            french.email_rule(receipt.law_code) if str(get_locale() or "en") == "fr" else None
+        )
+        if in_french is not None:
+            section, rule = in_french
         text = _(
             "Received on %(day)s by the law's rule for e-mailed requests (%(section)s): %(rule)s.",
             day=day,
-            section=receipt.rule.section,
-            rule=receipt.rule.text,
+            section=section,
+            rule=rule,
         )
     else:
         text = _(

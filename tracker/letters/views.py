@@ -3,6 +3,8 @@ downloads (PDF, .eml), and the reporter's details for letters."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -18,7 +20,8 @@ from werkzeug.wrappers import Response
 
 from tracker.core import clock, db
 from tracker.core.display import reader_timezone
-from tracker.core.models import Letter
+from tracker.core.errors import validated
+from tracker.core.models import InfoRequest, Letter
 from tracker.core.tenancy import load_owned_request_or_404
 from tracker.files.downloads import content_disposition
 from tracker.files.storage import LocalStorage
@@ -39,7 +42,7 @@ from tracker.requests.service import can_edit
 bp = Blueprint("letters", __name__)
 
 
-def _today(info_request) -> object:  # type: ignore[no-untyped-def]
+def _today(info_request: InfoRequest) -> date:
     return clock.today(newsroom_timezone(info_request, current_app.config["TIMEZONE"]))
 
 
@@ -58,7 +61,7 @@ def _letter_or_404(letter_id: int) -> Letter:
     return letter
 
 
-def _may_write(info_request) -> None:  # type: ignore[no-untyped-def]
+def _may_write(info_request: InfoRequest) -> None:
     """Colleagues read a request's letters; only its owner or an editor writes them (403)."""
     if not can_edit(current_user, info_request):
         abort(403)
@@ -86,7 +89,12 @@ def index(request_id: int) -> str | Response | tuple[str, int]:
         try:
             with db.transaction() as session:
                 letter = service.create_draft(
-                    session, current_user, info_request, form.key.data, form.language.data, today
+                    session,
+                    current_user,
+                    info_request,
+                    validated(form.key.data),
+                    form.language.data,
+                    today,
                 )
                 letter_id = letter.id
         except service.LetterError as exc:
@@ -96,9 +104,9 @@ def index(request_id: int) -> str | Response | tuple[str, int]:
     return _render_index(info_request, today, form, error)
 
 
-def _render_index(  # type: ignore[no-untyped-def]
-    info_request,
-    today,
+def _render_index(
+    info_request: InfoRequest,
+    today: date,
     form: DraftForm,
     error: str | None = None,
     review_form: OutsideReviewForm | None = None,
@@ -142,7 +150,7 @@ def outside_review(request_id: int) -> Response | tuple[str, int]:
                     session,
                     current_user,
                     info_request,
-                    review_form.sent_on.data,
+                    validated(review_form.sent_on.data),
                     review_form.note.data or "",
                     today,
                     _storage(),
@@ -186,7 +194,7 @@ def edit(letter_id: int) -> Response | tuple[str, int]:
                 service.update_draft(
                     session,
                     current_user,
-                    session.get(Letter, letter_id),
+                    db.get_or_404(session, Letter, letter_id),
                     recipient_name=form.recipient_name.data or "",
                     recipient_email=form.recipient_email.data or "",
                     subject=form.subject.data or "",
@@ -263,8 +271,8 @@ def record(letter_id: int) -> Response | tuple[str, int]:
                 service.record_sent(
                     session,
                     current_user,
-                    session.get(Letter, letter_id),
-                    record_form.sent_on.data,
+                    db.get_or_404(session, Letter, letter_id),
+                    validated(record_form.sent_on.data),
                     _today(info_request),
                     _storage(),
                     _max_bytes(),
@@ -310,7 +318,9 @@ def eml(letter_id: int) -> Response:
     """The letter as an .eml message, to send from one's own mail program."""
     with db.transaction() as session:
         letter = _letter_or_404(letter_id)
-        data = service.eml_bytes(session.get(Letter, letter_id), current_user, current_app.config)
+        data = service.eml_bytes(
+            db.get_or_404(session, Letter, letter_id), current_user, current_app.config
+        )
     return _download(data, "message/rfc822", f"letter-{letter.id}.eml")
 
 

@@ -113,14 +113,14 @@ def _quote(folder: str) -> str:
 
 def _move(conn: imaplib.IMAP4, uid: bytes, folder: str) -> None:
     if "MOVE" in conn.capabilities:
-        typ, data = conn.uid("MOVE", uid, _quote(folder))
+        typ, data = conn.uid("MOVE", uid.decode(), _quote(folder))
         if typ != "OK":
             raise imaplib.IMAP4.error(f"MOVE refused: {data!r}")
         return
-    typ, data = conn.uid("COPY", uid, _quote(folder))
+    typ, data = conn.uid("COPY", uid.decode(), _quote(folder))
     if typ != "OK":
         raise imaplib.IMAP4.error(f"COPY refused: {data!r}")
-    conn.uid("STORE", uid, "+FLAGS.SILENT", r"(\Deleted)")
+    conn.uid("STORE", uid.decode(), "+FLAGS.SILENT", r"(\Deleted)")
     conn.expunge()
 
 
@@ -128,7 +128,7 @@ _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 
 
 def _fetch(conn: imaplib.IMAP4, uid: bytes, what: str) -> bytes:
-    typ, data = conn.uid("FETCH", uid, what)
+    typ, data = conn.uid("FETCH", uid.decode(), what)
     if typ != "OK":
         raise imaplib.IMAP4.error(f"FETCH refused: {data!r}")
     for item in data:
@@ -199,6 +199,7 @@ def poll(db: Session, config: Mapping[str, Any]) -> PollResult | None:
         if typ != "OK":
             raise imaplib.IMAP4.error(f"folder {folder!r}: {data!r}")
         conn.create(_quote(filed))  # refused when it exists: that is fine
+        # typeshed types the charset as str; imaplib documents None for no CHARSET.
         typ, data = conn.uid("SEARCH", None, "ALL")  # type: ignore[arg-type]
         uids = data[0].split() if typ == "OK" and data and data[0] else []
         problems: list[str] = []
@@ -256,7 +257,7 @@ _UID = re.compile(rb"UID (\d+)")
 def _sizes(conn: imaplib.IMAP4, uids: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
     """Each message's size and Message-ID header, in one FETCH."""
     typ, data = conn.uid(
-        "FETCH", b",".join(uids), "(RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+        "FETCH", b",".join(uids).decode(), "(RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
     )
     if typ != "OK":
         raise imaplib.IMAP4.error(f"FETCH refused: {data!r}")
@@ -275,7 +276,7 @@ def _bodies(conn: imaplib.IMAP4, uids: list[bytes]) -> dict[bytes, bytes]:
     """Several small messages in one FETCH (each at most BULK_BYTES)."""
     if not uids:
         return {}
-    typ, data = conn.uid("FETCH", b",".join(uids), "(BODY.PEEK[])")
+    typ, data = conn.uid("FETCH", b",".join(uids).decode(), "(BODY.PEEK[])")
     if typ != "OK":
         raise imaplib.IMAP4.error(f"FETCH refused: {data!r}")
     found: dict[bytes, bytes] = {}

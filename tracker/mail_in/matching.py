@@ -61,7 +61,7 @@ def file_numbers(db: Session, newsroom_id: int) -> Numbers:
     own = InfoRequest.newsroom_id == newsroom_id
     # The current number, the others recorded (tracker.requests.numbers) and the complaint
     # bodies' file numbers.
-    rows = db.execute(
+    rows: sa.Result[int, str | None] = db.execute(
         sa.union_all(
             sa.select(InfoRequest.id, InfoRequest.file_number).where(
                 own, InfoRequest.file_number.is_not(None)

@@ -178,7 +178,7 @@ def _text_of(message: Message, problems: list[str]) -> str:
         return "\n\n".join(t for t in texts if t)
     if ctype == "message/rfc822":
         inner = message.get_payload()
-        if isinstance(inner, list) and inner:
+        if isinstance(inner, list) and inner and isinstance(inner[0], Message):
             nested = inner[0]
             header = "\n".join(
                 f"{name}: {_header(nested, name)}"
@@ -298,7 +298,7 @@ def _walk_files(out: ParsedMail, message: Message, depth: int = 0) -> None:
         ctype = part.get_content_type()
         if ctype == "message/rfc822":
             inner = part.get_payload()
-            if isinstance(inner, list) and inner:
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 nested = inner[0]
                 subject = _header(nested, "Subject") or "message"
                 name = part.get_filename() or f"{subject[:80]}.eml"
@@ -439,10 +439,15 @@ def parse_msg(data: bytes, name: str = "message.msg") -> ParsedMail:
     )
     try:
         import extract_msg
+        from extract_msg.msg_classes import MessageBase
 
         msg = extract_msg.openMsg(data)
     except Exception as exc:  # not an Outlook message after all
         out.problems.append(f"This Outlook file could not be read ({type(exc).__name__}).")
+        return out
+    if not isinstance(msg, MessageBase):  # a contact, task or note saved from Outlook
+        msg.close()
+        out.problems.append("This Outlook file holds no e-mail message.")
         return out
     try:
         headers = msg.header

@@ -19,11 +19,12 @@ from typing import Any
 
 import click
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from tracker import __version__
+from tracker.core.context import current_flask_app
 from tracker.core.db import Base, trigram_schema, unaccent_schema
 from tracker.core.models import Attachment
 from tracker.files.storage import LocalStorage
@@ -347,7 +348,7 @@ def _reporter(verbose: bool) -> Progress:
 @with_appcontext
 def backup_command(path: Path, quiet: bool) -> None:
     """Back up the database and every original file into the folder PATH."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_flask_app()
     try:
         manifest = backup(app, path, _reporter(not quiet))
     except BackupError as exc:
@@ -380,7 +381,7 @@ def backup_command(path: Path, quiet: bool) -> None:
 @with_appcontext
 def restore_command(path: Path, quiet: bool) -> None:
     """Restore a backup folder into an empty database and attachments folder."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_flask_app()
     try:
         manifest = restore(app, path, _reporter(not quiet))
     except BackupError as exc:

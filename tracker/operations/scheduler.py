@@ -28,7 +28,7 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from tracker.alerts import service
 from tracker.core import clock, db
+from tracker.core.context import current_flask_app
 from tracker.core.db import refresh_statistics
 from tracker.core.models import SchedulerLock
 from tracker.language.i18n import _
@@ -319,8 +320,8 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
     start = datetime.now().astimezone()
-    jobs = (
-        # (the job's id in JOBS, what it does, how often, first run after the start)
+    # (the job's id in JOBS, what it does, how often, first run after the start)
+    jobs: list[tuple[str, str, IntervalTrigger, timedelta]] = [
         (
             "overdue-sweep",
             "flag overdue requests and queue alerts",
@@ -369,15 +370,15 @@ def build_scheduler(app: Flask, lock: DatabaseLock) -> BlockingScheduler:
             IntervalTrigger(minutes=5),
             timedelta(seconds=5),
         ),
-    )
+    ]
     if app.config.get("IMAP_HOST"):
-        jobs += (
+        jobs.append(
             (
                 "mail-poll",
                 "read the newsroom mailbox",
                 IntervalTrigger(minutes=app.config["IMAP_MINUTES"]),
                 timedelta(seconds=4),
-            ),
+            )
         )
     for job_id, name, trigger, delay in jobs:
         scheduler.add_job(
@@ -504,7 +505,7 @@ def run_scheduler(
 @with_appcontext
 def scheduler_command(run_seconds: float | None, poll_seconds: float) -> None:
     """Run the scheduler: overdue sweep, alert planning and delivery (run exactly one)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_flask_app()
     run_scheduler(app, run_seconds=run_seconds, poll_seconds=poll_seconds)
 
 

@@ -10,10 +10,10 @@ import sys
 from types import FrameType
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
+from tracker.core.context import current_flask_app
 from tracker.core.db import check_connection
 from tracker.language.i18n import _
 
@@ -65,7 +65,7 @@ def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
 @with_appcontext
 def serve_command(host: str, port: int, scheduler: bool) -> None:
     """Serve the tracker for one machine (production uses gunicorn, see the README)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_flask_app()
     try:
         check_connection(app)
     except ConnectionError as exc:

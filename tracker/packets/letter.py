@@ -10,7 +10,7 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.packets.dossier import Dossier
+from tracker.packets.dossier import ComplaintRecord, Dossier
 
 
 @dataclass(frozen=True)
@@ -289,7 +289,7 @@ def letter_stance(d: Dossier) -> str:
     return stance(facts)
 
 
-def _filed(d: Dossier):  # type: ignore[no-untyped-def]
+def _filed(d: Dossier) -> ComplaintRecord | None:
     """The delay complaint already on the timeline (the latest), if any."""
     found = [c for c in d.complaints if c.grounds == "delay"]
     return found[-1] if found else None
@@ -491,7 +491,7 @@ def letter_blocks(d: Dossier) -> list[str]:
     return blocks
 
 
-def _remedy(d: Dossier, rules: LetterRules, stance: str, filed) -> str:  # type: ignore[no-untyped-def]
+def _remedy(d: Dossier, rules: LetterRules, stance: str, filed: ComplaintRecord | None) -> str:
     """What the letter asks for: only what the body can still do at this point."""
     body = d.law.complaint_body
     body = body if body.lower().startswith("the ") else f"the {body}"

@@ -122,17 +122,19 @@ def _text(value: str) -> str:
 
 def _table(rows: list[list[Flowable | str]], widths: list[float], *, header: bool = True) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
+    style = TableStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+    )
     if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
-    table.setStyle(TableStyle(style))
+        style.add("BACKGROUND", (0, 0), (-1, 0), SHADE)
+    table.setStyle(style)
     return table
 
 
@@ -311,7 +313,7 @@ def _deadline(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
     if not d.extensions:
         story.append(Paragraph(_text(_("No extension of the deadline is on record.")), s.body))
     for x in d.extensions:
-        lines = [
+        lines: list[Flowable] = [
             Paragraph(
                 _text(
                     _(

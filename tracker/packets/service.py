@@ -130,7 +130,7 @@ def manifest_json(d: Dossier, generated: dict[str, bytes]) -> bytes:
         "holidays_version": d.holidays_version,
         "generated_at": d.generated_at.isoformat(),
         "as_of": d.today.isoformat(),
-        "files": sorted(files, key=lambda f: f["path"]),
+        "files": sorted(files, key=lambda f: str(f["path"])),
     }
     return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
 

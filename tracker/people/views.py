@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from tracker.alerts.mail import Mailer, MailError
 from tracker.auth import reset
 from tracker.core import db
+from tracker.core.models import User
 from tracker.language.i18n import _
 from tracker.people import mail, service
 from tracker.people.forms import ActionForm, AddPersonForm, RoleForm
@@ -57,7 +58,7 @@ def _page(form: AddPersonForm | None = None, row_errors: dict[int, str] | None =
     )
 
 
-def _person_or_404(user_id: int) -> Any:
+def _person_or_404(user_id: int) -> User:
     person = service.person_of(db.session(), current_user, user_id)
     if person is None:
         abort(404)
@@ -117,7 +118,7 @@ def _row_action(user_id: int, change: Callable[..., None], done: str) -> Respons
     person = _person_or_404(user_id)
     try:
         with db.transaction() as session:
-            change(session, current_user, session.get(type(person), person.id))
+            change(session, current_user, db.get_or_404(session, User, person.id))
     except service.PeopleError as exc:
         return _page(row_errors={user_id: str(exc)})
     current_app.logger.info("user %s: %s user %s", current_user.id, done, user_id)
@@ -136,7 +137,7 @@ def role(user_id: int) -> Response:
     try:
         with db.transaction() as session:
             service.change_role(
-                session, current_user, session.get(type(person), person.id), form.role.data or ""
+                session, current_user, db.get_or_404(session, User, person.id), form.role.data or ""
             )
     except service.PeopleError as exc:
         return _page(row_errors={user_id: str(exc)})

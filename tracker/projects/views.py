@@ -7,9 +7,11 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms import Form
 
 from tracker.core import clock, db
 from tracker.core.display import reader_timezone
+from tracker.core.models import InfoRequest
 from tracker.core.tenancy import load_owned_request_or_404
 from tracker.language.i18n import _
 from tracker.projects import service
@@ -25,10 +27,10 @@ def _today() -> date:
     return clock.today(reader_timezone())
 
 
-def _refuse(form: object, exc: service.LabelError) -> None:
+def _refuse(form: Form, exc: service.LabelError) -> None:
     field = getattr(form, exc.field or "", None)
     if field is None:
-        form.form_errors.append(str(exc))  # type: ignore[attr-defined]
+        form.form_errors.append(str(exc))
     else:
         field.errors = [*field.errors, str(exc)]
 
@@ -70,10 +72,10 @@ def show(project_id: int) -> str:
     if project is None:
         abort(404)
     filters = queries.RequestFilters(project_id=project.id, sort="days_late")
-    result = queries.list_requests(
-        session, current_user.newsroom_id, filters, count_limit=queries.COUNT_LIMIT
-    )
     today = _today()
+    result = queries.list_requests(
+        session, current_user.newsroom_id, filters, count_limit=queries.COUNT_LIMIT, today=today
+    )
     return render_template(
         "projects/show.html",
         project=project,
@@ -103,7 +105,7 @@ def labels(request_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             with db.transaction() as tx:
-                target = tx.get(type(info_request), info_request.id)
+                target = db.get_or_404(tx, InfoRequest, info_request.id)
                 chosen = list(form.projects.data or [])
                 if (form.new_project.data or "").strip():
                     made = service.create_project(

@@ -226,7 +226,7 @@ def read_email(path: Path) -> Iterator[Page]:
     """An e-mail's subject and body (plain text, else its HTML's text), as one page."""
     with path.open("rb") as handle:
         message = email.message_from_binary_file(handle, policy=email.policy.default)
-    body = message.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
+    body = message.get_body(preferencelist=("plain", "html"))
     text = ""
     if body is not None:
         content = body.get_content()

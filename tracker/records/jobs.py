@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tracker.core import clock
+from tracker.core.db import affected
 from tracker.core.models import Attachment, InfoRequest, RecordFile, RecordText, TimelineEvent
 from tracker.files.storage import LocalStorage
 from tracker.language.i18n import _
@@ -73,18 +74,20 @@ def queue(db: Session, attachment_ids: Iterable[int]) -> int:
     now = clock.now()
     for attachment_id, request_id in rows:
         queued += (
-            db.execute(
-                insert(RecordFile.__table__)
-                .values(
-                    attachment_id=attachment_id,
-                    request_id=request_id,
-                    status="queued",
-                    pages_done=0,
-                    attempts=0,
-                    queued_at=now,
+            affected(
+                db.execute(
+                    insert(RecordFile.__table__)
+                    .values(
+                        attachment_id=attachment_id,
+                        request_id=request_id,
+                        status="queued",
+                        pages_done=0,
+                        attempts=0,
+                        queued_at=now,
+                    )
+                    .on_conflict_do_nothing(index_elements=["attachment_id"])
                 )
-                .on_conflict_do_nothing(index_elements=["attachment_id"])
-            ).rowcount
+            )
             or 0
         )
     return queued
@@ -107,8 +110,9 @@ def queue_missing(db: Session, request_id: int | None = None) -> int:
 
 def requeue(db: Session, request_id: int) -> int:
     """Read a request's files again from the start (their pages are replaced); commits."""
-    ids = db.scalars(sa.select(RecordFile.attachment_id).where(RecordFile.request_id == request_id))
-    ids = list(ids)
+    ids = list(
+        db.scalars(sa.select(RecordFile.attachment_id).where(RecordFile.request_id == request_id))
+    )
     if ids:
         db.execute(
             sa.delete(RecordText).where(
@@ -158,16 +162,18 @@ def claim_next(db: Session, config: Mapping[str, Any], request_id: int | None = 
         db.rollback()
         return None
     now = clock.now()
-    claimed = db.execute(
-        sa.update(RecordFile)
-        .where(RecordFile.id == file_id, claimable)
-        .values(
-            status="reading",
-            started_at=now,
-            heartbeat_at=now,
-            attempts=RecordFile.attempts + 1,
+    claimed = affected(
+        db.execute(
+            sa.update(RecordFile)
+            .where(RecordFile.id == file_id, claimable)
+            .values(
+                status="reading",
+                started_at=now,
+                heartbeat_at=now,
+                attempts=RecordFile.attempts + 1,
+            )
         )
-    ).rowcount
+    )
     db.commit()
     return file_id if claimed == 1 else None
 
@@ -175,21 +181,23 @@ def claim_next(db: Session, config: Mapping[str, Any], request_id: int | None = 
 def give_up_repeated(db: Session, config: Mapping[str, Any]) -> int:
     """Files whose reader stopped MAX_ATTEMPTS times are marked failed."""
     now = clock.now()
-    failed = db.execute(
-        sa.update(RecordFile)
-        .where(
-            RecordFile.status == "reading",
-            RecordFile.heartbeat_at < now - stale_after(config),
-            RecordFile.attempts >= MAX_ATTEMPTS,
+    failed = affected(
+        db.execute(
+            sa.update(RecordFile)
+            .where(
+                RecordFile.status == "reading",
+                RecordFile.heartbeat_at < now - stale_after(config),
+                RecordFile.attempts >= MAX_ATTEMPTS,
+            )
+            .values(
+                status="failed",
+                finished_at=now,
+                reason=_(
+                    "Reading stopped %(times)s times before the file was read.", times=MAX_ATTEMPTS
+                ),
+            )
         )
-        .values(
-            status="failed",
-            finished_at=now,
-            reason=_(
-                "Reading stopped %(times)s times before the file was read.", times=MAX_ATTEMPTS
-            ),
-        )
-    ).rowcount
+    )
     db.commit()
     return int(failed or 0)
 

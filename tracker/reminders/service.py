@@ -13,6 +13,7 @@ from flask import render_template
 from sqlalchemy.orm import Session
 
 from tracker.core import clock
+from tracker.core.db import affected
 from tracker.core.models import Alert, InfoRequest, Reminder, User
 from tracker.core.urls import base_url
 from tracker.language.i18n import _
@@ -85,7 +86,7 @@ def delete_reminder(db: Session, user: User, reminder_id: int) -> bool:
     result = db.execute(
         sa.delete(Reminder).where(Reminder.id == reminder_id, Reminder.user_id == user.id)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(affected(result))
 
 
 def plan_reminders(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from tracker import deadlines
 from tracker.core.models import InfoRequest
-from tracker.requests.service import province_of, state_of
+from tracker.requests.service import Sited, province_of, state_of
 from tracker.requests.state import ExtensionFact, RequestState, clock_end, still_counting
 
 
@@ -90,7 +90,27 @@ def _lateness(
     return Lateness(calendar, business, days_left, until, stopped_by)
 
 
-def lateness(request: InfoRequest, today: date) -> Lateness:
+class StoredDates(Protocol):
+    """The stored columns ``lateness`` reads: an ``InfoRequest``, or the list pages'
+    ``ListedRequest`` read from plain rows."""
+
+    @property
+    def law_code(self) -> str: ...
+
+    @property
+    def due_on(self) -> date: ...
+
+    @property
+    def responded_on(self) -> date | None: ...
+
+    @property
+    def closed_on(self) -> date | None: ...
+
+    @property
+    def institution(self) -> Sited: ...
+
+
+def lateness(request: StoredDates, today: date) -> Lateness:
     """How late the response is (or was), or how many days are left (from stored columns)."""
     return _lateness(
         request.law_code,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -88,9 +89,9 @@ class RequestForm(FlaskForm):
             *province_choices(),
         ]
 
-    def validate(self, extra_validators: object = None) -> bool:  # type: ignore[override]
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         """Either an institution is picked or a new one is named (with its law)."""
-        ok = super().validate(extra_validators)  # type: ignore[arg-type]
+        ok = super().validate(extra_validators)
         if not self.institution_id.data and not (self.new_institution.data or "").strip():
             self.institution_id.errors = [
                 *self.institution_id.errors,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.core.db import affected
 from tracker.core.models import (
     LINK_KINDS,
     NUMBER_KINDS,
@@ -117,7 +118,7 @@ def remove_number(db: Session, request: InfoRequest, number_id: int) -> bool:
             RequestNumber.id == number_id, RequestNumber.request_id == request.id
         )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(affected(result))
 
 
 def matching_number(number: str, *, partial: bool = False) -> sa.ColumnElement[bool]:
@@ -128,11 +129,11 @@ def matching_number(number: str, *, partial: bool = False) -> sa.ColumnElement[b
     if partial:
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
-        def test(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        def test(column: sa.ColumnExpressionArgument[str | None]) -> sa.ColumnElement[bool]:
             return sa.func.lower(column).like(f"%{escaped}%", escape="\\")
     else:
 
-        def test(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        def test(column: sa.ColumnExpressionArgument[str | None]) -> sa.ColumnElement[bool]:
             return sa.func.lower(column) == needle
 
     return sa.or_(
@@ -262,7 +263,7 @@ def unlink(db: Session, request: InfoRequest, link_id: int) -> bool:
             ),
         )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(affected(result))
 
 
 def links_of(db: Session, request: InfoRequest) -> list[Link]:

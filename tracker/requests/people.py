@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.core.db import affected
 from tracker.core.models import InfoRequest, RequestWatcher, TimelineEvent, User
 from tracker.language.i18n import _
 from tracker.requests.service import can_edit, lock_request
@@ -112,7 +113,7 @@ def remove_watcher(db: Session, actor: User, request: InfoRequest, user_id: int)
             RequestWatcher.request_id == request.id, RequestWatcher.user_id == user_id
         )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(affected(result))
 
 
 def watchers_by_request(db: Session, request_ids: list[int]) -> dict[int, list[int]]:

@@ -71,9 +71,10 @@ class RequestFilters:
     before: str | None = None
 
     @classmethod
-    def from_args(cls, args: dict[str, str] | object) -> RequestFilters:
-        """Read filters from query-string arguments, dropping what does not parse."""
-        get = args.get  # type: ignore[attr-defined]
+    def from_args(cls, args: Mapping[str, str]) -> RequestFilters:
+        """Read filters from query-string arguments (``request.args``, a dict), dropping what
+        does not parse."""
+        get = args.get
 
         def as_int(name: str) -> int | None:
             value = (get(name) or "").strip()
@@ -186,7 +187,7 @@ def _search(term: str, fts: bool) -> sa.ColumnElement[bool]:
     )
 
 
-def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) -> sa.Select:  # type: ignore[type-arg]
+def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) -> sa.Select:
     """The newsroom's requests matching the filters, unordered and unpaged.
 
     ``fts``: the database is SQLite with the search index (``tracker.core.db.sqlite_search_index``);
@@ -331,7 +332,7 @@ def _directed(columns: list[Any], descending: bool) -> list[Any]:
     return [c.desc() for c in columns] if descending else columns
 
 
-def _with_parties(query: sa.Select) -> sa.Select:  # type: ignore[type-arg]
+def _with_parties(query: sa.Select) -> sa.Select:
     """Requests loaded with their institution and owner, by join."""
     return (
         query.join(InfoRequest.institution)
@@ -352,7 +353,7 @@ def ordered(
     *,
     fts: bool = False,
     today: date | None = None,
-) -> sa.Select:  # type: ignore[type-arg]
+) -> sa.Select:
     """The filtered requests with their institution and owner, in the chosen order (``fts``
     as for ``filtered``; ``today``, for the days late of the clocks still counting: the
     server's today when not given)."""
@@ -442,14 +443,14 @@ def _days_late_halves(filters: RequestFilters) -> set[int]:
 
 
 def _days_late_ids(
-    ids: sa.Select,  # type: ignore[type-arg]
+    ids: sa.Select,
     limit: int,
     offset: int,
     cursor: list[Any] | None,
     reverse: bool,
     today: date,
     halves: set[int],
-) -> sa.Select:  # type: ignore[type-arg]
+) -> sa.Select:
     """The ids of a "days late" page: every request by the days late its page shows, most
     first (``_days_late_key``). The clocks still counting are read in (due_on, id) order and
     the stopped ones in their stored days late's, each from its index
@@ -505,10 +506,10 @@ def _cross_join(join: _OuterLoopFirst, compiler: Any, **kw: Any) -> str:
 
 
 def _by_institution(
-    ids: sa.Select,  # type: ignore[type-arg]
+    ids: sa.Select,
     newsroom_id: int,
     walk: bool,
-) -> sa.Select:  # type: ignore[type-arg]
+) -> sa.Select:
     """The ids query of the sort by institution: as an index walk, or (``walk`` False) the
     matches sorted.
 
@@ -560,7 +561,7 @@ def page_query(
     fts: bool = False,
     walk: bool = True,
     today: date | None = None,
-) -> sa.Select:  # type: ignore[type-arg]
+) -> sa.Select:
     """``limit`` rows of ``ordered`` (from ``offset``, or past a ``cursor``, the sort key of
     the row before; ``reverse``: backwards from it), read as a deferred join (``walk``: how
     the sort by institution reads, see ``_by_institution``).
@@ -587,13 +588,13 @@ def page_query(
     return reading.listed_select().where(InfoRequest.id.in_(ids.correlate(None))).order_by(*order)
 
 
-def _read(db: Session, query: sa.Select) -> list[ListedRequest]:  # type: ignore[type-arg]
+def _read(db: Session, query: sa.Select) -> list[ListedRequest]:
     """A page's rows as plain rows through the Core connection: 25 ORM objects with their
     institution and owner cost more than SQLite takes to find them."""
     return reading.listed(db.connection().execute(query))
 
 
-def _count_upto(query: sa.Select, limit: int) -> sa.Select[tuple[int]]:  # type: ignore[type-arg]
+def _count_upto(query: sa.Select, limit: int) -> sa.Select[int]:
     """How many requests a query selects, or limit + 1 when more than limit do: it reads no
     further than that."""
     head = query.with_only_columns(InfoRequest.id).limit(limit + 1).subquery()
@@ -739,7 +740,7 @@ DASHBOARD_COLUMNS = (
 def dashboard(db: Session, newsroom_id: int, today: date) -> Dashboard:
     """Overdue first (most days late first), then due within 7 days, then closing windows."""
 
-    def rows(query: sa.Select) -> list[sa.Row[Any]]:  # type: ignore[type-arg]
+    def rows(query: sa.Select) -> list[sa.Row[Any]]:
         # Plain rows of the columns the dashboard shows, through the Core connection: 150 ORM
         # objects (the request's text, timestamps made aware, identity map) cost several times
         # what SQLite takes to find them.
@@ -766,7 +767,7 @@ def dashboard(db: Session, newsroom_id: int, today: date) -> Dashboard:
     )
     open_q = sa.select(InfoRequest).where(mine, InfoRequest.status.notin_(("closed",)))
 
-    def window_count(query: sa.Select) -> sa.ScalarSelect[int]:  # type: ignore[type-arg]
+    def window_count(query: sa.Select) -> sa.ScalarSelect[int]:
         """Count a set a date window already bounds."""
         return sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
 

@@ -24,7 +24,7 @@ from tracker.core.models import InfoRequest, Institution, TimelineEvent, User
 
 
 @functools.cache
-def _request_page_statement() -> sa.Select[tuple[InfoRequest]]:
+def _request_page_statement() -> sa.Select[InfoRequest]:
     # Built once, with bound parameters: building a statement with its loader options costs
     # about as much as running it.
     return (

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, BinaryIO
+from typing import IO, Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -91,7 +91,7 @@ class Upload:
 
     filename: str
     content_type: str
-    stream: BinaryIO
+    stream: IO[bytes]
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,25 @@ def can_edit(user: User, request: InfoRequest) -> bool:
     )
 
 
-def province_of(request: InfoRequest) -> str | None:
+class Sited(Protocol):
+    """An institution as the deadline engine reads it: where its holidays come from."""
+
+    @property
+    def province(self) -> str | None: ...
+
+
+class UnderLaw(Protocol):
+    """A request as ``province_of`` reads it: the ORM ``InfoRequest``, or a request read from
+    plain rows (the list pages' ``ListedRequest``, recompute-deadlines' batches)."""
+
+    @property
+    def law_code(self) -> str: ...
+
+    @property
+    def institution(self) -> Sited: ...
+
+
+def province_of(request: UnderLaw) -> str | None:
     """The province or state whose holidays count for this request's law."""
     law = deadlines.LAWS[request.law_code]
     if law.province_mode == "institution":
@@ -602,7 +620,7 @@ def _sync_complaints(db: Session, request: InfoRequest) -> None:
 
 
 @functools.cache
-def _load_request_statement() -> sa.Select[tuple[InfoRequest]]:
+def _load_request_statement() -> sa.Select[InfoRequest]:
     # Built once: the request page runs it on every view, and building an ORM statement with
     # four loader options costs more than SQLite takes to run it.
     return (

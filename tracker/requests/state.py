@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from tracker import deadlines
 from tracker.timeline import kinds
@@ -20,6 +20,8 @@ from tracker.timeline import kinds
 # How a request ends without a final response (the "withdrawn" entry's ``closure``): declared
 # with the kinds; each stops the clock on the day it closed.
 CLOSURES = kinds.CLOSURES
+# What starts a complaint window: the final response, or the silence past the due date.
+ComplaintTrigger = Literal["response", "deemed refusal"]
 
 
 def clock_end(responded_on: date | None, closed_on: date | None, today: date) -> date:
@@ -43,6 +45,14 @@ def stopped_days_late(
     if end is None:
         return None
     return max(0, (end - due_on).days)
+
+
+def calendar_days_late(
+    due_on: date, responded_on: date | None, closed_on: date | None, today: date
+) -> int:
+    """Calendar days from the due date to ``clock_end`` (0 when on time): the calendar half
+    of ``deadlines.days_late``, which needs no calendar (the exports' days_late column)."""
+    return max((clock_end(responded_on, closed_on, today) - due_on).days, 0)
 
 
 def still_counting(responded_on: date | None, closed_on: date | None) -> bool:
@@ -102,7 +112,7 @@ class RequestState:
     due_on: date
     responded_on: date | None
     complaint_due_on: date | None
-    complaint_trigger: str | None  # "deemed refusal" or "response"
+    complaint_trigger: ComplaintTrigger | None
     closed_on: date | None
     # NY POL s.89(3)(a): the acknowledgement whose date starts the 20 business days.
     acknowledged_on: date | None = None
@@ -287,7 +297,7 @@ def derive_state(
         status = "awaiting"
 
     complaint_due_on: date | None = None
-    trigger: str | None = None
+    trigger: ComplaintTrigger | None = None
     if not present & closes:
         if responded_on is not None and responded_on <= due_on:
             complaint_due_on = deadlines.response_complaint_deadline(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import (
@@ -19,10 +20,12 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
+from wtforms import Form
 
 from tracker import deadlines
 from tracker.core import clock, db
 from tracker.core.display import format_date, id_links, reader_timezone
+from tracker.core.errors import validated
 from tracker.core.models import (
     LINK_KINDS,
     NUMBER_KINDS,
@@ -68,10 +71,10 @@ def storage() -> LocalStorage:
     return LocalStorage(current_app.config["ATTACHMENTS_DIR"])
 
 
-def _add_error(form: object, name: str | None, message: str) -> None:
+def _add_error(form: Form, name: str | None, message: str) -> None:
     field = getattr(form, name or "", None)
     if field is None or not hasattr(field, "errors"):
-        form.form_errors.append(message)  # type: ignore[attr-defined]
+        form.form_errors.append(message)
     else:
         field.errors = [*field.errors, message]
 
@@ -100,7 +103,10 @@ def _list_page(bulk: BulkForm, chosen: set[int] | None = None) -> str:
     args = queries.list_params(request.args)
 
     def link(params: dict[str, object] | None) -> str | None:
-        return url_for("requests.index", **args, **params) if params else None
+        if not params:
+            return None
+        values: dict[str, Any] = {**args, **params}
+        return url_for("requests.index", **values)
 
     return render_template(
         "requests/index.html",
@@ -134,7 +140,8 @@ def bulk() -> str | Response:
     """Tag, add to a project, reassign or export the list's chosen rows."""
     form = _bulk_form()
     chosen = set(queries.parse_ids(",".join(request.form.getlist("ids"))))
-    back = url_for("requests.index", **queries.list_params(request.args))
+    kept: dict[str, Any] = queries.list_params(request.args)
+    back = url_for("requests.index", **kept)
     if not form.validate_on_submit():
         return _list_page(form, chosen)
     if not chosen:
@@ -195,7 +202,7 @@ def _request_data(form: RequestForm, institution_id: int) -> service.RequestData
     return service.RequestData(
         institution_id=institution_id,
         title=form.title.data or "",
-        received_on=form.received_on.data,
+        received_on=validated(form.received_on.data),
         law_code=form.law_code.data or None,
         text=form.text.data or "",
         sent_on=form.sent_on.data,
@@ -410,7 +417,7 @@ def _event_page(
             uploads += mail_in.entry_uploads(storage(), from_mail)
         data = service.EventData(
             kind=kind,
-            occurred_on=form.occurred_on.data,
+            occurred_on=validated(form.occurred_on.data),
             note=form.note.data or "",
             details=form.details(),
             uploads=uploads,
@@ -491,7 +498,7 @@ def attach_files(request_id: int, event_id: int) -> str | Response:
                 count = service.attach_files(
                     session,
                     current_user,
-                    session.get(TimelineEvent, event_id),
+                    db.get_or_404(session, TimelineEvent, event_id),
                     _uploads(form.files.data or []),
                     storage(),
                     current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
@@ -553,7 +560,7 @@ def file_numbers(request_id: int) -> str | Response:
         if posted.validate_on_submit():
             try:
                 with db.transaction() as session:
-                    target = session.get(InfoRequest, info_request.id)
+                    target = db.get_or_404(session, InfoRequest, info_request.id)
                     if posted is number_form:
                         numbers.add_number(
                             session, target, number_form.kind.data, number_form.number.data or ""
@@ -623,7 +630,7 @@ def request_people(request_id: int) -> str | Response:
         if posted.validate_on_submit():
             try:
                 with db.transaction() as session:
-                    target = session.get(InfoRequest, info_request.id)
+                    target = db.get_or_404(session, InfoRequest, info_request.id)
                     if posted is reassign_form:
                         people.reassign(
                             session, current_user, target, reassign_form.owner.data, today()

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -232,18 +233,18 @@ def _row(g: Group) -> list[object]:
     ]
 
 
-def _group(row: list[object]) -> Group:
-    """A stored group, its histograms decoded."""
+def _group(row: list[Any]) -> Group:
+    """A stored group (a JSON array), its histograms decoded."""
     i, law, filed, answered, on_time, extended, complaints, founded, a, b = row
     return Group(
-        int(i),  # type: ignore[call-overload]
+        int(i),
         str(law),
-        int(filed),  # type: ignore[call-overload]
-        int(answered),  # type: ignore[call-overload]
-        int(on_time),  # type: ignore[call-overload]
-        int(extended),  # type: ignore[call-overload]
-        int(complaints),  # type: ignore[call-overload]
-        int(founded),  # type: ignore[call-overload]
+        int(filed),
+        int(answered),
+        int(on_time),
+        int(extended),
+        int(complaints),
+        int(founded),
         _unpack(str(a)),
         _unpack(str(b)),
     )

@@ -48,7 +48,7 @@ class Parts:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                return self._items[key]  # type: ignore[no-any-return]
+                return self._items[key]
         value = build()  # outside the lock: two workers' threads may build it alike
         with self._lock:
             self._items[key] = value
@@ -63,7 +63,7 @@ def parts() -> Parts:
     found = current_app.extensions.get("scorecard_parts")
     if found is None:
         found = current_app.extensions.setdefault("scorecard_parts", Parts())
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 @dataclass

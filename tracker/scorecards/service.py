@@ -240,7 +240,7 @@ def compute(
 # well-founded complaints, worst days late, median days to answer, median days late.
 
 
-def extended_ids() -> sa.Select[tuple[int]]:
+def extended_ids() -> sa.Select[int]:
     return sa.select(Extension.request_id).where(Extension.superseded.is_(False))
 
 

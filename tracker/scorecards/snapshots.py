@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from tracker import deadlines
 from tracker.core import clock
+from tracker.core.db import affected
 from tracker.core.models import DataRevision, Newsroom, ScorecardChange, ScorecardSnapshot
 from tracker.scorecards import incremental, service
 from tracker.scorecards.service import Score, Scorecards
@@ -225,7 +226,7 @@ def prune(db: Session, oldest_day: date) -> int:
     )
     db.execute(sa.delete(c).where(c.revision <= oldest_kept))
     db.commit()
-    return deleted.rowcount
+    return affected(deleted)
 
 
 def _touched(db: Session, newsroom_id: int, since: int, upto: int) -> set[int] | None:
@@ -241,8 +242,8 @@ def _touched(db: Session, newsroom_id: int, since: int, upto: int) -> set[int] |
     ).all()
     if {r for r, _ in rows} != set(range(since + 1, upto + 1)):
         return None
-    touched = {i for _, i in rows}
-    return None if None in touched else touched  # type: ignore[return-value]
+    touched = {i for _, i in rows if i is not None}
+    return None if len(touched) < len({i for _, i in rows}) else touched
 
 
 def up_to_date(

@@ -78,7 +78,7 @@ def score_rows(scores: list[Score], institution_link: str | None = None) -> Mark
     """The table's rows, rendered by the ``score_rows`` macro (kept per scorecard by
     ``rendered``: a newsroom has hundreds of institutions)."""
     macro = get_template_attribute("scorecards/_rows.html", "score_rows")
-    return macro(scores, institution_link)  # type: ignore[no-any-return]
+    return macro(scores, institution_link)
 
 
 def _range_args() -> dict[str, str]:
