@@ -546,7 +546,7 @@ def mail_message(row: orm.MailMessage) -> MailMessage:
             rule=row.match_rule,
             why=[
                 MatchReason(
-                    code=c.get("code") if c.get("code") in mail_reasons.CODES else "text",
+                    code=str(c["code"]) if c.get("code") in mail_reasons.CODES else "text",
                     params={k: v for k, v in c.items() if k != "code"},
                 )
                 for c in why

@@ -221,8 +221,8 @@ def poll(db: Session, config: Mapping[str, Any]) -> PollResult | None:
                     batch, held = [], 0
                     _store_oversize(db, context, uid, header, size, result, problems)
                     continue
-                data = bodies.pop(uid, None)
-                if data is None:
+                small = bodies.pop(uid, None)
+                if small is None:
                     # A large message is stored alone (memory stays that of one message):
                     # the messages before it first, to keep the mailbox's order.
                     done += _store(db, context, batch, result, problems)
@@ -231,8 +231,8 @@ def poll(db: Session, config: Mapping[str, Any]) -> PollResult | None:
                     done += _store(db, context, [(uid, big)], result, problems)
                     del big
                     continue
-                batch.append((uid, data))
-                held += len(data)
+                batch.append((uid, small))
+                held += len(small)
                 if held >= BATCH_BYTES:
                     done += _store(db, context, batch, result, problems)
                     batch, held = [], 0
