@@ -470,6 +470,12 @@ def matrix(ids: Ids) -> list[Case]:
             kind="api",
         ),
         Case("/api/v1/letters/<int:letter_id>", "GET", f"/api/v1/letters/{letter}", kind="api"),
+        Case(
+            "/api/v1/requests/<int:request_id>/mail",
+            "GET",
+            f"/api/v1/requests/{r}/mail",
+            kind="api",
+        ),
         # Secret-addressed: anyone holding a wrong secret gets 404, logged in or not.
         Case("/calendar/<secret>.ics", "GET", "/calendar/not-the-secret.ics", kind="public"),
         Case(

@@ -74,7 +74,7 @@ def test_api_conforms_to_its_openapi_document(app):
         known = {"request_id": rid, "institution_id": inst, "letter_id": letter_id}
 
         operations = [result.ok() for result in schema.get_all_operations()]
-        assert len(operations) == 11
+        assert len(operations) == 13
         for operation in operations:
             names = {p.name for p in operation.path_parameters}
             strategies = [

@@ -12,7 +12,7 @@ from tests import builders, mail_corpus
 from tracker.core import clock, db
 from tracker.core.models import MailMessage
 from tracker.files.storage import LocalStorage
-from tracker.mail_in import service
+from tracker.mail_in import reasons, service
 
 TODAY = date(2024, 3, 20)
 
@@ -38,7 +38,8 @@ def test_corpus_accuracy(app: Flask) -> None:
             row = session.get(MailMessage, result.mail_id)
             outcomes.append((result.request_id, row.proposal.get("kind", "")))
             if result.request_id is None:
-                assert row.status == "review" and row.match_reason
+                assert row.status == "review" and row.match_why
+                assert all(c["code"] in reasons.NOT_FOUND for c in row.match_why)
     figures = mail_corpus.score(corpus, outcomes)
     print("\n".join(figures.lines()))
     assert {c.route.split(":")[0] for c in corpus} >= {

@@ -16,6 +16,7 @@ from tracker.core import models as orm
 from tracker.core.display import STATUS_LABELS
 from tracker.core.models import STATUSES, InfoRequest, User
 from tracker.core.urls import base_url
+from tracker.mail_in import reasons as mail_reasons
 from tracker.requests.describe import Deadline as Found
 from tracker.requests.describe import Lateness as Late
 from tracker.requests.reading import ListedRequest
@@ -464,3 +465,95 @@ def letter_summary(row: orm.Letter) -> LetterSummary:
 def letter(row: orm.Letter) -> Letter:
     """A letter with its text."""
     return _from(Letter, row, url=url_for("api.get_letter", letter_id=row.id))
+
+
+# ---------------------------------------------------------------------------------------------
+# Mail in (read only: attaching and confirming stay on the web)
+
+
+class MatchReason(Out):
+    """One clause of how a message was matched, or why not (tracker.mail_in.reasons). The
+    codes are stable: new ones may be added, none is renamed or removed."""
+
+    code: Annotated[str, Choice(mail_reasons.CODES)] = Field(
+        description="Found: address_tag, subject_tag, reply, reply_letter, file_number, domain, "
+        "page, manual. Not found: no_tag, not_reply, no_number, several_numbers, no_sender, "
+        "unknown_domain, shared_domain, no_open_request, several_open_requests. text: a reason "
+        "recorded in words before codes were stored."
+    )
+    params: dict[str, Any] = Field(
+        description="The code's parameters: tag, message_id, numbers (a list), domain, count, "
+        "user or text, as the code has them."
+    )
+
+
+class MailMatch(Out):
+    """How a message was matched to its request, or why it waits in the review queue."""
+
+    rule: str | None = Field(
+        None,
+        description="The rule that matched it: token, reply, file_number, domain, page or "
+        "manual; null while it waits for a reporter.",
+    )
+    why: list[MatchReason]
+    text: str = Field(
+        description="The same in words, in the reader's language (the token's account, else "
+        "Accept-Language): for people; programs read the codes."
+    )
+
+
+class MailMessage(Out):
+    """An agency message brought in (upload, ingest-mail or the mailbox)."""
+
+    id: int
+    status: Annotated[str, Choice(orm.MAIL_STATUSES)] = Field(
+        description="attached (to request_id); review (waits for a reporter); skipped (not "
+        "stored, see problem)."
+    )
+    source: Annotated[str, Choice(orm.MAIL_SOURCES)]
+    request_id: int | None
+    message_id: str | None
+    sender: str
+    subject: str
+    sent_at: datetime | None
+    received_at: datetime
+    match: MailMatch
+    proposed_kind: str | None = Field(None, description="The timeline entry its text proposes.")
+    event_id: int | None = Field(None, description="The timeline entry confirmed from it.")
+    problem: str
+
+
+class MailList(Out):
+    """Messages, oldest first for a request, newest first for the review queue."""
+
+    items: list[MailMessage]
+
+
+def mail_message(row: orm.MailMessage) -> MailMessage:
+    """A message with its match reason as codes and in words."""
+    why = [c for c in (row.match_why or []) if isinstance(c, dict)]
+    return MailMessage(
+        id=row.id,
+        status=row.status,
+        source=row.source,
+        request_id=row.request_id,
+        message_id=row.message_id,
+        sender=row.sender or "",
+        subject=row.subject or "",
+        sent_at=row.sent_at,
+        received_at=row.received_at,
+        match=MailMatch(
+            rule=row.match_rule,
+            why=[
+                MatchReason(
+                    code=str(c["code"]) if c.get("code") in mail_reasons.CODES else "text",
+                    params={k: v for k, v in c.items() if k != "code"},
+                )
+                for c in why
+            ],
+            text=mail_reasons.render(why),
+        ),
+        proposed_kind=(row.proposal or {}).get("kind") or None,
+        event_id=row.event_id,
+        problem=row.problem or "",
+    )

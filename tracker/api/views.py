@@ -450,3 +450,34 @@ def get_letter(letter_id: int) -> serialize.Letter:
     if row is None or row.newsroom_id != user().newsroom_id:
         raise ApiError(404, "No letter with this id in your newsroom.")
     return serialize.letter(row)
+
+
+# Mail in: read only. Attaching a message from the review queue and confirming its proposed
+# entry stay on the web. The match reason is given as stable codes (programs) and in words
+# in the reader's language (people).
+
+
+@bp.get("/requests/<int:request_id>/mail")
+@spec.validate(
+    resp=answers(200, serialize.MailList, 404),
+    operation_id="listRequestMail",
+    path_parameter_descriptions={"request_id": "The request's id."},
+)
+def list_request_mail(request_id: int) -> serialize.MailList:
+    """The agency messages attached to a request, oldest first, each with how it was matched."""
+    from tracker.mail_in import service as mail_in
+
+    info_request = _owned_request(request_id)
+    rows = mail_in.messages_of(db.session(), info_request)
+    return serialize.MailList(items=[serialize.mail_message(m) for m in rows])
+
+
+@bp.get("/mail/review")
+@spec.validate(resp=answers(200, serialize.MailList), operation_id="listMailReview")
+def list_mail_review() -> serialize.MailList:
+    """The review queue: messages no rule matched (with why) and those not stored, newest
+    first (at most 200)."""
+    from tracker.mail_in import service as mail_in
+
+    rows = mail_in.review_queue(db.session(), user().newsroom_id)
+    return serialize.MailList(items=[serialize.mail_message(m) for m in rows])

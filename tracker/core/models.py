@@ -1038,9 +1038,11 @@ class MailMessage(Base):
     body_text: Mapped[str] = mapped_column(sa.Text, default="")
     # The receiving servers' Authentication-Results headers, as written (SPF, DKIM, DMARC).
     auth_results: Mapped[str] = mapped_column(sa.Text, default="")
-    # How it was matched ("token", "reply", "file_number", "domain") and the words shown.
+    # How it was matched ("token", "reply", "file_number", "domain", "page", "manual"), and
+    # how or why not as codes with their parameters (tracker.mail_in.reasons), put into words
+    # in the reader's language when shown.
     match_rule: Mapped[str | None] = mapped_column(sa.String(32))
-    match_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    match_why: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     # What was wrong with it (malformed MIME, an oversize message...), shown beside it.
     problem: Mapped[str] = mapped_column(sa.Text, default="")
     # The timeline entry read from its text: {"kind", "details", "note", "occurred_on", "why"}.

@@ -86,7 +86,8 @@ def select_locale() -> str:
     # Only the account already loaded for this request (tracker.register_extensions loads it
     # first): loading it here would ask the database again while an error page is drawn
     # because the database is gone.
-    user = g.get("_login_user")
+    # The API's token holder (tracker.api.views) reads in their account's language too.
+    user = g.get("_login_user") or g.get("api_user")
     if user is not None and getattr(user, "is_authenticated", False):
         chosen = normalize_locale(getattr(user, "locale", None))
         if chosen:

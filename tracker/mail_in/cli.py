@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -12,7 +13,7 @@ from flask.cli import with_appcontext
 from tracker.core import clock, db
 from tracker.core.models import Newsroom
 from tracker.files.storage import LocalStorage
-from tracker.language.i18n import _
+from tracker.language.i18n import LOCALES, _, force_locale, normalize_locale
 from tracker.mail_in import service
 
 
@@ -34,10 +35,23 @@ def context_for(newsroom_id: int, source: str) -> service.Context:
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--newsroom", required=True, help="The newsroom whose requests the mail is for.")
+@click.option(
+    "--language",
+    type=click.Choice(LOCALES),
+    default=None,
+    help="The language of how each message was matched (default: LC_ALL, LC_MESSAGES or "
+    "LANG when it is one the tracker speaks, else TRACKER_DEFAULT_LOCALE).",
+)
 @with_appcontext
-def ingest_mail_command(paths: tuple[Path, ...], newsroom: str) -> None:
+def ingest_mail_command(paths: tuple[Path, ...], newsroom: str, language: str | None) -> None:
     """Bring in .eml, .msg or .mbox files: one line per message (Message-ID, request id or
-    ``unmatched``, how it was matched or why not)."""
+    ``unmatched``, how it was matched or why not, in the reader's language)."""
+    locale = language or _environment_locale() or current_app.config.get("DEFAULT_LOCALE") or "en"
+    with force_locale(locale):
+        _ingest(paths, newsroom)
+
+
+def _ingest(paths: tuple[Path, ...], newsroom: str) -> None:
     session = db.session()
     room = session.scalar(sa.select(Newsroom).where(Newsroom.name == newsroom))
     if room is None:
@@ -56,6 +70,15 @@ def ingest_mail_command(paths: tuple[Path, ...], newsroom: str) -> None:
             results = service.ingest_file(session, context, path.name, path.read_bytes())
         for result in results:
             click.echo(result.line())
+
+
+def _environment_locale() -> str | None:
+    """The shell's language (``fr_CA.UTF-8`` -> ``fr``), when the tracker speaks it."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return normalize_locale(value.split(".")[0].replace("_", "-"))
+    return None
 
 
 COMMANDS = [ingest_mail_command]

@@ -35,9 +35,12 @@ log = logging.getLogger("tracker.mail_in.imap")
 POLL_NAME = "imap"
 # Messages handled per poll; the rest wait for the next one.
 BATCH = 500
-# Messages read per round trip and moved together once stored (PostgreSQL also stores them
-# in one transaction; SQLite commits each).
+# Messages read per round trip and moved together once stored.
 CHUNK = 50
+# Messages stored in one transaction (one insert of their rows, one flush of their files to
+# disk): the small ones of a chunk, until they hold this much (a large one is stored alone).
+# On SQLite the write lock is held that long (about 0.2 s for 50 small messages).
+BATCH_BYTES = 2 * 1024 * 1024
 # Messages up to this size are fetched a chunk at a time; larger ones one by one.
 BULK_BYTES = 256 * 1024
 
@@ -201,11 +204,6 @@ def poll(db: Session, config: Mapping[str, Any]) -> PollResult | None:
         uids = data[0].split() if typ == "OK" and data and data[0] else []
         problems: list[str] = []
         todo = uids[:BATCH]
-        # PostgreSQL: one transaction per chunk, a savepoint per message. SQLite has one
-        # writer, and a long transaction would stall the scheduler's lock renewal: one commit
-        # per message there, and no savepoint opened before the reads (in WAL mode that makes
-        # the write fail whenever another connection wrote meanwhile).
-        shared = db.get_bind().dialect.name == "postgresql"
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
             sizes = _sizes(conn, chunk)
@@ -213,25 +211,33 @@ def poll(db: Session, config: Mapping[str, Any]) -> PollResult | None:
                 conn, [u for u in chunk if 0 < sizes.get(u, (0, b""))[0] <= BULK_BYTES]
             )
             done: list[bytes] = []
+            batch: list[tuple[bytes, bytes]] = []
+            held = 0
             for uid in chunk:
-                guard = db.begin_nested() if shared else contextlib.nullcontext()
-                try:
-                    with guard:
-                        meta = sizes.get(uid, (0, b""))
-                        if _one(conn, db, context, uid, meta, result, bodies.pop(uid, None)):
-                            done.append(uid)
-                    if not shared:
-                        db.commit()
-                except (OSError, imaplib.IMAP4.abort):
-                    raise
-                except Exception as exc:  # one bad message never stops the poll
-                    if not shared:
-                        db.rollback()
-                    result.failed += 1
-                    problems.append(f"message UID {uid.decode()}: {_describe(exc)}")
-                    log.exception("mail poll: message UID %s failed", uid)
+                size, header = sizes.get(uid, (0, b""))
+                if size > context.max_bytes:
+                    # Recorded in the mailbox's order: the messages before it first.
+                    done += _store(db, context, batch, result, problems)
+                    batch, held = [], 0
+                    _store_oversize(db, context, uid, header, size, result, problems)
+                    continue
+                small = bodies.pop(uid, None)
+                if small is None:
+                    # A large message is stored alone (memory stays that of one message):
+                    # the messages before it first, to keep the mailbox's order.
+                    done += _store(db, context, batch, result, problems)
+                    batch, held = [], 0
+                    big = _fetch(conn, uid, "(BODY.PEEK[])")
+                    done += _store(db, context, [(uid, big)], result, problems)
+                    del big
+                    continue
+                batch.append((uid, small))
+                held += len(small)
+                if held >= BATCH_BYTES:
+                    done += _store(db, context, batch, result, problems)
+                    batch, held = [], 0
+            done += _store(db, context, batch, result, problems)
             # Stored for good first, then moved: a stop in between only moves them next time.
-            db.commit()
             if done:
                 _move(conn, b",".join(done), filed)
                 result.filed += len(done)
@@ -282,23 +288,18 @@ def _bodies(conn: imaplib.IMAP4, uids: list[bytes]) -> dict[bytes, bytes]:
     return found
 
 
-def _one(
-    conn: imaplib.IMAP4,
-    db: Session,
-    context: service.Context,
-    uid: bytes,
-    meta: tuple[int, bytes],
-    result: PollResult,
-    body: bytes | None = None,
-) -> bool:
-    """Store one message (not committed); True when it is to be moved to the filed folder."""
-    size, header = meta
-    if size > context.max_bytes:
-        if _oversize(db, context, uid, header, size):
-            result.skipped += 1
-        return False
-    data_bytes = body if body is not None else _fetch(conn, uid, "(BODY.PEEK[])")
-    outcome = service.ingest_message(db, context, f"imap-{uid.decode()}.eml", data_bytes)
+def _begin(db: Session) -> None:
+    """Open the transaction a batch is stored in. SQLite has one writer: the write lock is
+    taken before anything is read (a transaction that read first and then found another
+    writer would be refused at once, "database is locked", instead of made to wait)."""
+    conn = db.connection()
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            raw.execute("BEGIN IMMEDIATE")
+
+
+def _count(result: PollResult, outcome: service.Ingested) -> None:
     if outcome.duplicate:
         result.duplicates += 1
     elif outcome.skipped:
@@ -307,7 +308,86 @@ def _one(
         result.attached += 1
     else:
         result.queued += 1
-    return True
+
+
+def _store(
+    db: Session,
+    context: service.Context,
+    batch: list[tuple[bytes, bytes]],
+    result: PollResult,
+    problems: list[str],
+) -> list[bytes]:
+    """Store a batch of messages in one transaction, committed; the UIDs to move. When the
+    transaction fails as a whole, each message is tried again alone, so that one bad message
+    never keeps the others out."""
+    if not batch:
+        return []
+    named = [(f"imap-{uid.decode()}.eml", data) for uid, data in batch]
+    try:
+        _begin(db)
+        outcomes = service.ingest_batch(db, context, named)
+        db.commit()
+    except (OSError, imaplib.IMAP4.abort):
+        db.rollback()
+        raise
+    except Exception:
+        db.rollback()
+        if len(batch) == 1:
+            outcomes = [_alone(db, context, named[0])]
+        else:
+            log.warning("mail poll: a batch of %d failed; storing them one by one", len(batch))
+            outcomes = [_alone(db, context, one) for one in named]
+    done: list[bytes] = []
+    for (uid, _data), outcome in zip(batch, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            result.failed += 1
+            problems.append(f"message UID {uid.decode()}: {_describe(outcome)}")
+            log.error("mail poll: message UID %s failed: %r", uid, outcome)
+            continue
+        _count(result, outcome)
+        done.append(uid)
+    return done
+
+
+def _alone(
+    db: Session, context: service.Context, named: tuple[str, bytes]
+) -> service.Ingested | Exception:
+    """One message in its own transaction: its outcome, or why it was not stored."""
+    try:
+        _begin(db)
+        (outcome,) = service.ingest_batch(db, context, [named])
+        db.commit()
+    except (OSError, imaplib.IMAP4.abort):
+        db.rollback()
+        raise
+    except Exception as exc:  # one bad message never stops the poll
+        db.rollback()
+        return exc
+    return outcome
+
+
+def _store_oversize(
+    db: Session,
+    context: service.Context,
+    uid: bytes,
+    header: bytes,
+    size: int,
+    result: PollResult,
+    problems: list[str],
+) -> None:
+    """Record a message over the limit (left in the mailbox), in its own transaction."""
+    try:
+        _begin(db)
+        if _oversize(db, context, uid, header, size):
+            result.skipped += 1
+        db.commit()
+    except (OSError, imaplib.IMAP4.abort):
+        db.rollback()
+        raise
+    except Exception as exc:
+        db.rollback()
+        result.failed += 1
+        problems.append(f"message UID {uid.decode()}: {_describe(exc)}")
 
 
 def _describe(exc: BaseException) -> str:

@@ -22,6 +22,7 @@ from tracker.core.models import (
     RequestNumber,
 )
 from tracker.mail_in.parsing import ParsedMail
+from tracker.mail_in.reasons import Clause, clause
 
 OPEN_STATUSES = ("awaiting", "on_hold", "overdue")
 _ADDRESS_TAG = re.compile(r"\+r(\d{1,12})-([a-z0-9]{4,16})@", re.IGNORECASE)
@@ -32,11 +33,12 @@ _CANDIDATE = re.compile(r"[A-Z0-9](?:[A-Z0-9./_:#-]*[A-Z0-9])?")
 
 @dataclass
 class Match:
-    """The request found (None: the review queue) and how, or why not."""
+    """The request found (None: the review queue) and how, or why not (tracker.mail_in.reasons:
+    codes and parameters, put into words when shown)."""
 
     request_id: int | None
     rule: str | None
-    reason: str
+    why: list[Clause]
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Numbers:
     """A newsroom's file numbers, normalised, read once for a batch of messages."""
 
     by_number: dict[str, set[int]] = field(default_factory=dict)
+    # The sender's domain's answer (a request id, or why not), asked once per batch.
+    by_domain: dict[str, int | Clause] = field(default_factory=dict)
 
 
 def normalise_number(value: str) -> str:
@@ -93,7 +97,7 @@ def _by_token(db: Session, newsroom_id: int, mail: ParsedMail) -> Match | None:
         request_id, key = int(match.group(1)), match.group(2).lower()
         stored = db.get(RequestMailToken, request_id)
         if stored is not None and stored.key == key and _own_request(db, newsroom_id, request_id):
-            return Match(request_id, "token", f"address tag {match.group(0)[:-1]}")
+            return Match(request_id, "token", [clause("address_tag", tag=match.group(0)[:-1])])
     for text in (mail.subject, mail.body_text[:20000]):
         for match in _SUBJECT_TAG.finditer(text):
             request_id = int(match.group(1))
@@ -103,7 +107,7 @@ def _by_token(db: Session, newsroom_id: int, mail: ParsedMail) -> Match | None:
                 if stored is None or stored.key != key:
                     continue
             if _own_request(db, newsroom_id, request_id):
-                return Match(request_id, "token", f"subject tag {match.group(0)}")
+                return Match(request_id, "token", [clause("subject_tag", tag=match.group(0))])
     return None
 
 
@@ -123,7 +127,7 @@ def _by_reply(db: Session, newsroom_id: int, mail: ParsedMail) -> Match | None:
         .limit(1)
     ).first()
     if row is not None:
-        return Match(row.request_id, "reply", f"a reply to {row.message_id}")
+        return Match(row.request_id, "reply", [clause("reply", message_id=row.message_id)])
     # A letter the tracker sent (tracker/letters/) keeps its Message-ID for this.
     letter = db.execute(
         sa.select(Letter.request_id, Letter.message_id)
@@ -133,10 +137,10 @@ def _by_reply(db: Session, newsroom_id: int, mail: ParsedMail) -> Match | None:
     ).first()
     if letter is None:
         return None
-    return Match(letter.request_id, "reply", f"a reply to the letter {letter.message_id}")
+    return Match(letter.request_id, "reply", [clause("reply_letter", message_id=letter.message_id)])
 
 
-def _by_number(mail: ParsedMail, numbers: Numbers) -> Match | str | None:
+def _by_number(mail: ParsedMail, numbers: Numbers) -> Match | Clause | None:
     text = f"{mail.subject}\n{mail.body_text[:50000]}".upper()
     found: dict[str, set[int]] = {}
     for candidate in _CANDIDATE.findall(text):
@@ -144,50 +148,55 @@ def _by_number(mail: ParsedMail, numbers: Numbers) -> Match | str | None:
             found[candidate] = numbers.by_number[candidate]
     requests = set().union(*found.values()) if found else set()
     if len(requests) == 1:
-        return Match(requests.pop(), "file_number", f"file number {', '.join(sorted(found))}")
+        return Match(requests.pop(), "file_number", [clause("file_number", numbers=sorted(found))])
     if len(requests) > 1:
-        return f"it names the file numbers of {len(requests)} requests ({', '.join(sorted(found))})"
+        return clause("several_numbers", count=len(requests), numbers=sorted(found))
     return None
 
 
-def _by_domain(db: Session, newsroom_id: int, mail: ParsedMail) -> Match | str:
+def _domain_answer(db: Session, newsroom_id: int, domain: str) -> int | Clause:
+    """The one open request of the one institution with this domain, or why not."""
+    institutions = db.scalars(
+        sa.select(Institution.id).where(
+            Institution.newsroom_id == newsroom_id,
+            sa.func.lower(Institution.access_email).like(f"%@{domain}"),
+        )
+    ).all()
+    if not institutions:
+        return clause("unknown_domain", domain=domain)
+    if len(institutions) > 1:
+        return clause("shared_domain", domain=domain, count=len(institutions))
+    open_requests = db.scalars(
+        sa.select(InfoRequest.id)
+        .where(
+            InfoRequest.newsroom_id == newsroom_id,
+            InfoRequest.institution_id == institutions[0],
+            InfoRequest.status.in_(OPEN_STATUSES),
+        )
+        .limit(2)
+    ).all()
+    if len(open_requests) == 1:
+        return open_requests[0]
+    return clause(
+        "no_open_request" if not open_requests else "several_open_requests", domain=domain
+    )
+
+
+def _by_domain(
+    db: Session, newsroom_id: int, mail: ParsedMail, numbers: Numbers
+) -> Match | list[Clause]:
     domains = mail.sender_domains()
     if not domains:
-        return "its sender has no address"
-    notes = []
+        return [clause("no_sender")]
+    notes: list[Clause] = []
     for domain in domains:
-        institutions = db.scalars(
-            sa.select(Institution.id).where(
-                Institution.newsroom_id == newsroom_id,
-                sa.func.lower(Institution.access_email).like(f"%@{domain}"),
-            )
-        ).all()
-        if not institutions:
-            notes.append(f"no institution has the sender's domain {domain}")
-            continue
-        if len(institutions) > 1:
-            notes.append(f"{len(institutions)} institutions share the domain {domain}")
-            continue
-        open_requests = db.scalars(
-            sa.select(InfoRequest.id)
-            .where(
-                InfoRequest.newsroom_id == newsroom_id,
-                InfoRequest.institution_id == institutions[0],
-                InfoRequest.status.in_(OPEN_STATUSES),
-            )
-            .limit(2)
-        ).all()
-        if len(open_requests) == 1:
-            return Match(
-                open_requests[0],
-                "domain",
-                f"sender's domain {domain}: the institution's one open request",
-            )
-        notes.append(
-            f"the institution of {domain} has "
-            + ("no open request" if not open_requests else "several open requests")
-        )
-    return "; ".join(notes)
+        answer = numbers.by_domain.get(domain)
+        if answer is None:
+            answer = numbers.by_domain[domain] = _domain_answer(db, newsroom_id, domain)
+        if isinstance(answer, int):
+            return Match(answer, "domain", [clause("domain", domain=domain)])
+        notes.append(answer)
+    return notes
 
 
 def match(db: Session, newsroom_id: int, mail: ParsedMail, numbers: Numbers | None = None) -> Match:
@@ -196,13 +205,14 @@ def match(db: Session, newsroom_id: int, mail: ParsedMail, numbers: Numbers | No
         found = rule(db, newsroom_id, mail)
         if found is not None:
             return found
-    why = ["no request tag", "not a reply to a message the tracker holds"]
-    by_number = _by_number(mail, numbers if numbers is not None else file_numbers(db, newsroom_id))
+    why = [clause("no_tag"), clause("not_reply")]
+    if numbers is None:
+        numbers = file_numbers(db, newsroom_id)
+    by_number = _by_number(mail, numbers)
     if isinstance(by_number, Match):
         return by_number
-    why.append(by_number or "no request's file number in the subject or text")
-    by_domain = _by_domain(db, newsroom_id, mail)
+    why.append(by_number or clause("no_number"))
+    by_domain = _by_domain(db, newsroom_id, mail, numbers)
     if isinstance(by_domain, Match):
         return by_domain
-    why.append(by_domain)
-    return Match(None, None, "; ".join(why))
+    return Match(None, None, why + by_domain)

@@ -194,9 +194,12 @@ def _text_of(message: Message, problems: list[str]) -> str:
     return ""
 
 
+_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
 def _unescape(text: str) -> str:
     """Raw 8-bit header bytes (kept by the parser as surrogates) read as UTF-8 or cp1252."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+    if text.isascii() or not _SURROGATES.search(text):
         return text
     raw = text.encode("utf-8", "surrogateescape")
     try:

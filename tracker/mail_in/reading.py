@@ -18,8 +18,11 @@ _FLAGS = re.IGNORECASE | re.MULTILINE
 
 def _plain(text: str) -> str:
     """Lower case without accents, spaces collapsed (French and English read alike)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        stripped = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().replace("\u2019", "'").split())
 
 
@@ -303,6 +306,9 @@ def read(subject: str, body: str, automatic: str = "") -> Reading:
 
 
 def _plain_keep_case(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        stripped = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.replace("\u2019", "'").split())

@@ -11,6 +11,7 @@ import hashlib
 import io
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,8 +31,9 @@ from tracker.core.models import (
     TimelineEvent,
     User,
 )
-from tracker.files.storage import FileRefused, LocalStorage
-from tracker.mail_in import matching, parsing, reading
+from tracker.files.storage import FileRefused, LocalStorage, StoredFile
+from tracker.language.i18n import _
+from tracker.mail_in import matching, parsing, reading, reasons
 from tracker.requests import service as requests
 
 log = logging.getLogger("tracker.mail_in")
@@ -43,14 +45,40 @@ class MailError(ValueError):
 
 @dataclass(frozen=True)
 class Ingested:
-    """One message's fate: one line of ``ingest-mail``."""
+    """One message's fate: one line of ``ingest-mail``. ``why``: how it was matched or why
+    not (tracker.mail_in.reasons), put into words in the reader's language by ``how``."""
 
     message_id: str
     mail_id: int | None
     request_id: int | None
-    how: str
+    why: tuple[reasons.Clause, ...] = ()
     duplicate: bool = False
     skipped: bool = False
+    # Duplicates: "content" (the same SHA-256) or "message_id"; skipped: "too_large", "empty".
+    cause: str = ""
+    limit_mb: int = 0
+
+    @property
+    def words(self) -> str:
+        """How it was matched, why not, or why it was not stored, in the reader's language."""
+        if self.duplicate:
+            if self.cause == "message_id":
+                return _("already stored (same Message-ID)")
+            return _("already stored (same content)")
+        if self.skipped:
+            if self.cause == "empty":
+                return _("empty file; not stored")
+            return _("larger than the %(limit)d MB upload limit; not stored", limit=self.limit_mb)
+        return reasons.render(self.why)
+
+    @property
+    def how(self) -> str:
+        """``words``, after "skipped:" or "review queue:" when it was not attached."""
+        if self.skipped:
+            return _("skipped: %(why)s", why=self.words)
+        if not self.duplicate and self.request_id is None:
+            return _("review queue: %(why)s", why=self.words)
+        return self.words
 
     def line(self) -> str:
         """``Message-ID<TAB>request id or unmatched<TAB>how``."""
@@ -87,31 +115,263 @@ def find_duplicate(db: Session, newsroom_id: int, sha: str) -> MailMessage | Non
 def ingest_file(
     db: Session, context: Context, name: str, data: bytes, request: InfoRequest | None = None
 ) -> list[Ingested]:
-    """Every message of one file (an ``.mbox`` holds many); ``request``: dropped on its page."""
+    """Every message of one file (an ``.mbox`` holds many); ``request``: dropped on its page.
+    The files are on disk for good when this returns; the caller commits."""
     if request is not None and request.newsroom_id != context.newsroom_id:
         raise MailError("That request belongs to another newsroom.")
+    outcomes = ingest_batch(db, context, parsing.split_files(name, data), request)
+    for outcome in outcomes:
+        if isinstance(outcome, Exception):
+            raise outcome
+    return outcomes  # type: ignore[return-value]
+
+
+def ingest_message(
+    db: Session, context: Context, name: str, data: bytes, request: InfoRequest | None = None
+) -> Ingested:
+    """Store, match and read one message as it is (see the module's docstring)."""
+    (outcome,) = ingest_batch(db, context, [(name, data)], request)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+@dataclass
+class _Item:
+    """One message of a batch, as it goes through the pipeline."""
+
+    name: str
+    data: bytes
+    sha: str = ""
+    parsed: parsing.ParsedMail | None = None
+    build: Any = None  # () -> MailMessage: the row, built again if a first insert failed
+    row: MailMessage | None = None
+    same_as: Any = None  # a stored row's (id, message_id, request_id), or an earlier _Item
+    cause: str = ""
+    why: tuple[reasons.Clause, ...] = ()
+    limit_mb: int = 0
+    lost: bool = False  # another process stored the same content meanwhile
+    error: Exception | None = None
+
+
+def _stored_by(db: Session, newsroom_id: int, column: Any, values: set[str]) -> dict[str, Any]:
+    """Stored messages with these hashes or Message-IDs: value -> (id, message_id, request_id)."""
+    found: dict[str, Any] = {}
+    wanted = sorted(values)
+    for start in range(0, len(wanted), 500):
+        query = sa.select(
+            column, MailMessage.id, MailMessage.message_id, MailMessage.request_id
+        ).where(MailMessage.newsroom_id == newsroom_id, column.in_(wanted[start : start + 500]))
+        if column is MailMessage.message_id:
+            query = query.where(MailMessage.status != "skipped")
+        for key, *rest in db.execute(query.order_by(MailMessage.id)):
+            found.setdefault(key, tuple(rest))
+    return found
+
+
+def ingest_batch(
+    db: Session,
+    context: Context,
+    messages: Iterable[tuple[str, bytes]],
+    request: InfoRequest | None = None,
+) -> list[Ingested | Exception]:
+    """Store, match and read several messages at once (see the module's docstring), in order:
+    each one's outcome, or the error that kept it out (the others are stored all the same).
+
+    One query finds the batch's hashes already stored and one its Message-IDs; the rows are
+    inserted together (again one by one, each in its savepoint, when another process stored
+    one of them meanwhile); the files are written first and flushed to disk together before
+    this returns. The caller commits."""
     if context.numbers is None:
         context.numbers = matching.file_numbers(db, context.newsroom_id)
-    return [
-        ingest_message(db, context, part_name, part, request)
-        for part_name, part in parsing.split_files(name, data)
-    ]
-
-
-def _skipped(db: Session, context: Context, name: str, data: bytes, why: str) -> Ingested:
-    row = MailMessage(
-        newsroom_id=context.newsroom_id,
-        status="skipped",
-        source=context.source,
-        sha256=_sha256(data),
-        size=len(data),
-        original_name=parsing.safe_filename(name),
-        content_type="message/rfc822",
-        problem=why,
-        proposal={},
+    # The domains' answers are read again for each batch (a request may close in between).
+    context.numbers.by_domain.clear()
+    items = [_Item(name, data, _sha256(data)) for name, data in messages]
+    by_sha: dict[str, Any] = _stored_by(
+        db, context.newsroom_id, MailMessage.sha256, {i.sha for i in items}
     )
-    saved = _insert(db, row)
-    return Ingested("-", saved.id if saved else None, None, f"skipped: {why}", skipped=True)
+    for item in items:
+        if item.sha in by_sha or len(item.data) > context.max_bytes or not item.data.strip():
+            continue
+        try:
+            item.parsed = parsing.parse(item.name, item.data)
+        except Exception as exc:  # parse() lists problems instead of raising; in case
+            item.error = exc
+    by_id: dict[str, Any] = _stored_by(
+        db,
+        context.newsroom_id,
+        MailMessage.message_id,
+        {i.parsed.message_id for i in items if i.parsed and i.parsed.message_id},
+    )
+    pending: list[_Item] = []
+    files: list[StoredFile] = []
+    for item in items:
+        if item.error is not None:
+            continue
+        try:
+            _prepare(db, context, item, request, by_sha, by_id, pending, files)
+        except Exception as exc:  # one bad message never stops the others
+            item.error = exc
+            log.exception("mail in: %s failed", item.name)
+    _insert_all(db, pending)
+    for item in items:
+        if item.row is not None and item.row.request_id is not None:
+            _auto_acknowledge(db, context, item.row)
+    # On disk for good before the rows that name the files are committed.
+    context.storage.sync(files)
+    return [_outcome(item) for item in items]
+
+
+def _prepare(
+    db: Session,
+    context: Context,
+    item: _Item,
+    request: InfoRequest | None,
+    by_sha: dict[str, Any],
+    by_id: dict[str, Any],
+    pending: list[_Item],
+    files: list[StoredFile],
+) -> None:
+    """Decide one message's fate; a row to insert joins ``pending``."""
+    if item.sha in by_sha:
+        item.same_as, item.cause = by_sha[item.sha], "content"
+        return
+    if len(item.data) > context.max_bytes or not item.data.strip():
+        item.cause = "empty" if len(item.data) <= context.max_bytes else "too_large"
+        item.limit_mb = context.max_bytes // (1024 * 1024)
+        problem = (
+            "empty file; not stored"
+            if item.cause == "empty"
+            else f"larger than the {item.limit_mb} MB upload limit; not stored"
+        )
+        item.build = lambda: MailMessage(
+            newsroom_id=context.newsroom_id,
+            status="skipped",
+            source=context.source,
+            sha256=item.sha,
+            size=len(item.data),
+            original_name=parsing.safe_filename(item.name),
+            content_type="message/rfc822",
+            problem=problem,
+            match_why=[],
+            proposal={},
+        )
+        by_sha[item.sha] = item
+        pending.append(item)
+        return
+    parsed = item.parsed
+    assert parsed is not None  # nosec B101
+    if parsed.message_id and parsed.message_id in by_id:
+        item.same_as, item.cause = by_id[parsed.message_id], "message_id"
+        return
+    if request is None and parsed.in_reply_to and pending:
+        # A reply to a message of this batch: the rows before it are looked up in the table.
+        _insert_all(db, pending)
+    original = context.storage.save(io.BytesIO(item.data), context.max_bytes, durable=False)
+    files.append(original)
+    problems = list(parsed.problems)
+    parts: list[dict[str, Any]] = []
+    for part in parsed.attachments:
+        if not part.data:
+            continue
+        try:
+            stored = context.storage.save(io.BytesIO(part.data), context.max_bytes, durable=False)
+        except FileRefused as exc:
+            problems.append(f"{part.filename}: {exc} Kept inside the original only.")
+            continue
+        files.append(stored)
+        if part.problem:
+            problems.append(f"{part.filename}: {part.problem}")
+        parts.append(
+            {
+                "sha256": stored.sha256,
+                "filename": part.filename,
+                "content_type": part.content_type[:127],
+                "size": stored.size,
+                "problem": part.problem,
+            }
+        )
+    if request is not None:
+        found = matching.Match(request.id, "page", [reasons.clause("page")])
+    else:
+        found = matching.match(db, context.newsroom_id, parsed, context.numbers)
+    proposal = reading.read(parsed.subject, parsed.body_text, parsed.automatic).as_json()
+    occurred = (
+        parsed.sent_at.astimezone(ZoneInfo(context.timezone)).date() if parsed.sent_at else None
+    )
+    proposal["occurred_on"] = (occurred or context.today).isoformat()
+    item.why = tuple(found.why)
+
+    def build() -> MailMessage:
+        return MailMessage(
+            newsroom_id=context.newsroom_id,
+            request_id=found.request_id,
+            status="attached" if found.request_id is not None else "review",
+            source=context.source,
+            sha256=item.sha,
+            size=len(item.data),
+            original_name=parsed.original_name[:255],
+            content_type=parsed.content_type,
+            message_id=parsed.message_id,
+            in_reply_to=parsed.in_reply_to,
+            sender=parsed.sender,
+            recipients=parsed.recipients,
+            subject=parsed.subject,
+            sent_at=parsed.sent_at,
+            body_text=parsed.body_text,
+            auth_results=parsed.auth_results,
+            match_rule=found.rule,
+            match_why=list(found.why),
+            problem="\n".join(problems),
+            proposal=proposal,
+            attachments=[MailAttachment(**part) for part in parts],
+        )
+
+    item.build = build
+    by_sha[item.sha] = item
+    if parsed.message_id:
+        by_id[parsed.message_id] = item
+    pending.append(item)
+
+
+def _insert_all(db: Session, pending: list[_Item]) -> None:
+    """Insert the pending rows together; one by one when another process stored one of them
+    meanwhile (that one is then a duplicate). ``pending`` is emptied."""
+    if not pending:
+        return
+    for item in pending:
+        item.row = item.build()
+    try:
+        with db.begin_nested():
+            db.add_all([item.row for item in pending if item.row is not None])
+            db.flush()
+    except IntegrityError:
+        for item in pending:
+            item.row = _insert(db, item.build())
+            item.lost = item.row is None
+    pending.clear()
+
+
+def _outcome(item: _Item) -> Ingested | Exception:
+    if item.error is not None:
+        return item.error
+    if item.same_as is not None:
+        same = item.same_as
+        if isinstance(same, _Item):
+            row = same.row
+            same = (row.id, row.message_id, row.request_id) if row is not None else (None,) * 3
+        mail_id, message_id, request_id = same
+        if item.cause == "message_id" and item.parsed is not None:
+            message_id = item.parsed.message_id
+        return Ingested(message_id or "-", mail_id, request_id, duplicate=True, cause=item.cause)
+    message_id = (item.parsed.message_id if item.parsed else None) or "-"
+    if item.lost or item.row is None:
+        return Ingested(message_id, None, None, duplicate=True, cause="content")
+    if item.cause in ("empty", "too_large"):
+        return Ingested(
+            "-", item.row.id, None, skipped=True, cause=item.cause, limit_mb=item.limit_mb
+        )
+    return Ingested(message_id, item.row.id, item.row.request_id, item.why)
 
 
 def _insert(db: Session, row: MailMessage) -> MailMessage | None:
@@ -123,110 +383,6 @@ def _insert(db: Session, row: MailMessage) -> MailMessage | None:
     except IntegrityError:
         return None
     return row
-
-
-def ingest_message(
-    db: Session, context: Context, name: str, data: bytes, request: InfoRequest | None = None
-) -> Ingested:
-    """Store, match and read one message (see the module's docstring)."""
-    sha = _sha256(data)
-    existing = find_duplicate(db, context.newsroom_id, sha)
-    if existing is not None:
-        return Ingested(
-            existing.message_id or "-",
-            existing.id,
-            existing.request_id,
-            "already stored (same content)",
-            duplicate=True,
-        )
-    if len(data) > context.max_bytes:
-        limit = context.max_bytes // (1024 * 1024)
-        return _skipped(
-            db, context, name, data, f"larger than the {limit} MB upload limit; not stored"
-        )
-    if not data.strip():
-        return _skipped(db, context, name, data, "empty file; not stored")
-    parsed = parsing.parse(name, data)
-    if parsed.message_id:
-        same_id = db.scalar(
-            sa.select(MailMessage).where(
-                MailMessage.newsroom_id == context.newsroom_id,
-                MailMessage.message_id == parsed.message_id,
-                MailMessage.status != "skipped",
-            )
-        )
-        if same_id is not None:
-            return Ingested(
-                parsed.message_id,
-                same_id.id,
-                same_id.request_id,
-                "already stored (same Message-ID)",
-                duplicate=True,
-            )
-    saved_files = []
-    original = context.storage.save(io.BytesIO(data), context.max_bytes)
-    saved_files.append(original)
-    problems = list(parsed.problems)
-    parts: list[MailAttachment] = []
-    for part in parsed.attachments:
-        problem = part.problem
-        if not part.data:
-            continue
-        try:
-            stored = context.storage.save(io.BytesIO(part.data), context.max_bytes)
-        except FileRefused as exc:
-            problems.append(f"{part.filename}: {exc} Kept inside the original only.")
-            continue
-        saved_files.append(stored)
-        if problem:
-            problems.append(f"{part.filename}: {problem}")
-        parts.append(
-            MailAttachment(
-                sha256=stored.sha256,
-                filename=part.filename,
-                content_type=part.content_type[:127],
-                size=stored.size,
-                problem=problem,
-            )
-        )
-    if request is not None:
-        found = matching.Match(request.id, "page", "dropped on the request's page")
-    else:
-        found = matching.match(db, context.newsroom_id, parsed, context.numbers)
-    proposal = reading.read(parsed.subject, parsed.body_text, parsed.automatic).as_json()
-    occurred = (
-        parsed.sent_at.astimezone(ZoneInfo(context.timezone)).date() if parsed.sent_at else None
-    )
-    proposal["occurred_on"] = (occurred or context.today).isoformat()
-    row = MailMessage(
-        newsroom_id=context.newsroom_id,
-        request_id=found.request_id,
-        status="attached" if found.request_id is not None else "review",
-        source=context.source,
-        sha256=sha,
-        size=len(data),
-        original_name=parsed.original_name[:255],
-        content_type=parsed.content_type,
-        message_id=parsed.message_id,
-        in_reply_to=parsed.in_reply_to,
-        sender=parsed.sender,
-        recipients=parsed.recipients,
-        subject=parsed.subject,
-        sent_at=parsed.sent_at,
-        body_text=parsed.body_text,
-        auth_results=parsed.auth_results,
-        match_rule=found.rule,
-        match_reason=found.reason,
-        problem="\n".join(problems),
-        proposal=proposal,
-        attachments=parts,
-    )
-    if _insert(db, row) is None:
-        return Ingested(parsed.message_id or "-", None, None, "already stored (same content)", True)
-    if row.request_id is not None:
-        _auto_acknowledge(db, context, row)
-    how = found.reason if found.request_id is not None else f"review queue: {found.reason}"
-    return Ingested(parsed.message_id or "-", row.id, row.request_id, how)
 
 
 def _auto_acknowledge(db: Session, context: Context, message: MailMessage) -> None:
@@ -323,7 +479,7 @@ def attach(db: Session, user: User, message: MailMessage, request: InfoRequest) 
     message.request_id = request.id
     message.status = "attached"
     message.match_rule = "manual"
-    message.match_reason = f"attached by {user.name or user.email}"
+    message.match_why = [reasons.clause("manual", user=user.name or user.email)]
 
 
 def review_queue(db: Session, newsroom_id: int, limit: int = 200) -> list[MailMessage]:

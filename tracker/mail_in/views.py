@@ -23,7 +23,7 @@ from tracker.core.models import InfoRequest, MailAttachment, MailMessage
 from tracker.core.tenancy import load_owned_request_or_404
 from tracker.files.storage import LocalStorage
 from tracker.language.i18n import _
-from tracker.mail_in import parsing, service
+from tracker.mail_in import parsing, reasons, service
 from tracker.mail_in.cli import context_for
 from tracker.requests import service as requests
 
@@ -31,6 +31,12 @@ bp = Blueprint("mail_in", __name__)
 
 # Requests offered in the review queue's "attach to" list.
 ATTACH_CHOICES = 500
+
+
+@bp.app_template_filter("mail_why")
+def mail_why(why: object) -> str:
+    """A message's match reason (codes and parameters) in the reader's language."""
+    return reasons.render(why if isinstance(why, list) else [])
 
 
 def _message_or_404(mail_id: int) -> MailMessage:
@@ -61,11 +67,11 @@ def _report(results: list[service.Ingested]) -> None:
         return
     for result in results:
         if result.skipped:
-            flash(_("Not stored: %(why)s", why=result.how), "error")
+            flash(_("Not stored: %(why)s", why=result.words), "error")
         elif result.duplicate:
             flash(_("Already in the tracker: %(id)s", id=result.message_id), "info")
         elif result.request_id is None:
-            flash(_("In the review queue: %(why)s", why=result.how), "info")
+            flash(_("In the review queue: %(why)s", why=result.words), "info")
         else:
             flash(
                 _("Attached to request %(id)s: %(how)s", id=result.request_id, how=result.how),
