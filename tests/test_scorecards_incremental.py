@@ -149,7 +149,8 @@ def test_a_scorecard_brought_up_to_date_equals_the_full_computation(
                     TODAY,
                 )
             elif kind == "rename":
-                session.get(Institution, places[pick % len(places)]).name = f"Renamed {pick}"
+                place = places[pick % len(places)]
+                session.get(Institution, place).name = f"Renamed {pick} ({place})"
             elif kind == "move":  # a request filed with another institution of the same law
                 request = session.get(InfoRequest, ids[pick % len(ids)])
                 twin = create_institution(
