@@ -160,3 +160,56 @@ def test_the_command_speaks_the_newsrooms_default_language(app, runner, editor, 
         f"ligne 4 (J-2){NBSP}: erreur{NBSP}: La date de réception '2024-13-40' n’est pas une date"
         in (result.output)
     )
+
+
+def _notes(app, number: str) -> dict[str, str]:
+    """The timeline notes of the imported request ``number``, by kind."""
+    from tracker.core.models import InfoRequest
+
+    with app.app_context():
+        found = (
+            db.session()
+            .scalars(sa.select(InfoRequest).where(InfoRequest.file_number == number))
+            .one()
+        )
+        return {e.kind: e.note for e in found.events}
+
+
+@pytest.mark.parametrize(
+    ("language", "imported", "decided"),
+    [
+        ("en", "Imported from big.csv, row 2.", "Decision in the spreadsheet: all disclosed."),
+        (
+            "fr",
+            "Importée de big.csv, ligne 2.",
+            f"Décision inscrite dans le tableur{NBSP}: all disclosed.",
+        ),
+    ],
+)
+def test_an_import_writes_its_notes_in_the_importers_language(
+    app, client, auth, editor, language, imported, decided
+):
+    """A background import runs without the importer's browser: their account's language
+    writes the notes; the notes stay as written whoever reads them later."""
+    speaks(app, language)
+    auth.login("editor@example.org")
+    token = checked(auth, rows(12))
+    auth.post(f"/imports/{token}/import", {})
+    assert run_scheduler_job(app) == 1
+    notes = _notes(app, "J-0")
+    assert notes["imported"] == imported
+    assert notes["final_response"] == decided
+
+
+def test_the_import_command_writes_its_notes_in_the_newsrooms_language(
+    app, runner, editor, tmp_path
+):
+    app.config["DEFAULT_LOCALE"] = "fr"
+    path = tmp_path / "requests.csv"
+    path.write_bytes(rows(2))
+    mapping = {key: value for key, value in MAPPING.items() if key != "date_format"}
+    result = runner.invoke(
+        args=["import-csv", str(path), "--newsroom", "The Star", "--mapping", json.dumps(mapping)]
+    )
+    assert result.exit_code == 0, result.output
+    assert _notes(app, "J-1")["imported"] == "Importée de requests.csv, ligne 3."

@@ -11,7 +11,14 @@ import sqlalchemy as sa
 import tests.api_helpers as h
 from tracker.alerts import sweep
 from tracker.core import clock, db
-from tracker.core.models import Complaint, Extension, InfoRequest, Newsroom, TimelineEvent
+from tracker.core.models import (
+    Complaint,
+    Extension,
+    InfoRequest,
+    Newsroom,
+    TimelineEvent,
+    User,
+)
 from tracker.exports.service import newsroom_zip
 from tracker.imports.restore import is_export
 from tracker.requests import service
@@ -240,3 +247,36 @@ def test_the_export_uploaded_on_the_import_page(app, client, auth, frozen_today)
     done = auth.post(uploaded.headers["Location"], {})
     assert done.status_code == 302
     assert _snapshot(app, "Empty newsroom") == before
+
+
+def test_a_restore_writes_its_notes_in_the_restorers_language(app, runner, frozen_today, tmp_path):
+    """The "imported" entry of each restored request is in its restorer's language (their
+    account's, here French), not the export's."""
+    _newsroom(app)
+    with app.app_context():
+        session = db.session()
+        room = session.scalar(sa.select(Newsroom).where(Newsroom.name == "The Star"))
+        data = newsroom_zip(session, room, TODAY, "http://tracker.test")
+    path = tmp_path / "the-star.zip"
+    path.write_bytes(data)
+    h.quick_user(app, TARGET, newsroom="Empty newsroom", role="editor")
+    with app.app_context(), db.transaction() as session:
+        session.execute(sa.update(User).where(User.email == TARGET).values(locale="fr"))
+    result = runner.invoke(args=["import-csv", str(path), "--newsroom", "Empty newsroom"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        notes = (
+            db.session()
+            .scalars(
+                sa.select(TimelineEvent.note)
+                .join(InfoRequest)
+                .join(Newsroom)
+                .where(Newsroom.name == "Empty newsroom", TimelineEvent.kind == "imported")
+            )
+            .all()
+        )
+    assert len(notes) == 8
+    assert all(
+        n.startswith("Restaurée de the-star.zip (demande nº ") and n.endswith(" dans ce fichier).")
+        for n in notes
+    ), notes

@@ -36,6 +36,7 @@ from tracker import deadlines
 from tracker.core import clock, revisions
 from tracker.core.db import sqlite_search_index
 from tracker.core.models import ImportedRequest, InfoRequest, TimelineEvent, User
+from tracker.language.i18n import _
 from tracker.requests import service as requests
 from tracker.requests.state import EventFact, derive_state, stopped_days_late
 
@@ -180,23 +181,29 @@ def _entries(planned: Any, imported: _Entry) -> list[_Entry]:
     package (all disclosed + nothing disclosed = in part); or how it closed."""
     from tracker.imports.service import _combine
 
-    overall = _combine([outcome for _, outcome in planned.responses])
-    decided = f"Decision in the spreadsheet: {', '.join(planned.decisions)}."
+    overall = _combine([outcome for _day, outcome in planned.responses])
+    # In the current language: run_import sets the importer's.
+    decided = _(
+        "Decision in the spreadsheet: %(decisions)s.", decisions=", ".join(planned.decisions)
+    )
     entries: list[_Entry] = []
-    for index, (day, _) in enumerate(planned.responses):
+    for index, (day, _outcome) in enumerate(planned.responses):
         final = index == len(planned.responses) - 1
         entries.append(
             _Entry(
                 "final_response" if final else "partial_release",
                 day,
-                decided if final and planned.decisions else "Release package (from the import).",
+                decided if final and planned.decisions else _("Release package (from the import)."),
                 {"outcome": overall} if final else {},
             )
         )
     if planned.closure is not None:
         day, closure = planned.closure
         note = (
-            f"Unanswered as of {day.isoformat()}: the imported file says nothing later."
+            _(
+                "Unanswered as of %(day)s: the imported file says nothing later.",
+                day=day.isoformat(),
+            )
             if closure == "unanswered_as_of"
             else decided
         )

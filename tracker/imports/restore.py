@@ -30,6 +30,7 @@ from tracker.exports.service import FORMULA_TRIGGERS
 from tracker.files.storage import LocalStorage
 from tracker.imports.service import ImportRefused, name_key
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
+from tracker.language.i18n import _, force_locale, locale_of
 from tracker.requests import service as requests
 from tracker.timeline import kinds
 
@@ -156,9 +157,19 @@ def restore_export(
     for number, row in enumerate(request_rows, start=2):
         where = f"requests.csv row {number} ({row.get('file_number') or row.get('title')})"
         try:
-            _restore_request(
-                db, row, entries.get(row["id"], []), by_name, owner, today, storage, batch, result
-            )
+            # The notes it writes are in the language of the person restoring.
+            with force_locale(locale_of(owner)):
+                _restore_request(
+                    db,
+                    row,
+                    entries.get(row["id"], []),
+                    by_name,
+                    owner,
+                    today,
+                    storage,
+                    batch,
+                    result,
+                )
         except (requests.RequestError, ValueError, KeyError) as exc:
             raise ImportRefused(f"Nothing was imported: {where} was refused: {exc}") from exc
         except (sa.exc.IntegrityError, sa.exc.DataError) as exc:
@@ -205,7 +216,8 @@ def _restore_request(
         note = entry["note"]
         if entry.get("attachments"):
             result.files_not_restored += len(entry["attachments"].split("; "))
-            note = f"{note}\n[Files not in the export: {entry['attachments']}]".strip()
+            missing = _("[Files not in the export: %(files)s]", files=entry["attachments"])
+            note = f"{note}\n{missing}".strip()
         if kind == "filed":
             continue
         if _system_kind(kind):
@@ -241,7 +253,11 @@ def _restore_request(
         owner,
         created,
         today,
-        f"Restored from {batch.filename} (request {row['id']} there).",
+        _(
+            "Restored from %(source)s (request %(id)s there).",
+            source=batch.filename,
+            id=row["id"],
+        ),
         {"source": batch.filename, "export_id": row["id"]},
     )
     state = requests.recompute(db, created, today)

@@ -30,7 +30,7 @@ from tracker.files.storage import LocalStorage
 from tracker.imports import bulk
 from tracker.imports.csvfile import CsvTable
 from tracker.institutions.service import InstitutionData, InstitutionError, create_institution
-from tracker.language.i18n import _, lazy_gettext
+from tracker.language.i18n import _, force_locale, lazy_gettext, locale_of, ngettext
 from tracker.requests import numbers as request_numbers
 from tracker.requests import service as requests
 
@@ -1611,91 +1611,93 @@ def run_import(
     conn.execute("CREATE TABLE ready (seq INTEGER PRIMARY KEY, data TEXT NOT NULL)")
     used: dict[str, int] = {}  # institution key -> first row of the first request naming it
     rows = 0
-    try:
-        done = 0
-        pending: list[tuple[str]] = []
-        for planned in plan.iter_requests(valid=True):
-            key = name_key(planned.institution_name)
-            used.setdefault(key, planned.rows[0])
-            ready = bulk.prepare(
-                planned,
-                institution=places[key],
-                institution_key=key,
-                today=today,
-                imported=bulk._Entry(
-                    "imported",
-                    today,
-                    _import_note(planned, source),
-                    {
-                        "source": source,
-                        "rows": planned.rows,
-                        "decisions": planned.decisions,
-                        "imported_at": imported_at,
-                        "as_of": as_of,
-                    },
-                ),
-            )
-            rows += len(planned.rows)
-            pending.append((bulk.dump(ready),))
-            done += 1
-            if len(pending) >= bulk.BATCH:
-                conn.executemany("INSERT INTO ready (data) VALUES (?)", pending)
-                pending.clear()
-                if progress is not None:
-                    progress("checking", done)
-        conn.executemany("INSERT INTO ready (data) VALUES (?)", pending)
-        if progress is not None and done % bulk.BATCH:
-            progress("checking", done)
-        batch = ImportBatch(
-            newsroom_id=owner.newsroom_id,
-            filename=source[:255],
-            as_of=plan.as_of,
-            imported_by_id=owner.id,
-            requests=done,
-            rows=rows,
-        )
-        db.add(batch)
-        institution_ids = {key: i.id for key, i in known.items()}
-        created: list[str] = []
-        for name, law_code in plan.new_institutions.items():
-            key = name_key(name)
-            if key in known or key not in used:
-                continue
-            try:
-                institution = create_institution(
-                    db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
+    # The notes written into each request's timeline are in the importer's language.
+    with force_locale(locale_of(owner)):
+        try:
+            done = 0
+            pending: list[tuple[str]] = []
+            for planned in plan.iter_requests(valid=True):
+                key = name_key(planned.institution_name)
+                used.setdefault(key, planned.rows[0])
+                ready = bulk.prepare(
+                    planned,
+                    institution=places[key],
+                    institution_key=key,
+                    today=today,
+                    imported=bulk._Entry(
+                        "imported",
+                        today,
+                        _import_note(planned, source),
+                        {
+                            "source": source,
+                            "rows": planned.rows,
+                            "decisions": planned.decisions,
+                            "imported_at": imported_at,
+                            "as_of": as_of,
+                        },
+                    ),
                 )
-            except InstitutionError as exc:
+                rows += len(planned.rows)
+                pending.append((bulk.dump(ready),))
+                done += 1
+                if len(pending) >= bulk.BATCH:
+                    conn.executemany("INSERT INTO ready (data) VALUES (?)", pending)
+                    pending.clear()
+                    if progress is not None:
+                        progress("checking", done)
+            conn.executemany("INSERT INTO ready (data) VALUES (?)", pending)
+            if progress is not None and done % bulk.BATCH:
+                progress("checking", done)
+            batch = ImportBatch(
+                newsroom_id=owner.newsroom_id,
+                filename=source[:255],
+                as_of=plan.as_of,
+                imported_by_id=owner.id,
+                requests=done,
+                rows=rows,
+            )
+            db.add(batch)
+            institution_ids = {key: i.id for key, i in known.items()}
+            created: list[str] = []
+            for name, law_code in plan.new_institutions.items():
+                key = name_key(name)
+                if key in known or key not in used:
+                    continue
+                try:
+                    institution = create_institution(
+                        db, owner.newsroom_id, InstitutionData(name=name, law_code=law_code)
+                    )
+                except InstitutionError as exc:
+                    raise ImportRefused.said(
+                        "institution_refused", row=used[key], name=repr(name), reason=str(exc)
+                    ) from exc
+                institution_ids[key] = institution.id
+                created.append(name)
+            db.flush()
+            bulk.write(
+                db,
+                _ready_batches(conn),
+                owner,
+                batch_id=batch.id,
+                institution_ids=institution_ids,
+                progress=progress,
+            )
+        except bulk.RowRefused as exc:
+            if exc.by_database:
+                # The dry run checks what the database checks; should a row slip through anyway
+                # (another import writing at the same time), the report names it, never a 500.
                 raise ImportRefused.said(
-                    "institution_refused", row=used[key], name=repr(name), reason=str(exc)
+                    "row_refused_by_database", row=exc.rows[0], label=exc.label, reason=exc.reason
                 ) from exc
-            institution_ids[key] = institution.id
-            created.append(name)
-        db.flush()
-        bulk.write(
-            db,
-            _ready_batches(conn),
-            owner,
-            batch_id=batch.id,
-            institution_ids=institution_ids,
-            progress=progress,
-        )
-    except bulk.RowRefused as exc:
-        if exc.by_database:
-            # The dry run checks what the database checks; should a row slip through anyway
-            # (another import writing at the same time), the report names it, never a 500.
             raise ImportRefused.said(
-                "row_refused_by_database", row=exc.rows[0], label=exc.label, reason=exc.reason
+                "row_refused", row=exc.rows[0], label=exc.label, reason=exc.reason
             ) from exc
-        raise ImportRefused.said(
-            "row_refused", row=exc.rows[0], label=exc.label, reason=exc.reason
-        ) from exc
-    except sa.exc.IntegrityError as exc:
-        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
-        raise ImportRefused.said("database_refused", reason=reason) from exc
-    finally:
-        with contextlib.suppress(sqlite3.OperationalError):  # a reader still open: left
-            conn.execute("DROP TABLE IF EXISTS ready")
+        except sa.exc.IntegrityError as exc:
+            reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+            raise ImportRefused.said("database_refused", reason=reason) from exc
+        finally:
+            with contextlib.suppress(sqlite3.OperationalError):  # a reader still open: left
+                conn.execute("DROP TABLE IF EXISTS ready")
     return ImportResult(
         requests=done,
         rows=rows,
@@ -1713,6 +1715,13 @@ def _ready_batches(conn: sqlite3.Connection) -> Iterator[list[bulk.Ready]]:
 
 
 def _import_note(planned: PlannedRequest, source: str) -> str:
+    """The "imported" entry's note, in the current language (``run_import`` sets the
+    importer's)."""
     rows = planned.rows
-    where = f"row {rows[0]}" if len(rows) == 1 else f"rows {', '.join(map(str, rows))}"
-    return f"Imported from {source}, {where}."
+    return ngettext(
+        "Imported from %(source)s, row %(rows)s.",
+        "Imported from %(source)s, rows %(rows)s.",
+        len(rows),
+        source=source,
+        rows=", ".join(map(str, rows)),
+    )

@@ -51,6 +51,7 @@ __all__ = [
     "gettext",
     "init_app",
     "lazy_gettext",
+    "locale_of",
     "ngettext",
     "normalize_locale",
     "select_locale",
@@ -103,6 +104,13 @@ def browser_locale() -> str:
         return chosen
     best = request.accept_languages.best_match(LOCALES)
     return normalize_locale(best) or _default_locale()
+
+
+def locale_of(user: object) -> str:
+    """The language of the person doing something now: their account's preference, else the
+    reader's (this request's browser, or outside a request the newsroom's default). Notes
+    written for them into a request (an import's, a restore's, mail read in) use it."""
+    return normalize_locale(getattr(user, "locale", None)) or select_locale()
 
 
 def command_context(ctx: click.Context) -> AbstractContextManager[object]:
