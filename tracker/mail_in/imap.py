@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from tracker.core import clock
 from tracker.core.models import MailboxPoll, MailMessage, Newsroom
 from tracker.files.storage import LocalStorage
+from tracker.language.i18n import _
 from tracker.mail_in import matching, service
 
 log = logging.getLogger("tracker.mail_in.imap")
@@ -153,9 +154,10 @@ def _oversize(db: Session, context: service.Context, uid: bytes, header: bytes, 
         original_name=f"imap-{uid.decode()}.eml",
         content_type="message/rfc822",
         message_id=message_id.group(1).decode("latin-1")[:500] if message_id else None,
-        problem=(
-            f"{size // (1024 * 1024)} MB, over the {limit} MB upload limit: left in the "
-            "mailbox, not stored."
+        problem=_(
+            "%(size)s MB, over the %(limit)s MB upload limit: left in the mailbox, not stored.",
+            size=size // (1024 * 1024),
+            limit=limit,
         ),
         proposal={},
     )

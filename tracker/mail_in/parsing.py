@@ -20,6 +20,8 @@ from email.header import Header, decode_header
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
+from tracker.language.i18n import _
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TNEF_MAGIC = b"\x78\x9f\x3e\x22"
 # An archive whose contents are this many times larger than itself, and over ZIP_BOMB_BYTES
@@ -124,7 +126,12 @@ def _decode(payload: bytes, charset: str | None, problems: list[str]) -> str:
             return payload.decode(candidate)
         except (LookupError, UnicodeDecodeError):
             if candidate == charset:
-                problems.append(f"The text did not decode as its declared charset {charset}.")
+                problems.append(
+                    _(
+                        "The text did not decode as its declared charset %(charset)s.",
+                        charset=charset,
+                    )
+                )
     return payload.decode("latin-1")  # pragma: no cover - latin-1 decodes any bytes
 
 
@@ -227,7 +234,7 @@ def decoded(value: object) -> str:
     try:
         parts = decode_header(value if isinstance(value, Header) else _unescape(str(value)))
         text = "".join(_chunk(raw, charset) for raw, charset in parts)
-        if not isinstance(value, Header) and all(charset is None for _, charset in parts):
+        if not isinstance(value, Header) and all(charset is None for _text, charset in parts):
             text = _unescape(str(value))
     except (HeaderParseError, LookupError, UnicodeError, ValueError):
         text = _unescape(str(value))
@@ -246,9 +253,10 @@ def _zip_problem(data: bytes) -> str:
     except (zipfile.BadZipFile, ValueError, OSError):
         return ""
     if expanded > ZIP_BOMB_BYTES and expanded > ZIP_BOMB_RATIO * max(len(data), 1):
-        return (
-            f"This archive would expand to {expanded // (1024 * 1024)} MB from "
-            f"{max(len(data) // 1024, 1)} KB: kept as it came, never opened."
+        return _(
+            "This archive would expand to %(mb)s MB from %(kb)s KB: kept as it came, never opened.",
+            mb=expanded // (1024 * 1024),
+            kb=max(len(data) // 1024, 1),
         )
     return ""
 
@@ -256,7 +264,11 @@ def _zip_problem(data: bytes) -> str:
 def _add_part(out: ParsedMail, name: str, ctype: str, data: bytes, problem: str = "") -> None:
     clean = safe_filename(name)
     if clean != name.strip():
-        folder_note = f"Its name {name[:120]!r} was not a plain file name; kept as {clean!r}."
+        folder_note = _(
+            "Its name %(name)s was not a plain file name; kept as %(clean)s.",
+            name=repr(name[:120]),
+            clean=repr(clean),
+        )
         problem = f"{problem} {folder_note}".strip()
     if ctype in ("application/zip", "application/x-zip-compressed") or clean.lower().endswith(
         ".zip"
@@ -272,7 +284,9 @@ def _tnef(out: ParsedMail, name: str, data: bytes) -> None:
 
         tnef = tnefparse.TNEF(data)
     except Exception as exc:  # a damaged winmail.dat is kept as it came
-        _add_part(out, name, "application/ms-tnef", data, f"TNEF not readable ({exc}).")
+        _add_part(
+            out, name, "application/ms-tnef", data, _("TNEF not readable (%(error)s).", error=exc)
+        )
         return
     for attachment in tnef.attachments:
         filename = attachment.long_filename() or attachment.name or "attachment"
@@ -289,7 +303,7 @@ def _tnef(out: ParsedMail, name: str, data: bytes) -> None:
 
 def _walk_files(out: ParsedMail, message: Message, depth: int = 0) -> None:
     if depth > 20:
-        out.problems.append("Messages nested more than 20 deep: the rest was not opened.")
+        out.problems.append(_("Messages nested more than 20 deep: the rest was not opened."))
         return
     payload = message.get_payload() if message.is_multipart() else []
     for part in payload if isinstance(payload, list) else []:
@@ -361,15 +375,15 @@ def _automatic(message: Message, sender: str, subject: str) -> str:
     if auto and auto != "no":
         return f"Auto-Submitted: {auto}"
     if message.get_content_type() == "multipart/report":
-        return "a delivery report (bounce)"
+        return _("a delivery report (bounce)")
     for name in ("X-Autoreply", "X-Autorespond"):
         if _header(message, name):
-            return f"{name} header"
+            return _("%(name)s header", name=name)
     if _header(message, "Precedence").lower() in ("auto_reply",):
         return "Precedence: auto_reply"
     local = sender.partition("@")[0].lower()
     if local in ("mailer-daemon", "postmaster"):
-        return f"sent by {local}"
+        return _("sent by %(sender)s", sender=local)
     return ""
 
 
@@ -379,7 +393,7 @@ def _date(value: str, problems: list[str]) -> datetime | None:
     try:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
-        problems.append(f"The Date header {value[:80]!r} could not be read.")
+        problems.append(_("The Date header %(value)s could not be read.", value=repr(value[:80])))
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -393,12 +407,14 @@ def parse_eml(data: bytes, name: str = "message.eml") -> ParsedMail:
     # header is decoded here (``decoded``) anyway.
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     if not message.keys():
-        out.problems.append("No mail headers were found: this does not look like an e-mail.")
+        out.problems.append(_("No mail headers were found: this does not look like an e-mail."))
     defects = {type(d).__name__ for d in message.defects}
     for part in message.walk():
         defects |= {type(d).__name__ for d in getattr(part, "defects", [])}
     if defects:
-        out.problems.append("Malformed MIME structure: " + ", ".join(sorted(defects)) + ".")
+        out.problems.append(
+            _("Malformed MIME structure: %(defects)s.", defects=", ".join(sorted(defects)))
+        )
     out.message_id = _header(message, "Message-ID").strip() or None
     if out.message_id and len(out.message_id) > 500:
         out.message_id = out.message_id[:500]
@@ -420,11 +436,13 @@ def parse_eml(data: bytes, name: str = "message.eml") -> ParsedMail:
     try:
         out.body_text = _text_of(message, out.problems)
     except Exception as exc:  # a structure the parser cannot follow: kept, text empty
-        out.problems.append(f"The text could not be read ({type(exc).__name__}).")
+        out.problems.append(_("The text could not be read (%(error)s).", error=type(exc).__name__))
     try:
         _walk_files(out, message)
     except Exception as exc:  # idem: the original is kept whole all the same
-        out.problems.append(f"Some attachments could not be read ({type(exc).__name__}).")
+        out.problems.append(
+            _("Some attachments could not be read (%(error)s).", error=type(exc).__name__)
+        )
     for address in _inline_forward_senders(out.body_text):
         if address not in out.forwarded_senders and address != out.sender_address:
             out.forwarded_senders.append(address)
@@ -443,11 +461,13 @@ def parse_msg(data: bytes, name: str = "message.msg") -> ParsedMail:
 
         msg = extract_msg.openMsg(data)
     except Exception as exc:  # not an Outlook message after all
-        out.problems.append(f"This Outlook file could not be read ({type(exc).__name__}).")
+        out.problems.append(
+            _("This Outlook file could not be read (%(error)s).", error=type(exc).__name__)
+        )
         return out
     if not isinstance(msg, MessageBase):  # a contact, task or note saved from Outlook
         msg.close()
-        out.problems.append("This Outlook file holds no e-mail message.")
+        out.problems.append(_("This Outlook file holds no e-mail message."))
         return out
     try:
         headers = msg.header
@@ -514,4 +534,4 @@ def auth_summary(auth_results: str) -> dict[str, str]:
 
 def addresses(value: str) -> list[str]:
     """The e-mail addresses in a header value."""
-    return [a.lower() for _, a in getaddresses([value]) if "@" in a]
+    return [a.lower() for _name, a in getaddresses([value]) if "@" in a]

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.language.i18n import _, ngettext
+
 _FLAGS = re.IGNORECASE | re.MULTILINE
 
 
@@ -160,8 +162,17 @@ def _extension(plain: str) -> Reading | None:
                 if re.search(words, plain):
                     details["reason"] = code
                     break
-            cited = f", citing {sections[0]}" if sections else ""
-            return Reading("extension", details, f"an extension of {days} days{cited}")
+            why = (
+                ngettext(
+                    "an extension of %(num)d day, citing %(section)s",
+                    "an extension of %(num)d days, citing %(section)s",
+                    days,
+                    section=sections[0],
+                )
+                if sections
+                else ngettext("an extension of %(num)d day", "an extension of %(num)d days", days)
+            )
+            return Reading("extension", details, why)
     return None
 
 
@@ -211,17 +222,17 @@ def read(subject: str, body: str, automatic: str = "") -> Reading:
         return Reading(kind, {k: v for k, v in details.items() if v is not None}, why, language)
 
     if automatic:
-        return Reading("", {}, f"automatic message ({automatic}): no entry", language)
+        return Reading("", {}, _("automatic message (%(why)s): no entry", why=automatic), language)
     if _AUTO_REPLY.search(plain_subject) or _AUTO_REPLY.search(plain[:400]):
-        return Reading("", {}, "an out-of-office reply or a bounce: no entry", language)
+        return Reading("", {}, _("an out-of-office reply or a bounce: no entry"), language)
     # Portal notices (NextRequest, GovQA): their subjects say what happened.
     if "[due date changed]" in plain_subject or "due date has been extended" in plain:
         reading = _extension(plain)
         if reading:
-            reading.why = "portal notice: " + reading.why
+            reading.why = _("portal notice: %(why)s", why=reading.why)
             reading.language = language
             return reading
-        return found("extension", "portal notice: the due date changed (days to fill in)")
+        return found("extension", _("portal notice: the due date changed (days to fill in)"))
     if (
         "[document released]" in plain_subject
         or "[documents released]" in plain_subject
@@ -230,12 +241,14 @@ def read(subject: str, body: str, automatic: str = "") -> Reading:
         pages = _PAGES.search(plain)
         return found(
             "partial_release",
-            "portal notice: documents released",
+            _("portal notice: documents released"),
             pages=int(pages.group(1)) if pages else None,
         )
     if "[request closed]" in plain_subject or "[request completed]" in plain_subject:
         return found(
-            "final_response", "portal notice: request closed", outcome=_outcome(plain) or "full"
+            "final_response",
+            _("portal notice: request closed"),
+            outcome=_outcome(plain) or "full",
         )
 
     if re.search(r"(transferred|has been forwarded to|transfere|transferee)", plain) and re.search(
@@ -248,7 +261,7 @@ def read(subject: str, body: str, automatic: str = "") -> Reading:
                 re.escape(target), _plain_keep_case(f"{subject}\n{body}"), re.IGNORECASE
             )
             target = original.group(0) if original else target
-        return found("transfer", "the request was transferred", to_institution=target)
+        return found("transfer", _("the request was transferred"), to_institution=target)
     extension = _extension(plain)
     if extension:
         extension.language = language
@@ -256,7 +269,7 @@ def read(subject: str, body: str, automatic: str = "") -> Reading:
     if re.search(
         r"(fee|fees|frais|droits exigibles|cost estimate|estimation des couts|deposit)", plain
     ) and (amount := _amount(plain)):
-        return found("fee_notice", f"a fee estimate of {amount}", amount=amount)
+        return found("fee_notice", _("a fee estimate of %(amount)s", amount=amount), amount=amount)
     interim = re.search(
         r"(interim release|first release|partial release|first instal?lment|"
         r"premiere (communication|partie|tranche)|communication partielle)",
@@ -274,20 +287,20 @@ def read(subject: str, body: str, automatic: str = "") -> Reading:
         pages = _PAGES.search(plain)
         return found(
             "partial_release",
-            "an interim release of records",
+            _("an interim release of records"),
             pages=int(pages.group(1)) if pages else None,
         )
     if outcome and release_words:
         sections = _sections(plain) if outcome in ("partial", "refused") else []
         pages = _PAGES.search(plain)
         why = {
-            "no_records": "no records found",
-            "partial": "a release in part",
-            "refused": "a refusal",
-            "full": "a release in full",
+            "no_records": _("no records found"),
+            "partial": _("a release in part"),
+            "refused": _("a refusal"),
+            "full": _("a release in full"),
         }[outcome]
         if sections:
-            why += " citing " + ", ".join(sections[:6])
+            why = _("%(why)s citing %(sections)s", why=why, sections=", ".join(sections[:6]))
         return found(
             "final_response",
             why,
@@ -301,8 +314,8 @@ def read(subject: str, body: str, automatic: str = "") -> Reading:
         r"a bien ete recue|receipt of your request)",
         plain,
     ):
-        return found("acknowledgement", "an acknowledgement of receipt")
-    return Reading("", {}, "nothing the tracker recognises: read it and add an entry", language)
+        return found("acknowledgement", _("an acknowledgement of receipt"))
+    return Reading("", {}, _("nothing the tracker recognises: read it and add an entry"), language)
 
 
 def _plain_keep_case(text: str) -> str:

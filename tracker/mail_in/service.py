@@ -32,7 +32,7 @@ from tracker.core.models import (
     User,
 )
 from tracker.files.storage import FileRefused, LocalStorage, StoredFile
-from tracker.language.i18n import _
+from tracker.language.i18n import _, force_locale, locale_of
 from tracker.mail_in import matching, parsing, reading, reasons
 from tracker.requests import service as requests
 
@@ -240,9 +240,9 @@ def _prepare(
         item.cause = "empty" if len(item.data) <= context.max_bytes else "too_large"
         item.limit_mb = context.max_bytes // (1024 * 1024)
         problem = (
-            "empty file; not stored"
+            _("empty file; not stored")
             if item.cause == "empty"
-            else f"larger than the {item.limit_mb} MB upload limit; not stored"
+            else _("larger than the %(limit)d MB upload limit; not stored", limit=item.limit_mb)
         )
         item.build = lambda: MailMessage(
             newsroom_id=context.newsroom_id,
@@ -277,7 +277,13 @@ def _prepare(
         try:
             stored = context.storage.save(io.BytesIO(part.data), context.max_bytes, durable=False)
         except FileRefused as exc:
-            problems.append(f"{part.filename}: {exc} Kept inside the original only.")
+            problems.append(
+                _(
+                    "%(file)s: %(error)s Kept inside the original only.",
+                    file=part.filename,
+                    error=exc,
+                )
+            )
             continue
         files.append(stored)
         if part.problem:
@@ -404,7 +410,8 @@ def _auto_acknowledge(db: Session, context: Context, message: MailMessage) -> No
                 requests.EventData(
                     kind="acknowledgement",
                     occurred_on=date.fromisoformat(message.proposal["occurred_on"]),
-                    note=proposed_note(message),
+                    # Written for the request's owner, in their language.
+                    note=_owners_note(message, request.owner),
                     uploads=entry_uploads(context.storage, message),
                 ),
                 context.today,
@@ -414,18 +421,29 @@ def _auto_acknowledge(db: Session, context: Context, message: MailMessage) -> No
             message.event_id = event.id
     except requests.RequestError as exc:
         message.problem = "\n".join(
-            p for p in (message.problem, f"Not confirmed automatically: {exc}") if p
+            p
+            for p in (message.problem, _("Not confirmed automatically: %(error)s", error=exc))
+            if p
         )
+
+
+def _owners_note(message: MailMessage, owner: Any) -> str:
+    with force_locale(locale_of(owner)):
+        return proposed_note(message)
 
 
 def proposed_note(message: MailMessage) -> str:
     """The note a confirmed entry carries: the subject, the sender and what was read."""
     proposal = message.proposal or {}
-    lines = [f"E-mail from {message.sender}: {message.subject}".strip()]
+    lines = [
+        _(
+            "E-mail from %(sender)s: %(subject)s", sender=message.sender, subject=message.subject
+        ).strip()
+    ]
     if proposal.get("details", {}).get("exemptions"):
-        lines.append(f"Sections cited: {proposal['details']['exemptions']}")
+        lines.append(_("Sections cited: %(sections)s", sections=proposal["details"]["exemptions"]))
     if proposal.get("details", {}).get("section"):
-        lines.append(f"Section cited: {proposal['details']['section']}")
+        lines.append(_("Section cited: %(section)s", section=proposal["details"]["section"]))
     return "\n".join(lines)[:2000]
 
 
@@ -530,7 +548,7 @@ def tags(token: RequestMailToken, mailbox: str | None) -> dict[str, str]:
     """The address tag (when the mailbox's address is known) and the subject tag."""
     found = {"subject": f"[ATI-{token.request_id}]"}
     if mailbox and "@" in mailbox:
-        local, _, domain = mailbox.partition("@")
+        local, _at, domain = mailbox.partition("@")
         found["address"] = f"{local.split('+')[0]}+r{token.request_id}-{token.key}@{domain}"
     return found
 
