@@ -282,3 +282,19 @@ def test_a_missing_file_is_counted_and_named(app, runner, tmp_path):
     result = runner.invoke(args=["backup", "--quiet", str(tmp_path / "backup")])
     assert result.exit_code == 0 and "backed up 1 requests, 0 files" in result.output
     assert f"1 files were already missing: {sha}" in result.stderr
+
+
+def test_restore_speaks_the_newsrooms_language(app, runner, empty_target, tmp_path):
+    """TRACKER_DEFAULT_LOCALE=fr: the restore's summary, progress and refusals in French."""
+    _populate(app)
+    runner.invoke(args=["backup", str(tmp_path / "backup")])
+    empty_target.config["DEFAULT_LOCALE"] = "fr"
+    french = empty_target.test_cli_runner()
+    restored = french.invoke(args=["restore", str(tmp_path / "backup")])
+    assert restored.exit_code == 0, restored.output
+    assert "restauration : 1 demandes et 1 fichiers depuis" in restored.output.replace("\xa0", " ")
+    assert "vérification des fichiers\xa0: 1/1" in restored.stderr
+    assert "base de données\xa0: 1/1" in restored.stderr
+    again = french.invoke(args=["restore", str(tmp_path / "backup")])
+    assert again.exit_code == 1
+    assert "la base de données cible n’est pas vide" in again.output

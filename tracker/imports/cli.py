@@ -49,7 +49,7 @@ def _newsroom(name: str) -> Newsroom:
         sa.select(Newsroom).where(sa.func.lower(Newsroom.name) == name.strip().lower())
     )
     if found is None:
-        raise click.ClickException(f"No newsroom named {name!r}.")
+        raise click.ClickException(_("No newsroom named %(name)s.", name=repr(name)))
     return found
 
 
@@ -58,7 +58,13 @@ def _owner(newsroom: Newsroom, email: str | None) -> User:
     if email:
         user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
         if user is None or user.newsroom_id != newsroom.id:
-            raise click.ClickException(f"{email} is not a member of {newsroom.name!r}.")
+            raise click.ClickException(
+                _(
+                    "%(email)s is not a member of %(newsroom)s.",
+                    email=email,
+                    newsroom=repr(newsroom.name),
+                )
+            )
         return user
     user = session.scalar(
         sa.select(User)
@@ -71,8 +77,11 @@ def _owner(newsroom: Newsroom, email: str | None) -> User:
     )
     if user is None:
         raise click.ClickException(
-            f"{newsroom.name!r} has no active admin or editor to own the "
-            "imported requests: pass --owner EMAIL."
+            _(
+                "%(newsroom)s has no active admin or editor to own the imported requests: "
+                "pass --owner EMAIL.",
+                newsroom=repr(newsroom.name),
+            )
         )
     return user
 
@@ -87,16 +96,18 @@ def _mapping(value: str | None, headers: list[str]) -> service.Mapping:
         path = Path(value)
         if not path.is_file():
             raise click.BadParameter(
-                "give a JSON object or the path of a file holding one", param_hint="--mapping"
+                _("give a JSON object or the path of a file holding one"), param_hint="--mapping"
             )
         text = path.read_text(encoding="utf-8")
     try:
         given = json.loads(text)
         if not isinstance(given, dict):
-            raise service.MappingError("the mapping must be a JSON object")
+            raise service.MappingError(_("the mapping must be a JSON object"))
         service.Mapping.from_dict(given)
     except json.JSONDecodeError as exc:
-        raise click.BadParameter(f"not valid JSON: {exc.msg}", param_hint="--mapping") from None
+        raise click.BadParameter(
+            _("not valid JSON: %(error)s", error=exc.msg), param_hint="--mapping"
+        ) from None
     except service.MappingError as exc:
         raise click.BadParameter(str(exc), param_hint="--mapping") from None
     return service.Mapping.from_dict({**guessed, **given})
@@ -119,23 +130,48 @@ def _restore(data: bytes, name: str, room: Newsroom, user: User, dry_run: bool) 
         session.rollback()
     else:
         session.commit()
-    click.echo(f"{name}: the tracker's own export (no mapping needed).")
+    click.echo(_("%(file)s: the tracker's own export (no mapping needed).", file=name))
+    said = {
+        "requests": result.requests,
+        "entries": result.entries,
+        "newsroom": repr(room.name),
+        "email": user.email,
+    }
     click.echo(
-        f"{'Would restore' if dry_run else 'Restored'} {result.requests} requests with "
-        f"{result.entries} timeline entries into {room.name!r}, owned by {user.email}."
+        _(
+            "Would restore %(requests)s requests with %(entries)s timeline entries into "
+            "%(newsroom)s, owned by %(email)s.",
+            **said,
+        )
+        if dry_run
+        else _(
+            "Restored %(requests)s requests with %(entries)s timeline entries into "
+            "%(newsroom)s, owned by %(email)s.",
+            **said,
+        )
     )
-    click.echo("Statuses: " + "; ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items())))
+    # The status codes stay as they are: the same words as the export's status column.
+    click.echo(
+        _(
+            "Statuses: %(statuses)s",
+            statuses="; ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items())),
+        )
+    )
     if result.institutions_created:
-        click.echo("Institutions created:")
+        click.echo(_("Institutions created:"))
         for institution in result.institutions_created:
             click.echo(f"  {institution}")
     if result.files_not_restored:
         click.echo(
-            f"warning: {result.files_not_restored} attached files are not in the export; "
-            "each entry's note names them."
+            ngettext(
+                "warning: %(num)s attached file is not in the export; the entry's note names it.",
+                "warning: %(num)s attached files are not in the export; each entry's note "
+                "names them.",
+                result.files_not_restored,
+            )
         )
     if dry_run:
-        click.echo("Dry run: nothing was written.")
+        click.echo(_("Dry run: nothing was written."))
 
 
 def _by_kind(problems: list[service.Problem]) -> dict[str, list[int]]:
@@ -193,8 +229,11 @@ def import_csv_command(
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     if file.stat().st_size > limit:
         raise click.ClickException(
-            f"{file.name} is larger than {current_app.config['MAX_UPLOAD_MB']}"
-            " MB (TRACKER_MAX_UPLOAD_MB)."
+            _(
+                "%(file)s is larger than %(mb)s MB (TRACKER_MAX_UPLOAD_MB).",
+                file=file.name,
+                mb=current_app.config["MAX_UPLOAD_MB"],
+            )
         )
     with file.open("rb") as handle:
         zipped = handle.read(4) == b"PK\x03\x04"
@@ -218,7 +257,12 @@ def import_csv_command(
     except service.MappingError as exc:
         where = "--as-of" if exc.field == "as_of" else "--mapping"
         raise click.ClickException(
-            f"{exc} (set it with {where}; columns: {', '.join(table.headers)})"
+            _(
+                "%(error)s (set it with %(option)s; columns: %(columns)s)",
+                error=exc,
+                option=where,
+                columns=", ".join(table.headers),
+            )
         ) from None
 
     severities = {"error": _("error"), "warning": _("warning")}

@@ -28,7 +28,7 @@ from tracker.core.context import current_flask_app
 from tracker.core.db import Base, trigram_schema, unaccent_schema
 from tracker.core.models import Attachment
 from tracker.files.storage import LocalStorage
-from tracker.language.i18n import _
+from tracker.language.i18n import _, format_decimal
 from tracker.records import ddl as records_ddl
 
 
@@ -93,7 +93,9 @@ def _program(name: str) -> str:
     """The full path of a PostgreSQL client program, or a clear error."""
     path = shutil.which(name)
     if path is None:
-        raise BackupError(f"{name} is not installed (Debian: postgresql-client)")
+        raise BackupError(
+            _("%(program)s is not installed (Debian: postgresql-client)", program=name)
+        )
     return path
 
 
@@ -161,7 +163,7 @@ def _pg_dump(
                 check=False,
             )
             if result.returncode != 0:
-                raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+                raise BackupError(_("pg_dump failed: %(error)s", error=result.stderr.strip()))
             return _contents(conn, listing)
 
 
@@ -170,7 +172,7 @@ def backup(app: Flask, target: Path, progress: Progress = _no_progress) -> dict[
     flat whatever the size: the database is copied by SQLite or ``pg_dump``, the files'
     hashes go through a list on disk; ``progress(stage, done, total)`` is told how far."""
     if target.exists() and any(target.iterdir()):
-        raise BackupError(f"{target} exists and is not empty")
+        raise BackupError(_("%(path)s exists and is not empty", path=target))
     target.mkdir(parents=True, exist_ok=True)
     url = app.config["DATABASE_URL"]
     engine = app.extensions["engine"]
@@ -197,7 +199,7 @@ def backup(app: Flask, target: Path, progress: Progress = _no_progress) -> dict[
         database = "database.pgdump"
         counts, total = _pg_dump(engine, url, target / database, hashes)
     else:
-        raise BackupError(f"no backup method for {engine.dialect.name}")
+        raise BackupError(_("no backup method for %(database)s", database=engine.dialect.name))
     progress("database", 1, 1)
 
     storage = LocalStorage(app.config["ATTACHMENTS_DIR"])
@@ -256,26 +258,26 @@ def restore(app: Flask, source: Path, progress: Progress = _no_progress) -> dict
     memory: the files are checked and copied one at a time from the backup's list)."""
     manifest_path = source / "manifest.json"
     if not manifest_path.exists():
-        raise BackupError(f"{source} holds no manifest.json: not a tracker backup")
+        raise BackupError(_("%(path)s holds no manifest.json: not a tracker backup", path=source))
     manifest = json.loads(manifest_path.read_text())
     engine = app.extensions["engine"]
     tables = set(sa.inspect(engine).get_table_names())
     if tables & {"info_request", "newsroom"}:
         counts = _live_counts(app)
         if any(counts.values()):
-            raise BackupError("the target database is not empty; restore only into an empty one")
+            raise BackupError(_("the target database is not empty; restore only into an empty one"))
     total = _file_count(manifest)
     backed_up = LocalStorage(source / "attachments")
     for done, (sha, expected) in enumerate(_backed_up_files(source, manifest), 1):
         if _sha256(backed_up.path_for(sha)) != expected:
-            raise BackupError(f"file {sha} in the backup does not match its hash")
+            raise BackupError(_("file %(sha)s in the backup does not match its hash", sha=sha))
         if done % 100 == 0 or done == total:
             progress("checking files", done, total)
     progress("database", 0, 1)
     url = app.config["DATABASE_URL"]
     if manifest["database"] == "database.sqlite":
         if engine.dialect.name != "sqlite":
-            raise BackupError("this backup is of a SQLite database; restore it into SQLite")
+            raise BackupError(_("this backup is of a SQLite database; restore it into SQLite"))
         engine.dispose()
         backup_db = sqlite3.connect(source / "database.sqlite")
         dest = sqlite3.connect(make_url(url).database or "")
@@ -285,7 +287,7 @@ def restore(app: Flask, source: Path, progress: Progress = _no_progress) -> dict
         backup_db.close()
     else:
         if engine.dialect.name != "postgresql":
-            raise BackupError("this backup is of a PostgreSQL database; restore it there")
+            raise BackupError(_("this backup is of a PostgreSQL database; restore it there"))
         if tables:
             with engine.begin() as conn:
                 Base.metadata.drop_all(conn)
@@ -313,7 +315,7 @@ def restore(app: Flask, source: Path, progress: Progress = _no_progress) -> dict
             check=False,
         )
         if result.returncode != 0:
-            raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+            raise BackupError(_("pg_restore failed: %(error)s", error=result.stderr.strip()))
     progress("database", 1, 1)
     storage = LocalStorage(app.config["ATTACHMENTS_DIR"])
     for done, (sha, _expected) in enumerate(_backed_up_files(source, manifest), 1):
@@ -324,20 +326,39 @@ def restore(app: Flask, source: Path, progress: Progress = _no_progress) -> dict
             progress("files", done, total)
     restored = _live_counts(app)
     if restored != manifest["rows"]:
-        raise BackupError(f"row counts differ after restore: {restored} != {manifest['rows']}")
+        raise BackupError(
+            _(
+                "row counts differ after restore: %(restored)s != %(expected)s",
+                restored=restored,
+                expected=manifest["rows"],
+            )
+        )
     return manifest
 
 
 def _reporter(verbose: bool) -> Progress:
     """Progress on standard error, a line per stage and every tenth of the files."""
     said: dict[str, int] = {}
+    stages = {
+        "database": _("database"),
+        "files": _("files"),
+        "checking files": _("checking files"),
+    }
 
     def report(stage: str, done: int, total: int) -> None:
         step = max(1, total // 10)
         last = said.get(stage)
         if last is None or done == total or done - last >= step:
             said[stage] = done
-            click.echo(f"{stage}: {done:,}/{total:,}", err=True)
+            click.echo(
+                _(
+                    "%(stage)s: %(done)s/%(total)s",
+                    stage=stages.get(stage, stage),
+                    done=format_decimal(done),
+                    total=format_decimal(total),
+                ),
+                err=True,
+            )
 
     return report if verbose else _no_progress
 
