@@ -75,3 +75,64 @@ def test_commands_stay_english_by_default(app: Flask) -> None:
     assert "Délais" not in result.output
     missing = runner.invoke(args=["packet", "9999", "-o", "x.zip"])
     assert "There is no request #9999." in missing.output
+
+
+def test_help_texts_in_french(french_app: Flask) -> None:
+    """``flask --app tracker --help`` and a command's ``--help`` read in the newsroom's
+    language; the values put into a help (the law codes, the column labels) too."""
+    from flask.cli import FlaskGroup
+
+    cli = FlaskGroup(create_app=lambda: french_app)
+    runner = french_app.test_cli_runner()
+    listed = runner.invoke(cli, ["--help"])
+    assert listed.exit_code == 0, listed.output
+    assert "Crée un compte dans une rédaction." in listed.output
+    assert "Migrations de la base de données (Alembic)." in listed.output
+    assert "Create an account" not in listed.output
+    deadline = runner.invoke(args=["deadline", "--help"])
+    assert deadline.exit_code == 0, deadline.output
+    text = " ".join(deadline.output.split())
+    assert "Affiche l’échéance selon LAW (parmi : ca-atia, ca-privacy," in text.replace("\xa0", " ")
+    assert "Prorogation dans l’unité de la loi" in text
+    mapping = " ".join(runner.invoke(args=["import-csv", "--help"]).output.split())
+    assert "received_on: Date de réception (acceptation)" in mapping
+    assert "Correspondance des colonnes, en objet JSON" in mapping
+    # Shown in French, kept in English in the code: the next English --help is English.
+    db_help = runner.invoke(args=["db", "--help"])
+    assert "Affiche la révision où se trouve la base de données." in db_help.output
+
+
+def test_help_texts_stay_english_by_default(app: Flask) -> None:
+    from flask.cli import FlaskGroup
+
+    runner = app.test_cli_runner()
+    listed = runner.invoke(FlaskGroup(create_app=lambda: app), ["--help"])
+    assert "Create an account in a newsroom." in listed.output
+    deadline = " ".join(runner.invoke(args=["deadline", "--help"]).output.split())
+    assert "Print the due date for LAW (one of: ca-atia, ca-privacy," in deadline
+    assert "Extension in the law's own unit" in deadline
+
+
+def test_every_command_has_translatable_help() -> None:
+    """A command of COMMAND_MODULES is a TranslatedCommand (register refuses any other), and
+    every help text of every command is a message of the catalogues."""
+    import click
+
+    from tracker.cli import COMMAND_MODULES, register
+    from tracker.language import catalogues
+    from tracker.language.commands import help_messages
+
+    messages = {m for m, _path, _line in help_messages(COMMAND_MODULES)}
+    assert "Create an account in a newsroom." in messages and len(messages) > 50
+    french = catalogues.read(catalogues.catalogue_paths()["fr"])
+    assert all(french.get(m) is not None and french.get(m).string for m in messages)
+
+    plain = click.Command("plain", callback=lambda: None)
+    import tracker.auth.cli as module
+
+    module.COMMANDS.append(plain)
+    try:
+        with pytest.raises(TypeError, match="'plain' must be a TranslatedCommand"):
+            register(Flask(__name__))
+    finally:
+        module.COMMANDS.remove(plain)

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from tracker.alerts import service
 from tracker.core import clock, db
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import _, command_context
 
 
@@ -29,7 +30,7 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         raise click.BadParameter(message) from None
 
 
-@click.command("sweep")
+@click.command("sweep", cls=TranslatedCommand)
 @click.option(
     "--today",
     callback=_parse_day,

@@ -9,10 +9,11 @@ from flask.cli import with_appcontext
 
 from tracker.auth import service as accounts
 from tracker.core import db
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import _
 
 
-@click.command("create-user")
+@click.command("create-user", cls=TranslatedCommand)
 @click.argument("email")
 @click.option("--newsroom", required=True, help="Newsroom name (created when missing).")
 @click.option("--name", default="", help="The person's name.")

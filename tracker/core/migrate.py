@@ -7,14 +7,14 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from flask import Flask
-from flask.cli import AppGroup
 
 from tracker.core.config import PROJECT_ROOT
 from tracker.core.context import current_flask_app
 from tracker.core.db import check_connection, refresh_statistics
+from tracker.language.commands import TranslatedGroup
 from tracker.language.i18n import _
 
-db_cli = AppGroup("db", help="Database migrations (Alembic).")
+db_cli = TranslatedGroup("db", help="Database migrations (Alembic).")
 
 
 def alembic_config(app: Flask) -> Config:

@@ -17,10 +17,11 @@ from tracker.core import clock, db
 from tracker.core.models import Newsroom
 from tracker.core.urls import base_url
 from tracker.exports import jobs, service
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import _
 
 
-@click.command("export")
+@click.command("export", cls=TranslatedCommand)
 @click.argument("newsroom")
 @click.option(
     "--output",

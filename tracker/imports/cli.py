@@ -16,6 +16,7 @@ from tracker.files.storage import LocalStorage
 from tracker.imports import jobs, restore, service
 from tracker.imports.csvfile import CsvFileError, open_csv
 from tracker.imports.views import DELIMITER_NAMES
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import _, ngettext
 
 #: Files with more requests than this get a progress bar.
@@ -24,23 +25,27 @@ PROGRESS_FROM = 200
 ROWS_NAMED = 10
 
 
-def _mapping_help() -> str:
-    """Every mapping key, for --help."""
-    columns = "; ".join(f"{key}: {label}" for key, label in service.COLUMN_FIELDS.items())
-    return (
-        "Column mapping as a JSON object or a file holding one. Keys naming a column of "
-        f"the file: {columns}. Other keys: default_institution (the institution of rows "
-        "without one); default_law (a law code, also the law of institutions the import "
-        f"creates); date_format ({', '.join(service.DATE_FORMATS)}); default_outcome (for "
-        f"completed rows whose decision is empty or unknown: "
-        f"{', '.join(service.requests.RESPONSE_OUTCOMES)}); as_of (as --as-of); "
-        "confirm_new_year (yes: 1 January dates are real, not placeholders); "
-        "confirm_same_date_column (yes: one column holds both the received and the "
-        "completed date). Keys not given are guessed from "
-        "the column names; the export's own columns are recognised. E.g. "
-        '\'{"received_on": "date_accepted", "default_institution": "City of Toronto", '
-        '"default_law": "ca-on-mfippa"}\'.'
-    )
+MAPPING_HELP = (
+    "Column mapping as a JSON object or a file holding one. Keys naming a column of the file: "
+    "%(columns)s. Other keys: default_institution (the institution of rows without one); "
+    "default_law (a law code, also the law of institutions the import creates); date_format "
+    "(%(formats)s); default_outcome (for completed rows whose decision is empty or unknown: "
+    "%(outcomes)s); as_of (as --as-of); confirm_new_year (yes: 1 January dates are real, not "
+    "placeholders); confirm_same_date_column (yes: one column holds both the received and the "
+    "completed date). Keys not given are guessed from the column names; the export's own "
+    "columns are recognised. E.g. "
+    '\'{"received_on": "date_accepted", "default_institution": "City of Toronto", '
+    '"default_law": "ca-on-mfippa"}\'.'
+)
+
+
+def _help_values() -> dict[str, str]:
+    """The --mapping help's lists, in the language of the moment (the column labels)."""
+    return {
+        "columns": "; ".join(f"{key}: {label}" for key, label in service.COLUMN_FIELDS.items()),
+        "formats": ", ".join(service.DATE_FORMATS),
+        "outcomes": ", ".join(service.requests.RESPONSE_OUTCOMES),
+    }
 
 
 def _newsroom(name: str) -> Newsroom:
@@ -182,14 +187,14 @@ def _by_kind(problems: list[service.Problem]) -> dict[str, list[int]]:
     return kinds
 
 
-@click.command("import-csv")
+@click.command("import-csv", cls=TranslatedCommand)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--newsroom", required=True, help="The newsroom that receives the requests.")
 @click.option(
     "--mapping",
     default=None,
     metavar="JSON",
-    help=_mapping_help(),
+    help=MAPPING_HELP,
 )
 @click.option(
     "--as-of",
@@ -442,4 +447,5 @@ def import_csv_command(
         )
 
 
+import_csv_command.help_values = _help_values
 COMMANDS = [import_csv_command]

@@ -9,6 +9,7 @@ them any more (stale), and translations that drop or invent a ``%(name)s`` place
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -40,6 +41,13 @@ def extract() -> Catalog:
         str(PROJECT_ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=("NOTE:",)
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    # The commands' --help texts (docstrings and help=), shown through the catalogues.
+    from tracker.cli import COMMAND_MODULES
+    from tracker.language.commands import help_messages
+
+    for message, path, lineno in help_messages(COMMAND_MODULES):
+        where = os.path.relpath(path, PROJECT_ROOT) if path else "tracker/cli.py"
+        catalog.add(message, None, [(where, lineno)])
     return catalog
 
 

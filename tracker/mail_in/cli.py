@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from tracker.core import clock, db
 from tracker.core.models import Newsroom
 from tracker.files.storage import LocalStorage
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import LOCALES, _, force_locale, normalize_locale
 from tracker.mail_in import service
 
@@ -30,7 +31,7 @@ def context_for(newsroom_id: int, source: str) -> service.Context:
     )
 
 
-@click.command("ingest-mail")
+@click.command("ingest-mail", cls=TranslatedCommand)
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )

@@ -28,6 +28,7 @@ from tracker.core.context import current_flask_app
 from tracker.core.db import Base, trigram_schema, unaccent_schema
 from tracker.core.models import Attachment
 from tracker.files.storage import LocalStorage
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import _, format_decimal
 from tracker.records import ddl as records_ddl
 
@@ -363,7 +364,7 @@ def _reporter(verbose: bool) -> Progress:
     return report if verbose else _no_progress
 
 
-@click.command("backup")
+@click.command("backup", cls=TranslatedCommand)
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--quiet", is_flag=True, help="No progress lines on standard error.")
 @with_appcontext
@@ -396,7 +397,7 @@ def backup_command(path: Path, quiet: bool) -> None:
         )
 
 
-@click.command("restore")
+@click.command("restore", cls=TranslatedCommand)
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--quiet", is_flag=True, help="No progress lines on standard error.")
 @with_appcontext

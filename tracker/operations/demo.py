@@ -18,6 +18,7 @@ from tracker.core import clock, db
 from tracker.core.models import InfoRequest, Institution, Newsroom, User
 from tracker.files.storage import LocalStorage
 from tracker.institutions.service import InstitutionData, create_institution
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import _
 from tracker.requests import service
 
@@ -265,7 +266,7 @@ def seed_demo(
     return user, password, requests
 
 
-@click.command("demo")
+@click.command("demo", cls=TranslatedCommand)
 @click.option(
     "--newsroom",
     default=None,

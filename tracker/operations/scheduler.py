@@ -39,6 +39,7 @@ from tracker.core import clock, db
 from tracker.core.context import current_flask_app
 from tracker.core.db import refresh_statistics
 from tracker.core.models import SchedulerLock
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import _
 from tracker.scorecards import snapshots
 
@@ -488,7 +489,7 @@ def run_scheduler(
     echo(stopped)
 
 
-@click.command("scheduler")
+@click.command("scheduler", cls=TranslatedCommand)
 @click.option(
     "--run-seconds",
     type=float,

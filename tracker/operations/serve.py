@@ -15,6 +15,7 @@ from werkzeug.serving import run_simple
 
 from tracker.core.context import current_flask_app
 from tracker.core.db import check_connection
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import _
 
 
@@ -53,7 +54,7 @@ def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-@click.command("serve")
+@click.command("serve", cls=TranslatedCommand)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option(

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from tracker.core import clock, db
 from tracker.files.storage import LocalStorage
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import _, force_locale, format_decimal, ngettext
 from tracker.language.service import request_language
 from tracker.packets.dossier import newsroom_timezone
@@ -36,7 +37,7 @@ def parse_generated_at(value: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-@click.command("packet")
+@click.command("packet", cls=TranslatedCommand)
 @click.argument("request_id", type=int)
 @click.option(
     "--output", "-o", required=True, type=click.Path(dir_okay=False), help="Where to write the ZIP."

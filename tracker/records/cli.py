@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from tracker.core import db
 from tracker.core.models import InfoRequest, RecordFile
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import _
 from tracker.records import jobs
 
@@ -25,7 +26,7 @@ def _counts(request_id: int | None) -> dict[str, int]:
     return counts
 
 
-@click.command("extract-text")
+@click.command("extract-text", cls=TranslatedCommand)
 @click.option("--request", "request_id", type=int, default=None, help="Only this request's files.")
 @click.option(
     "--wait",

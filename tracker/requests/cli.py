@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from tracker.core import db
 from tracker.deadlines import LAW_CODES, explain, french, reporter_windows
+from tracker.language.commands import TranslatedCommand
 from tracker.language.i18n import _, get_locale
 from tracker.requests import recompute
 
@@ -29,7 +30,7 @@ def _parse_date(value: str, what: str) -> date:
     return parsed
 
 
-@click.command("deadline")
+@click.command("deadline", cls=TranslatedCommand)
 @click.argument("law")
 @click.argument("received")
 @click.option(
@@ -74,7 +75,7 @@ def deadline_command(
     acknowledged: str | None,
     responded: str | None,
 ) -> None:
-    """Print the due date for LAW (one of: %s) and a request RECEIVED on that date."""
+    """Print the due date for LAW (one of: %(laws)s) and a request RECEIVED on that date."""
     received_date = _parse_date(received, "RECEIVED")
     acknowledged_date = _parse_date(acknowledged, "--acknowledged") if acknowledged else None
     responded_date = _parse_date(responded, "--responded") if responded else None
@@ -127,7 +128,7 @@ def _french() -> bool:
     return str(get_locale() or "en") == "fr"
 
 
-deadline_command.help = (deadline_command.help or "").replace("%s", ", ".join(LAW_CODES))
+deadline_command.help_values = lambda: {"laws": ", ".join(LAW_CODES)}
 
 
 def run_recompute(dry_run: bool = False) -> recompute.Summary:
@@ -143,7 +144,7 @@ def run_recompute(dry_run: bool = False) -> recompute.Summary:
     )
 
 
-@click.command("recompute-deadlines")
+@click.command("recompute-deadlines", cls=TranslatedCommand)
 @click.option("--dry-run", is_flag=True, help="Print what would move; write nothing.")
 @with_appcontext
 def recompute_deadlines_command(dry_run: bool) -> None:
