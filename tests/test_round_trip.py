@@ -280,3 +280,8 @@ def test_a_restore_writes_its_notes_in_the_restorers_language(app, runner, froze
         n.startswith("Restaurée de the-star.zip (demande nº ") and n.endswith(" dans ce fichier).")
         for n in notes
     ), notes
+    # The command's refusal reads in the newsroom's language.
+    app.config["DEFAULT_LOCALE"] = "fr"
+    again = runner.invoke(args=["import-csv", str(path), "--newsroom", "Empty newsroom"])
+    assert again.exit_code == 1
+    assert "Rien n’a été importé\xa0: la ligne 2 de requests.csv (" in again.output

@@ -98,9 +98,9 @@ def restore_export(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise ImportRefused("The file is not a ZIP archive.") from exc
+        raise ImportRefused(_("The file is not a ZIP archive.")) from exc
     if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-        raise ImportRefused("The archive is too large once uncompressed.")
+        raise ImportRefused(_("The archive is too large once uncompressed."))
     with archive:
         institutions = _read(archive, "institutions.csv")
         request_rows = _read(archive, "requests.csv")
@@ -129,8 +129,11 @@ def restore_export(
         if found is None:
             if row["law_code"] not in deadlines.LAWS:
                 raise ImportRefused(
-                    f"Nothing was imported: institutions.csv, {row['name']!r}: unknown law "
-                    f"{row['law_code']!r}."
+                    _(
+                        "Nothing was imported: institutions.csv, %(name)s: unknown law %(law)s.",
+                        name=repr(row["name"]),
+                        law=repr(row["law_code"]),
+                    )
                 )
             try:
                 found = create_institution(
@@ -145,7 +148,11 @@ def restore_export(
                 )
             except InstitutionError as exc:
                 raise ImportRefused(
-                    f"Nothing was imported: institutions.csv, {row['name']!r}: {exc}"
+                    _(
+                        "Nothing was imported: institutions.csv, %(name)s: %(error)s",
+                        name=repr(row["name"]),
+                        error=exc,
+                    )
                 ) from exc
             existing[name_key(row["name"])] = found
             result.institutions_created.append(found.name)
@@ -155,7 +162,11 @@ def restore_export(
     for entry in timeline:
         entries.setdefault(entry["request_id"], []).append(entry)
     for number, row in enumerate(request_rows, start=2):
-        where = f"requests.csv row {number} ({row.get('file_number') or row.get('title')})"
+        where = _(
+            "requests.csv row %(row)s (%(label)s)",
+            row=number,
+            label=row.get("file_number") or row.get("title"),
+        )
         try:
             # The notes it writes are in the language of the person restoring.
             with force_locale(locale_of(owner)):
@@ -171,11 +182,17 @@ def restore_export(
                     result,
                 )
         except (requests.RequestError, ValueError, KeyError) as exc:
-            raise ImportRefused(f"Nothing was imported: {where} was refused: {exc}") from exc
+            raise ImportRefused(
+                _("Nothing was imported: %(where)s was refused: %(error)s", where=where, error=exc)
+            ) from exc
         except (sa.exc.IntegrityError, sa.exc.DataError) as exc:
             reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
             raise ImportRefused(
-                f"Nothing was imported: {where} was refused by the database: {reason}"
+                _(
+                    "Nothing was imported: %(where)s was refused by the database: %(reason)s",
+                    where=where,
+                    reason=reason,
+                )
             ) from exc
     return result
 
@@ -192,7 +209,12 @@ def _restore_request(
     result: RestoreResult,
 ) -> None:
     if row["institution"] not in institutions:
-        raise ValueError(f"its institution {row['institution']!r} is not in institutions.csv")
+        raise ValueError(
+            _(
+                "its institution %(name)s is not in institutions.csv",
+                name=repr(row["institution"]),
+            )
+        )
     created = requests.create_request(
         db,
         owner,
