@@ -26,27 +26,12 @@ import logging
 
 import sqlalchemy as sa
 
+from tracker.core.db import unaccent_schema
+
 log = logging.getLogger("tracker.records")
 
 FTS_TABLE = "record_text_fts"
 SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
-
-
-def unaccent_schema(conn: sa.Connection) -> str | None:
-    """PostgreSQL: the schema holding unaccent, installing it in "public" when allowed."""
-    query = sa.text(
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        "WHERE e.extname = 'unaccent'"
-    )
-    schema = conn.scalar(query)
-    if schema is None:
-        try:
-            with conn.begin_nested():
-                conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public"))
-        except sa.exc.DBAPIError:
-            return None
-        schema = conn.scalar(query)
-    return schema
 
 
 PG_FUNCTIONS = {
