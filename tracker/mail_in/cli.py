@@ -40,8 +40,9 @@ def context_for(newsroom_id: int, source: str) -> service.Context:
     "--language",
     type=click.Choice(LOCALES),
     default=None,
-    help="The language of how each message was matched (default: LC_ALL, LC_MESSAGES or "
-    "LANG when it is one the tracker speaks, else TRACKER_DEFAULT_LOCALE).",
+    help="The language of the lines printed and of the notes kept with each message (its "
+    "problems, its proposed entry's why) (default: LC_ALL, LC_MESSAGES or LANG when it is one "
+    "the tracker speaks, else TRACKER_DEFAULT_LOCALE).",
 )
 @with_appcontext
 def ingest_mail_command(paths: tuple[Path, ...], newsroom: str, language: str | None) -> None:
