@@ -6,7 +6,7 @@ from both. Authentication is by personal token only (no cookies, no CSRF)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
@@ -88,12 +88,25 @@ def today() -> date:
     return clock.today(who.timezone or who.newsroom.timezone or current_app.config["TIMEZONE"])
 
 
+class _NewsroomRow(Protocol):
+    @property
+    def newsroom_id(self) -> int: ...
+
+
+_Owned = TypeVar("_Owned", bound=_NewsroomRow)
+
+
+def _in_newsroom(row: _Owned | None, what: str) -> _Owned:
+    """The row if it belongs to the token owner's newsroom; none, or another's, is a 404."""
+    if row is None or row.newsroom_id != user().newsroom_id:
+        raise ApiError(404, f"No {what} with this id in your newsroom.")
+    return row
+
+
 def _owned_request(request_id: int) -> InfoRequest:
     """The request if it belongs to the token owner's newsroom; anything else is 404."""
     found = service.load_request(db.session(), request_id) if request_id <= inputs.MAX_ID else None
-    if found is None or found.newsroom_id != user().newsroom_id:
-        raise ApiError(404, "No request with this id in your newsroom.")
-    return found
+    return _in_newsroom(found, "request")
 
 
 def _json_body() -> Any:
@@ -352,9 +365,7 @@ def list_institutions() -> serialize.InstitutionList:
 def institution(institution_id: int) -> serialize.Institution:
     """One of the newsroom's institutions."""
     row = db.session().get(Institution, institution_id) if institution_id <= inputs.MAX_ID else None
-    if row is None or row.newsroom_id != user().newsroom_id:
-        raise ApiError(404, "No institution with this id in your newsroom.")
-    return serialize.institution(row)
+    return serialize.institution(_in_newsroom(row, "institution"))
 
 
 @bp.get("/search")
@@ -447,9 +458,7 @@ def get_letter(letter_id: int) -> serialize.Letter:
     from tracker.core.models import Letter
 
     row = db.session().get(Letter, letter_id) if letter_id <= inputs.MAX_ID else None
-    if row is None or row.newsroom_id != user().newsroom_id:
-        raise ApiError(404, "No letter with this id in your newsroom.")
-    return serialize.letter(row)
+    return serialize.letter(_in_newsroom(row, "letter"))
 
 
 # Mail in: read only. Attaching a message from the review queue and confirming its proposed
