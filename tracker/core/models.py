@@ -294,6 +294,18 @@ class InfoRequest(Base):
             "status",
             "id",
         ),
+        # A search's count on SQLite reads each match of its FTS5 index by id: this index
+        # holds every column the list's filters test, so the count reads it and not the
+        # wide rows (tracker.requests.search, migration 0025).
+        sa.Index(
+            "ix_info_request_search_count",
+            "id",
+            "newsroom_id",
+            "status",
+            "institution_id",
+            "owner_id",
+            "law_code",
+        ),
         # Search (LIKE '%term%') through trigram indexes, on PostgreSQL only (pg_trgm), of
         # the text without accents (tracker_unaccent, migration 0016).
         *[

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -147,15 +148,13 @@ def matching_number(number: str, *, partial: bool = False) -> sa.ColumnElement[b
     )
 
 
-def other_numbers(number: str) -> sa.ColumnElement[bool]:
-    """Requests with ``number`` (contained, any case) among their numbers other than the
-    current one (the search reads the current one from its own index)."""
+def other_numbers_ids(number: str) -> sa.Select[Any]:
+    """The ids of the requests with ``number`` (contained, any case) among their numbers
+    other than the current one (the search reads the current one from its own index)."""
     needle = number.strip().lower()
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return InfoRequest.id.in_(
-        sa.select(RequestNumber.request_id).where(
-            sa.func.lower(RequestNumber.number).like(f"%{escaped}%", escape="\\")
-        )
+    return sa.select(RequestNumber.request_id).where(
+        sa.func.lower(RequestNumber.number).like(f"%{escaped}%", escape="\\")
     )
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.sql.selectable import Join
 
 from tracker.core import clock
-from tracker.core.db import SQLITE_SEARCH_TABLE, folded, sqlite_search_index
+from tracker.core.db import sqlite_search_index
 from tracker.core.models import STATUSES, InfoRequest, Institution, User
-from tracker.core.textfold import fold
 from tracker.language.i18n import format_decimal, lazy_gettext
 from tracker.projects import service as labels
-from tracker.requests import numbers, reading
+from tracker.requests import reading, search
 from tracker.requests.reading import ListedRequest
 from tracker.requests.state import stopped_days_late
 from tracker.scorecards.service import days_between
@@ -155,38 +154,6 @@ def list_params(args: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in args.items() if k not in PLACE_PARAMS}
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-# The trigram tokenizer indexes every run of 3 characters: a shorter term matches nothing.
-FTS_MIN_LENGTH = 3
-_SEARCH_INDEX = sa.table(SQLITE_SEARCH_TABLE, sa.column("rowid"))
-
-
-def _search(term: str, fts: bool) -> sa.ColumnElement[bool]:
-    """Requests whose title, text or file number contains the term, in any case."""
-    if fts and len(term) >= FTS_MIN_LENGTH:
-        # A phrase of the term's trigrams: a substring match, read from the index. Inside
-        # double quotes FTS5 gives meaning to nothing but a doubled double quote.
-        # The index holds the folded text (migration 0016): the term is folded alike.
-        phrase = '"' + (fold(term) or "").replace('"', '""') + '"'
-        matches = sa.select(_SEARCH_INDEX.c.rowid).where(
-            sa.literal_column(SQLITE_SEARCH_TABLE).match(phrase)
-        )
-        # A request's other file numbers (tracker.requests.numbers) are not in the index.
-        return sa.or_(InfoRequest.id.in_(matches), numbers.other_numbers(term))
-    # Without accents or case on both sides: "policieres" finds "policières" (0016).
-    pattern = folded(sa.literal(f"%{_escape_like(fold(term) or '')}%"))
-    return sa.or_(
-        *[
-            folded(col).like(pattern, escape="\\")
-            for col in (InfoRequest.title, InfoRequest.text, InfoRequest.file_number)
-        ],
-        numbers.other_numbers(term),
-    )
-
-
 def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) -> sa.Select:
     """The newsroom's requests matching the filters, unordered and unpaged.
 
@@ -214,7 +181,7 @@ def filtered(newsroom_id: int, filters: RequestFilters, *, fts: bool = False) ->
     if filters.q and not filters.searchable:
         return query.where(sa.false())
     if filters.q:
-        query = query.where(_search(filters.q, fts))
+        query = query.where(search.condition(filters.q, fts))
     return query
 
 
@@ -611,6 +578,9 @@ def _count(
     if limit is None:
         # count(*), not count(id): SQLite then skips reading each id (47 -> 29 ms for 600,000).
         return db.scalar(matching.with_only_columns(sa.func.count())) or 0
+    if search.uses_index(filters.q, fts):  # the index as the outer loop, stopping at limit + 1
+        unsearched = filtered(newsroom_id, replace(filters, q=""))
+        return search.count_upto(db, unsearched, filters.q, limit)
     return db.scalar(_count_upto(matching, limit)) or 0
 
 
@@ -645,22 +615,32 @@ def list_requests(
     # Beyond an inexact count there are more rows after an offset page or a page read
     # backwards; a page read forwards from a cursor fetches one row more to know.
     has_next = not exact
+
+    def read(offset: int, query: Callable[[bool], sa.Select]) -> list[ListedRequest]:
+        """The page's rows, ``query(fts)`` its statement: a search's walk along the order or
+        its index's matches (tracker.requests.search)."""
+        walks = filters.sort != "institution" or walk  # the order is an index's
+        budget = search.walk_budget(filters.q, fts, total, offset, PER_PAGE) if walks else 0
+        return search.read_page(budget, fts, db, lambda reads_index: _read(db, query(reads_index)))
+
     items: list[ListedRequest]
     if total == 0:
         items = []
     elif after is not None or before is not None:
         forward = after is not None
-        query = page_query(
-            newsroom_id,
-            filters,
-            PER_PAGE + 1,
-            cursor=after or before,
-            reverse=not forward,
-            fts=fts,
-            walk=walk,
-            today=today,
+        items = read(
+            0,
+            lambda reads_index: page_query(
+                newsroom_id,
+                filters,
+                PER_PAGE + 1,
+                cursor=after or before,
+                reverse=not forward,
+                fts=reads_index,
+                walk=walk,
+                today=today,
+            ),
         )
-        items = _read(db, query)
         if forward:
             has_next = has_next and len(items) > PER_PAGE
         items = items[:PER_PAGE]
@@ -671,23 +651,33 @@ def list_requests(
         size = min(PER_PAGE, total - skipped) if exact else PER_PAGE
         if exact and skipped > total // 2:
             offset = total - skipped - size
-            query = page_query(
-                newsroom_id,
-                filters,
-                size,
-                offset=offset,
-                reverse=True,
-                fts=fts,
-                walk=walk,
-                today=today,
+            items = read(
+                offset,
+                lambda reads_index: page_query(
+                    newsroom_id,
+                    filters,
+                    size,
+                    offset=offset,
+                    reverse=True,
+                    fts=reads_index,
+                    walk=walk,
+                    today=today,
+                ),
             )
-            items = _read(db, query)
             items.reverse()
         else:
-            query = page_query(
-                newsroom_id, filters, size, offset=skipped, fts=fts, walk=walk, today=today
+            items = read(
+                skipped,
+                lambda reads_index: page_query(
+                    newsroom_id,
+                    filters,
+                    size,
+                    offset=skipped,
+                    fts=reads_index,
+                    walk=walk,
+                    today=today,
+                ),
             )
-            items = _read(db, query)
     return Page(
         items=items,
         total=total,
