@@ -144,13 +144,13 @@ def strategy(session: Any, name: str, monkeypatch: pytest.MonkeyPatch) -> Iterat
                 session.execute(sa.text(f"SET LOCAL {setting} = off"))
         elif name == "walk":
             patch.setattr(
-                search, "walk_budget", lambda *a: 10**9 if search.uses_index(a[0], a[1]) else 0
+                search, "walk_budget", lambda *a: 10**9 if search.uses_index(a[1], a[2]) else 0
             )
         elif name == "index":
             patch.setattr(search, "walk_budget", lambda *a: 0)
         else:  # a walk that runs out at once: the page is read from the index
             patch.setattr(
-                search, "walk_budget", lambda *a: 1 if search.uses_index(a[0], a[1]) else 0
+                search, "walk_budget", lambda *a: 1 if search.uses_index(a[1], a[2]) else 0
             )
         yield
 
@@ -231,3 +231,73 @@ def test_every_way_of_reading_finds_the_same_pages(app, newsroom, monkeypatch, d
             assert (first_total, first_exact) == (len(found), True)
         for name in STRATEGIES:
             assert results[name] == results["index"], (name, term)
+
+
+sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="SQLite's FTS5 index and budget")
+
+
+def _plans(app: Any, run: Any) -> list[tuple[str, list[str]]]:
+    """Each statement ``run`` sends that reads info_request, with its plan."""
+    found: list[tuple[str, Any]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        found.append((statement, parameters))
+
+    engine = app.extensions["engine"]
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    plans = []
+    with engine.connect() as conn:
+        for statement, parameters in found:
+            if "info_request" in statement and "sqlite_master" not in statement:
+                rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                plans.append((statement, [row[3] for row in rows]))
+    return plans
+
+
+@sqlite_only
+def test_a_frequent_term_walks_the_order_and_a_rare_one_reads_the_index(app, newsroom, monkeypatch):
+    newsroom_id, template = newsroom
+    rows: list[tuple[Any, ...]] = [
+        (f"Wildfire briefing {i}" if i % 3 else f"Flood memo {i}", "", f"W-{i:03d}", i % 9, i)
+        for i in range(300)
+    ]  # 200 matches; the page's walk passes 38 rows
+    with clock.frozen(TODAY), inserted(app, template, rows) as ids:
+
+        def search_for(term: str) -> list[int]:
+            with app.app_context():
+                filters = queries.RequestFilters(q=term)
+                got = queries.list_requests(db.session(), newsroom_id, filters, 500, today=TODAY)
+                return [r.id for r in got.items]
+
+        plans = _plans(app, lambda: search_for("wildfire"))
+        count, page = plans[0][1], plans[-1][1]
+        # The count: the FTS5 index as the outer loop, each match looked up in the index of
+        # the filters' columns (migration 0025).
+        assert any("VIRTUAL TABLE INDEX" in line for line in count), count
+        assert any("COVERING INDEX ix_info_request_search_count" in line for line in count)
+        # The page: the list's order walked, the index not read.
+        assert any("ix_info_request_newsroom_due_id" in line for line in page), page
+        assert not any("VIRTUAL TABLE" in line for line in page), page
+
+        # A file number: one match, read from the index.
+        plans = _plans(app, lambda: search_for("w-042"))
+        assert any("VIRTUAL TABLE" in line for line in plans[-1][1])
+
+        # A walk that runs out of budget is interrupted and the page read from the index:
+        # the same rows.
+        walked = search_for("wildfire")
+        expected = python_order(rows, ids, expected_ids(rows, ids, "wildfire"), "due")
+        assert walked == expected[:25]
+        monkeypatch.setattr(search, "WALK_STEPS_BASE", 0)
+        monkeypatch.setattr(search, "STEPS_PER_ROW", 0)  # tried all the same
+        monkeypatch.setattr(search, "WALK_STEPS_PER_MATCH", 0.01)
+        plans = _plans(app, lambda: search_for("wildfire"))
+        pages = [p for s, p in plans if "ORDER BY" in s]
+        assert len(pages) == 2  # the walk, interrupted; then the index
+        assert not any("VIRTUAL TABLE" in line for line in pages[0])
+        assert any("VIRTUAL TABLE" in line for line in pages[1])
+        assert search_for("wildfire") == walked

@@ -620,7 +620,7 @@ def list_requests(
         """The page's rows, ``query(fts)`` its statement: a search's walk along the order or
         its index's matches (tracker.requests.search)."""
         walks = filters.sort != "institution" or walk  # the order is an index's
-        budget = search.walk_budget(filters.q, fts, total, offset, PER_PAGE) if walks else 0
+        budget = search.walk_budget(db, filters.q, fts, total, offset, PER_PAGE) if walks else 0
         return search.read_page(budget, fts, db, lambda reads_index: _read(db, query(reads_index)))
 
     items: list[ListedRequest]

@@ -53,6 +53,10 @@ FTS_MIN_LENGTH = 3
 # passed takes about 15 steps (measured at 1,000,000 requests), so about a row for every
 # four matches. The budget is checked every _STEPS_PER_CALL steps.
 WALK_STEPS_PER_MATCH = 4
+STEPS_PER_ROW = 15
+# And the steps of the statement itself (its page's rows read in full, with their
+# institution and owner), whatever the matches.
+WALK_STEPS_BASE = 2_000
 _STEPS_PER_CALL = 100
 
 _SEARCH_INDEX = sa.table(SQLITE_SEARCH_TABLE, sa.column("rowid"))
@@ -207,7 +211,9 @@ def count_upto(db: Session, unsearched: sa.Select[Any], term: str, limit: int) -
     return min(found + other, limit + 1)
 
 
-def walk_budget(term: str, fts: bool, matches: int, skipped: int, per_page: int) -> int:
+def walk_budget(
+    db: Session, term: str, fts: bool, matches: int, skipped: int, per_page: int
+) -> int:
     """How far a page of a search may walk the list's order (SQLite virtual machine steps),
     or 0 to read it from the index (see the module).
 
@@ -215,11 +221,21 @@ def walk_budget(term: str, fts: bool, matches: int, skipped: int, per_page: int)
     maybe stopped beyond COUNT_LIMIT) than the rows before the page (``skipped``) and the
     page: fewer, and the walk would pass every row to the end of the list. Reading from the
     index costs about as much as passing one row for every two matches (each is found,
-    read by id and sorted); the walk may pass one row for every four (WALK_STEPS_PER_MATCH),
-    so a walk that runs out costs at most about half what the page then costs anyway."""
+    read by id and sorted); the walk may pass one row for every four (WALK_STEPS_PER_MATCH,
+    beyond the statement's own WALK_STEPS_BASE), so a walk that runs out costs at most about
+    half what the page then costs anyway.
+
+    No walk either when even spread over every request (the highest id, one look at the
+    primary key) the matches are too few for the walk to reach the page within twice its
+    budget (a file number's 200 matches among 1,000,000 requests): interrupted, it would
+    only add to the page's cost."""
     if not uses_index(term, fts) or matches <= skipped + per_page:
         return 0
-    return matches * WALK_STEPS_PER_MATCH
+    budget = WALK_STEPS_BASE + int(matches * WALK_STEPS_PER_MATCH)
+    rows = db.scalar(sa.select(sa.func.max(InfoRequest.id))) or 0
+    if (skipped + per_page + 1) * rows * STEPS_PER_ROW > 2 * budget * matches:
+        return 0
+    return budget
 
 
 @contextmanager
