@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tests.test_import_jobs import job_row
 from tracker.core import clock, db
 from tracker.core.jobs import Queue
 from tracker.core.models import ImportJob, Newsroom
@@ -52,14 +53,6 @@ def _job(app, name: str, **values) -> int:
         return job.id
 
 
-def _row(app, job_id: int) -> ImportJob:
-    with app.app_context():
-        session = db.session()
-        job = session.get_one(ImportJob, job_id)
-        session.expunge(job)
-        return job
-
-
 def test_a_job_is_claimed_by_one_of_two_workers(app):
     job_id = _job(app, "one")
     engine = app.extensions["engine"]
@@ -71,7 +64,7 @@ def test_a_job_is_claimed_by_one_of_two_workers(app):
         assert QUEUE.claim(first, job_id) is True
         assert QUEUE.claim(second, job_id) is False
         assert QUEUE.claim_next(second) is None
-    job = _row(app, job_id)
+    job = job_row(app, job_id)
     assert (job.status, job.attempts, job.phase, job.heartbeat_at) == ("running", 1, "reading", NOW)
 
 
@@ -96,7 +89,7 @@ def test_a_stale_heartbeat_is_claimed_again_then_given_up(app):
             with clock.frozen_now(NOW + timedelta(minutes=1)):
                 assert QUEUE.claim_next(session) is None
                 assert QUEUE.give_up_repeated(session, error="stopped") == 0
-            assert _row(app, job_id).attempts == attempt
+            assert job_row(app, job_id).attempts == attempt
             # The worker stopped: past ``stale`` another worker may take it, while it has tries.
             session.execute(
                 sa.update(ImportJob)
@@ -106,7 +99,7 @@ def test_a_stale_heartbeat_is_claimed_again_then_given_up(app):
             session.commit()
         assert QUEUE.claim_next(session) is None
         assert QUEUE.give_up_repeated(session, error="stopped") == 1
-    job = _row(app, job_id)
+    job = job_row(app, job_id)
     assert (job.status, job.attempts, job.active_key, job.error) == ("failed", 3, None, "stopped")
     assert job.finished_at == NOW and job.requests_done == 3
 
@@ -120,9 +113,9 @@ def test_cancel_stops_a_queued_job_and_asks_a_running_one(app):
         QUEUE.request_cancel(session, running)
         assert QUEUE.cancel_asked(session, running) is True
         assert QUEUE.claim_next(session) is None  # a cancelled job is never claimed
-    job = _row(app, queued)
+    job = job_row(app, queued)
     assert (job.status, job.active_key, job.finished_at) == ("cancelled", None, NOW)
-    job = _row(app, running)
+    job = job_row(app, running)
     assert (job.status, job.cancel_requested) == ("running", True)
     assert job.active_key is not None  # its worker ends it, at its next batch
     with app.app_context():
@@ -130,5 +123,5 @@ def test_cancel_stops_a_queued_job_and_asks_a_running_one(app):
         QUEUE.finish(session, running, "cancelled")
         session.commit()
         QUEUE.request_cancel(session, running)  # a cancel after the end changes nothing
-    job = _row(app, running)
+    job = job_row(app, running)
     assert (job.status, job.active_key, job.finished_at) == ("cancelled", None, NOW)
