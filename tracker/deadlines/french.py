@@ -558,9 +558,11 @@ _CALENDARS: dict[str, str] = {
     "ca-ab": (
         "les jours fériés de l'al. 28(1)v) de l'Interpretation Act (Alb.) (jour de l'An, fête de "
         "la Famille de l'Alberta, Vendredi saint, lundi de Pâques, fête de la Reine, fête du "
-        "Canada, fête du Travail, Action de grâce, jour du Souvenir, Noël; ni le Heritage Day, "
-        "ni le lendemain de Noël, ni la Journée nationale de la vérité et de la "
-        "réconciliation), sans jour de remplacement; les samedis et les dimanches"
+        "Canada, fête du Travail, Action de grâce, jour du Souvenir, Noël), ainsi que la fête du "
+        "Patrimoine (Heritage Day) et le lendemain de Noël, que la Loi peut aussi nommer (son "
+        "texte n'a pas pu être lu; la fonction publique de l'Alberta a congé ces deux jours : "
+        "la lecture la plus tardive); pas la Journée nationale de la vérité et de la "
+        "réconciliation; sans jour de remplacement; les samedis et les dimanches"
     ),
     "ca-qc": (
         "les jours fériés du par. 61(23) de la Loi d'interprétation (RLRQ c. I-16) (1er janvier, "
