@@ -174,7 +174,8 @@ class _WholeNumberField(IntegerField):
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
-            self.data = None  # left empty: the field's required (or optional) check says
+            # Left empty (spaces are empty too): the field's required or optional check says.
+            self.data, self.raw_data = None, [""]
             return
         try:
             super().process_formdata(valuelist)
