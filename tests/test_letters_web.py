@@ -561,15 +561,17 @@ def test_the_letters_pages_in_french(app, client, auth, smtp):
             date(2024, 4, 3),
             "Received on 2024-03-02 by the law's rule for e-mailed requests (FOIA s.10(6)(a))",
         ),
-        # ATIA: no rule read; the Saturday is recorded, Monday named as the later reading,
-        # with the due date it gives (30 days from 2024-03-04: Wed 2024-04-03); from the
-        # Saturday, day 30 is Easter Monday 1 April (s.35): Tue 2 April.
+        # ATIA: no rule read; the Saturday is recorded (the reporter's reading), and the
+        # institution's due date counts from Monday, the later reading (issue 22): 30 days
+        # from 2024-03-04 (s.7): Wed 2024-04-03. From the Saturday, day 30 would be Easter
+        # Monday 1 April (s.35): Tue 2 April.
         (
             "ca-atia",
             date(2024, 3, 2),
-            date(2024, 4, 2),
-            "An institution that counts from 2024-03-04 (the mail left on a day the law does "
-            "not count) would be due on 2024-04-03; the tracker keeps 2024-03-02",
+            date(2024, 4, 3),
+            "The law can also be read as counting from 2024-03-04 (the mail left on a day the "
+            "law does not count): the tracker counts the institution's time from 2024-03-04, "
+            "due on 2024-04-03",
         ),
     ],
 )
