@@ -451,6 +451,8 @@ def test_each_canadian_commissioners_form_is_complete(app, law):
         "Request number: A-1",
         "Date of the request: 2026-01-05",
         "Complaint type: Delay or deemed refusal",
+        f"Description: Request received 2026-01-05; response due {due.isoformat()}; no "
+        f"response as of {today.isoformat()}, 1 calendar day(s) late.",
         "Attached: 2026-01-07 Ack: a.pdf",
     ):
         assert line in english, line
@@ -458,6 +460,8 @@ def test_each_canadian_commissioners_form_is_complete(app, law):
         "Plaignant : Marie Côté",
         "Adresse postale : 7 rue Saint-Jacques, Montréal QC",
         "Type de plainte : Retard ou présomption de refus",
+        f"Description : Demande reçue le 2026-01-05; réponse attendue le {due.isoformat()}; "
+        f"aucune réponse au {today.isoformat()}, 1 jour(s) civil(s) de retard.",
         "Pièces jointes : 2026-01-07 Ack: a.pdf",
     ):
         assert line in french, line
