@@ -231,6 +231,15 @@ def test_the_api_and_the_csv_carry_the_later_due_date(app, client, auth):
         assert read.status_code == 200
         body = read.get_json()
         assert body["due_on"] == "2024-03-21"
+        explained = client.get(
+            f"/api/v1/requests/{request_id}/deadline", headers=bearer(token(app, REPORTER))
+        ).get_json()
+        assert (explained["received_on"], explained["received_later_on"]) == (
+            "2024-02-19",
+            "2024-02-20",
+        )
+        assert (explained["due_on"], explained["earlier_due_on"]) == ("2024-03-21", "2024-03-20")
+        assert explained["complaint"]["due_on"] == "2024-04-19"
 
 
 def test_an_acknowledged_received_date_replaces_both_readings(app, auth):
@@ -320,3 +329,25 @@ def test_the_due_date_takes_the_later_reading_and_the_window_the_earlier(law, se
         ).status
         == "awaiting"
     )
+
+
+def test_the_packet_counts_the_window_from_the_earlier_reading(app, auth):
+    """The evidence packet names the earlier reading's due date as the window's start, with
+    the later reading the institution's due date counts from."""
+    from tracker.packets import dossier
+
+    request_id = _send_request(app, auth, "ca-atia", date(2024, 3, 2))
+    with app.test_request_context():
+        request = service.load_request(db.session(), request_id)
+        found = dossier.gather(
+            request,
+            generated_at=datetime(2024, 4, 10, 12, 0, tzinfo=UTC),
+            today=date(2024, 4, 10),
+            tz="America/Toronto",
+        )
+    assert found.due_on == date(2024, 4, 3)
+    assert found.deemed_refusal_on == date(2024, 4, 4)
+    text = " ".join(found.complaint_window_text.split())
+    assert "the last day to complain" in text and "2024-06-01" in text
+    assert "the earlier reading of the received date, 2024-04-02" in text, text
+    assert "the later reading, 2024-03-04, and its due date is 2024-04-03" in text, text
