@@ -351,3 +351,44 @@ def test_the_packet_counts_the_window_from_the_earlier_reading(app, auth):
     assert "the last day to complain" in text and "2024-06-01" in text
     assert "the earlier reading of the received date, 2024-04-02" in text, text
     assert "the later reading, 2024-03-04, and its due date is 2024-04-03" in text, text
+
+
+def test_the_migration_gives_requests_e_mailed_before_it_the_later_reading(app, auth):
+    """A request e-mailed on a Saturday before migration 0025 (received and due as the day
+    the mail left gave): the migration stores the later reading and clears the fingerprint,
+    and the recompute that `db upgrade` runs moves the due date, not the window."""
+    from tracker.core.migrate import downgrade, upgrade
+    from tracker.requests.recompute import recompute_stale
+
+    request_id = _send_request(app, auth, "ca-atia", date(2024, 3, 2))
+    other_id = _send_request(app, auth, "ca-atia", date(2024, 3, 5))  # a Tuesday: one reading
+    with app.app_context(), db.transaction() as session:
+        # As the tracker stored it before: the due date from the Saturday (ATIA s.7: Tue 2 April).
+        session.execute(
+            sa.update(InfoRequest)
+            .where(InfoRequest.id == request_id)
+            .values(received_later_on=None, due_on=date(2024, 4, 2))
+        )
+    downgrade(app, "0025_email_later_reading-1")
+    upgrade(app)
+    with app.app_context():
+        session = db.session()
+        rows = {
+            r.id: r
+            for r in session.execute(
+                sa.select(
+                    InfoRequest.id,
+                    InfoRequest.received_later_on,
+                    InfoRequest.rules_fingerprint,
+                    InfoRequest.due_on,
+                )
+            )
+        }
+        assert rows[request_id].received_later_on == date(2024, 3, 4)
+        assert rows[request_id].rules_fingerprint is None
+        assert rows[other_id].received_later_on is None
+        assert rows[other_id].rules_fingerprint is not None
+        summary = recompute_stale(session, "America/Toronto")
+        assert summary.moved_requests == 1
+        row = session.get(InfoRequest, request_id)
+        assert (row.due_on, row.complaint_due_on) == (date(2024, 4, 3), date(2024, 6, 1))
