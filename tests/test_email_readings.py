@@ -392,3 +392,34 @@ def test_the_migration_gives_requests_e_mailed_before_it_the_later_reading(app, 
         assert summary.moved_requests == 1
         row = session.get(InfoRequest, request_id)
         assert (row.due_on, row.complaint_due_on) == (date(2024, 4, 3), date(2024, 6, 1))
+
+
+def test_an_export_restored_keeps_the_later_reading(app, auth, runner, tmp_path):
+    """newsroom.zip carries received_later_on; importing it back counts the due date from it."""
+    import tests.api_helpers as h
+    from tracker.exports.service import newsroom_zip
+
+    request_id = _send_request(app, auth, "ca-atia", date(2024, 3, 2))
+    with app.app_context():
+        session = db.session()
+        from tracker.core.models import Newsroom
+
+        room = session.get(Newsroom, session.get(InfoRequest, request_id).newsroom_id)
+        data = newsroom_zip(session, room, date(2024, 3, 10), "http://tracker.test")
+    path = tmp_path / "export.zip"
+    path.write_bytes(data)
+    h.quick_user(app, "restored@example.org", newsroom="Empty newsroom", role="editor")
+    with clock.frozen(date(2024, 3, 10)):
+        result = runner.invoke(args=["import-csv", str(path), "--newsroom", "Empty newsroom"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        restored = db.session().scalar(
+            sa.select(InfoRequest).where(
+                InfoRequest.id != request_id, InfoRequest.title == "Contrats"
+            )
+        )
+        assert (restored.received_on, restored.received_later_on) == (
+            date(2024, 3, 2),
+            date(2024, 3, 4),
+        )
+        assert (restored.due_on, restored.complaint_due_on) == (date(2024, 4, 3), date(2024, 6, 1))
