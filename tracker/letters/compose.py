@@ -178,12 +178,14 @@ def _description(offer: Offer, facts: Facts, request: RequestFacts, language: st
             f"{today.isoformat()}, {late_days} calendar day(s) late."
         )
     if offer.ground == "extension":
+        # The days claimed (the due date counts only the lawful ones).
+        claimed = sum(x.days for x in s.extensions)
         return (
-            f"Demande reçue le {received}; la prorogation de {s.extension_days} jour(s) n'a pas "
-            f"été prise comme la loi l'exige; réponse attendue le {due}."
+            f"Demande reçue le {received}; la prorogation de {claimed} jour(s) n'a pas été "
+            f"prise comme la loi l'exige; réponse attendue le {due}."
             if fr
-            else f"Request received {received}; the extension of {s.extension_days} day(s) was "
-            f"not taken as the law requires; response due {due}."
+            else f"Request received {received}; the extension of {claimed} day(s) was not "
+            f"taken as the law requires; response due {due}."
         )
     if offer.ground == "fees":
         return (
