@@ -388,8 +388,12 @@ def test_the_migration_gives_requests_e_mailed_before_it_the_later_reading(app, 
         assert rows[request_id].rules_fingerprint is None
         assert rows[other_id].received_later_on is None
         assert rows[other_id].rules_fingerprint is not None
-        summary = recompute_stale(session, "America/Toronto")
+        moves = []
+        summary = recompute_stale(session, "America/Toronto", report=moves.append)
         assert summary.moved_requests == 1
+        (due_move,) = [m for m in moves if m.field == "due_on"]
+        assert (due_move.old, due_move.new) == (date(2024, 4, 2), date(2024, 4, 3))
+        assert "later reading of the e-mailed request's received date, 2024-03-04" in due_move.why
         row = session.get(InfoRequest, request_id)
         assert (row.due_on, row.complaint_due_on) == (date(2024, 4, 3), date(2024, 6, 1))
 

@@ -112,6 +112,14 @@ def _why_due(request: _Request, state: RequestState) -> str:
     texts = [s.text for s in explanation.steps if s.label in _WHY_STEPS]
     if not texts:
         texts = [explanation.as_text().splitlines()[0]]
+    if state.received_later_on is not None:
+        # Issue 22: an e-mailed request's due date counts from the later reading.
+        texts.insert(
+            0,
+            f"counted from the later reading of the e-mailed request's received date, "
+            f"{state.received_later_on.isoformat()} (received_on {request.received_on.isoformat()} "
+            "is the earlier one, for the complaint window).",
+        )
     return "current rules: " + " ".join(texts)
 
 
