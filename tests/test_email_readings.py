@@ -110,7 +110,7 @@ def _send_request(app, auth, law: str, day: date) -> int:
     """Log a request under ``law`` and send its request letter through the tracker's SMTP
     at 10:00 in Toronto on ``day``; returns the request's id."""
     with builders.desk(app, REPORTER, today=day - timedelta(days=3), name="Marie Côté") as desk:
-        body = desk.institution("Ministère", law, access_email="acces@example.gouv")
+        body = desk.institution(f"Ministère {law}", law, access_email="acces@example.gouv")
         request_id = desk.request(
             body, "Contrats", received=day - timedelta(days=3), text="Tous les contrats."
         ).id
@@ -427,3 +427,44 @@ def test_an_export_restored_keeps_the_later_reading(app, auth, runner, tmp_path)
             date(2024, 3, 4),
         )
         assert (restored.due_on, restored.complaint_due_on) == (date(2024, 4, 3), date(2024, 6, 1))
+
+
+def test_a_law_with_its_own_rule_has_one_reading(app, client, auth):
+    """UK FOIA s.10(6)(a): the day the authority receives it, a Saturday included; New
+    Brunswick's Electronic Transactions Act s.17(2)(a) likewise: no later reading, and the
+    page shows none."""
+    for law in ("uk-foia", "ca-nb-rtippa"):
+        request_id = _send_request(app, auth, law, date(2024, 3, 2))
+        with app.app_context():
+            row = db.session().get(InfoRequest, request_id)
+            assert (row.received_on, row.received_later_on) == (date(2024, 3, 2), None)
+            assert row.due_on == deadlines.due_date(law, date(2024, 3, 2))
+        with clock.frozen(date(2024, 3, 10)):
+            auth.login(REPORTER)
+            response = client.get(f"/requests/{request_id}")
+            assert response.status_code == 200
+            assert page(response).select_one("#received-readings") is None
+
+
+def test_after_office_hours_the_later_reading_is_the_next_working_day(app, client, auth):
+    """ATIA, Tuesday 5 March 2024 at 18:30 in Toronto: after OFFICE_CLOSES (17:00), the
+    later reading is Wednesday 6 March: 30 days (s.7) to Fri 5 April; from the Tuesday,
+    Thu 4 April."""
+    with builders.desk(app, REPORTER, today=date(2024, 3, 1), name="Marie Côté") as desk:
+        body = desk.institution("Ministère", "ca-atia", access_email="acces@example.gouv")
+        request_id = desk.request(body, "Contrats", received=date(2024, 3, 1), text="Tout.").id
+    evening = datetime(2024, 3, 5, 18, 30, tzinfo=TORONTO).astimezone(UTC)
+    with clock.frozen_now(evening):
+        auth.login(REPORTER)
+        response = auth.post(
+            f"/requests/{request_id}/letters", {"key": "request", "language": "en"}
+        )
+        letter_id = int(re.search(r"/letters/(\d+)$", response.headers["Location"]).group(1))
+        assert auth.post(f"/letters/{letter_id}/send", {"confirm": "y"}).status_code == 302
+        shown = page(client.get(f"/requests/{request_id}"))
+    text = " ".join(shown.select_one("#received-readings").get_text().split())
+    assert "Later reading: 2024-03-06 (Wed) (the mail left after office hours" in text
+    with app.app_context():
+        row = db.session().get(InfoRequest, request_id)
+        assert (row.received_on, row.received_later_on) == (date(2024, 3, 5), date(2024, 3, 6))
+        assert (row.due_on, row.complaint_due_on) == (date(2024, 4, 5), date(2024, 6, 3))
