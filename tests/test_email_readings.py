@@ -351,6 +351,14 @@ def test_the_packet_counts_the_window_from_the_earlier_reading(app, auth):
     assert "the last day to complain" in text and "2024-06-01" in text
     assert "the earlier reading of the received date, 2024-04-02" in text, text
     assert "the later reading, 2024-03-04, and its due date is 2024-04-03" in text, text
+    from packets_helpers import pdf_text
+
+    from tracker.packets.pdf import render_pdf
+
+    with app.test_request_context():
+        shown = " ".join(pdf_text(render_pdf(found)).split())
+    assert "the complaint window counts from it); the institution's time counts from" in shown
+    assert "2024-03-04" in shown
 
 
 def test_the_migration_gives_requests_e_mailed_before_it_the_later_reading(app, auth):
