@@ -56,6 +56,10 @@ class LetterLaw:
     request_section: str  # the section under which a request is made
     request_form: str  # what the request must contain, as the Act says it
     fee_text: str = ""  # fees, waiver or media-fee language the request may include
+    # The same in French, in the Act's own French words where the Act is enacted in French
+    # (the French letter leaves them out where empty).
+    request_form_fr: str = ""
+    fee_text_fr: str = ""
     review: ReviewStep | None = None
     # The section a complaint (or appeal) on each ground is made under; grounds not listed
     # use the law's complaint section (tracker.packets.letter RULES).
@@ -81,6 +85,47 @@ _LETTER_LAWS: dict[str, LetterLaw] = {
                 "extension": "s.30(1)(c)",
             }
         ),
+    ),
+    # Privacy Act (R.S.C. 1985, c. P-21) s.13(2), read in the official consolidation
+    # (justicecanada/laws-lois-xml eng/acts/P-21.xml; French: XYOca/laws-lois-markdown
+    # laws/fr/lois/P-21-loi-sur-la-protection-des-renseignements-personnels.md), 2026-12-07:
+    # "A request for access to personal information under paragraph 12(1)(b) shall be made in
+    # writing to the government institution that has control of the information and shall
+    # provide sufficiently specific information on the location of the information as to
+    # render it reasonably retrievable by the government institution." / "La demande de
+    # communication des renseignements personnels visés à l'alinéa 12(1)b) se fait par écrit
+    # auprès de l'institution fédérale de qui relèvent les renseignements; elle doit contenir
+    # sur leur localisation des indications suffisamment précises pour que l'institution
+    # puisse les retrouver sans problèmes sérieux." s.13(1) (a personal information bank,
+    # named) is the other way; the Act sets no application fee (no fee section was read).
+    "ca-privacy": LetterLaw(
+        request_section="s.13(2)",
+        request_form="in writing, to the government institution that has control of the "
+        "information, with information on its location specific enough to render it "
+        "reasonably retrievable by the institution",
+        request_form_fr="par écrit auprès de l'institution fédérale de qui relèvent les "
+        "renseignements, avec sur leur localisation des indications suffisamment précises "
+        "pour que l'institution puisse les retrouver sans problèmes sérieux",
+        grounds=MappingProxyType({}),
+    ),
+    # Québec, Act respecting Access to documents held by public bodies (CQLR c. A-2.1) s.43,
+    # read in the official English on LégisQuébec (legisquebec.gouv.qc.ca/en/showversion/cs/
+    # a-2.1?code=se:43, in force 2021-09-21), 2026-12-07: "A request for access may be made in
+    # writing or orally. The request must be addressed to the person in charge of access to
+    # documents within the public body." The French words of art. 43 ("Elle est adressée au
+    # responsable de l'accès aux documents au sein de l'organisme public") were read in a
+    # reproduction of the consolidation (123dok.net), LégisQuébec's French page of art. 43 not
+    # being found; they say what the official English says. Art. 42 (precise enough to find
+    # the document) was read only in French, quoted by the Commission d'accès à l'information
+    # (decisions.cai.gouv.qc.ca, dossier 02 02 31), without its official English: not cited.
+    # No application fee: no fee section was read (art. 11 and its regulation were not).
+    "ca-qc-access": LetterLaw(
+        request_section="s.43",
+        request_form="in writing, addressed to the person in charge of access to documents "
+        "within the public body",
+        request_form_fr="par écrit, adressée au responsable de l'accès aux documents au sein "
+        "de l'organisme public",
+        grounds=MappingProxyType({}),
     ),
     # 5 U.S.C. 552(a)(3)(A): a request that reasonably describes the records, made under the
     # agency's published rules; (a)(4)(A)(ii)(II): a representative of the news media pays
