@@ -58,7 +58,11 @@ def test_atia_request_keeps_its_section_and_fee(app, language):
     if language == "en":
         assert "(ATIA s.6), in writing" in body and "application fee" in body
     else:
-        assert "(art. 6 de la Loi sur l'accès à l'information)" in body
+        assert (
+            "(art. 6 de la Loi sur l'accès à l'information), par écrit auprès de l'institution "
+            "fédérale dont relève le document" in body
+        )
+        assert "par. 11(1) de la Loi sur l'accès à l'information" in body
 
 
 def test_quebec_request_cites_s43_in_both_languages(app):

@@ -76,6 +76,18 @@ _LETTER_LAWS: dict[str, LetterLaw] = {
         "detail for an experienced employee to identify it with a reasonable effort",
         fee_text="The application fee set by the Access to Information Regulations is "
         "enclosed or paid online.",
+        # The French consolidation (justicecanada/laws-lois-xml fra/lois/A-1.xml), read
+        # 2026-12-07: art. 6 "se fait par écrit auprès de l'institution fédérale dont relève
+        # le document; elle doit être rédigée en des termes suffisamment précis pour permettre
+        # à un fonctionnaire expérimenté de l'institution de trouver le document sans problèmes
+        # sérieux"; par. 11(1) "au moment où la personne fait la demande, elle acquitte les
+        # droits dont le montant [...] peut être fixé par règlement".
+        request_form_fr="par écrit auprès de l'institution fédérale dont relève le document, en "
+        "des termes suffisamment précis pour permettre à un fonctionnaire expérimenté de "
+        "l'institution de trouver le document sans problèmes sérieux",
+        fee_text_fr="Les droits que la personne qui fait la demande acquitte au moment où elle "
+        "la fait, fixés par règlement (par. 11(1) de la Loi sur l'accès à l'information), sont "
+        "joints ou payés en ligne.",
         grounds=MappingProxyType(
             {
                 "delay": "s.30(1)(a)",
