@@ -74,3 +74,14 @@ def test_quebec_request_cites_s43_in_both_languages(app):
         "(art. 43 de la Loi sur l'accès), par écrit, adressée au responsable de l'accès aux "
         "documents au sein de l'organisme public" in fr
     )
+
+
+@pytest.mark.parametrize(
+    "law", ["ca-on-fippa", "ca-on-mfippa", "ca-bc-fippa", "ca-mb-fippa", "ca-nb-rtippa"]
+)
+def test_a_law_whose_request_section_was_not_read_names_the_act_alone(app, law):
+    with app.app_context():
+        body = request_letter(law, "en")
+    name = deadlines.law_in_force(law, RECEIVED).name
+    assert f"I make this request under the {name}. I ask for:" in body
+    assert "fee" not in body.lower()
