@@ -158,30 +158,30 @@ def test_the_next_links_reach_the_typed_pages(dataset):
 
 
 def test_a_deep_page_is_read_from_places_not_walked(dataset, monkeypatch):
-    """Kept places: the second view of page 5 steps nowhere and skips fewer than
+    """Kept places: the second view of page 3 finds no place and skips fewer than
     PLACE_EVERY rows (the OFFSET of its one page query)."""
     offsets: list[int] = []
-    steps: list[int] = []
-    real_page_query, real_step = queries.page_query, queries._step
+    found: list[int] = []
+    real_page_query, real_place = queries.page_query, queries._place
 
     def page_query(*args: Any, **kw: Any) -> Any:
         offsets.append(kw.get("offset", 0))
         return real_page_query(*args, **kw)
 
-    def step(*args: Any, **kw: Any) -> Any:
-        steps.append(1)
-        return real_step(*args, **kw)
+    def place(*args: Any, **kw: Any) -> Any:
+        found.append(1)
+        return real_place(*args, **kw)
 
     monkeypatch.setattr(queries, "page_query", page_query)
-    monkeypatch.setattr(queries, "_step", step)
+    monkeypatch.setattr(queries, "_place", place)
     with dataset.app_context(), small(10):
         session = db.session()
         filters = RequestFilters(sort="received")
-        typed(session, filters, 3, TODAY)  # first view: finds the places up to page 3
-        first_steps = len(steps)
+        typed(session, filters, 3, TODAY)  # first view: finds the place before page 3
+        assert found == [1]
         offsets.clear()
         typed(session, filters, 3, TODAY)
-        assert first_steps > 0 and len(steps) == first_steps
+        assert found == [1]  # nothing more to find
         assert offsets and max(offsets) < 10
 
 
@@ -378,3 +378,33 @@ def test_nothing_is_kept_for_a_search_or_labels(dataset):
         RequestFilters(ids=(1, 2)),
     ):
         assert not queries.keepable(filters)
+
+
+# The dashboard's letters due soonest (tracker.letters.service.reminders).
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(days=st.integers(-60, 60), limit=st.sampled_from([1, 3, 10, 30, 200]))
+def test_the_letters_due_soonest_are_the_plain_order(dataset, days, limit):
+    from tracker.letters import service as letters
+
+    today = TODAY + timedelta(days=days)
+    with dataset.app_context():
+        session = db.session()
+        rows = session.execute(
+            sa.select(
+                InfoRequest.id, InfoRequest.status, InfoRequest.due_on, InfoRequest.complaint_due_on
+            ).where(InfoRequest.newsroom_id == newsroom(session))
+        ).all()
+        matching = [
+            r
+            for r in rows
+            if r.status in letters._OPEN
+            and (
+                (r.complaint_due_on is not None and r.complaint_due_on >= today)
+                or today <= r.due_on <= today + timedelta(days=letters.FOLLOW_UP_DAYS)
+            )
+        ]
+        matching.sort(key=lambda r: (r.complaint_due_on or r.due_on, r.id))
+        found = session.scalars(letters._soonest(newsroom(session), today, limit)).all()
+        assert list(found) == [r.id for r in matching[:limit]]

@@ -21,11 +21,13 @@ read after (each statement between the two saw that data: a write that committed
 drew another token, and tokens do not come back). A page served from kept places is checked
 the same way, and computed afresh when a write came in between.
 
-Places: the sort key of every ``PLACE_EVERY``-th row from the start (``forward``) and from the
-end (``backward``), found as pages ask for them (each from the one before, an index range of
-PLACE_EVERY rows), so a typed page seeks from the nearest kept place and reads fewer than
-PLACE_EVERY + 25 rows, whatever its depth. The first view after a change pays the walk
-(bench/pages.py reports it as the "cold" cost).
+Places: the sort key of the row at a multiple of ``PLACE_EVERY`` rows from the start
+(``forward``) or from the end (``backward``), found as pages ask for them: a page typed at a
+depth whose place is kept seeks from it and reads fewer than PLACE_EVERY + 25 rows, whatever
+the depth. A place not kept yet is found in one statement, an OFFSET from the nearest kept
+place before it (or the start): the first view after a change costs about what a typed page
+cost without places (bench/pages.py reports it as the "cold" cost), every view after it of a
+page within PLACE_EVERY rows of that place costs what a first page does.
 
 Each process keeps its own (no broker): several web workers each find their places once per
 token. ``MAX_KEPT`` bounds the store (a place is a sort key of four values; the places of
@@ -59,11 +61,12 @@ class Places:
     """How many requests a list holds, and the sort keys of rows at known positions."""
 
     total: int
-    # forward[i]: the sort key (a cursor, tracker.requests.queries.decode_cursor's values) of
-    # the row at position (i + 1) * PLACE_EVERY - 1 from the start, counting from 0;
-    # backward[i]: of the row (i + 1) * PLACE_EVERY rows from the end.
-    forward: list[list[Any]] = field(default_factory=list)
-    backward: list[list[Any]] = field(default_factory=list)
+    # forward[n]: the sort key (a cursor, tracker.requests.queries.decode_cursor's values) of
+    # the row at position n * PLACE_EVERY - 1 from the start, counting from 0 (n >= 1), so the
+    # rows after it start at n * PLACE_EVERY; backward[n]: of the row n * PLACE_EVERY rows
+    # from the end (the rows before it, read backwards, end n * PLACE_EVERY rows from the end).
+    forward: dict[int, list[Any]] = field(default_factory=dict)
+    backward: dict[int, list[Any]] = field(default_factory=dict)
 
 
 class Store:
@@ -92,15 +95,15 @@ class Store:
                 self._items.popitem(last=False)
 
     def put_places(self, key: Hashable, places: Places) -> None:
-        """Keep a list's places, or the longer of two lists of them: under one token they
-        are the same rows' keys, each list a prefix of the longer."""
+        """Keep a list's places, with those kept already: under one token a place is the
+        same row's key whoever found it."""
         with self._lock:
             kept = self._items.get(key)
             if isinstance(kept, Places) and kept.total == places.total:
                 places = Places(
                     places.total,
-                    max(kept.forward, places.forward, key=len),
-                    max(kept.backward, places.backward, key=len),
+                    kept.forward | places.forward,
+                    kept.backward | places.backward,
                 )
             self._items[key] = places
             self._items.move_to_end(key)

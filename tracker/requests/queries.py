@@ -720,23 +720,27 @@ def _places_key(newsroom_id: int, filters: RequestFilters, token: int, today: da
     return ("list", newsroom_id, token, listed, day, places.PLACE_EVERY)
 
 
-def _step(
+def _place(
     db: Session,
     newsroom_id: int,
     filters: RequestFilters,
-    start: list[Any] | None,
+    kept: dict[int, list[Any]],
+    number: int,
     backwards: bool,
     walk: bool,
     today: date,
 ) -> list[Any] | None:
-    """The sort key of the row PLACE_EVERY rows on from ``start`` (from the start or, when
-    ``backwards``, the end when None), or None past the end."""
+    """The sort key of place ``number`` (see ``places.Places``), read in one statement: an
+    OFFSET from the nearest kept place before it (or from the start, or the end when
+    ``backwards``); None when the list is shorter than counted."""
+    every = places.PLACE_EVERY
+    base = max((n for n in kept if n < number), default=0)
     query = page_query(
         newsroom_id,
         filters,
         1,
-        offset=places.PLACE_EVERY - 1,
-        cursor=start,
+        offset=(number - base) * every - 1,
+        cursor=kept[base] if base else None,
         reverse=backwards,
         walk=walk,
         today=today,
@@ -749,10 +753,10 @@ def _placed_page(
     db: Session, newsroom_id: int, filters: RequestFilters, today: date
 ) -> Page | None:
     """A page typed by number, read from the places kept for its list (tracker.requests.places):
-    the exact count, and a seek from the nearest kept sort key, from the nearer end, then
-    fewer than PLACE_EVERY rows skipped. What is missing (the count, the places up to the
-    page) is found and kept. None when the database keeps no token, or a write changed the
-    list while the page was read (the caller then reads it afresh)."""
+    the exact count, and a seek from the kept place nearest before it, from the nearer end,
+    then fewer than PLACE_EVERY rows skipped. What is missing (the count, the place) is found
+    and kept. None when the database keeps no token, or a write changed the list while the
+    page was read (the caller then reads it afresh)."""
     token = places.token(db, newsroom_id)
     if token is None:
         return None
@@ -760,7 +764,7 @@ def _placed_page(
     key = _places_key(newsroom_id, filters, token, today)
     found = kept.get(key)
     if isinstance(found, places.Places):
-        known = places.Places(found.total, list(found.forward), list(found.backward))
+        known = places.Places(found.total, dict(found.forward), dict(found.backward))
     else:
         known = places.Places(_count(db, newsroom_id, filters, False, None))
     total = known.total
@@ -776,21 +780,19 @@ def _placed_page(
         backwards = skipped > total // 2
         position = total - skipped - size if backwards else skipped
         anchors = known.backward if backwards else known.forward
-        needed = position // places.PLACE_EVERY
-        while len(anchors) < needed:
-            anchor = _step(
-                db, newsroom_id, filters, anchors[-1] if anchors else None, backwards, walk, today
-            )
+        number = position // places.PLACE_EVERY
+        if number and number not in anchors:
+            anchor = _place(db, newsroom_id, filters, anchors, number, backwards, walk, today)
             if anchor is None:  # fewer rows than counted: a write came in between
                 return None
-            anchors.append(anchor)
+            anchors[number] = anchor
             grown = True
         query = page_query(
             newsroom_id,
             filters,
             size,
-            offset=position - needed * places.PLACE_EVERY,
-            cursor=anchors[needed - 1] if needed else None,
+            offset=position - number * places.PLACE_EVERY,
+            cursor=anchors[number] if number else None,
             reverse=backwards,
             walk=walk,
             today=today,
