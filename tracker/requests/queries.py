@@ -416,12 +416,12 @@ def _days_late_parts(
         parts.append((0, [InfoRequest.due_on <= edge] if late > 0 else []))
     elif late > 0:
         parts.append((0, [InfoRequest.due_on > edge]))
-    bound = stopped >= late if reverse else stopped <= late
-    beyond = sa.or_(
-        stopped > late if reverse else stopped < late,
-        sa.and_(stopped == late, _past(due, at, backwards=reverse)),
-    )
-    parts.append((1, [bound, beyond]))
+    # The stopped ones: the rest of the cursor's run of equal days late, from the cursor in
+    # (due_on, id) order, and the runs beyond it, as two index ranges. One OR over both read
+    # the cursor's whole run up to it (most answers come on time: a run of 0 days late holds
+    # most of a newsroom's requests, 30 ms for a page deep in it at 1,000,000 on SQLite).
+    parts.append((1, [stopped == late, _past(due, at, backwards=reverse)]))
+    parts.append((1, [stopped > late if reverse else stopped < late]))
     return parts
 
 
