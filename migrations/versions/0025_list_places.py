@@ -18,7 +18,7 @@ sorted (21 ms at 1,000,000 requests, 4 at 100,000): (newsroom_id, owner_id, due_
 its page an index range and its count an index-only scan.
 
 Revision ID: 0025_list_places
-Revises: 0024_mail_reason_codes
+Revises: 0025_email_later_reading
 Create Date: 2026-12-07 18:30:00
 """
 
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025_list_places"
-down_revision = "0024_mail_reason_codes"
+down_revision = "0025_email_later_reading"
 branch_labels = None
 depends_on = None
 
