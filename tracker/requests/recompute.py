@@ -351,5 +351,8 @@ def _store(
             sa.update(InfoRequest)
             .where(InfoRequest.id.in_(unchanged), _stale(current))
             .values(rules_fingerprint=current, updated_at=InfoRequest.updated_at)
-            .execution_options(synchronize_session=False, **{revisions.FIGURES_UNCHANGED: True})
+            .execution_options(
+                synchronize_session=False,
+                **{revisions.FIGURES_UNCHANGED: True, revisions.LISTS_UNCHANGED: True},
+            )
         )

@@ -271,7 +271,10 @@ def lock_request(db: Session, request: InfoRequest) -> None:
             .where(InfoRequest.id == request.id)
             .values(version=InfoRequest.version, updated_at=InfoRequest.updated_at)
             # Changes nothing the scorecard reads (tracker.core.revisions).
-            .execution_options(synchronize_session=False, **{revisions.FIGURES_UNCHANGED: True})
+            .execution_options(
+                synchronize_session=False,
+                **{revisions.FIGURES_UNCHANGED: True, revisions.LISTS_UNCHANGED: True},
+            )
         )
     # Fetched, not only run: the ORM refreshes the request's attributes as it reads the row.
     db.scalars(
