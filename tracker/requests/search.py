@@ -104,13 +104,14 @@ def row_test(term: str) -> sa.ColumnElement[bool]:
     )
 
 
-class _among(sa.sql.functions.FunctionElement[bool]):
+class _among(sa.sql.functions.FunctionElement[Any]):
     """``_among(id, ids)``: ``id IN (ids)``; on PostgreSQL ``id = ANY(ARRAY(ids))``, which
     its planner reads as one more index scan of a BitmapOr beside the trigram indexes' (an
     ``IN`` subplan in an OR keeps it from using any of them: every row of the newsroom is
-    then tested, seconds at 1,000,000 requests)."""
+    then tested, seconds at 1,000,000 requests). Of no type: typed Boolean, SQLite would
+    get ``... IN (...) = 1``, which no index serves."""
 
-    type = sa.Boolean()
+    type = sa.types.NullType()
     inherit_cache = True
 
 
