@@ -44,8 +44,11 @@ class Out(BaseModel):
 class Error(Out):
     """Every refusal: 4xx with the status in words, the reason and the field concerned."""
 
-    error: str = Field(description="The HTTP status in words.")
-    reason: str = Field(description="What was wrong, in a sentence.")
+    error: str = Field(description="The HTTP status in English words: a stable code.")
+    reason: str = Field(
+        description="What was wrong, in a sentence in the reader's language (the token's "
+        "account, else Accept-Language)."
+    )
     field: str | None = Field(None, description="The field or parameter concerned.")
 
 
