@@ -405,20 +405,11 @@ def search_records() -> serialize.SearchResults:
     except records_search.SearchError as exc:
         raise ApiError(400, str(exc), "q") from None
     items = [
-        serialize.SearchHit(
-            source=hit.source,
-            request_id=hit.request_id,
-            request_title=hit.request_title,
-            attachment_id=hit.attachment_id,
-            file_name=hit.file_name,
-            page=hit.page,
-            event_id=hit.event_id,
-            file_url=(
-                url_for("records.view_file", attachment_id=hit.attachment_id) + f"#page={hit.page}"
-                if hit.attachment_id is not None
-                else None
-            ),
-            snippet=[serialize.SnippetPart(text=t, match=m) for t, m in hit.parts],
+        serialize.search_hit(
+            hit,
+            url_for("records.view_file", attachment_id=hit.attachment_id) + f"#page={hit.page}"
+            if hit.attachment_id is not None
+            else None,
         )
         for hit in found.hits
     ]
