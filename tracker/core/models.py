@@ -264,6 +264,10 @@ class InfoRequest(Base):
         sa.Index("ix_info_request_newsroom_due_id", "newsroom_id", "due_on", "id"),
         sa.Index("ix_info_request_newsroom_received_id", "newsroom_id", "received_on", "id"),
         sa.Index("ix_info_request_newsroom_law_due", "newsroom_id", "law_code", "due_on"),
+        # One reporter's requests in the list's order (migration 0025).
+        sa.Index(
+            "ix_info_request_newsroom_owner_due_id", "newsroom_id", "owner_id", "due_on", "id"
+        ),
         # Each institution's requests in the list's order by institution (migration 0007).
         sa.Index(
             "ix_info_request_newsroom_institution_due_id",
@@ -320,6 +324,12 @@ class InfoRequest(Base):
     file_number: Mapped[str | None] = mapped_column(sa.String(100))
     sent_on: Mapped[date | None] = mapped_column(sa.Date)
     received_on: Mapped[date] = mapped_column(sa.Date)
+    # A request the tracker e-mailed (issue 22): the later reading of its received date, the
+    # institution's next working day when the mail left on a day its law does not count (or
+    # after office hours), where the law leaves room (tracker.deadlines.letters.email_receipt).
+    # The institution's due date counts from it; the reporter's windows from ``received_on``,
+    # the day the mail left. NULL: one reading only.
+    received_later_on: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(16), default="awaiting")
     # Stored for querying; recomputed by the deadline engine whenever the timeline changes.
     due_on: Mapped[date] = mapped_column(sa.Date)
@@ -732,8 +742,8 @@ class CalendarFeed(Base):
 
 class DataRevision(Base):
     """A counter per newsroom, raised in the same transaction as every write to what the
-    scorecard reads (requests, institutions, extensions, complaints): see tracker.core.revisions.
-    No row yet means revision 0."""
+    scorecard reads (requests, institutions, extensions, complaints), and a token of what the
+    list shows: see tracker.core.revisions. No row yet means revision 0 and token 0."""
 
     __tablename__ = "data_revision"
 
@@ -741,6 +751,9 @@ class DataRevision(Base):
         sa.ForeignKey("newsroom.id", ondelete="CASCADE"), primary_key=True
     )
     revision: Mapped[int] = mapped_column(sa.BigInteger)
+    # A random token changed with ``revision`` and with every other write to what the request
+    # list and the dashboard show (tracker.requests.places keeps their figures under it).
+    list_state: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
 
 class ScorecardSnapshot(Base):

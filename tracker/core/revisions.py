@@ -19,6 +19,15 @@ demo, CLI, scheduler); ``watch`` hooks that session factory:
   newsroom's revision is held only while committing (a long import does not make the other
   writers of its newsroom wait), and always last (no lock-order deadlock on PostgreSQL).
 
+The same statement draws a new ``list_state`` for those newsrooms: a random token of what the
+request list and the dashboard show (tracker.requests.places keeps their counts and places
+under it). A few writes change what the list shows but no figure of the scorecard: the overdue
+sweep's change of status, marked ``FIGURES_UNCHANGED``. Such a statement on a watched table
+draws a new token for every newsroom (its rows are not known) and leaves ``revision`` as it
+is, unless it is also marked ``LISTS_UNCHANGED`` (a write that changes nothing shown: the lock
+of a request, the rules fingerprint). A random token rather than a counter: a database restored
+from an older backup never meets a token kept for other data.
+
 A transaction that rolls back raises nothing, as it changed nothing. A write made outside
 these sessions (a bare connection, SQL typed by hand) must call ``bump`` itself, or clear
 ``scorecard_snapshot``.
@@ -27,6 +36,7 @@ these sessions (a bare connection, SQL typed by hand) must call ``bump`` itself,
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,8 +88,16 @@ class Changes:
     # whether some could not be named (then any of the newsroom's may have).
     institutions: set[int] = field(default_factory=set)
     any_institution: bool = False
+    # A statement changed what the lists show, not the scorecard's figures, in rows not
+    # known: every newsroom's list token is drawn again (``list_state``).
+    lists: bool = False
 
     def __bool__(self) -> bool:
+        return self.everything or self.lists or bool(self.newsrooms or self.requests)
+
+    @property
+    def figures(self) -> bool:
+        """Whether the scorecard's figures may have changed (``revision`` is raised)."""
         return self.everything or bool(self.newsrooms or self.requests)
 
 
@@ -140,16 +158,24 @@ def _table_name(statement: Any) -> str | None:
 # (the scorecard reads the status only to leave closed requests out) and stamps updated_at.
 # Without it every hourly sweep would make every newsroom's scorecard be computed again.
 FIGURES_UNCHANGED = "tracker.core.revisions.figures_unchanged"
+# With FIGURES_UNCHANGED: a statement that changes nothing the request list or the dashboard
+# shows either (a lock's no-op UPDATE, the rules fingerprint), so no list token is drawn.
+LISTS_UNCHANGED = "tracker.core.revisions.lists_unchanged"
 
 
 def _after_statement(state: ORMExecuteState) -> None:
-    if state.execution_options.get(FIGURES_UNCHANGED):
-        return
+    writes = False
     if state.is_insert or state.is_update or state.is_delete:
-        if _table_name(state.statement) in WATCHED_TABLES:
-            changes(state.session).everything = True
-    elif isinstance(state.statement, sa.TextClause) and _DML_TEXT.search(state.statement.text):
+        writes = _table_name(state.statement) in WATCHED_TABLES
+    elif isinstance(state.statement, sa.TextClause):
+        writes = bool(_DML_TEXT.search(state.statement.text))
+    if not writes:
+        return
+    options = state.execution_options
+    if not options.get(FIGURES_UNCHANGED):
         changes(state.session).everything = True
+    elif not options.get(LISTS_UNCHANGED):
+        changes(state.session).lists = True
 
 
 def _before_commit(session: Session) -> None:
@@ -169,6 +195,7 @@ def _owners_known(session: Session, found: Changes) -> Changes:
         found.everything,
         set(found.institutions),
         found.any_institution,
+        found.lists,
     )
     for request_id in found.requests:
         loaded = session.identity_map.get(identity_key(InfoRequest, request_id))
@@ -197,28 +224,68 @@ def _migrated(conn: sa.Connection) -> bool:
     return sa.inspect(conn).has_table(DataRevision.__tablename__)
 
 
+def _has_list_state(conn: sa.Connection) -> bool:
+    """True when ``data_revision`` has the list token (migration 0025)."""
+    columns = sa.inspect(conn).get_columns(DataRevision.__tablename__)
+    return any(c["name"] == "list_state" for c in columns)
+
+
+def new_token() -> int:
+    """A new list token: random, 52 bits (never 0, the token of a newsroom without a row)."""
+    return secrets.randbits(52) | 1
+
+
 def bump(session: Session | sa.Connection, found: Changes | None = None) -> None:
     """Raise the revision of the newsrooms ``found`` names (every newsroom when None), in the
-    caller's transaction. A newsroom without a revision row gets one at 1 (no row means 0)."""
+    caller's transaction, and draw their list token. A newsroom without a revision row gets
+    one at 1 (no row means 0). ``found.lists`` alone: every newsroom's list token is drawn,
+    its revision left as it is."""
     conn = session.connection() if isinstance(session, Session) else session
     if not _migrated(conn):
         return
     found = found if found is not None else Changes(everything=True)
+    listed = _has_list_state(conn)
+    if found.lists and listed:
+        _upsert(session, conn, sa.true(), revision=False)
+    if not found.figures:
+        return
     newsroom = Newsroom.__table__
     condition: sa.ColumnElement[bool] = sa.true()
     if not found.everything:
         owners = sa.select(InfoRequest.newsroom_id).where(InfoRequest.id.in_(found.requests))
         condition = sa.or_(newsroom.c.id.in_(found.newsrooms), newsroom.c.id.in_(owners))
-    table = DataRevision.__table__
-    insert = postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
-    # Newsrooms in id order: two transactions raising several lock them in the same order.
-    rows = sa.select(newsroom.c.id, sa.literal(1, sa.BigInteger)).where(condition)
-    statement = insert.from_select(
-        ["newsroom_id", "revision"], rows.order_by(newsroom.c.id)
-    ).on_conflict_do_update(index_elements=["newsroom_id"], set_={"revision": table.c.revision + 1})
-    session.execute(statement)
+    _upsert(session, conn, condition, revision=True, token=listed)
     if sa.inspect(conn).has_table(ScorecardChange.__tablename__):
         _record_institutions(session, conn, found)
+
+
+def _upsert(
+    session: Session | sa.Connection,
+    conn: sa.Connection,
+    condition: sa.ColumnElement[bool],
+    *,
+    revision: bool,
+    token: bool = True,
+) -> None:
+    """For each newsroom matching ``condition``: raise its revision (``revision``) and draw a
+    new list token (``token``), one draw for all of them, creating its row if it has none."""
+    newsroom = Newsroom.__table__
+    table = DataRevision.__table__
+    insert = postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+    drawn = sa.literal(new_token(), sa.BigInteger)
+    columns: list[Any] = [newsroom.c.id, sa.literal(1 if revision else 0, sa.BigInteger)]
+    names = ["newsroom_id", "revision"]
+    changed: dict[str, Any] = {"revision": table.c.revision + 1} if revision else {}
+    if token:
+        columns.append(drawn)
+        names.append("list_state")
+        changed["list_state"] = drawn
+    # Newsrooms in id order: two transactions raising several lock them in the same order.
+    rows = sa.select(*columns).where(condition).order_by(newsroom.c.id)
+    statement = insert.from_select(names, rows).on_conflict_do_update(
+        index_elements=["newsroom_id"], set_=changed
+    )
+    session.execute(statement)
 
 
 def _record_institutions(

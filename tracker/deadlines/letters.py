@@ -22,8 +22,9 @@ Electronic Transactions Act lists only a time of sending, s.30; the federal Acce
 Information Regulations (SOR/83-507, consolidated in 2019) s.4 say a request is made by
 forwarding it to the institution's appropriate officer, not when an e-mail arrives): the
 tracker then records the day the mail left, the earliest day the institution's time can run
-from, so a reporter's own windows are never later than the law allows, and the page shows the
-later day beside it.
+from, for the reporter's own windows (never later than the law allows), and the later day
+(``EmailReceipt.later_on``: the institution's next working day) for the institution's due date
+(never called overdue too early); the page shows both.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
-from tracker.deadlines.engine import is_working_day, next_working_day
+from tracker.deadlines.engine import non_working_reason
+from tracker.deadlines.laws import LAWS
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ class LetterLaw:
     request_section: str  # the section under which a request is made
     request_form: str  # what the request must contain, as the Act says it
     fee_text: str = ""  # fees, waiver or media-fee language the request may include
+    # The same in French, in the Act's own French words where the Act is enacted in French
+    # (the French letter leaves them out where empty).
+    request_form_fr: str = ""
+    fee_text_fr: str = ""
     review: ReviewStep | None = None
     # The section a complaint (or appeal) on each ground is made under; grounds not listed
     # use the law's complaint section (tracker.packets.letter RULES).
@@ -70,6 +76,18 @@ _LETTER_LAWS: dict[str, LetterLaw] = {
         "detail for an experienced employee to identify it with a reasonable effort",
         fee_text="The application fee set by the Access to Information Regulations is "
         "enclosed or paid online.",
+        # The French consolidation (justicecanada/laws-lois-xml fra/lois/A-1.xml), read
+        # 2026-12-07: art. 6 "se fait par écrit auprès de l'institution fédérale dont relève
+        # le document; elle doit être rédigée en des termes suffisamment précis pour permettre
+        # à un fonctionnaire expérimenté de l'institution de trouver le document sans problèmes
+        # sérieux"; par. 11(1) "au moment où la personne fait la demande, elle acquitte les
+        # droits dont le montant [...] peut être fixé par règlement".
+        request_form_fr="par écrit auprès de l'institution fédérale dont relève le document, en "
+        "des termes suffisamment précis pour permettre à un fonctionnaire expérimenté de "
+        "l'institution de trouver le document sans problèmes sérieux",
+        fee_text_fr="Les droits que la personne qui fait la demande acquitte au moment où elle "
+        "la fait, fixés par règlement (par. 11(1) de la Loi sur l'accès à l'information), sont "
+        "joints ou payés en ligne.",
         grounds=MappingProxyType(
             {
                 "delay": "s.30(1)(a)",
@@ -79,6 +97,47 @@ _LETTER_LAWS: dict[str, LetterLaw] = {
                 "extension": "s.30(1)(c)",
             }
         ),
+    ),
+    # Privacy Act (R.S.C. 1985, c. P-21) s.13(2), read in the official consolidation
+    # (justicecanada/laws-lois-xml eng/acts/P-21.xml; French: XYOca/laws-lois-markdown
+    # laws/fr/lois/P-21-loi-sur-la-protection-des-renseignements-personnels.md), 2026-12-07:
+    # "A request for access to personal information under paragraph 12(1)(b) shall be made in
+    # writing to the government institution that has control of the information and shall
+    # provide sufficiently specific information on the location of the information as to
+    # render it reasonably retrievable by the government institution." / "La demande de
+    # communication des renseignements personnels visés à l'alinéa 12(1)b) se fait par écrit
+    # auprès de l'institution fédérale de qui relèvent les renseignements; elle doit contenir
+    # sur leur localisation des indications suffisamment précises pour que l'institution
+    # puisse les retrouver sans problèmes sérieux." s.13(1) (a personal information bank,
+    # named) is the other way; the Act sets no application fee (no fee section was read).
+    "ca-privacy": LetterLaw(
+        request_section="s.13(2)",
+        request_form="in writing, to the government institution that has control of the "
+        "information, with information on its location specific enough to render it "
+        "reasonably retrievable by the institution",
+        request_form_fr="par écrit auprès de l'institution fédérale de qui relèvent les "
+        "renseignements, avec sur leur localisation des indications suffisamment précises "
+        "pour que l'institution puisse les retrouver sans problèmes sérieux",
+        grounds=MappingProxyType({}),
+    ),
+    # Québec, Act respecting Access to documents held by public bodies (CQLR c. A-2.1) s.43,
+    # read in the official English on LégisQuébec (legisquebec.gouv.qc.ca/en/showversion/cs/
+    # a-2.1?code=se:43, in force 2021-09-21), 2026-12-07: "A request for access may be made in
+    # writing or orally. The request must be addressed to the person in charge of access to
+    # documents within the public body." The French words of art. 43 ("Elle est adressée au
+    # responsable de l'accès aux documents au sein de l'organisme public") were read in a
+    # reproduction of the consolidation (123dok.net), LégisQuébec's French page of art. 43 not
+    # being found; they say what the official English says. Art. 42 (precise enough to find
+    # the document) was read only in French, quoted by the Commission d'accès à l'information
+    # (decisions.cai.gouv.qc.ca, dossier 02 02 31), without its official English: not cited.
+    # No application fee: no fee section was read (art. 11 and its regulation were not).
+    "ca-qc-access": LetterLaw(
+        request_section="s.43",
+        request_form="in writing, addressed to the person in charge of access to documents "
+        "within the public body",
+        request_form_fr="par écrit, adressée au responsable de l'accès aux documents au sein "
+        "de l'organisme public",
+        grounds=MappingProxyType({}),
     ),
     # 5 U.S.C. 552(a)(3)(A): a request that reasonably describes the records, made under the
     # agency's published rules; (a)(4)(A)(ii)(II): a representative of the news media pays
@@ -231,6 +290,25 @@ class EmailReceipt:
     why_later: str = ""
 
 
+def closed_reason(law_code: str, day: date, province: str | None = None) -> str | None:
+    """Why the institution's office is closed on ``day`` under its law (a holiday's name, or
+    the weekday), or None on its working days. The law's own calendar, and a Saturday where the
+    law's institution deadline rolls past one (Québec's IA s.52 "jour ouvrable suivant", read
+    as the next business day: ``Law.roll_past_saturday``), although the law counts it."""
+    reason = non_working_reason(law_code, day, province)
+    if reason is None and day.weekday() == 5 and LAWS[law_code].roll_past_saturday:
+        return "Saturday"
+    return reason
+
+
+def next_open_day(law_code: str, day: date, province: str | None = None) -> date:
+    """``day`` if the institution's office is open under its law (``closed_reason``), else
+    the next day it is."""
+    while closed_reason(law_code, day, province) is not None:
+        day += timedelta(days=1)
+    return day
+
+
 def email_receipt(law_code: str, sent_at: datetime, *, province: str | None = None) -> EmailReceipt:
     """When a request e-mailed at ``sent_at`` (aware, in the sender's local time) is received.
 
@@ -247,11 +325,9 @@ def email_receipt(law_code: str, sent_at: datetime, *, province: str | None = No
     later: date | None = None
     why = ""
     if rule is None or rule.later_reading:
-        if not is_working_day(law_code, day, province):
-            later, why = next_working_day(law_code, day, province), "closed"
+        if closed_reason(law_code, day, province) is not None:
+            later, why = next_open_day(law_code, day, province), "closed"
         elif sent_at.time() >= OFFICE_CLOSES:
-            later, why = (
-                next_working_day(law_code, day + timedelta(days=1), province),
-                "after hours",
-            )
+            later, why = next_open_day(law_code, day + timedelta(days=1), province), "after hours"
+
     return EmailReceipt(law_code, sent_at, day, later, rule, why)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from tracker.core.models import STATUSES, InfoRequest, Institution, User
 from tracker.core.textfold import fold
 from tracker.language.i18n import format_decimal, lazy_gettext
 from tracker.projects import service as labels
-from tracker.requests import numbers, reading
+from tracker.requests import numbers, places, reading
 from tracker.requests.reading import ListedRequest
 from tracker.requests.state import stopped_days_late
 from tracker.scorecards.service import days_between
@@ -415,12 +416,12 @@ def _days_late_parts(
         parts.append((0, [InfoRequest.due_on <= edge] if late > 0 else []))
     elif late > 0:
         parts.append((0, [InfoRequest.due_on > edge]))
-    bound = stopped >= late if reverse else stopped <= late
-    beyond = sa.or_(
-        stopped > late if reverse else stopped < late,
-        sa.and_(stopped == late, _past(due, at, backwards=reverse)),
-    )
-    parts.append((1, [bound, beyond]))
+    # The stopped ones: the rest of the cursor's run of equal days late, from the cursor in
+    # (due_on, id) order, and the runs beyond it, as two index ranges. One OR over both read
+    # the cursor's whole run up to it (most answers come on time: a run of 0 days late holds
+    # most of a newsroom's requests, 30 ms for a page deep in it at 1,000,000 on SQLite).
+    parts.append((1, [stopped == late, _past(due, at, backwards=reverse)]))
+    parts.append((1, [stopped > late if reverse else stopped < late]))
     return parts
 
 
@@ -627,14 +628,19 @@ def list_requests(
     (keyset pagination, indexed); a page typed by number is read from the nearer end of the
     list, so the last pages cost what the first ones do. The matches are counted up to
     ``count_limit`` (the list page passes COUNT_LIMIT; None: all of them) on the first pages
-    and on pages reached by a link; a page typed beyond the limit counts them all, to know
-    where the end is. ``today``: the reader's, for the days late of the clocks still
-    counting (the server's when not given).
+    and on pages reached by a link; a page typed beyond the limit needs them all, to know
+    where the end is: it is read from the places kept for the list (``_placed_page``), so
+    its cost does not grow with its depth. ``today``: the reader's, for the days late of the
+    clocks still counting (the server's when not given).
     """
     today = today or clock.today()
-    fts = filters.searchable and sqlite_search_index(db)
     linked = filters.page > 1 and bool(filters.after or filters.before)
     bounded = count_limit is not None and (linked or (filters.page - 1) * PER_PAGE < count_limit)
+    if not bounded and not linked and keepable(filters):
+        placed = _placed_page(db, newsroom_id, filters, today)
+        if placed is not None:
+            return placed
+    fts = filters.searchable and sqlite_search_index(db)
     total = _count(db, newsroom_id, filters, fts, count_limit if bounded else None)
     exact = not bounded or total <= (count_limit or 0)
     pages = max(1, math.ceil(total / PER_PAGE))
@@ -699,6 +705,116 @@ def list_requests(
     )
 
 
+def keepable(filters: RequestFilters) -> bool:
+    """Whether the list's count and places may be kept under the list token
+    (tracker.requests.places): its filters read only what the token covers. Projects, tags,
+    the search (other file numbers, the search index) and chosen ids are not."""
+    return not (filters.q or filters.project_id or filters.tag or filters.ids)
+
+
+def _places_key(newsroom_id: int, filters: RequestFilters, token: int, today: date) -> Hashable:
+    """What a list's kept places are under: the newsroom, the token, what is listed (the
+    place in it aside) and, for the order by days late, the day."""
+    listed = dataclasses.replace(filters, page=1, after=None, before=None)
+    day = today if _by_days_late(filters) else None
+    return ("list", newsroom_id, token, listed, day, places.PLACE_EVERY)
+
+
+def _place(
+    db: Session,
+    newsroom_id: int,
+    filters: RequestFilters,
+    kept: dict[int, list[Any]],
+    number: int,
+    backwards: bool,
+    walk: bool,
+    today: date,
+) -> list[Any] | None:
+    """The sort key of place ``number`` (see ``places.Places``), read in one statement: an
+    OFFSET from the nearest kept place before it (or from the start, or the end when
+    ``backwards``); None when the list is shorter than counted."""
+    every = places.PLACE_EVERY
+    base = max((n for n in kept if n < number), default=0)
+    query = page_query(
+        newsroom_id,
+        filters,
+        1,
+        offset=(number - base) * every - 1,
+        cursor=kept[base] if base else None,
+        reverse=backwards,
+        walk=walk,
+        today=today,
+    )
+    found = _read(db, query)
+    return _key_values(filters, found[0], today) if found else None
+
+
+def _placed_page(
+    db: Session, newsroom_id: int, filters: RequestFilters, today: date
+) -> Page | None:
+    """A page typed by number, read from the places kept for its list (tracker.requests.places):
+    the exact count, and a seek from the kept place nearest before it, from the nearer end,
+    then fewer than PLACE_EVERY rows skipped. What is missing (the count, the place) is found
+    and kept. None when the database keeps no token, or a write changed the list while the
+    page was read (the caller then reads it afresh)."""
+    token = places.token(db, newsroom_id)
+    if token is None:
+        return None
+    kept = places.store(db)
+    key = _places_key(newsroom_id, filters, token, today)
+    found = kept.get(key)
+    if isinstance(found, places.Places):
+        known = places.Places(found.total, dict(found.forward), dict(found.backward))
+    else:
+        known = places.Places(_count(db, newsroom_id, filters, False, None))
+    total = known.total
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(filters.page, pages)
+    skipped = (page - 1) * PER_PAGE
+    size = min(PER_PAGE, total - skipped)
+    items: list[ListedRequest] = []
+    grown = not isinstance(found, places.Places)
+    if size > 0:
+        walk = filters.sort == "institution" and _walks_institutions(db, filters, total)
+        # From the nearer end: the rows before the page, or those after it read backwards.
+        backwards = skipped > total // 2
+        position = total - skipped - size if backwards else skipped
+        anchors = known.backward if backwards else known.forward
+        number = position // places.PLACE_EVERY
+        if number and number not in anchors:
+            anchor = _place(db, newsroom_id, filters, anchors, number, backwards, walk, today)
+            if anchor is None:  # fewer rows than counted: a write came in between
+                return None
+            anchors[number] = anchor
+            grown = True
+        query = page_query(
+            newsroom_id,
+            filters,
+            size,
+            offset=position - number * places.PLACE_EVERY,
+            cursor=anchors[number] if number else None,
+            reverse=backwards,
+            walk=walk,
+            today=today,
+        )
+        items = _read(db, query)
+        if backwards:
+            items.reverse()
+        if len(items) != size:
+            return None
+    if places.token(db, newsroom_id) != token:
+        return None  # a write came in between: what was read may mix two states
+    if grown:
+        kept.put_places(key, known)
+    return Page(
+        items=items,
+        total=total,
+        page=page,
+        next_cursor=encode_cursor(filters, items[-1], today) if items else None,
+        prev_cursor=encode_cursor(filters, items[0], today) if items else None,
+    )
+
+
 @dataclass
 class Dashboard:
     """What needs a reporter's attention today."""
@@ -738,7 +854,28 @@ DASHBOARD_COLUMNS = (
 
 
 def dashboard(db: Session, newsroom_id: int, today: date) -> Dashboard:
-    """Overdue first (most days late first), then due within 7 days, then closing windows."""
+    """Overdue first (most days late first), then due within 7 days, then closing windows.
+
+    Kept in the process under (newsroom, list token, day) (tracker.requests.places): every
+    write to what it shows draws a new token, so a kept dashboard is served only while the
+    data is the data it was read from. Its counts grow with the newsroom's requests (the
+    windows hold more of them): computed once per change and day, not on every view."""
+    token = places.token(db, newsroom_id)
+    if token is None:
+        return _dashboard(db, newsroom_id, today)
+    kept = places.store(db)
+    key = ("dashboard", newsroom_id, token, today)
+    found = kept.get(key)
+    if isinstance(found, Dashboard):
+        return found
+    board = _dashboard(db, newsroom_id, today)
+    if places.token(db, newsroom_id) == token:  # no write came in between
+        kept.put(key, board)
+    return board
+
+
+def _dashboard(db: Session, newsroom_id: int, today: date) -> Dashboard:
+    """The dashboard read from the database."""
 
     def rows(query: sa.Select) -> list[sa.Row[Any]]:
         # Plain rows of the columns the dashboard shows, through the Core connection: 150 ORM

@@ -271,7 +271,10 @@ def lock_request(db: Session, request: InfoRequest) -> None:
             .where(InfoRequest.id == request.id)
             .values(version=InfoRequest.version, updated_at=InfoRequest.updated_at)
             # Changes nothing the scorecard reads (tracker.core.revisions).
-            .execution_options(synchronize_session=False, **{revisions.FIGURES_UNCHANGED: True})
+            .execution_options(
+                synchronize_session=False,
+                **{revisions.FIGURES_UNCHANGED: True, revisions.LISTS_UNCHANGED: True},
+            )
         )
     # Fetched, not only run: the ORM refreshes the request's attributes as it reads the row.
     db.scalars(
@@ -333,6 +336,11 @@ def update_request(
             setattr(request, name, new_values[name])
     if not changes:
         return []
+    if {"received_on", "law_code", "institution_id"} & set(changes):
+        # The later reading of an e-mailed request's received date was read under its law,
+        # its institution's calendar and the day the mail left: a received date given now (an
+        # acknowledgement's, say) or another law replaces it.
+        request.received_later_on = None
     request.institution = institution
     request.version += 1
     described = ", ".join(name.replace("_", " ") for name in changes if name != "text")
@@ -568,6 +576,7 @@ def state_of(request: InfoRequest, today: date) -> RequestState:
         request.received_on,
         event_facts(list(request.events)),
         today,
+        received_later_on=request.received_later_on,
     )
 
 
