@@ -4,10 +4,15 @@ French to a French reader and keeps its English words for everyone else."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated, Literal
+
 import pytest
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tests import api_helpers as h
+from tracker.api import openapi
 from tracker.core import clock, db
 from tracker.core.models import User
 
@@ -207,3 +212,50 @@ def test_pydantics_refusals_are_said_in_the_readers_language(
     assert in_french["field"] == field and in_french["reason"] != said["reason"]
     if french is not None:
         assert in_french["reason"].startswith(french)
+
+
+class _Inner(BaseModel):
+    x: int = 1
+
+
+class _Sample(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    number: Annotated[int, Field(ge=1, le=9)] = 5
+    flag: bool = True
+    word: Annotated[str, Field(min_length=1, max_length=3)] = "a"
+    one_char: Annotated[str, Field(max_length=1)] = "a"
+    choice: Literal["a", "b"] = "a"
+    day: date = date(2024, 1, 1)
+    inner: _Inner = _Inner()
+
+
+OWN_WORDS = set(openapi._REASONS) - {"missing", "extra_forbidden", "union_tag_not_found"}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"number": "5"},
+        {"number": 0},
+        {"number": 10},
+        {"number": 1.5},
+        {"flag": "yes"},
+        {"word": 5},
+        {"word": ""},
+        {"word": "abcd"},
+        {"one_char": "ab"},
+        {"choice": "c"},
+        {"day": "2024-01-01"},
+        {"inner": []},
+    ],
+)
+def test_in_english_pydantics_refusals_keep_pydantics_words(app, bad):
+    with pytest.raises(ValidationError) as refused:
+        _Sample.model_validate(bad)
+    [error] = refused.value.errors(include_url=False)
+    assert error["type"] in OWN_WORDS, error
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert openapi.pydantic_reason(error) == error["msg"]
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert openapi.pydantic_reason(error) != error["msg"]
