@@ -18,7 +18,7 @@ import functools
 import hashlib
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -147,9 +147,11 @@ def find(
 
 
 def _encode(cards: Scorecards) -> dict[str, Any]:
+    # A Score holds numbers and strings only: its fields copied are what ``asdict`` gives,
+    # without its deep copy of each (a tenth of the time for a few hundred scores).
     return {
-        "institutions": [asdict(s) for s in cards.institutions],
-        "laws": [asdict(s) for s in cards.laws],
+        "institutions": [dict(vars(s)) for s in cards.institutions],
+        "laws": [dict(vars(s)) for s in cards.laws],
     }
 
 
