@@ -235,7 +235,7 @@ def _bound(offset: int | None) -> date | None:
     end=st.none() | st.integers(min_value=-10, max_value=320),
 )
 def test_every_fast_path_shows_the_figures_of_the_full_computation(
-    app, room, before, after, later, ahead, start, end
+    app, room, monkeypatch, before, after, later, ahead, start, end
 ):
     """The scheduler's run on a random day stores that day's scorecard and the next day's;
     a view of either day, all-time or of a random received range, after random changes
@@ -271,11 +271,14 @@ def test_every_fast_path_shows_the_figures_of_the_full_computation(
     with clock.frozen(view_on), app.app_context():
         session = db.session()
         every = incremental.groups(session, room, view_on, received_from, received_to)
-        for place in {g.institution_id for g in every}:
-            few = incremental.groups(
-                session, room, view_on, received_from, received_to, institutions=[place]
-            )
-            key = lambda g: (g.institution_id, g.law_code)  # noqa: E731
-            assert sorted(few, key=key) == sorted(
-                (g for g in every if g.institution_id == place), key=key
-            )
+        key = lambda g: (g.institution_id, g.law_code)  # noqa: E731
+        for limit in (incremental.FEW, 0):  # each request looked up by id, or tables read whole
+            monkeypatch.setattr(incremental, "FEW", limit)
+            for place in {g.institution_id for g in every}:
+                few = incremental.groups(
+                    session, room, view_on, received_from, received_to, institutions=[place]
+                )
+                assert sorted(few, key=key) == sorted(
+                    (g for g in every if g.institution_id == place), key=key
+                )
+            monkeypatch.undo()

@@ -39,6 +39,11 @@ from tracker.scorecards import service
 from tracker.scorecards.service import Score, Scorecards
 
 
+# Up to this many institutions, ``groups`` looks up each request's extension and complaints
+# by its id (``_few``); beyond, it reads those tables whole, as for the whole newsroom.
+FEW = 16
+
+
 @dataclass
 class Group:
     """The figures of a newsroom's requests of one institution under one law."""
@@ -77,7 +82,7 @@ def groups(
             found[key] = Group(institution_id, law_code)
         return found[key]
 
-    if institutions is not None:
+    if institutions is not None and len(institutions) <= FEW:
         _few(db, requests, group)
         return list(found.values())
     answers = sa.select(*keys, q.to_answer, sa.func.count(), sa.func.sum(q.on_time)).group_by(
