@@ -38,7 +38,6 @@ from tracker.core.models import Complaint, Extension, Institution
 from tracker.scorecards import service
 from tracker.scorecards.service import Score, Scorecards
 
-
 # Up to this many institutions, ``groups`` looks up each request's extension and complaints
 # by its id (``_few``); beyond, it reads those tables whole, as for the whole newsroom.
 FEW = 16
