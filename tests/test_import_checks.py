@@ -173,14 +173,15 @@ def test_cli_warnings_are_grouped_with_a_count(runner, tmp_path, editor):
     assert len(result.output.splitlines()) < 20
 
 
-def test_long_institution_names_are_whole_in_the_chart():
+def test_long_institution_names_are_whole_in_the_chart(app):
     long_name = "Ministry of Children, Community and Social Services (Ontario)"
     longer = "Office of the Commissioner " * 6
     scores = [
         Score(str(n), name, "ca-on-fippa", 3, 2, 3, 1, 2, 0, 0, 0, 10.0, 40.0 - n, 60)
         for n, name in enumerate([long_name, longer, "RCMP"])
     ]
-    svg = ET.fromstring(days_late_chart(scores, TODAY, "The Star"))
+    with app.test_request_context():
+        svg = ET.fromstring(days_late_chart(scores, TODAY, "The Star"))
     bars = svg.findall(f"{SVG}g")
     wrapped = bars[0].find(f"{SVG}text")
     assert " ".join(t.text for t in wrapped.findall(f"{SVG}tspan")) == long_name
@@ -191,3 +192,17 @@ def test_long_institution_names_are_whole_in_the_chart():
     # Rows do not overlap: each bar starts below the previous row's label lines.
     tops = [float(g.find(f"{SVG}rect").get("y")) for g in bars]
     assert tops[1] - tops[0] >= 2 * 15 and tops[2] - tops[1] >= 3 * 15
+
+
+def test_a_name_with_markup_is_text_in_the_chart(app):
+    """The chart is a template: a name and a newsroom with markup are escaped, read back
+    as the same text, and add no element."""
+    name = 'Agency <script>x</script> & "Co"'  # one label line
+    scores = [Score("1", name, "ca-atia", 3, 2, 3, 1, 2, 0, 0, 0, 10.0, 40.0, 60)]
+    with app.test_request_context():
+        svg = ET.fromstring(days_late_chart(scores, TODAY, "The <b>Star</b>"))
+    (bar,) = svg.findall(f"{SVG}g")
+    assert bar.findtext(f"{SVG}title") == name
+    assert bar.find(f"{SVG}text").text == name
+    assert "The <b>Star</b>" in svg.findall(f"{SVG}text")[1].text
+    assert not [e for e in svg.iter() if e.tag in ("script", "b", f"{SVG}script", f"{SVG}b")]

@@ -329,3 +329,32 @@ def test_fees_and_extension_grounds():
 
     f = replace(state_facts, extension_problems=True)
     assert by_key(f, "complaint:extension").sections == ("ATIA s.30(1)(c)",)
+
+
+def test_the_complaint_forms_description_names_the_days_claimed(app):
+    """Issue 22 part 4: the form's description, from the timeline. An extension noticed after
+    the ATIA deadline (s.9(1)) moves nothing, but the 30 days claimed are what is complained of."""
+    from dataclasses import replace
+
+    from tracker.letters import compose
+
+    late_notice = due("ca-atia") + timedelta(days=2)
+    ext = [
+        (
+            "extension",
+            late_notice,
+            {"days": 30, "reason": "volume", "notice_on": late_notice.isoformat()},
+        )
+    ]
+    f = replace(facts("ca-atia", ext, late_notice + timedelta(days=1)), extension_problems=True)
+    assert f.state.extension_days == 0  # not counted in the due date
+    offer = by_key(f, "complaint:extension")
+    reporter = compose.Reporter("Marie Côté", "marie@lapresse.ca", "La Presse", "", "")
+    request = compose.RequestFacts("Ministry", None, "Records", "", "A-1", RECEIVED, RECEIVED, ())
+    form = dict(compose.complaint_form(offer, f, request, reporter, "en"))
+    assert form["Description"] == (
+        f"Request received {RECEIVED.isoformat()}; the extension of 30 day(s) was not taken "
+        f"as the law requires; response due {due('ca-atia').isoformat()}."
+    )
+    form_fr = dict(compose.complaint_form(offer, f, request, reporter, "fr"))
+    assert form_fr["Description"].startswith("Demande reçue le 2026-01-05; la prorogation de 30")

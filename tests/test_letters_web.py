@@ -451,6 +451,8 @@ def test_each_canadian_commissioners_form_is_complete(app, law):
         "Request number: A-1",
         "Date of the request: 2026-01-05",
         "Complaint type: Delay or deemed refusal",
+        f"Description: Request received 2026-01-05; response due {due.isoformat()}; no "
+        f"response as of {today.isoformat()}, 1 calendar day(s) late.",
         "Attached: 2026-01-07 Ack: a.pdf",
     ):
         assert line in english, line
@@ -458,6 +460,8 @@ def test_each_canadian_commissioners_form_is_complete(app, law):
         "Plaignant : Marie Côté",
         "Adresse postale : 7 rue Saint-Jacques, Montréal QC",
         "Type de plainte : Retard ou présomption de refus",
+        f"Description : Demande reçue le 2026-01-05; réponse attendue le {due.isoformat()}; "
+        f"aucune réponse au {today.isoformat()}, 1 jour(s) civil(s) de retard.",
         "Pièces jointes : 2026-01-07 Ack: a.pdf",
     ):
         assert line in french, line
@@ -561,15 +565,17 @@ def test_the_letters_pages_in_french(app, client, auth, smtp):
             date(2024, 4, 3),
             "Received on 2024-03-02 by the law's rule for e-mailed requests (FOIA s.10(6)(a))",
         ),
-        # ATIA: no rule read; the Saturday is recorded, Monday named as the later reading,
-        # with the due date it gives (30 days from 2024-03-04: Wed 2024-04-03); from the
-        # Saturday, day 30 is Easter Monday 1 April (s.35): Tue 2 April.
+        # ATIA: no rule read; the Saturday is recorded (the reporter's reading), and the
+        # institution's due date counts from Monday, the later reading (issue 22): 30 days
+        # from 2024-03-04 (s.7): Wed 2024-04-03. From the Saturday, day 30 would be Easter
+        # Monday 1 April (s.35): Tue 2 April.
         (
             "ca-atia",
             date(2024, 3, 2),
-            date(2024, 4, 2),
-            "An institution that counts from 2024-03-04 (the mail left on a day the law does "
-            "not count) would be due on 2024-04-03; the tracker keeps 2024-03-02",
+            date(2024, 4, 3),
+            "The law can also be read as counting from 2024-03-04 (the mail left on a day the "
+            "law does not count): the tracker counts the institution's time from 2024-03-04, "
+            "due on 2024-04-03",
         ),
     ],
 )

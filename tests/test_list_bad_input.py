@@ -8,37 +8,50 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event
 
-from tests.conftest import page
-from tracker.auth.service import NewUser, create_user
-from tracker.core import db
-from tracker.institutions.service import InstitutionData, create_institution
-from tracker.requests import service
+from tests import builders
+from tests.conftest import AuthActions, page
 
 TODAY = date(2024, 6, 3)
 N = 60
+EDITOR, PASSWORD = "e@example.org", "long enough pw"
+
+
+def _fill(app) -> None:
+    """N requests of one newsroom, due on distinct days."""
+    with builders.desk(
+        app, EDITOR, newsroom="Ed", password=PASSWORD, role="editor", today=TODAY
+    ) as desk:
+        transport = desk.institution("Transport Canada", "ca-atia")
+        for i in range(N):
+            desk.request(
+                transport,
+                f"Request {i:02d} on bridges",
+                received=TODAY - timedelta(days=400 - 3 * i),
+                file_number=f"A-{i:03d}",
+            )
+
+
+@pytest.fixture(scope="module")
+def dataset(module_app):
+    """The requests, built once: every test here but the sweep's only reads them."""
+    _fill(module_app)
+    return module_app
+
+
+@pytest.fixture
+def reader(dataset):
+    """The editor logged in on the module's dataset."""
+    client = dataset.test_client()
+    AuthActions(client).login(EDITOR, PASSWORD)
+    return client
 
 
 @pytest.fixture
 def filled(app, client, auth):
-    """N requests of one newsroom, due on distinct days, and the editor logged in."""
-    with app.app_context(), db.transaction() as session:
-        user = create_user(session, NewUser("e@example.org", "Ed", "long enough pw", role="editor"))
-        institution = create_institution(
-            session, user.newsroom_id, InstitutionData("Transport Canada", "ca-atia")
-        )
-        for i in range(N):
-            service.create_request(
-                session,
-                user,
-                service.RequestData(
-                    institution_id=institution.id,
-                    title=f"Request {i:02d} on bridges",
-                    received_on=TODAY - timedelta(days=400 - 3 * i),
-                    file_number=f"A-{i:03d}",
-                ),
-                TODAY,
-            )
-    auth.login("e@example.org", "long enough pw")
+    """The same requests in the test's own database (for a test that writes), the editor
+    logged in."""
+    _fill(app)
+    auth.login(EDITOR, PASSWORD)
     return client
 
 
@@ -61,11 +74,11 @@ def statements_of(app, client, url: str) -> tuple[object, list[str]]:
     return response, seen
 
 
-def test_next_and_previous_links_walk_every_request_once_in_order(filled):
+def test_next_and_previous_links_walk_every_request_once_in_order(reader):
     seen: list[str] = []
     url = "/requests/?sort=received"
     for _ in range(5):
-        response = filled.get(url)
+        response = reader.get(url)
         assert response.status_code == 200
         seen += titles(response)
         found = re.search(r'href="([^"]+)" rel="next"', response.get_data(as_text=True))
@@ -77,7 +90,7 @@ def test_next_and_previous_links_walk_every_request_once_in_order(filled):
     # Back from the last page through the "Previous" links.
     back: list[str] = []
     for _ in range(5):
-        response = filled.get(url)
+        response = reader.get(url)
         back = titles(response) + back
         found = re.search(r'href="([^"]+)" rel="prev"', response.get_data(as_text=True))
         if not found:
@@ -86,13 +99,13 @@ def test_next_and_previous_links_walk_every_request_once_in_order(filled):
     assert back == seen
 
 
-def test_page_past_the_end_shows_the_last_page(filled):
-    response = filled.get("/requests/?page=999999")
+def test_page_past_the_end_shows_the_last_page(reader):
+    response = reader.get("/requests/?page=999999")
     assert response.status_code == 200
     assert "page 3 of 3" in page(response).select_one(".count").get_text()
     assert titles(response) == [f"Request {i:02d} on bridges" for i in range(50, N)]
     # A page typed by number near the end is read from that end: same rows as walking there.
-    assert titles(filled.get("/requests/?page=2")) == [
+    assert titles(reader.get("/requests/?page=2")) == [
         f"Request {i:02d} on bridges" for i in range(25, 50)
     ]
 
@@ -109,23 +122,23 @@ BAD_QUERIES = (
 )
 
 
-def test_bad_sort_page_and_cursor_give_a_normal_page(filled):
+def test_bad_sort_page_and_cursor_give_a_normal_page(reader):
     for query in BAD_QUERIES:
-        response = filled.get(f"/requests/?{query}")
+        response = reader.get(f"/requests/?{query}")
         assert response.status_code == 200, query
         assert len(titles(response)) in (25, 10), query
     # A NUL character is refused outright, naming the parameter (tracker.core.errors).
-    response = filled.get("/requests/?page=abc&after=%00%00&before=~~~")
+    response = reader.get("/requests/?page=abc&after=%00%00&before=~~~")
     assert response.status_code == 400 and "'after'" in page(response).get_text()
 
 
-def test_search_of_punctuation_only_reads_no_request(app, filled):
-    response, statements = statements_of(app, filled, "/requests/?q=%25%25__!!%20--")
+def test_search_of_punctuation_only_reads_no_request(dataset, reader):
+    response, statements = statements_of(dataset, reader, "/requests/?q=%25%25__!!%20--")
     assert response.status_code == 200
     assert "No request matches" in page(response).get_text()
     assert not [s for s in statements if "FROM info_request" in s]
     # A real search still finds its request, punctuation included.
-    assert titles(filled.get("/requests/?q=a-007")) == ["Request 07 on bridges"]
+    assert titles(reader.get("/requests/?q=a-007")) == ["Request 07 on bridges"]
 
 
 @pytest.fixture
@@ -137,9 +150,9 @@ def count_limit_10(monkeypatch):
 
 
 def test_beyond_the_count_limit_the_list_says_more_than_and_still_walks_every_row(
-    app, filled, count_limit_10
+    dataset, reader, count_limit_10
 ):
-    first, statements = statements_of(app, filled, "/requests/?sort=received")
+    first, statements = statements_of(dataset, reader, "/requests/?sort=received")
     assert page(first).select_one(".count").get_text() == "More than 10 requests · page 1"
     assert "LIMIT" in next(s for s in statements if "count(" in s)
     assert len(titles(first)) == 25
@@ -150,29 +163,29 @@ def test_beyond_the_count_limit_the_list_says_more_than_and_still_walks_every_ro
         if not found:
             break
         url = found.group(1).replace("&amp;", "&")
-        response = filled.get(url)
+        response = reader.get(url)
     assert seen == [f"Request {i:02d} on bridges" for i in reversed(range(N))]
     last = page(response)
     assert last.select_one(".pager span").get_text() == "Page 3"
     assert last.select('a[rel="next"]') == []
     # Back from the last page: the rows of page 2.
     found = re.search(r'href="([^"]+)" rel="prev"', response.get_data(as_text=True))
-    back = filled.get(found.group(1).replace("&amp;", "&"))
+    back = reader.get(found.group(1).replace("&amp;", "&"))
     assert titles(back) == [f"Request {i:02d} on bridges" for i in reversed(range(10, 35))]
     # A page typed beyond the limit counts every match, to know where the end is.
-    typed = filled.get("/requests/?sort=received&page=99")
+    typed = reader.get("/requests/?sort=received&page=99")
     assert page(typed).select_one(".count").get_text() == "60 requests · page 3 of 3"
     assert titles(typed) == [f"Request {i:02d} on bridges" for i in reversed(range(10))]
     # Under the limit the count is exact.
-    few = filled.get("/requests/?q=request+0")
+    few = reader.get("/requests/?q=request+0")
     assert page(few).select_one(".count").get_text() == "10 requests"
 
 
-def test_dashboard_counts_stop_at_the_limit(app, filled, count_limit_10):
+def test_dashboard_counts_stop_at_the_limit(reader, count_limit_10):
     from tracker.core import clock
 
     with clock.frozen(TODAY + timedelta(days=400)):
-        board = page(filled.get("/"))
+        board = page(reader.get("/"))
     numbers = [n.get_text() for n in board.select(".counts .n")]
     assert numbers[0] == "10+"  # all 60 are overdue by then
     assert "10+ requests not closed" in board.get_text()

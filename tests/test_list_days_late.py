@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 import tests.api_helpers as h
-from tests.conftest import page
+from tests.conftest import AuthActions, page
 from tracker import deadlines
 from tracker.core import clock, db
 from tracker.core.models import InfoRequest
@@ -24,8 +24,31 @@ def _due(received: date) -> date:
     return deadlines.due_date("ca-atia", received)
 
 
+@pytest.fixture(scope="module")
+def dataset(module_app):
+    """The module's requests (``_mix``), built once: the tests that read them share them."""
+    return module_app, _mix(module_app)
+
+
 @pytest.fixture
-def mix(app):
+def data(dataset):
+    """The app holding the module's requests."""
+    return dataset[0]
+
+
+@pytest.fixture
+def mix(dataset):
+    """The module's requests' ids."""
+    return dataset[1]
+
+
+@pytest.fixture
+def reader(data):
+    """A browser (or API client) on the module's requests."""
+    return data.test_client()
+
+
+def _mix(app) -> list[int]:
     """28 ATIA requests, twice the same 14 (so equal days late meet across a page break):
     overdue, not yet due, answered late and on time, closed late and before the due date."""
     h.quick_user(app, EMAIL, name="Marie Reporter")
@@ -126,10 +149,10 @@ def _walk(client, secret, url):
     return [item["id"] for b in bodies for item in b["items"]], bodies
 
 
-def test_every_request_by_the_days_late_it_shows(app, client, auth, mix):
+def test_every_request_by_the_days_late_it_shows(data, reader, mix):
     with clock.frozen(TODAY):
-        secret = h.token(app, EMAIL)
-        order, bodies = _walk(client, secret, "/api/v1/requests?sort=days_late")
+        secret = h.token(data, EMAIL)
+        order, bodies = _walk(reader, secret, "/api/v1/requests?sort=days_late")
         assert len(bodies) == 2 and sorted(order) == sorted(mix)
         shown = [
             (item["lateness"]["calendar_days_late"], item["lateness"]["counting"])
@@ -144,37 +167,37 @@ def test_every_request_by_the_days_late_it_shows(app, client, auth, mix):
             (4, True),
             (4, False),
         } <= set(shown)
-        assert order == expected(app)
+        assert order == expected(data)
         # Back through links.prev from page 2, and page 2 typed: the same rows.
-        back = client.get(bodies[1]["links"]["prev"], headers=h.bearer(secret)).get_json()
+        back = reader.get(bodies[1]["links"]["prev"], headers=h.bearer(secret)).get_json()
         assert [i["id"] for i in back["items"]] == order[:25]
-        typed = client.get("/api/v1/requests?sort=days_late&page=2", headers=h.bearer(secret))
+        typed = reader.get("/api/v1/requests?sort=days_late&page=2", headers=h.bearer(secret))
         assert [i["id"] for i in typed.get_json()["items"]] == order[25:]
 
         # The list page: the same order, with the days late shown in it.
-        auth.login(EMAIL)
-        soup = page(client.get("/requests/?sort=days_late"))
+        AuthActions(reader).login(EMAIL)
+        soup = page(reader.get("/requests/?sort=days_late"))
         links = [a["href"] for a in soup.select("table a[href*='/requests/']")]
         assert [int(x.rsplit("/", 1)[1]) for x in links] == order[:25]
 
 
-def test_one_status_by_days_late(app, client, mix):
+def test_one_status_by_days_late(data, reader, mix):
     """A status filter keeps the order by days late: answered ones by how late they were."""
     with clock.frozen(TODAY):
-        secret = h.token(app, EMAIL)
-        order, bodies = _walk(client, secret, "/api/v1/requests?sort=days_late&status=answered")
+        secret = h.token(data, EMAIL)
+        order, bodies = _walk(reader, secret, "/api/v1/requests?sort=days_late&status=answered")
         late = [i["lateness"]["calendar_days_late"] for b in bodies for i in b["items"]]
         assert late == [100, 100, 30, 30, 4, 4, 4, 4, 0, 0]
-        assert order == [rid for rid in expected(app) if rid in order]
-        order, bodies = _walk(client, secret, "/api/v1/requests?sort=days_late&overdue=1")
+        assert order == [rid for rid in expected(data) if rid in order]
+        order, bodies = _walk(reader, secret, "/api/v1/requests?sort=days_late&overdue=1")
         late = [i["lateness"]["calendar_days_late"] for b in bodies for i in b["items"]]
         assert late == [100, 100, 4, 4]
-        assert order == [rid for rid in expected(app) if rid in order]
+        assert order == [rid for rid in expected(data) if rid in order]
 
 
-def test_the_stored_figure(app, mix):
+def test_the_stored_figure(data, mix):
     """The days late of a stopped clock are stored; a counting one stores none."""
-    with app.app_context():
+    with data.app_context():
         session = db.session()
         rid = session.scalar(sa.select(InfoRequest.id).where(InfoRequest.title == "answered 30 0"))
         stored = session.scalar(
@@ -186,20 +209,20 @@ def test_the_stored_figure(app, mix):
     assert stored == 30 and counting is None
 
 
-def test_a_hand_made_cursor_is_a_page_or_a_400_never_a_500(app, client, mix):
+def test_a_hand_made_cursor_is_a_page_or_a_400_never_a_500(data, reader, mix):
     with clock.frozen(TODAY):
-        secret = h.token(app, EMAIL)
+        secret = h.token(data, EMAIL)
         for cursor in ("999999999999~1~2026-01-01~1", "5~1~2026-01-01~1", "3~2~2026-01-01~1"):
             for way in ("after", "before"):
                 url = f"/api/v1/requests?sort=days_late&page=2&{way}={cursor}"
-                assert client.get(url, headers=h.bearer(secret)).status_code in (200, 400), url
-        answer = client.get(
+                assert reader.get(url, headers=h.bearer(secret)).status_code in (200, 400), url
+        answer = reader.get(
             "/api/v1/requests?sort=days_late&page=2&after=3000000~1~2026-01-01~1",
             headers=h.bearer(secret),
         )
         # Every request is less late than that: the page starts at the list's first row.
         assert answer.status_code == 200
-        assert [i["id"] for i in answer.get_json()["items"]] == expected(app)[:25]
+        assert [i["id"] for i in answer.get_json()["items"]] == expected(data)[:25]
 
 
 def test_the_list_csv_orders_by_the_days_late_it_shows_in_the_readers_day(app, client, auth):

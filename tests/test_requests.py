@@ -188,7 +188,14 @@ def test_unlawful_extension_is_flagged_with_citations_and_not_counted(client, re
 
 
 @pytest.mark.parametrize(
-    "days, message", [("0", "at least one day"), ("-5", "at least one day"), ("", "number of days")]
+    "days, message",
+    [
+        ("0", "at least one day"),
+        ("-5", "at least one day"),
+        ("", "number of days"),
+        ("   ", "number of days"),
+        ("twelve", "whole number"),
+    ],
 )
 def test_extension_needs_positive_days(client, reporter, days, message):
     rid = request_id_from(log_request(reporter, add_institution(reporter)))

@@ -19,10 +19,11 @@ from tracker.requests import queries
 TODAY = date(2024, 6, 3)
 
 
-@pytest.fixture
-def newsroom(app: Flask, client: FlaskClient) -> FlaskClient:
-    """A reporter's requests to Québec and federal bodies, logged in."""
-    with builders.desk(app, "journaliste@example.org", today=TODAY) as desk:
+@pytest.fixture(scope="module")
+def dataset(module_app: Flask) -> Flask:
+    """A reporter's requests to Québec and federal bodies, built once: every test here
+    only reads them."""
+    with builders.desk(module_app, "journaliste@example.org", today=TODAY) as desk:
         sq = desk.institution("Sûreté du Québec", "ca-qc-access")
         desk.institution("Société de l’assurance automobile du Québec", "ca-qc-access")
         desk.institution("Surete plain", "ca-qc-access")  # typed without accents
@@ -30,6 +31,13 @@ def newsroom(app: Flask, client: FlaskClient) -> FlaskClient:
         desk.request(sq, "Interventions policières à Montréal", text="Rapports d’ÉVÉNEMENTS")
         desk.request(rcmp, "Use of force", text="Notes of the Commissaire aux plaintes")
         desk.request(sq, "Cœur du dossier", text="Contrats de la Sûreté")
+    return module_app
+
+
+@pytest.fixture
+def newsroom(dataset: Flask) -> FlaskClient:
+    """The reporter logged in on the module's requests."""
+    client = dataset.test_client()
     AuthActions(client).login("journaliste@example.org", PASSWORD)
     return client
 
@@ -59,10 +67,10 @@ def test_request_search_ignores_accents(newsroom: FlaskClient, term: str, expect
     assert titles(newsroom, term) == expected
 
 
-def test_index_and_scan_agree_without_accents(app: Flask, newsroom: FlaskClient) -> None:
+def test_index_and_scan_agree_without_accents(dataset: Flask) -> None:
     """SQLite reads its folded index for 3 or more characters and scans (folding each row)
     otherwise; both, and PostgreSQL's LIKE, give the same requests."""
-    with app.app_context():
+    with dataset.app_context():
         session = db.session()
         newsroom_id = session.scalar(db.sa.text("SELECT id FROM newsroom"))
         fts = db.sqlite_search_index(session)

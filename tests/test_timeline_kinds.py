@@ -19,7 +19,7 @@ from tests.conftest import csrf_token, page
 from tracker import deadlines
 from tracker.api import inputs, openapi
 from tracker.core import clock, db
-from tracker.core.models import EVENT_KINDS, InfoRequest, TimelineEvent
+from tracker.core.models import EVENT_KINDS, InfoRequest, TimelineEvent, User
 from tracker.timeline import kinds
 
 TODAY = date(2024, 3, 20)
@@ -231,7 +231,54 @@ def test_every_limit_is_the_same_on_the_web_and_in_the_api(app, client, auth):
         assert api.status_code == 422, (code, name, api.get_json())
         field = name if name == "note" else f"details.{name}"
         assert api.get_json()["field"] == field, (code, name)
-        assert str(bounded.maximum) in api.get_json()["reason"], (code, name)
+        # The same words in both: the registry's (kinds.Field.refusal).
+        assert api.get_json()["reason"] == error.get_text(strip=True), (code, name)
+    assert _entries(app) == before
+
+
+def _set_locale(app, email: str, locale: str) -> None:
+    with app.app_context(), db.transaction() as session:
+        session.execute(sa.update(User).where(User.email == email).values(locale=locale))
+
+
+@pytest.mark.parametrize(
+    ("locale", "days", "words"),
+    [
+        ("en", "100000", "At most 3650 days."),
+        ("en", "99999999999999999999", "At most 3650 days."),
+        ("en", "0", "An extension is at least one day."),
+        ("en", "30.5", "Must be a whole number."),
+        ("fr", "100000", "Au plus 3650 jours."),
+        ("fr", "-4", "Une prorogation compte au moins un jour."),
+        ("fr", "trente", "Indiquez un nombre entier."),
+    ],
+)
+def test_an_extension_out_of_bounds_is_the_same_clear_error_on_the_web_and_in_the_api(
+    app, client, auth, locale, days, words
+):
+    rid, secret = _setup(app, auth, "ca-atia")
+    _set_locale(app, EDITOR, locale)
+    before = _entries(app)
+    url = f"/requests/{rid}/events/new?kind=extension"
+    web = {"occurred_on": "2024-02-10", "days": days, "notice_on": "2024-02-10"}
+    refused = _post_form(client, url, web)
+    assert refused.status_code == 200
+    # One message beside the field, not the limits' messages after a failed conversion.
+    assert page(refused).select_one("#days-error").get_text(strip=True) == words
+    value: Any = days if not days.lstrip("-").isdigit() else int(days)
+    if days == "30.5":
+        value = 30.5
+    api = client.post(
+        f"/api/v1/requests/{rid}/events",
+        json={"kind": "extension", "occurred_on": "2024-02-10", "details": {"days": value}},
+        headers=bearer(secret),
+    )
+    assert api.status_code == 422
+    assert api.get_json() == {
+        "error": "Unprocessable Content",
+        "field": "details.days",
+        "reason": words,
+    }
     assert _entries(app) == before
 
 

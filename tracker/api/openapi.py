@@ -35,6 +35,38 @@ _REASONS = {
 }
 
 
+# pydantic's refusals of a declared field, as the registry names them (kinds.Field.refusal):
+# the API answers a refused detail or note in the words the web form shows beside it.
+_PROBLEMS: dict[str, kinds.Problem] = {
+    "missing": "missing",
+    "string_too_short": "missing",
+    "literal_error": "missing",
+    "int_type": "not_whole",
+    "int_parsing": "not_whole",
+    "int_from_float": "not_whole",
+    "greater_than_equal": "below",
+    "less_than_equal": "above",
+    "string_too_long": "above",
+}
+
+
+def declared_reason(error: ErrorDetails, model: str) -> str | None:
+    """The registry's words for a refused detail (or note) of a timeline entry, else None."""
+    problem = _PROBLEMS.get(error["type"])
+    loc = error["loc"]
+    if model != "EventCreate" or problem is None or not loc:
+        return None
+    kind = kinds.get(str(loc[0]))
+    if kind is None:
+        return None
+    declared = None
+    if loc[1:] == ("note",):
+        declared = kinds.NOTE
+    elif len(loc) == 3 and loc[1] == "details":
+        declared = kind.field_named(str(loc[2]))
+    return declared.refusal(problem) if declared is not None else None
+
+
 def refused_field(error: ErrorDetails, model: str) -> str | None:
     """The refused field as a dotted path (``details.days``), the entry's kind left out."""
     if error["type"].startswith("union_tag"):
@@ -50,7 +82,7 @@ def refuse(req: Request, resp: Any, error: Exception | None, instance: Any, adap
         raise ApiError(400, "Send a JSON object with Content-Type: application/json.")
     if isinstance(error, ValidationError):
         first = error.errors(include_url=False)[0]
-        reason = _REASONS.get(first["type"], first["msg"])
+        reason = declared_reason(first, error.title) or _REASONS.get(first["type"], first["msg"])
         raise ApiError(resp.status_code, reason, refused_field(first, error.title))
 
 

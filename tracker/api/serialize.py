@@ -205,6 +205,15 @@ class Deadline(Out):
     request_id: int
     law: Law
     received_on: date
+    received_later_on: date | None = Field(
+        description="A request the tracker e-mailed on a day its office is closed (or after "
+        "office hours): the later reading of its received date, from which the due date "
+        "counts; null: one reading."
+    )
+    earlier_due_on: date | None = Field(
+        description="With received_later_on: the due date under the earlier reading "
+        "(received_on), from which the complaint window runs."
+    )
     clock_start: date
     restarted_by: str | None
     extension_days: Count

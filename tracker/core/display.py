@@ -225,6 +225,17 @@ def window_citation(law: Law, window: ReporterWindow) -> str:
     return window.citation
 
 
+def day_reason(name: str) -> str:
+    """A non-working day's name (a weekday or a holiday) in the reader's language."""
+    return french.day_name(name) if reader_locale() == "fr" else name
+
+
+def email_rule_section(law_code: str, section: str) -> str:
+    """The section of a law's rule on e-mailed requests, in the reader's language."""
+    in_french = french.email_rule(law_code) if reader_locale() == "fr" else None
+    return in_french[0] if in_french is not None else section
+
+
 def register_filters(app: Flask) -> None:
     """Make the formatters and labels available in templates."""
     app.jinja_env.globals["status_labels"] = STATUS_LABELS
@@ -238,6 +249,8 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.globals["window_citation"] = window_citation
     app.jinja_env.globals["problem_text"] = problem_text
     app.jinja_env.globals["problem_citation"] = problem_citation
+    app.jinja_env.globals["day_reason"] = day_reason
+    app.jinja_env.globals["email_rule_section"] = email_rule_section
     app.jinja_env.globals["lateness_effect"] = lateness_effect
     app.context_processor(lambda: {"request_url": request_links()})
     app.add_template_filter(format_date, "date")

@@ -333,6 +333,12 @@ class InfoRequest(Base):
     file_number: Mapped[str | None] = mapped_column(sa.String(100))
     sent_on: Mapped[date | None] = mapped_column(sa.Date)
     received_on: Mapped[date] = mapped_column(sa.Date)
+    # A request the tracker e-mailed (issue 22): the later reading of its received date, the
+    # institution's next working day when the mail left on a day its law does not count (or
+    # after office hours), where the law leaves room (tracker.deadlines.letters.email_receipt).
+    # The institution's due date counts from it; the reporter's windows from ``received_on``,
+    # the day the mail left. NULL: one reading only.
+    received_later_on: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(16), default="awaiting")
     # Stored for querying; recomputed by the deadline engine whenever the timeline changes.
     due_on: Mapped[date] = mapped_column(sa.Date)

@@ -22,8 +22,9 @@ Electronic Transactions Act lists only a time of sending, s.30; the federal Acce
 Information Regulations (SOR/83-507, consolidated in 2019) s.4 say a request is made by
 forwarding it to the institution's appropriate officer, not when an e-mail arrives): the
 tracker then records the day the mail left, the earliest day the institution's time can run
-from, so a reporter's own windows are never later than the law allows, and the page shows the
-later day beside it.
+from, for the reporter's own windows (never later than the law allows), and the later day
+(``EmailReceipt.later_on``: the institution's next working day) for the institution's due date
+(never called overdue too early); the page shows both.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
-from tracker.deadlines.engine import is_working_day, next_working_day
+from tracker.deadlines.engine import non_working_reason
+from tracker.deadlines.laws import LAWS
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,25 @@ class EmailReceipt:
     why_later: str = ""
 
 
+def closed_reason(law_code: str, day: date, province: str | None = None) -> str | None:
+    """Why the institution's office is closed on ``day`` under its law (a holiday's name, or
+    the weekday), or None on its working days. The law's own calendar, and a Saturday where the
+    law's institution deadline rolls past one (Québec's IA s.52 "jour ouvrable suivant", read
+    as the next business day: ``Law.roll_past_saturday``), although the law counts it."""
+    reason = non_working_reason(law_code, day, province)
+    if reason is None and day.weekday() == 5 and LAWS[law_code].roll_past_saturday:
+        return "Saturday"
+    return reason
+
+
+def next_open_day(law_code: str, day: date, province: str | None = None) -> date:
+    """``day`` if the institution's office is open under its law (``closed_reason``), else
+    the next day it is."""
+    while closed_reason(law_code, day, province) is not None:
+        day += timedelta(days=1)
+    return day
+
+
 def email_receipt(law_code: str, sent_at: datetime, *, province: str | None = None) -> EmailReceipt:
     """When a request e-mailed at ``sent_at`` (aware, in the sender's local time) is received.
 
@@ -247,11 +268,9 @@ def email_receipt(law_code: str, sent_at: datetime, *, province: str | None = No
     later: date | None = None
     why = ""
     if rule is None or rule.later_reading:
-        if not is_working_day(law_code, day, province):
-            later, why = next_working_day(law_code, day, province), "closed"
+        if closed_reason(law_code, day, province) is not None:
+            later, why = next_open_day(law_code, day, province), "closed"
         elif sent_at.time() >= OFFICE_CLOSES:
-            later, why = (
-                next_working_day(law_code, day + timedelta(days=1), province),
-                "after hours",
-            )
+            later, why = next_open_day(law_code, day + timedelta(days=1), province), "after hours"
+
     return EmailReceipt(law_code, sent_at, day, later, rule, why)

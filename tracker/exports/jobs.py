@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session
 
 from tracker.alerts.service import address_of
 from tracker.core import clock
-from tracker.core.db import affected, engine_of
+from tracker.core.db import engine_of
+from tracker.core.jobs import Queue
 from tracker.core.models import Alert, ExportJob, ExportWaiter, InfoRequest, Newsroom, User
 from tracker.core.urls import base_url
 from tracker.exports import service
@@ -46,6 +47,14 @@ log = logging.getLogger("tracker.exports")
 STALE = timedelta(minutes=2)
 # A job that failed this many times (each worker stopping mid-way) is marked failed.
 MAX_ATTEMPTS = 3
+# Claiming starts the row count again; a finished job frees the newsroom's place in the queue.
+QUEUE = Queue(
+    ExportJob,
+    STALE,
+    MAX_ATTEMPTS,
+    on_claim={"rows_done": 0},
+    on_finish={"active_key": None},
+)
 EXPECTED_FILES = (
     "README.txt",
     "requests.csv",
@@ -156,33 +165,7 @@ def downloadable(
 
 def claim_next(db: Session) -> int | None:
     """Claim the oldest queued job, or one whose worker stopped; its id, committed."""
-    now = clock.now()
-    claimable = sa.or_(
-        ExportJob.status == "queued",
-        sa.and_(ExportJob.status == "running", ExportJob.heartbeat_at < now - STALE),
-    )
-    query = sa.select(ExportJob.id).where(claimable).order_by(ExportJob.id).limit(1)
-    if db.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    job_id = db.scalar(query)
-    if job_id is None:
-        db.rollback()
-        return None
-    claimed = affected(
-        db.execute(
-            sa.update(ExportJob)
-            .where(ExportJob.id == job_id, claimable)
-            .values(
-                status="running",
-                started_at=now,
-                heartbeat_at=now,
-                attempts=ExportJob.attempts + 1,
-                rows_done=0,
-            )
-        )
-    )
-    db.commit()
-    return job_id if claimed == 1 else None
+    return QUEUE.claim_next(db)
 
 
 def check_zip(path: Path, lines: int) -> None:
@@ -267,23 +250,14 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> bool:
     total = service.newsroom_row_count(db, newsroom.id)
     db.rollback()
     engine = engine_of(db)
-    table = ExportJob.__table__
     with engine.begin() as conn:
-        conn.execute(
-            sa.update(table)
-            .where(table.c.id == job_id)
-            .values(rows_total=total, heartbeat_at=clock.now())
-        )
+        QUEUE.heartbeat(conn, job_id, rows_total=total)
     done = [0]
 
     def progress(rows: int) -> None:
         done[0] += rows
         with engine.begin() as conn:
-            conn.execute(
-                sa.update(table)
-                .where(table.c.id == job_id)
-                .values(rows_done=done[0], heartbeat_at=clock.now())
-            )
+            QUEUE.heartbeat(conn, job_id, rows_done=done[0])
 
     part, final = _part_path(config, job_id), job_path(config, job_id)
     try:
@@ -299,16 +273,7 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> bool:
         db.rollback()
         part.unlink(missing_ok=True)
         log.exception("export %s of newsroom %s failed", job_id, newsroom.id)
-        db.execute(
-            sa.update(ExportJob)
-            .where(ExportJob.id == job_id)
-            .values(
-                status="failed",
-                active_key=None,
-                finished_at=clock.now(),
-                error=f"{type(exc).__name__}: {exc}"[:2000],
-            )
-        )
+        QUEUE.finish(db, job_id, "failed", error=f"{type(exc).__name__}: {exc}"[:2000])
         db.commit()
         return False
     now = clock.now()
@@ -336,25 +301,9 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> bool:
 def give_up_repeated(db: Session) -> int:
     """Jobs whose workers stopped MAX_ATTEMPTS times are marked failed (and their temporary
     file is left to the next prune)."""
-    now = clock.now()
-    failed = affected(
-        db.execute(
-            sa.update(ExportJob)
-            .where(
-                ExportJob.status == "running",
-                ExportJob.heartbeat_at < now - STALE,
-                ExportJob.attempts >= MAX_ATTEMPTS,
-            )
-            .values(
-                status="failed",
-                active_key=None,
-                finished_at=now,
-                error="The export stopped several times before it was written.",
-            )
-        )
+    return QUEUE.give_up_repeated(
+        db, error="The export stopped several times before it was written."
     )
-    db.commit()
-    return int(failed or 0)
 
 
 def prune(db: Session, config: Mapping[str, Any]) -> int:

@@ -59,6 +59,9 @@ REQUEST_COLUMNS: tuple[str, ...] = (
     "closed_on",
     "text",
     "url",
+    # Issue 22: the later reading of an e-mailed request's received date, which due_on counts
+    # from (empty: one reading); last, so the columns before it keep their places.
+    "received_later_on",
 )
 
 
@@ -174,6 +177,7 @@ def _request_rows(items: Iterable[InfoRequest], today: date, base_url: str) -> I
             r.closed_on,
             r.text,
             f"{base_url}/requests/{r.id}",
+            r.received_later_on,
         ]
 
 
@@ -516,6 +520,7 @@ def _request_columns() -> list[Any]:
         r.complaint_due_on,
         r.closed_on,
         r.text,
+        r.received_later_on,
     ]
 
 
@@ -543,6 +548,7 @@ def _request_lines(batches: Iterable[Sequence[Any]], today: date, base_url: str)
             complaint_due_on,
             closed_on,
             text,
+            received_later_on,
         ) in batch:
             law = laws.get(law_code)
             if law is None:
@@ -566,6 +572,7 @@ def _request_lines(batches: Iterable[Sequence[Any]], today: date, base_url: str)
                     closed_on,
                     _text(text),
                     _text(f"{links}{id_}"),
+                    received_later_on,
                 )
             )
         yield lines

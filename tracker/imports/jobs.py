@@ -34,7 +34,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tracker.core import clock
-from tracker.core.db import affected, engine_of
+from tracker.core.db import engine_of
+from tracker.core.jobs import Queue
 from tracker.core.models import ImportJob, User
 from tracker.files.storage import LocalStorage
 from tracker.imports import service
@@ -49,6 +50,14 @@ STALE = timedelta(minutes=2)
 # A job whose worker stopped this many times is marked failed.
 MAX_ATTEMPTS = 3
 ACTIVE = ("queued", "running")
+# Claiming starts the reading again; a finished job frees the newsroom's place in the queue.
+QUEUE = Queue(
+    ImportJob,
+    STALE,
+    MAX_ATTEMPTS,
+    on_claim={"phase": "reading", "requests_done": 0},
+    on_finish={"active_key": None},
+)
 
 
 class ImportBusy(Exception):
@@ -137,71 +146,20 @@ def busy_message(db: Session, other: ImportJob | None) -> str:
     )
 
 
-def _claimable(now: Any) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        ImportJob.status == "queued",
-        sa.and_(
-            ImportJob.status == "running",
-            ImportJob.heartbeat_at < now - STALE,
-            ImportJob.attempts < MAX_ATTEMPTS,
-        ),
-    )
-
-
 def claim(db: Session, job_id: int) -> bool:
     """Mark one queued (or abandoned) job running, committed; False when someone else has it."""
-    now = clock.now()
-    claimed = affected(
-        db.execute(
-            sa.update(ImportJob)
-            .where(ImportJob.id == job_id, _claimable(now))
-            .values(
-                status="running",
-                started_at=now,
-                heartbeat_at=now,
-                attempts=ImportJob.attempts + 1,
-                phase="reading",
-                requests_done=0,
-            )
-            .execution_options(synchronize_session=False)
-        )
-    )
-    db.commit()
-    return claimed == 1
+    return QUEUE.claim(db, job_id)
 
 
 def claim_next(db: Session) -> int | None:
     """Claim the oldest queued job, or one whose worker stopped; its id, committed."""
-    query = sa.select(ImportJob.id).where(_claimable(clock.now())).order_by(ImportJob.id).limit(1)
-    if db.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    job_id = db.scalar(query)
-    if job_id is None:
-        db.rollback()
-        return None
-    return job_id if claim(db, job_id) else None
+    return QUEUE.claim_next(db)
 
 
 def request_cancel(db: Session, job: ImportJob) -> str:
     """Cancel a queued job at once, or ask the running one to stop at its next batch; the
     job's status afterwards ("cancelled", "running": stopping, or how it ended first)."""
-    now = clock.now()
-    cancelled = affected(
-        db.execute(
-            sa.update(ImportJob)
-            .where(ImportJob.id == job.id, ImportJob.status == "queued")
-            .values(status="cancelled", active_key=None, finished_at=now, cancel_requested=True)
-            .execution_options(synchronize_session=False)
-        )
-    )
-    if not cancelled:
-        db.execute(
-            sa.update(ImportJob)
-            .where(ImportJob.id == job.id, ImportJob.status == "running")
-            .values(cancel_requested=True)
-            .execution_options(synchronize_session=False)
-        )
-    db.commit()
+    QUEUE.request_cancel(db, job.id)
     db.refresh(job)
     return job.status
 
@@ -315,19 +273,7 @@ def _finish(
     import_id: int | None = None,
 ) -> None:
     """Mark the job finished (in the caller's transaction, which then commits)."""
-    db.execute(
-        sa.update(ImportJob)
-        .where(ImportJob.id == job_id)
-        .values(
-            status=status,
-            active_key=None,
-            finished_at=clock.now(),
-            report=report,
-            error=error,
-            import_id=import_id,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    QUEUE.finish(db, job_id, status, report=report, error=error, import_id=import_id)
 
 
 class _Progress:
@@ -340,18 +286,16 @@ class _Progress:
         self.quiet_while_writing = self.engine.dialect.name == "sqlite"
 
     def __call__(self, phase: str, done: int, total: int | None = None) -> None:
-        table = ImportJob.__table__
         with self.engine.connect() as conn:
-            if conn.scalar(sa.select(table.c.cancel_requested).where(table.c.id == self.job_id)):
+            if QUEUE.cancel_asked(conn, self.job_id):
                 raise ImportCancelled
         if phase == "writing" and self.quiet_while_writing and done:
             return
         values: dict[str, Any] = {"phase": phase, "requests_done": done}
         if total is not None:
             values["requests_total"] = total
-        values["heartbeat_at"] = clock.now()
         with self.engine.begin() as conn:
-            conn.execute(sa.update(table).where(table.c.id == self.job_id).values(**values))
+            QUEUE.heartbeat(conn, self.job_id, **values)
 
 
 def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> str:
@@ -434,26 +378,9 @@ def run_job(db: Session, config: Mapping[str, Any], job_id: int) -> str:
 
 def give_up_repeated(db: Session) -> int:
     """Jobs whose workers stopped MAX_ATTEMPTS times are marked failed."""
-    now = clock.now()
-    failed = affected(
-        db.execute(
-            sa.update(ImportJob)
-            .where(
-                ImportJob.status == "running",
-                ImportJob.heartbeat_at < now - STALE,
-                ImportJob.attempts >= MAX_ATTEMPTS,
-            )
-            .values(
-                status="failed",
-                active_key=None,
-                finished_at=now,
-                error=_("The import stopped several times before it ended: nothing was imported."),
-            )
-            .execution_options(synchronize_session=False)
-        )
+    return QUEUE.give_up_repeated(
+        db, error=_("The import stopped several times before it ended: nothing was imported.")
     )
-    db.commit()
-    return int(failed or 0)
 
 
 def work(db: Session, config: Mapping[str, Any], *, limit: int = 5) -> int:

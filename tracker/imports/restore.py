@@ -230,6 +230,11 @@ def _restore_request(
         today,
     )
     db.add(ImportedRequest(import_id=batch.id, request_id=created.id))
+    later = _day(row.get("received_later_on", ""))
+    if later is not None and later > created.received_on:
+        # An e-mailed request's later reading (issue 22): its due date counts from it.
+        created.received_later_on = later
+        requests.recompute(db, created, today)
     new_ids: dict[str, TimelineEvent] = {}
     for entry in sorted(timeline, key=lambda e: int(e["id"])):
         kind = entry["kind"]

@@ -152,8 +152,69 @@ def _power(law: deadlines.Law) -> str:
     return "recommend" if "recommend" in remedy else "order"
 
 
+def _description(offer: Offer, facts: Facts, request: RequestFacts, language: str) -> str:
+    """The complaint form's description: the facts and dates of the ground, from the
+    timeline, in the letter's language."""
+    s, today = facts.state, facts.today
+    received = request.received_on.isoformat()
+    due = s.due_on.isoformat()
+    responded = s.responded_on.isoformat() if s.responded_on else None
+    late_days = max(((s.responded_on or today) - s.due_on).days, 0)
+    fr = language == "fr"
+    if offer.ground == "delay":
+        if responded is not None:
+            return (
+                f"Demande reçue le {received}; réponse attendue le {due}; réponse reçue le "
+                f"{responded}, {late_days} jour(s) civil(s) de retard."
+                if fr
+                else f"Request received {received}; response due {due}; response received "
+                f"{responded}, {late_days} calendar day(s) late."
+            )
+        return (
+            f"Demande reçue le {received}; réponse attendue le {due}; aucune réponse au "
+            f"{today.isoformat()}, {late_days} jour(s) civil(s) de retard."
+            if fr
+            else f"Request received {received}; response due {due}; no response as of "
+            f"{today.isoformat()}, {late_days} calendar day(s) late."
+        )
+    if offer.ground == "extension":
+        # The days claimed (the due date counts only the lawful ones).
+        claimed = sum(x.days for x in s.extensions)
+        return (
+            f"Demande reçue le {received}; la prorogation de {claimed} jour(s) n'a pas été "
+            f"prise comme la loi l'exige; réponse attendue le {due}."
+            if fr
+            else f"Request received {received}; the extension of {claimed} day(s) was not "
+            f"taken as the law requires; response due {due}."
+        )
+    if offer.ground == "fees":
+        return (
+            f"Demande reçue le {received}; l'institution exige des frais (avis au dossier)."
+            if fr
+            else f"Request received {received}; the institution asks for fees (notice attached)."
+        )
+    if offer.ground == "exemptions":
+        return (
+            f"Réponse du {responded} : des documents ou des parties de documents sont refusés "
+            "en vertu d'exceptions."
+            if fr
+            else f"Response of {responded}: records or parts of records withheld under exemptions."
+        )
+    if offer.ground == "missing_records":
+        return (
+            f"Réponse du {responded} : des documents qui existent n'y sont pas."
+            if fr
+            else f"Response of {responded}: records that exist are missing from it."
+        )
+    return ""
+
+
 def complaint_form(
-    offer: Offer, facts: Facts, request: RequestFacts, reporter: Reporter
+    offer: Offer,
+    facts: Facts,
+    request: RequestFacts,
+    reporter: Reporter,
+    language: str = "en",
 ) -> tuple[tuple[str, str], ...]:
     """The fields of a Canadian commissioner's complaint form, filled from the profile and the
     timeline (empty values are left for the reporter; the page says which)."""
@@ -177,6 +238,7 @@ def complaint_form(
         ("Request number", request.file_number or ""),
         ("Date of the request", (request.sent_on or request.received_on).isoformat()),
         ("Complaint type", grounds.get(offer.ground or "", "Other")),
+        ("Description", _description(offer, facts, request, language)),
         ("Attached", "; ".join(request.attachments)),
     )
 
@@ -193,7 +255,7 @@ def draft(
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     law, s = facts.law, facts.state
     rules = rules_for(law.code, law.effective_from)
-    form = complaint_form(offer, facts, request, reporter) if offer.to_body else ()
+    form = complaint_form(offer, facts, request, reporter, language) if offer.to_body else ()
     canadian = law.code.startswith("ca-")
     days_late = max(((s.responded_on or facts.today) - s.due_on).days, 0) if late(facts) else 0
     context = {

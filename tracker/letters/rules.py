@@ -127,7 +127,12 @@ def _response_window(f: LetterFacts) -> date | None:
     if s.responded_on is None:
         return None
     return deadlines.response_complaint_deadline(
-        f.law.code, s.responded_on, due=s.due_on, province=f.province, received=f.received_on
+        f.law.code,
+        s.responded_on,
+        # The reporter's window: from the earlier reading's due date (issue 22).
+        due=s.reporter_due_on,
+        province=f.province,
+        received=f.received_on,
     )
 
 

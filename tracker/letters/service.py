@@ -610,6 +610,7 @@ def _record(
         mid=letter.message_id,
     )
     received: date | None = None  # the received date an e-mailed request letter sets
+    later: date | None = None  # and its later reading, where the law leaves room
     if (
         letter.kind == "request"
         and request.sent_on is None
@@ -622,7 +623,7 @@ def _record(
                 request.law_code, sent_at, province=requests.province_of(request)
             )
             note = f"{note}\n\n{receipt_text(request, receipt)}"
-            received = receipt.received_on
+            received, later = receipt.received_on, receipt.later_on
         except ValueError:
             # A day the calendars do not cover: the mail has left, so keep its day and no
             # reading of it rather than fail after sending.
@@ -664,7 +665,7 @@ def _record(
             max_bytes,
         )
     if letter.kind == "request" and request.sent_on is None:
-        _request_sent(db, user, request, sent_on, today, received=received)
+        _request_sent(db, user, request, sent_on, today, received=received, later=later)
     letter.status = "sent"
     letter.sent_on = sent_on
     letter.sent_at = clock.now()
@@ -713,9 +714,10 @@ def receipt_text(request: InfoRequest, receipt: EmailReceipt) -> str:
         request.law_code, receipt.later_on, province=requests.province_of(request)
     )
     later = _(
-        "An institution that counts from %(later)s (%(why)s) would be due on %(due)s; the "
-        "tracker keeps %(day)s, so that no window of the reporter's is shown later than the "
-        "law allows.",
+        "The law can also be read as counting from %(later)s (%(why)s): the tracker counts "
+        "the institution's time from %(later)s, due on %(due)s, so that the request is never "
+        "called overdue too early, and the reporter's windows from %(day)s, so that none is "
+        "shown later than the law allows.",
         later=receipt.later_on.isoformat(),
         why=why,
         due=due.isoformat(),
@@ -732,11 +734,14 @@ def _request_sent(
     today: date,
     *,
     received: date | None,
+    later: date | None = None,
 ) -> None:
     """The request letter went out: the request's sent date; sent by the tracker's mail and not
     yet acknowledged, its received date too (``received``: the law's rule for e-mailed
     requests, ``tracker.deadlines.letters.email_receipt``), so the due date follows until the
-    institution's acknowledgement says otherwise."""
+    institution's acknowledgement says otherwise. ``later``: the later reading of that date,
+    where the law leaves room; the institution's due date counts from it, the reporter's
+    windows from ``received`` (``state.derive_state``)."""
     data = requests.RequestData(
         institution_id=request.institution_id,
         title=request.title,
@@ -751,6 +756,10 @@ def _request_sent(
     except requests.RequestError:
         # The mail has left: keep the sent date at least; the reporter fixes the rest.
         request.sent_on = sent_on
+        return
+    if received is not None and later is not None and later > received:
+        request.received_later_on = later
+        requests.recompute(db, request, today)
 
 
 def eml_bytes(letter: Letter, user: User, config: Mapping[str, Any]) -> bytes:

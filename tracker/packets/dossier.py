@@ -334,14 +334,25 @@ def _window_summary(
             f"silence. {window.note}"
         ).strip()
     due = state.complaint_due_on
-    trigger = (
-        _(
+    if state.complaint_trigger != "deemed refusal":
+        trigger = _("the response")
+    elif state.earlier_due_on is not None and state.received_later_on is not None:
+        # An e-mailed request whose received date reads two ways (issue 22): the window runs
+        # from the earlier reading's due date, the institution's from the later one.
+        trigger = _(
+            "the due date under the earlier reading of the received date, %(date)s (%(term)s; "
+            "it starts the day after; the institution's time counts from the later reading, "
+            "%(later)s, and its due date is %(due)s)",
+            date=_packet_day(state.earlier_due_on),
+            term=law.silence_term,
+            later=_packet_day(state.received_later_on),
+            due=_packet_day(state.due_on),
+        )
+    else:
+        trigger = _(
             "the due date (%(term)s; it starts the day after the due date)",
             term=law.silence_term,
         )
-        if state.complaint_trigger == "deemed refusal"
-        else _("the response")
-    )
     section = f" ({law.cite(window.section)})" if window is not None else ""
     if today <= due:
         left = (due - today).days

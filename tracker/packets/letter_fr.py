@@ -151,7 +151,7 @@ def letter_blocks_fr(d: Dossier) -> list[str] | None:
     windows = deadlines.reporter_windows(
         law.code,
         received=d.received_on,
-        due=d.due_on,
+        due=d.state.reporter_due_on,
         responded=d.responded_on,
         province=d.province,
     )

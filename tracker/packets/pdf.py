@@ -204,7 +204,18 @@ def _cover(d: Dossier, s: _Styles, width: float) -> list[Flowable]:
                 (_("Law"), f"{law.name} \u2014 {law.jurisdiction}"),
                 (_("Institution's file number"), d.file_number or _("not recorded")),
                 (_("Request sent"), _day(d.sent_on) if d.sent_on else _("not recorded")),
-                (_("Request received"), _day(d.received_on)),
+                (
+                    _("Request received"),
+                    _day(d.received_on)
+                    if d.state.received_later_on is None
+                    # An e-mailed request whose received date reads two ways (issue 22).
+                    else _(
+                        "%(earlier)s (the day the mail left: the complaint window counts from "
+                        "it); the institution's time counts from %(later)s",
+                        earlier=_day(d.received_on),
+                        later=_day(d.state.received_later_on),
+                    ),
+                ),
                 (_("Status"), str(d.status_label)),
                 (_("Tracker request"), f"#{d.request_id}"),
                 (

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core import clock
 from tracker.core.db import affected
+from tracker.core.jobs import Queue
 from tracker.core.models import Attachment, InfoRequest, RecordFile, RecordText, TimelineEvent
 from tracker.files.storage import LocalStorage
 from tracker.language.i18n import _
@@ -52,6 +53,14 @@ def limits_of(config: Mapping[str, Any]) -> Limits:
 def stale_after(config: Mapping[str, Any]) -> timedelta:
     """How long a reading file may go without a heartbeat before it is claimed again."""
     return timedelta(seconds=float(config.get("OCR_PAGE_SECONDS", 120)) + 60)
+
+
+# The files to read; its staleness is the settings' (``_queue``).
+QUEUE = Queue(RecordFile, stale_after({}), MAX_ATTEMPTS, running="reading")
+
+
+def _queue(config: Mapping[str, Any]) -> Queue:
+    return QUEUE.with_stale(stale_after(config))
 
 
 def _insert(db: Session) -> Any:
@@ -137,77 +146,22 @@ def requeue(db: Session, request_id: int) -> int:
     return len(ids)
 
 
-def _claimable(config: Mapping[str, Any]) -> Any:
-    now = clock.now()
-    return sa.or_(
-        RecordFile.status == "queued",
-        sa.and_(
-            RecordFile.status == "reading",
-            RecordFile.heartbeat_at < now - stale_after(config),
-            RecordFile.attempts < MAX_ATTEMPTS,
-        ),
-    )
-
-
 def claim_next(db: Session, config: Mapping[str, Any], request_id: int | None = None) -> int | None:
     """Claim the oldest queued file (or one whose worker stopped); its id, committed."""
-    claimable = _claimable(config)
-    query = sa.select(RecordFile.id).where(claimable).order_by(RecordFile.id).limit(1)
-    if request_id is not None:
-        query = query.where(RecordFile.request_id == request_id)
-    if db.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    file_id = db.scalar(query)
-    if file_id is None:
-        db.rollback()
-        return None
-    now = clock.now()
-    claimed = affected(
-        db.execute(
-            sa.update(RecordFile)
-            .where(RecordFile.id == file_id, claimable)
-            .values(
-                status="reading",
-                started_at=now,
-                heartbeat_at=now,
-                attempts=RecordFile.attempts + 1,
-            )
-        )
-    )
-    db.commit()
-    return file_id if claimed == 1 else None
+    where = () if request_id is None else (RecordFile.request_id == request_id,)
+    return _queue(config).claim_next(db, *where)
 
 
 def give_up_repeated(db: Session, config: Mapping[str, Any]) -> int:
     """Files whose reader stopped MAX_ATTEMPTS times are marked failed."""
-    now = clock.now()
-    failed = affected(
-        db.execute(
-            sa.update(RecordFile)
-            .where(
-                RecordFile.status == "reading",
-                RecordFile.heartbeat_at < now - stale_after(config),
-                RecordFile.attempts >= MAX_ATTEMPTS,
-            )
-            .values(
-                status="failed",
-                finished_at=now,
-                reason=_(
-                    "Reading stopped %(times)s times before the file was read.", times=MAX_ATTEMPTS
-                ),
-            )
-        )
+    return _queue(config).give_up_repeated(
+        db,
+        reason=_("Reading stopped %(times)s times before the file was read.", times=MAX_ATTEMPTS),
     )
-    db.commit()
-    return int(failed or 0)
 
 
 def _finish(db: Session, file_id: int, status: str, reason: str | None, done: int) -> None:
-    db.execute(
-        sa.update(RecordFile)
-        .where(RecordFile.id == file_id)
-        .values(status=status, reason=reason, finished_at=clock.now(), pages_done=done)
-    )
+    QUEUE.finish(db, file_id, status, reason=reason, pages_done=done)
     db.commit()
 
 
@@ -252,11 +206,7 @@ def run_file(
         _finish(db, file_id, "failed", missing, len(stored))
         return False
     total = page_count(path, name, content_type)
-    db.execute(
-        sa.update(RecordFile)
-        .where(RecordFile.id == file_id)
-        .values(pages_total=total, pages_done=len(stored), heartbeat_at=clock.now())
-    )
+    QUEUE.heartbeat(db, file_id, pages_total=total, pages_done=len(stored))
     db.commit()
     done = len(stored)
     last_commit = time.monotonic()
@@ -288,11 +238,7 @@ def run_file(
                 db.commit()
                 raise Paused
             if pending >= COMMIT_PAGES or time.monotonic() - last_commit >= COMMIT_SECONDS:
-                db.execute(
-                    sa.update(RecordFile)
-                    .where(RecordFile.id == file_id)
-                    .values(pages_done=done, heartbeat_at=clock.now())
-                )
+                QUEUE.heartbeat(db, file_id, pages_done=done)
                 db.commit()
                 pending, last_commit = 0, time.monotonic()
     except Paused:

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from tracker import deadlines
 from tracker.core.models import InfoRequest
+from tracker.deadlines.letters import EMAIL_RULES, EmailRule, closed_reason
 from tracker.requests.service import Sited, province_of, state_of
 from tracker.requests.state import ExtensionFact, RequestState, clock_end, still_counting
 
@@ -54,6 +55,23 @@ class OutdatedColumn:
 
 
 @dataclass(frozen=True)
+class ReceivedReadings:
+    """The two readings of the received date of a request the tracker e-mailed on a day the
+    law reads two ways (issue 22), each with its source, and the due date each gives."""
+
+    earlier: date  # the day the mail left: the reporter's windows run from it
+    later: date  # the institution's next working day: its due date counts from it
+    # "closed": the mail left on a day the law's calendar does not count (``closed_day``
+    # names it: "Saturday", "Good Friday"); "after hours": at or after OFFICE_CLOSES.
+    why: str
+    closed_day: str | None
+    # The law's rule on e-mailed requests (None: none was read), with its section.
+    rule: EmailRule | None
+    institution_due: date  # the due date, from ``later``
+    reporter_due: date  # the due date under ``earlier``, the reporter's windows' start
+
+
+@dataclass(frozen=True)
 class Deadline:
     """Everything the request page shows about the deadline."""
 
@@ -71,6 +89,8 @@ class Deadline:
     # the state derived here (which the explanation matches) and ``outdated`` says what moved.
     rules_current: bool = True
     outdated: tuple[OutdatedColumn, ...] = ()
+    # An e-mailed request whose received date reads two ways: both readings and their sources.
+    readings: ReceivedReadings | None = None
 
 
 def _lateness(
@@ -179,9 +199,10 @@ def describe(request: InfoRequest, today: date) -> Deadline:
     late = _lateness(
         request.law_code, state.due_on, state.responded_on, state.closed_on, today, province
     )
+    # The reporter's windows run from the earlier reading's due date (issue 22).
     refusal_window = (
         deadlines.deemed_refusal_complaint_deadline(
-            request.law_code, state.due_on, province, received=request.received_on
+            request.law_code, state.reporter_due_on, province, received=request.received_on
         )
         if late.is_late
         else None
@@ -189,7 +210,7 @@ def describe(request: InfoRequest, today: date) -> Deadline:
     windows = deadlines.reporter_windows(
         request.law_code,
         received=request.received_on,
-        due=state.due_on,
+        due=state.reporter_due_on,
         responded=state.responded_on,
         province=province,
     )
@@ -204,4 +225,24 @@ def describe(request: InfoRequest, today: date) -> Deadline:
         windows=windows,
         rules_current=rules_current,
         outdated=() if rules_current else _outdated(request, state),
+        readings=_readings(request, state, province),
+    )
+
+
+def _readings(
+    request: InfoRequest, state: RequestState, province: str | None
+) -> ReceivedReadings | None:
+    later = state.received_later_on
+    if later is None or state.earlier_due_on is None:
+        return None
+    earlier = request.received_on
+    closed = closed_reason(request.law_code, earlier, province)
+    return ReceivedReadings(
+        earlier=earlier,
+        later=later,
+        why="closed" if closed else "after hours",
+        closed_day=closed,
+        rule=EMAIL_RULES.get(request.law_code),
+        institution_due=state.due_on,
+        reporter_due=state.earlier_due_on,
     )

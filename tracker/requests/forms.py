@@ -18,7 +18,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from tracker import deadlines
 from tracker.institutions.jurisdictions import law_choices, province_choices
@@ -126,7 +133,14 @@ class EventForm(FlaskForm):
         description=lazy_gettext("The date on the letter or notice."),
     )
     note = TextAreaField(
-        lazy_gettext("Note"), validators=[Optional(), Length(max=kinds.NOTE_MAX_LENGTH)]
+        kinds.NOTE.label,
+        validators=[
+            Optional(),
+            Length(
+                max=kinds.NOTE_MAX_LENGTH,
+                message=lazy_gettext("At most %(num)s characters.", num=kinds.NOTE_MAX_LENGTH),
+            ),
+        ],
     )
     files = MultipleFileField(
         lazy_gettext("Files"),
@@ -150,17 +164,45 @@ class AttachFilesForm(FlaskForm):
     submit = SubmitField(lazy_gettext("Attach"))
 
 
+class _WholeNumberField(IntegerField):
+    """An integer typed on the form; anything else is refused with the registry's words
+    (``Field.refusal``), once, without the limits' messages after it."""
+
+    def __init__(self, *args: Any, not_whole: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.not_whole = not_whole
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            # Left empty (spaces are empty too): the field's required or optional check says.
+            self.data, self.raw_data = None, [""]
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.not_whole) from None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+
 def _wtforms_field(f: kinds.Field, law: deadlines.Law) -> Any:
     """The WTForms field for a declared field, with the registry's limits and messages."""
     description = f.describe(law)
     if f.type == "integer":
         validators: list[Any] = [
-            InputRequired(message=f.missing) if f.required else Optional(),
-            NumberRange(min=f.minimum, message=f.below or None),
+            InputRequired(message=f.refusal("missing")) if f.required else Optional(),
+            NumberRange(min=f.minimum, message=f.refusal("below")),
         ]
         if f.maximum is not None:
-            validators.append(NumberRange(max=f.maximum, message=f.above()))
-        return IntegerField(f.label, validators=validators, description=description)
+            validators.append(NumberRange(max=f.maximum, message=f.refusal("above")))
+        return _WholeNumberField(
+            f.label,
+            validators=validators,
+            description=description,
+            not_whole=f.refusal("not_whole"),
+        )
     if f.type == "text":
         return StringField(
             f.label,

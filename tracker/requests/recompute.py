@@ -112,6 +112,14 @@ def _why_due(request: _Request, state: RequestState) -> str:
     texts = [s.text for s in explanation.steps if s.label in _WHY_STEPS]
     if not texts:
         texts = [explanation.as_text().splitlines()[0]]
+    if state.received_later_on is not None:
+        # Issue 22: an e-mailed request's due date counts from the later reading.
+        texts.insert(
+            0,
+            f"counted from the later reading of the e-mailed request's received date, "
+            f"{state.received_later_on.isoformat()} (received_on {request.received_on.isoformat()} "
+            "is the earlier one, for the complaint window).",
+        )
     return "current rules: " + " ".join(texts)
 
 
@@ -121,7 +129,7 @@ def _why_complaint(request: _Request, state: RequestState) -> str:
     if state.complaint_due_on is None or window is None:
         return f"current rules: {law.complaint_body}, no time limit counted"
     trigger = state.complaint_trigger or "trigger"
-    start = state.responded_on if trigger == "response" else state.due_on
+    start = state.responded_on if trigger == "response" else state.reporter_due_on
     return (
         f"current rules: {window.length} {window.unit} days ({law.cite(window.section)}) "
         f"counted from the {trigger} ({start.isoformat() if start else '-'})"
@@ -168,6 +176,7 @@ class _Request:
     newsroom_id: int
     law_code: str
     received_on: date
+    received_later_on: date | None
     status: str
     due_on: date
     complaint_due_on: date | None
@@ -181,7 +190,12 @@ class _Request:
 def _state_of(request: _Request, today: date) -> RequestState:
     # service.state_of() for a request read from plain rows, its timeline already as facts.
     return derive_state(
-        request.law_code, service.province_of(request), request.received_on, request.events, today
+        request.law_code,
+        service.province_of(request),
+        request.received_on,
+        request.events,
+        today,
+        received_later_on=request.received_later_on,
     )
 
 
@@ -202,6 +216,7 @@ def _batch(db: Session, low: int, high: int, current: str, lock: bool) -> list[_
             InfoRequest.newsroom_id,
             InfoRequest.law_code,
             InfoRequest.received_on,
+            InfoRequest.received_later_on,
             InfoRequest.status,
             InfoRequest.due_on,
             InfoRequest.complaint_due_on,
@@ -220,6 +235,7 @@ def _batch(db: Session, low: int, high: int, current: str, lock: bool) -> list[_
             newsroom_id=row.newsroom_id,
             law_code=row.law_code,
             received_on=row.received_on,
+            received_later_on=row.received_later_on,
             status=row.status,
             due_on=row.due_on,
             complaint_due_on=row.complaint_due_on,

@@ -333,6 +333,11 @@ def update_request(
             setattr(request, name, new_values[name])
     if not changes:
         return []
+    if {"received_on", "law_code", "institution_id"} & set(changes):
+        # The later reading of an e-mailed request's received date was read under its law,
+        # its institution's calendar and the day the mail left: a received date given now (an
+        # acknowledgement's, say) or another law replaces it.
+        request.received_later_on = None
     request.institution = institution
     request.version += 1
     described = ", ".join(name.replace("_", " ") for name in changes if name != "text")
@@ -568,6 +573,7 @@ def state_of(request: InfoRequest, today: date) -> RequestState:
         request.received_on,
         event_facts(list(request.events)),
         today,
+        received_later_on=request.received_later_on,
     )
 
 

@@ -121,6 +121,18 @@ class RequestState:
     explanation: deadlines.Explanation | None = field(default=None, compare=False, repr=False)
     # How it closed without a final response (a CLOSURES key), when it did.
     closure: str | None = None
+    # A request the tracker e-mailed on a day the law reads two ways (issue 22): the later
+    # received date the institution's clock (``clock_start``, ``due_on``, ``status``) counts
+    # from, and the due date under the earlier one (the day the mail left), from which the
+    # reporter's windows (``complaint_due_on``) run. None: one reading, ``due_on`` for both.
+    received_later_on: date | None = None
+    earlier_due_on: date | None = None
+
+    @property
+    def reporter_due_on(self) -> date:
+        """The due date the reporter's windows run from: the earlier reading's, where the
+        received date reads two ways, else the due date."""
+        return self.earlier_due_on if self.earlier_due_on is not None else self.due_on
 
 
 def effective_events(events: Iterable[EventFact]) -> list[EventFact]:
@@ -207,23 +219,65 @@ def _lawful(
 
 
 def derive_state(
-    law: str, province: str | None, received_on: date, events: Iterable[EventFact], today: date
+    law: str,
+    province: str | None,
+    received_on: date,
+    events: Iterable[EventFact],
+    today: date,
+    *,
+    received_later_on: date | None = None,
 ) -> RequestState:
-    """Derive status, due date and complaint window from the entries in force."""
+    """Derive status, due date and complaint window from the entries in force.
+
+    ``received_later_on``: the later reading of the received date of a request the tracker
+    e-mailed (``InfoRequest.received_later_on``). The design policy where the law reads two
+    ways: the institution's clock (due date, extensions checked, status) takes the later
+    reading, so a request is never called overdue too early; the reporter's window takes the
+    earlier (``received_on``, the day the mail left), so a reporter never misses it. Each is
+    the whole derivation under its reading; the state is the institution's, with the
+    reporter's window and the earlier due date."""
     live = effective_events(events)
+    if received_later_on is None or received_later_on <= received_on:
+        return _derive(law, province, received_on, received_on, live, today)
+    institution = _derive(law, province, received_on, received_later_on, live, today)
+    reporter = _derive(law, province, received_on, received_on, live, today)
+    window, trigger = institution.complaint_due_on, institution.complaint_trigger
+    if reporter.complaint_due_on is not None and (
+        window is None or reporter.complaint_due_on <= window
+    ):
+        window, trigger = reporter.complaint_due_on, reporter.complaint_trigger
+    return replace(
+        institution,
+        complaint_due_on=window,
+        complaint_trigger=trigger,
+        received_later_on=received_later_on,
+        earlier_due_on=reporter.due_on,
+    )
+
+
+def _derive(
+    law: str,
+    province: str | None,
+    received_on: date,
+    counted_from: date,
+    live: list[EventFact],
+    today: date,
+) -> RequestState:
+    """derive_state under one reading: the institution's time counted from ``counted_from``
+    (``received_on`` itself, or the later reading of it)."""
     present = {e.kind for e in live}
     restarts, extends = kinds.with_clock("restarts"), kinds.with_clock("extends")
     acknowledges, responds = kinds.with_clock("acknowledges"), kinds.with_clock("responds")
     complains, finds = kinds.with_clock("complaint"), kinds.with_clock("finding")
     closes = kinds.with_clock("closes")
 
-    clock_start, restarted_by = received_on, None
+    clock_start, restarted_by = counted_from, None
     restart_section = deadlines.restart_rule(law)
     if restart_section is not None:
         answers = [
             e.occurred_on for e in live if e.kind in restarts and e.occurred_on >= received_on
         ]
-        if answers:
+        if answers and max(answers) >= counted_from:
             clock_start, restarted_by = max(answers), restart_section
 
     extensions = _lawful(

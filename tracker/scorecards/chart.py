@@ -2,19 +2,23 @@
 
 Server-rendered, no script, no web font: readable in any browser or layout program. The chart
 has a title and a description for screen readers, and every bar carries its numbers as text.
+Here the chart's geometry and words are worked out; the SVG itself is the ``days_late_chart``
+macro of ``templates/scorecards/_chart.html`` (escaped by autoescape, as every page is).
 """
 
 from __future__ import annotations
 
 import textwrap
-import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import date
+
+from flask import get_template_attribute
+from markupsafe import Markup
 
 from tracker.core.display import format_date
 from tracker.language.i18n import _, format_decimal
 from tracker.scorecards.service import Score
 
-SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 760
 LABEL_WIDTH = 250
 VALUE_WIDTH = 190
@@ -56,8 +60,48 @@ def _row_height(name: str) -> int:
     return max(BAR_HEIGHT, len(label_lines(name)) * LINE_HEIGHT + 4)
 
 
-def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int = 25) -> str:
-    """Median days late (dark bar) and worst (light bar) for the institutions with late requests."""
+@dataclass(frozen=True)
+class Bar:
+    """One institution's row: its label lines, its two bars and its figures in words."""
+
+    name: str
+    lines: list[str]
+    label_y: str
+    y: str
+    worst_width: str
+    median_width: str
+    value_x: str
+    value_y: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What the chart shows, and where: read by the ``days_late_chart`` macro."""
+
+    height: int
+    title: str
+    description: str
+    subtitle: str
+    empty: str  # "" when institutions are shown
+    bars: list[Bar]
+    note: str
+    width: int = WIDTH
+    font: str = FONT
+    label_x: int = LABEL_WIDTH - 8
+    bar_x: int = LABEL_WIDTH
+    bar_height: int = BAR_HEIGHT
+    line_height: int = LINE_HEIGHT
+    empty_y: int = TOP + 16
+    bar: str = BAR
+    worst: str = WORST
+    ink: str = INK
+    muted: str = MUTED
+
+
+def chart_of(scores: list[Score], today: date, newsroom: str, limit: int = 25) -> Chart:
+    """Median days late (dark bar) and worst (light bar) for the institutions with late
+    requests, the latest first: the chart's words and geometry."""
     late = sorted(
         (s for s in scores if s.late),
         key=lambda s: (-(s.median_days_late or 0), -(s.worst_days_late or 0), s.name),
@@ -65,21 +109,7 @@ def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int 
     shown = late[:limit]
     rows = [_row_height(s.name) for s in shown]
     height = TOP + (sum(rows) + GAP * len(rows) if shown else BAR_HEIGHT + GAP) + BOTTOM
-    ET.register_namespace("", SVG_NS)
-    svg = ET.Element(
-        f"{{{SVG_NS}}}svg",
-        {
-            "width": str(WIDTH),
-            "height": str(height),
-            "viewBox": f"0 0 {WIDTH} {height}",
-            "role": "img",
-            "aria-labelledby": "chart-title chart-desc",
-            "font-family": FONT,
-        },
-    )
-    title_text = _("Days late per institution")
     as_of = format_date(today)
-    ET.SubElement(svg, f"{{{SVG_NS}}}title", {"id": "chart-title"}).text = title_text
     if shown:
         parts = [
             _(
@@ -104,114 +134,60 @@ def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int 
         )
     else:
         description = _("No institution was late, as of %(date)s.", date=as_of)
-    ET.SubElement(svg, f"{{{SVG_NS}}}desc", {"id": "chart-desc"}).text = description
-    ET.SubElement(
-        svg, f"{{{SVG_NS}}}rect", {"width": str(WIDTH), "height": str(height), "fill": "#ffffff"}
-    )
-    heading = ET.SubElement(
-        svg,
-        f"{{{SVG_NS}}}text",
-        {"x": "10", "y": "24", "font-size": "18", "font-weight": "700", "fill": INK},
-    )
-    heading.text = title_text
-    sub = ET.SubElement(
-        svg, f"{{{SVG_NS}}}text", {"x": "10", "y": "46", "font-size": "12", "fill": MUTED}
-    )
-    sub.text = _(
-        "Median (dark) and worst (light) calendar days past the due date · "
-        "%(newsroom)s · as of %(date)s",
-        newsroom=newsroom,
-        date=as_of,
-    )
-    if not shown:
-        empty = ET.SubElement(
-            svg,
-            f"{{{SVG_NS}}}text",
-            {"x": "10", "y": str(TOP + 16), "font-size": "14", "fill": INK},
-        )
-        empty.text = _("No late requests.")
     scale_max = max([s.worst_days_late or 0 for s in shown] + [1])
     bar_space = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 20
+    bars = []
     y = TOP
     for index, score in enumerate(shown):
         if index:
             y += rows[index - 1] + GAP
-        group = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"class": "bar"})
-        ET.SubElement(group, f"{{{SVG_NS}}}title").text = score.name
         lines = label_lines(score.name)
-        label = ET.SubElement(
-            group,
-            f"{{{SVG_NS}}}text",
-            {
-                "x": str(LABEL_WIDTH - 8),
-                "y": str(y + BAR_HEIGHT * 0.7 if len(lines) == 1 else y + 12),
-                "font-size": "13",
-                "text-anchor": "end",
-                "fill": INK,
-            },
+        worst_w = max(bar_space * (score.worst_days_late or 0) / scale_max, 1)
+        median_w = max(bar_space * (score.median_days_late or 0) / scale_max, 1)
+        bars.append(
+            Bar(
+                name=score.name,
+                lines=lines,
+                label_y=str(y + BAR_HEIGHT * 0.7 if len(lines) == 1 else y + 12),
+                y=str(y),
+                worst_width=f"{worst_w:.1f}",
+                median_width=f"{median_w:.1f}",
+                value_x=f"{LABEL_WIDTH + worst_w + 6:.1f}",
+                value_y=str(y + BAR_HEIGHT * 0.7),
+                value=_(
+                    "%(median)s (worst %(worst)s) · %(late)s/%(judged)s late",
+                    median=_fmt(score.median_days_late),
+                    worst=_fmt(score.worst_days_late),
+                    late=score.late,
+                    judged=score.judged,
+                ),
+            )
         )
-        if len(lines) == 1:
-            label.text = lines[0]
-        for number, line in enumerate(lines if len(lines) > 1 else []):
-            ET.SubElement(
-                label,
-                f"{{{SVG_NS}}}tspan",
-                {"x": str(LABEL_WIDTH - 8), "dy": "0" if number == 0 else str(LINE_HEIGHT)},
-            ).text = line
-        worst_w = bar_space * (score.worst_days_late or 0) / scale_max
-        median_w = bar_space * (score.median_days_late or 0) / scale_max
-        ET.SubElement(
-            group,
-            f"{{{SVG_NS}}}rect",
-            {
-                "x": str(LABEL_WIDTH),
-                "y": str(y),
-                "width": f"{max(worst_w, 1):.1f}",
-                "height": str(BAR_HEIGHT),
-                "fill": WORST,
-            },
-        )
-        ET.SubElement(
-            group,
-            f"{{{SVG_NS}}}rect",
-            {
-                "x": str(LABEL_WIDTH),
-                "y": str(y),
-                "width": f"{max(median_w, 1):.1f}",
-                "height": str(BAR_HEIGHT),
-                "fill": BAR,
-            },
-        )
-        value = ET.SubElement(
-            group,
-            f"{{{SVG_NS}}}text",
-            {
-                "x": f"{LABEL_WIDTH + max(worst_w, 1) + 6:.1f}",
-                "y": str(y + BAR_HEIGHT * 0.7),
-                "font-size": "12",
-                "fill": INK,
-            },
-        )
-        value.text = _(
-            "%(median)s (worst %(worst)s) · %(late)s/%(judged)s late",
-            median=_fmt(score.median_days_late),
-            worst=_fmt(score.worst_days_late),
-            late=score.late,
-            judged=score.judged,
-        )
-    note = ET.SubElement(
-        svg,
-        f"{{{SVG_NS}}}text",
-        {"x": "10", "y": str(height - 14), "font-size": "11", "fill": MUTED},
-    )
-    note.text = _("Source: ATI tracker; due dates computed from each law’s statutory period.") + (
-        " "
-        + _(
+    note = _("Source: ATI tracker; due dates computed from each law’s statutory period.")
+    if len(late) > limit:
+        note += " " + _(
             "Showing the %(limit)s institutions with the most days late of %(total)s.",
             limit=limit,
             total=len(late),
         )
-        if len(late) > limit
-        else ""
+    return Chart(
+        height=height,
+        title=_("Days late per institution"),
+        description=description,
+        subtitle=_(
+            "Median (dark) and worst (light) calendar days past the due date · "
+            "%(newsroom)s · as of %(date)s",
+            newsroom=newsroom,
+            date=as_of,
+        ),
+        empty="" if shown else _("No late requests."),
+        bars=bars,
+        note=note,
     )
-    return ET.tostring(svg, encoding="unicode", xml_declaration=False)
+
+
+def days_late_chart(scores: list[Score], today: date, newsroom: str, limit: int = 25) -> Markup:
+    """The chart as an SVG element (rendered by the ``days_late_chart`` macro)."""
+    macro = get_template_attribute("scorecards/_chart.html", "days_late_chart")
+    rendered: Markup = macro(chart_of(scores, today, newsroom, limit))
+    return rendered

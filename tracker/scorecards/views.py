@@ -114,7 +114,7 @@ def _range_args() -> dict[str, str]:
     return args
 
 
-def _chart(card: rendered.Scorecard) -> str:
+def _chart(card: rendered.Scorecard) -> Markup:
     name = current_user.newsroom.name
     return card.part("chart", lambda c: days_late_chart(c.institutions, c.today, name), name)
 
@@ -152,7 +152,9 @@ def chart() -> Response:
     """The chart of days late per institution, as an SVG file."""
     card = _scorecard()
     svg = _chart(card)
-    response = Response('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, mimetype="image/svg+xml")
+    # The rendered SVG as plain text after the declaration (Markup + str would escape it).
+    document = '<?xml version="1.0" encoding="UTF-8"?>\n' + str(svg)
+    response = Response(document, mimetype="image/svg+xml")
     if request.args.get("download"):
         response.headers["Content-Disposition"] = (
             f'attachment; filename="days-late-{card.today.isoformat()}.svg"'

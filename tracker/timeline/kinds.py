@@ -76,6 +76,7 @@ COMPLAINT_FINDINGS: dict[str, str] = {
 }
 
 FieldType = Literal["integer", "text", "choice", "date", "boolean"]
+Problem = Literal["missing", "not_whole", "below", "above"]
 LawText = str | Callable[[deadlines.Law], str]
 
 
@@ -154,6 +155,26 @@ class Field:
         if self.unit:
             return _("At most %(amount)s.", amount=counted(self.maximum or 0, self.unit))
         return _("At most %(num)s.", num=self.maximum)
+
+    def under(self) -> str:
+        """The message for an integer under ``minimum``."""
+        return str(self.below) if self.below else _("At least %(num)s.", num=self.minimum)
+
+    def refusal(self, problem: Problem) -> str:
+        """The words for a refused value, the same in the web form, the API and the service:
+        ``missing`` (required and empty, or not one of the choices), ``not_whole`` (an
+        integer field given something else), ``below`` or ``above`` its limits."""
+        if problem == "above":
+            return self.above()
+        if problem == "below":
+            return self.under()
+        if problem == "not_whole":
+            return _("Must be a whole number.")
+        return str(self.missing)
+
+
+# The note any entry may carry, with its limit and words (the web form's and the API's).
+NOTE = Field("note", lazy_gettext("Note"), "text", maximum=NOTE_MAX_LENGTH)
 
 
 @dataclass(frozen=True)
@@ -367,14 +388,14 @@ def record(code: str, details: Mapping[str, Any], law: deadlines.Law) -> str:
 def _integer(f: Field, value: Any) -> int | None:
     if value is None or value == "":
         if f.required:
-            raise KindError(f.missing, f.name)
+            raise KindError(f.refusal("missing"), f.name)
         return None
     if not isinstance(value, int) or isinstance(value, bool):
-        raise KindError(f.below or _("Must be a whole number."), f.name)
+        raise KindError(f.refusal("not_whole"), f.name)
     if value < f.minimum:
-        raise KindError(f.below or _("At least %(num)s.", num=f.minimum), f.name)
+        raise KindError(f.refusal("below"), f.name)
     if f.maximum is not None and value > f.maximum:
-        raise KindError(f.above(), f.name)
+        raise KindError(f.refusal("above"), f.name)
     return value
 
 
