@@ -295,7 +295,7 @@ class InfoRequest(Base):
             "id",
         ),
         # The same, the institution second: a scorecard brought up to date reads the requests
-        # of the institutions a change touched from this index alone (migration 0025).
+        # of the institutions a change touched from this index alone (migration 0026).
         sa.Index(
             "ix_info_request_scorecard_institution",
             "newsroom_id",

@@ -18,15 +18,15 @@ as an index-only scan as it read the older one.
 A plain CREATE INDEX (no batch_alter_table): on SQLite a batch copy of info_request would drop
 the search index triggers of 0004.
 
-Revision ID: 0025_scorecard_by_institution
-Revises: 0024_mail_reason_codes
+Revision ID: 0026_scorecard_by_institution
+Revises: 0025_email_later_reading
 Create Date: 2026-12-07 18:50:00
 """
 
 from alembic import op
 
-revision = "0025_scorecard_by_institution"
-down_revision = "0024_mail_reason_codes"
+revision = "0026_scorecard_by_institution"
+down_revision = "0025_email_later_reading"
 branch_labels = None
 depends_on = None
 
