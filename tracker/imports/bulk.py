@@ -175,17 +175,34 @@ def _label(planned: Any) -> str:
     return str(planned.file_number or planned.title)
 
 
-def _entries(planned: Any, imported: _Entry) -> list[_Entry]:
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """The import's notes in the current language, looked up once for a whole import (a
+    catalogue look-up for each request's notes was about a tenth of the checking's time):
+    each template as gettext returns it, filled as gettext fills it (``template % values``)."""
+
+    decided: str
+    release: str
+    unanswered: str
+
+    @classmethod
+    def current(cls) -> Wording:
+        """The templates in the current language (run_import sets the importer's)."""
+        return cls(
+            decided=_("Decision in the spreadsheet: %(decisions)s."),
+            release=_("Release package (from the import)."),
+            unanswered=_("Unanswered as of %(day)s: the imported file says nothing later."),
+        )
+
+
+def _entries(planned: Any, imported: _Entry, wording: Wording) -> list[_Entry]:
     """The request's timeline after "filed", as the request service would record it: earlier
     packages are partial releases, the last the final response, whose outcome sums up every
     package (all disclosed + nothing disclosed = in part); or how it closed."""
     from tracker.imports.service import _combine
 
     overall = _combine([outcome for _day, outcome in planned.responses])
-    # In the current language: run_import sets the importer's.
-    decided = _(
-        "Decision in the spreadsheet: %(decisions)s.", decisions=", ".join(planned.decisions)
-    )
+    decided = wording.decided % {"decisions": ", ".join(planned.decisions)}
     entries: list[_Entry] = []
     for index, (day, _outcome) in enumerate(planned.responses):
         final = index == len(planned.responses) - 1
@@ -193,17 +210,14 @@ def _entries(planned: Any, imported: _Entry) -> list[_Entry]:
             _Entry(
                 "final_response" if final else "partial_release",
                 day,
-                decided if final and planned.decisions else _("Release package (from the import)."),
+                decided if final and planned.decisions else wording.release,
                 {"outcome": overall} if final else {},
             )
         )
     if planned.closure is not None:
         day, closure = planned.closure
         note = (
-            _(
-                "Unanswered as of %(day)s: the imported file says nothing later.",
-                day=day.isoformat(),
-            )
+            wording.unanswered % {"day": day.isoformat()}
             if closure == "unanswered_as_of"
             else decided
         )
@@ -218,9 +232,11 @@ def prepare(
     institution_key: str,
     today: date,
     imported: _Entry,
+    wording: Wording | None = None,
 ) -> Ready:
     """Check one planned request and its entries as the request service would, and derive its
-    clock; ``RowRefused`` names its rows when refused."""
+    clock; ``RowRefused`` names its rows when refused. ``wording``: the notes' templates
+    (``Wording.current()`` when not given)."""
     law_code = planned.law_code or institution.law_code
     data = requests.RequestData(
         institution_id=0,  # not read by the checks
@@ -230,7 +246,7 @@ def prepare(
         text=planned.text,
         file_number=planned.file_number,
     )
-    entries = _entries(planned, imported)
+    entries = _entries(planned, imported, wording or Wording.current())
     try:
         requests.check_new_request(data, law_code, today)
         checked = [
@@ -458,6 +474,26 @@ def _write_batch(
         raise  # the batch failed but no row alone does: say so as the database did
 
 
+def _many(db: Session, statement: Any, rows: list[dict[str, Any]], quiet: dict[str, Any]) -> None:
+    """Insert ``rows``. On SQLite as multi-row ``INSERT ... VALUES (...), (...)`` statements:
+    the ``RETURNING`` (whose rows are not read) makes SQLAlchemy send "insertmanyvalues"
+    pages of up to 1,000 rows, where a plain list of parameters runs one statement per row.
+    In a transaction, each statement that writes SQLite's records search index (the FTS5
+    table ``record_text_fts``, filled by triggers from requests and notes) makes FTS5 write
+    its pending terms out as a segment of their own: one segment per row, which FTS5 then
+    keeps merging, more slowly the larger the index (the import's writing slowed from 1 s to
+    12 s a batch of 1,000 requests between 10,000 and 60,000 requests; see bench/RESULTS.md,
+    "Imports"). One statement per page writes one segment per page.
+    PostgreSQL runs a list of parameters in one pipelined round trip, and its triggers fire
+    per row either way: a plain executemany there (measured faster than the RETURNING
+    pages)."""
+    if len(rows) > 1 and db.get_bind().dialect.name == "sqlite":
+        primary = statement.table.primary_key.columns
+        db.execute(statement.returning(*primary), rows, execution_options=quiet).close()
+    else:
+        db.execute(statement, rows, execution_options=quiet)
+
+
 def _insert(
     db: Session,
     batch: list[Ready],
@@ -473,7 +509,8 @@ def _insert(
 ) -> None:
     """The batch's requests, their timeline entries and their links to the import (and on
     SQLite, with ``index``, their rows of the search index)."""
-    db.execute(
+    _many(
+        db,
         sa.insert(InfoRequest.__table__).values(
             created_at=recorded_at, updated_at=recorded_at, version=1
         ),
@@ -499,9 +536,10 @@ def _insert(
             }
             for request_id, p in zip(ids, batch, strict=True)
         ],
-        execution_options=quiet,
+        quiet,
     )
-    db.execute(
+    _many(
+        db,
         sa.insert(TimelineEvent.__table__).values(recorded_by_id=owner.id, recorded_at=recorded_at),
         [
             {
@@ -514,12 +552,13 @@ def _insert(
             for request_id, prepared in zip(ids, batch, strict=True)
             for e in prepared.entries
         ],
-        execution_options=quiet,
+        quiet,
     )
-    db.execute(
+    _many(
+        db,
         sa.insert(ImportedRequest.__table__),
         [{"import_id": batch_id, "request_id": request_id} for request_id in ids],
-        execution_options=quiet,
+        quiet,
     )
     if index:
         db.execute(
