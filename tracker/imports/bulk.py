@@ -509,13 +509,17 @@ def _insert(
 ) -> None:
     """The batch's requests, their timeline entries and their links to the import (and on
     SQLite, with ``index``, their rows of the search index)."""
+    # The values every row shares are in each row's parameters, not in ``.values()``: a
+    # statement's own values are matched to each row's parameters again (SQLAlchemy's
+    # extracted parameters), about a tenth of the writing's Python time.
     _many(
         db,
-        sa.insert(InfoRequest.__table__).values(
-            created_at=recorded_at, updated_at=recorded_at, version=1
-        ),
+        sa.insert(InfoRequest.__table__),
         [
             {
+                "created_at": recorded_at,
+                "updated_at": recorded_at,
+                "version": 1,
                 "id": request_id,
                 "newsroom_id": owner.newsroom_id,
                 "owner_id": owner.id,
@@ -540,9 +544,11 @@ def _insert(
     )
     _many(
         db,
-        sa.insert(TimelineEvent.__table__).values(recorded_by_id=owner.id, recorded_at=recorded_at),
+        sa.insert(TimelineEvent.__table__),
         [
             {
+                "recorded_by_id": owner.id,
+                "recorded_at": recorded_at,
                 "request_id": request_id,
                 "kind": e.kind,
                 "occurred_on": e.occurred_on,
