@@ -80,7 +80,11 @@ def test_sixty_day_window_is_not_rolled_past_a_saturday(ia: Calendar) -> None:
 _INSTITUTION_ONLY = {
     "ca-on": lambda year: {date(year, 8, 1) + timedelta(days=(0 - date(year, 8, 1).weekday()) % 7)},
     "ca-bc": lambda year: {date(2022, 9, 19)} if year == 2022 else set(),
-    "ca-ab": lambda year: set(),
+    # Heritage Day (first Monday in August) and Boxing Day: s.28(1)(v) could not be read.
+    "ca-ab": lambda year: {
+        date(year, 8, 1) + timedelta(days=(0 - date(year, 8, 1).weekday()) % 7),
+        date(year, 12, 26),
+    },
     "ca-qc": lambda year: set(),
 }
 

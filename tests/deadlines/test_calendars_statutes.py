@@ -62,8 +62,12 @@ CASES = [
     # Alberta Interpretation Act s.28(1)(v).
     ("ca-ab", None, "2024-04-01", True, "Easter Monday"),
     ("ca-ab", None, "2024-02-19", True, "Alberta Family Day"),
-    ("ca-ab", None, "2024-08-05", False, "Heritage Day is an optional general holiday"),
-    ("ca-ab", None, "2024-12-26", False, "Boxing Day is an optional general holiday"),
+    # Heritage Day and Boxing Day: s.28(1)(v) could not be read; the public body's calendar
+    # takes the later reading (days off), the reporter's the earlier (working days).
+    ("ca-ab", None, "2024-08-05", True, "Heritage Day: the public body's later reading"),
+    ("ca-ab", None, "2024-12-26", True, "Boxing Day: the public body's later reading"),
+    ("ca-ab-ia", None, "2024-08-05", False, "Heritage Day: the reporter's earlier reading"),
+    ("ca-ab-ia", None, "2024-12-26", False, "Boxing Day: the reporter's earlier reading"),
     ("ca-ab", None, "2024-09-30", False, "NDTR is not a holiday in Alberta"),
     ("ca-ab", None, "2022-01-03", False, "no substitute days"),
     # Québec Interpretation Act s.61(23): Sunday only as the weekly rest day.

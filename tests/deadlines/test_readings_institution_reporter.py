@@ -57,3 +57,37 @@ def test_readings_name_which_calendar_counts_the_day() -> None:
     (bc_ia,) = c.alternative_readings("ca-bc-ia", 2022)
     assert bc.counted and not bc_ia.counted
     assert c.alternative_readings("ca-bc-ia", 2023) == ()
+
+
+def test_alberta_public_body_deadline_passes_heritage_day_and_boxing_day() -> None:
+    # Interpretation Act (Alta.) s.28(1)(v) could not be read: whether it lists Heritage Day
+    # and Boxing Day is unknown, so the public body's deadline takes the later reading.
+    e = explain("ca-ab-foip", date(2024, 7, 6))  # FOIP: 30 calendar days
+    assert e.last_counted_day == date(2024, 8, 5)  # Heritage Day
+    assert e.due == date(2024, 8, 6)
+    assert e.earlier_due == date(2024, 8, 5)
+    (two,) = [s for s in e.steps if s.label == "Two readings"]
+    assert "2024-08-05" in two.text and "2024-08-06" in two.text
+    assert due_date("ca-ab-foip", date(2024, 11, 26)) == date(2024, 12, 27)  # Boxing Day
+    # The Access to Information Act counts business days: neither day is one (later reading).
+    a = explain("ca-ab-foip", date(2025, 7, 15))
+    assert a.due == date(2025, 8, 27)
+    assert date(2025, 8, 4) in {s.day for s in a.skipped}
+
+
+def test_alberta_review_window_does_not_pass_heritage_day() -> None:
+    windows = reporter_windows(
+        "ca-ab-foip", received=date(2024, 5, 20), due=date(2024, 6, 19), responded=date(2024, 6, 6)
+    )
+    (w,) = [w for w in windows if w.trigger == "the response"]
+    assert w.end == date(2024, 8, 5)
+    assert w.later_end == date(2024, 8, 6)
+    assert "earlier of two readings" in w.text
+
+
+def test_alberta_readings_name_which_calendar_counts_the_day() -> None:
+    ab = c.alternative_readings("ca-ab", 2025)
+    ab_ia = c.alternative_readings("ca-ab-ia", 2025)
+    assert [r.day for r in ab] == [r.day for r in ab_ia] == [date(2025, 8, 4), date(2025, 12, 26)]
+    assert all(r.counted for r in ab) and not any(r.counted for r in ab_ia)
+    assert all("s.28(1)(v)" in r.why and "Paid holidays directive" in r.why for r in ab)

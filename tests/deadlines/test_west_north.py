@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 
 from tracker.deadlines import (
+    PAUSE_RULES,
     deemed_refusal_complaint_deadline,
     due_date,
     explain,
@@ -206,3 +207,14 @@ def test_federal_law_counts_a_territorys_holidays(
     # Interpretation Act (R.S.C. 1985, c. I-21) s.35(1)(a): a holiday of the province where
     # the institution is (python-holidays for the territories).
     assert due_date("ca-atia", received, province=province) == due, why
+
+
+def test_manitoba_request_for_more_information_stops_nothing_and_says_why() -> None:
+    # FIPPA (Man.) s.12.1(4) "Effect of request on time limits" could not be read: the count
+    # goes on (the earlier reading, kept), and the explanation gives the other reading.
+    e = explain("ca-mb-fippa", date(2024, 3, 4))
+    (note,) = [s for s in e.steps if s.label == "Note" and "s.12.1(4)" in s.text]
+    assert "later reading" in note.text and "earlier" in note.text
+    assert "ca-mb-fippa" not in PAUSE_RULES
+    old = explain("ca-mb-fippa", date(2021, 3, 4))  # before S.M. 2021, c. 43 added s.12.1
+    assert not [s for s in old.steps if s.label == "Note" and "s.12.1" in s.text]

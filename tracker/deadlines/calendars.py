@@ -61,7 +61,7 @@ MAX_YEAR = 2100
 # The frozen table: its years, and the day it was generated and reviewed (its version).
 TABLE_FIRST_YEAR = 2015
 TABLE_LAST_YEAR = 2035
-TABLE_VERSION = "2026-12-07"
+TABLE_VERSION = "2026-12-07.2"
 TABLE_FILE = "non_working_days.csv"
 # What the explanations print as "Holiday data": the statute table's version, and the
 # python-holidays release used only for the smaller provinces (s.35(1)(a) additions).
@@ -347,15 +347,37 @@ def _ca_bc_ia(year: int, province: str | None) -> list[Holiday]:
 
 
 _AB = 'Interpretation Act (R.S.A. 2000, c. I-8) s.28(1)(v) "holiday"'
+# Heritage Day and Boxing Day: whether s.28(1)(v) lists them could not be read (its text is
+# not in the stored sources, README "Notes for the next person"). The Government of Alberta
+# gives its public service both days off (Paid holidays directive, alberta.ca: "one day for
+# a civic local holiday, to be observed on the first Monday in August" and "Boxing Day, to
+# be observed on December 26"), so the public body's deadline counts them as days off (the
+# later reading) and the reporter's window does not (the earlier one).
+_AB_UNREAD = (
+    "Interpretation Act (Alta.) s.28(1)(v), whose list could not be read, may name it; the "
+    "Alberta Public Service's paid holiday (Paid holidays directive)"
+)
 
 
 def _ca_ab(year: int, province: str | None) -> list[Holiday]:
-    # s.28(1)(v) "holiday": Sunday, New Year's Day, Alberta Family Day, Good Friday, Easter
-    # Monday, Victoria Day (the day fixed for the Sovereign's birthday), Canada Day, Labour
-    # Day, Thanksgiving Day, Remembrance Day, Christmas Day, and days proclaimed as
-    # holidays. Heritage Day, Boxing Day and the National Day for Truth and Reconciliation
-    # are optional general holidays of the Employment Standards Code, not holidays here.
-    # No substitute days.
+    # The public body's calendar (the LATER reading): the s.28(1)(v) days below, and
+    # Heritage Day and Boxing Day, which the Act may also list (see _AB_UNREAD).
+    rows = _Rows(year)
+    rows.rows += _ca_ab_ia(year, province)
+    rows.add(nth_weekday(year, 8, MON, 1), "Heritage Day", "first Monday in August", _AB_UNREAD)
+    rows.add(date(year, 12, 26), "Boxing Day", "26 December", _AB_UNREAD)
+    return rows.done()
+
+
+def _ca_ab_ia(year: int, province: str | None) -> list[Holiday]:
+    # The reporter's windows (the EARLIER reading). s.28(1)(v) "holiday", as the tracker
+    # has cited it since it first offered Alberta (the Act's own text could not be read):
+    # Sunday, New Year's Day, Alberta Family Day, Good Friday, Easter Monday, Victoria Day
+    # (the day fixed for the Sovereign's birthday), Canada Day, Labour Day, Thanksgiving Day,
+    # Remembrance Day, Christmas Day, and days proclaimed as holidays. Heritage Day, Boxing
+    # Day and the National Day for Truth and Reconciliation are optional general holidays
+    # of the Employment Standards Code; the first two are readings (_ca_ab). No substitute
+    # days.
     rows = _Rows(year)
     y = year
     rows.add(date(y, 1, 1), "New Year's Day", "1 January", _AB)
@@ -868,6 +890,23 @@ def alternative_readings(key: str, year: int) -> tuple[Reading, ...]:
                 "requester's appeal window takes the earlier one (s.88 alone: it does not).",
             )
         )
+    elif key in ("ca-ab", "ca-ab-ia"):
+        for day, name in (
+            (nth_weekday(year, 8, MON, 1), "Heritage Day"),
+            (date(year, 12, 26), "Boxing Day"),
+        ):
+            out.append(
+                Reading(
+                    day,
+                    name,
+                    key == "ca-ab",
+                    "Whether the Interpretation Act (Alta.) s.28(1)(v) lists it could not be "
+                    "read; the Government of Alberta gives its public service the day off "
+                    "(Paid holidays directive). The public body's deadline takes the later "
+                    "reading (not a business day, and a last day on it moves); a reporter's "
+                    "window takes the earlier one (an ordinary day).",
+                )
+            )
     elif key in ("ca-bc", "ca-bc-ia") and year == 2022:
         out.append(
             Reading(
@@ -931,11 +970,11 @@ _BUILDERS: dict[str, Callable[[int, str | None], list[Holiday]]] = {
     # statute lists hold no office closures, so they are the law's own list.
     "ca-on-ia": _ca_on_ia,
     "ca-bc-ia": _ca_bc_ia,
-    "ca-ab-ia": _ca_ab,
+    "ca-ab-ia": _ca_ab_ia,
     "ca-qc-ia": _ca_qc,
 }
 # Reporter's-window keys that hold exactly the same statute list as the law's calendar.
-SAME_LIST: dict[str, str] = {"ca-ab-ia": "ca-ab", "ca-qc-ia": "ca-qc"}
+SAME_LIST: dict[str, str] = {"ca-qc-ia": "ca-qc"}
 # What each calendar counts, in a sentence a reporter can check (for Law.holiday_calendar).
 CALENDAR_DESCRIPTIONS: dict[str, str] = {
     "ca-federal": (
@@ -975,8 +1014,10 @@ CALENDAR_DESCRIPTIONS: dict[str, str] = {
     "ca-ab": (
         "Alberta holidays of the Interpretation Act s.28(1)(v) (New Year's Day, Alberta Family "
         "Day, Good Friday, Easter Monday, Victoria Day, Canada Day, Labour Day, Thanksgiving, "
-        "Remembrance Day, Christmas Day; not Heritage Day, Boxing Day or the National Day for "
-        "Truth and Reconciliation), with no substitute days; Saturdays and Sundays"
+        "Remembrance Day, Christmas Day), and Heritage Day and Boxing Day, which the Act may "
+        "also list (its text could not be read; the Alberta Public Service has both days off: "
+        "the later reading); not the National Day for Truth and Reconciliation; no substitute "
+        "days; Saturdays and Sundays"
     ),
     "ca-qc": (
         "Québec holidays of the Interpretation Act (CQLR c. I-16) s.61(23) (1 January, Good "

@@ -558,9 +558,11 @@ _CALENDARS: dict[str, str] = {
     "ca-ab": (
         "les jours fériés de l'al. 28(1)v) de l'Interpretation Act (Alb.) (jour de l'An, fête de "
         "la Famille de l'Alberta, Vendredi saint, lundi de Pâques, fête de la Reine, fête du "
-        "Canada, fête du Travail, Action de grâce, jour du Souvenir, Noël; ni le Heritage Day, "
-        "ni le lendemain de Noël, ni la Journée nationale de la vérité et de la "
-        "réconciliation), sans jour de remplacement; les samedis et les dimanches"
+        "Canada, fête du Travail, Action de grâce, jour du Souvenir, Noël), ainsi que la fête du "
+        "Patrimoine (Heritage Day) et le lendemain de Noël, que la Loi peut aussi nommer (son "
+        "texte n'a pas pu être lu; la fonction publique de l'Alberta a congé ces deux jours : "
+        "la lecture la plus tardive); pas la Journée nationale de la vérité et de la "
+        "réconciliation; sans jour de remplacement; les samedis et les dimanches"
     ),
     "ca-qc": (
         "les jours fériés du par. 61(23) de la Loi d'interprétation (RLRQ c. I-16) (1er janvier, "
@@ -660,6 +662,16 @@ _NOTES: dict[str, str] = {
     "received before keep 30 days.": (
         "Les demandes reçues à compter du 1er janvier 2022 ont 45 jours (L.M. 2021, c. 43); "
         "les demandes reçues auparavant gardent 30 jours."
+    ),
+    "A request for more information (s.12.1) does not stop the count here: what s.12.1(4) "
+    "does to the time limits could not be read. If it suspends them, the public body has as "
+    "many more days as the applicant took to answer (the later reading); the date shown is "
+    "the earlier one, from which the 60 days to complain after silence are also counted.": (
+        "Une demande de renseignements supplémentaires (art. 12.1) n'arrête pas le calcul ici : "
+        "l'effet du par. 12.1(4) sur les délais n'a pas pu être lu. S'il les suspend, "
+        "l'organisme public dispose d'autant de jours de plus que l'auteur de la demande en a "
+        "mis à répondre (la lecture la plus tardive); la date indiquée est la plus hâtive, à "
+        "partir de laquelle sont aussi comptés les 60 jours pour porter plainte après un silence."
     ),
     "The last day moves past a day the office is closed (The Legislation Act (S.S. 2019, "
     "c. L-10.2) s.2-28(6)); read by s.2-28(5) alone it moves only past a holiday.": (

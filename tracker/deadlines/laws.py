@@ -719,11 +719,13 @@ _NY = Law(
     province_mode="fixed",
     default_province="NY",
     act_citation="N.Y. Public Officers Law art. 6, as amended by ch. 22 of the Laws of 2005",
-    # Chapter 22 of the Laws of 2005 (signed May 2005) added the 20 business days from the
-    # acknowledgement; the Committee on Open Government explained the new time limits in June
-    # 2005. Requests received from July 2005 use this rule; an earlier one is refused rather
-    # than computed under a rule that may not yet have applied.
-    effective_from=date(2005, 7, 1),
+    # Chapter 22 of the Laws of 2005 added the 20 business days from the acknowledgement.
+    # The Committee on Open Government (Public Officers Law s.89(1)) dates it: "New language
+    # was added to that provision on May 3 (Chapter 22, Laws of 2005)" (FOIL-AO-15436, 18
+    # August 2005; FOIL-AO-15665, 30 November 2005; docsopengovernment.dos.ny.gov). The
+    # chapter's own effective-date clause was not found; requests received from that day use
+    # this rule, an earlier one is refused rather than computed under a rule not yet law.
+    effective_from=date(2005, 5, 3),
     acknowledgement_days=20,
     acknowledgement_section="s.89(3)(a)",
 )

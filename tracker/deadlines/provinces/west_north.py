@@ -267,6 +267,15 @@ _MB_V1 = Law(
 
 # S.M. 2021, c. 43, in force 2022-01-01: 45 days to respond (s.11(1)) and extensions of up
 # to 45 days (s.15(1)); a request for clarification affects the time limits (s.12.1(4)).
+# s.12.1(4) "Effect of request on time limits" exists (the consolidation's table of contents)
+# but its words could not be read, so a request for more information stops nothing here and
+# the note says what the other reading would give.
+_MB_MORE_INFORMATION = (
+    "A request for more information (s.12.1) does not stop the count here: what s.12.1(4) "
+    "does to the time limits could not be read. If it suspends them, the public body has as "
+    "many more days as the applicant took to answer (the later reading); the date shown is "
+    "the earlier one, from which the 60 days to complain after silence are also counted."
+)
 _MB_V2 = replace(
     _MB_V1,
     length=45,
@@ -278,6 +287,7 @@ _MB_V2 = replace(
     notes=(
         "Requests received from 2022-01-01 have 45 days (S.M. 2021, c. 43); requests "
         "received before keep 30 days.",
+        _MB_MORE_INFORMATION,
     ),
 )
 
