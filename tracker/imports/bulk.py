@@ -2,9 +2,10 @@
 
 Each planned request is checked as the request service checks a request and its entries
 (``check_new_request``, ``check_new_event``), its clock derived by the same pure code
-(``derive_state``), then written with its timeline in batches of ``BATCH`` requests: one
-multi-row INSERT of the requests (ids reserved beforehand, so no RETURNING is needed), one
-of their timeline entries, one of their links to the import (SQLAlchemy's insertmanyvalues).
+(``derive_state``), then written with its timeline in batches of ``BATCH`` requests: the
+requests (ids reserved beforehand), their timeline entries, their links to the import; on
+SQLite as multi-row INSERTs (SQLAlchemy's insertmanyvalues pages, see ``_many``), on
+PostgreSQL as a pipelined executemany.
 A refused row rolls its batch back to a savepoint and is looked for row by row, so the answer
 names it; the caller's transaction then rolls everything back (all or nothing).
 
