@@ -15,10 +15,9 @@ freshly migrated database:
     transaction: what the import page and ``import-csv`` run;
   - **plain**: the same rows read with ``csv`` and written with no check and no deadline
     (due = received + 30 days): one multi-row INSERT per 1,000 requests into ``info_request``
-    and one of their ``filed`` entries into ``timeline_event`` (on PostgreSQL a pipelined
-    executemany, as the import writes there; on SQLite the search index filled as the
-    import fills it, one INSERT ... SELECT per batch: with its per-row trigger a plain
-    insert takes about 4 ms a row, and would compare nothing).
+    and one of their ``filed`` entries into ``timeline_event`` (on SQLite the search index
+    filled as the import fills it, one INSERT ... SELECT per batch: with its per-row trigger
+    a plain insert takes about 4 ms a row, and would compare nothing).
 
 ``--heap`` runs the import alone at each size with tracemalloc tracing Python's allocations,
 and reports their peak (SQLite's page cache is not among them: it has its own bound).
@@ -299,12 +298,9 @@ def plain_insert(session: Any, newsroom_id: int, user_id: int, path: Path) -> in
     batch: list[dict[str, Any]] = []
 
     def many(table: sa.Table) -> Any:
-        # SQLite: multi-row INSERTs, as the import writes them (RETURNING makes SQLAlchemy
-        # send its "insertmanyvalues" pages; a plain list of parameters is one statement a
-        # row, and each makes the records search's FTS5 index write a segment of its own).
-        if session.get_bind().dialect.name == "sqlite":
-            return sa.insert(table).returning(table.c.id)
-        return sa.insert(table)
+        # Multi-row INSERTs, as the import writes them (RETURNING makes SQLAlchemy send its
+        # "insertmanyvalues" pages; a plain list of parameters is one statement a row).
+        return sa.insert(table).returning(table.c.id)
 
     written = 0
 

@@ -3,9 +3,8 @@
 Each planned request is checked as the request service checks a request and its entries
 (``check_new_request``, ``check_new_event``), its clock derived by the same pure code
 (``derive_state``), then written with its timeline in batches of ``BATCH`` requests: the
-requests (ids reserved beforehand), their timeline entries, their links to the import; on
-SQLite as multi-row INSERTs (SQLAlchemy's insertmanyvalues pages, see ``_many``), on
-PostgreSQL as a pipelined executemany.
+requests (ids reserved beforehand), their timeline entries, their links to the import, as
+multi-row INSERTs (SQLAlchemy's insertmanyvalues pages, see ``_many``).
 A refused row rolls its batch back to a savepoint and is looked for row by row, so the answer
 names it; the caller's transaction then rolls everything back (all or nothing).
 
@@ -476,19 +475,19 @@ def _write_batch(
 
 
 def _many(db: Session, statement: Any, rows: list[dict[str, Any]], quiet: dict[str, Any]) -> None:
-    """Insert ``rows``. On SQLite as multi-row ``INSERT ... VALUES (...), (...)`` statements:
-    the ``RETURNING`` (whose rows are not read) makes SQLAlchemy send "insertmanyvalues"
-    pages of up to 1,000 rows, where a plain list of parameters runs one statement per row.
-    In a transaction, each statement that writes SQLite's records search index (the FTS5
-    table ``record_text_fts``, filled by triggers from requests and notes) makes FTS5 write
-    its pending terms out as a segment of their own: one segment per row, which FTS5 then
-    keeps merging, more slowly the larger the index (the import's writing slowed from 1 s to
-    12 s a batch of 1,000 requests between 10,000 and 60,000 requests; see bench/RESULTS.md,
-    "Imports"). One statement per page writes one segment per page.
-    PostgreSQL runs a list of parameters in one pipelined round trip, and its triggers fire
-    per row either way: a plain executemany there (measured faster than the RETURNING
-    pages)."""
-    if len(rows) > 1 and db.get_bind().dialect.name == "sqlite":
+    """Insert ``rows`` as multi-row ``INSERT ... VALUES (...), (...)`` statements: the
+    ``RETURNING`` (whose rows are not read) makes SQLAlchemy send "insertmanyvalues" pages of
+    up to 1,000 rows, where a plain list of parameters is an executemany, one statement a row.
+
+    SQLite: in a transaction, each statement that writes the records search's FTS5 table
+    (``record_text_fts``, filled by triggers from requests and notes) makes FTS5 write its
+    pending terms out as a segment of their own: one segment a row, which FTS5 then keeps
+    merging, more slowly the larger the index (the writing of 1,000 requests went from 1 s at
+    10,000 requests to 17 s at 90,000). PostgreSQL: a statement a row costs the server each
+    row's statement start and end (its AFTER ROW triggers' queue, the foreign keys' checks)
+    on top of the row's own work: 10,000 rows, 35-44 s in these INSERTs by executemany
+    against 21 s in pages, in the same minutes (bench/RESULTS.md, "Imports")."""
+    if len(rows) > 1:
         primary = statement.table.primary_key.columns
         db.execute(statement.returning(*primary), rows, execution_options=quiet).close()
     else:
