@@ -259,3 +259,38 @@ def test_in_english_pydantics_refusals_keep_pydantics_words(app, bad):
         assert openapi.pydantic_reason(error) == error["msg"]
     with app.test_request_context(headers={"Accept-Language": "fr"}):
         assert openapi.pydantic_reason(error) != error["msg"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status", "english", "french"),
+    [
+        (
+            "/api/v1/requests/abc",
+            "get",
+            404,
+            "There is nothing at this address. Check the link, or start again from the dashboard.",
+            "Il n’y a rien à cette adresse. Vérifiez le lien, ou repartez du tableau de bord.",
+        ),
+        (
+            "/api/v1/requests",
+            "delete",
+            405,
+            "This address does not accept that kind of request.",
+            "Cette adresse n’accepte pas ce type de requête.",
+        ),
+    ],
+)
+def test_routing_errors_answer_in_the_reader_s_language(
+    app, client, ids, path, method, status, english, french
+):
+    """An address the API has no route for is refused by the router, before the API's own
+    error handler: its reason follows the reader's language too."""
+    key = h.bearer(h.token(app, COLLEAGUE))
+    english_answer = getattr(client, method)(path, headers={**key, "Accept": "application/json"})
+    assert english_answer.status_code == status
+    assert english_answer.get_json()["reason"] == english
+    french_answer = getattr(client, method)(
+        path, headers={**key, "Accept": "application/json", "Accept-Language": "fr-CA"}
+    )
+    assert french_answer.status_code == status
+    assert french_answer.get_json()["reason"] == french
