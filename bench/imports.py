@@ -287,19 +287,30 @@ def plain_insert(session: Any, newsroom_id: int, user_id: int, path: Path) -> in
     reader = csv.DictReader(handle)
     seen: set[str] = set()
     fts = sqlite_search_index(session)
+    trigger = None
     if fts:
+        # As the import does: the trigger's own SQL is put back afterwards.
+        trigger = session.scalar(
+            sa.text("SELECT sql FROM sqlite_master WHERE name = 'info_request_search_insert'")
+        )
         session.execute(sa.text("DROP TRIGGER info_request_search_insert"))
     largest = session.scalar(sa.select(sa.func.max(InfoRequest.id))) or 0
     batch: list[dict[str, Any]] = []
+
+    def many(table: sa.Table) -> Any:
+        # Multi-row INSERTs, as the import writes them (RETURNING makes SQLAlchemy send its
+        # "insertmanyvalues" pages; a plain list of parameters is one statement a row).
+        return sa.insert(table).returning(table.c.id)
+
     written = 0
 
     def flush() -> None:
         nonlocal batch
         if not batch:
             return
-        session.execute(sa.insert(InfoRequest.__table__), batch)
+        session.execute(many(InfoRequest.__table__), batch)
         session.execute(
-            sa.insert(TimelineEvent.__table__),
+            many(TimelineEvent.__table__),
             [
                 {
                     "request_id": r["id"],
@@ -316,8 +327,8 @@ def plain_insert(session: Any, newsroom_id: int, user_id: int, path: Path) -> in
             session.execute(
                 sa.text(
                     "INSERT INTO info_request_search (rowid, title, text, file_number) "
-                    "SELECT id, title, text, file_number FROM info_request "
-                    "WHERE id BETWEEN :a AND :b"
+                    "SELECT id, tracker_fold(title), tracker_fold(text), "
+                    "tracker_fold(file_number) FROM info_request WHERE id BETWEEN :a AND :b"
                 ),
                 {"a": batch[0]["id"], "b": batch[-1]["id"]},
             )
@@ -348,14 +359,8 @@ def plain_insert(session: Any, newsroom_id: int, user_id: int, path: Path) -> in
         if len(batch) == 1000:
             flush()
     flush()
-    if fts:
-        session.execute(
-            sa.text(
-                "CREATE TRIGGER info_request_search_insert AFTER INSERT ON info_request BEGIN "
-                "INSERT INTO info_request_search (rowid, title, text, file_number) "
-                "VALUES (new.id, new.title, new.text, new.file_number); END"
-            )
-        )
+    if trigger is not None:
+        session.execute(sa.text(trigger))
     session.commit()
     handle.close()
     return written

@@ -13,7 +13,7 @@ statements through the same engine and fetches every row, and nothing else: no O
 template, no deadline engine. Page and bare route are timed alternately (at least --rounds of
 each) so the machine's load touches both alike. Reported: median and 95th percentile of each,
 and page/bare on the medians, as information. Target (issue 18): every page's p95 at most
-30 ms (the scorecard's first view, which computes the figures, is reported apart). The
+30 ms (the scorecard views that compute figures are reported apart, and judged too). The
 plans of the page's statements on info_request (EXPLAIN QUERY PLAN / EXPLAIN) are printed.
 Figures go to the "## Pages" section of bench/RESULTS.md (one block per database and scale).
 
@@ -25,11 +25,17 @@ not held to the target. Flatness: each page's median against its median at the o
 (100,000 against 1,000,000 requests) in bench/RESULTS.md for the same database (target: at
 most 1.5x at 1,000,000), when that block is there.
 
-The scorecard is measured twice. "first view" deletes the stored scorecards before each request
-(untimed), so the page computes them live and stores them: its bare route replays that SQL,
-the computation and the store. "repeat view" is served from the stored snapshot: its bare route
-replays the two statements it runs (the user, the snapshot), so its ratio is the cost of
-building the page over reading it; compare its time with the first view's too.
+The scorecard is measured three times. "first view" deletes the stored scorecards before each
+request (untimed), so the page computes them whole and stores them: its bare route replays that
+SQL, the computation and the store. This is the view of a newsroom whose scorecard was never
+stored (a new install before the scheduler's first run, a received range never viewed); the
+scheduler keeps each newsroom's all-time scorecard stored for today and tomorrow, so the
+default view of a day is normally a stored read. "repeat view" is served from the stored
+snapshot: its bare route replays the two statements it runs (the user, the snapshot), so its
+ratio is the cost of building the page over reading it. "view after a change to one request"
+commits an edit to one request of the largest institution before each view (untimed), so the
+page brings the stored scorecard up to date for that institution (tracker/scorecards/
+incremental.py): the first view after any edit, until the scheduler's next run.
 """
 
 from __future__ import annotations
@@ -64,7 +70,9 @@ from tracker.requests import places  # noqa: E402
 SECTION = "## Pages"
 P95_TARGET_MS = 30.0
 FLAT_TARGET = 1.5
-LIVE = "scorecard, first view (computed live)"  # computes the figures: not a page target
+LIVE = "scorecard, first view (computed live)"  # computes the figures whole: reported apart
+AFTER_CHANGE = "scorecard, view after a change to one request (brought up to date)"
+COMPUTES = (LIVE, AFTER_CHANGE)  # views that compute figures: reported apart, still judged
 COLD = "(cold: first view after a change)"  # nothing kept: information, not a page target
 RESULTS = ROOT / "bench" / "RESULTS.md"
 Statement = tuple[str, Any]
@@ -87,8 +95,8 @@ class Timing:
 
     @property
     def targeted(self) -> bool:
-        """Held to the p95 target (not the scorecard's computation, not a cold view)."""
-        return self.name != LIVE and COLD not in self.name
+        """Held to the p95 target (not the scorecard's computations, not a cold view)."""
+        return self.name not in COMPUTES and COLD not in self.name
 
     @property
     def ratio(self) -> float:
@@ -98,11 +106,11 @@ class Timing:
     def line(self) -> str:
         """One line of the report."""
         pm, bm = statistics.median(self.page), statistics.median(self.bare)
-        verdict = (
-            "n/a (computes)"
-            if not self.targeted
-            else ("PASS" if self.p95(self.page) * 1000 <= P95_TARGET_MS else "FAIL")
-        )
+        verdict = "PASS" if self.p95(self.page) * 1000 <= P95_TARGET_MS else "FAIL"
+        if not self.targeted:
+            verdict += (
+                " (computes; reported apart)" if self.name in COMPUTES else " (cold; information)"
+            )
         return (
             f"| {self.name} | {self.statements} | {pm * 1000:.1f} | {self.p95(self.page) * 1000:.1f} "
             f"| {bm * 1000:.1f} | {self.p95(self.bare) * 1000:.1f} | {self.ratio:.2f} | {verdict} |"
@@ -311,6 +319,40 @@ def pick(engine: sa.Engine) -> dict[str, Any]:
     }
 
 
+def one_request_changed(app: Flask, engine: sa.Engine) -> Callable[[], None]:
+    """Before each view of AFTER_CHANGE (untimed): one request of the largest newsroom's
+    largest institution changed and committed through the tracker's session, as an edit on the web
+    is (its title, toggled back and forth: the data ends as it began), so the view brings
+    the stored scorecard up to date for that institution alone."""
+    from tracker.core import db
+    from tracker.core.models import InfoRequest
+
+    with engine.connect() as conn:
+        newsroom = conn.execute(
+            sa.text(
+                "SELECT newsroom_id FROM info_request GROUP BY newsroom_id "
+                "ORDER BY count(*) DESC LIMIT 1"
+            )
+        ).scalar_one()
+        request_id = conn.execute(
+            sa.text(
+                "SELECT max(id) FROM info_request WHERE newsroom_id = :n AND institution_id = "
+                "(SELECT institution_id FROM info_request WHERE newsroom_id = :n "
+                "GROUP BY institution_id ORDER BY count(*) DESC, institution_id LIMIT 1)"
+            ),
+            {"n": newsroom},
+        ).scalar_one()
+
+    def change() -> None:
+        with app.app_context(), db.transaction() as session:
+            request = session.get(InfoRequest, request_id)
+            assert request is not None
+            title = request.title
+            request.title = title[:-1] if title.endswith(" ") else title + " "
+
+    return change
+
+
 def next_link(client: FlaskClient, url: str) -> str:
     """The pager's "Next" link on a page."""
     html = client.get(url).get_data(as_text=True)
@@ -382,13 +424,18 @@ def main(argv: list[str] | None = None) -> int:
             ("request page", lambda: f"/requests/{chosen['request']}"),
             ("scorecard, first view (computed live)", lambda: "/scorecards/"),
             ("scorecard, repeat view (stored)", lambda: "/scorecards/"),
+            (AFTER_CHANGE, lambda: "/scorecards/"),
         ]
 
         def forget_scorecards() -> None:
             with engine.begin() as conn:
                 conn.execute(sa.text("DELETE FROM scorecard_snapshot"))
 
-        before: dict[str, Callable[[], None]] = {LIVE: forget_scorecards}
+        change_one_request = one_request_changed(app, engine)
+        before: dict[str, Callable[[], None]] = {
+            LIVE: forget_scorecards,
+            AFTER_CHANGE: change_one_request,
+        }
         before |= {name: forget_places for name, _ in pages if COLD in name}
         only = {s.strip() for s in args.only.split(",") if s.strip()}
         results: list[Timing] = []
@@ -408,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\nQuery plans:\n" + "\n".join(plan_lines))
         worst = max(t.ratio for t in results)
         worst_p95 = max((t.p95(t.page) * 1000 for t in results if t.targeted), default=0.0)
+        computing = [t for t in results if t.name in COMPUTES]
+        worst_computing = max((t.p95(t.page) * 1000 for t in computing), default=0.0)
         scale = chosen["total"]
         with engine.connect() as conn:
             all_requests = conn.execute(sa.text("SELECT count(*) FROM info_request")).scalar_one()
@@ -431,10 +480,16 @@ def main(argv: list[str] | None = None) -> int:
         *[t.line() for t in results],
         "",
         f"- worst page/bare ratio (information): {worst:.2f}",
-        f"- worst p95 (scorecard's first view and cold views apart): {worst_p95:.1f} ms "
+        f"- worst p95 (the scorecard views that compute and the cold views apart): {worst_p95:.1f} ms "
         f"(target <= {P95_TARGET_MS:g} ms): " + ("PASS" if worst_p95 <= P95_TARGET_MS else "FAIL"),
         "",
     ]
+    if computing:
+        lines.append(
+            f"- worst p95 of the scorecard views that compute (nothing stored, or brought up to "
+            f"date after a change): {worst_computing:.1f} ms (target <= {P95_TARGET_MS:g} ms): "
+            + ("PASS" if worst_computing <= P95_TARGET_MS else "FAIL")
+        )
     if flat:
         lines += [
             f"Flatness: page medians at 1,000,000 over 100,000 requests (the other scale from "
@@ -460,11 +515,11 @@ def main(argv: list[str] | None = None) -> int:
                 "Run: `.venv/bin/python bench/pages.py --database URL` on a database filled by "
                 "`bench/generate.py`. Each page against a bare route replaying exactly the "
                 "page's SQL statements in the same run, as information. Target (issue 18): every "
-                "page's p95 <= 30 ms at 100,000 and 1,000,000 requests (the scorecard's first "
-                "view computes the figures and is reported apart, as are the cold views: the "
-                "first view after a change of a page that keeps figures under the list token), "
-                "and each page's median at 1,000,000 at most 1.5x its median at 100,000 (the "
-                "flatness table of each 1,000,000 block). The query plans are in the "
+                "page's p95 <= 30 ms at 100,000 and 1,000,000 requests (the scorecard views "
+                "that compute figures are reported apart, and judged too; so are the cold "
+                "views: the first view after a change of a page that keeps figures under the "
+                "list token), and each page's median at 1,000,000 at most 1.5x its median at "
+                "100,000 (the flatness table of each 1,000,000 block). The query plans are in the "
                 "command's output.",
             ],
         )

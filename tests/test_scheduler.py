@@ -271,8 +271,11 @@ def test_scorecard_job_stores_what_changed_and_deletes_what_can_no_longer_be_ser
 
     run_job(day)
     first = stored()
+    # Today's and, so that midnight computes nothing on a view, tomorrow's.
     assert set(first) == {
-        (room, snapshots.OPEN_FROM, day) for room in (star.newsroom_id, other.newsroom_id)
+        (room, snapshots.OPEN_FROM, on)
+        for room in (star.newsroom_id, other.newsroom_id)
+        for on in (day, day + timedelta(days=1))
     }
     # The first view of the day is served from what the job stored, and shows its figures.
     auth.login("reporter@example.org")
@@ -303,12 +306,33 @@ def test_scorecard_job_stores_what_changed_and_deletes_what_can_no_longer_be_ser
     assert cards is not None and cards.institutions == live.institutions
     assert cards.institutions[0].name == "Canada Border Services Agency"
 
+    # Tomorrow's, stored by the same run, is tomorrow's live figures: tomorrow's first view
+    # reads it and no request.
+    tomorrow = day + timedelta(days=1)
+    with clock.frozen(tomorrow), app.app_context():
+        session = db.session()
+        _, ahead = snapshots.find(session, star.newsroom_id, tomorrow)
+        assert ahead is not None
+        live = scorecards.compute(session, star.newsroom_id, tomorrow)
+        assert ahead.cards().institutions == live.institutions
+        assert ahead.cards().laws == live.laws
+    with clock.frozen(tomorrow), counting(app) as statements:
+        response = client.get("/scorecards/")
+    assert response.status_code == 200 and "Canada Border Services Agency" in response.get_data(
+        as_text=True
+    )
+    assert not any("info_request" in s for s in statements), statements
+
     # Next day: new snapshots; yesterday's kept (a reader in another zone may be on it) ...
-    run_job(day + timedelta(days=1))
-    assert {d for _, _, d in stored()} == {day, day + timedelta(days=1)}
+    run_job(tomorrow)
+    assert {d for _, _, d in stored()} == {day, tomorrow, day + timedelta(days=2)}
     # ... and gone the day after.
     run_job(day + timedelta(days=2))
-    assert {d for _, _, d in stored()} == {day + timedelta(days=1), day + timedelta(days=2)}
+    assert {d for _, _, d in stored()} == {
+        tomorrow,
+        day + timedelta(days=2),
+        day + timedelta(days=3),
+    }
 
 
 def test_the_scheduler_recomputes_dates_of_other_rules_before_its_jobs(app, make_user, schedulers):

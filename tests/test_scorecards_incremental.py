@@ -107,6 +107,43 @@ operation = st.tuples(
 )
 
 
+def _operate(app, room, kind: str, pick: int, days: int) -> None:
+    """One random change to the newsroom, committed (see ``operation``)."""
+    with app.app_context(), db.transaction() as session:
+        user = session.scalar(sa.select(User).where(User.newsroom_id == room))
+        ids = list(
+            session.scalars(sa.select(InfoRequest.id).where(InfoRequest.newsroom_id == room))
+        )
+        places = list(
+            session.scalars(sa.select(Institution.id).where(Institution.newsroom_id == room))
+        )
+        if kind == "new":
+            requests.create_request(
+                session,
+                user,
+                requests.RequestData(
+                    institution_id=places[pick % len(places)],
+                    title=f"New {pick}",
+                    received_on=TODAY - timedelta(days=days),
+                ),
+                TODAY,
+            )
+        elif kind == "rename":
+            place = places[pick % len(places)]
+            session.get(Institution, place).name = f"Renamed {pick} ({place})"
+        elif kind == "move":  # a request filed with another institution of the same law
+            request = session.get(InfoRequest, ids[pick % len(ids)])
+            twin = create_institution(
+                session,
+                room,
+                InstitutionData(name=f"Twin {len(places)}", law_code=request.law_code),
+            )
+            request.institution_id = twin.id
+        else:
+            request = requests.load_request(session, ids[pick % len(ids)])
+            _change(session, user, request, kind, days)
+
+
 @settings(
     max_examples=12,
     deadline=None,
@@ -129,39 +166,7 @@ def test_a_scorecard_brought_up_to_date_equals_the_full_computation(
         db.session().commit()
     recomputed.clear()
     for kind, pick, days in changes:
-        with app.app_context(), db.transaction() as session:
-            user = session.scalar(sa.select(User).where(User.newsroom_id == room))
-            ids = list(
-                session.scalars(sa.select(InfoRequest.id).where(InfoRequest.newsroom_id == room))
-            )
-            places = list(
-                session.scalars(sa.select(Institution.id).where(Institution.newsroom_id == room))
-            )
-            if kind == "new":
-                requests.create_request(
-                    session,
-                    user,
-                    requests.RequestData(
-                        institution_id=places[pick % len(places)],
-                        title=f"New {pick}",
-                        received_on=TODAY - timedelta(days=days),
-                    ),
-                    TODAY,
-                )
-            elif kind == "rename":
-                place = places[pick % len(places)]
-                session.get(Institution, place).name = f"Renamed {pick} ({place})"
-            elif kind == "move":  # a request filed with another institution of the same law
-                request = session.get(InfoRequest, ids[pick % len(ids)])
-                twin = create_institution(
-                    session,
-                    room,
-                    InstitutionData(name=f"Twin {len(places)}", law_code=request.law_code),
-                )
-                request.institution_id = twin.id
-            else:
-                request = requests.load_request(session, ids[pick % len(ids)])
-                _change(session, user, request, kind, days)
+        _operate(app, room, kind, pick, days)
     with app.app_context():
         session = db.session()
         shown = rendered.scorecard(session, room, TODAY).cards
@@ -210,3 +215,70 @@ def test_the_median_of_a_histogram_is_statistics_median():
             histogram[v] = histogram.get(v, 0) + 1
         assert incremental.median(histogram) == statistics.median(values)
     assert incremental.median({}) is None
+
+
+def _bound(offset: int | None) -> date | None:
+    return None if offset is None else TODAY - timedelta(days=offset)
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    before=st.lists(operation, max_size=2),
+    after=st.lists(operation, max_size=3),
+    later=st.integers(min_value=0, max_value=400),
+    ahead=st.booleans(),
+    start=st.none() | st.integers(min_value=0, max_value=320),
+    end=st.none() | st.integers(min_value=-10, max_value=320),
+)
+def test_every_fast_path_shows_the_figures_of_the_full_computation(
+    app, room, monkeypatch, before, after, later, ahead, start, end
+):
+    """The scheduler's run on a random day stores that day's scorecard and the next day's;
+    a view of either day, all-time or of a random received range, after random changes
+    (new requests, responses, extensions, complaints, withdrawals, renamed institutions,
+    requests moved), shows exactly what ``service.compute`` gives at that moment: served
+    from the snapshot, or brought up to date from it institution by institution."""
+    for change in before:
+        _operate(app, room, *change)
+    run_on = TODAY + timedelta(days=later)
+    view_on = run_on + timedelta(days=1 if ahead else 0)
+    received_from, received_to = _bound(start), _bound(end)
+    with clock.frozen(run_on), app.app_context():
+        snapshots.refresh(db.session(), "UTC")
+    with clock.frozen(view_on), app.app_context():
+        session = db.session()
+        _, stored = snapshots.find(session, room, view_on)
+        assert stored is not None  # stored by the scheduler: the view reads it
+        assert _figures(stored.cards()) == _figures(compute(session, room, view_on))
+        rendered.scorecard(session, room, view_on, received_from, received_to)  # stored
+        session.commit()
+    for change in after:
+        _operate(app, room, *change)
+    with clock.frozen(view_on), app.app_context():
+        session = db.session()
+        for low, high in ((None, None), (received_from, received_to)):
+            shown = rendered.scorecard(session, room, view_on, low, high).cards
+            assert _figures(shown) == _figures(compute(session, room, view_on, low, high))
+            again = rendered.scorecard(session, room, view_on, low, high).cards  # stored
+            assert _figures(again) == _figures(shown)
+        session.commit()
+    # The per-institution read (a change brought up to date) and the newsroom-wide one give
+    # the same groups.
+    with clock.frozen(view_on), app.app_context():
+        session = db.session()
+        every = incremental.groups(session, room, view_on, received_from, received_to)
+        key = lambda g: (g.institution_id, g.law_code)  # noqa: E731
+        for limit in (incremental.FEW, 0):  # each request looked up by id, or tables read whole
+            monkeypatch.setattr(incremental, "FEW", limit)
+            for place in {g.institution_id for g in every}:
+                few = incremental.groups(
+                    session, room, view_on, received_from, received_to, institutions=[place]
+                )
+                assert sorted(few, key=key) == sorted(
+                    (g for g in every if g.institution_id == place), key=key
+                )
+            monkeypatch.undo()

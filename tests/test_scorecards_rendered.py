@@ -60,6 +60,7 @@ def no_rendering(monkeypatch):
 def forget(app) -> None:
     """Empty this app's cache, as a freshly started worker has it."""
     app.extensions.pop("scorecard_parts", None)
+    app.extensions.pop("scorecard_rows", None)
 
 
 PATHS = (
@@ -224,3 +225,33 @@ def test_least_recently_used_parts_go_first():
 def page_of(response):
     assert response.status_code == 200
     return page(response)
+
+
+def test_after_a_change_only_the_changed_rows_are_rendered_and_the_page_is_the_same(
+    app, client, editor, star, monkeypatch
+):
+    """Each table row is kept under its figures: after a change the rows whose figures did
+    not change are reused, and the page is byte for byte the one a fresh worker renders."""
+    body(client)
+    with app.app_context(), db.transaction() as session:
+        session.get(Institution, star["RCMP"]).name = "GRC"
+    macro_rows: list[str] = []
+    real = views.get_template_attribute
+
+    def counting(template, name):
+        macro = real(template, name)
+
+        def call(scores, *args):
+            macro_rows.extend(s.name for s in scores)
+            return macro(scores, *args)
+
+        return call
+
+    monkeypatch.setattr(views, "get_template_attribute", counting)
+    after = body(client)
+    assert macro_rows == ["GRC"]  # the law rows and the other institutions' are reused
+    forget(app)
+    macro_rows.clear()
+    assert body(client) == after  # a fresh worker renders every row: the same page
+    assert "GRC" in macro_rows and len(macro_rows) > 1
+    assert b"GRC" in after and b">RCMP<" not in after

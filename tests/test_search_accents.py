@@ -110,3 +110,13 @@ def test_fold() -> None:
     assert fold(None) is None
     assert fold("ASCII Only") == "ascii only"
     assert fold("l’accès « Loi »") == "l'acces << loi >>"
+
+
+def test_fold_of_text_whose_decomposition_is_ascii() -> None:
+    # A title cut short ends with "…" (NFKD: "..."); ligatures and full-width letters
+    # decompose to ASCII too: folded as the character-by-character walk folds them.
+    assert (
+        fold("Building permits for the property at…") == "building permits for the property at..."
+    )
+    assert fold("ﬁle Ｎo ½") == "file no 1⁄2"
+    assert fold("Ｃafé…") == "cafe..."

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from tracker import deadlines
 from tracker.core.models import STATUSES
+from tracker.language.i18n import _
 from tracker.requests.queries import SORTS, RequestFilters, decode_cursor
 from tracker.timeline import kinds
 
@@ -53,27 +54,29 @@ class Choice:
 
 def _unicode(value: str) -> str:
     if "\x00" in value:
-        raise PydanticCustomError("nul", "Must not contain NUL characters.")
+        raise PydanticCustomError("nul", _("Must not contain NUL characters."))
     if _SURROGATE.search(value):
         raise PydanticCustomError(
             "surrogate",
-            "Must be valid Unicode: a lone surrogate (\\ud800-\\udfff) is not a character.",
+            _("Must be valid Unicode: a lone surrogate (\\ud800-\\udfff) is not a character."),
         )
     return value
 
 
 def _day(value: Any) -> Any:
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise PydanticCustomError("date_format", "Must be a date written YYYY-MM-DD.")
+        raise PydanticCustomError("date_format", _("Must be a date written YYYY-MM-DD."))
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise PydanticCustomError("date_real", "This is not a real date.") from None
+        raise PydanticCustomError("date_real", _("This is not a real date.")) from None
 
 
 def _digits(value: Any) -> Any:
     if not isinstance(value, str) or not _DIGITS.fullmatch(value):
-        raise PydanticCustomError("digits", f"Must be a whole number from 1 to {MAX_ID}.")
+        raise PydanticCustomError(
+            "digits", _("Must be a whole number from 1 to %(max)s.", max=MAX_ID)
+        )
     return int(value)
 
 
@@ -258,7 +261,7 @@ class RequestQuery(BaseModel):
             page=min(self.page, 1_000_000),
         )
         if found.after is not None and found.before is not None:
-            raise ApiError(400, "Send after or before, not both.", "before")
+            raise ApiError(400, _("Send after or before, not both."), "before")
         name, cursor = (
             ("after", found.after) if found.after is not None else ("before", found.before)
         )
@@ -266,13 +269,17 @@ class RequestQuery(BaseModel):
             return found
         if decode_cursor(found, cursor) is None:
             raise ApiError(
-                400, "Not a cursor of this list and sort: follow links.next or links.prev.", name
+                400,
+                _("Not a cursor of this list and sort: follow links.next or links.prev."),
+                name,
             )
         if "page" not in self.model_fields_set or found.page < 2:
             raise ApiError(
                 400,
-                "A cursor comes with the number of the page it leads to (2 or more), as in "
-                "links.next and links.prev.",
+                _(
+                    "A cursor comes with the number of the page it leads to (2 or more), as "
+                    "in links.next and links.prev."
+                ),
                 "page",
             )
         return found

@@ -7,6 +7,7 @@ import copy
 from typing import Any
 
 from flask import Request
+from flask_babel.speaklater import LazyString
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
@@ -15,6 +16,7 @@ from spectree.models import SecureType
 from tracker.api import inputs
 from tracker.api.inputs import ApiError
 from tracker.api.serialize import Error
+from tracker.language.i18n import _, lazy_gettext
 from tracker.timeline import kinds
 
 PREFIX = "/api/v1"
@@ -27,12 +29,54 @@ ERRORS = {
     "was changed since the `version` sent (field `version`).",
     422: "A field was refused; `field` names it (details.<name> inside details).",
 }
-# Friendlier words than pydantic's for the commonest refusals.
-_REASONS = {
-    "missing": "This field is required.",
-    "extra_forbidden": "Unknown field: this operation does not take it.",
-    "union_tag_not_found": "This field is required.",
+# pydantic's refusals in the reader's language, by error type: the English of each is
+# pydantic's own words (friendlier ones for the commonest), its context filled in. A type not
+# here (none the API's models raise today) keeps pydantic's English.
+_REASONS: dict[str, LazyString] = {
+    "missing": lazy_gettext("This field is required."),
+    "extra_forbidden": lazy_gettext("Unknown field: this operation does not take it."),
+    "union_tag_not_found": lazy_gettext("This field is required."),
+    "union_tag_invalid": lazy_gettext(
+        "Input tag '%(tag)s' found using %(discriminator)s does not match any of the "
+        "expected tags: %(expected_tags)s"
+    ),
+    "int_type": lazy_gettext("Input should be a valid integer"),
+    "int_parsing": lazy_gettext(
+        "Input should be a valid integer, unable to parse string as an integer"
+    ),
+    "int_from_float": lazy_gettext(
+        "Input should be a valid integer, got a number with a fractional part"
+    ),
+    "bool_type": lazy_gettext("Input should be a valid boolean"),
+    "string_type": lazy_gettext("Input should be a valid string"),
+    "literal_error": lazy_gettext("Input should be %(expected)s"),
+    "greater_than_equal": lazy_gettext("Input should be greater than or equal to %(ge)s"),
+    "less_than_equal": lazy_gettext("Input should be less than or equal to %(le)s"),
+    "string_too_short": lazy_gettext(
+        "String should have at least %(min_length)s character%(expected_plural)s"
+    ),
+    "string_too_long": lazy_gettext(
+        "String should have at most %(max_length)s character%(expected_plural)s"
+    ),
+    "dict_type": lazy_gettext("Input should be a valid dictionary"),
+    "model_type": lazy_gettext("Input should be a valid dictionary or instance of %(class_name)s"),
+    "date_type": lazy_gettext("Input should be a valid date"),
 }
+
+
+def pydantic_reason(error: ErrorDetails) -> str:
+    """pydantic's refusal in the reader's language (its English kept where we have none)."""
+    words = _REASONS.get(error["type"])
+    if words is None:
+        return error["msg"]
+    context: dict[str, Any] = dict(error.get("ctx") or {})
+    for name in ("min_length", "max_length"):
+        if name in context:
+            context["expected_plural"] = "" if context[name] == 1 else "s"
+    try:
+        return str(words) % context
+    except (KeyError, TypeError, ValueError):
+        return error["msg"]
 
 
 # pydantic's refusals of a declared field, as the registry names them (kinds.Field.refusal):
@@ -79,10 +123,10 @@ def refuse(req: Request, resp: Any, error: Exception | None, instance: Any, adap
     """Answer a body that is not a JSON object (400) or a refused field (the route's status:
     400 for a query parameter, 422 for the body) as ``{"error", "reason", "field"}``."""
     if req.method in ("POST", "PATCH") and not isinstance(req.get_json(silent=True), dict):
-        raise ApiError(400, "Send a JSON object with Content-Type: application/json.")
+        raise ApiError(400, _("Send a JSON object with Content-Type: application/json."))
     if isinstance(error, ValidationError):
         first = error.errors(include_url=False)[0]
-        reason = declared_reason(first, error.title) or _REASONS.get(first["type"], first["msg"])
+        reason = declared_reason(first, error.title) or pydantic_reason(first)
         raise ApiError(resp.status_code, reason, refused_field(first, error.title))
 
 

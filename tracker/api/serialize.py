@@ -44,8 +44,11 @@ class Out(BaseModel):
 class Error(Out):
     """Every refusal: 4xx with the status in words, the reason and the field concerned."""
 
-    error: str = Field(description="The HTTP status in words.")
-    reason: str = Field(description="What was wrong, in a sentence.")
+    error: str = Field(description="The HTTP status in English words: a stable code.")
+    reason: str = Field(
+        description="What was wrong, in a sentence in the reader's language (the token's "
+        "account, else Accept-Language)."
+    )
     field: str | None = Field(None, description="The field or parameter concerned.")
 
 
@@ -392,6 +395,12 @@ class SearchResults(Out):
     next: str | None = None
 
 
+def search_hit(hit: Any, file_url: str | None) -> SearchHit:
+    """A hit of tracker.records.search with its snippet's parts."""
+    snippet = [SnippetPart(text=t, match=m) for t, m in hit.parts]
+    return _from(SearchHit, hit, file_url=file_url, snippet=snippet)
+
+
 # ---------------------------------------------------------------------------------------------
 # Letters (read only: drafting and sending stay on the web, behind the reporter's confirmation)
 
@@ -451,19 +460,7 @@ class LetterList(Out):
 
 def letter_offer(offer: Any) -> LetterOffer:
     """An offer (tracker.letters.rules.Offer) as the API answers it."""
-    return LetterOffer(
-        key=offer.key,
-        kind=offer.kind,
-        ground=offer.ground,
-        to_body=offer.to_body,
-        addressee=offer.addressee,
-        sections=list(offer.sections),
-        window_ends=offer.window_ends,
-        window_section=offer.window_section,
-        file_number=offer.file_number,
-        filed_on=offer.filed_on,
-        after_review_on=offer.after_review_on,
-    )
+    return LetterOffer.model_validate(offer)
 
 
 def letter_summary(row: orm.Letter) -> LetterSummary:
@@ -541,28 +538,23 @@ class MailList(Out):
 def mail_message(row: orm.MailMessage) -> MailMessage:
     """A message with its match reason as codes and in words."""
     why = [c for c in (row.match_why or []) if isinstance(c, dict)]
-    return MailMessage(
-        id=row.id,
-        status=row.status,
-        source=row.source,
-        request_id=row.request_id,
-        message_id=row.message_id,
+    match = MailMatch(
+        rule=row.match_rule,
+        why=[
+            MatchReason(
+                code=str(c["code"]) if c.get("code") in mail_reasons.CODES else "text",
+                params={k: v for k, v in c.items() if k != "code"},
+            )
+            for c in why
+        ],
+        text=mail_reasons.render(why),
+    )
+    return _from(
+        MailMessage,
+        row,
         sender=row.sender or "",
         subject=row.subject or "",
-        sent_at=row.sent_at,
-        received_at=row.received_at,
-        match=MailMatch(
-            rule=row.match_rule,
-            why=[
-                MatchReason(
-                    code=str(c["code"]) if c.get("code") in mail_reasons.CODES else "text",
-                    params={k: v for k, v in c.items() if k != "code"},
-                )
-                for c in why
-            ],
-            text=mail_reasons.render(why),
-        ),
+        match=match,
         proposed_kind=(row.proposal or {}).get("kind") or None,
-        event_id=row.event_id,
         problem=row.problem or "",
     )

@@ -22,6 +22,7 @@ from tracker.core import clock, db
 from tracker.core.models import InfoRequest, Institution, TimelineEvent, User
 from tracker.core.urls import base_url
 from tracker.files.storage import LocalStorage
+from tracker.language.i18n import _
 from tracker.records import search as records_search
 from tracker.requests import queries, service
 from tracker.requests.describe import describe, lateness
@@ -57,17 +58,19 @@ def _authenticate() -> None:
     """Every endpoint but the OpenAPI document needs ``Authorization: Bearer <token>``."""
     if request.endpoint == "api.openapi_document":
         return
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise ApiError(
             401,
-            "Send a personal API token: Authorization: Bearer <token>. "
-            "Make one under Settings, API tokens.",
+            _(
+                "Send a personal API token: Authorization: Bearer <token>. "
+                "Make one under Settings, API tokens."
+            ),
         )
     with db.transaction() as session:
         user = authenticate(session, secret.strip(), clock.now())
     if user is None:
-        raise ApiError(401, "This API token is unknown or was revoked.")
+        raise ApiError(401, _("This API token is unknown or was revoked."))
     g.api_user = user
 
 
@@ -96,17 +99,18 @@ class _NewsroomRow(Protocol):
 _Owned = TypeVar("_Owned", bound=_NewsroomRow)
 
 
-def _in_newsroom(row: _Owned | None, what: str) -> _Owned:
-    """The row if it belongs to the token owner's newsroom; none, or another's, is a 404."""
+def _in_newsroom(row: _Owned | None, missing: str) -> _Owned:
+    """The row if it belongs to the token owner's newsroom; none, or another's, is a 404
+    saying ``missing``."""
     if row is None or row.newsroom_id != user().newsroom_id:
-        raise ApiError(404, f"No {what} with this id in your newsroom.")
+        raise ApiError(404, missing)
     return row
 
 
 def _owned_request(request_id: int) -> InfoRequest:
     """The request if it belongs to the token owner's newsroom; anything else is 404."""
     found = service.load_request(db.session(), request_id) if request_id <= inputs.MAX_ID else None
-    return _in_newsroom(found, "request")
+    return _in_newsroom(found, _("No request with this id in your newsroom."))
 
 
 def _json_body() -> Any:
@@ -201,7 +205,7 @@ def create_request() -> tuple[serialize.Request, int, dict[str, str]]:
         raise _refused(exc) from None
     except IntegrityError:
         raise ApiError(
-            409, "Another request to this institution has this file number.", "file_number"
+            409, _("Another request to this institution has this file number."), "file_number"
         ) from None
     loaded = _owned_request(created.id)
     location = url_for("api.get_request", request_id=created.id)
@@ -245,7 +249,7 @@ def update_request(request_id: int) -> serialize.Request:
     """Change a request's facts; the change is noted in its timeline."""
     info_request = _owned_request(request_id)
     if not service.can_edit(user(), info_request):
-        raise ApiError(403, "Only the request's owner or an editor can change it.")
+        raise ApiError(403, _("Only the request's owner or an editor can change it."))
     body: inputs.RequestUpdate = _json_body()
     try:
         with db.transaction() as session:
@@ -259,9 +263,13 @@ def update_request(request_id: int) -> serialize.Request:
     except service.ConflictError as exc:
         raise ApiError(
             409,
-            f"The request was changed since version {exc.expected}: it is now version "
-            f"{exc.current.version}. Nothing was saved; read it again, then send your change "
-            "with its new version.",
+            _(
+                "The request was changed since version %(sent)s: it is now version "
+                "%(current)s. Nothing was saved; read it again, then send your change "
+                "with its new version.",
+                sent=exc.expected,
+                current=exc.current.version,
+            ),
             "version",
         ) from None
     except service.RequestError as exc:
@@ -269,7 +277,7 @@ def update_request(request_id: int) -> serialize.Request:
     except IntegrityError:
         raise ApiError(
             409,
-            "The change conflicts with the request's timeline or another request's file number.",
+            _("The change conflicts with the request's timeline or another request's file number."),
         ) from None
     return _detail(_owned_request(request_id))
 
@@ -285,25 +293,33 @@ def add_event(request_id: int) -> tuple[serialize.TimelineEvent, int, dict[str, 
     """Add a timeline entry (or a correction of one); the clock is recomputed."""
     info_request = _owned_request(request_id)
     if not service.can_edit(user(), info_request):
-        raise ApiError(403, "Only the request's owner or an editor can add to its timeline.")
+        raise ApiError(403, _("Only the request's owner or an editor can add to its timeline."))
     entry = _json_body().root
     corrects = None
     if entry.corrects_id is not None:
         corrects = db.session().get(TimelineEvent, entry.corrects_id)
         if corrects is None or corrects.request_id != info_request.id:
-            raise ApiError(422, "No entry with this id in this request's timeline.", "corrects_id")
+            raise ApiError(
+                422, _("No entry with this id in this request's timeline."), "corrects_id"
+            )
         if corrects.kind != entry.kind:
             raise ApiError(
                 422,
-                f"A correction has the kind of the entry it corrects ({corrects.kind}).",
+                _(
+                    "A correction has the kind of the entry it corrects (%(kind)s).",
+                    kind=corrects.kind,
+                ),
                 "kind",
             )
     if entry.kind == "withdrawn" and entry.occurred_on < info_request.received_on:
         # The request cannot be closed before it was received (info_request check constraint).
         raise ApiError(
             422,
-            "A request cannot be withdrawn before the institution received it "
-            f"({info_request.received_on.isoformat()}).",
+            _(
+                "A request cannot be withdrawn before the institution received it "
+                "(%(received_on)s).",
+                received_on=info_request.received_on.isoformat(),
+            ),
             "occurred_on",
         )
     data = service.EventData(
@@ -328,7 +344,7 @@ def add_event(request_id: int) -> tuple[serialize.TimelineEvent, int, dict[str, 
     except service.RequestError as exc:
         raise _refused(exc) from None
     except IntegrityError:
-        raise ApiError(409, "This entry conflicts with the request's other facts.") from None
+        raise ApiError(409, _("This entry conflicts with the request's other facts.")) from None
     loaded = _owned_request(request_id)
     row = next(e for e in loaded.events if e.id == added.id)
     corrected_by = {e.corrects_id: e.id for e in loaded.events if e.corrects_id is not None}
@@ -365,7 +381,9 @@ def list_institutions() -> serialize.InstitutionList:
 def institution(institution_id: int) -> serialize.Institution:
     """One of the newsroom's institutions."""
     row = db.session().get(Institution, institution_id) if institution_id <= inputs.MAX_ID else None
-    return serialize.institution(_in_newsroom(row, "institution"))
+    return serialize.institution(
+        _in_newsroom(row, _("No institution with this id in your newsroom."))
+    )
 
 
 @bp.get("/search")
@@ -387,20 +405,11 @@ def search_records() -> serialize.SearchResults:
     except records_search.SearchError as exc:
         raise ApiError(400, str(exc), "q") from None
     items = [
-        serialize.SearchHit(
-            source=hit.source,
-            request_id=hit.request_id,
-            request_title=hit.request_title,
-            attachment_id=hit.attachment_id,
-            file_name=hit.file_name,
-            page=hit.page,
-            event_id=hit.event_id,
-            file_url=(
-                url_for("records.view_file", attachment_id=hit.attachment_id) + f"#page={hit.page}"
-                if hit.attachment_id is not None
-                else None
-            ),
-            snippet=[serialize.SnippetPart(text=t, match=m) for t, m in hit.parts],
+        serialize.search_hit(
+            hit,
+            url_for("records.view_file", attachment_id=hit.attachment_id) + f"#page={hit.page}"
+            if hit.attachment_id is not None
+            else None,
         )
         for hit in found.hits
     ]
@@ -458,7 +467,7 @@ def get_letter(letter_id: int) -> serialize.Letter:
     from tracker.core.models import Letter
 
     row = db.session().get(Letter, letter_id) if letter_id <= inputs.MAX_ID else None
-    return serialize.letter(_in_newsroom(row, "letter"))
+    return serialize.letter(_in_newsroom(row, _("No letter with this id in your newsroom.")))
 
 
 # Mail in: read only. Attaching a message from the review queue and confirming its proposed

@@ -73,11 +73,12 @@ def _http_error(exc: HTTPException) -> tuple[str | Response, int]:
             "Go back and choose a smaller file.",
             limit=current_app.config["MAX_UPLOAD_MB"],
         )
-    if _wants_json():
-        return jsonify(error=exc.name, reason=str(exc.description)), code
     title, message = HTTP_TEXTS.get(code, (exc.name, exc.description))
     if exc.description != type(exc).description:  # the view's own words
         message = exc.description
+    if _wants_json():
+        # "error" stays the status's English name (a stable code); "reason" in the reader's language.
+        return jsonify(error=exc.name, reason=str(message)), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
@@ -87,7 +88,7 @@ def _csrf_error(exc: CSRFError) -> tuple[str | Response, int]:
         "Go back, reload the page and send it again."
     )
     if _wants_json():
-        return jsonify(error="Bad Request", reason=exc.description), 400
+        return jsonify(error="Bad Request", reason=str(message)), 400
     return render_template(
         "errors/error.html", code=400, title=_("Form expired"), message=message
     ), 400

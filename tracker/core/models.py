@@ -310,6 +310,19 @@ class InfoRequest(Base):
             "owner_id",
             "law_code",
         ),
+        # The same, the institution second: a scorecard brought up to date reads the requests
+        # of the institutions a change touched from this index alone (migration 0026).
+        sa.Index(
+            "ix_info_request_scorecard_institution",
+            "newsroom_id",
+            "institution_id",
+            "law_code",
+            "received_on",
+            "due_on",
+            "responded_on",
+            "closed_on",
+            "id",
+        ),
         # Search (LIKE '%term%') through trigram indexes, on PostgreSQL only (pg_trgm), of
         # the text without accents (tracker_unaccent, migration 0016).
         *[

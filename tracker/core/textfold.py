@@ -27,6 +27,10 @@ _SPELLED = str.maketrans(
 @functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPELLED))
+    if decomposed.isascii():
+        # No combining mark to drop ("…" decomposes to "...", as a title cut short ends):
+        # the same result without a look at each character.
+        return decomposed.lower()
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 

@@ -2,9 +2,9 @@
 
 Each planned request is checked as the request service checks a request and its entries
 (``check_new_request``, ``check_new_event``), its clock derived by the same pure code
-(``derive_state``), then written with its timeline in batches of ``BATCH`` requests: one
-multi-row INSERT of the requests (ids reserved beforehand, so no RETURNING is needed), one
-of their timeline entries, one of their links to the import (SQLAlchemy's insertmanyvalues).
+(``derive_state``), then written with its timeline in batches of ``BATCH`` requests: the
+requests (ids reserved beforehand), their timeline entries, their links to the import, as
+multi-row INSERTs (SQLAlchemy's insertmanyvalues pages, see ``_many``).
 A refused row rolls its batch back to a savepoint and is looked for row by row, so the answer
 names it; the caller's transaction then rolls everything back (all or nothing).
 
@@ -175,17 +175,34 @@ def _label(planned: Any) -> str:
     return str(planned.file_number or planned.title)
 
 
-def _entries(planned: Any, imported: _Entry) -> list[_Entry]:
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """The import's notes in the current language, looked up once for a whole import (a
+    catalogue look-up for each request's notes was about a tenth of the checking's time):
+    each template as gettext returns it, filled as gettext fills it (``template % values``)."""
+
+    decided: str
+    release: str
+    unanswered: str
+
+    @classmethod
+    def current(cls) -> Wording:
+        """The templates in the current language (run_import sets the importer's)."""
+        return cls(
+            decided=_("Decision in the spreadsheet: %(decisions)s."),
+            release=_("Release package (from the import)."),
+            unanswered=_("Unanswered as of %(day)s: the imported file says nothing later."),
+        )
+
+
+def _entries(planned: Any, imported: _Entry, wording: Wording) -> list[_Entry]:
     """The request's timeline after "filed", as the request service would record it: earlier
     packages are partial releases, the last the final response, whose outcome sums up every
     package (all disclosed + nothing disclosed = in part); or how it closed."""
     from tracker.imports.service import _combine
 
     overall = _combine([outcome for _day, outcome in planned.responses])
-    # In the current language: run_import sets the importer's.
-    decided = _(
-        "Decision in the spreadsheet: %(decisions)s.", decisions=", ".join(planned.decisions)
-    )
+    decided = wording.decided % {"decisions": ", ".join(planned.decisions)}
     entries: list[_Entry] = []
     for index, (day, _outcome) in enumerate(planned.responses):
         final = index == len(planned.responses) - 1
@@ -193,17 +210,14 @@ def _entries(planned: Any, imported: _Entry) -> list[_Entry]:
             _Entry(
                 "final_response" if final else "partial_release",
                 day,
-                decided if final and planned.decisions else _("Release package (from the import)."),
+                decided if final and planned.decisions else wording.release,
                 {"outcome": overall} if final else {},
             )
         )
     if planned.closure is not None:
         day, closure = planned.closure
         note = (
-            _(
-                "Unanswered as of %(day)s: the imported file says nothing later.",
-                day=day.isoformat(),
-            )
+            wording.unanswered % {"day": day.isoformat()}
             if closure == "unanswered_as_of"
             else decided
         )
@@ -218,9 +232,11 @@ def prepare(
     institution_key: str,
     today: date,
     imported: _Entry,
+    wording: Wording | None = None,
 ) -> Ready:
     """Check one planned request and its entries as the request service would, and derive its
-    clock; ``RowRefused`` names its rows when refused."""
+    clock; ``RowRefused`` names its rows when refused. ``wording``: the notes' templates
+    (``Wording.current()`` when not given)."""
     law_code = planned.law_code or institution.law_code
     data = requests.RequestData(
         institution_id=0,  # not read by the checks
@@ -230,7 +246,7 @@ def prepare(
         text=planned.text,
         file_number=planned.file_number,
     )
-    entries = _entries(planned, imported)
+    entries = _entries(planned, imported, wording or Wording.current())
     try:
         requests.check_new_request(data, law_code, today)
         checked = [
@@ -460,6 +476,26 @@ def _write_batch(
         raise  # the batch failed but no row alone does: say so as the database did
 
 
+def _many(db: Session, statement: Any, rows: list[dict[str, Any]], quiet: dict[str, Any]) -> None:
+    """Insert ``rows`` as multi-row ``INSERT ... VALUES (...), (...)`` statements: the
+    ``RETURNING`` (whose rows are not read) makes SQLAlchemy send "insertmanyvalues" pages of
+    up to 1,000 rows, where a plain list of parameters is an executemany, one statement a row.
+
+    SQLite: in a transaction, each statement that writes the records search's FTS5 table
+    (``record_text_fts``, filled by triggers from requests and notes) makes FTS5 write its
+    pending terms out as a segment of their own: one segment a row, which FTS5 then keeps
+    merging, more slowly the larger the index (the writing of 1,000 requests went from 1 s at
+    10,000 requests to 17 s at 90,000). PostgreSQL: a statement a row costs the server each
+    row's statement start and end (its AFTER ROW triggers' queue, the foreign keys' checks)
+    on top of the row's own work: 10,000 rows, 35-44 s in these INSERTs by executemany
+    against 21 s in pages, in the same minutes (bench/RESULTS.md, "Imports")."""
+    if len(rows) > 1:
+        primary = statement.table.primary_key.columns
+        db.execute(statement.returning(*primary), rows, execution_options=quiet).close()
+    else:
+        db.execute(statement, rows, execution_options=quiet)
+
+
 def _insert(
     db: Session,
     batch: list[Ready],
@@ -475,12 +511,17 @@ def _insert(
 ) -> None:
     """The batch's requests, their timeline entries and their links to the import (and on
     SQLite, with ``index``, their rows of the search index)."""
-    db.execute(
-        sa.insert(InfoRequest.__table__).values(
-            created_at=recorded_at, updated_at=recorded_at, version=1
-        ),
+    # The values every row shares are in each row's parameters, not in ``.values()``: a
+    # statement's own values are matched to each row's parameters again (SQLAlchemy's
+    # extracted parameters), about a tenth of the writing's Python time.
+    _many(
+        db,
+        sa.insert(InfoRequest.__table__),
         [
             {
+                "created_at": recorded_at,
+                "updated_at": recorded_at,
+                "version": 1,
                 "id": request_id,
                 "newsroom_id": owner.newsroom_id,
                 "owner_id": owner.id,
@@ -501,12 +542,15 @@ def _insert(
             }
             for request_id, p in zip(ids, batch, strict=True)
         ],
-        execution_options=quiet,
+        quiet,
     )
-    db.execute(
-        sa.insert(TimelineEvent.__table__).values(recorded_by_id=owner.id, recorded_at=recorded_at),
+    _many(
+        db,
+        sa.insert(TimelineEvent.__table__),
         [
             {
+                "recorded_by_id": owner.id,
+                "recorded_at": recorded_at,
                 "request_id": request_id,
                 "kind": e.kind,
                 "occurred_on": e.occurred_on,
@@ -516,12 +560,13 @@ def _insert(
             for request_id, prepared in zip(ids, batch, strict=True)
             for e in prepared.entries
         ],
-        execution_options=quiet,
+        quiet,
     )
-    db.execute(
+    _many(
+        db,
         sa.insert(ImportedRequest.__table__),
         [{"import_id": batch_id, "request_id": request_id} for request_id in ids],
-        execution_options=quiet,
+        quiet,
     )
     if index:
         db.execute(

@@ -1615,6 +1615,7 @@ def run_import(
     with force_locale(locale_of(owner)):
         try:
             done = 0
+            wording = bulk.Wording.current()
             pending: list[tuple[str]] = []
             for planned in plan.iter_requests(valid=True):
                 key = name_key(planned.institution_name)
@@ -1636,6 +1637,7 @@ def run_import(
                             "as_of": as_of,
                         },
                     ),
+                    wording=wording,
                 )
                 rows += len(planned.rows)
                 pending.append((bulk.dump(ready),))

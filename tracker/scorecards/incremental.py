@@ -24,7 +24,7 @@ import json
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -34,9 +34,13 @@ from sqlalchemy.orm import Session
 
 from tracker import deadlines
 from tracker.core import clock
-from tracker.core.models import Institution
+from tracker.core.models import Complaint, Extension, Institution
 from tracker.scorecards import service
 from tracker.scorecards.service import Score, Scorecards
+
+# Up to this many institutions, ``groups`` looks up each request's extension and complaints
+# by its id (``_few``); beyond, it reads those tables whole, as for the whole newsroom.
+FEW = 16
 
 
 @dataclass
@@ -77,6 +81,9 @@ def groups(
             found[key] = Group(institution_id, law_code)
         return found[key]
 
+    if institutions is not None and len(institutions) <= FEW:
+        _few(db, requests, group)
+        return list(found.values())
     answers = sa.select(*keys, q.to_answer, sa.func.count(), sa.func.sum(q.on_time)).group_by(
         *keys, q.to_answer
     )
@@ -110,6 +117,54 @@ def groups(
         g = group(institution_id, law_code)
         g.complaints, g.well_founded = int(n or 0), int(well_founded or 0)
     return list(found.values())
+
+
+def _few(db: Session, requests: sa.Subquery, group: Callable[[int, str], Group]) -> None:
+    """``groups`` of a few institutions (a change brought up to date): their requests read
+    twice, not four times, through the institution's index; each request's extension and
+    complaints looked up by its id (``service.compute`` and the whole-newsroom ``groups``
+    read those tables whole, cheaper for every request of a newsroom, not for a few
+    thousand). The same figures: a request counts once per (days to answer, days late)
+    pair, with its on-time flag and whether an extension is in force; its complaints are
+    counted one row each, as ``service.complaints_per_request`` counts them."""
+    q = requests.c
+    keys = (q.institution_id, q.law_code)
+    extension = sa.exists().where(Extension.request_id == q.id, Extension.superseded.is_(False))
+    histograms = sa.select(
+        *keys,
+        q.to_answer,
+        q.late_by,
+        sa.func.count(),
+        sa.func.sum(q.on_time),
+        sa.func.sum(sa.case((extension, 1), else_=0)),
+    ).group_by(*keys, q.to_answer, q.late_by)
+    for institution_id, law_code, to_answer, late_by, n, on_time, extended in db.execute(
+        histograms
+    ):
+        g = group(institution_id, law_code)
+        g.filed += n
+        g.on_time += int(on_time or 0)
+        g.extended += int(extended or 0)
+        if to_answer is not None:
+            g.answered += n
+            days = int(to_answer)
+            g.to_answer[days] = g.to_answer.get(days, 0) + n
+        if late_by is not None:
+            days = int(late_by)
+            g.late_by[days] = g.late_by.get(days, 0) + n
+    complaints = (
+        sa.select(
+            *keys,
+            sa.func.count(),
+            sa.func.sum(sa.case((Complaint.finding == "well_founded", 1), else_=0)),
+        )
+        .select_from(requests.join(Complaint, Complaint.request_id == q.id))
+        .where(Complaint.superseded.is_(False))
+        .group_by(*keys)
+    )
+    for institution_id, law_code, n, well_founded in db.execute(complaints):
+        g = group(institution_id, law_code)
+        g.complaints, g.well_founded = int(n or 0), int(well_founded or 0)
 
 
 def median(histogram: dict[int, int]) -> float | None:

@@ -22,11 +22,12 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from tracker.language.i18n import get_locale
 from tracker.scorecards import service, snapshots
-from tracker.scorecards.service import Scorecards
+from tracker.scorecards.service import Score, Scorecards
 
 SIZE = 64  # parts kept per worker: about 16 scorecards' page, chart and CSV files
 T = TypeVar("T")
@@ -64,6 +65,29 @@ def parts() -> Parts:
     if found is None:
         found = current_app.extensions.setdefault("scorecard_parts", Parts())
     return found
+
+
+ROWS = 4096  # table rows kept per worker: a dozen scorecards of a few hundred institutions
+
+
+def rows(
+    scores: list[Score], render: Callable[[list[Score]], Markup], *depends_on: Hashable
+) -> Markup:
+    """The table rows of ``scores``, each kept under its score's every field, the reader's
+    language and what else it ``depends_on`` (the list's address): what ``render`` makes of
+    one score, joined. A scorecard brought up to date after a change renders again only the
+    rows whose figures changed (the whole table is kept per scorecard by ``part``)."""
+    found = current_app.extensions.get("scorecard_rows")
+    if found is None:
+        found = current_app.extensions.setdefault("scorecard_rows", Parts(ROWS))
+    locale = str(get_locale())
+    return Markup("").join(
+        found.get(
+            (tuple(vars(s).items()), locale, *depends_on),
+            lambda s=s: render([s]),
+        )
+        for s in scores
+    )
 
 
 @dataclass

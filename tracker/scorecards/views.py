@@ -96,9 +96,9 @@ def _exemptions_scope() -> sa.Select[tuple[int]] | None:
 
 def score_rows(scores: list[Score], institution_link: str | None = None) -> Markup:
     """The table's rows, rendered by the ``score_rows`` macro (kept per scorecard by
-    ``rendered``: a newsroom has hundreds of institutions)."""
+    ``rendered``, and each row under its figures: a newsroom has hundreds of institutions)."""
     macro = get_template_attribute("scorecards/_rows.html", "score_rows")
-    return macro(scores, institution_link)
+    return rendered.rows(scores, lambda some: macro(some, institution_link), institution_link)
 
 
 def _range_args() -> dict[str, str]:
