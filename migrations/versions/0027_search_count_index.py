@@ -7,14 +7,14 @@ by its id. Read from the table, each is a wide row (title, text) on a page of it
 and every column the filters test, a few bytes a request. It is made on PostgreSQL too, so that
 both schemas are the models' (PostgreSQL counts through its trigram indexes).
 
-Revision ID: 0025_search_count_index
+Revision ID: 0027_search_count_index
 Revises: 0026_scorecard_by_institution
 Create Date: 2026-12-07 18:40:00
 """
 
 from alembic import op
 
-revision = "0025_search_count_index"
+revision = "0027_search_count_index"
 down_revision = "0026_scorecard_by_institution"
 branch_labels = None
 depends_on = None
