@@ -381,3 +381,31 @@ def test_recompute_restores_the_stored_days_late(app, runner, stale):
             sa.select(InfoRequest.days_late_stopped).where(InfoRequest.id == answered)
         )
     assert stored == 0
+
+
+@pytest.mark.parametrize(("threshold", "analyzed"), [(3, True), (4, False)])
+def test_a_recompute_that_rewrites_many_requests_refreshes_the_planner_statistics(
+    app, stale, monkeypatch, threshold, analyzed
+):
+    """Every request a run checks is written again; from ANALYZE_AFTER of them on, the
+    table's statistics are refreshed (the planner's choices depend on them)."""
+    from tracker.requests import recompute
+
+    monkeypatch.setattr(recompute, "ANALYZE_AFTER", threshold)
+    statements: list[str] = []
+    engine = app.extensions["engine"]
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        with clock.frozen(TODAY), app.app_context():
+            summary = recompute_stale(db.session(), app.config["TIMEZONE"])
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert summary.checked == 3
+    assert ("ANALYZE info_request" in statements) is analyzed
+    with clock.frozen(TODAY), app.app_context():
+        dry = recompute_stale(db.session(), app.config["TIMEZONE"], dry_run=True)
+    assert dry.checked == 0

@@ -265,6 +265,10 @@ def _batch(db: Session, low: int, high: int, current: str, lock: bool) -> list[_
     return list(requests.values())
 
 
+# A run that rewrites at least this many requests refreshes the table's statistics.
+ANALYZE_AFTER = 10_000
+
+
 def recompute_stale(
     db: Session,
     default_tz: str,
@@ -329,6 +333,13 @@ def recompute_stale(
         db.expunge_all()
         if after_batch is not None:
             after_batch()
+    if not dry_run and summary.checked >= ANALYZE_AFTER:
+        # Every checked row was written (its fingerprint at least): the planner's statistics
+        # of the table no longer describe it. Measured on PostgreSQL at 100,000 requests
+        # after `db upgrade` recomputed them all: a search for a file number walked the
+        # list's order (235 ms) until ANALYZE, then read its trigram indexes (20 ms).
+        db.execute(sa.text("ANALYZE info_request"))
+        db.commit()
     log.log(
         logging.INFO if summary.checked else logging.DEBUG,
         "recompute-deadlines: %s",
